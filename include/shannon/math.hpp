@@ -1,0 +1,403 @@
+// shannon/math.hpp — the elementary functions the measures and losses are built from.
+//
+// Each function here is one generic formula that serves float, double, long double, the
+// Boost.Multiprecision types and MPFI intervals. Public functions take T, evaluate in working_t<T>
+// (see number_traits.hpp) and round once. The detail:: kernels work in whatever type they are given
+// and are what the measures and losses compose.
+//
+// Forms are chosen so that no result suffers cancellation or spurious overflow:
+//   softplus(x)     = x + log1p(e^-x)              for x > 0,  log1p(e^x) otherwise
+//   log_sigmoid(x)  = -softplus(-x)
+//   sigmoid(x)      = 1 / (1 + e^-x)               for x >= 0, e^x / (1 + e^x) otherwise
+//   log1mexp(a)     = log(-expm1(-a))              for a <= ln 2, log1p(-e^-a) otherwise (Maechler)
+//   logsumexp(z)    = m + log1p(sum_{j != i*} e^(z_j - m)),  m = z_{i*} = max z
+//   xlogy(x, y)     = x log y with 0 log y = 0 (also for y = 0)
+// The branches only select between algebraically identical forms, so for intervals they are taken
+// on the midpoint (detail::key) and the enclosure stays valid.
+#pragma once
+
+#include <cmath>
+#include <cstddef>
+#include <iterator>
+#include <ranges>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+#include "error.hpp"
+#include "number_traits.hpp"
+
+namespace shannon {
+namespace detail {
+
+template <class W>
+[[nodiscard]] W log_(const W& x) {
+    using std::log;
+    return log(x);
+}
+template <class W>
+[[nodiscard]] W log1p_(const W& x) {
+    using std::log1p;
+    return log1p(x);
+}
+template <class W>
+[[nodiscard]] W exp_(const W& x) {
+    using std::exp;
+    return exp(x);
+}
+template <class W>
+[[nodiscard]] W expm1_(const W& x) {
+    using std::expm1;
+    return expm1(x);
+}
+template <class W>
+[[nodiscard]] W abs_(const W& x) {
+    using std::abs;
+    return abs(x);
+}
+
+/// ln 2 and ln 10 at W's own precision (an enclosure for intervals), never via a double constant.
+template <class W>
+[[nodiscard]] W ln2() {
+    return log_(W(2));
+}
+template <class W>
+[[nodiscard]] W ln10() {
+    return log_(W(10));
+}
+
+/// x * f where a factor x that is exactly zero gives 0 whatever f is (0 * inf = 0 here). For an
+/// interval x that touches 0 the product {x * f} over x in [0, a] is the hull of 0 and a * f.
+template <class W>
+[[nodiscard]] W times_or_zero(const W& x, const W& f) {
+    if (is_exact_zero(x)) {
+        return W(0);
+    }
+    if constexpr (is_interval_v<W>) {
+        if (lower(x) == 0) {
+            const W a = W(upper(x));
+            const W af = a * f;
+            return hull(W(0), af);
+        }
+    }
+    return x * f;
+}
+
+/// x log y with 0 log y = 0 (including y = 0); x log 0 = -inf for x > 0.
+template <class W>
+[[nodiscard]] W xlogy(const W& x, const W& y) {
+    if (is_exact_zero(x)) {
+        return W(0);
+    }
+    return times_or_zero(x, log_(y));
+}
+
+/// x log1p(y) with 0 log1p(y) = 0.
+template <class W>
+[[nodiscard]] W xlog1py(const W& x, const W& y) {
+    if (is_exact_zero(x)) {
+        return W(0);
+    }
+    return times_or_zero(x, log1p_(y));
+}
+
+template <class W>
+[[nodiscard]] W softplus(const W& x) {
+    if (key(x) > 0) {
+        const W e = exp_(W(-x));
+        return x + log1p_(e);
+    }
+    return log1p_(exp_(x));
+}
+
+template <class W>
+[[nodiscard]] W log_sigmoid(const W& x) {
+    return -softplus(W(-x));
+}
+
+template <class W>
+[[nodiscard]] W sigmoid(const W& x) {
+    if (key(x) >= 0) {
+        const W e = exp_(W(-x));
+        return W(1) / (W(1) + e);
+    }
+    const W e = exp_(x);
+    return e / (W(1) + e);
+}
+
+template <class W>
+[[nodiscard]] W log1mexp(const W& a) {
+    if (key(a) <= key(ln2<W>())) {
+        return log_(W(-expm1_(W(-a))));
+    }
+    return log1p_(W(-exp_(W(-a))));
+}
+
+/// Error-free transformation a + b = s + e (Knuth's TwoSum; no multiplications, so FMA contraction
+/// cannot break it). Valid for any binary floating-point type rounding to nearest.
+template <class W>
+[[nodiscard]] std::pair<W, W> two_sum(const W& a, const W& b) {
+    const W s = a + b;
+    const W bb = s - a;
+    const W e = (a - (s - bb)) + (b - bb);
+    return {s, e};
+}
+
+/// A running sum. For floating-point types it is Neumaier's compensated sum (error about one
+/// rounding of the result plus n * eps^2 * sum|x|), with infinities kept aside so that an infinite
+/// term gives an infinite sum rather than a NaN from the compensation. For intervals it is the
+/// plain interval sum, which is an enclosure by construction.
+template <class W>
+class accumulator {
+public:
+    void add(const W& x) {
+        if constexpr (is_interval_v<W>) {
+            sum_ += x;
+        } else {
+            using std::isfinite;
+            if (!isfinite(x)) {
+                special_ += x;
+                has_special_ = true;
+                return;
+            }
+            const W t = sum_ + x;
+            if (abs_(sum_) >= abs_(x)) {
+                comp_ += (sum_ - t) + x;
+            } else {
+                comp_ += (x - t) + sum_;
+            }
+            sum_ = t;
+        }
+    }
+    /// Adds a - b with the rounding error of the subtraction kept.
+    void add_difference(const W& a, const W& b) {
+        if constexpr (is_interval_v<W>) {
+            sum_ += a - b;
+        } else {
+            const auto [s, e] = two_sum(a, W(-b));
+            add(s);
+            add(e);
+        }
+    }
+    [[nodiscard]] W value() const {
+        if constexpr (is_interval_v<W>) {
+            return sum_;
+        } else {
+            if (has_special_) {
+                return special_;
+            }
+            return sum_ + comp_;
+        }
+    }
+
+private:
+    W sum_ = W(0);
+    W comp_ = W(0);
+    W special_ = W(0);
+    bool has_special_ = false;
+};
+
+/// logsumexp over a contiguous vector in W. Empty input is the caller's error to report.
+template <class W>
+[[nodiscard]] W logsumexp(const std::vector<W>& z) {
+    std::size_t imax = 0;
+    for (std::size_t i = 1; i < z.size(); ++i) {
+        if (key(z[i]) > key(z[imax])) {
+            imax = i;
+        }
+    }
+    const W& m = z[imax];
+    if (is_neg_inf(m) && is_neg_inf(upper_of(m))) {
+        return m;  // every entry is -inf: the sum of zeros, log 0
+    }
+    if (is_pos_inf(lower_of(m))) {
+        return m;
+    }
+    accumulator<W> rest;
+    for (std::size_t i = 0; i < z.size(); ++i) {
+        if (i != imax) {
+            rest.add(exp_(W(z[i] - m)));
+        }
+    }
+    return m + log1p_(rest.value());
+}
+
+/// -log softmax(z)_k for every k, as (m - z_k) + log1p(S): a sum of two non-negative terms, so no
+/// cancellation even when z_k is the maximum. +inf logits share the mass equally.
+template <class W>
+[[nodiscard]] std::vector<W> neg_log_softmax(const std::vector<W>& z) {
+    std::size_t imax = 0;
+    std::size_t n_pos_inf = 0;
+    for (std::size_t i = 0; i < z.size(); ++i) {
+        if (key(z[i]) > key(z[imax])) {
+            imax = i;
+        }
+        if (is_pos_inf(lower_of(z[i]))) {
+            ++n_pos_inf;
+        }
+    }
+    std::vector<W> out;
+    out.reserve(z.size());
+    if (n_pos_inf > 0) {
+        const W share = log_(W(static_cast<double>(n_pos_inf)));
+        for (const W& zi : z) {
+            out.push_back(is_pos_inf(lower_of(zi)) ? share : pos_infinity<W>());
+        }
+        return out;
+    }
+    const W& m = z[imax];
+    if (is_neg_inf(upper_of(m))) {
+        // All -inf: softmax is undefined (0/0). Report it as NaN rather than invent a value.
+        out.assign(z.size(), quiet_nan<W>());
+        return out;
+    }
+    accumulator<W> rest;
+    for (std::size_t i = 0; i < z.size(); ++i) {
+        if (i != imax) {
+            rest.add(exp_(W(z[i] - m)));
+        }
+    }
+    const W l = log1p_(rest.value());
+    for (std::size_t i = 0; i < z.size(); ++i) {
+        if (i == imax) {
+            out.push_back(l);
+        } else {
+            out.push_back(W(m - z[i]) + l);
+        }
+    }
+    return out;
+}
+
+/// Converts a nats value to the requested unit at W's precision.
+template <class W, class Unit>
+[[nodiscard]] W in_unit(const W& nats, Unit base) {
+    switch (base) {
+        case Unit::bits:
+            return nats / ln2<W>();
+        case Unit::bans:
+            return nats / ln10<W>();
+        case Unit::nats:
+            break;
+    }
+    return nats;
+}
+
+template <class R>
+using range_real_t = real_of<std::remove_cvref_t<std::ranges::range_value_t<R>>>;
+
+/// Reads a range of reals into working precision, rejecting NaN (the one value no quantity accepts).
+template <class W, class R>
+[[nodiscard]] std::vector<W> collect_reals(R&& r, std::string_view function, std::string_view argument) {
+    std::vector<W> out;
+    if constexpr (std::ranges::sized_range<R>) {
+        out.reserve(std::ranges::size(r));
+    }
+    std::size_t i = 0;
+    for (auto&& x : r) {
+        const auto v = static_cast<real_of<std::remove_cvref_t<decltype(x)>>>(x);
+        if (has_nan(v)) {
+            fail_at<shannon::domain_error>(function, argument, i, v, "NaN is not a valid input");
+        }
+        out.push_back(to_working<W>(v));
+        ++i;
+    }
+    if (out.empty()) {
+        fail<shannon::invalid_argument>(function, std::string("argument '") + std::string(argument) + "' is empty");
+    }
+    return out;
+}
+
+}  // namespace detail
+
+// ---------------------------------------------------------------------------------------------
+// Public scalar helpers: evaluate in working precision, round once.
+
+#define SHANNON_DETAIL_SCALAR(name)                                                    \
+    template <class T>                                                                 \
+    [[nodiscard]] T name(const T& x) {                                                 \
+        using W = working_t<T>;                                                        \
+        const precision_scope<T> scope;                                                \
+        if (detail::has_nan(x)) {                                                      \
+            detail::fail_at<shannon::domain_error>(#name, "x", std::nullopt, x, "NaN"); \
+        }                                                                              \
+        return scope.round(detail::name(to_working<W>(x)));                            \
+    }
+
+/// softplus(x) = log(1 + e^x), exact for x up to +-1e300 and at +-inf. Accuracy: < 1 ulp of T.
+SHANNON_DETAIL_SCALAR(softplus)
+/// sigmoid(x) = 1 / (1 + e^-x). Accuracy: < 1 ulp of T.
+SHANNON_DETAIL_SCALAR(sigmoid)
+/// log sigmoid(x) = -softplus(-x). Accuracy: < 1 ulp of T.
+SHANNON_DETAIL_SCALAR(log_sigmoid)
+#undef SHANNON_DETAIL_SCALAR
+
+/// xlogy(x, y) = x log y, with 0 log y = 0 for every y >= 0 (the 0 log 0 = 0 convention).
+/// Requires y >= 0 (domain_error otherwise).
+template <class T>
+[[nodiscard]] T xlogy(const T& x, const T& y) {
+    using W = working_t<T>;
+    const precision_scope<T> scope;
+    if (detail::has_nan(x)) {
+        detail::fail_at<shannon::domain_error>("xlogy", "x", std::nullopt, x, "NaN");
+    }
+    if (detail::has_nan(y) || detail::lower_of(y) < 0) {
+        detail::fail_at<shannon::domain_error>("xlogy", "y", std::nullopt, y, "log y needs y >= 0");
+    }
+    return scope.round(detail::xlogy(to_working<W>(x), to_working<W>(y)));
+}
+
+/// logsumexp(z) = log sum_i e^(z_i), without overflow; logsumexp{-inf, 3} = 3, all -inf gives -inf,
+/// any +inf gives +inf. Empty input is an error. Accuracy: < 1 ulp of T.
+struct logsumexp_fn {
+    template <std::ranges::input_range R>
+    [[nodiscard]] auto operator()(R&& z) const -> detail::range_real_t<R> {
+        using T = detail::range_real_t<R>;
+        using W = working_t<T>;
+        const precision_scope<T> scope;
+        const std::vector<W> v = detail::collect_reals<W>(std::forward<R>(z), "logsumexp", "z");
+        return scope.round(detail::logsumexp(v));
+    }
+    template <std::input_iterator I, std::sentinel_for<I> S>
+    [[nodiscard]] auto operator()(I first, S last) const {
+        return (*this)(std::ranges::subrange(std::move(first), std::move(last)));
+    }
+};
+inline constexpr logsumexp_fn logsumexp{};
+
+/// log softmax(z)_k = z_k - logsumexp(z), for every k. An all -inf input gives NaN (0/0).
+struct log_softmax_fn {
+    template <std::ranges::input_range R>
+    [[nodiscard]] auto operator()(R&& z) const -> std::vector<detail::range_real_t<R>> {
+        using T = detail::range_real_t<R>;
+        using W = working_t<T>;
+        const precision_scope<T> scope;
+        const std::vector<W> v = detail::collect_reals<W>(std::forward<R>(z), "log_softmax", "z");
+        std::vector<T> out;
+        out.reserve(v.size());
+        for (const W& nl : detail::neg_log_softmax(v)) {
+            out.push_back(scope.round(W(-nl)));
+        }
+        return out;
+    }
+};
+inline constexpr log_softmax_fn log_softmax{};
+
+/// softmax(z)_k = e^(z_k - logsumexp(z)); the components sum to 1 within the rounding of each.
+struct softmax_fn {
+    template <std::ranges::input_range R>
+    [[nodiscard]] auto operator()(R&& z) const -> std::vector<detail::range_real_t<R>> {
+        using T = detail::range_real_t<R>;
+        using W = working_t<T>;
+        const precision_scope<T> scope;
+        const std::vector<W> v = detail::collect_reals<W>(std::forward<R>(z), "softmax", "z");
+        std::vector<T> out;
+        out.reserve(v.size());
+        for (const W& nl : detail::neg_log_softmax(v)) {
+            out.push_back(scope.round(detail::exp_(W(-nl))));
+        }
+        return out;
+    }
+};
+inline constexpr softmax_fn softmax{};
+
+}  // namespace shannon

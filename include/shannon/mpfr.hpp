@@ -1,0 +1,46 @@
+// shannon/mpfr.hpp — MPFR number types (boost::multiprecision::mpfr_float_backend) in shannon.
+//
+// Include this header (and link libmpfr, libgmp) to give MPFR types their guard digits: a fixed
+// precision mpfr_float_backend<D> is evaluated in mpfr_float_backend<D + 12>; the variable-precision
+// mpfr_float evaluates each call at the thread's default precision plus 12 digits and rounds the
+// result to the default precision the caller had set.
+#pragma once
+
+#include <boost/multiprecision/mpfr.hpp>
+
+#include "number_traits.hpp"
+
+namespace shannon {
+
+template <unsigned D, boost::multiprecision::mpfr_allocation_type A,
+          boost::multiprecision::expression_template_option ET>
+    requires(D > 0)
+struct working_type<boost::multiprecision::number<boost::multiprecision::mpfr_float_backend<D, A>, ET>> {
+    using type = boost::multiprecision::number<
+        boost::multiprecision::mpfr_float_backend<D + detail::guard_digits10, A>, ET>;
+};
+
+template <boost::multiprecision::expression_template_option ET>
+struct precision_scope<boost::multiprecision::number<boost::multiprecision::mpfr_float_backend<0>, ET>> {
+    using number = boost::multiprecision::number<boost::multiprecision::mpfr_float_backend<0>, ET>;
+
+    precision_scope() : caller_digits10_(number::default_precision()) {
+        number::default_precision(caller_digits10_ + detail::guard_digits10);
+    }
+    precision_scope(const precision_scope&) = delete;
+    precision_scope& operator=(const precision_scope&) = delete;
+    ~precision_scope() { number::default_precision(caller_digits10_); }
+
+    // Boost's assignment keeps the source's precision, so the rounding is done by MPFR itself.
+    [[nodiscard]] number round(const number& w) const {
+        number r;
+        r.precision(caller_digits10_);
+        mpfr_set(r.backend().data(), w.backend().data(), MPFR_RNDN);
+        return r;
+    }
+
+private:
+    unsigned caller_digits10_;
+};
+
+}  // namespace shannon

@@ -1,0 +1,200 @@
+// shannon/number_traits.hpp — what the library needs to know about a number type.
+//
+// Every quantity in shannon is one template over its number type T. Three facts about T drive the
+// generic code:
+//
+//  * working_type<T>: the type a quantity is evaluated in before it is rounded once to T. It carries
+//    guard digits (float -> double, double -> long double where that is wider, cpp_bin_float<D> ->
+//    cpp_bin_float<D + 12>; MPFR and MPFI types get theirs in <shannon/mpfr.hpp> and
+//    <shannon/mpfi.hpp>). Rounding once from a wider evaluation is what makes double results land
+//    within about half an ulp on well-conditioned inputs, whatever the number of terms.
+//  * is_interval<T>: interval types (Boost's mpfi_float) give enclosures. Interval code never
+//    branches on an interval comparison (MPFI comparisons can terminate the process); it asks for
+//    the endpoints, or for a selection key (see key()) when a branch only chooses between two
+//    algebraically identical formulas.
+//  * precision_scope<T>: variable-precision types (mpfr_float with precision 0) get their guard digits
+//    by raising the thread's default precision for the duration of one call.
+#pragma once
+
+#include <cfloat>
+#include <cmath>
+#include <concepts>
+#include <limits>
+#include <type_traits>
+
+#include <boost/multiprecision/cpp_bin_float.hpp>
+
+namespace shannon {
+
+/// True for the interval number types shannon knows about (an ADL-visible lower/upper/zero_in set,
+/// as Boost.Multiprecision's mpfi_float provides).
+template <class T>
+concept interval_number = requires(const T& x) {
+    lower(x);
+    upper(x);
+    { zero_in(x) } -> std::convertible_to<bool>;
+};
+
+template <class T>
+inline constexpr bool is_interval_v = interval_number<T>;
+
+/// The type in which a quantity over T is evaluated before one final rounding to T.
+/// Specialize it for your own types; the primary template evaluates in T itself.
+template <class T>
+struct working_type {
+    using type = T;
+};
+
+template <>
+struct working_type<float> {
+    using type = double;
+};
+
+// x87 extended precision gives double 11 guard bits on x86-64; where long double is no wider than
+// double the evaluation stays in double.
+template <>
+struct working_type<double> {
+    using type = std::conditional_t<(LDBL_MANT_DIG > DBL_MANT_DIG), long double, double>;
+};
+
+namespace detail {
+inline constexpr unsigned guard_digits10 = 12;
+}
+
+template <unsigned Digits, boost::multiprecision::expression_template_option ET>
+struct working_type<boost::multiprecision::number<
+    boost::multiprecision::cpp_bin_float<Digits, boost::multiprecision::backends::digit_base_10>, ET>> {
+    using type = boost::multiprecision::number<
+        boost::multiprecision::cpp_bin_float<Digits + detail::guard_digits10,
+                                             boost::multiprecision::backends::digit_base_10>,
+        ET>;
+};
+
+template <unsigned Digits, boost::multiprecision::expression_template_option ET>
+struct working_type<boost::multiprecision::number<
+    boost::multiprecision::cpp_bin_float<Digits, boost::multiprecision::backends::digit_base_2>, ET>> {
+    using type = boost::multiprecision::number<
+        boost::multiprecision::cpp_bin_float<Digits + 40, boost::multiprecision::backends::digit_base_2>,
+        ET>;
+};
+
+template <class T>
+using working_t = typename working_type<T>::type;
+
+/// The evaluation context of one call: for most types it only rounds the working-precision result
+/// to T. Variable-precision types specialize it to raise the thread's default precision by guard
+/// digits while the call runs and to round the result back to the caller's precision.
+template <class T>
+struct precision_scope {
+    precision_scope() noexcept = default;
+    precision_scope(const precision_scope&) = delete;
+    precision_scope& operator=(const precision_scope&) = delete;
+    ~precision_scope() = default;
+
+    template <class W>
+    [[nodiscard]] T round(const W& w) const {
+        if constexpr (std::is_same_v<W, T>) {
+            return w;
+        } else {
+            return static_cast<T>(w);
+        }
+    }
+};
+
+/// Converts an input element to the working type exactly (every working type is at least as wide).
+template <class W, class T>
+[[nodiscard]] W to_working(const T& x) {
+    if constexpr (std::is_same_v<W, T>) {
+        return x;
+    } else {
+        return static_cast<W>(x);
+    }
+}
+
+namespace detail {
+
+/// Integral inputs (counts, class indices) are promoted to double, everything else is kept.
+template <class T>
+using real_of = std::conditional_t<std::is_integral_v<T> || std::is_same_v<T, bool>, double, T>;
+
+template <class T>
+[[nodiscard]] auto lower_of(const T& x) {
+    if constexpr (is_interval_v<T>) {
+        return lower(x);
+    } else {
+        return x;
+    }
+}
+
+template <class T>
+[[nodiscard]] auto upper_of(const T& x) {
+    if constexpr (is_interval_v<T>) {
+        return upper(x);
+    } else {
+        return x;
+    }
+}
+
+/// A scalar that stands for x when a branch only selects between algebraically identical formulas
+/// (so the choice affects accuracy, never correctness): the value itself, or an interval's midpoint.
+template <class T>
+[[nodiscard]] auto key(const T& x) {
+    if constexpr (is_interval_v<T>) {
+        return median(x);
+    } else {
+        return x;
+    }
+}
+
+/// True when x is exactly zero (for an interval: the point interval [0, 0]).
+template <class T>
+[[nodiscard]] bool is_exact_zero(const T& x) {
+    if constexpr (is_interval_v<T>) {
+        return lower(x) == 0 && upper(x) == 0;
+    } else {
+        return x == 0;
+    }
+}
+
+template <class T>
+[[nodiscard]] bool has_nan(const T& x) {
+    using std::isnan;
+    if constexpr (is_interval_v<T>) {
+        return isnan(lower(x)) || isnan(upper(x));
+    } else {
+        return isnan(x);
+    }
+}
+
+template <class T>
+[[nodiscard]] bool is_pos_inf(const T& x) {
+    using std::isinf;
+    const auto u = upper_of(x);
+    return isinf(u) && u > 0;
+}
+
+template <class T>
+[[nodiscard]] bool is_neg_inf(const T& x) {
+    using std::isinf;
+    const auto l = lower_of(x);
+    return isinf(l) && l < 0;
+}
+
+/// True when no value of x is finite in magnitude at the top end (+inf possible).
+template <class T>
+[[nodiscard]] bool may_be_infinite(const T& x) {
+    return is_pos_inf(x) || is_neg_inf(x);
+}
+
+template <class T>
+[[nodiscard]] T pos_infinity() {
+    return static_cast<T>(std::numeric_limits<double>::infinity());
+}
+
+template <class T>
+[[nodiscard]] T quiet_nan() {
+    return static_cast<T>(std::numeric_limits<double>::quiet_NaN());
+}
+
+}  // namespace detail
+}  // namespace shannon
