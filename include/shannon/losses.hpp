@@ -267,10 +267,11 @@ template <class T, class Targets, class Rows, class RowCheck, class NegLog>
     return scope.round(in_unit(reduce(acc, n, opt.red), opt.base));
 }
 
-/// One sample as a batch of one (the reduction of one sample is the sample's loss either way).
+/// One sample as a batch of one (the reduction of one sample is the sample's loss either way). The
+/// range is a named parameter of the caller, alive for the whole call, so a reference view is safe.
 template <class R>
-[[nodiscard]] auto single(R&& r) {
-    return std::ranges::single_view(std::views::all(std::forward<R>(r)));
+[[nodiscard]] auto single(R& r) {
+    return std::ranges::single_view(std::ranges::ref_view(r));
 }
 
 }  // namespace detail
@@ -352,12 +353,12 @@ struct categorical_cross_entropy_fn {
     /// One sample, class-index target: -log q_c. The row q must be a distribution (options::norm).
     template <class_index C, real_range Q>
     [[nodiscard]] auto operator()(C c, Q&& q, const options& opt = {}) const -> detail::range_real_t<Q> {
-        return (*this)(std::ranges::single_view(c), detail::single(std::forward<Q>(q)), opt);
+        return (*this)(std::ranges::single_view(c), detail::single(q), opt);
     }
     /// One sample, one-hot or soft target row t: -sum t_k log q_k (= cross_entropy(t, q)).
     template <real_range Tg, real_range Q>
     [[nodiscard]] auto operator()(Tg&& t, Q&& q, const options& opt = {}) const -> pair_real_t<Tg, Q> {
-        return (*this)(detail::single(std::forward<Tg>(t)), detail::single(std::forward<Q>(q)), opt);
+        return (*this)(detail::single(t), detail::single(q), opt);
     }
     /// A batch: class indices (or target rows) and rows of probabilities; mean (or sum) over samples.
     template <std::ranges::input_range Tg, row_range Q>
@@ -378,12 +379,12 @@ struct categorical_cross_entropy_with_logits_fn {
     /// One sample, class-index target: logsumexp(z) - z_c.
     template <class_index C, real_range Z>
     [[nodiscard]] auto operator()(C c, Z&& z, const options& opt = {}) const -> detail::range_real_t<Z> {
-        return (*this)(std::ranges::single_view(c), detail::single(std::forward<Z>(z)), opt);
+        return (*this)(std::ranges::single_view(c), detail::single(z), opt);
     }
     /// One sample, one-hot or soft target row t: sum t_k (logsumexp(z) - z_k).
     template <real_range Tg, real_range Z>
     [[nodiscard]] auto operator()(Tg&& t, Z&& z, const options& opt = {}) const -> pair_real_t<Tg, Z> {
-        return (*this)(detail::single(std::forward<Tg>(t)), detail::single(std::forward<Z>(z)), opt);
+        return (*this)(detail::single(t), detail::single(z), opt);
     }
     /// A batch of logit rows; mean (or sum) over samples.
     template <std::ranges::input_range Tg, row_range Z>
@@ -431,7 +432,7 @@ struct multilabel_binary_cross_entropy_with_logits_fn {
     /// One sample: sum over classes k of BCE(y_k, sigmoid(z_k)), y an n-hot (or soft) label row.
     template <real_range Y, real_range Z>
     [[nodiscard]] auto operator()(Y&& y, Z&& z, const options& opt = {}) const -> pair_real_t<Y, Z> {
-        return (*this)(detail::single(std::forward<Y>(y)), detail::single(std::forward<Z>(z)), opt);
+        return (*this)(detail::single(y), detail::single(z), opt);
     }
     /// A batch of rows: the per-sample sums, reduced over samples by the mean (or sum).
     template <row_range Y, row_range Z>
@@ -450,7 +451,7 @@ struct multilabel_binary_cross_entropy_fn {
     /// One sample: sum over classes k of BCE(y_k, p_k), p_k = sigmoid outputs in [0, 1].
     template <real_range Y, real_range P>
     [[nodiscard]] auto operator()(Y&& y, P&& p, const options& opt = {}) const -> pair_real_t<Y, P> {
-        return (*this)(detail::single(std::forward<Y>(y)), detail::single(std::forward<P>(p)), opt);
+        return (*this)(detail::single(y), detail::single(p), opt);
     }
     /// A batch of rows: the per-sample sums, reduced over samples by the mean (or sum).
     template <row_range Y, row_range P>
