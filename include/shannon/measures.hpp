@@ -143,8 +143,32 @@ template <class W>
         return pos_infinity<W>();
     }
     if constexpr (is_interval_v<W>) {
-        // Interval path: the direct form, an enclosure for every point of p and q (q touching 0
-        // gives an upper bound of +inf, p touching 0 is handled by xlogy's hull).
+        const W d = p - q;
+        const W v = d / W(p + q);
+        const auto vmax = upper(abs_(v));
+        if (median(abs_(v)) < 0.25 && vmax < 0.5) {
+            // The series, with its tail enclosed: after the last term v^k/k, the rest is at most
+            // sum_{j >= k+2} |v|^j / j <= vmax^(k+2) / ((k+2)(1 - vmax^2)).
+            const W v2 = v * v;
+            W power = v;
+            W series = W(0);
+            const auto eps = std::numeric_limits<decltype(vmax)>::epsilon();
+            int k = 3;
+            for (; k < 100000; k += 2) {
+                power *= v2;
+                const W term = power / W(k);
+                series += term;
+                if (upper(abs_(term)) <= eps * lower(abs_(series))) {
+                    break;
+                }
+            }
+            const W vm = W(vmax);
+            const W tail_bound = pow(vm, k + 2) / W(W(k + 2) * W(W(1) - vm * vm));
+            const W tail = hull(W(-upper(tail_bound)), W(upper(tail_bound)));
+            return d * v + W(2) * p * W(series + tail);
+        }
+        // Otherwise the direct form: an enclosure for every point of p and q (q touching 0 gives an
+        // upper bound of +inf, p touching 0 is handled by xlogy's hull).
         return W(xlogy(p, W(p / q)) - p) + q;
     } else {
         using std::isfinite;

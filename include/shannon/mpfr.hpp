@@ -43,4 +43,19 @@ private:
     unsigned caller_digits10_;
 };
 
+template <boost::multiprecision::expression_template_option ET>
+struct convert_to_working<boost::multiprecision::number<boost::multiprecision::mpfr_float_backend<0>, ET>> {
+    using number = boost::multiprecision::number<boost::multiprecision::mpfr_float_backend<0>, ET>;
+    template <class T>
+    [[nodiscard]] static number from(const T& x) {
+        number w;  // at the (raised) default precision
+        if constexpr (std::is_same_v<T, number>) {
+            mpfr_set(w.backend().data(), x.backend().data(), MPFR_RNDN);
+        } else {
+            w = x;
+        }
+        return w;
+    }
+};
+
 }  // namespace shannon

@@ -102,13 +102,23 @@ struct precision_scope {
 };
 
 /// Converts an input element to the working type exactly (every working type is at least as wide).
+/// Variable-precision types specialize it so that the copy takes the raised working precision
+/// (Boost keeps the precision of the source otherwise, and every later operation would inherit it).
+template <class W>
+struct convert_to_working {
+    template <class T>
+    [[nodiscard]] static W from(const T& x) {
+        if constexpr (std::is_same_v<W, T>) {
+            return x;
+        } else {
+            return static_cast<W>(x);
+        }
+    }
+};
+
 template <class W, class T>
 [[nodiscard]] W to_working(const T& x) {
-    if constexpr (std::is_same_v<W, T>) {
-        return x;
-    } else {
-        return static_cast<W>(x);
-    }
+    return convert_to_working<W>::from(x);
 }
 
 namespace detail {
