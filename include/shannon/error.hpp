@@ -43,6 +43,16 @@ template <class T>
     return out.str();
 }
 
+/// A value in at most 15 significant digits, for a message that shows a magnitude (a sum that is far
+/// from 1) rather than the exact value.
+template <class T>
+[[nodiscard]] std::string format_short(const T& value) {
+    std::ostringstream out;
+    out.precision(15);
+    out << value;
+    return out.str();
+}
+
 /// A tolerance or other setting, in the short form a person typed it (1e-06, not 9.99...e-07).
 [[nodiscard]] inline std::string format_tolerance(double value) {
     std::ostringstream out;

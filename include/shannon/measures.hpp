@@ -107,8 +107,8 @@ void normalize_argument(std::vector<W>& v, const options& opt, std::string_view 
     const W tol = W(opt.sum_tolerance);
     const W one = W(1);
     if (lower_of(s) > upper_of(W(one + tol)) || upper_of(s) < lower_of(W(one - tol))) {
-        std::string why = "sums to " + format_value(s) + ", not 1 within sum_tolerance " +
-                          format_tolerance(opt.sum_tolerance) +
+        std::string why = "sums to " + format_short(s) + " (|sum - 1| = " + format_value(W(abs_(W(s - one)))) +
+                          "), not 1 within sum_tolerance " + format_tolerance(opt.sum_tolerance) +
                           " (pass normalization::normalize to rescale, or normalization::unnormalized)";
         fail<shannon::domain_error>(function, "argument '" + std::string(argument) + "' " + why);
     }
