@@ -152,13 +152,17 @@ template <class W>
             const W v2 = v * v;
             W power = v;
             W series = W(0);
-            const auto eps = std::numeric_limits<decltype(vmax)>::epsilon();
+            // Stop when a term is below eps * vmax^3 / 3, the size of the first one: the tail bound
+            // keeps the result rigorous wherever the loop stops, and this test also ends it when v
+            // straddles 0 (then the series itself may enclose 0).
+            const auto eps = std::numeric_limits<std::remove_cvref_t<decltype(vmax)>>::epsilon();
+            const auto first = vmax * vmax * vmax / 3;
             int k = 3;
             for (; k < 100000; k += 2) {
                 power *= v2;
                 const W term = power / W(k);
                 series += term;
-                if (upper(abs_(term)) <= eps * lower(abs_(series))) {
+                if (upper(abs_(term)) <= eps * first) {
                     break;
                 }
             }
