@@ -124,16 +124,61 @@ void check_same_length(const P& p, const Q& q, std::string_view function, std::s
     }
 }
 
+/// log(p/q) for p, q > 0. A ratio that overflows or underflows (subnormal q or p in a type without
+/// a wider exponent range) is taken as log p - log q; intervals (MPFR's exponent range) never need it.
+template <class W>
+[[nodiscard]] W log_ratio(const W& p, const W& q) {
+    const W ratio = p / q;
+    if constexpr (!is_interval_v<W>) {
+        using std::isfinite;
+        if (!isfinite(ratio) || ratio == 0) {
+            return log_(p) - log_(q);
+        }
+    }
+    return log_(ratio);
+}
+
+/// 2 (v^3/3 + v^5/5 + ...) = 2 atanh(v) - 2v for |v| < 1/2, summed until a term falls below
+/// eps * vmax^3 / 3 (the size of the first term), which makes the truncation error at most
+/// eps/3 * vmax^3 / (1 - vmax^2) relative to the first term's size. For intervals the truncated
+/// tail, at most vmax^(k+2) / ((k+2)(1 - vmax^2)) after the term v^k/k, is added as an enclosure,
+/// so the result is rigorous wherever the loop stops (also when v straddles 0).
+template <class W>
+[[nodiscard]] W atanh_tail_series(const W& v) {
+    const auto vmax = upper_of(abs_(v));
+    using S = std::remove_cvref_t<decltype(vmax)>;
+    const S eps = std::numeric_limits<S>::epsilon();
+    const S first = S(vmax * vmax * vmax) / 3;
+    const W v2 = v * v;
+    W power = v;
+    W series = W(0);
+    int k = 3;
+    for (; k < 100000; k += 2) {
+        power *= v2;
+        const W term = power / W(k);
+        series += term;
+        if (upper_of(abs_(term)) <= eps * first) {
+            break;
+        }
+    }
+    if constexpr (is_interval_v<W>) {
+        const W vm = W(vmax);
+        const W tail_bound = pow(vm, k + 2) / W(W(k + 2) * W(W(1) - vm * vm));
+        series += hull(W(-upper(tail_bound)), W(upper(tail_bound)));
+    }
+    return W(2) * series;
+}
+
 /// bd0(p, q) = p log(p/q) - p + q >= 0, the term of the generalized KL divergence, without
 /// cancellation (Loader's "saddle point" deviance; also R's bd0 and scipy's kl_div).
 ///
 /// With v = (p - q)/(p + q), log(p/q) = 2 atanh(v) = 2 (v + v^3/3 + v^5/5 + ...), and since
-/// p - q = v (p + q):  bd0 = (p - q) v + 2 p (v^3/3 + v^5/5 + ...).
-/// For |v| < 1/4 (3/5 < p/q < 5/3) the series is summed until a term falls below eps|sum|: the
-/// first part (p - q) v >= 0 dominates (the rest is at most 2|v|/3 of it), and p - q is exact
-/// there (Sterbenz). Outside that band the direct form loses at most ~3.3 bits to cancellation,
-/// which the guard digits of the working type absorb. A p/q that overflows (subnormal q) is
-/// computed as p (log p - log q).
+/// p - q = v (p + q):  bd0 = (p - q) v + p * 2 (v^3/3 + v^5/5 + ...).
+/// For |v| < 1/4 (3/5 < p/q < 5/3) the first part (p - q) v >= 0 dominates (the rest is at most
+/// 2|v|/3 of it) and p - q is exact (Sterbenz). Outside that band the direct form loses at most
+/// ~3.3 bits to cancellation, which the guard digits of the working type absorb. For an interval
+/// the band is chosen on the midpoint (both forms are exact identities) and must hold for the
+/// whole interval's |v| < 1/2, where the series' tail bound is valid.
 template <class W>
 [[nodiscard]] W bd0(const W& p, const W& q) {
     if (is_exact_zero(p)) {
@@ -142,61 +187,15 @@ template <class W>
     if (is_exact_zero(q)) {
         return pos_infinity<W>();
     }
-    if constexpr (is_interval_v<W>) {
-        const W d = p - q;
-        const W v = d / W(p + q);
-        const auto vmax = upper(abs_(v));
-        if (median(abs_(v)) < 0.25 && vmax < 0.5) {
-            // The series, with its tail enclosed: after the last term v^k/k, the rest is at most
-            // sum_{j >= k+2} |v|^j / j <= vmax^(k+2) / ((k+2)(1 - vmax^2)).
-            const W v2 = v * v;
-            W power = v;
-            W series = W(0);
-            // Stop when a term is below eps * vmax^3 / 3, the size of the first one: the tail bound
-            // keeps the result rigorous wherever the loop stops, and this test also ends it when v
-            // straddles 0 (then the series itself may enclose 0).
-            const auto eps = std::numeric_limits<std::remove_cvref_t<decltype(vmax)>>::epsilon();
-            const auto first = vmax * vmax * vmax / 3;
-            int k = 3;
-            for (; k < 100000; k += 2) {
-                power *= v2;
-                const W term = power / W(k);
-                series += term;
-                if (upper(abs_(term)) <= eps * first) {
-                    break;
-                }
-            }
-            const W vm = W(vmax);
-            const W tail_bound = pow(vm, k + 2) / W(W(k + 2) * W(W(1) - vm * vm));
-            const W tail = hull(W(-upper(tail_bound)), W(upper(tail_bound)));
-            return d * v + W(2) * p * W(series + tail);
-        }
-        // Otherwise the direct form: an enclosure for every point of p and q (q touching 0 gives an
-        // upper bound of +inf, p touching 0 is handled by xlogy's hull).
-        return W(xlogy(p, W(p / q)) - p) + q;
-    } else {
-        using std::isfinite;
-        const W d = p - q;
-        const W v = d / (p + q);
-        if (abs_(v) < W(0.25)) {
-            const W v2 = v * v;
-            W power = v;
-            W series = W(0);
-            const W eps = std::numeric_limits<W>::epsilon();
-            for (int k = 3; k < 100000; k += 2) {
-                power *= v2;
-                const W term = power / W(k);
-                series += term;
-                if (abs_(term) <= eps * abs_(series)) {
-                    break;
-                }
-            }
-            return d * v + W(2) * p * series;
-        }
-        const W ratio = p / q;
-        const W log_ratio = isfinite(ratio) && ratio > 0 ? log_(ratio) : W(log_(p) - log_(q));
-        return W(p * log_ratio - p) + q;
+    const W d = p - q;
+    const W v = d / W(p + q);
+    const W av = abs_(v);
+    if (key(av) < 0.25 && upper_of(av) < 0.5) {
+        return d * v + p * atanh_tail_series(v);
     }
+    // Direct form; for intervals an enclosure for every point of p and q (q touching 0 gives an
+    // upper bound of +inf, p touching 0 is handled by the hull in times_or_zero).
+    return W(times_or_zero(p, log_ratio(p, q)) - p) + q;
 }
 
 /// Shared body of the two-distribution measures: read, validate, normalize.
