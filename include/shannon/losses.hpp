@@ -19,6 +19,7 @@
 // infinite log: BCE(0, 1) = 0 but BCE(1, 0) = +inf.
 #pragma once
 
+#include <array>
 #include <concepts>
 #include <cstddef>
 #include <optional>
@@ -267,11 +268,20 @@ template <class T, class Targets, class Rows, class RowCheck, class NegLog>
     return scope.round(in_unit(reduce(acc, n, opt.red), opt.base));
 }
 
-/// One sample as a batch of one (the reduction of one sample is the sample's loss either way). The
-/// range is a named parameter of the caller, alive for the whole call, so a reference view is safe.
+/// One sample as a batch of one (the reduction of one sample is the sample's loss either way): a
+/// range holding the caller's range, which is a named parameter alive for the whole call. (A plain
+/// pointer range rather than std::ranges::single_view, which Clang 14 cannot compile with
+/// libstdc++ 12.)
 template <class R>
-[[nodiscard]] auto single(R& r) {
-    return std::ranges::single_view(std::ranges::ref_view(r));
+struct one_sample {
+    R* row;
+    [[nodiscard]] R* begin() const noexcept { return row; }
+    [[nodiscard]] R* end() const noexcept { return row + 1; }
+};
+
+template <class R>
+[[nodiscard]] one_sample<R> single(R& r) {
+    return {&r};
 }
 
 }  // namespace detail
@@ -353,7 +363,7 @@ struct categorical_cross_entropy_fn {
     /// One sample, class-index target: -log q_c. The row q must be a distribution (options::norm).
     template <class_index C, real_range Q>
     [[nodiscard]] auto operator()(C c, Q&& q, const options& opt = {}) const -> detail::range_real_t<Q> {
-        return (*this)(std::ranges::single_view(c), detail::single(q), opt);
+        return (*this)(std::array<C, 1>{c}, detail::single(q), opt);
     }
     /// One sample, one-hot or soft target row t: -sum t_k log q_k (= cross_entropy(t, q)).
     template <real_range Tg, real_range Q>
@@ -379,7 +389,7 @@ struct categorical_cross_entropy_with_logits_fn {
     /// One sample, class-index target: logsumexp(z) - z_c.
     template <class_index C, real_range Z>
     [[nodiscard]] auto operator()(C c, Z&& z, const options& opt = {}) const -> detail::range_real_t<Z> {
-        return (*this)(std::ranges::single_view(c), detail::single(z), opt);
+        return (*this)(std::array<C, 1>{c}, detail::single(z), opt);
     }
     /// One sample, one-hot or soft target row t: sum t_k (logsumexp(z) - z_k).
     template <real_range Tg, real_range Z>
