@@ -12,6 +12,12 @@
 #include <shannon/mpfr.hpp>
 #include <shannon/shannon.hpp>
 
+#include <boost/version.hpp>
+
+#ifdef SHANNON_EXPECT_BOOST_VERSION
+static_assert(BOOST_VERSION / 100 == SHANNON_EXPECT_BOOST_VERSION, "the tests were built with another Boost than asked for");
+#endif
+
 namespace test_types {
 namespace bmp = boost::multiprecision;
 

@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Installs what shannon needs to build, demo and test on Debian 12 (Debian packages only).
+#   tools/install-deps.sh                 compilers, Meson, Boost 1.74, MPFR/MPFI, GoogleTest, RapidCheck,
+#                                         range-v3, python3-mpmath
+#   tools/install-deps.sh --boost-1.81    also unpacks Debian's libboost1.81-dev headers into .deps/
+#                                         (not installed: it conflicts with libboost-dev 1.74)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+sudo=""
+if [ "$(id -u)" -ne 0 ]; then
+    sudo="sudo"
+fi
+
+packages=(g++ clang meson ninja-build pkg-config cmake
+          libboost-dev libgmp-dev libmpfr-dev libmpfi-dev
+          libgtest-dev librapidcheck-dev librange-v3-dev
+          python3 python3-mpmath)
+
+missing=()
+for p in "${packages[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ "${#missing[@]}" -gt 0 ]; then
+    echo "install-deps: installing ${missing[*]}"
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+if [ "${1:-}" = "--boost-1.81" ] && [ ! -f .deps/boost-1.81/usr/include/boost/version.hpp ]; then
+    echo "install-deps: unpacking libboost1.81-dev headers into .deps/boost-1.81"
+    tmp=$(mktemp -d)
+    chmod 777 "$tmp"
+    (cd "$tmp" && apt-get download libboost1.81-dev >/dev/null 2>&1 || { $sudo apt-get update -qq && apt-get download libboost1.81-dev >/dev/null; })
+    mkdir -p .deps/boost-1.81
+    dpkg -x "$tmp"/libboost1.81-dev_*.deb .deps/boost-1.81
+    rm -rf "$tmp"
+fi

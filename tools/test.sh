@@ -1,0 +1,83 @@
+#!/usr/bin/env bash
+# Installs the dependencies, builds and runs every test suite in the configurations the project
+# promises to pass, and ends with one line 'N passed, N failed' over all of them.
+#
+#   gcc         GCC 12, Boost 1.74 (Debian's libboost-dev)
+#   clang-1.81  Clang 14, Boost 1.81 headers (Debian's libboost1.81-dev, unpacked into .deps/)
+#   sanitize    GCC 12, Boost 1.74, AddressSanitizer + UndefinedBehaviorSanitizer (any report fails),
+#               for double, long double, mpfr_float_50, mpfr_float (1000 digits), mpfi_float_50
+#   packaging   'meson install' + pkg-config, and shannon used as a Meson subproject
+#
+# All with -Wall -Wextra -Wpedantic -Werror. `tools/test.sh gcc` runs one configuration.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+
+bash tools/install-deps.sh --boost-1.81 || { echo "0 passed, 1 failed"; exit 1; }
+
+configs=("$@")
+if [ "${#configs[@]}" -eq 0 ]; then
+    configs=(gcc clang-1.81 sanitize packaging)
+fi
+
+status=0
+results=()
+
+run_meson_config() {  # name, then meson setup arguments
+    local name=$1
+    shift
+    local dir="build-test/$name"
+    echo "=== $name: meson setup $*"
+    rm -rf "$dir"
+    if ! meson setup "$dir" "$@" >"build-test/$name.setup.log" 2>&1; then
+        cat "build-test/$name.setup.log"
+        results+=("$dir:setup-failed")
+        status=1
+        return
+    fi
+    if ! meson compile -C "$dir" >"build-test/$name.build.log" 2>&1; then
+        grep -E "error|warning" -A5 "build-test/$name.build.log" | head -60
+        results+=("$dir:build-failed")
+        status=1
+        return
+    fi
+    if ! meson test -C "$dir" --print-errorlogs --num-processes 2 >"build-test/$name.test.log" 2>&1; then
+        status=1
+    fi
+    grep -E "^ *[0-9]+/[0-9]+ " "build-test/$name.test.log" | sed 's/^/  /'
+    results+=("$dir")
+}
+
+mkdir -p build-test
+for c in "${configs[@]}"; do
+    case "$c" in
+        gcc)
+            CXX=g++ run_meson_config gcc ;;
+        clang-1.81)
+            CXX=clang++ run_meson_config clang-1.81 \
+                -Dboost_include="$root/.deps/boost-1.81/usr/include" -Dexpect_boost_version=1081 ;;
+        sanitize)
+            export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
+            export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
+            # -O1 without debug info, and the number types whose code paths differ (built-in with a
+            # wider working type, MPFR fixed and variable precision, MPFI): a sanitized build of all
+            # eight takes half an hour on two cores; these take a few minutes.
+            CXX=g++ run_meson_config sanitize -Dbuildtype=plain -Doptimization=1 \
+                -Db_sanitize=address,undefined -Db_lundef=false \
+                -Dtest_types=double,long_double,mpfr_float_50,mpfr_float_1000,mpfi_float_50 ;;
+        packaging)
+            echo "=== packaging: meson install + pkg-config, and use as a subproject"
+            if bash tools/check-packaging.sh >build-test/packaging.log 2>&1; then
+                results+=("packaging:ok:2")
+            else
+                tail -30 build-test/packaging.log
+                results+=("packaging:failed:2")
+                status=1
+            fi ;;
+        *)
+            echo "unknown configuration $c"; status=1 ;;
+    esac
+done
+
+python3 tools/count_tests.py "${results[@]}"
+exit $status
