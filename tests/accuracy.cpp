@@ -199,6 +199,11 @@ T evaluate(const reference_case& c) {
     if (q == "cce_logits_batch") return shannon::categorical_cross_entropy_with_logits(ints(a[0]), rows(a[1]));
     if (q == "multilabel_bce_logits") return shannon::multilabel_binary_cross_entropy_with_logits(list(a[0]), list(a[1]));
     if (q == "bernoulli_nll") return shannon::bernoulli_nll(ints(a[0]), num(a[1]));
+    if (q == "bernoulli_log_likelihood") return shannon::bernoulli_log_likelihood(ints(a[0]), num(a[1]));
+    if (q == "categorical_log_likelihood") return shannon::categorical_log_likelihood(ints(a[0]), list(a[1]));
+    if (q == "gaussian_log_likelihood") return shannon::gaussian_log_likelihood(list(a[0]), list(a[1]), num(a[2]));
+    if (q == "sum_squared_error") return shannon::sum_squared_error(list(a[0]), list(a[1]));
+    if (q == "xlogy") return shannon::xlogy(num(a[0]), num(a[1]));
     if (q == "categorical_nll") return shannon::categorical_nll(ints(a[0]), list(a[1]));
     if (q == "gaussian_nll") return shannon::gaussian_nll(list(a[0]), list(a[1]), num(a[2]));
     if (q == "mean_squared_error") return shannon::mean_squared_error(list(a[0]), list(a[1]));
@@ -249,8 +254,9 @@ TEST_P(accuracy, within_tolerance_of_mpmath_reference) {
             continue;  // the inputs are not binary32 numbers
         }
         ++n;
-        const R ref = c.value == "inf" ? R(std::numeric_limits<double>::infinity()) : R(c.value);
-        const R scale = c.scale == "inf" ? ref : R(c.scale);
+        const bool infinite = c.value == "inf" || c.value == "-inf";
+        const R ref = infinite ? R(0) : R(c.value);
+        const R scale = infinite ? R(0) : R(c.scale);
         T got;
         try {
             got = evaluate(c);
@@ -260,6 +266,10 @@ TEST_P(accuracy, within_tolerance_of_mpmath_reference) {
         }
         if (c.value == "inf") {
             EXPECT_TRUE(shannon::detail::is_pos_inf(got)) << brief(c) << " expected +inf, got " << got;
+            continue;
+        }
+        if (c.value == "-inf") {
+            EXPECT_TRUE(shannon::detail::is_neg_inf(got)) << brief(c) << " expected -inf, got " << got;
             continue;
         }
         const R unit = std::max(ulp_of(ref), R(eps_of() * abs(scale)));

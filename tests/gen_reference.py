@@ -222,6 +222,8 @@ def measures():
     for p, _ in distributions()[:6]:
         add("entropy_bits", [("list", p)], entropy(p) / mpmath.log(2), floats=p)
         add("entropy_bans", [("list", p)], entropy(p) / mpmath.log(10), floats=p)
+    for x, y in [(0.0, 0.0), (0.5, 0.25), (3.0, 1e-300), (1e-300, 7.0), (2.5, 0.0)]:
+        add("xlogy", [("list", [x]), ("list", [y])], xlogy(x, y), floats=[x, y])
     for x in [0.9, 0.1, 0.5, 1e-3, 0.999, 1.0, 2.0**-30, 1e-300, 5e-324, 1 - 2.0**-53]:
         add("self_information", [("list", [x])], -mpmath.log(mpf(x)), floats=[x])
         h = -(xlogy(x, x) + xlogy(1 - mpf(x), 1 - mpf(x)))
@@ -318,10 +320,12 @@ def likelihood():
     for p in (0.6, 0.5, 0.9, 0.1):
         nll = -(6 * mpmath.log(mpf(p)) + 4 * mpmath.log(1 - mpf(p)))
         add("bernoulli_nll", [("list", flips), ("list", [p])], nll, floats=[p])
+        add("bernoulli_log_likelihood", [("list", flips), ("list", [p])], -nll, floats=[p])
     data = [0, 1, 1, 2, 2, 2, 3, 0, 1, 2]
     for q in ([0.2, 0.3, 0.4, 0.1], simplex(4, 1.0, True)):
         val = -mpmath.fsum(mpmath.log(mpf(q[c])) for c in data)
         add("categorical_nll", [("list", data), ("list", q)], val, floats=q)
+        add("categorical_log_likelihood", [("list", data), ("list", q)], -val, floats=q)
     for single in (True, False):
         for n in (5, 40):
             y = [rng.gauss(10, 3) for _ in range(n)]
@@ -334,7 +338,10 @@ def likelihood():
             nll = logterm + sse / (2 * mpf(s2))
             add("gaussian_nll", [("list", y), ("list", mu), ("list", [s2])], nll,
                 scale=abs(logterm) + sse / (2 * mpf(s2)), floats=y + mu + [s2])
+            add("gaussian_log_likelihood", [("list", y), ("list", mu), ("list", [s2])], -nll,
+                scale=abs(logterm) + sse / (2 * mpf(s2)), floats=y + mu + [s2])
             add("mean_squared_error", [("list", y), ("list", mu)], sse / n, floats=y + mu)
+            add("sum_squared_error", [("list", y), ("list", mu)], sse, floats=y + mu)
             x = [rng.uniform(0, 10) for _ in range(n)]
             if single:
                 x = [f32(v) for v in x]

@@ -38,6 +38,7 @@ for arg in sys.argv[1:]:
         lines.append(f"  {folder}: no test log")
         continue
     p = f = s = 0
+    details = []
     with open(log) as fh:
         for raw in fh:
             t = json.loads(raw)
@@ -66,7 +67,10 @@ for arg in sys.argv[1:]:
                     p += 1
                 else:
                     f += 1
+                details.append(f"    {t['name']}: {'passed' if ok else 'FAILED (' + t['result'] + ')'}")
             else:
+                details.append(f"    {t['name']}: {cases[0]} passed, {cases[1]} failed, {cases[2]} skipped"
+                               + ("" if ok else f" (Meson: {t['result']})"))
                 p += cases[0]
                 f += cases[1]
                 s += cases[2]
@@ -76,6 +80,7 @@ for arg in sys.argv[1:]:
     failed += f
     skipped += s
     lines.append(f"  {folder}: {p} passed, {f} failed, {s} skipped")
+    lines.extend(sorted(details))
 
 print("\n".join(lines))
 print(f"{passed} passed, {failed} failed, {skipped} skipped")

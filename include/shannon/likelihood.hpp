@@ -215,19 +215,6 @@ template <real_range Y, real_range M>
     return scope.round(W(detail::sse(yv, mv) / detail::as_real<W>(yv.size())));
 }
 
-/// Gaussian log-likelihood of observations y with means mu and variance sigma2:
-/// -n/2 log(2 pi sigma2) - SSE/(2 sigma2). pi and the log at T's working precision.
-template <real_range Y, real_range M, class S>
-[[nodiscard]] auto gaussian_log_likelihood(Y&& y, M&& mu, const S& sigma2) {
-    using T = std::common_type_t<pair_real_t<Y, M>, detail::real_of<S>>;
-    using W = working_t<T>;
-    const precision_scope<T> scope;
-    constexpr std::string_view fn = "gaussian_log_likelihood";
-    detail::check_variance(static_cast<T>(sigma2), fn);
-    const auto [yv, mv] = detail::read_observations<W>(std::forward<Y>(y), std::forward<M>(mu), fn, "y", "mu");
-    return scope.round(W(-detail::gaussian_nll(yv.size(), detail::sse(yv, mv), to_working<W>(static_cast<T>(sigma2)))));
-}
-
 /// Gaussian negative log-likelihood n/2 log(2 pi sigma2) + SSE/(2 sigma2).
 template <real_range Y, real_range M, class S>
 [[nodiscard]] auto gaussian_nll(Y&& y, M&& mu, const S& sigma2) {
@@ -238,6 +225,14 @@ template <real_range Y, real_range M, class S>
     detail::check_variance(static_cast<T>(sigma2), fn);
     const auto [yv, mv] = detail::read_observations<W>(std::forward<Y>(y), std::forward<M>(mu), fn, "y", "mu");
     return scope.round(detail::gaussian_nll(yv.size(), detail::sse(yv, mv), to_working<W>(static_cast<T>(sigma2))));
+}
+
+/// Gaussian log-likelihood of observations y with means mu and variance sigma2:
+/// -n/2 log(2 pi sigma2) - SSE/(2 sigma2), the negative of gaussian_nll.
+template <real_range Y, real_range M, class S>
+[[nodiscard]] auto gaussian_log_likelihood(Y&& y, M&& mu, const S& sigma2)
+    -> std::common_type_t<pair_real_t<Y, M>, detail::real_of<S>> {
+    return -gaussian_nll(std::forward<Y>(y), std::forward<M>(mu), sigma2);
 }
 
 /// The least-squares line y = w x + b.

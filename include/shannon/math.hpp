@@ -285,9 +285,10 @@ template <class W, class Unit>
 template <class R>
 using range_real_t = real_of<std::remove_cvref_t<std::ranges::range_value_t<R>>>;
 
-/// Reads a range of reals into working precision, rejecting NaN (the one value no quantity accepts).
-template <class W, class R>
-[[nodiscard]] std::vector<W> collect_reals(R&& r, std::string_view function, std::string_view argument) {
+/// Reads a range into working precision, passing each element (as its real type) and its index to
+/// `check` first; an empty range is an invalid_argument.
+template <class W, class R, class Check>
+[[nodiscard]] std::vector<W> collect(R&& r, std::string_view function, std::string_view argument, Check check) {
     std::vector<W> out;
     if constexpr (std::ranges::sized_range<R>) {
         out.reserve(std::ranges::size(r));
@@ -295,16 +296,24 @@ template <class W, class R>
     std::size_t i = 0;
     for (auto&& x : r) {
         const auto v = static_cast<real_of<std::remove_cvref_t<decltype(x)>>>(x);
-        if (has_nan(v)) {
-            fail_at<shannon::domain_error>(function, argument, i, v, "NaN is not a valid input");
-        }
+        check(v, i);
         out.push_back(to_working<W>(v));
         ++i;
     }
     if (out.empty()) {
-        fail<shannon::invalid_argument>(function, std::string("argument '") + std::string(argument) + "' is empty");
+        fail<shannon::invalid_argument>(function, "argument '" + std::string(argument) + "' is empty");
     }
     return out;
+}
+
+/// Reads a range of reals into working precision, rejecting NaN (the one value no quantity accepts).
+template <class W, class R>
+[[nodiscard]] std::vector<W> collect_reals(R&& r, std::string_view function, std::string_view argument) {
+    return collect<W>(std::forward<R>(r), function, argument, [&](const auto& v, std::size_t i) {
+        if (has_nan(v)) {
+            fail_at<shannon::domain_error>(function, argument, i, v, "NaN is not a valid input");
+        }
+    });
 }
 
 }  // namespace detail

@@ -59,21 +59,8 @@ void check_unit_interval(const T& v, std::string_view function, std::string_view
 /// Reads a range of probabilities (non-negative, finite) into working precision.
 template <class W, class R>
 [[nodiscard]] std::vector<W> collect_probabilities(R&& r, std::string_view function, std::string_view argument) {
-    std::vector<W> out;
-    if constexpr (std::ranges::sized_range<R>) {
-        out.reserve(std::ranges::size(r));
-    }
-    std::size_t i = 0;
-    for (auto&& x : r) {
-        const auto v = static_cast<real_of<std::remove_cvref_t<decltype(x)>>>(x);
-        check_probability(v, function, argument, i);
-        out.push_back(to_working<W>(v));
-        ++i;
-    }
-    if (out.empty()) {
-        fail<shannon::invalid_argument>(function, "argument '" + std::string(argument) + "' is empty");
-    }
-    return out;
+    return collect<W>(std::forward<R>(r), function, argument,
+                      [&](const auto& v, std::size_t i) { check_probability(v, function, argument, i); });
 }
 
 template <class W>
