@@ -69,6 +69,7 @@ CASES = []
 
 def add(name, args, value, scale=None, floats=None):
     """args: list of ('list', [...]) / ('rows', [[...]]) / ('int', n); floats: the numeric inputs."""
+    assert floats, f"{name}: name the numeric inputs, so the float32 flag is right"
     if scale is None:
         scale = abs(value)
     flag = "f" if all(is_f32(x) for x in floats) else "-"
@@ -300,7 +301,7 @@ def losses():
             prow = [simplex(k, 1.0, single) for _ in range(8)]
             val = mpmath.fsum(-mpmath.log(mpf(r[i])) for r, i in zip(prow, idx)) / len(prow)
             add("cce_batch", [("list", idx), ("rows", prow)], val, floats=[v for r in prow for v in r])
-    add("cce_index", [("int", 0), ("list", [0.7, 0.1, 0.1, 0.1])], -mpmath.log(mpf(0.7)), floats=[])
+    add("cce_index", [("int", 0), ("list", [0.7, 0.1, 0.1, 0.1])], -mpmath.log(mpf(0.7)), floats=[0.7, 0.1, 0.1, 0.1])
     big = [1e300, -1e300, 5.0]
     add("cce_logits_index", [("int", 1), ("list", big)], logsumexp(big) - mpf(-1e300), floats=big)
     add("cce_logits_index", [("int", 0), ("list", big)], logsumexp(big) - mpf(1e300), floats=big)

@@ -2,11 +2,12 @@
 # Installs the dependencies, builds and runs every test suite in the configurations the project
 # promises to pass, and ends with one line 'N passed, N failed' over all of them.
 #
-#   gcc         GCC 12, Boost 1.74 (Debian's libboost-dev)
-#   clang-1.81  Clang 14, Boost 1.81 headers (Debian's libboost1.81-dev, unpacked into .deps/)
-#   sanitize    GCC 12, Boost 1.74, AddressSanitizer + UndefinedBehaviorSanitizer (any report fails),
-#               for double, long double, mpfr_float_50, mpfr_float (1000 digits), mpfi_float_50
-#   packaging   'meson install' + pkg-config, and shannon used as a Meson subproject
+#   gcc, clang              GCC 12 / Clang 14 with Boost 1.74 (Debian's libboost-dev)
+#   gcc-1.81, clang-1.81    the same with the Boost 1.81 headers (Debian's libboost1.81-dev, unpacked
+#                           into .deps/ because the package conflicts with 1.74)
+#   sanitize                GCC 12, Boost 1.74, AddressSanitizer + UndefinedBehaviorSanitizer (any report fails),
+#                           for double, long double, mpfr_float_50, mpfr_float (1000 digits), mpfi_float_50
+#   packaging               'meson install' + pkg-config, and shannon used as a Meson subproject
 #
 # All with -Wall -Wextra -Wpedantic -Werror. `tools/test.sh gcc` runs one configuration.
 set -uo pipefail
@@ -17,7 +18,7 @@ bash tools/install-deps.sh --boost-1.81 || { echo "0 passed, 1 failed"; exit 1; 
 
 configs=("$@")
 if [ "${#configs[@]}" -eq 0 ]; then
-    configs=(gcc clang-1.81 sanitize packaging)
+    configs=(gcc clang gcc-1.81 clang-1.81 sanitize packaging)
 fi
 
 status=0
@@ -52,9 +53,13 @@ mkdir -p build-test
 for c in "${configs[@]}"; do
     case "$c" in
         gcc)
-            CXX=g++ run_meson_config gcc ;;
-        clang-1.81)
-            CXX=clang++ run_meson_config clang-1.81 \
+            CXX=g++ run_meson_config gcc -Dexpect_boost_version=1074 ;;
+        clang)
+            CXX=clang++ run_meson_config clang -Dexpect_boost_version=1074 ;;
+        gcc-1.81 | clang-1.81)
+            compiler=g++
+            [ "$c" = clang-1.81 ] && compiler=clang++
+            CXX=$compiler run_meson_config "$c" \
                 -Dboost_include="$root/.deps/boost-1.81/usr/include" -Dexpect_boost_version=1081 ;;
         sanitize)
             export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
