@@ -63,7 +63,9 @@ for arg in sys.argv[1:]:
                 except ET.ParseError:
                     cases = None
             if cases is None:
-                if ok:
+                if t["result"] == "SKIP":
+                    s += 1
+                elif ok:
                     p += 1
                 else:
                     f += 1

@@ -1,0 +1,112 @@
+// tests/elementary.cpp — the constexpr double-word log, log1p, exp and expm1
+// (include/shannon/double_word.hpp) against mpmath (tests/gen_elementary.py), for float, double
+// and long double. Each result must be within 1 ulp of the exact value; the number of results that
+// are not the correctly rounded one is reported (the kernels aim at correct rounding).
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <cstdlib>
+#include <fstream>
+#include <iostream>
+#include <map>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include <shannon/double_word.hpp>
+
+namespace {
+
+struct elementary_case {
+    std::string function;
+    bool single = false;
+    std::string input;
+    std::string reference;
+};
+
+const std::vector<elementary_case>& table() {
+    static const std::vector<elementary_case> cases = [] {
+        const char* path = std::getenv("SHANNON_ELEMENTARY_REFERENCE");
+        if (path == nullptr) {
+            throw std::runtime_error("SHANNON_ELEMENTARY_REFERENCE is not set (meson test sets it)");
+        }
+        std::ifstream in(path);
+        std::vector<elementary_case> out;
+        std::string line;
+        while (std::getline(in, line)) {
+            if (line.empty() || line[0] == '#') {
+                continue;
+            }
+            std::istringstream fields(line);
+            elementary_case c;
+            std::string flag;
+            std::getline(fields, c.function, '|');
+            std::getline(fields, flag, '|');
+            std::getline(fields, c.input, '|');
+            std::getline(fields, c.reference, '|');
+            c.single = flag == "f";
+            out.push_back(c);
+        }
+        return out;
+    }();
+    return cases;
+}
+
+/// The reference rounded to nearest in F by the C library's correctly rounded conversion.
+template <class F>
+F rounded(const std::string& s) {
+    if constexpr (std::is_same_v<F, float>) {
+        return std::strtof(s.c_str(), nullptr);
+    } else if constexpr (std::is_same_v<F, double>) {
+        return std::strtod(s.c_str(), nullptr);
+    } else {
+        return std::strtold(s.c_str(), nullptr);
+    }
+}
+
+template <class F>
+F evaluate(const std::string& function, F x) {
+    if (function == "log") return shannon::cx::log(x);
+    if (function == "log1p") return shannon::cx::log1p(x);
+    if (function == "exp") return shannon::cx::exp(x);
+    if (function == "expm1") return shannon::cx::expm1(x);
+    throw std::runtime_error("unknown function " + function);
+}
+
+template <class F>
+void check(const char* type) {
+    std::map<std::string, std::pair<int, int>> stats;  // cases, not correctly rounded
+    for (const auto& c : table()) {
+        if (std::is_same_v<F, float> && !c.single) {
+            continue;
+        }
+        const F x = static_cast<F>(std::strtold(c.input.c_str(), nullptr));  // hex: exact
+        const F want = rounded<F>(c.reference);
+        const F got = evaluate<F>(c.function, x);
+        auto& s = stats[c.function];
+        ++s.first;
+        if (got != want) {
+            ++s.second;
+            // within one ulp: the neighbour of the correctly rounded value on the exact value's side
+            const bool adjacent = got == std::nextafter(want, got);
+            EXPECT_TRUE(adjacent) << type << ' ' << c.function << '(' << c.input << ") = " << got << ", exact "
+                                  << c.reference;
+        }
+    }
+    for (const auto& [f, s] : stats) {
+        std::cout << "  " << type << ' ' << f << ": " << s.first << " cases, " << s.second
+                  << " not correctly rounded (any such within 1 ulp, else a failure above)\n";
+        EXPECT_GT(s.first, 0);
+    }
+}
+
+TEST(elementary, float_within_one_ulp) { check<float>("float"); }
+TEST(elementary, double_within_one_ulp) { check<double>("double"); }
+TEST(elementary, long_double_within_one_ulp) { check<long double>("long double"); }
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    ::testing::InitGoogleTest(&argc, argv);
+    return RUN_ALL_TESTS();
+}
