@@ -26,6 +26,8 @@
 
 #include <concepts>
 #include <limits>
+#include <ostream>
+#include <type_traits>
 
 #if defined(__clang__)
 #pragma clang fp contract(off)
@@ -36,18 +38,58 @@
 
 namespace shannon {
 
+// The type and its operators live in their own namespace, so that argument-dependent lookup on a
+// double word finds its arithmetic and elementary functions, never shannon's quantities.
+namespace numbers {
+
 template <std::floating_point F>
 struct double_word {
     F hi = 0;
     F lo = 0;
 
     constexpr double_word() = default;
-    constexpr double_word(F h) : hi(h), lo(0) {}  // NOLINT: a plain F is a double word
     constexpr double_word(F h, F l) : hi(h), lo(l) {}
+    /// Exact from any floating type (a wider one keeps up to twice F's precision of it).
+    template <std::floating_point G>
+    constexpr double_word(G x)  // NOLINT: implicit, like the built-in conversions
+        : hi(static_cast<F>(x)), lo(0) {
+        if constexpr (sizeof(G) > sizeof(F)) {
+            if (hi - hi == 0) {
+                lo = static_cast<F>(x - static_cast<G>(hi));
+            }
+        }
+    }
+    /// Exact from any integer of up to 64 bits (the two 32-bit halves are each exact in F).
+    template <std::integral I>
+    constexpr double_word(I n)  // NOLINT: implicit, like the built-in conversions
+        : hi(0), lo(0) {
+        const bool negative = n < 0;
+        const unsigned long long m =
+            negative ? 0ULL - static_cast<unsigned long long>(n) : static_cast<unsigned long long>(n);
+        const F high = static_cast<F>(m >> 32U) * F(4294967296.0);
+        const F low = static_cast<F>(m & 0xffffffffULL);
+        const F s = high + low;
+        const F e = low - (s - high);
+        hi = negative ? -s : s;
+        lo = negative ? -e : e;
+    }
 
     /// hi + lo rounded once to F: correctly rounded from the double word's exact value.
     [[nodiscard]] constexpr F value() const { return hi + lo; }
+
+    template <std::floating_point G>
+    constexpr explicit operator G() const {
+        if constexpr (sizeof(G) > sizeof(F)) {
+            return static_cast<G>(hi) + static_cast<G>(lo);
+        } else {
+            return static_cast<G>(hi + lo);
+        }
+    }
 };
+
+}  // namespace numbers
+
+using numbers::double_word;
 
 namespace dw {
 
@@ -78,23 +120,59 @@ template <std::floating_point F>
     return f + 1;
 }
 
-/// Dekker's exact product a * b = p + e (no overflow in the split for |a|, |b| < 2^(emax - p/2)).
+/// Veltkamp's split a = hi + lo, hi with the upper half of the bits.
+template <std::floating_point F>
+[[nodiscard]] constexpr double_word<F> split(F a) {
+    constexpr F factor = split_factor<F>();
+    const F ca = factor * a;
+    const F hi = ca - (ca - a);
+    return {hi, a - hi};
+}
+
+/// Dekker's exact product a * b = p + e, for finite a, b whose product neither overflows nor
+/// underflows (below that the error term is itself rounded). An operand too large to split
+/// without overflow is split at a smaller scale, which is exact.
 template <std::floating_point F>
 [[nodiscard]] constexpr double_word<F> two_prod(F a, F b) {
-    constexpr F factor = split_factor<F>();
     const F p = a * b;
-    const F ca = factor * a;
-    const F ah = ca - (ca - a);
-    const F al = a - ah;
-    const F cb = factor * b;
-    const F bh = cb - (cb - b);
-    const F bl = b - bh;
-    const F e = ((ah * bh - p) + ah * bl + al * bh) + al * bl;
+    constexpr int guard = (std::numeric_limits<F>::digits + 1) / 2 + 2;
+    constexpr F limit = [] {
+        F l = 1;
+        for (int i = 0; i < std::numeric_limits<F>::max_exponent - guard; ++i) {
+            l *= 2;
+        }
+        return l;
+    }();
+    int shift = 0;
+    if (a > limit || a < -limit) {
+        a *= F(1) / limit;
+        shift += 1;
+    }
+    if (b > limit || b < -limit) {
+        b *= F(1) / limit;
+        shift += 1;
+    }
+    const auto [ah, al] = split(a);
+    const auto [bh, bl] = split(b);
+    const F ps = shift == 0 ? p : a * b;
+    F e = ((ah * bh - ps) + ah * bl + al * bh) + al * bl;
+    for (int i = 0; i < shift; ++i) {
+        e *= limit;
+    }
     return {p, e};
+}
+
+/// False for infinities and NaN, in a form every compiler evaluates at compile time.
+template <std::floating_point F>
+[[nodiscard]] constexpr bool finite(F x) {
+    return x - x == 0;
 }
 
 template <std::floating_point F>
 [[nodiscard]] constexpr double_word<F> add(const double_word<F>& x, const double_word<F>& y) {
+    if (!finite(x.hi) || !finite(y.hi) || !finite(x.hi + y.hi)) {
+        return {x.hi + y.hi, 0};  // infinities and NaN follow F's rules; lo would be NaN
+    }
     const auto s = two_sum(x.hi, y.hi);
     const auto t = two_sum(x.lo, y.lo);
     const F c = s.lo + t.hi;
@@ -115,6 +193,9 @@ template <std::floating_point F>
 
 template <std::floating_point F>
 [[nodiscard]] constexpr double_word<F> mul(const double_word<F>& x, const double_word<F>& y) {
+    if (!finite(x.hi * y.hi) || x.hi == 0 || y.hi == 0) {
+        return {x.hi * y.hi, 0};
+    }
     const auto c = two_prod(x.hi, y.hi);
     const F t = x.hi * y.lo + x.lo * y.hi;
     return fast_two_sum(c.hi, F(c.lo + t));
@@ -122,6 +203,9 @@ template <std::floating_point F>
 
 template <std::floating_point F>
 [[nodiscard]] constexpr double_word<F> mul(const double_word<F>& x, F y) {
+    if (!finite(x.hi * y) || x.hi == 0 || y == 0) {
+        return {x.hi * y, 0};
+    }
     const auto c = two_prod(x.hi, y);
     return fast_two_sum(c.hi, F(c.lo + x.lo * y));
 }
@@ -129,6 +213,9 @@ template <std::floating_point F>
 template <std::floating_point F>
 [[nodiscard]] constexpr double_word<F> div(const double_word<F>& x, const double_word<F>& y) {
     const F q1 = x.hi / y.hi;
+    if (!finite(q1) || q1 == 0 || !finite(y.hi)) {
+        return {q1, 0};
+    }
     auto r = sub(x, mul(y, q1));
     const F q2 = r.hi / y.hi;
     r = sub(r, mul(y, q2));
@@ -289,10 +376,220 @@ template <std::floating_point F>
         }
         return sum;
     }
-    return sub(exp(x), double_word<F>(1));
+    return sub(dw::exp(x), double_word<F>(1));
 }
 
 }  // namespace dw
+
+// ---------------------------------------------------------------------------------------------
+// double_word<F> as a number type: what the generic core needs of a working type.
+
+namespace dw {
+
+/// Atan(x) = x - x^3/3 + x^5/5 - ... for |x| <= 1/5.
+template <std::floating_point F>
+[[nodiscard]] constexpr double_word<F> atan_small(const double_word<F>& x) {
+    const auto x2 = mul(x, x);
+    auto power = x;
+    auto sum = x;
+    const F stop = ldexp(F(1), -2 * std::numeric_limits<F>::digits - 4);
+    for (int k = 3; k < 400; k += 2) {
+        power = neg(mul(power, x2));
+        const auto term = div(power, double_word<F>(F(k)));
+        sum = add(sum, term);
+        if (abs(term.hi) <= stop * abs(sum.hi)) {
+            break;
+        }
+    }
+    return sum;
+}
+
+/// pi = 16 atan(1/5) - 4 atan(1/239) (Machin), computed once per type.
+template <std::floating_point F>
+inline constexpr double_word<F> pi =
+    sub(mul(atan_small(div(double_word<F>(F(1)), double_word<F>(F(5)))), F(16)),
+        mul(atan_small(div(double_word<F>(F(1)), double_word<F>(F(239)))), F(4)));
+
+}  // namespace dw
+
+namespace numbers {
+
+template <std::floating_point F>
+[[nodiscard]] constexpr double_word<F> operator+(const double_word<F>& x, const double_word<F>& y) {
+    return dw::add(x, y);
+}
+template <std::floating_point F>
+[[nodiscard]] constexpr double_word<F> operator-(const double_word<F>& x, const double_word<F>& y) {
+    return dw::sub(x, y);
+}
+template <std::floating_point F>
+[[nodiscard]] constexpr double_word<F> operator*(const double_word<F>& x, const double_word<F>& y) {
+    return dw::mul(x, y);
+}
+template <std::floating_point F>
+[[nodiscard]] constexpr double_word<F> operator/(const double_word<F>& x, const double_word<F>& y) {
+    return dw::div(x, y);
+}
+template <std::floating_point F>
+[[nodiscard]] constexpr double_word<F> operator-(const double_word<F>& x) {
+    return dw::neg(x);
+}
+template <std::floating_point F>
+constexpr double_word<F>& operator+=(double_word<F>& x, const double_word<F>& y) {
+    return x = x + y;
+}
+template <std::floating_point F>
+constexpr double_word<F>& operator-=(double_word<F>& x, const double_word<F>& y) {
+    return x = x - y;
+}
+template <std::floating_point F>
+constexpr double_word<F>& operator*=(double_word<F>& x, const double_word<F>& y) {
+    return x = x * y;
+}
+template <std::floating_point F>
+constexpr double_word<F>& operator/=(double_word<F>& x, const double_word<F>& y) {
+    return x = x / y;
+}
+/// Double words are normalized (|lo| <= ulp(hi)/2), so they compare as (hi, lo) pairs.
+template <std::floating_point F>
+[[nodiscard]] constexpr bool operator==(const double_word<F>& x, const double_word<F>& y) {
+    return x.hi == y.hi && x.lo == y.lo;
+}
+template <std::floating_point F>
+[[nodiscard]] constexpr bool operator<(const double_word<F>& x, const double_word<F>& y) {
+    return x.hi < y.hi || (x.hi == y.hi && x.lo < y.lo);
+}
+template <std::floating_point F>
+[[nodiscard]] constexpr bool operator>(const double_word<F>& x, const double_word<F>& y) {
+    return y < x;
+}
+template <std::floating_point F>
+[[nodiscard]] constexpr bool operator<=(const double_word<F>& x, const double_word<F>& y) {
+    return x < y || x == y;
+}
+template <std::floating_point F>
+[[nodiscard]] constexpr bool operator>=(const double_word<F>& x, const double_word<F>& y) {
+    return y <= x;
+}
+
+// Mixed operations with plain numbers (int, double, ...): the number is converted exactly first.
+#define SHANNON_DW_MIXED(op)                                                                          \
+    template <std::floating_point F, class A>                                                        \
+        requires std::is_arithmetic_v<A>                                                             \
+    [[nodiscard]] constexpr auto operator op(const double_word<F>& x, A a) {                         \
+        return x op double_word<F>(a);                                                               \
+    }                                                                                                \
+    template <std::floating_point F, class A>                                                        \
+        requires std::is_arithmetic_v<A>                                                             \
+    [[nodiscard]] constexpr auto operator op(A a, const double_word<F>& x) {                         \
+        return double_word<F>(a) op x;                                                               \
+    }
+SHANNON_DW_MIXED(+)
+SHANNON_DW_MIXED(-)
+SHANNON_DW_MIXED(*)
+SHANNON_DW_MIXED(/)
+SHANNON_DW_MIXED(==)
+SHANNON_DW_MIXED(<)
+SHANNON_DW_MIXED(>)
+SHANNON_DW_MIXED(<=)
+SHANNON_DW_MIXED(>=)
+#undef SHANNON_DW_MIXED
+
+template <std::floating_point F>
+[[nodiscard]] constexpr bool isnan(const double_word<F>& x) {
+    return x.hi != x.hi;  // NOLINT: the constexpr NaN test
+}
+template <std::floating_point F>
+[[nodiscard]] constexpr bool isfinite(const double_word<F>& x) {
+    return dw::finite(x.hi);
+}
+template <std::floating_point F>
+[[nodiscard]] constexpr bool isinf(const double_word<F>& x) {
+    return !isnan(x) && !isfinite(x);
+}
+template <std::floating_point F>
+[[nodiscard]] constexpr double_word<F> abs(const double_word<F>& x) {
+    return x.hi < 0 ? -x : x;
+}
+
+/// log of a double word: -inf at 0, NaN below, +inf at +inf.
+template <std::floating_point F>
+[[nodiscard]] constexpr double_word<F> log(const double_word<F>& x) {
+    if (isnan(x) || x.hi < 0) {
+        return {std::numeric_limits<F>::quiet_NaN(), 0};
+    }
+    if (x.hi == 0) {
+        return {-std::numeric_limits<F>::infinity(), 0};
+    }
+    if (!isfinite(x)) {
+        return x;
+    }
+    return dw::log(x);
+}
+template <std::floating_point F>
+[[nodiscard]] constexpr double_word<F> log1p(const double_word<F>& x) {
+    if (isnan(x) || x.hi < -1) {
+        return {std::numeric_limits<F>::quiet_NaN(), 0};
+    }
+    if (!isfinite(x)) {
+        return x;
+    }
+    const auto u = dw::add(double_word<F>(F(1)), x);
+    if (u.hi == 0) {
+        return {-std::numeric_limits<F>::infinity(), 0};
+    }
+    // For tiny x, 1 + x loses x's low bits even in double word: sum the series instead.
+    if (dw::abs(x.hi) < F(0x1p-20)) {
+        // log1p(x) = x - x^2/2 + x^3/3 - ..., |x| < 2^-20: terms fall by 2^-20 or more each.
+        auto power = x;
+        auto sum = x;
+        const F stop = dw::ldexp(F(1), -2 * std::numeric_limits<F>::digits - 4);
+        for (int k = 2; k < 40; ++k) {
+            power = dw::neg(dw::mul(power, x));
+            const auto term = dw::div(power, double_word<F>(F(k)));
+            sum = dw::add(sum, term);
+            if (dw::abs(term.hi) <= stop * dw::abs(sum.hi)) {
+                break;
+            }
+        }
+        return sum;
+    }
+    return dw::log(u);
+}
+template <std::floating_point F>
+[[nodiscard]] constexpr double_word<F> exp(const double_word<F>& x) {
+    if (isnan(x)) {
+        return x;
+    }
+    constexpr F ln2_f = F(0.6931471805599453094172321214581766L);
+    if (x.hi > F(std::numeric_limits<F>::max_exponent) * ln2_f) {
+        return {std::numeric_limits<F>::infinity(), 0};
+    }
+    if (x.hi < F(std::numeric_limits<F>::min_exponent - std::numeric_limits<F>::digits - 1) * ln2_f) {
+        return {F(0), F(0)};
+    }
+    return dw::exp(x);
+}
+template <std::floating_point F>
+[[nodiscard]] constexpr double_word<F> expm1(const double_word<F>& x) {
+    if (isnan(x)) {
+        return x;
+    }
+    if (x.hi < F(-3) * F(std::numeric_limits<F>::digits)) {
+        return {F(-1), F(0)};
+    }
+    if (x.hi > F(std::numeric_limits<F>::max_exponent) * F(0.6931471805599453094172321214581766L)) {
+        return {std::numeric_limits<F>::infinity(), 0};
+    }
+    return dw::expm1(x);
+}
+
+template <class CharT, class Traits, std::floating_point F>
+std::basic_ostream<CharT, Traits>& operator<<(std::basic_ostream<CharT, Traits>& out, const double_word<F>& x) {
+    return out << static_cast<long double>(x.hi) + static_cast<long double>(x.lo);
+}
+
+}  // namespace numbers
 
 // ---------------------------------------------------------------------------------------------
 // Scalar functions of F with IEEE special cases, evaluated in double word and rounded once.
@@ -394,6 +691,34 @@ template <std::floating_point F>
 
 }  // namespace cx
 }  // namespace shannon
+
+/// double_word<F> has twice F's digits and F's exponent range.
+template <std::floating_point F>
+class std::numeric_limits<shannon::double_word<F>> {
+    using base = std::numeric_limits<F>;
+    using W = shannon::double_word<F>;
+
+public:
+    static constexpr bool is_specialized = true;
+    static constexpr bool is_signed = true;
+    static constexpr bool is_integer = false;
+    static constexpr bool is_exact = false;
+    static constexpr bool has_infinity = true;
+    static constexpr bool has_quiet_NaN = true;
+    static constexpr int radix = 2;
+    static constexpr int digits = 2 * base::digits;
+    static constexpr int digits10 = 2 * base::digits10;
+    static constexpr int max_digits10 = 2 * base::max_digits10;
+    static constexpr int min_exponent = base::min_exponent + base::digits;
+    static constexpr int max_exponent = base::max_exponent;
+    static constexpr W epsilon() noexcept { return W(shannon::dw::ldexp(F(1), 1 - digits), F(0)); }
+    static constexpr W infinity() noexcept { return W(base::infinity(), F(0)); }
+    static constexpr W quiet_NaN() noexcept { return W(base::quiet_NaN(), F(0)); }
+    static constexpr W max() noexcept { return W(base::max(), F(0)); }
+    static constexpr W min() noexcept { return W(shannon::dw::ldexp(base::min(), base::digits), F(0)); }
+    static constexpr W lowest() noexcept { return W(base::lowest(), F(0)); }
+    static constexpr W denorm_min() noexcept { return W(base::denorm_min(), F(0)); }
+};
 
 #if defined(__clang__)
 #pragma clang fp contract(on)

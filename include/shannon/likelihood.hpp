@@ -24,8 +24,6 @@
 #include <utility>
 #include <vector>
 
-#include <boost/math/constants/constants.hpp>
-
 #include "error.hpp"
 #include "losses.hpp"
 #include "math.hpp"
@@ -80,7 +78,7 @@ template <class W>
 
 template <class W>
 [[nodiscard]] W gaussian_nll(std::size_t n, const W& sse_value, const W& s2) {
-    const W two_pi = W(2) * boost::math::constants::pi<W>();
+    const W two_pi = W(2) * pi<W>();
     const W half_n = as_real<W>(n) / W(2);
     return half_n * log_(W(two_pi * s2)) + sse_value / W(W(2) * s2);
 }

@@ -24,36 +24,74 @@
 #include <utility>
 #include <vector>
 
+#include <boost/math/constants/constants.hpp>
+
+#include "double_word.hpp"
 #include "error.hpp"
 #include "number_traits.hpp"
 
 namespace shannon {
 namespace detail {
 
+// The elementary functions of a working type: shannon's constexpr kernels for the built-in types
+// (and, through ADL, for double_word), the type's own functions (found by ADL) otherwise.
 template <class W>
-[[nodiscard]] W log_(const W& x) {
-    using std::log;
-    return log(x);
+[[nodiscard]] constexpr W log_(const W& x) {
+    if constexpr (std::is_floating_point_v<W>) {
+        return cx::log(x);
+    } else {
+        using std::log;
+        return log(x);
+    }
 }
 template <class W>
-[[nodiscard]] W log1p_(const W& x) {
-    using std::log1p;
-    return log1p(x);
+[[nodiscard]] constexpr W log1p_(const W& x) {
+    if constexpr (std::is_floating_point_v<W>) {
+        return cx::log1p(x);
+    } else {
+        using std::log1p;
+        return log1p(x);
+    }
 }
 template <class W>
-[[nodiscard]] W exp_(const W& x) {
-    using std::exp;
-    return exp(x);
+[[nodiscard]] constexpr W exp_(const W& x) {
+    if constexpr (std::is_floating_point_v<W>) {
+        return cx::exp(x);
+    } else {
+        using std::exp;
+        return exp(x);
+    }
 }
 template <class W>
-[[nodiscard]] W expm1_(const W& x) {
-    using std::expm1;
-    return expm1(x);
+[[nodiscard]] constexpr W expm1_(const W& x) {
+    if constexpr (std::is_floating_point_v<W>) {
+        return cx::expm1(x);
+    } else {
+        using std::expm1;
+        return expm1(x);
+    }
 }
 template <class W>
-[[nodiscard]] W abs_(const W& x) {
-    using std::abs;
-    return abs(x);
+[[nodiscard]] constexpr W abs_(const W& x) {
+    if constexpr (std::is_floating_point_v<W>) {
+        return x < 0 ? -x : x;
+    } else {
+        using std::abs;
+        return abs(x);
+    }
+}
+
+/// pi at W's precision: from the double-word constant for built-in and double-word types, from
+/// Boost.Math's constants (computed at the type's precision) otherwise.
+template <class W>
+[[nodiscard]] W pi() {
+    if constexpr (std::is_floating_point_v<W>) {
+        return dw::pi<W>.value();
+    } else if constexpr (requires { dw::pi<decltype(W{}.hi)>; }) {
+        return dw::pi<decltype(W{}.hi)>;
+    } else {
+        return boost::math::constants::pi<W>();
+    }
 }
 
 /// ln 2 and ln 10 at W's own precision (an enclosure for intervals), never via a double constant.

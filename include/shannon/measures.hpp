@@ -241,16 +241,18 @@ template <class W>
 }
 
 /// JS(P,Q) = (KL(P||M) + KL(Q||M))/2 with M = (P+Q)/2 = (1/2) sum [bd0(p, m) + bd0(q, m)]: the mass
-/// terms cancel exactly because sum p + sum q = 2 sum m.
+/// terms cancel exactly because sum p + sum q = 2 sum m. bd0 is homogeneous of degree 1, so this is
+/// (1/4) sum [bd0(2p, p + q) + bd0(2q, p + q)], which never halves a subnormal (m = 2^-1075 would
+/// round to 0 in a working type with double's exponent range, and make a finite JS infinite).
 template <class W>
 [[nodiscard]] W js_nats(const std::vector<W>& p, const std::vector<W>& q) {
     accumulator<W> acc;
     for (std::size_t i = 0; i < p.size(); ++i) {
-        const W m = W(p[i] + q[i]) / W(2);
-        acc.add(bd0(p[i], m));
-        acc.add(bd0(q[i], m));
+        const W s = p[i] + q[i];
+        acc.add(bd0(W(W(2) * p[i]), s));
+        acc.add(bd0(W(W(2) * q[i]), s));
     }
-    return acc.value() / W(2);
+    return acc.value() / W(4);
 }
 
 }  // namespace detail

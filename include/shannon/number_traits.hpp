@@ -4,10 +4,13 @@
 // generic code:
 //
 //  * working_type<T>: the type a quantity is evaluated in before it is rounded once to T. It carries
-//    guard digits (float -> double, double -> long double where that is wider, cpp_bin_float<D> ->
+//    guard digits (float -> double, double -> double_word<double>, long double ->
+//    double_word<long double>, cpp_bin_float<D> ->
 //    cpp_bin_float<D + 12>; MPFR and MPFI types get theirs in <shannon/mpfr.hpp> and
 //    <shannon/mpfi.hpp>). Rounding once from a wider evaluation is what makes double results land
-//    within about half an ulp on well-conditioned inputs, whatever the number of terms.
+//    within about half an ulp on well-conditioned inputs, whatever the number of terms. The built-in
+//    types' working types use shannon's own constexpr log/exp kernels, never the C library, so
+//    their results are the same on every platform and at compile time.
 //  * is_interval<T>: interval types (Boost's mpfi_float) give enclosures. Interval code never
 //    branches on an interval comparison (MPFI comparisons can terminate the process); it asks for
 //    the endpoints, or for a selection key (see key()) when a branch only chooses between two
@@ -23,6 +26,8 @@
 #include <type_traits>
 
 #include <boost/multiprecision/cpp_bin_float.hpp>
+
+#include "double_word.hpp"
 
 namespace shannon {
 
@@ -50,11 +55,16 @@ struct working_type<float> {
     using type = double;
 };
 
-// x87 extended precision gives double 11 guard bits on x86-64; where long double is no wider than
-// double the evaluation stays in double.
+// Double words (double_word.hpp): 106 bits for double, 128 for x87 long double, evaluated with
+// the same constexpr code at compile time and at run time.
 template <>
 struct working_type<double> {
-    using type = std::conditional_t<(LDBL_MANT_DIG > DBL_MANT_DIG), long double, double>;
+    using type = double_word<double>;
+};
+
+template <>
+struct working_type<long double> {
+    using type = double_word<long double>;
 };
 
 namespace detail {
