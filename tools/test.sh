@@ -59,7 +59,8 @@ for c in "${configs[@]}"; do
         gcc-1.81 | clang-1.81)
             compiler=g++
             [ "$c" = clang-1.81 ] && compiler=clang++
-            CXX=$compiler run_meson_config "$c" \
+            # The constexpr kernels do not use Boost: their identity tests run in gcc and clang.
+            CXX=$compiler run_meson_config "$c" -Dconstexpr_tests=false \
                 -Dboost_include="$root/.deps/boost-1.81/usr/include" -Dexpect_boost_version=1081 ;;
         sanitize)
             export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
