@@ -120,6 +120,39 @@ template <std::floating_point F>
     return f + 1;
 }
 
+/// 2^e for |e| <= max_exponent/2 - 1, by repeated squaring (every intermediate power is finite).
+template <std::floating_point F>
+[[nodiscard]] constexpr F pow2(int e) {
+    F b = e >= 0 ? F(2) : F(0.5);
+    unsigned n = e >= 0 ? static_cast<unsigned>(e) : static_cast<unsigned>(-e);
+    F r = 1;
+    while (n > 0) {
+        if ((n & 1U) != 0U) {
+            r *= b;
+        }
+        n >>= 1U;
+        if (n > 0) {
+            b *= b;
+        }
+    }
+    return r;
+}
+
+/// x * 2^e, exact unless the result overflows or is subnormal, in steps of 2^(max_exponent/2 - 1).
+template <std::floating_point F>
+[[nodiscard]] constexpr F ldexp(F x, int e) {
+    constexpr int chunk = std::numeric_limits<F>::max_exponent / 2 - 1;
+    while (e > chunk) {
+        x *= pow2<F>(chunk);
+        e -= chunk;
+    }
+    while (e < -chunk) {
+        x *= pow2<F>(-chunk);
+        e += chunk;
+    }
+    return x * pow2<F>(e);
+}
+
 /// Veltkamp's split a = hi + lo, hi with the upper half of the bits.
 template <std::floating_point F>
 [[nodiscard]] constexpr double_word<F> split(F a) {
@@ -136,13 +169,7 @@ template <std::floating_point F>
 [[nodiscard]] constexpr double_word<F> two_prod(F a, F b) {
     const F p = a * b;
     constexpr int guard = (std::numeric_limits<F>::digits + 1) / 2 + 2;
-    constexpr F limit = [] {
-        F l = 1;
-        for (int i = 0; i < std::numeric_limits<F>::max_exponent - guard; ++i) {
-            l *= 2;
-        }
-        return l;
-    }();
+    constexpr F limit = ldexp(F(1), std::numeric_limits<F>::max_exponent - guard);
     int shift = 0;
     if (a > limit || a < -limit) {
         a *= F(1) / limit;
@@ -221,39 +248,6 @@ template <std::floating_point F>
     r = sub(r, mul(y, q2));
     const F q3 = r.hi / y.hi;
     return add(fast_two_sum(q1, q2), double_word<F>(q3));
-}
-
-/// 2^e for |e| <= max_exponent/2 - 1, by repeated squaring (every intermediate power is finite).
-template <std::floating_point F>
-[[nodiscard]] constexpr F pow2(int e) {
-    F b = e >= 0 ? F(2) : F(0.5);
-    unsigned n = e >= 0 ? static_cast<unsigned>(e) : static_cast<unsigned>(-e);
-    F r = 1;
-    while (n > 0) {
-        if ((n & 1U) != 0U) {
-            r *= b;
-        }
-        n >>= 1U;
-        if (n > 0) {
-            b *= b;
-        }
-    }
-    return r;
-}
-
-/// x * 2^e, exact unless the result overflows or is subnormal, in steps of 2^(max_exponent/2 - 1).
-template <std::floating_point F>
-[[nodiscard]] constexpr F ldexp(F x, int e) {
-    constexpr int chunk = std::numeric_limits<F>::max_exponent / 2 - 1;
-    while (e > chunk) {
-        x *= pow2<F>(chunk);
-        e -= chunk;
-    }
-    while (e < -chunk) {
-        x *= pow2<F>(-chunk);
-        e += chunk;
-    }
-    return x * pow2<F>(e);
 }
 
 /// x = m 2^e with m in [1/2, 1), for finite x > 0 (also subnormal), by exact scaling.
