@@ -286,21 +286,37 @@ template <std::floating_point F>
     return x < 0 ? -x : x;
 }
 
+/// first + t(n0) + t(n0 + step) + ..., stopping after the first term below 2^-(2p+4) of the sum
+/// (the double word's own precision) or at n = last. `term` keeps whatever state it needs.
+template <std::floating_point F, class Term>
+[[nodiscard]] constexpr double_word<F> series(double_word<F> sum, int n0, int step, int last, Term term) {
+    const F stop = ldexp(F(1), -2 * std::numeric_limits<F>::digits - 4);
+    for (int n = n0; n < last; n += step) {
+        const double_word<F> t = term(n);
+        sum = add(sum, t);
+        if (abs(t.hi) <= stop * abs(sum.hi)) {
+            break;
+        }
+    }
+    return sum;
+}
+
+/// e^x - 1 = x + x^2/2! + x^3/3! + ... for small |x| (each term at least |x| times the last).
+template <std::floating_point F>
+[[nodiscard]] constexpr double_word<F> expm1_taylor(const double_word<F>& x) {
+    double_word<F> power = x;
+    return series(x, 2, 1, 80, [&](int n) { return power = div(mul(power, x), double_word<F>(F(n))); });
+}
+
 /// 2 atanh(s) = 2 (s + s^3/3 + s^5/5 + ...) for |s| <= 1/3, to double-word precision.
 template <std::floating_point F>
 [[nodiscard]] constexpr double_word<F> two_atanh(const double_word<F>& s) {
     const auto s2 = mul(s, s);
-    auto power = s;
-    auto sum = s;
-    const F stop = ldexp(F(1), -2 * std::numeric_limits<F>::digits - 4);
-    for (int k = 3; k < 400; k += 2) {
+    double_word<F> power = s;
+    const auto sum = series(s, 3, 2, 400, [&](int k) {
         power = mul(power, s2);
-        const auto term = div(power, double_word<F>(F(k)));
-        sum = add(sum, term);
-        if (abs(term.hi) <= stop * abs(sum.hi)) {
-            break;
-        }
-    }
+        return div(power, double_word<F>(F(k)));
+    });
     return add(sum, sum);
 }
 
@@ -335,16 +351,7 @@ template <std::floating_point F>
     constexpr int squarings = 8;
     const auto rs = mul(r, ldexp(F(1), -squarings));
     // Taylor series of e^rs - 1, |rs| < 2^-9: terms fall by 2^-9 or more each.
-    auto term = rs;
-    auto sum = rs;
-    const F stop = ldexp(F(1), -2 * std::numeric_limits<F>::digits - 4);
-    for (int n = 2; n < 60; ++n) {
-        term = div(mul(term, rs), double_word<F>(F(n)));
-        sum = add(sum, term);
-        if (abs(term.hi) <= stop * abs(sum.hi)) {
-            break;
-        }
-    }
+    auto sum = expm1_taylor(rs);
     // (1 + s)^2 - 1 = s (2 + s): squaring in the "minus one" form keeps the small part exact.
     for (int i = 0; i < squarings; ++i) {
         sum = mul(sum, add(sum, double_word<F>(2)));
@@ -358,17 +365,7 @@ template <std::floating_point F>
 template <std::floating_point F>
 [[nodiscard]] constexpr double_word<F> expm1(const double_word<F>& x) {
     if (abs(x.hi) < F(0.125)) {
-        auto term = x;
-        auto sum = x;
-        const F stop = ldexp(F(1), -2 * std::numeric_limits<F>::digits - 4);
-        for (int n = 2; n < 80; ++n) {
-            term = div(mul(term, x), double_word<F>(F(n)));
-            sum = add(sum, term);
-            if (abs(term.hi) <= stop * abs(sum.hi)) {
-                break;
-            }
-        }
-        return sum;
+        return expm1_taylor(x);
     }
     return sub(dw::exp(x), double_word<F>(1));
 }
@@ -384,18 +381,11 @@ namespace dw {
 template <std::floating_point F>
 [[nodiscard]] constexpr double_word<F> atan_small(const double_word<F>& x) {
     const auto x2 = mul(x, x);
-    auto power = x;
-    auto sum = x;
-    const F stop = ldexp(F(1), -2 * std::numeric_limits<F>::digits - 4);
-    for (int k = 3; k < 400; k += 2) {
+    double_word<F> power = x;
+    return series(x, 3, 2, 400, [&](int k) {
         power = neg(mul(power, x2));
-        const auto term = div(power, double_word<F>(F(k)));
-        sum = add(sum, term);
-        if (abs(term.hi) <= stop * abs(sum.hi)) {
-            break;
-        }
-    }
-    return sum;
+        return div(power, double_word<F>(F(k)));
+    });
 }
 
 /// pi = 16 atan(1/5) - 4 atan(1/239) (Machin), computed once per type.
@@ -535,18 +525,11 @@ template <std::floating_point F>
     // For tiny x, 1 + x loses x's low bits even in double word: sum the series instead.
     if (dw::abs(x.hi) < F(0x1p-20)) {
         // log1p(x) = x - x^2/2 + x^3/3 - ..., |x| < 2^-20: terms fall by 2^-20 or more each.
-        auto power = x;
-        auto sum = x;
-        const F stop = dw::ldexp(F(1), -2 * std::numeric_limits<F>::digits - 4);
-        for (int k = 2; k < 40; ++k) {
+        double_word<F> power = x;
+        return dw::series(x, 2, 1, 40, [&](int k) {
             power = dw::neg(dw::mul(power, x));
-            const auto term = dw::div(power, double_word<F>(F(k)));
-            sum = dw::add(sum, term);
-            if (dw::abs(term.hi) <= stop * dw::abs(sum.hi)) {
-                break;
-            }
-        }
-        return sum;
+            return dw::div(power, double_word<F>(F(k)));
+        });
     }
     return dw::log(u);
 }
