@@ -235,44 +235,55 @@ private:
     bool has_special_ = false;
 };
 
-/// logsumexp over a contiguous vector in W. Empty input is the caller's error to report.
+/// The index of the largest entry, chosen on the selection key (any choice is an identity for the
+/// formulas below; the largest keeps every exponent <= 0).
 template <class W>
-[[nodiscard]] W logsumexp(const std::vector<W>& z) {
+[[nodiscard]] std::size_t argmax(const std::vector<W>& z) {
     std::size_t imax = 0;
     for (std::size_t i = 1; i < z.size(); ++i) {
         if (key(z[i]) > key(z[imax])) {
             imax = i;
         }
     }
+    return imax;
+}
+
+/// log1p(sum_{j != imax} e^(z_j - z_imax)) for a finite maximum: the shared core of logsumexp and
+/// log-softmax.
+template <class W>
+[[nodiscard]] W log1p_rest(const std::vector<W>& z, std::size_t imax) {
     const W& m = z[imax];
-    if (is_neg_inf(m) && is_neg_inf(upper_of(m))) {
-        return m;  // every entry is -inf: the sum of zeros, log 0
-    }
-    if (is_pos_inf(lower_of(m))) {
-        return m;
-    }
     accumulator<W> rest;
     for (std::size_t i = 0; i < z.size(); ++i) {
         if (i != imax) {
             rest.add(exp_(W(z[i] - m)));
         }
     }
-    return m + log1p_(rest.value());
+    return log1p_(rest.value());
+}
+
+/// logsumexp over a contiguous vector in W. Empty input is the caller's error to report.
+template <class W>
+[[nodiscard]] W logsumexp(const std::vector<W>& z) {
+    const std::size_t imax = argmax(z);
+    const W& m = z[imax];
+    if (is_neg_inf(upper_of(m))) {
+        return m;  // every entry is -inf: the sum of zeros, log 0
+    }
+    if (is_pos_inf(lower_of(m))) {
+        return m;
+    }
+    return m + log1p_rest(z, imax);
 }
 
 /// -log softmax(z)_k for every k, as (m - z_k) + log1p(S): a sum of two non-negative terms, so no
 /// cancellation even when z_k is the maximum. +inf logits share the mass equally.
 template <class W>
 [[nodiscard]] std::vector<W> neg_log_softmax(const std::vector<W>& z) {
-    std::size_t imax = 0;
+    const std::size_t imax = argmax(z);
     std::size_t n_pos_inf = 0;
-    for (std::size_t i = 0; i < z.size(); ++i) {
-        if (key(z[i]) > key(z[imax])) {
-            imax = i;
-        }
-        if (is_pos_inf(lower_of(z[i]))) {
-            ++n_pos_inf;
-        }
+    for (const W& zi : z) {
+        n_pos_inf += is_pos_inf(lower_of(zi)) ? 1 : 0;
     }
     std::vector<W> out;
     out.reserve(z.size());
@@ -289,13 +300,7 @@ template <class W>
         out.assign(z.size(), quiet_nan<W>());
         return out;
     }
-    accumulator<W> rest;
-    for (std::size_t i = 0; i < z.size(); ++i) {
-        if (i != imax) {
-            rest.add(exp_(W(z[i] - m)));
-        }
-    }
-    const W l = log1p_(rest.value());
+    const W l = log1p_rest(z, imax);
     for (std::size_t i = 0; i < z.size(); ++i) {
         if (i == imax) {
             out.push_back(l);
