@@ -3,8 +3,17 @@
 // Every message has the same shape, so that a user (or a test) can find what went wrong:
 //   shannon::kl_divergence: argument 'q' at index 3 is -0.25: a probability must be >= 0
 // i.e. the function, the argument, the index (when the problem is one element) and the value.
+//
+// In a constant expression the same checks stop the compilation instead: detail::fail and
+// detail::fail_at then call a function that is not constexpr, passing it every part of the message,
+// and the compiler's diagnostic shows that call (Clang prints the arguments' values, GCC the calls
+// that led there, both with the library's text). This is the "poison function" technique of
+// mp-units' contracts. Message parts are therefore passed as separate pieces (texts, integers,
+// values), never as a std::string built at the call site: std::string is not usable in constant
+// expressions on every supported compiler.
 #pragma once
 
+#include <concepts>
 #include <cstddef>
 #include <limits>
 #include <optional>
@@ -12,6 +21,7 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <type_traits>
 
 namespace shannon {
 
@@ -31,6 +41,32 @@ public:
 
 namespace detail {
 
+/// The name of an argument, or of one row of a batched argument ("prediction[3]").
+struct arg_name {
+    std::string_view name;
+    std::optional<std::size_t> row{};
+
+    constexpr arg_name(const char* n) noexcept : name(n) {}  // NOLINT: implicit by design
+    constexpr arg_name(std::string_view n, std::optional<std::size_t> r = std::nullopt) noexcept
+        : name(n), row(r) {}
+};
+
+/// A message part shown as a number in at most 15 significant digits (a magnitude, not an exact
+/// value: a sum that is far from 1).
+template <class T>
+struct shown_short {
+    const T& value;
+};
+/// A message part shown with enough digits to identify the value.
+template <class T>
+struct shown_exact {
+    const T& value;
+};
+/// A setting shown the way a person typed it (1e-06, not 9.99...e-07).
+struct shown_setting {
+    double value;
+};
+
 template <class T>
 [[nodiscard]] std::string format_value(const T& value) {
     std::ostringstream out;
@@ -43,8 +79,6 @@ template <class T>
     return out.str();
 }
 
-/// A value in at most 15 significant digits, for a message that shows a magnitude (a sum that is far
-/// from 1) rather than the exact value.
 template <class T>
 [[nodiscard]] std::string format_short(const T& value) {
     std::ostringstream out;
@@ -53,41 +87,70 @@ template <class T>
     return out.str();
 }
 
-/// A tolerance or other setting, in the short form a person typed it (1e-06, not 9.99...e-07).
-[[nodiscard]] inline std::string format_tolerance(double value) {
-    std::ostringstream out;
-    out << value;
-    return out.str();
-}
-
-/// "shannon::NAME: argument 'ARG' at index I is VALUE: WHY"
-template <class Error, class T>
-[[noreturn]] void fail_at(std::string_view function, std::string_view argument, std::optional<std::size_t> index,
-                          const T& value, std::string_view why) {
-    std::string msg = "shannon::";
-    msg += function;
-    msg += ": argument '";
-    msg += argument;
-    msg += '\'';
-    if (index) {
-        msg += " at index ";
-        msg += std::to_string(*index);
+inline void append(std::string& msg, std::string_view part) { msg += part; }
+inline void append(std::string& msg, const char* part) { msg += part; }
+inline void append(std::string& msg, const arg_name& a) {
+    msg += a.name;
+    if (a.row) {
+        msg += '[';
+        msg += std::to_string(*a.row);
+        msg += ']';
     }
-    msg += " is ";
-    msg += format_value(value);
-    msg += ": ";
-    msg += why;
-    throw Error(msg);
+}
+template <std::integral I>
+void append(std::string& msg, I part) {
+    msg += std::to_string(part);
+}
+template <class T>
+void append(std::string& msg, const shown_short<T>& part) {
+    msg += format_short(part.value);
+}
+template <class T>
+void append(std::string& msg, const shown_exact<T>& part) {
+    msg += format_value(part.value);
+}
+inline void append(std::string& msg, shown_setting part) {
+    std::ostringstream out;
+    out << part.value;
+    msg += out.str();
 }
 
-/// "shannon::NAME: WHY" for problems that are not about one value.
-template <class Error>
-[[noreturn]] void fail(std::string_view function, std::string_view why) {
+template <class Error, class... Parts>
+[[noreturn]] void throw_error(std::string_view function, const Parts&... parts) {
     std::string msg = "shannon::";
     msg += function;
     msg += ": ";
-    msg += why;
+    (append(msg, parts), ...);
     throw Error(msg);
+}
+
+/// Deliberately not constexpr: reaching it during constant evaluation makes the expression
+/// non-constant, and the compiler's diagnostic shows this call with the message parts. It does
+/// nothing at run time (it is only reached under std::is_constant_evaluated()).
+template <class... Parts>
+void shannon_invalid_input_in_constant_expression(const Parts&...) noexcept {}
+
+/// "shannon::NAME: PARTS..." for problems that are not about one value.
+template <class Error, class... Parts>
+[[noreturn]] constexpr void fail(std::string_view function, const Parts&... parts) {
+    if (std::is_constant_evaluated()) {
+        shannon_invalid_input_in_constant_expression(function, parts...);
+    }
+    throw_error<Error>(function, parts...);
+}
+
+/// "shannon::NAME: argument 'ARG' at index I is VALUE: WHY..."
+template <class Error, class T, class... Why>
+[[noreturn]] constexpr void fail_at(std::string_view function, arg_name argument, std::optional<std::size_t> index,
+                                    const T& value, const Why&... why) {
+    if (std::is_constant_evaluated()) {
+        shannon_invalid_input_in_constant_expression(function, argument, index, value, why...);
+    }
+    if (index) {
+        throw_error<Error>(function, "argument '", argument, "' at index ", *index, " is ", shown_exact<T>{value},
+                           ": ", why...);
+    }
+    throw_error<Error>(function, "argument '", argument, "' is ", shown_exact<T>{value}, ": ", why...);
 }
 
 }  // namespace detail

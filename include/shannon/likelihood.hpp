@@ -35,7 +35,7 @@ namespace detail {
 
 /// Reads binary outcomes (bool, integers or reals equal to 0 or 1) and counts the ones.
 template <class R>
-[[nodiscard]] std::pair<std::size_t, std::size_t> count_outcomes(R&& data, std::string_view function) {
+[[nodiscard]] constexpr std::pair<std::size_t, std::size_t> count_outcomes(R&& data, std::string_view function) {
     std::size_t n = 0;
     std::size_t k = 0;
     for (auto&& x : data) {
@@ -55,19 +55,19 @@ template <class R>
 /// A count as a real: exact in every working type (all hold 64-bit integers exactly, except double
 /// on targets without extended long double, where counts above 2^53 round once).
 template <class T>
-[[nodiscard]] T as_real(std::size_t n) {
+[[nodiscard]] constexpr T as_real(std::size_t n) {
     return static_cast<T>(static_cast<unsigned long long>(n));
 }
 
 template <class W>
-[[nodiscard]] W bernoulli_ll(std::size_t n, std::size_t k, const W& p) {
+[[nodiscard]] constexpr W bernoulli_ll(std::size_t n, std::size_t k, const W& p) {
     const W a = xlogy(as_real<W>(k), p);
     const W b = xlog1py(as_real<W>(n - k), W(-p));
     return a + b;
 }
 
 template <class W>
-[[nodiscard]] W sse(const std::vector<W>& y, const std::vector<W>& mu) {
+[[nodiscard]] constexpr W sse(const std::vector<W>& y, const std::vector<W>& mu) {
     accumulator<W> acc;
     for (std::size_t i = 0; i < y.size(); ++i) {
         const W d = y[i] - mu[i];
@@ -77,21 +77,21 @@ template <class W>
 }
 
 template <class W>
-[[nodiscard]] W gaussian_nll(std::size_t n, const W& sse_value, const W& s2) {
+[[nodiscard]] constexpr W gaussian_nll(std::size_t n, const W& sse_value, const W& s2) {
     const W two_pi = W(2) * pi<W>();
     const W half_n = as_real<W>(n) / W(2);
     return half_n * log_(W(two_pi * s2)) + sse_value / W(W(2) * s2);
 }
 
 template <class T>
-void check_variance(const T& s2, std::string_view function) {
+constexpr void check_variance(const T& s2, std::string_view function) {
     if (has_nan(s2) || !(lower_of(s2) > 0) || is_pos_inf(s2)) {
         fail_at<shannon::domain_error>(function, "sigma2", std::nullopt, s2, "a variance must be positive and finite");
     }
 }
 
 template <class W, class Y, class M>
-[[nodiscard]] std::pair<std::vector<W>, std::vector<W>> read_observations(Y&& y, M&& mu, std::string_view function,
+[[nodiscard]] constexpr std::pair<std::vector<W>, std::vector<W>> read_observations(Y&& y, M&& mu, std::string_view function,
                                                                           std::string_view ny, std::string_view nmu) {
     std::vector<W> yv = collect_reals<W>(std::forward<Y>(y), function, ny);
     std::vector<W> mv = collect_reals<W>(std::forward<M>(mu), function, nmu);
@@ -111,7 +111,7 @@ template <class W, class Y, class M>
 
 /// log L(p) = k log p + (n-k) log(1-p) of binary outcomes `data` (0/1, bool) under Bernoulli(p).
 template <std::ranges::input_range D, class P>
-[[nodiscard]] P bernoulli_log_likelihood(D&& data, const P& p) {
+[[nodiscard]] constexpr P bernoulli_log_likelihood(D&& data, const P& p) {
     using W = working_t<P>;
     const precision_scope<P> scope;
     const auto [n, k] = detail::count_outcomes(std::forward<D>(data), "bernoulli_log_likelihood");
@@ -121,7 +121,7 @@ template <std::ranges::input_range D, class P>
 
 /// NLL(p) = -log L(p) = n * BCE against the empirical distribution.
 template <std::ranges::input_range D, class P>
-[[nodiscard]] P bernoulli_nll(D&& data, const P& p) {
+[[nodiscard]] constexpr P bernoulli_nll(D&& data, const P& p) {
     using W = working_t<P>;
     const precision_scope<P> scope;
     const auto [n, k] = detail::count_outcomes(std::forward<D>(data), "bernoulli_nll");
@@ -131,7 +131,7 @@ template <std::ranges::input_range D, class P>
 
 /// The Bernoulli maximum-likelihood estimate k/n, correctly rounded to T.
 template <class T = double, std::ranges::input_range D>
-[[nodiscard]] T bernoulli_mle(D&& data) {
+[[nodiscard]] constexpr T bernoulli_mle(D&& data) {
     using W = working_t<T>;
     const precision_scope<T> scope;
     const auto [n, k] = detail::count_outcomes(std::forward<D>(data), "bernoulli_mle");
@@ -140,7 +140,7 @@ template <class T = double, std::ranges::input_range D>
 
 /// Class counts n_c of categorical outcomes (class indices in [0, classes)).
 template <std::ranges::input_range D>
-[[nodiscard]] std::vector<std::size_t> class_counts(D&& data, std::size_t classes,
+[[nodiscard]] constexpr std::vector<std::size_t> class_counts(D&& data, std::size_t classes,
                                                     std::string_view function = "class_counts") {
     const std::vector<std::size_t> idx = detail::collect_indices(std::forward<D>(data), classes, function, "data");
     std::vector<std::size_t> counts(classes, 0);
@@ -152,7 +152,7 @@ template <std::ranges::input_range D>
 
 /// log L(q) = sum_i log q_{x_i} of class-index outcomes under the categorical distribution q.
 template <std::ranges::input_range D, real_range Q>
-[[nodiscard]] auto categorical_log_likelihood(D&& data, Q&& q, const options& opt = {}) -> detail::range_real_t<Q> {
+[[nodiscard]] constexpr auto categorical_log_likelihood(D&& data, Q&& q, const options& opt = {}) -> detail::range_real_t<Q> {
     using T = detail::range_real_t<Q>;
     using W = working_t<T>;
     const precision_scope<T> scope;
@@ -169,13 +169,13 @@ template <std::ranges::input_range D, real_range Q>
 
 /// NLL(q) = -log L(q) = n * H(P_data, q).
 template <std::ranges::input_range D, real_range Q>
-[[nodiscard]] auto categorical_nll(D&& data, Q&& q, const options& opt = {}) -> detail::range_real_t<Q> {
+[[nodiscard]] constexpr auto categorical_nll(D&& data, Q&& q, const options& opt = {}) -> detail::range_real_t<Q> {
     return -categorical_log_likelihood(std::forward<D>(data), std::forward<Q>(q), opt);
 }
 
 /// The categorical maximum-likelihood estimate n_c/n for c in [0, classes), each correctly rounded.
 template <class T = double, std::ranges::input_range D>
-[[nodiscard]] std::vector<T> categorical_mle(D&& data, std::size_t classes) {
+[[nodiscard]] constexpr std::vector<T> categorical_mle(D&& data, std::size_t classes) {
     using W = working_t<T>;
     const precision_scope<T> scope;
     const std::vector<std::size_t> counts = class_counts(std::forward<D>(data), classes, "categorical_mle");
@@ -193,7 +193,7 @@ template <class T = double, std::ranges::input_range D>
 
 /// Sum of squared errors SSE = sum (y_i - mu_i)^2.
 template <real_range Y, real_range M>
-[[nodiscard]] auto sum_squared_error(Y&& y, M&& mu) -> pair_real_t<Y, M> {
+[[nodiscard]] constexpr auto sum_squared_error(Y&& y, M&& mu) -> pair_real_t<Y, M> {
     using T = pair_real_t<Y, M>;
     using W = working_t<T>;
     const precision_scope<T> scope;
@@ -204,7 +204,7 @@ template <real_range Y, real_range M>
 
 /// Mean squared error MSE = SSE / n.
 template <real_range Y, real_range M>
-[[nodiscard]] auto mean_squared_error(Y&& y, M&& mu) -> pair_real_t<Y, M> {
+[[nodiscard]] constexpr auto mean_squared_error(Y&& y, M&& mu) -> pair_real_t<Y, M> {
     using T = pair_real_t<Y, M>;
     using W = working_t<T>;
     const precision_scope<T> scope;
@@ -215,7 +215,7 @@ template <real_range Y, real_range M>
 
 /// Gaussian negative log-likelihood n/2 log(2 pi sigma2) + SSE/(2 sigma2).
 template <real_range Y, real_range M, class S>
-[[nodiscard]] auto gaussian_nll(Y&& y, M&& mu, const S& sigma2) {
+[[nodiscard]] constexpr auto gaussian_nll(Y&& y, M&& mu, const S& sigma2) {
     using T = std::common_type_t<pair_real_t<Y, M>, detail::real_of<S>>;
     using W = working_t<T>;
     const precision_scope<T> scope;
@@ -228,7 +228,7 @@ template <real_range Y, real_range M, class S>
 /// Gaussian log-likelihood of observations y with means mu and variance sigma2:
 /// -n/2 log(2 pi sigma2) - SSE/(2 sigma2), the negative of gaussian_nll.
 template <real_range Y, real_range M, class S>
-[[nodiscard]] auto gaussian_log_likelihood(Y&& y, M&& mu, const S& sigma2)
+[[nodiscard]] constexpr auto gaussian_log_likelihood(Y&& y, M&& mu, const S& sigma2)
     -> std::common_type_t<pair_real_t<Y, M>, detail::real_of<S>> {
     return -gaussian_nll(std::forward<Y>(y), std::forward<M>(mu), sigma2);
 }
@@ -243,7 +243,7 @@ struct linear_fit {
 /// Least-squares fit of y = w x + b (the Gaussian maximum-likelihood line for any fixed variance).
 /// Needs at least two distinct x values.
 template <real_range X, real_range Y>
-[[nodiscard]] auto least_squares(X&& x, Y&& y) -> linear_fit<pair_real_t<X, Y>> {
+[[nodiscard]] constexpr auto least_squares(X&& x, Y&& y) -> linear_fit<pair_real_t<X, Y>> {
     using T = pair_real_t<X, Y>;
     using W = working_t<T>;
     const precision_scope<T> scope;

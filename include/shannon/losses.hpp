@@ -73,21 +73,21 @@ template <class Targets, class Rows>
 using batch_real_t = typename batch_real<Targets, Rows>::type;
 
 template <class W, class V>
-[[nodiscard]] W checked_label(const V& v, std::string_view function, std::string_view argument,
+[[nodiscard]] constexpr W checked_label(const V& v, std::string_view function, arg_name argument,
                               std::optional<std::size_t> index) {
     check_unit_interval(v, function, argument, index, "a label");
     return to_working<W>(v);
 }
 
 template <class W, class V>
-[[nodiscard]] W checked_unit_probability(const V& v, std::string_view function, std::string_view argument,
+[[nodiscard]] constexpr W checked_unit_probability(const V& v, std::string_view function, arg_name argument,
                                          std::optional<std::size_t> index) {
     check_unit_interval(v, function, argument, index);
     return to_working<W>(v);
 }
 
 template <class W, class V>
-[[nodiscard]] W checked_logit(const V& v, std::string_view function, std::string_view argument,
+[[nodiscard]] constexpr W checked_logit(const V& v, std::string_view function, arg_name argument,
                               std::optional<std::size_t> index) {
     if (has_nan(v)) {
         fail_at<shannon::domain_error>(function, argument, index, v, "a logit cannot be NaN");
@@ -97,7 +97,7 @@ template <class W, class V>
 
 /// -[y log p + (1-y) log(1-p)], log(1-p) as log1p(-p).
 template <class W>
-[[nodiscard]] W bce(const W& y, const W& p) {
+[[nodiscard]] constexpr W bce(const W& y, const W& p) {
     const W a = xlogy(y, p);
     const W b = xlog1py(W(W(1) - y), W(-p));
     return -W(a + b);
@@ -105,7 +105,7 @@ template <class W>
 
 /// y softplus(-x) + (1-y) softplus(x): two non-negative terms.
 template <class W>
-[[nodiscard]] W bce_logits(const W& y, const W& x) {
+[[nodiscard]] constexpr W bce_logits(const W& y, const W& x) {
     const W a = times_or_zero(y, softplus(W(-x)));
     const W b = times_or_zero(W(W(1) - y), softplus(x));
     return a + b;
@@ -113,12 +113,12 @@ template <class W>
 
 /// Reads a batch of rows; every row must have the same length K >= 1.
 template <class W, class Rows, class Check>
-[[nodiscard]] std::vector<std::vector<W>> collect_rows(Rows&& rows, std::string_view function,
+[[nodiscard]] constexpr std::vector<std::vector<W>> collect_rows(Rows&& rows, std::string_view function,
                                                        std::string_view argument, Check check) {
     std::vector<std::vector<W>> out;
     std::size_t i = 0;
     for (auto&& row : rows) {
-        const std::string name = std::string(argument) + "[" + std::to_string(i) + "]";
+        const arg_name name(argument, i);
         std::vector<W> r;
         std::size_t k = 0;
         for (auto&& x : row) {
@@ -127,44 +127,43 @@ template <class W, class Rows, class Check>
             ++k;
         }
         if (r.empty()) {
-            fail<shannon::invalid_argument>(function, "argument '" + name + "' is an empty row");
+            fail<shannon::invalid_argument>(function, "argument '", name, "' is an empty row");
         }
         if (!out.empty() && r.size() != out.front().size()) {
-            fail<shannon::invalid_argument>(function, "argument '" + name + "' has length " +
-                                                          std::to_string(r.size()) + ", but row 0 has length " +
-                                                          std::to_string(out.front().size()));
+            fail<shannon::invalid_argument>(function, "argument '", name, "' has length ", r.size(),
+                                            ", but row 0 has length ", out.front().size());
         }
         out.push_back(std::move(r));
         ++i;
     }
     if (out.empty()) {
-        fail<shannon::invalid_argument>(function, "argument '" + std::string(argument) + "' is empty");
+        fail<shannon::invalid_argument>(function, "argument '", arg_name(argument), "' is empty");
     }
     return out;
 }
 
 template <class Indices>
-[[nodiscard]] std::vector<std::size_t> collect_indices(Indices&& indices, std::size_t classes,
+[[nodiscard]] constexpr std::vector<std::size_t> collect_indices(Indices&& indices, std::size_t classes,
                                                        std::string_view function, std::string_view argument) {
     std::vector<std::size_t> out;
     std::size_t i = 0;
     for (auto&& c : indices) {
         if (c < 0 || static_cast<std::size_t>(c) >= classes) {
-            fail_at<shannon::invalid_argument>(function, argument, i, c,
-                                               "a class index must lie in [0, " + std::to_string(classes) + ")");
+            fail_at<shannon::invalid_argument>(function, argument, i, c, "a class index must lie in [0, ", classes,
+                                               ")");
         }
         out.push_back(static_cast<std::size_t>(c));
         ++i;
     }
     if (out.empty()) {
-        fail<shannon::invalid_argument>(function, "argument '" + std::string(argument) + "' is empty");
+        fail<shannon::invalid_argument>(function, "argument '", arg_name(argument), "' is empty");
     }
     return out;
 }
 
 /// Mean or sum of per-sample losses.
 template <class W>
-[[nodiscard]] W reduce(const accumulator<W>& acc, std::size_t n, reduction red) {
+[[nodiscard]] constexpr W reduce(const accumulator<W>& acc, std::size_t n, reduction red) {
     if (red == reduction::sum) {
         return acc.value();
     }
@@ -172,45 +171,45 @@ template <class W>
 }
 
 template <class W>
-[[nodiscard]] auto probability_checker(std::string_view function) {
-    return [function](const auto& v, const std::string& name, std::size_t k) {
+[[nodiscard]] constexpr auto probability_checker(std::string_view function) {
+    return [function](const auto& v, const arg_name& name, std::size_t k) {
         check_probability(v, function, name, k);
         return to_working<W>(v);
     };
 }
 
 template <class W>
-[[nodiscard]] auto logit_checker(std::string_view function) {
-    return [function](const auto& v, const std::string& name, std::size_t k) {
+[[nodiscard]] constexpr auto logit_checker(std::string_view function) {
+    return [function](const auto& v, const arg_name& name, std::size_t k) {
         return checked_logit<W>(v, function, name, k);
     };
 }
 
 template <class W>
-[[nodiscard]] auto label_checker(std::string_view function) {
-    return [function](const auto& v, const std::string& name, std::size_t k) {
+[[nodiscard]] constexpr auto label_checker(std::string_view function) {
+    return [function](const auto& v, const arg_name& name, std::size_t k) {
         return checked_label<W>(v, function, name, k);
     };
 }
 
 template <class W>
-[[nodiscard]] auto unit_probability_checker(std::string_view function) {
-    return [function](const auto& v, const std::string& name, std::size_t k) {
+[[nodiscard]] constexpr auto unit_probability_checker(std::string_view function) {
+    return [function](const auto& v, const arg_name& name, std::size_t k) {
         return checked_unit_probability<W>(v, function, name, k);
     };
 }
 
 template <class W>
-void normalize_rows(std::vector<std::vector<W>>& rows, const options& opt, std::string_view function,
+constexpr void normalize_rows(std::vector<std::vector<W>>& rows, const options& opt, std::string_view function,
                     std::string_view argument) {
     for (std::size_t i = 0; i < rows.size(); ++i) {
-        normalize_argument(rows[i], opt, function, std::string(argument) + "[" + std::to_string(i) + "]");
+        normalize_argument(rows[i], opt, function, arg_name(argument, i));
     }
 }
 
 /// sum_k t_k nl_k, where nl is -log q (probabilities) or -log softmax (logits).
 template <class W>
-[[nodiscard]] W soft_target_loss(const std::vector<W>& t, const std::vector<W>& nl) {
+[[nodiscard]] constexpr W soft_target_loss(const std::vector<W>& t, const std::vector<W>& nl) {
     accumulator<W> acc;
     for (std::size_t k = 0; k < t.size(); ++k) {
         acc.add(times_or_zero(t[k], nl[k]));
@@ -219,7 +218,7 @@ template <class W>
 }
 
 template <class W>
-[[nodiscard]] std::vector<W> neg_log(const std::vector<W>& q) {
+[[nodiscard]] constexpr std::vector<W> neg_log(const std::vector<W>& q) {
     std::vector<W> out;
     out.reserve(q.size());
     for (const W& x : q) {
@@ -231,7 +230,7 @@ template <class W>
 /// The shared body of the four categorical cross-entropy forms. `nl_of_row` maps a row of the
 /// prediction (probabilities or logits, already read) to its -log probabilities.
 template <class T, class Targets, class Rows, class RowCheck, class NegLog>
-[[nodiscard]] T categorical_batch(Targets&& targets, Rows&& rows, const options& opt, std::string_view function,
+[[nodiscard]] constexpr T categorical_batch(Targets&& targets, Rows&& rows, const options& opt, std::string_view function,
                                   bool rows_are_distributions, RowCheck row_check, NegLog nl_of_row) {
     using W = working_t<T>;
     const precision_scope<T> scope;
@@ -256,9 +255,8 @@ template <class T, class Targets, class Rows, class RowCheck, class NegLog>
         normalize_rows(tgt, opt, function, "target");
         check_same_length(tgt, pred, function, "target", "prediction");
         if (tgt.front().size() != classes) {
-            fail<shannon::invalid_argument>(function, "target rows have " + std::to_string(tgt.front().size()) +
-                                                          " classes, prediction rows have " +
-                                                          std::to_string(classes));
+            fail<shannon::invalid_argument>(function, "target rows have ", tgt.front().size(),
+                                            " classes, prediction rows have ", classes);
         }
         for (std::size_t i = 0; i < tgt.size(); ++i) {
             acc.add(soft_target_loss(tgt[i], nl_of_row(pred[i])));
@@ -275,12 +273,12 @@ template <class T, class Targets, class Rows, class RowCheck, class NegLog>
 template <class R>
 struct one_sample {
     R* row;
-    [[nodiscard]] R* begin() const noexcept { return row; }
-    [[nodiscard]] R* end() const noexcept { return row + 1; }
+    [[nodiscard]] constexpr R* begin() const noexcept { return row; }
+    [[nodiscard]] constexpr R* end() const noexcept { return row + 1; }
 };
 
 template <class R>
-[[nodiscard]] one_sample<R> single(R& r) {
+[[nodiscard]] constexpr one_sample<R> single(R& r) {
     return {&r};
 }
 
@@ -293,7 +291,7 @@ struct binary_cross_entropy_fn {
     /// BCE(y, p) = -[y log p + (1-y) log(1-p)] of one sample; y (soft labels allowed) and p in [0, 1].
     template <class Y, class P>
         requires(!std::ranges::range<Y> && !std::ranges::range<P>)
-    [[nodiscard]] auto operator()(const Y& y, const P& p) const {
+    [[nodiscard]] constexpr auto operator()(const Y& y, const P& p) const {
         using T = std::common_type_t<detail::real_of<Y>, detail::real_of<P>>;
         using W = working_t<T>;
         const precision_scope<T> scope;
@@ -303,7 +301,7 @@ struct binary_cross_entropy_fn {
     }
     /// The mean (or sum) over N samples.
     template <real_range Y, real_range P>
-    [[nodiscard]] auto operator()(Y&& y, P&& p, const options& opt = {}) const -> pair_real_t<Y, P> {
+    [[nodiscard]] constexpr auto operator()(Y&& y, P&& p, const options& opt = {}) const -> pair_real_t<Y, P> {
         using T = pair_real_t<Y, P>;
         using W = working_t<T>;
         const precision_scope<T> scope;
@@ -327,7 +325,7 @@ struct binary_cross_entropy_with_logits_fn {
     /// BCE(y, sigmoid(x)) = y softplus(-x) + (1-y) softplus(x) of one sample; y in [0, 1], any x.
     template <class Y, class X>
         requires(!std::ranges::range<Y> && !std::ranges::range<X>)
-    [[nodiscard]] auto operator()(const Y& y, const X& x) const {
+    [[nodiscard]] constexpr auto operator()(const Y& y, const X& x) const {
         using T = std::common_type_t<detail::real_of<Y>, detail::real_of<X>>;
         using W = working_t<T>;
         const precision_scope<T> scope;
@@ -337,7 +335,7 @@ struct binary_cross_entropy_with_logits_fn {
     }
     /// The mean (or sum) over N samples.
     template <real_range Y, real_range X>
-    [[nodiscard]] auto operator()(Y&& y, X&& x, const options& opt = {}) const -> pair_real_t<Y, X> {
+    [[nodiscard]] constexpr auto operator()(Y&& y, X&& x, const options& opt = {}) const -> pair_real_t<Y, X> {
         using T = pair_real_t<Y, X>;
         using W = working_t<T>;
         const precision_scope<T> scope;
@@ -362,18 +360,18 @@ inline constexpr binary_cross_entropy_with_logits_fn binary_cross_entropy_with_l
 struct categorical_cross_entropy_fn {
     /// One sample, class-index target: -log q_c. The row q must be a distribution (options::norm).
     template <class_index C, real_range Q>
-    [[nodiscard]] auto operator()(C c, Q&& q, const options& opt = {}) const -> detail::range_real_t<Q> {
+    [[nodiscard]] constexpr auto operator()(C c, Q&& q, const options& opt = {}) const -> detail::range_real_t<Q> {
         return (*this)(std::array<C, 1>{c}, detail::single(q), opt);
     }
     /// One sample, one-hot or soft target row t: -sum t_k log q_k (= cross_entropy(t, q)).
     template <real_range Tg, real_range Q>
-    [[nodiscard]] auto operator()(Tg&& t, Q&& q, const options& opt = {}) const -> pair_real_t<Tg, Q> {
+    [[nodiscard]] constexpr auto operator()(Tg&& t, Q&& q, const options& opt = {}) const -> pair_real_t<Tg, Q> {
         return (*this)(detail::single(t), detail::single(q), opt);
     }
     /// A batch: class indices (or target rows) and rows of probabilities; mean (or sum) over samples.
     template <std::ranges::input_range Tg, row_range Q>
         requires(index_range<Tg> || row_range<Tg>)
-    [[nodiscard]] auto operator()(Tg&& targets, Q&& rows, const options& opt = {}) const {
+    [[nodiscard]] constexpr auto operator()(Tg&& targets, Q&& rows, const options& opt = {}) const {
         using T = detail::batch_real_t<Tg, Q>;
         using W = working_t<T>;
         constexpr std::string_view fn = "categorical_cross_entropy";
@@ -388,18 +386,18 @@ inline constexpr categorical_cross_entropy_fn categorical_cross_entropy{};
 struct categorical_cross_entropy_with_logits_fn {
     /// One sample, class-index target: logsumexp(z) - z_c.
     template <class_index C, real_range Z>
-    [[nodiscard]] auto operator()(C c, Z&& z, const options& opt = {}) const -> detail::range_real_t<Z> {
+    [[nodiscard]] constexpr auto operator()(C c, Z&& z, const options& opt = {}) const -> detail::range_real_t<Z> {
         return (*this)(std::array<C, 1>{c}, detail::single(z), opt);
     }
     /// One sample, one-hot or soft target row t: sum t_k (logsumexp(z) - z_k).
     template <real_range Tg, real_range Z>
-    [[nodiscard]] auto operator()(Tg&& t, Z&& z, const options& opt = {}) const -> pair_real_t<Tg, Z> {
+    [[nodiscard]] constexpr auto operator()(Tg&& t, Z&& z, const options& opt = {}) const -> pair_real_t<Tg, Z> {
         return (*this)(detail::single(t), detail::single(z), opt);
     }
     /// A batch of logit rows; mean (or sum) over samples.
     template <std::ranges::input_range Tg, row_range Z>
         requires(index_range<Tg> || row_range<Tg>)
-    [[nodiscard]] auto operator()(Tg&& targets, Z&& rows, const options& opt = {}) const {
+    [[nodiscard]] constexpr auto operator()(Tg&& targets, Z&& rows, const options& opt = {}) const {
         using T = detail::batch_real_t<Tg, Z>;
         using W = working_t<T>;
         constexpr std::string_view fn = "categorical_cross_entropy_with_logits";
@@ -416,7 +414,7 @@ inline constexpr categorical_cross_entropy_with_logits_fn categorical_cross_entr
 
 namespace detail {
 template <class T, class Targets, class Rows, class PredCheck, class Loss>
-[[nodiscard]] T multilabel_batch(Targets&& targets, Rows&& rows, const options& opt, std::string_view function,
+[[nodiscard]] constexpr T multilabel_batch(Targets&& targets, Rows&& rows, const options& opt, std::string_view function,
                                  PredCheck pred_check, Loss loss) {
     using W = working_t<T>;
     const precision_scope<T> scope;
@@ -424,9 +422,8 @@ template <class T, class Targets, class Rows, class PredCheck, class Loss>
     const auto pred = collect_rows<W>(std::forward<Rows>(rows), function, "prediction", pred_check);
     check_same_length(tgt, pred, function, "target", "prediction");
     if (tgt.front().size() != pred.front().size()) {
-        fail<shannon::invalid_argument>(function, "target rows have " + std::to_string(tgt.front().size()) +
-                                                      " classes, prediction rows have " +
-                                                      std::to_string(pred.front().size()));
+        fail<shannon::invalid_argument>(function, "target rows have ", tgt.front().size(),
+                                        " classes, prediction rows have ", pred.front().size());
     }
     accumulator<W> acc;
     for (std::size_t i = 0; i < tgt.size(); ++i) {
@@ -441,12 +438,12 @@ template <class T, class Targets, class Rows, class PredCheck, class Loss>
 struct multilabel_binary_cross_entropy_with_logits_fn {
     /// One sample: sum over classes k of BCE(y_k, sigmoid(z_k)), y an n-hot (or soft) label row.
     template <real_range Y, real_range Z>
-    [[nodiscard]] auto operator()(Y&& y, Z&& z, const options& opt = {}) const -> pair_real_t<Y, Z> {
+    [[nodiscard]] constexpr auto operator()(Y&& y, Z&& z, const options& opt = {}) const -> pair_real_t<Y, Z> {
         return (*this)(detail::single(y), detail::single(z), opt);
     }
     /// A batch of rows: the per-sample sums, reduced over samples by the mean (or sum).
     template <row_range Y, row_range Z>
-    [[nodiscard]] auto operator()(Y&& y, Z&& z, const options& opt = {}) const {
+    [[nodiscard]] constexpr auto operator()(Y&& y, Z&& z, const options& opt = {}) const {
         using T = std::common_type_t<detail::row_real_t<Y>, detail::row_real_t<Z>>;
         using W = working_t<T>;
         constexpr std::string_view fn = "multilabel_binary_cross_entropy_with_logits";
@@ -460,12 +457,12 @@ inline constexpr multilabel_binary_cross_entropy_with_logits_fn multilabel_binar
 struct multilabel_binary_cross_entropy_fn {
     /// One sample: sum over classes k of BCE(y_k, p_k), p_k = sigmoid outputs in [0, 1].
     template <real_range Y, real_range P>
-    [[nodiscard]] auto operator()(Y&& y, P&& p, const options& opt = {}) const -> pair_real_t<Y, P> {
+    [[nodiscard]] constexpr auto operator()(Y&& y, P&& p, const options& opt = {}) const -> pair_real_t<Y, P> {
         return (*this)(detail::single(y), detail::single(p), opt);
     }
     /// A batch of rows: the per-sample sums, reduced over samples by the mean (or sum).
     template <row_range Y, row_range P>
-    [[nodiscard]] auto operator()(Y&& y, P&& p, const options& opt = {}) const {
+    [[nodiscard]] constexpr auto operator()(Y&& y, P&& p, const options& opt = {}) const {
         using T = std::common_type_t<detail::row_real_t<Y>, detail::row_real_t<P>>;
         using W = working_t<T>;
         constexpr std::string_view fn = "multilabel_binary_cross_entropy";

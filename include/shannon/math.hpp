@@ -84,7 +84,7 @@ template <class W>
 /// pi at W's precision: from the double-word constant for built-in and double-word types, from
 /// Boost.Math's constants (computed at the type's precision) otherwise.
 template <class W>
-[[nodiscard]] W pi() {
+[[nodiscard]] constexpr W pi() {
     if constexpr (std::is_floating_point_v<W>) {
         return dw::pi<W>.value();
     } else if constexpr (requires { dw::pi<decltype(W{}.hi)>; }) {
@@ -96,18 +96,18 @@ template <class W>
 
 /// ln 2 and ln 10 at W's own precision (an enclosure for intervals), never via a double constant.
 template <class W>
-[[nodiscard]] W ln2() {
+[[nodiscard]] constexpr W ln2() {
     return log_(W(2));
 }
 template <class W>
-[[nodiscard]] W ln10() {
+[[nodiscard]] constexpr W ln10() {
     return log_(W(10));
 }
 
 /// x * f where a factor x that is exactly zero gives 0 whatever f is (0 * inf = 0 here). For an
 /// interval x that touches 0 the product {x * f} over x in [0, a] is the hull of 0 and a * f.
 template <class W>
-[[nodiscard]] W times_or_zero(const W& x, const W& f) {
+[[nodiscard]] constexpr W times_or_zero(const W& x, const W& f) {
     if (is_exact_zero(x)) {
         return W(0);
     }
@@ -123,7 +123,7 @@ template <class W>
 
 /// x log y with 0 log y = 0 (including y = 0); x log 0 = -inf for x > 0.
 template <class W>
-[[nodiscard]] W xlogy(const W& x, const W& y) {
+[[nodiscard]] constexpr W xlogy(const W& x, const W& y) {
     if (is_exact_zero(x)) {
         return W(0);
     }
@@ -132,7 +132,7 @@ template <class W>
 
 /// x log1p(y) with 0 log1p(y) = 0.
 template <class W>
-[[nodiscard]] W xlog1py(const W& x, const W& y) {
+[[nodiscard]] constexpr W xlog1py(const W& x, const W& y) {
     if (is_exact_zero(x)) {
         return W(0);
     }
@@ -140,7 +140,7 @@ template <class W>
 }
 
 template <class W>
-[[nodiscard]] W softplus(const W& x) {
+[[nodiscard]] constexpr W softplus(const W& x) {
     if (key(x) > 0) {
         const W e = exp_(W(-x));
         return x + log1p_(e);
@@ -149,12 +149,12 @@ template <class W>
 }
 
 template <class W>
-[[nodiscard]] W log_sigmoid(const W& x) {
+[[nodiscard]] constexpr W log_sigmoid(const W& x) {
     return -softplus(W(-x));
 }
 
 template <class W>
-[[nodiscard]] W sigmoid(const W& x) {
+[[nodiscard]] constexpr W sigmoid(const W& x) {
     if (key(x) >= 0) {
         const W e = exp_(W(-x));
         return W(1) / (W(1) + e);
@@ -164,7 +164,7 @@ template <class W>
 }
 
 template <class W>
-[[nodiscard]] W log1mexp(const W& a) {
+[[nodiscard]] constexpr W log1mexp(const W& a) {
     if (key(a) <= key(ln2<W>())) {
         return log_(W(-expm1_(W(-a))));
     }
@@ -174,7 +174,7 @@ template <class W>
 /// Error-free transformation a + b = s + e (Knuth's TwoSum; no multiplications, so FMA contraction
 /// cannot break it). Valid for any binary floating-point type rounding to nearest.
 template <class W>
-[[nodiscard]] std::pair<W, W> two_sum(const W& a, const W& b) {
+[[nodiscard]] constexpr std::pair<W, W> two_sum(const W& a, const W& b) {
     const W s = a + b;
     const W bb = s - a;
     const W e = (a - (s - bb)) + (b - bb);
@@ -188,12 +188,11 @@ template <class W>
 template <class W>
 class accumulator {
 public:
-    void add(const W& x) {
+    constexpr void add(const W& x) {
         if constexpr (is_interval_v<W>) {
             sum_ += x;
         } else {
-            using std::isfinite;
-            if (!isfinite(x)) {
+            if (!isfinite_(x)) {
                 special_ += x;
                 has_special_ = true;
                 return;
@@ -208,7 +207,7 @@ public:
         }
     }
     /// Adds a - b with the rounding error of the subtraction kept.
-    void add_difference(const W& a, const W& b) {
+    constexpr void add_difference(const W& a, const W& b) {
         if constexpr (is_interval_v<W>) {
             sum_ += a - b;
         } else {
@@ -217,7 +216,7 @@ public:
             add(e);
         }
     }
-    [[nodiscard]] W value() const {
+    [[nodiscard]] constexpr W value() const {
         if constexpr (is_interval_v<W>) {
             return sum_;
         } else {
@@ -238,7 +237,7 @@ private:
 /// The index of the largest entry, chosen on the selection key (any choice is an identity for the
 /// formulas below; the largest keeps every exponent <= 0).
 template <class W>
-[[nodiscard]] std::size_t argmax(const std::vector<W>& z) {
+[[nodiscard]] constexpr std::size_t argmax(const std::vector<W>& z) {
     std::size_t imax = 0;
     for (std::size_t i = 1; i < z.size(); ++i) {
         if (key(z[i]) > key(z[imax])) {
@@ -251,7 +250,7 @@ template <class W>
 /// log1p(sum_{j != imax} e^(z_j - z_imax)) for a finite maximum: the shared core of logsumexp and
 /// log-softmax.
 template <class W>
-[[nodiscard]] W log1p_rest(const std::vector<W>& z, std::size_t imax) {
+[[nodiscard]] constexpr W log1p_rest(const std::vector<W>& z, std::size_t imax) {
     const W& m = z[imax];
     accumulator<W> rest;
     for (std::size_t i = 0; i < z.size(); ++i) {
@@ -264,7 +263,7 @@ template <class W>
 
 /// logsumexp over a contiguous vector in W. Empty input is the caller's error to report.
 template <class W>
-[[nodiscard]] W logsumexp(const std::vector<W>& z) {
+[[nodiscard]] constexpr W logsumexp(const std::vector<W>& z) {
     const std::size_t imax = argmax(z);
     const W& m = z[imax];
     if (is_neg_inf(upper_of(m))) {
@@ -279,7 +278,7 @@ template <class W>
 /// -log softmax(z)_k for every k, as (m - z_k) + log1p(S): a sum of two non-negative terms, so no
 /// cancellation even when z_k is the maximum. +inf logits share the mass equally.
 template <class W>
-[[nodiscard]] std::vector<W> neg_log_softmax(const std::vector<W>& z) {
+[[nodiscard]] constexpr std::vector<W> neg_log_softmax(const std::vector<W>& z) {
     const std::size_t imax = argmax(z);
     std::size_t n_pos_inf = 0;
     for (const W& zi : z) {
@@ -313,7 +312,7 @@ template <class W>
 
 /// Converts a nats value to the requested unit at W's precision.
 template <class W, class Unit>
-[[nodiscard]] W in_unit(const W& nats, Unit base) {
+[[nodiscard]] constexpr W in_unit(const W& nats, Unit base) {
     switch (base) {
         case Unit::bits:
             return nats / ln2<W>();
@@ -331,7 +330,7 @@ using range_real_t = real_of<std::remove_cvref_t<std::ranges::range_value_t<R>>>
 /// Reads a range into working precision, passing each element (as its real type) and its index to
 /// `check` first; an empty range is an invalid_argument.
 template <class W, class R, class Check>
-[[nodiscard]] std::vector<W> collect(R&& r, std::string_view function, std::string_view argument, Check check) {
+[[nodiscard]] constexpr std::vector<W> collect(R&& r, std::string_view function, std::string_view argument, Check check) {
     std::vector<W> out;
     if constexpr (std::ranges::sized_range<R>) {
         out.reserve(std::ranges::size(r));
@@ -344,14 +343,14 @@ template <class W, class R, class Check>
         ++i;
     }
     if (out.empty()) {
-        fail<shannon::invalid_argument>(function, "argument '" + std::string(argument) + "' is empty");
+        fail<shannon::invalid_argument>(function, "argument '", arg_name(argument), "' is empty");
     }
     return out;
 }
 
 /// Reads a range of reals into working precision, rejecting NaN (the one value no quantity accepts).
 template <class W, class R>
-[[nodiscard]] std::vector<W> collect_reals(R&& r, std::string_view function, std::string_view argument) {
+[[nodiscard]] constexpr std::vector<W> collect_reals(R&& r, std::string_view function, std::string_view argument) {
     return collect<W>(std::forward<R>(r), function, argument, [&](const auto& v, std::size_t i) {
         if (has_nan(v)) {
             fail_at<shannon::domain_error>(function, argument, i, v, "NaN is not a valid input");
@@ -366,7 +365,7 @@ template <class W, class R>
 
 #define SHANNON_DETAIL_SCALAR(name)                                                    \
     template <class T>                                                                 \
-    [[nodiscard]] T name(const T& x) {                                                 \
+    [[nodiscard]] constexpr T name(const T& x) {                                                 \
         using W = working_t<T>;                                                        \
         const precision_scope<T> scope;                                                \
         if (detail::has_nan(x)) {                                                      \
@@ -386,7 +385,7 @@ SHANNON_DETAIL_SCALAR(log_sigmoid)
 /// xlogy(x, y) = x log y, with 0 log y = 0 for every y >= 0 (the 0 log 0 = 0 convention).
 /// Requires y >= 0 (domain_error otherwise).
 template <class T>
-[[nodiscard]] T xlogy(const T& x, const T& y) {
+[[nodiscard]] constexpr T xlogy(const T& x, const T& y) {
     using W = working_t<T>;
     const precision_scope<T> scope;
     if (detail::has_nan(x)) {
@@ -402,7 +401,7 @@ template <class T>
 /// any +inf gives +inf. Empty input is an error. Accuracy: < 1 ulp of T.
 struct logsumexp_fn {
     template <std::ranges::input_range R>
-    [[nodiscard]] auto operator()(R&& z) const -> detail::range_real_t<R> {
+    [[nodiscard]] constexpr auto operator()(R&& z) const -> detail::range_real_t<R> {
         using T = detail::range_real_t<R>;
         using W = working_t<T>;
         const precision_scope<T> scope;
@@ -410,7 +409,7 @@ struct logsumexp_fn {
         return scope.round(detail::logsumexp(v));
     }
     template <std::input_iterator I, std::sentinel_for<I> S>
-    [[nodiscard]] auto operator()(I first, S last) const {
+    [[nodiscard]] constexpr auto operator()(I first, S last) const {
         return (*this)(std::ranges::subrange(std::move(first), std::move(last)));
     }
 };
@@ -419,7 +418,7 @@ inline constexpr logsumexp_fn logsumexp{};
 /// log softmax(z)_k = z_k - logsumexp(z), for every k. An all -inf input gives NaN (0/0).
 struct log_softmax_fn {
     template <std::ranges::input_range R>
-    [[nodiscard]] auto operator()(R&& z) const -> std::vector<detail::range_real_t<R>> {
+    [[nodiscard]] constexpr auto operator()(R&& z) const -> std::vector<detail::range_real_t<R>> {
         using T = detail::range_real_t<R>;
         using W = working_t<T>;
         const precision_scope<T> scope;
@@ -437,7 +436,7 @@ inline constexpr log_softmax_fn log_softmax{};
 /// softmax(z)_k = e^(z_k - logsumexp(z)); the components sum to 1 within the rounding of each.
 struct softmax_fn {
     template <std::ranges::input_range R>
-    [[nodiscard]] auto operator()(R&& z) const -> std::vector<detail::range_real_t<R>> {
+    [[nodiscard]] constexpr auto operator()(R&& z) const -> std::vector<detail::range_real_t<R>> {
         using T = detail::range_real_t<R>;
         using W = working_t<T>;
         const precision_scope<T> scope;

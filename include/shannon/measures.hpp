@@ -34,7 +34,7 @@ namespace detail {
 
 /// Rejects NaN, negative and infinite probabilities.
 template <class T>
-void check_probability(const T& v, std::string_view function, std::string_view argument,
+constexpr void check_probability(const T& v, std::string_view function, arg_name argument,
                        std::optional<std::size_t> index) {
     if (has_nan(v)) {
         fail_at<shannon::domain_error>(function, argument, index, v, "a probability cannot be NaN");
@@ -49,22 +49,22 @@ void check_probability(const T& v, std::string_view function, std::string_view a
 
 /// Rejects anything outside [0, 1] (a probability of one event, or a soft label).
 template <class T>
-void check_unit_interval(const T& v, std::string_view function, std::string_view argument,
+constexpr void check_unit_interval(const T& v, std::string_view function, arg_name argument,
                          std::optional<std::size_t> index, std::string_view what = "a probability") {
     if (has_nan(v) || lower_of(v) < 0 || upper_of(v) > 1) {
-        fail_at<shannon::domain_error>(function, argument, index, v, std::string(what) + " must lie in [0, 1]");
+        fail_at<shannon::domain_error>(function, argument, index, v, what, " must lie in [0, 1]");
     }
 }
 
 /// Reads a range of probabilities (non-negative, finite) into working precision.
 template <class W, class R>
-[[nodiscard]] std::vector<W> collect_probabilities(R&& r, std::string_view function, std::string_view argument) {
+[[nodiscard]] constexpr std::vector<W> collect_probabilities(R&& r, std::string_view function, std::string_view argument) {
     return collect<W>(std::forward<R>(r), function, argument,
                       [&](const auto& v, std::size_t i) { check_probability(v, function, argument, i); });
 }
 
 template <class W>
-[[nodiscard]] W sum_of(const std::vector<W>& v) {
+[[nodiscard]] constexpr W sum_of(const std::vector<W>& v) {
     accumulator<W> acc;
     for (const W& x : v) {
         acc.add(x);
@@ -74,7 +74,8 @@ template <class W>
 
 /// Applies the normalization option to a distribution argument (in place).
 template <class W>
-void normalize_argument(std::vector<W>& v, const options& opt, std::string_view function, std::string_view argument) {
+constexpr void normalize_argument(std::vector<W>& v, const options& opt, std::string_view function,
+                                  arg_name argument) {
     if (opt.norm == normalization::unnormalized) {
         return;
     }
@@ -94,31 +95,29 @@ void normalize_argument(std::vector<W>& v, const options& opt, std::string_view 
     const W tol = W(opt.sum_tolerance);
     const W one = W(1);
     if (lower_of(s) > upper_of(W(one + tol)) || upper_of(s) < lower_of(W(one - tol))) {
-        std::string why = "sums to " + format_short(s) + " (|sum - 1| = " + format_value(W(abs_(W(s - one)))) +
-                          "), not 1 within sum_tolerance " + format_tolerance(opt.sum_tolerance) +
-                          " (pass normalization::normalize to rescale, or normalization::unnormalized)";
-        fail<shannon::domain_error>(function, "argument '" + std::string(argument) + "' " + why);
+        const W off = abs_(W(s - one));
+        fail<shannon::domain_error>(function, "argument '", argument, "' sums to ", shown_short<W>{s},
+                                    " (|sum - 1| = ", shown_exact<W>{off}, "), not 1 within sum_tolerance ",
+                                    shown_setting{opt.sum_tolerance},
+                                    " (pass normalization::normalize to rescale, or normalization::unnormalized)");
     }
 }
 
 template <class P, class Q>
-void check_same_length(const P& p, const Q& q, std::string_view function, std::string_view a, std::string_view b) {
+constexpr void check_same_length(const P& p, const Q& q, std::string_view function, std::string_view a, std::string_view b) {
     if (p.size() != q.size()) {
-        fail<shannon::invalid_argument>(function, "arguments '" + std::string(a) + "' (length " +
-                                                      std::to_string(p.size()) + ") and '" + std::string(b) +
-                                                      "' (length " + std::to_string(q.size()) +
-                                                      ") must have the same length");
+        fail<shannon::invalid_argument>(function, "arguments '", a, "' (length ", p.size(), ") and '", b,
+                                        "' (length ", q.size(), ") must have the same length");
     }
 }
 
 /// log(p/q) for p, q > 0. A ratio that overflows or underflows (subnormal q or p in a type without
 /// a wider exponent range) is taken as log p - log q; intervals (MPFR's exponent range) never need it.
 template <class W>
-[[nodiscard]] W log_ratio(const W& p, const W& q) {
+[[nodiscard]] constexpr W log_ratio(const W& p, const W& q) {
     const W ratio = p / q;
     if constexpr (!is_interval_v<W>) {
-        using std::isfinite;
-        if (!isfinite(ratio) || ratio == 0) {
+        if (!isfinite_(ratio) || ratio == 0) {
             return log_(p) - log_(q);
         }
     }
@@ -131,7 +130,7 @@ template <class W>
 /// tail, at most vmax^(k+2) / ((k+2)(1 - vmax^2)) after the term v^k/k, is added as an enclosure,
 /// so the result is rigorous wherever the loop stops (also when v straddles 0).
 template <class W>
-[[nodiscard]] W atanh_tail_series(const W& v) {
+[[nodiscard]] constexpr W atanh_tail_series(const W& v) {
     const auto vmax = upper_of(abs_(v));
     using S = std::remove_cvref_t<decltype(vmax)>;
     const S eps = std::numeric_limits<S>::epsilon();
@@ -167,7 +166,7 @@ template <class W>
 /// the band is chosen on the midpoint (both forms are exact identities) and must hold for the
 /// whole interval's |v| < 1/2, where the series' tail bound is valid.
 template <class W>
-[[nodiscard]] W bd0(const W& p, const W& q) {
+[[nodiscard]] constexpr W bd0(const W& p, const W& q) {
     if (is_exact_zero(p)) {
         return q;
     }
@@ -187,7 +186,7 @@ template <class W>
 
 /// Shared body of the two-distribution measures: read, validate, normalize.
 template <class W, class P, class Q>
-[[nodiscard]] std::pair<std::vector<W>, std::vector<W>> read_pair(P&& p, Q&& q, const options& opt,
+[[nodiscard]] constexpr std::pair<std::vector<W>, std::vector<W>> read_pair(P&& p, Q&& q, const options& opt,
                                                                   std::string_view function) {
     std::vector<W> pv = collect_probabilities<W>(std::forward<P>(p), function, "p");
     std::vector<W> qv = collect_probabilities<W>(std::forward<Q>(q), function, "q");
@@ -198,7 +197,7 @@ template <class W, class P, class Q>
 }
 
 template <class W>
-[[nodiscard]] W entropy_nats(const std::vector<W>& p) {
+[[nodiscard]] constexpr W entropy_nats(const std::vector<W>& p) {
     accumulator<W> acc;
     for (const W& x : p) {
         acc.add(W(-xlogy(x, x)));
@@ -207,7 +206,7 @@ template <class W>
 }
 
 template <class W>
-[[nodiscard]] W cross_entropy_nats(const std::vector<W>& p, const std::vector<W>& q) {
+[[nodiscard]] constexpr W cross_entropy_nats(const std::vector<W>& p, const std::vector<W>& q) {
     accumulator<W> acc;
     for (std::size_t i = 0; i < p.size(); ++i) {
         acc.add(W(-xlogy(p[i], q[i])));
@@ -217,7 +216,7 @@ template <class W>
 
 /// sum bd0(p_i, q_i): the generalized KL divergence.
 template <class W>
-[[nodiscard]] W generalized_kl_nats(const std::vector<W>& p, const std::vector<W>& q) {
+[[nodiscard]] constexpr W generalized_kl_nats(const std::vector<W>& p, const std::vector<W>& q) {
     accumulator<W> acc;
     for (std::size_t i = 0; i < p.size(); ++i) {
         acc.add(bd0(p[i], q[i]));
@@ -228,7 +227,7 @@ template <class W>
 /// D(P||Q) = sum bd0(p_i, q_i) + (sum p - sum q): non-negative terms plus an exactly accumulated
 /// difference of the masses, which is 0 for normalized inputs up to their own rounding.
 template <class W>
-[[nodiscard]] W kl_nats(const std::vector<W>& p, const std::vector<W>& q) {
+[[nodiscard]] constexpr W kl_nats(const std::vector<W>& p, const std::vector<W>& q) {
     const W g = generalized_kl_nats(p, q);
     if (is_pos_inf(lower_of(g))) {
         return g;
@@ -245,7 +244,7 @@ template <class W>
 /// (1/4) sum [bd0(2p, p + q) + bd0(2q, p + q)], which never halves a subnormal (m = 2^-1075 would
 /// round to 0 in a working type with double's exponent range, and make a finite JS infinite).
 template <class W>
-[[nodiscard]] W js_nats(const std::vector<W>& p, const std::vector<W>& q) {
+[[nodiscard]] constexpr W js_nats(const std::vector<W>& p, const std::vector<W>& q) {
     accumulator<W> acc;
     for (std::size_t i = 0; i < p.size(); ++i) {
         const W s = p[i] + q[i];
@@ -260,7 +259,7 @@ template <class W>
 /// Self-information I(p) = -log p of an event of probability p, in options::base units.
 /// I(0) = +inf. p must lie in [0, 1]. Accuracy: < 1 ulp of T.
 template <class T>
-[[nodiscard]] T self_information(const T& p, unit base = unit::nats) {
+[[nodiscard]] constexpr T self_information(const T& p, unit base = unit::nats) {
     using W = working_t<T>;
     const precision_scope<T> scope;
     detail::check_unit_interval(p, "self_information", "p", std::nullopt);
@@ -273,7 +272,7 @@ template <class T>
 /// Binary entropy H(p) = -p log p - (1-p) log(1-p) of a Bernoulli(p), in `base` units, with
 /// H(0) = H(1) = 0. p must lie in [0, 1]. Accuracy: < 1 ulp of T.
 template <class T>
-[[nodiscard]] T binary_entropy(const T& p, unit base = unit::nats) {
+[[nodiscard]] constexpr T binary_entropy(const T& p, unit base = unit::nats) {
     using W = working_t<T>;
     const precision_scope<T> scope;
     detail::check_unit_interval(p, "binary_entropy", "p", std::nullopt);
@@ -285,7 +284,7 @@ template <class T>
 /// Entropy H(P) = -sum p_i log p_i of a distribution, in options::base units.
 struct entropy_fn {
     template <std::ranges::input_range P>
-    [[nodiscard]] auto operator()(P&& p, const options& opt = {}) const -> detail::range_real_t<P> {
+    [[nodiscard]] constexpr auto operator()(P&& p, const options& opt = {}) const -> detail::range_real_t<P> {
         using T = detail::range_real_t<P>;
         using W = working_t<T>;
         const precision_scope<T> scope;
@@ -294,7 +293,7 @@ struct entropy_fn {
         return scope.round(detail::in_unit(detail::entropy_nats(v), opt.base));
     }
     template <std::input_iterator I, std::sentinel_for<I> S>
-    [[nodiscard]] auto operator()(I first, S last, const options& opt = {}) const {
+    [[nodiscard]] constexpr auto operator()(I first, S last, const options& opt = {}) const {
         return (*this)(std::ranges::subrange(std::move(first), std::move(last)), opt);
     }
 };
@@ -307,7 +306,7 @@ using pair_real_t = std::common_type_t<detail::range_real_t<P>, detail::range_re
 #define SHANNON_DETAIL_PAIR_MEASURE(fn_name, nats_kernel, checks_norm)                                         \
     struct fn_name##_fn {                                                                                      \
         template <std::ranges::input_range P, std::ranges::input_range Q>                                      \
-        [[nodiscard]] auto operator()(P&& p, Q&& q, const options& opt = {}) const -> pair_real_t<P, Q> {      \
+        [[nodiscard]] constexpr auto operator()(P&& p, Q&& q, const options& opt = {}) const -> pair_real_t<P, Q> {      \
             using T = pair_real_t<P, Q>;                                                                       \
             using W = working_t<T>;                                                                            \
             const precision_scope<T> scope;                                                                    \

@@ -96,13 +96,13 @@ using working_t = typename working_type<T>::type;
 /// digits while the call runs and to round the result back to the caller's precision.
 template <class T>
 struct precision_scope {
-    precision_scope() noexcept = default;
+    constexpr precision_scope() noexcept = default;
     precision_scope(const precision_scope&) = delete;
     precision_scope& operator=(const precision_scope&) = delete;
-    ~precision_scope() = default;
+    constexpr ~precision_scope() = default;
 
     template <class W>
-    [[nodiscard]] T round(const W& w) const {
+    [[nodiscard]] constexpr T round(const W& w) const {
         if constexpr (std::is_same_v<W, T>) {
             return w;
         } else {
@@ -117,7 +117,7 @@ struct precision_scope {
 template <class W>
 struct convert_to_working {
     template <class T>
-    [[nodiscard]] static W from(const T& x) {
+    [[nodiscard]] static constexpr W from(const T& x) {
         if constexpr (std::is_same_v<W, T>) {
             return x;
         } else {
@@ -127,7 +127,7 @@ struct convert_to_working {
 };
 
 template <class W, class T>
-[[nodiscard]] W to_working(const T& x) {
+[[nodiscard]] constexpr W to_working(const T& x) {
     return convert_to_working<W>::from(x);
 }
 
@@ -138,7 +138,7 @@ template <class T>
 using real_of = std::conditional_t<std::is_integral_v<T> || std::is_same_v<T, bool>, double, T>;
 
 template <class T>
-[[nodiscard]] auto lower_of(const T& x) {
+[[nodiscard]] constexpr auto lower_of(const T& x) {
     if constexpr (is_interval_v<T>) {
         return lower(x);
     } else {
@@ -147,7 +147,7 @@ template <class T>
 }
 
 template <class T>
-[[nodiscard]] auto upper_of(const T& x) {
+[[nodiscard]] constexpr auto upper_of(const T& x) {
     if constexpr (is_interval_v<T>) {
         return upper(x);
     } else {
@@ -158,7 +158,7 @@ template <class T>
 /// A scalar that stands for x when a branch only selects between algebraically identical formulas
 /// (so the choice affects accuracy, never correctness): the value itself, or an interval's midpoint.
 template <class T>
-[[nodiscard]] auto key(const T& x) {
+[[nodiscard]] constexpr auto key(const T& x) {
     if constexpr (is_interval_v<T>) {
         return median(x);
     } else {
@@ -168,7 +168,7 @@ template <class T>
 
 /// True when x is exactly zero (for an interval: the point interval [0, 0]).
 template <class T>
-[[nodiscard]] bool is_exact_zero(const T& x) {
+[[nodiscard]] constexpr bool is_exact_zero(const T& x) {
     if constexpr (is_interval_v<T>) {
         return lower(x) == 0 && upper(x) == 0;
     } else {
@@ -176,43 +176,69 @@ template <class T>
     }
 }
 
+// Classification that is constexpr for the built-in types (std::isnan and friends are not on
+// every compiler) and found by ADL for the others (double_word, Boost.Multiprecision).
 template <class T>
-[[nodiscard]] bool has_nan(const T& x) {
-    using std::isnan;
-    if constexpr (is_interval_v<T>) {
-        return isnan(lower(x)) || isnan(upper(x));
+[[nodiscard]] constexpr bool isnan_(const T& x) {
+    if constexpr (std::is_floating_point_v<T>) {
+        return x != x;
+    } else if constexpr (std::is_integral_v<T>) {
+        return false;
     } else {
+        using std::isnan;
         return isnan(x);
+    }
+}
+template <class T>
+[[nodiscard]] constexpr bool isfinite_(const T& x) {
+    if constexpr (std::is_floating_point_v<T>) {
+        return x - x == 0;  // inf - inf and NaN - NaN are NaN
+    } else if constexpr (std::is_integral_v<T>) {
+        return true;
+    } else {
+        using std::isfinite;
+        return isfinite(x);
+    }
+}
+template <class T>
+[[nodiscard]] constexpr bool isinf_(const T& x) {
+    return !isnan_(x) && !isfinite_(x);
+}
+
+template <class T>
+[[nodiscard]] constexpr bool has_nan(const T& x) {
+    if constexpr (is_interval_v<T>) {
+        return isnan_(lower(x)) || isnan_(upper(x));
+    } else {
+        return isnan_(x);
     }
 }
 
 template <class T>
-[[nodiscard]] bool is_pos_inf(const T& x) {
-    using std::isinf;
+[[nodiscard]] constexpr bool is_pos_inf(const T& x) {
     const auto u = upper_of(x);
-    return isinf(u) && u > 0;
+    return isinf_(u) && u > 0;
 }
 
 template <class T>
-[[nodiscard]] bool is_neg_inf(const T& x) {
-    using std::isinf;
+[[nodiscard]] constexpr bool is_neg_inf(const T& x) {
     const auto l = lower_of(x);
-    return isinf(l) && l < 0;
+    return isinf_(l) && l < 0;
 }
 
 /// True when no value of x is finite in magnitude at the top end (+inf possible).
 template <class T>
-[[nodiscard]] bool may_be_infinite(const T& x) {
+[[nodiscard]] constexpr bool may_be_infinite(const T& x) {
     return is_pos_inf(x) || is_neg_inf(x);
 }
 
 template <class T>
-[[nodiscard]] T pos_infinity() {
+[[nodiscard]] constexpr T pos_infinity() {
     return static_cast<T>(std::numeric_limits<double>::infinity());
 }
 
 template <class T>
-[[nodiscard]] T quiet_nan() {
+[[nodiscard]] constexpr T quiet_nan() {
     return static_cast<T>(std::numeric_limits<double>::quiet_NaN());
 }
 
