@@ -89,6 +89,8 @@ template <class W>
         return dw::pi<W>.value();
     } else if constexpr (requires { dw::pi<decltype(W{}.hi)>; }) {
         return dw::pi<decltype(W{}.hi)>;
+    } else if constexpr (requires { W::pi(); }) {
+        return W::pi();  // an enclosure computed by the type (dyadic_interval)
     } else {
         return boost::math::constants::pi<W>();
     }
