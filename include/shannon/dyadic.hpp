@@ -27,6 +27,7 @@
 // term: the returned interval contains the exact value by construction.
 #pragma once
 
+#include <bit>
 #include <compare>
 #include <cstdint>
 #include <limits>
@@ -73,7 +74,7 @@ public:
                 k_ = kind::nan;
                 return;
             }
-            if (x - x != 0) {
+            if (x == std::numeric_limits<A>::infinity() || x == -std::numeric_limits<A>::infinity()) {
                 k_ = x > 0 ? kind::pos_inf : kind::neg_inf;
                 return;
             }
@@ -124,23 +125,46 @@ public:
     }
 
     /// m * 2^e rounded to `bits` bits: the new mantissa (2^(bits-1) <= q < 2^bits) and exponent.
+    /// The index of the highest set bit of m != 0, from the top limb (Boost's msb scans bit by bit
+    /// in constant expressions, which dominated the cost of every rounding).
+    [[nodiscard]] static constexpr unsigned msb(const wide& m) {
+        const auto& b = m.backend();
+        const unsigned n = b.size();
+        const auto top = b.limbs()[n - 1];
+        using limb = std::remove_cv_t<decltype(top)>;
+        constexpr unsigned limb_bits = std::numeric_limits<limb>::digits;
+        return (n - 1) * limb_bits + (limb_bits - 1 - static_cast<unsigned>(std::countl_zero(top)));
+    }
+
+    /// The index of the lowest set bit of m != 0.
+    [[nodiscard]] static constexpr unsigned lsb(const wide& m) {
+        const auto& b = m.backend();
+        unsigned i = 0;
+        while (b.limbs()[i] == 0) {
+            ++i;
+        }
+        using limb = std::remove_cv_t<std::remove_reference_t<decltype(b.limbs()[0])>>;
+        return i * static_cast<unsigned>(std::numeric_limits<limb>::digits) +
+               static_cast<unsigned>(std::countr_zero(b.limbs()[i]));
+    }
+
     [[nodiscard]] static constexpr std::pair<wide, int> round_bits(bool neg, wide m, int e, bool sticky, rounding r,
                                                                    unsigned bits) {
-        const unsigned b = boost::multiprecision::msb(m);
+        const unsigned b = msb(m);
         if (b + 1 <= bits) {
             // Exact (sticky only ever comes with wide mantissas).
             const unsigned s = bits - 1 - b;
             return {wide(m << s), e - static_cast<int>(s)};
         }
         const unsigned shift = b + 1 - bits;
-        const wide low_mask = (wide(1) << shift) - 1;
-        const wide low = m & low_mask;
         wide q = m >> shift;
         e += static_cast<int>(shift);
-        const bool inexact = sticky || low != 0;
+        const wide kept = q << shift;
+        const bool inexact = sticky || kept != m;
         bool bump = false;
         if (inexact) {
             if (r == rounding::nearest) {
+                const wide low = m - kept;
                 const wide half = wide(1) << (shift - 1);
                 if (low > half || (low == half && (sticky || (q & 1) != 0))) {
                     bump = true;
@@ -151,7 +175,7 @@ public:
         }
         if (bump) {
             ++q;
-            if (boost::multiprecision::msb(q) >= bits) {
+            if (msb(q) >= bits) {
                 q >>= 1;
                 ++e;
             }
@@ -249,10 +273,14 @@ public:
         if (a.is_zero() || b.is_inf()) {
             return dyadic();
         }
+        // Divide by the odd part of b's mantissa: small integers (the 1/k of series) then take
+        // Boost's single-limb division instead of the general one.
+        const unsigned tz = lsb(b.mag_);
+        const wide den = b.mag_ >> tz;
         const wide num = a.mag_ << (P + 2);
-        const wide q = num / b.mag_;
-        const bool sticky = q * b.mag_ != num;
-        return make(neg, q, a.exp_ - b.exp_ - static_cast<int>(P + 2), sticky, r);
+        const wide q = num / den;
+        const bool sticky = q * den != num;
+        return make(neg, q, a.exp_ - b.exp_ - static_cast<int>(tz) - static_cast<int>(P + 2), sticky, r);
     }
 
     /// x * 2^n exactly.
@@ -705,25 +733,43 @@ public:
         if (isnan(x) || x.lo_ < 0) {
             return nan_interval();
         }
-        return monotone(x, [](const endpoint& v) { return log_point(v); });
+        // log' = 1/t <= 1/lo on [lo, hi].
+        return monotone(
+            x, [](const endpoint& v) { return log_point(v); },
+            [](const endpoint& lo, const dyadic_interval&) {
+                return lo > 0 ? dyadic_interval(1) / dyadic_interval(lo) : nan_interval();
+            });
     }
     friend constexpr dyadic_interval log1p(const dyadic_interval& x) {
         if (isnan(x) || x.lo_ < -1) {
             return nan_interval();
         }
-        return monotone(x, [](const endpoint& v) { return log1p_point(v); });
+        // log1p' = 1/(1 + t) <= 1/(1 + lo).
+        return monotone(
+            x, [](const endpoint& v) { return log1p_point(v); },
+            [](const endpoint& lo, const dyadic_interval&) {
+                return lo > -1 ? dyadic_interval(1) / (dyadic_interval(1) + dyadic_interval(lo)) : nan_interval();
+            });
     }
     friend constexpr dyadic_interval exp(const dyadic_interval& x) {
         if (isnan(x)) {
             return x;
         }
-        return monotone(x, [](const endpoint& v) { return exp_point(v); });
+        // exp' = e^t <= e^lo e^w <= 2 e^lo for w <= 1/2.
+        return monotone(
+            x, [](const endpoint& v) { return exp_point(v); },
+            [](const endpoint&, const dyadic_interval& at_lo) { return dyadic_interval(2) * at_lo; });
     }
     friend constexpr dyadic_interval expm1(const dyadic_interval& x) {
         if (isnan(x)) {
             return x;
         }
-        return monotone(x, [](const endpoint& v) { return expm1_point(v); });
+        // expm1' = e^t <= 2 e^lo = 2 (1 + expm1(lo)).
+        return monotone(
+            x, [](const endpoint& v) { return expm1_point(v); },
+            [](const endpoint&, const dyadic_interval& at_lo) {
+                return dyadic_interval(2) * (dyadic_interval(1) + at_lo);
+            });
     }
 
     friend std::ostream& operator<<(std::ostream& out, const dyadic_interval& x) {
@@ -741,11 +787,21 @@ private:
 
     static constexpr dyadic_interval from(const std::pair<endpoint, endpoint>& e) { return {e.first, e.second}; }
 
-    /// f of an increasing function, given an enclosure of f at a point.
-    template <class Point>
-    static constexpr dyadic_interval monotone(const dyadic_interval& x, Point f) {
+    /// f(x) for an increasing f, from enclosures of f at points. A narrow x (the enclosure of a
+    /// rational input, or a result) costs one evaluation: f(hi) <= f(lo) + w * slope, where
+    /// slope(lo, f(lo)) bounds f' on [lo, lo + w] for the width w <= 2^-32 (mean value theorem).
+    template <class Point, class Slope>
+    static constexpr dyadic_interval monotone(const dyadic_interval& x, Point f, Slope slope) {
         if (is_point(x)) {
             return f(x.lo_);
+        }
+        const endpoint w = width(x);
+        if (x.lo_.is_finite() && x.hi_.is_finite() && w <= endpoint::pow2(-32)) {
+            const dyadic_interval at_lo = f(x.lo_);
+            const dyadic_interval s = slope(x.lo_, at_lo);
+            if (upper(s).is_finite()) {
+                return {at_lo.lo_, upper(dyadic_interval(at_lo.hi_) + dyadic_interval(w) * s)};
+            }
         }
         return {lower(f(x.lo_)), upper(f(x.hi_))};
     }

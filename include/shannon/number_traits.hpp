@@ -192,7 +192,8 @@ template <class T>
 template <class T>
 [[nodiscard]] constexpr bool isfinite_(const T& x) {
     if constexpr (std::is_floating_point_v<T>) {
-        return x - x == 0;  // inf - inf and NaN - NaN are NaN
+        // Comparisons only: GCC rejects inf - inf (a NaN) in a constant expression.
+        return x == x && x != std::numeric_limits<T>::infinity() && x != -std::numeric_limits<T>::infinity();
     } else if constexpr (std::is_integral_v<T>) {
         return true;
     } else {
