@@ -189,10 +189,11 @@ template <std::floating_point F>
     return {p, e};
 }
 
-/// False for infinities and NaN, in a form every compiler evaluates at compile time.
+/// False for infinities and NaN, in a form every compiler evaluates at compile time (comparisons
+/// only: GCC rejects inf - inf, a NaN, in a constant expression).
 template <std::floating_point F>
 [[nodiscard]] constexpr bool finite(F x) {
-    return x - x == 0;
+    return x == x && x != std::numeric_limits<F>::infinity() && x != -std::numeric_limits<F>::infinity();
 }
 
 template <std::floating_point F>
