@@ -1,0 +1,265 @@
+#!/usr/bin/env python3
+"""Correctly rounded references for the oracle (include/shannon/exact.hpp), computed independently
+with mpmath at 100 digits from the exact binary64 inputs.
+
+Output, one case per line:  quantity|args|binary64|binary32|bfloat16|binary16|digits40
+  args      ';'-separated arguments, each a ','-separated list of C99 hex floats (or one integer,
+            a class index, prefixed by '#')
+  results   the exact value rounded to nearest-even in each format, written as a binary64 hex float
+            (every format is a subset of binary64), or 'inf', '-inf'
+  digits40  the value to 40 significant digits, rounded to nearest ("d.ddd...e+X"), or '-' when the
+            value is 0 or beyond 2^+-10000
+A value within 2^-(precision - 100) (relative) of a rounding boundary of some format is recomputed at
+1000 and then 6000 digits (a tie plus e^-745 needs ~1100 bits); a case still undecided is dropped
+and counted on stderr.
+
+Usage: gen_exact.py OUTPUT [N_RANDOM]
+"""
+import decimal
+import random
+import sys
+from fractions import Fraction
+
+import mpmath
+from mpmath import mp, mpf
+
+mp.dps = 100
+rng = random.Random(11)
+
+FORMATS = [(53, -1022, 1023), (24, -126, 127), (8, -126, 127), (11, -14, 15)]
+
+
+class Undecidable(Exception):
+    pass
+
+
+def round_format(v, prec, emin, emax):
+    """Rounds the mpf v (taken as exact) to nearest-even in the format; returns a Python float."""
+    if v == 0:
+        return 0.0
+    if mpmath.isinf(v):
+        return float(v)
+    # Far outside the format's range (e.g. e^-1e300 from a logit of 1e300): 0 or infinity, decided
+    # without building the exact fraction (2^-1e300 would not fit in memory).
+    mag = mpmath.mag(v)  # |v| < 2^mag, and |v| >= 2^(mag - 2) or so
+    if mag < emin - prec - 4:
+        return -0.0 if v < 0 else 0.0
+    if mag > emax + 4:
+        return float("-inf") if v < 0 else float("inf")
+    man, exp = v.man_exp  # |v| = man * 2^exp exactly (mpmath's man_exp is unsigned)
+    x = Fraction(man) * Fraction(2) ** exp
+    neg = v < 0
+    e = x.numerator.bit_length() - x.denominator.bit_length()
+    if Fraction(2) ** e > x:
+        e -= 1
+    # 2^e <= x < 2^(e+1)
+    if e > emax:
+        return float("-inf") if neg else float("inf")  # at least 2^(emax+1): overflows whatever the rounding
+    q = max(e, emin) - prec + 1  # the quantum of the binade (subnormal spacing below emin)
+    scaled = x / Fraction(2) ** q
+    n = scaled.numerator // scaled.denominator
+    rest = scaled - n
+    if abs(rest - Fraction(1, 2)) < Fraction(2) ** (-(mp.prec - 100)) * scaled:
+        raise Undecidable()
+    if rest > Fraction(1, 2) or (rest == Fraction(1, 2) and n % 2 == 1):
+        n += 1
+    r = Fraction(n) * Fraction(2) ** q
+    largest = (2 - Fraction(2) ** (1 - prec)) * Fraction(2) ** emax
+    if r > largest:
+        return float("-inf") if neg else float("inf")
+    f = float(r)
+    assert Fraction(f) == r
+    return -f if neg else f
+
+
+def xlogy(x, y):
+    return mpf(0) if x == 0 else x * mpmath.log(y)
+
+
+def entropy(p):
+    return -sum(xlogy(mpf(a), mpf(a)) for a in p)
+
+
+def cross_entropy(p, q):
+    return -sum(xlogy(mpf(a), mpf(b)) for a, b in zip(p, q))
+
+
+def kl(p, q):
+    s = mpf(0)
+    for a, b in zip(p, q):
+        if a == 0:
+            continue
+        if b == 0:
+            return mpf("inf")
+        s += mpf(a) * mpmath.log(mpf(a) / mpf(b))
+    return s
+
+
+def js(p, q):
+    s = mpf(0)
+    for a, b in zip(p, q):
+        m = (mpf(a) + mpf(b)) / 2
+        if a:
+            s += mpf(a) * mpmath.log(mpf(a) / m)
+        if b:
+            s += mpf(b) * mpmath.log(mpf(b) / m)
+    return s / 2
+
+
+def softplus(x):
+    return mpmath.log1p(mpmath.exp(mpf(x)))
+
+
+def bce_logits(y, x):
+    y = mpf(y)
+    return (0 if y == 0 else y * softplus(-x)) + (0 if y == 1 else (1 - y) * softplus(x))
+
+
+def cce_logits(k, z):
+    # max + log1p(sum of the others' e^(z - max)) - z_k: log(e^710 + 1 + ...) - 710 would lose
+    # everything below 10^-100 relative (e^-710) at 100 digits.
+    i = max(range(len(z)), key=lambda j: z[j])
+    m = mpf(z[i])
+    rest = sum(mpmath.exp(mpf(a) - m) for j, a in enumerate(z) if j != i)
+    return (m - mpf(z[k])) + mpmath.log1p(rest)
+
+
+def binary_entropy(p):
+    # (1 - p) log1p(-p): 1 - p itself would round to 1 at 100 digits for p ~ 1e-300.
+    p = mpf(p)
+    return -xlogy(p, p) - (0 if p == 1 else (1 - p) * mpmath.log1p(-p))
+
+
+def simplex(n, alpha=1.0):
+    w = [rng.gammavariate(alpha, 1.0) for _ in range(n)]
+    s = sum(w)
+    p = [x / s for x in w]
+    return p
+
+
+def perturb(p, noise):
+    q = [x * (1 + noise * rng.uniform(-1, 1)) for x in p]
+    s = sum(q)
+    return [x / s for x in q]
+
+
+def cases(n_random):
+    out = []
+    for _ in range(n_random):
+        n = rng.randint(2, 8)
+        p = simplex(n, rng.choice([0.05, 0.3, 1.0, 5.0]))
+        q = simplex(n, rng.choice([0.3, 1.0, 5.0]))
+        kind = rng.randrange(6)
+        if kind == 0:
+            out.append(("entropy", [p]))
+        elif kind == 1:
+            out.append(("cross_entropy", [p, q]))
+        elif kind == 2:
+            out.append(("kl_divergence", [p, q]))
+        elif kind == 3:
+            out.append(("js_divergence", [p, q]))
+        elif kind == 4:
+            out.append(("bce_logits", [[rng.random()], [rng.uniform(-40, 40)]]))
+        else:
+            z = [rng.uniform(-30, 30) for _ in range(n)]
+            out.append(("cce_logits", [f"#{rng.randrange(n)}", z]))
+    # Hard families.
+    for noise in (1e-9, 1e-12, 1e-15):
+        for _ in range(40):
+            p = simplex(rng.randint(2, 6))
+            out.append(("kl_divergence", [p, perturb(p, noise)]))
+            out.append(("js_divergence", [p, perturb(p, noise)]))
+    for _ in range(20):
+        p = simplex(4)
+        out.append(("kl_divergence", [p, p]))  # exactly 0
+        out.append(("js_divergence", [p, p]))
+        out.append(("entropy", [[0.0, 1.0, 0.0, 0.0]]))  # one-hot: exactly 0
+    for sub in (5e-324, 1e-310, 2.2250738585072014e-308):
+        out.append(("kl_divergence", [[0.5, 0.5], [1.0, sub]]))
+        out.append(("cross_entropy", [[0.5, 0.5], [1.0, sub]]))
+        out.append(("kl_divergence", [[1.0, sub], [0.5, 0.5]]))
+    for tiny in (1e-300, 1e-200, 5e-324):
+        out.append(("entropy", [[1.0, tiny]]))
+        out.append(("kl_divergence", [[1.0, tiny], [0.5, 0.5]]))
+        out.append(("kl_divergence", [[1.0 - 1e-16, tiny], [1.0, tiny * 0.5]]))
+    for big in (1e300, -1e300, 1e5, -745.0, 710.0):
+        out.append(("bce_logits", [[1.0], [big]]))
+        out.append(("bce_logits", [[0.0], [big]]))
+        out.append(("bce_logits", [[0.25], [big]]))
+        out.append(("cce_logits", ["#0", [big, 0.0, -big]]))
+        out.append(("cce_logits", ["#1", [big, 0.0, 1.0]]))
+    for p in (0.5, 0.1, 1e-300, 1 - 2**-53, 0.0, 1.0):
+        out.append(("binary_entropy", [[p]]))
+        if p > 0:
+            out.append(("self_information", [[p]]))
+    return out
+
+
+def value(name, args):
+    if name == "entropy":
+        return entropy(args[0])
+    if name == "cross_entropy":
+        return cross_entropy(args[0], args[1])
+    if name == "kl_divergence":
+        return kl(args[0], args[1])
+    if name == "js_divergence":
+        return js(args[0], args[1])
+    if name == "bce_logits":
+        return bce_logits(args[0][0], args[1][0])
+    if name == "cce_logits":
+        return cce_logits(int(args[0][1:]), args[1])
+    if name == "binary_entropy":
+        return binary_entropy(args[0][0])
+    if name == "self_information":
+        return -mpmath.log(mpf(args[0][0]))
+    raise ValueError(name)
+
+
+def digits40(v):
+    if v == 0 or mpmath.isinf(v) or abs(mpmath.mag(v)) > 10000:
+        return "-"
+    man, exp = v.man_exp  # unsigned
+    x = Fraction(man) * Fraction(2) ** exp * (-1 if v < 0 else 1)
+    with decimal.localcontext() as ctx:
+        ctx.prec = 40
+        ctx.rounding = decimal.ROUND_HALF_EVEN
+        d = decimal.Decimal(x.numerator) / decimal.Decimal(x.denominator)
+    sign, digs, e = d.as_tuple()
+    digs = "".join(map(str, digs)).ljust(40, "0")[:40]
+    e10 = e + len(d.as_tuple().digits) - 1
+    return ("-" if sign else "") + digs[0] + "." + digs[1:] + "e" + ("+" if e10 >= 0 else "") + str(e10)
+
+
+def fmt(x):
+    return repr(x) if x in (float("inf"), float("-inf")) else float(x).hex()
+
+
+def main():
+    n_random = int(sys.argv[2]) if len(sys.argv) > 2 else 3000
+    dropped = 0
+    with open(sys.argv[1], "w") as out:
+        out.write(f"# generated by tests/gen_exact.py with mpmath {mpmath.__version__} at {mp.dps} digits\n")
+        for name, args in cases(n_random):
+            rs = None
+            # A value within 2^-200 of a rounding boundary (a tie plus e^-745, say) is recomputed
+            # with more digits until it is decided.
+            for dps in (100, 1000, 6000):
+                with mp.workdps(dps):
+                    v = value(name, args)
+                    try:
+                        rs = [round_format(v, *f) for f in FORMATS]
+                        d40 = digits40(v)
+                        break
+                    except Undecidable:
+                        continue
+            if rs is None:
+                dropped += 1
+                continue
+            a = ";".join(x if isinstance(x, str) else ",".join(float(e).hex() for e in x) for x in args)
+            out.write(f"{name}|{a}|{'|'.join(fmt(r) for r in rs)}|{d40}\n")
+    if dropped:
+        print(f"gen_exact.py: dropped {dropped} undecidable cases", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()
