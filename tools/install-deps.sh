@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what shannon needs to build, demo and test on Debian 12 (Debian packages only).
 #   tools/install-deps.sh                 compilers, Meson, Boost 1.74, MPFR/MPFI, GoogleTest, RapidCheck,
+#                                         CLI11, fmt, nlohmann-json (the shannon command),
 #                                         range-v3, python3-mpmath
 #   tools/install-deps.sh --boost-1.81    also unpacks Debian's libboost1.81-dev headers into .deps/
 #                                         (not installed: it conflicts with libboost-dev 1.74)
@@ -15,6 +16,7 @@ fi
 packages=(g++ clang meson ninja-build pkg-config cmake
           libboost-dev libgmp-dev libmpfr-dev libmpfi-dev
           libgtest-dev librapidcheck-dev librange-v3-dev
+          libcli11-dev libfmt-dev nlohmann-json3-dev
           python3 python3-mpmath)
 
 missing=()

@@ -24,6 +24,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstddef>
+#include <cstdlib>
 #include <limits>
 #include <ranges>
 #include <stdexcept>
@@ -105,12 +106,22 @@ using real = boost::multiprecision::mpfr_float;
 namespace detail {
 
 /// The exact MPFI image of an input: floating-point scalars and ranges of them become intervals
-/// (points: every float and double is exact at any precision >= 53 bits); integers, options and
-/// ranges of integers pass through unchanged.
+/// (points: every float and double is exact at any precision >= 53 bits), numbers given as text
+/// (std::string) exact decimals or hex floats; integers, options and ranges of integers pass
+/// through unchanged.
 template <class A>
 [[nodiscard]] auto lift(const A& a) {
     if constexpr (std::is_floating_point_v<A>) {
         return interval(a);
+    } else if constexpr (std::is_same_v<A, std::string>) {
+        // A number as text: hex floats and infinities are binary numbers (exact as doubles); a
+        // decimal such as "0.1" is enclosed by MPFI at the working precision (mpfi_set_str).
+        if (a.find_first_of("xXnN") != std::string::npos) {
+            return interval(std::strtod(a.c_str(), nullptr));
+        }
+        interval x;
+        x.backend() = a.c_str();  // mpfi_set_str: both ends rounded outward
+        return x;
     } else if constexpr (std::ranges::range<A>) {
         using E = std::remove_cvref_t<std::ranges::range_value_t<A>>;
         if constexpr (std::is_integral_v<E>) {
@@ -196,8 +207,9 @@ template <class Quantity, class... Args>
     return interval(quantity(lift(args)...));
 }
 
-/// N significant decimal digits of x, rounded to nearest ("d.ddd...e+X").
-[[nodiscard]] inline std::string decimal(const real& x, unsigned n) {
+/// N significant decimal digits of x ("d.ddd...e+X"), rounded to nearest, or down/up for the ends of
+/// a printed enclosure.
+[[nodiscard]] inline std::string decimal(const real& x, unsigned n, mpfr_rnd_t mode = MPFR_RNDN) {
     const mpfr_srcptr src = x.backend().data();
     if (mpfr_nan_p(src)) {
         return "nan";
@@ -209,7 +221,7 @@ template <class Quantity, class... Args>
         return n <= 1 ? "0" : "0." + std::string(n - 1, '0');
     }
     mpfr_exp_t exp10 = 0;
-    char* s = mpfr_get_str(nullptr, &exp10, 10, n, src, MPFR_RNDN);
+    char* s = mpfr_get_str(nullptr, &exp10, 10, n, src, mode);
     std::string mant(s);
     mpfr_free_str(s);
     std::string sign;

@@ -1,0 +1,170 @@
+#!/usr/bin/env python3
+"""Tests of the `shannon` command (tools/cli.cpp): values against mpmath, the input forms (inline,
+text files, .npy of every accepted dtype and shape), the output forms, and bad input (exit status 2,
+a message naming the argument, empty stdout).
+
+Writes a JUnit XML report to the path in GTEST_OUTPUT ('xml:PATH') and exits 1 on any failure.
+Usage: cli_test.py PATH_TO_SHANNON
+"""
+import json
+import os
+import struct
+import subprocess
+import sys
+import tempfile
+import xml.etree.ElementTree as ET
+
+import mpmath
+from mpmath import mp, mpf
+
+mp.dps = 60
+exe = sys.argv[1]
+results = []
+
+
+def run(*args):
+    p = subprocess.run([exe, *args], capture_output=True, text=True, timeout=120)
+    return p.returncode, p.stdout.strip(), p.stderr.strip()
+
+
+def check(name, cond, detail=""):
+    results.append((name, bool(cond), detail))
+
+
+def expect_value(name, args, expected):
+    rc, out, err = run(*args)
+    check(name, rc == 0 and out == expected, f"rc={rc} out={out!r} err={err!r} expected {expected!r}")
+
+
+def expect_error(name, args, *fragments):
+    rc, out, err = run(*args)
+    ok = rc == 2 and out == "" and all(f in err for f in fragments)
+    check(name, ok, f"rc={rc} out={out!r} err={err!r} expected fragments {fragments}")
+
+
+def npy(path, dtype, values, shape=None, truncate=0, fortran=False):
+    fmt = {"<f8": "d", "<f4": "f", "<i8": "q", "<i4": "i"}[dtype]
+    shape = shape or (len(values),)
+    shape_txt = "(" + ", ".join(str(s) for s in shape) + ("," if len(shape) == 1 else "") + ")"
+    header = f"{{'descr': '{dtype}', 'fortran_order': {fortran}, 'shape': {shape_txt}, }}"
+    header += " " * (63 - (len(header) + 10) % 64) + "\n"
+    body = struct.pack("<" + fmt * len(values), *values)
+    data = b"\x93NUMPY\x01\x00" + struct.pack("<H", len(header)) + header.encode() + body
+    with open(path, "wb") as f:
+        f.write(data[: len(data) - truncate] if truncate else data)
+
+
+def kl(p, q):
+    return sum(mpf(a) * mpmath.log(mpf(a) / mpf(b)) for a, b in zip(p, q) if a)
+
+
+def shortest(x):
+    return repr(float(x))
+
+
+def main():
+    tmp = tempfile.mkdtemp()
+    # Values: exact decimals (mpmath on the decimals) and rounded inputs (mpmath on the doubles).
+    expect_value("kl exact decimals", ["kl", "--p", "0.5,0.5", "--q", "0.9,0.1"],
+                 shortest(kl([mpf("0.5")] * 2, [mpf("0.9"), mpf("0.1")])))
+    expect_value("kl --round-inputs binary64", ["kl", "--p", "0.5,0.5", "--q", "0.9,0.1", "--round-inputs", "binary64"],
+                 shortest(kl([0.5, 0.5], [0.9, 0.1])))
+    d30 = mpmath.nstr(kl([mpf("0.5")] * 2, [mpf("0.9"), mpf("0.1")]), 30, min_fixed=1, max_fixed=0)
+    rc, out, _ = run("kl", "--p", "0.5,0.5", "--q", "0.9,0.1", "--digits", "30")
+    check("kl --digits 30", rc == 0 and mpf(out) == mpf(d30) and len(out.split("e")[0].replace(".", "")) == 30,
+          f"{out} vs {d30}")
+    expect_value("entropy in bits", ["entropy", "--p", "0.25,0.25,0.5", "--base", "2"], "1.5")
+    expect_value("entropy one-hot is 0", ["entropy", "--p", "0,1,0"], "0")
+    expect_value("kl P = P is 0", ["kl", "--p", "0.2,0.8", "--q", "0.2,0.8"], "0")
+    expect_value("bce-logits 1e300", ["bce-logits", "--labels", "1", "--logits", "-1e300"], "1e+300")
+    expect_value("hex floats", ["entropy", "--p", "0x1p-1,0x1p-1"], shortest(mpmath.log(2)))
+    rc, out, _ = run("kl", "--p", "0.5,0.5", "--q", "0.9,0.1", "--format", "binary32")
+    check("kl --format binary32", rc == 0 and out == repr(struct.unpack("f", struct.pack("f", float(kl([mpf("0.5")] * 2, [mpf("0.9"), mpf("0.1")]))))[0])[:len(out)], out)
+    rc, out, _ = run("kl", "--p", "0.5,0.5", "--q", "0.9,0.1", "--json")
+    try:
+        j = json.loads(out)
+        lo, hi = (mpf(x) for x in j["enclosure"])
+        exact = kl([mpf("0.5")] * 2, [mpf("0.9"), mpf("0.1")])
+        check("kl --json", rc == 0 and j["quantity"] == "kl" and j["format"] == "binary64" and lo <= exact <= hi
+              and hi - lo < mpf("1e-38"), out)
+    except (ValueError, KeyError) as e:
+        check("kl --json", False, f"{e}: {out}")
+    # Batched losses: class indices, target rows, logits, reduction.
+    z = [[2, 1, 0.1], [0.5, 0.2, 3]]
+    def cce(row, k):
+        return mpmath.log(sum(mpmath.exp(mpf(str(a))) for a in row)) - mpf(str(row[k]))
+    expect_value("cce-logits mean", ["cce-logits", "--labels", "0,2", "--logits", "2,1,0.1,0.5,0.2,3", "--classes", "3"],
+                 shortest((cce(z[0], 0) + cce(z[1], 2)) / 2))
+    expect_value("cce-logits sum", ["cce-logits", "--labels", "0,2", "--logits", "2,1,0.1,0.5,0.2,3", "--classes", "3",
+                                    "--reduction", "sum"], shortest(cce(z[0], 0) + cce(z[1], 2)))
+    expect_value("cce-logits one-hot rows", ["cce-logits", "--labels", "1,0,0,0,0,1", "--logits", "2,1,0.1,0.5,0.2,3",
+                                             "--classes", "3"], shortest((cce(z[0], 0) + cce(z[1], 2)) / 2))
+    expect_value("cce integral float labels", ["cce", "--labels", "1.0", "--p", "0.25,0.75", "--classes", "2"],
+                 shortest(-mpmath.log(mpf("0.75"))))
+    expect_value("mse", ["mse", "--y", "1,2,3", "--mu", "1,2,4"], shortest(mpf(1) / 3))
+    expect_value("nll-gaussian", ["nll-gaussian", "--y", "50,60", "--mu", "50,60", "--sigma2", "1"],
+                 shortest(mpmath.log(2 * mpmath.pi)))
+    # Files: text and .npy of every dtype, 2-D shapes.
+    with open(os.path.join(tmp, "p.txt"), "w") as f:
+        f.write("0.5\n0.25 0.25\n")
+    expect_value("text file", ["entropy", "--p", "@" + os.path.join(tmp, "p.txt")], shortest(mpmath.log(2) * mpf("1.5")))
+    npy(os.path.join(tmp, "p8.npy"), "<f8", [0.5, 0.5])
+    npy(os.path.join(tmp, "q4.npy"), "<f4", [0.9, 0.1])
+    q32 = [struct.unpack("f", struct.pack("f", x))[0] for x in (0.9, 0.1)]
+    expect_value("npy float64 and float32 read exactly", ["kl", "--p", "@" + os.path.join(tmp, "p8.npy"), "--q",
+                                                          "@" + os.path.join(tmp, "q4.npy")], shortest(kl([0.5, 0.5], q32)))
+    npy(os.path.join(tmp, "z.npy"), "<f8", [2, 1, 0.1, 0.5, 0.2, 3], shape=(2, 3))
+    npy(os.path.join(tmp, "l8.npy"), "<i8", [0, 2])
+    npy(os.path.join(tmp, "l4.npy"), "<i4", [0, 2])
+    for lab in ("l8", "l4"):
+        expect_value(f"npy 2-D logits, {lab} labels", ["cce-logits", "--labels", "@" + os.path.join(tmp, lab + ".npy"),
+                                                     "--logits", "@" + os.path.join(tmp, "z.npy")],
+                     shortest((cce(z[0], 0) + cce(z[1], 2)) / 2))
+    # Bad input: exit status 2, a message naming the argument, nothing on stdout.
+    expect_error("negative probability", ["kl", "--p", "0.5,0.5", "--q", "1.5,-0.5"], "'q'", "index 1", "-0.5", ">= 0")
+    expect_error("malformed number", ["kl", "--p", "0.5,0.5x", "--q", "0.5,0.5"], "'p'", "index 1", "not a number")
+    expect_error("empty list", ["entropy", "--p", ""], "entropy needs --p")
+    expect_error("empty item", ["entropy", "--p", "0.5,,0.5"], "'p'", "index 1", "empty")
+    expect_error("NaN", ["entropy", "--p", "nan,1"], "'p'", "index 0", "NaN")
+    expect_error("length mismatch", ["kl", "--p", "0.5,0.5", "--q", "0.2,0.3,0.5"], "'p' (length 2)", "'q' (length 3)")
+    expect_error("not normalized", ["entropy", "--p", "0.5,0.6"], "'p'", "sums to")
+    expect_error("missing file", ["entropy", "--p", "@" + os.path.join(tmp, "nope.npy")], "'p'", "cannot open")
+    npy(os.path.join(tmp, "trunc.npy"), "<f8", [0.5, 0.5], truncate=3)
+    expect_error("truncated npy", ["entropy", "--p", "@" + os.path.join(tmp, "trunc.npy")], "'p'", "truncated")
+    with open(os.path.join(tmp, "bad.npy"), "wb") as f:
+        f.write(b"\x93NUMPY\x01\x00" + struct.pack("<H", 70) + b"{'descr': '<c16', 'fortran_order': False, 'shape': (1,), }".ljust(69) + b"\n" + b"\0" * 16)
+    expect_error("non-float npy", ["entropy", "--p", "@" + os.path.join(tmp, "bad.npy")], "'p'", "<c16")
+    with open(os.path.join(tmp, "junk.npy"), "wb") as f:
+        f.write(b"not a numpy file at all")
+    expect_error("not an npy", ["entropy", "--p", "@" + os.path.join(tmp, "junk.npy")], "not a .npy file")
+    expect_error("digits out of range", ["entropy", "--p", "1", "--digits", "1000000000"], "--digits")
+    expect_error("unknown quantity", ["entropi", "--p", "1"], "unknown quantity 'entropi'")
+    expect_error("class index out of range", ["cce", "--labels", "2", "--p", "0.5,0.5", "--classes", "2"], "'target'",
+                 "[0, 2)")
+    expect_error("non-integral label", ["cce", "--labels", "0.5", "--p", "0.5,0.5", "--classes", "2"], "'labels'",
+                 "integer")
+    expect_error("rows not a multiple of K", ["cce-logits", "--labels", "0", "--logits", "1,2,3", "--classes", "2"],
+                 "'logits'", "multiple")
+    rc, out, err = run("--help")
+    check("--help lists every quantity with its formula",
+          rc == 0 and all(q in out for q in ("entropy", "cross-entropy", "kl", "generalized-kl", "js", "bce", "bce-logits",
+                                             "cce", "cce-logits", "nll-gaussian", "mse")) and "sum p log(p/q)" in out, out)
+
+    suite = ET.Element("testsuite", name="cli", tests=str(len(results)), failures=str(sum(1 for r in results if not r[1])))
+    for name, ok, detail in results:
+        tc = ET.SubElement(suite, "testcase", name=name, classname="cli")
+        if not ok:
+            ET.SubElement(tc, "failure", message=detail[:200]).text = detail
+        print(("ok   " if ok else "FAIL ") + name + ("" if ok else ": " + detail))
+    out = os.environ.get("GTEST_OUTPUT", "")
+    if out.startswith("xml:"):
+        root = ET.Element("testsuites")
+        root.append(suite)
+        ET.ElementTree(root).write(out[4:])
+    failed = sum(1 for r in results if not r[1])
+    print(f"{len(results) - failed} passed, {failed} failed")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

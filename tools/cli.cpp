@@ -1,0 +1,462 @@
+// tools/cli.cpp — the `shannon` command: the exact value of a quantity at the given inputs,
+// correctly rounded (shannon::exact), from the command line.
+//
+//   shannon kl --p 0.5,0.5 --q 0.9,0.1                  0.5108256237659907
+//   shannon entropy --p @probs.npy --digits 50
+//   shannon cce-logits --labels 0,2 --logits 2,1,0.1,0.5,0.2,3 --classes 3 --json
+//
+// Inputs are exact: a decimal such as 0.1 is the decimal number one tenth (enclosed at the working
+// precision, never rounded to a double first) unless --round-inputs rounds each to the nearest
+// binary64 or binary32 number; hex floats and .npy files are exact binary numbers. Errors go to
+// stderr with exit status 2 (stdout stays empty).
+#include <cmath>
+#include <cstdint>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <iostream>
+#include <map>
+#include <optional>
+#include <sstream>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+#include <fmt/core.h>
+#include <nlohmann/json.hpp>
+
+#include <shannon/exact.hpp>
+#include <shannon/shannon.hpp>
+
+namespace {
+
+namespace ex = shannon::exact;
+
+/// A usage or input error: reported on stderr with exit status 2.
+struct usage_error : std::runtime_error {
+    using std::runtime_error::runtime_error;
+};
+
+struct quantity_help {
+    const char* name;
+    const char* formula;
+    const char* arguments;
+};
+
+constexpr quantity_help quantities[] = {
+    {"entropy", "H(P) = -sum p log p", "--p"},
+    {"cross-entropy", "H(P,Q) = -sum p log q", "--p --q"},
+    {"kl", "KL(P||Q) = sum p log(p/q)", "--p --q"},
+    {"generalized-kl", "sum p log(p/q) - p + q (measures, not normalized)", "--p --q"},
+    {"js", "JS(P,Q) = (KL(P||M) + KL(Q||M))/2, M = (P+Q)/2", "--p --q"},
+    {"bce", "-[y log p + (1-y) log(1-p)], mean over samples", "--labels (y in [0,1]) --p"},
+    {"bce-logits", "y softplus(-x) + (1-y) softplus(x), mean over samples", "--labels --logits"},
+    {"cce", "-log q[label] (or -sum t log q for rows of --labels), mean over rows", "--labels --p --classes K"},
+    {"cce-logits", "logsumexp(z) - z[label], mean over rows", "--labels --logits --classes K"},
+    {"nll-gaussian", "n/2 log(2 pi s2) + sum (y - mu)^2 / (2 s2)", "--y --mu --sigma2"},
+    {"mse", "sum (y - mu)^2 / n", "--y --mu"},
+};
+
+// ---- reading numbers ---------------------------------------------------------------------------
+
+/// One number as text, validated: a decimal (exact), a hex float (exact), or inf/-inf.
+std::string checked_number(const std::string& token, const std::string& arg, std::size_t index) {
+    std::string t = token;
+    const auto b = t.find_first_not_of(" \t\r\n");
+    const auto e = t.find_last_not_of(" \t\r\n");
+    t = (b == std::string::npos) ? "" : t.substr(b, e - b + 1);
+    if (t.empty()) {
+        throw usage_error(fmt::format("argument '{}' at index {}: empty number", arg, index));
+    }
+    const char* s = t.c_str();
+    char* end = nullptr;
+    const double v = std::strtod(s, &end);
+    if (end != s + t.size()) {
+        throw usage_error(fmt::format("argument '{}' at index {} is '{}': not a number", arg, index, t));
+    }
+    if (std::isnan(v)) {
+        throw usage_error(fmt::format("argument '{}' at index {} is {}: NaN is not a valid input", arg, index, t));
+    }
+    return t;
+}
+
+/// Reads a .npy file (little-endian float64/float32/int64/int32, C order) as exact numbers.
+std::vector<std::string> read_npy(const std::string& path, const std::string& arg,
+                                  std::optional<std::size_t>& columns) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) {
+        throw usage_error(fmt::format("argument '{}': cannot open '{}'", arg, path));
+    }
+    std::string data((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    if (data.size() < 10 || data.compare(0, 6, "\x93NUMPY") != 0) {
+        throw usage_error(fmt::format("argument '{}': '{}' is not a .npy file", arg, path));
+    }
+    const int major = static_cast<unsigned char>(data[6]);
+    std::size_t header_len = 0;
+    std::size_t offset = 0;
+    if (major == 1) {
+        header_len = static_cast<unsigned char>(data[8]) | (static_cast<std::size_t>(static_cast<unsigned char>(data[9])) << 8);
+        offset = 10;
+    } else if (major == 2 || major == 3) {
+        if (data.size() < 12) {
+            throw usage_error(fmt::format("argument '{}': '{}' is truncated", arg, path));
+        }
+        for (int i = 0; i < 4; ++i) {
+            header_len |= static_cast<std::size_t>(static_cast<unsigned char>(data[8 + static_cast<std::size_t>(i)])) << (8 * i);
+        }
+        offset = 12;
+    } else {
+        throw usage_error(fmt::format("argument '{}': '{}' has an unknown .npy version {}", arg, path, major));
+    }
+    if (data.size() < offset + header_len) {
+        throw usage_error(fmt::format("argument '{}': '{}' is truncated (header)", arg, path));
+    }
+    const std::string header = data.substr(offset, header_len);
+    const auto field = [&](const std::string& key) {
+        const auto k = header.find("'" + key + "'");
+        if (k == std::string::npos) {
+            throw usage_error(fmt::format("argument '{}': '{}' has no {} in its header", arg, path, key));
+        }
+        return header.substr(header.find(':', k) + 1);
+    };
+    const std::string descr_field = field("descr");
+    const auto q1 = descr_field.find('\'');
+    const auto q2 = descr_field.find('\'', q1 + 1);
+    const std::string descr = descr_field.substr(q1 + 1, q2 - q1 - 1);
+    if (field("fortran_order").find("False") != 0 && field("fortran_order").find(" False") != 0) {
+        throw usage_error(fmt::format("argument '{}': '{}' is in Fortran order (C order only)", arg, path));
+    }
+    const std::string shape_field = field("shape");
+    const std::string shape = shape_field.substr(shape_field.find('(') + 1, shape_field.find(')') - shape_field.find('(') - 1);
+    std::vector<std::size_t> dims;
+    std::istringstream ss(shape);
+    std::string d;
+    while (std::getline(ss, d, ',')) {
+        if (d.find_first_not_of(" ") != std::string::npos) {
+            dims.push_back(static_cast<std::size_t>(std::stoull(d)));
+        }
+    }
+    std::size_t count = 1;
+    for (const std::size_t n : dims) {
+        count *= n;
+    }
+    if (dims.size() == 2) {
+        columns = dims[1];
+    } else if (dims.size() > 2) {
+        throw usage_error(fmt::format("argument '{}': '{}' has {} dimensions (1 or 2 expected)", arg, path, dims.size()));
+    }
+    std::size_t width = 0;
+    if (descr == "<f8" || descr == "<i8") {
+        width = 8;
+    } else if (descr == "<f4" || descr == "<i4") {
+        width = 4;
+    } else {
+        throw usage_error(fmt::format("argument '{}': '{}' holds '{}' (float64, float32, int64 or int32 expected)", arg,
+                                      path, descr));
+    }
+    const std::size_t start = offset + header_len;
+    if (data.size() < start + count * width) {
+        throw usage_error(fmt::format("argument '{}': '{}' is truncated ({} values announced, {} present)", arg, path,
+                                      count, (data.size() - start) / width));
+    }
+    std::vector<std::string> out;
+    out.reserve(count);
+    for (std::size_t i = 0; i < count; ++i) {
+        const char* p = data.data() + start + i * width;
+        if (descr == "<f8") {
+            double v = 0;
+            std::memcpy(&v, p, 8);
+            if (std::isnan(v)) {
+                throw usage_error(fmt::format("argument '{}' at index {} is nan: NaN is not a valid input", arg, i));
+            }
+            out.push_back(fmt::format("{:a}", v));
+        } else if (descr == "<f4") {
+            float v = 0;
+            std::memcpy(&v, p, 4);
+            if (std::isnan(v)) {
+                throw usage_error(fmt::format("argument '{}' at index {} is nan: NaN is not a valid input", arg, i));
+            }
+            out.push_back(fmt::format("{:a}", static_cast<double>(v)));
+        } else if (descr == "<i8") {
+            std::int64_t v = 0;
+            std::memcpy(&v, p, 8);
+            out.push_back(std::to_string(v));
+        } else {
+            std::int32_t v = 0;
+            std::memcpy(&v, p, 4);
+            out.push_back(std::to_string(v));
+        }
+    }
+    return out;
+}
+
+/// A LIST: comma-separated numbers, or @PATH (a .npy file, or text separated by commas, spaces or
+/// newlines). `columns` is set from a 2-D .npy.
+std::vector<std::string> read_list(const std::string& spec, const std::string& arg, std::optional<std::size_t>& columns) {
+    std::vector<std::string> out;
+    std::string text = spec;
+    if (!spec.empty() && spec[0] == '@') {
+        const std::string path = spec.substr(1);
+        if (path.size() > 4 && path.substr(path.size() - 4) == ".npy") {
+            out = read_npy(path, arg, columns);
+            if (out.empty()) {
+                throw usage_error(fmt::format("argument '{}' is empty ('{}')", arg, path));
+            }
+            return out;
+        }
+        std::ifstream in(path);
+        if (!in) {
+            throw usage_error(fmt::format("argument '{}': cannot open '{}'", arg, path));
+        }
+        text.assign((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+        for (char& c : text) {
+            if (c == ' ' || c == '\n' || c == '\t' || c == '\r') {
+                c = ',';
+            }
+        }
+        std::string token;
+        std::istringstream ss(text);
+        std::size_t i = 0;
+        while (std::getline(ss, token, ',')) {
+            if (!token.empty()) {
+                out.push_back(checked_number(token, arg, i++));
+            }
+        }
+    } else {
+        std::string token;
+        std::istringstream ss(text);
+        std::size_t i = 0;
+        while (std::getline(ss, token, ',')) {
+            out.push_back(checked_number(token, arg, i++));
+        }
+    }
+    if (out.empty()) {
+        throw usage_error(fmt::format("argument '{}' is empty", arg));
+    }
+    return out;
+}
+
+/// Applies --round-inputs: each number becomes the nearest binary64 (or binary32) number.
+void round_inputs(std::vector<std::string>& v, const std::string& mode) {
+    if (mode.empty()) {
+        return;
+    }
+    for (auto& s : v) {
+        if (mode == "binary64") {
+            s = fmt::format("{:a}", std::strtod(s.c_str(), nullptr));
+        } else {
+            s = fmt::format("{:a}", static_cast<double>(std::strtof(s.c_str(), nullptr)));
+        }
+    }
+}
+
+std::vector<long long> as_indices(const std::vector<std::string>& v, const std::string& arg) {
+    std::vector<long long> out;
+    for (std::size_t i = 0; i < v.size(); ++i) {
+        const double d = std::strtod(v[i].c_str(), nullptr);
+        if (!(d == std::floor(d)) || std::abs(d) > 9e15) {
+            throw usage_error(fmt::format("argument '{}' at index {} is {}: a class index must be an integer", arg, i, v[i]));
+        }
+        out.push_back(static_cast<long long>(d));
+    }
+    return out;
+}
+
+std::vector<std::vector<std::string>> as_rows(const std::vector<std::string>& v, std::size_t k, const std::string& arg) {
+    if (k == 0 || v.size() % k != 0) {
+        throw usage_error(fmt::format("argument '{}' has {} numbers, not a multiple of --classes {}", arg, v.size(), k));
+    }
+    std::vector<std::vector<std::string>> rows;
+    for (std::size_t i = 0; i < v.size(); i += k) {
+        rows.emplace_back(v.begin() + static_cast<std::ptrdiff_t>(i), v.begin() + static_cast<std::ptrdiff_t>(i + k));
+    }
+    return rows;
+}
+
+// ---- output ------------------------------------------------------------------------------------
+
+struct request {
+    std::string quantity;
+    std::optional<unsigned> digits;
+    std::string format = "binary64";
+    bool json = false;
+};
+
+ex::format parse_format(const std::string& f) {
+    if (f == "binary32") {
+        return ex::format::binary32;
+    }
+    if (f == "bfloat16") {
+        return ex::format::bfloat16;
+    }
+    if (f == "binary16") {
+        return ex::format::binary16;
+    }
+    return ex::format::binary64;
+}
+
+std::string shortest(double v, ex::format f) {
+    if (f == ex::format::binary32) {
+        return fmt::format("{}", static_cast<float>(v));
+    }
+    return fmt::format("{}", v);
+}
+
+/// Evaluates one quantity and prints it (text or JSON).
+template <class Quantity, class... Args>
+void report(const request& r, const Quantity& q, const Args&... args) {
+    std::string value;
+    if (r.digits) {
+        value = ex::digits(*r.digits, q, args...);
+    } else {
+        const ex::format f = parse_format(r.format);
+        const ex::rounded x = ex::round(f, q, args...);
+        value = shortest(x.value, f);
+        if (!x.determined) {
+            value += fmt::format(" (undetermined: |value| < 2^{})", x.bound_log2);
+        }
+    }
+    if (!r.json) {
+        fmt::print("{}\n", value);
+        return;
+    }
+    const auto [lo, hi] = ex::enclose(192, q, args...);
+    nlohmann::json j;
+    j["quantity"] = r.quantity;
+    j["value"] = value;
+    if (r.digits) {
+        j["digits"] = *r.digits;
+    } else {
+        j["format"] = r.format;
+    }
+    // 40 digits, rounded outward: the exact value lies between the two printed numbers.
+    j["enclosure"] = {ex::detail::decimal(lo, 40, MPFR_RNDD), ex::detail::decimal(hi, 40, MPFR_RNDU)};
+    fmt::print("{}\n", j.dump());
+}
+
+int run(int argc, char** argv) {
+    CLI::App app{"shannon: exact information-theory quantities and losses, correctly rounded"};
+    std::string footer = "\nQUANTITY (inputs are exact; mean over samples for the batched losses):\n";
+    for (const auto& qh : quantities) {
+        footer += fmt::format("  {:<15} {:<62} {}\n", qh.name, qh.formula, qh.arguments);
+    }
+    footer += "\nA LIST is comma-separated numbers (decimals are exact; hex floats allowed) or @PATH: a .npy\n"
+              "(float64/float32/int64/int32, read exactly) or a text file of numbers separated by commas,\n"
+              "spaces or newlines. Errors: a message on stderr and exit status 2.";
+    app.footer(footer);
+    request r;
+    std::string p_spec, q_spec, logits_spec, labels_spec, y_spec, mu_spec, sigma2_spec, base = "e", reduction = "mean",
+                round_mode;
+    std::size_t classes = 0;
+    unsigned digits = 0;
+    app.add_option("quantity", r.quantity, "the quantity (see below)")->required();
+    app.add_option("--p", p_spec, "probabilities P (LIST)");
+    app.add_option("--q", q_spec, "probabilities Q (LIST)");
+    app.add_option("--logits", logits_spec, "logits (LIST; rows of --classes K for cce-logits)");
+    app.add_option("--labels", labels_spec, "labels: y in [0,1] (bce), class indices or target rows (cce)");
+    app.add_option("--y", y_spec, "observations (nll-gaussian, mse)");
+    app.add_option("--mu", mu_spec, "predictions (nll-gaussian, mse)");
+    app.add_option("--sigma2", sigma2_spec, "variance (nll-gaussian)");
+    app.add_option("--classes", classes, "K: the row length of batched inputs");
+    app.add_option("--base", base, "unit of the information measures: e (nats), 2 (bits), 10 (bans)")
+        ->check(CLI::IsMember({"e", "2", "10"}));
+    app.add_option("--reduction", reduction, "mean (default) or sum over samples")->check(CLI::IsMember({"mean", "sum"}));
+    auto* digits_opt = app.add_option("--digits", digits, "print N correct significant digits (1..10000)")
+                           ->check(CLI::Range(1U, 10000U));
+    app.add_option("--format", r.format, "round to binary64 (default), binary32, bfloat16 or binary16")
+        ->check(CLI::IsMember({"binary64", "binary32", "bfloat16", "binary16"}))
+        ->excludes(digits_opt);
+    app.add_option("--round-inputs", round_mode, "round each text number to the nearest binary64 or binary32 first")
+        ->check(CLI::IsMember({"binary64", "binary32"}));
+    app.add_flag("--json", r.json, "print a JSON object with the value and an enclosure");
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::CallForHelp& e) {
+        return app.exit(e);
+    } catch (const CLI::ParseError& e) {
+        throw usage_error(e.what());
+    }
+    if (digits_opt->count() > 0) {
+        r.digits = digits;
+    }
+    shannon::options opt;
+    opt.base = base == "2" ? shannon::unit::bits : base == "10" ? shannon::unit::bans : shannon::unit::nats;
+    opt.red = reduction == "sum" ? shannon::reduction::sum : shannon::reduction::mean;
+
+    std::optional<std::size_t> npy_columns;
+    const auto need = [&](const std::string& spec, const char* arg) {
+        if (spec.empty()) {
+            throw usage_error(fmt::format("{} needs --{}", r.quantity, arg));
+        }
+        auto v = read_list(spec, arg, npy_columns);
+        round_inputs(v, round_mode);
+        return v;
+    };
+    const std::string& qn = r.quantity;
+    if (qn == "entropy") {
+        report(r, shannon::entropy, need(p_spec, "p"), opt);
+    } else if (qn == "cross-entropy" || qn == "kl" || qn == "generalized-kl" || qn == "js") {
+        const auto p = need(p_spec, "p");
+        const auto q = need(q_spec, "q");
+        if (qn == "cross-entropy") {
+            report(r, shannon::cross_entropy, p, q, opt);
+        } else if (qn == "kl") {
+            report(r, shannon::kl_divergence, p, q, opt);
+        } else if (qn == "generalized-kl") {
+            report(r, shannon::generalized_kl_divergence, p, q, opt);
+        } else {
+            report(r, shannon::js_divergence, p, q, opt);
+        }
+    } else if (qn == "bce") {
+        report(r, shannon::binary_cross_entropy, need(labels_spec, "labels"), need(p_spec, "p"), opt);
+    } else if (qn == "bce-logits") {
+        report(r, shannon::binary_cross_entropy_with_logits, need(labels_spec, "labels"), need(logits_spec, "logits"), opt);
+    } else if (qn == "cce" || qn == "cce-logits") {
+        const bool logits = qn == "cce-logits";
+        const auto pred = logits ? need(logits_spec, "logits") : need(p_spec, "p");
+        const std::size_t k = classes != 0 ? classes : npy_columns.value_or(pred.size());
+        const auto rows = as_rows(pred, k, logits ? "logits" : "p");
+        const auto labels = need(labels_spec, "labels");
+        const bool index_labels = labels.size() == rows.size();
+        if (logits) {
+            if (index_labels) {
+                report(r, shannon::categorical_cross_entropy_with_logits, as_indices(labels, "labels"), rows, opt);
+            } else {
+                report(r, shannon::categorical_cross_entropy_with_logits, as_rows(labels, k, "labels"), rows, opt);
+            }
+        } else if (index_labels) {
+            report(r, shannon::categorical_cross_entropy, as_indices(labels, "labels"), rows, opt);
+        } else {
+            report(r, shannon::categorical_cross_entropy, as_rows(labels, k, "labels"), rows, opt);
+        }
+    } else if (qn == "nll-gaussian") {
+        const auto s2 = need(sigma2_spec, "sigma2");
+        if (s2.size() != 1) {
+            throw usage_error("--sigma2 takes one number");
+        }
+        report(
+            r, [](const auto& y, const auto& mu, const auto& s) { return shannon::gaussian_nll(y, mu, s[0]); },
+            need(y_spec, "y"), need(mu_spec, "mu"), s2);
+    } else if (qn == "mse") {
+        report(
+            r, [](const auto& y, const auto& mu) { return shannon::mean_squared_error(y, mu); }, need(y_spec, "y"),
+            need(mu_spec, "mu"));
+    } else {
+        throw usage_error(fmt::format("unknown quantity '{}' (see --help)", qn));
+    }
+    return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    try {
+        return run(argc, argv);
+    } catch (const usage_error& e) {
+        std::cerr << "shannon: error: " << e.what() << '\n';
+    } catch (const std::exception& e) {  // the library's domain_error / invalid_argument
+        std::cerr << "shannon: error: " << e.what() << '\n';
+    }
+    return 2;
+}
