@@ -2,10 +2,11 @@
 # Installs the dependencies, builds and runs every test suite in the configurations the project
 # promises to pass, and ends with one line 'N passed, N failed' over all of them.
 #
-#   gcc, clang              GCC 12 / Clang 14 with Boost 1.74 (Debian's libboost-dev); these and the
-#                           1.81 configurations also build proofs/ (a false statement fails the build)
-#   gcc-1.81, clang-1.81    the same with the Boost 1.81 headers (Debian's libboost1.81-dev, unpacked
-#                           into .deps/ because the package conflicts with 1.74)
+#   gcc, clang              GCC 12 / Clang 14 with Boost 1.74 (Debian's libboost-dev); these and
+#                           gcc-1.81 also build proofs/ (a false statement fails the build)
+#   gcc-1.81, clang-1.81    the Boost-dependent suites (Boost, MPFR, MPFI number types, the oracle) with
+#                           the Boost 1.81 headers (Debian's libboost1.81-dev, unpacked into .deps/
+#                           because the package conflicts with 1.74)
 #   sanitize                GCC 12, Boost 1.74, AddressSanitizer + UndefinedBehaviorSanitizer (any report fails),
 #                           for double, long double, mpfr_float_50, mpfr_float (1000 digits), mpfi_float_50
 #   packaging               'meson install' + pkg-config, and shannon used as a Meson subproject
@@ -60,8 +61,13 @@ for c in "${configs[@]}"; do
         gcc-1.81 | clang-1.81)
             compiler=g++
             [ "$c" = clang-1.81 ] && compiler=clang++
-            # The constexpr kernels do not use Boost: their identity tests run in gcc and clang.
-            CXX=$compiler run_meson_config "$c" -Dconstexpr_tests=false \
+            # What depends on Boost's version: the Boost, MPFR and MPFI number types (the built-in
+            # types use shannon's own kernels), the oracle, and proofs/ (constexpr cpp_int; built
+            # by gcc-1.81). The compile-time identity tests do not use Boost: gcc and clang run them.
+            proofs=true
+            [ "$c" = clang-1.81 ] && proofs=false
+            CXX=$compiler run_meson_config "$c" -Dconstexpr_tests=false -Dproofs=$proofs \
+                -Dtest_types=cpp_bin_float_50,cpp_bin_float_100,mpfr_float_50,mpfr_float_1000,mpfi_float_50 \
                 -Dboost_include="$root/.deps/boost-1.81/usr/include" -Dexpect_boost_version=1081 ;;
         sanitize)
             export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
@@ -70,7 +76,8 @@ for c in "${configs[@]}"; do
             # wider working type, MPFR fixed and variable precision, MPFI): a sanitized build of all
             # eight takes half an hour on two cores; these take a few minutes.
             # proofs/ are static_asserts (nothing runs): the gcc and clang configurations build them.
-            CXX=g++ run_meson_config sanitize -Dbuildtype=plain -Doptimization=1 -Dproofs=false \
+            # Nor the compile-time identity tests (compile-time evaluation is not sanitized).
+            CXX=g++ run_meson_config sanitize -Dbuildtype=plain -Doptimization=1 -Dproofs=false -Dconstexpr_tests=false \
                 -Db_sanitize=address,undefined -Db_lundef=false \
                 -Dtest_types=double,long_double,mpfr_float_50,mpfr_float_1000,mpfi_float_50 ;;
         packaging)
