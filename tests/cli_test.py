@@ -145,6 +145,28 @@ def main():
                  "integer")
     expect_error("rows not a multiple of K", ["cce-logits", "--labels", "0", "--logits", "1,2,3", "--classes", "2"],
                  "'logits'", "multiple")
+    # check: validating another implementation, one case per candidate.
+    good = shortest(kl([0.5, 0.5], [0.9, 0.1]))
+    rc, out, err = run("check", "kl", "--p", "0.5,0.5,0.25,0.75", "--q", "0.9,0.1,0.5,0.5", "--round-inputs", "binary64",
+                       "--candidates", f"{good},0.1308")
+    lines = out.splitlines()
+    check("check: per-case errors, summary, exit 1 over the bound",
+          rc == 1 and len(lines) == 3 and lines[0].startswith("0 ") and "2 cases" in lines[2] and "1 over 1 ulp" in lines[2]
+          and abs(float(lines[0].split()[3])) <= 0.5, out + err)
+    rc, out, err = run("check", "kl", "--p", "0.5,0.5", "--q", "0.9,0.1", "--round-inputs", "binary64",
+                       "--candidates", good, "--max-ulps", "0.5", "--json")
+    try:
+        j = json.loads(out)
+        check("check --json within bound: exit 0", rc == 0 and j["over_max_ulps"] == 0 and j["max_abs_ulp"] <= 0.5, out)
+    except ValueError as e:
+        check("check --json within bound: exit 0", False, f"{e}: {out} {err}")
+    npy(os.path.join(tmp, "cand.npy"), "<f8", [1e300, 3.0485873515737420])
+    rc, out, err = run("check", "bce-logits", "--labels", "1,0", "--logits", "-0x1.7e43c8800759cp+996,3",
+                       "--candidates", "@" + os.path.join(tmp, "cand.npy"))
+    check("check bce-logits from .npy candidates", rc == 0 and "2 cases" in out, out + err)
+    expect_error("check: candidates and cases disagree", ["check", "bce-logits", "--labels", "1,0", "--logits", "1,2",
+                                                          "--candidates", "0.5"], "'labels'", "2 numbers for 1 candidates")
+    expect_error("check without candidates", ["check", "kl", "--p", "1", "--q", "1"], "--candidates")
     rc, out, err = run("--help")
     check("--help lists every quantity with its formula",
           rc == 0 and all(q in out for q in ("entropy", "cross-entropy", "kl", "generalized-kl", "js", "bce", "bce-logits",

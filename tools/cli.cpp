@@ -335,6 +335,110 @@ void report(const request& r, const Quantity& q, const Args&... args) {
     fmt::print("{}\n", j.dump());
 }
 
+/// `shannon check`: the ulp error of each candidate against the correctly rounded value of its case.
+template <class Need>
+int check(const request& r, const std::string& qn, const Need& need, const std::string& candidates_spec,
+          std::size_t classes, std::optional<std::size_t>& npy_columns, double max_ulps, const shannon::options& opt) {
+    if (candidates_spec.empty()) {
+        throw usage_error("check needs --candidates");
+    }
+    std::optional<std::size_t> ignored;
+    const std::vector<std::string> cand_text = read_list(candidates_spec, "candidates", ignored);
+    std::vector<double> candidates;
+    for (const auto& c : cand_text) {
+        candidates.push_back(std::strtod(c.c_str(), nullptr));
+    }
+    const std::size_t n = candidates.size();
+    const ex::format f = parse_format(r.format);
+    // Splits a LIST into n rows (K from --classes, a 2-D .npy, or the length / n).
+    const auto rows_of = [&](const std::vector<std::string>& v, const char* arg) {
+        const std::size_t k = classes != 0 ? classes : npy_columns.value_or(v.size() / n);
+        if (k * n != v.size()) {
+            throw usage_error(fmt::format("argument '{}' has {} numbers: not {} cases of {} (--classes)", arg, v.size(), n, k));
+        }
+        return as_rows(v, k, arg);
+    };
+    const auto scalars = [&](const std::vector<std::string>& v, const char* arg) {
+        if (v.size() != n) {
+            throw usage_error(fmt::format("argument '{}' has {} numbers for {} candidates", arg, v.size(), n));
+        }
+        return v;
+    };
+    ex::ulp_report report;
+    std::vector<std::pair<double, double>> per_case;  // exact, error
+    const auto record = [&](std::size_t i, const auto& q, const auto&... args) {
+        const ex::rounded exact = ex::round(f, q, args...);
+        const double err = ex::ulp_error(candidates[i], f, q, args...);
+        per_case.emplace_back(exact.value, err);
+        report.add(err, max_ulps);
+    };
+    if (qn == "entropy") {
+        const auto p = rows_of(need("p"), "p");
+        for (std::size_t i = 0; i < n; ++i) {
+            record(i, shannon::entropy, p[i], opt);
+        }
+    } else if (qn == "cross-entropy" || qn == "kl" || qn == "generalized-kl" || qn == "js") {
+        const auto p = rows_of(need("p"), "p");
+        const auto q = rows_of(need("q"), "q");
+        for (std::size_t i = 0; i < n; ++i) {
+            if (qn == "cross-entropy") {
+                record(i, shannon::cross_entropy, p[i], q[i], opt);
+            } else if (qn == "kl") {
+                record(i, shannon::kl_divergence, p[i], q[i], opt);
+            } else if (qn == "generalized-kl") {
+                record(i, shannon::generalized_kl_divergence, p[i], q[i], opt);
+            } else {
+                record(i, shannon::js_divergence, p[i], q[i], opt);
+            }
+        }
+    } else if (qn == "bce" || qn == "bce-logits") {
+        const auto y = scalars(need("labels"), "labels");
+        const auto x = scalars(qn == "bce" ? need("p") : need("logits"), qn == "bce" ? "p" : "logits");
+        for (std::size_t i = 0; i < n; ++i) {
+            if (qn == "bce") {
+                record(i, shannon::binary_cross_entropy, std::vector<std::string>{y[i]}, std::vector<std::string>{x[i]}, opt);
+            } else {
+                record(i, shannon::binary_cross_entropy_with_logits, std::vector<std::string>{y[i]},
+                       std::vector<std::string>{x[i]}, opt);
+            }
+        }
+    } else if (qn == "cce" || qn == "cce-logits") {
+        const bool logits = qn == "cce-logits";
+        const auto rows = rows_of(logits ? need("logits") : need("p"), logits ? "logits" : "p");
+        const auto labels = as_indices(scalars(need("labels"), "labels"), "labels");
+        for (std::size_t i = 0; i < n; ++i) {
+            if (logits) {
+                record(i, shannon::categorical_cross_entropy_with_logits, labels[i], rows[i], opt);
+            } else {
+                record(i, shannon::categorical_cross_entropy, labels[i], rows[i], opt);
+            }
+        }
+    } else {
+        throw usage_error(fmt::format("check does not support '{}' (see --help)", qn));
+    }
+    if (r.json) {
+        nlohmann::json j;
+        j["quantity"] = qn;
+        j["format"] = r.format;
+        j["cases"] = nlohmann::json::array();
+        for (std::size_t i = 0; i < n; ++i) {
+            j["cases"].push_back({{"candidate", candidates[i]}, {"exact", per_case[i].first}, {"ulp_error", per_case[i].second}});
+        }
+        j["max_abs_ulp"] = report.max_abs;
+        j["mean_abs_ulp"] = report.mean_abs;
+        j["worst_case"] = report.worst_index;
+        j["over_max_ulps"] = report.over;
+        fmt::print("{}\n", j.dump());
+    } else {
+        for (std::size_t i = 0; i < n; ++i) {
+            fmt::print("{} {} {} {:+.3f}\n", i, shortest(candidates[i], f), shortest(per_case[i].first, f), per_case[i].second);
+        }
+        fmt::print("{} cases: max |error| {:.3f} ulp (case {}), mean {:.3f} ulp, {} over {} ulp\n", n, report.max_abs,
+                   report.worst_index, report.mean_abs, report.over, max_ulps);
+    }
+    return report.over > 0 ? 1 : 0;
+}
+
 int run(int argc, char** argv) {
     CLI::App app{"shannon: exact information-theory quantities and losses, correctly rounded"};
     std::string footer = "\nQUANTITY (inputs are exact; mean over samples for the batched losses):\n";
@@ -343,7 +447,11 @@ int run(int argc, char** argv) {
     }
     footer += "\nA LIST is comma-separated numbers (decimals are exact; hex floats allowed) or @PATH: a .npy\n"
               "(float64/float32/int64/int32, read exactly) or a text file of numbers separated by commas,\n"
-              "spaces or newlines. Errors: a message on stderr and exit status 2.";
+              "spaces or newlines. Errors: a message on stderr and exit status 2.\n"
+              "\nshannon check QUANTITY [inputs] --candidates LIST [--max-ulps K]: validates another\n"
+              "implementation, one case per candidate (rows of --classes K, or one sample each for bce,\n"
+              "bce-logits; cce/cce-logits: one label and one row per case). Prints each case's ulp error\n"
+              "in --format (binary64 by default) and a summary; exit status 1 if a case exceeds K (default 1).";
     app.footer(footer);
     request r;
     std::string p_spec, q_spec, logits_spec, labels_spec, y_spec, mu_spec, sigma2_spec, base = "e", reduction = "mean",
@@ -370,8 +478,18 @@ int run(int argc, char** argv) {
     app.add_option("--round-inputs", round_mode, "round each text number to the nearest binary64 or binary32 first")
         ->check(CLI::IsMember({"binary64", "binary32"}));
     app.add_flag("--json", r.json, "print a JSON object with the value and an enclosure");
+    std::string candidates_spec;
+    double max_ulps = 1.0;
+    app.add_option("--candidates", candidates_spec, "check: another implementation's results, one per case (LIST)");
+    app.add_option("--max-ulps", max_ulps, "check: the largest accepted |ulp error| (default 1)")->check(CLI::NonNegativeNumber);
+    // `shannon check QUANTITY ...`: the same options, one case per candidate.
+    std::vector<char*> args(argv, argv + argc);
+    const bool check_mode = argc > 1 && std::string(argv[1]) == "check";
+    if (check_mode) {
+        args.erase(args.begin() + 1);
+    }
     try {
-        app.parse(argc, argv);
+        app.parse(static_cast<int>(args.size()), args.data());
     } catch (const CLI::CallForHelp& e) {
         return app.exit(e);
     } catch (const CLI::ParseError& e) {
@@ -394,6 +512,16 @@ int run(int argc, char** argv) {
         return v;
     };
     const std::string& qn = r.quantity;
+    if (check_mode) {
+        const std::map<std::string, const std::string*> specs{{"p", &p_spec},           {"q", &q_spec},
+                                                              {"logits", &logits_spec}, {"labels", &labels_spec},
+                                                              {"y", &y_spec},           {"mu", &mu_spec}};
+        const auto need_named = [&](const char* arg) { return need(*specs.at(arg), arg); };
+        return check(r, qn, need_named, candidates_spec, classes, npy_columns, max_ulps, opt);
+    }
+    if (!candidates_spec.empty()) {
+        throw usage_error("--candidates belongs to 'shannon check QUANTITY ...'");
+    }
     if (qn == "entropy") {
         report(r, shannon::entropy, need(p_spec, "p"), opt);
     } else if (qn == "cross-entropy" || qn == "kl" || qn == "generalized-kl" || qn == "js") {
