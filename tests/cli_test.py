@@ -12,8 +12,8 @@ import struct
 import subprocess
 import sys
 import tempfile
-import xml.etree.ElementTree as ET
 
+import junit
 import mpmath
 from mpmath import mp, mpf
 
@@ -172,21 +172,7 @@ def main():
           rc == 0 and all(q in out for q in ("entropy", "cross-entropy", "kl", "generalized-kl", "js", "bce", "bce-logits",
                                              "cce", "cce-logits", "nll-gaussian", "mse")) and "sum p log(p/q)" in out, out)
 
-    suite = ET.Element("testsuite", name="cli", tests=str(len(results)), failures=str(sum(1 for r in results if not r[1])))
-    for name, ok, detail in results:
-        tc = ET.SubElement(suite, "testcase", name=name, classname="cli")
-        if not ok:
-            ET.SubElement(tc, "failure", message=detail[:200]).text = detail
-        print(("ok   " if ok else "FAIL ") + name + ("" if ok else ": " + detail))
-    out = os.environ.get("GTEST_OUTPUT", "")
-    if out.startswith("xml:"):
-        root = ET.Element("testsuites")
-        root.append(suite)
-        ET.ElementTree(root).write(out[4:])
-    failed = sum(1 for r in results if not r[1])
-    print(f"{len(results) - failed} passed, {failed} failed")
-    return 1 if failed else 0
-
+    return junit.report("cli", results)
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -19,7 +19,8 @@ import sys
 import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
-import xml.etree.ElementTree as ET
+
+import junit
 
 
 def compile_case(cmd, path, twin):
@@ -58,24 +59,7 @@ def main():
         per_case = list(pool.map(lambda n: check_case(cmd, cases_dir, n), names))
     results = [r for rs in per_case for r in rs]  # (name, ok, message, seconds)
 
-    suite = ET.Element("testsuite", name="compile_fail", tests=str(len(results)),
-                       failures=str(sum(1 for r in results if not r[1])))
-    for name, ok, message, secs in results:
-        tc = ET.SubElement(suite, "testcase", name=name, classname="compile_fail", time=f"{secs:.2f}")
-        if not ok:
-            ET.SubElement(tc, "failure", message=message[:200]).text = message
-        print(f"{'ok  ' if ok else 'FAIL'} {name} ({secs:.1f} s)")
-        if not ok:
-            print(message)
-    out = os.environ.get("GTEST_OUTPUT", "")
-    if out.startswith("xml:"):
-        root = ET.Element("testsuites")
-        root.append(suite)
-        ET.ElementTree(root).write(out[4:])
-    failed = sum(1 for r in results if not r[1])
-    print(f"{len(results) - failed} passed, {failed} failed")
-    return 1 if failed else 0
-
+    return junit.report("compile_fail", results)
 
 if __name__ == "__main__":
     sys.exit(main())

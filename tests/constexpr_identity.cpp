@@ -4,10 +4,11 @@
 // made at run time (through a volatile, so the optimizer cannot fold them).
 #include <gtest/gtest.h>
 
+#include "constexpr_support.hpp"
+
 #include <array>
 #include <cstdint>
 #include <cstdio>
-#include <cstring>
 #include <string>
 #include <utility>
 
@@ -17,12 +18,8 @@ namespace {
 
 enum class fn { log, log1p, exp, expm1 };
 
-constexpr std::uint64_t mix(std::uint64_t z) {
-    z += 0x9e3779b97f4a7c15ULL;
-    z = (z ^ (z >> 30U)) * 0xbf58476d1ce4e5b9ULL;
-    z = (z ^ (z >> 27U)) * 0x94d049bb133111ebULL;
-    return z ^ (z >> 31U);
-}
+using constexpr_support::mix;
+using constexpr_support::same_bits;
 
 /// The i-th input for function f in type F: spread over the function's domain, exactly
 /// representable (a 24-bit fraction scaled by a power of two).
@@ -72,13 +69,6 @@ struct block {
         return out;
     }();
 };
-
-template <class F>
-bool same_bits(F a, F b) {
-    // long double: compare the 80 significant bits only (the rest is padding).
-    constexpr std::size_t n = std::is_same_v<F, long double> ? 10 : sizeof(F);
-    return std::memcmp(&a, &b, n) == 0;
-}
 
 template <class F, fn f, int... b>
 int mismatches(std::integer_sequence<int, b...>) {

@@ -5,21 +5,18 @@
 // calls at run time (through a volatile index, so the optimizer cannot fold them).
 #include <gtest/gtest.h>
 
+#include "constexpr_support.hpp"
+
 #include <array>
 #include <cstdint>
-#include <cstring>
 #include <utility>
 
 #include <shannon/shannon.hpp>
 
 namespace {
 
-constexpr std::uint64_t mix(std::uint64_t z) {
-    z += 0x9e3779b97f4a7c15ULL;
-    z = (z ^ (z >> 30U)) * 0xbf58476d1ce4e5b9ULL;
-    z = (z ^ (z >> 27U)) * 0x94d049bb133111ebULL;
-    return z ^ (z >> 31U);
-}
+using constexpr_support::mix;
+using constexpr_support::same_bits;
 
 /// A uniform number in [0, 1) with 20 bits, exact in every type.
 template <class F>
@@ -84,12 +81,6 @@ struct block {
         return out;
     }();
 };
-
-template <class F>
-bool same_bits(F a, F b) {
-    constexpr std::size_t n = std::is_same_v<F, long double> ? 10 : sizeof(F);  // x87: 80 bits
-    return std::memcmp(&a, &b, n) == 0;
-}
 
 template <class F, int which, int... b>
 int mismatches(std::integer_sequence<int, b...>) {

@@ -918,13 +918,11 @@ private:
             // expm1(-a) = -y/(1 + y), increasing in y: [-yhi/(1+yhi), -ylo/(1+ylo)].
             const dyadic_interval lo = dyadic_interval(y.hi_) / (dyadic_interval(1) + dyadic_interval(y.hi_));
             const dyadic_interval hi = dyadic_interval(y.lo_) / (dyadic_interval(1) + dyadic_interval(y.lo_));
-            return {-hi_of(lo), -lo_of(hi)};
+            return {-upper(lo), -lower(hi)};
         }
         return exp_point(v) - dyadic_interval(1);
     }
 
-    static constexpr endpoint lo_of(const dyadic_interval& x) { return x.lo_; }
-    static constexpr endpoint hi_of(const dyadic_interval& x) { return x.hi_; }
 
     constexpr dyadic_interval scaled(int n) const { return {lo_.scaled(n), hi_.scaled(n)}; }
 
