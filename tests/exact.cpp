@@ -5,7 +5,10 @@
 // exact zeros, and the honest "undetermined" answer of the precision cap.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <chrono>
+#include <optional>
+#include <random>
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
@@ -113,6 +116,9 @@ TEST(exact, correctly_rounded_in_every_format) {
                                   ex::format::binary16};
     int misrounded = 0;
     int checked = 0;
+    int fast = 0;
+    ex::settings general;
+    general.fast = false;
     std::map<unsigned, int> bits_used;
     const auto t0 = std::chrono::steady_clock::now();
     for (const auto& c : cases) {
@@ -122,6 +128,14 @@ TEST(exact, correctly_rounded_in_every_format) {
             });
             ++checked;
             ++bits_used[r.bits];
+            if (r.fast) {
+                // The double-double fast path decided: the general path must agree bit for bit.
+                ++fast;
+                const ex::rounded g = dispatch(c, [&](const auto& q, const auto&... args) {
+                    return ex::round(general, formats[i], q, args...);
+                });
+                EXPECT_TRUE(same(g.value, r.value)) << c.quantity << " fast " << r.value << " general " << g.value;
+            }
             if (!r.determined || !same(r.value, c.refs[i])) {
                 ++misrounded;
                 ADD_FAILURE() << c.quantity << "(" << c.args.at(0) << (c.args.size() > 1 ? "; " + c.args[1] : "")
@@ -132,12 +146,81 @@ TEST(exact, correctly_rounded_in_every_format) {
     }
     const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     std::cout << "checked " << checked << " results (" << cases.size() << " cases x 4 formats): " << misrounded
-              << " misrounded; " << secs / checked * 1e6 << " us per result; precision used:";
+              << " misrounded; " << fast << " decided by the fast path; " << secs / checked * 1e6
+              << " us per result (both paths); precision used:";
     for (const auto& [bits, n] : bits_used) {
         std::cout << " " << bits << " bits x " << n;
     }
     std::cout << "\n";
     EXPECT_EQ(misrounded, 0);
+}
+
+// The fast path's result does not depend on the order of the terms or on how the input is split
+// into accumulators that are then merged; it equals the general path's; float inputs work alike.
+TEST(exact, fast_path_order_and_chunking) {
+    std::mt19937_64 rng(7);
+    std::uniform_real_distribution<double> u(0, 1);
+    const std::size_t n = 4099;
+    std::vector<double> p(n);
+    std::vector<double> q(n);
+    double sp = 0;
+    double sq = 0;
+    for (std::size_t i = 0; i < n; ++i) {
+        p[i] = u(rng);
+        q[i] = i % 3 == 0 ? p[i] * (1 + 1e-12 * (u(rng) - 0.5)) : u(rng);
+        sp += p[i];
+        sq += q[i];
+    }
+    for (std::size_t i = 0; i < n; ++i) {
+        p[i] /= sp;
+        q[i] /= sq;
+    }
+    ex::settings general;
+    general.fast = false;
+    ex::settings threads;
+    threads.parallel_from = 16;  // split even this small input across the cores
+    const ex::rounded kl = ex::round(ex::format::binary64, shannon::kl_divergence, p, q);
+    const ex::rounded h = ex::round(ex::format::binary64, shannon::entropy, p);
+    const ex::rounded ce = ex::round(ex::format::binary64, shannon::cross_entropy, p, q);
+    ASSERT_TRUE(kl.fast && h.fast && ce.fast);
+    EXPECT_EQ(kl.value, ex::round(general, ex::format::binary64, shannon::kl_divergence, p, q).value);
+    EXPECT_EQ(h.value, ex::round(general, ex::format::binary64, shannon::entropy, p).value);
+    EXPECT_EQ(ce.value, ex::round(general, ex::format::binary64, shannon::cross_entropy, p, q).value);
+    EXPECT_EQ(kl.value, ex::round(threads, ex::format::binary64, shannon::kl_divergence, p, q).value);
+    for (int trial = 0; trial < 5; ++trial) {
+        std::vector<std::size_t> order(n);
+        for (std::size_t i = 0; i < n; ++i) {
+            order[i] = i;
+        }
+        std::shuffle(order.begin(), order.end(), rng);
+        std::vector<double> pp(n);
+        std::vector<double> qq(n);
+        for (std::size_t i = 0; i < n; ++i) {
+            pp[i] = p[order[i]];
+            qq[i] = q[order[i]];
+        }
+        EXPECT_EQ(kl.value, ex::round(ex::format::binary64, shannon::kl_divergence, pp, qq).value);
+        EXPECT_EQ(h.value, ex::round(ex::format::binary64, shannon::entropy, pp).value);
+        // Accumulate in chunks of random sizes, merge, and decide through the public accumulator.
+        shannon::exact::fast::accumulator<shannon::exact::fast::kind::kl> whole;
+        std::size_t at = 0;
+        while (at < n) {
+            const std::size_t len = std::min<std::size_t>(n - at, 1 + rng() % 700);
+            shannon::exact::fast::accumulator<shannon::exact::fast::kind::kl> part;
+            part.add(pp.data() + at, qq.data() + at, len);
+            whole.merge(part);
+            at += len;
+        }
+        const std::optional<ex::rounded> merged = ex::detail::fast_decide(whole, ex::format::binary64, shannon::unit::nats);
+        ASSERT_TRUE(merged.has_value());
+        EXPECT_EQ(merged->value, kl.value);
+    }
+    std::vector<float> pf(p.begin(), p.end());
+    std::vector<float> qf(q.begin(), q.end());
+    const shannon::options loose{.sum_tolerance = 1e-3};
+    const ex::rounded klf = ex::round(ex::format::binary32, shannon::kl_divergence, pf, qf, loose);
+    EXPECT_TRUE(klf.fast);
+    EXPECT_EQ(klf.value, ex::round(general, ex::format::binary32, shannon::kl_divergence, pf, qf, loose).value);
 }
 
 TEST(exact, forty_correct_digits) {
@@ -158,7 +241,12 @@ TEST(exact, exact_zeros_and_infinities) {
     const ex::rounded kl = ex::round(ex::format::binary64, shannon::kl_divergence, p, p);
     EXPECT_TRUE(kl.determined);
     EXPECT_EQ(kl.value, 0.0);
-    EXPECT_EQ(kl.bits, 128u);  // decided at the first precision: the enclosure is the point 0
+    EXPECT_TRUE(kl.fast);  // every term is exactly 0 and so is the error bound
+    ex::settings general;
+    general.fast = false;
+    const ex::rounded g = ex::round(general, ex::format::binary64, shannon::kl_divergence, p, p);
+    EXPECT_EQ(g.value, 0.0);
+    EXPECT_EQ(g.bits, 128u);  // decided at the first precision: the enclosure is the point 0
     EXPECT_EQ(ex::round(ex::format::binary16, shannon::entropy, std::vector<double>{0, 1, 0}).value, 0.0);
     EXPECT_EQ(ex::round(ex::format::binary64, shannon::kl_divergence, std::vector<double>{0.5, 0.5},
                         std::vector<double>{1, 0})

@@ -17,8 +17,10 @@
 // as the point [0, 0]; a value too close to 0 (or to a rounding boundary) to decide within the
 // precision cap is reported as undetermined with the bound |value| < 2^-k that was proved.
 //
-// This is the general path: a few microseconds per term and precision step. A double-double fast
-// path for the common quantities is the next step (issue 4).
+// This is the general path: a few microseconds per term and precision step. Entropy,
+// cross-entropy, KL and generalized KL of contiguous float/double ranges first try the
+// double-double fast path of <shannon/exact_fast.hpp> (settings::fast), whose Ziv test either
+// proves the same correctly rounded result or hands over to this path.
 #pragma once
 
 #include <algorithm>
@@ -26,6 +28,9 @@
 #include <cstddef>
 #include <cstdlib>
 #include <limits>
+#include <optional>
+#include <thread>
+#include <tuple>
 #include <ranges>
 #include <stdexcept>
 #include <string>
@@ -37,6 +42,8 @@
 #include <boost/multiprecision/mpfr.hpp>
 
 #include "error.hpp"
+#include "exact_fast.hpp"
+#include "measures.hpp"
 #include "mpfi.hpp"
 #include "mpfr.hpp"
 
@@ -86,6 +93,10 @@ struct settings {
     unsigned start_bits = 128;
     /// The precision is doubled up to this cap (bits); beyond it the result is undetermined.
     unsigned max_bits = 1U << 16;
+    /// Try the double-double fast path first (entropy, cross-entropy, KL, generalized KL).
+    bool fast = true;
+    /// Inputs of at least this many terms are split across the machine's cores (0: never).
+    std::size_t parallel_from = std::size_t{1} << 16U;
 };
 
 /// A correctly rounded result. Every supported format is a subset of binary64, so `value` holds
@@ -96,8 +107,10 @@ struct rounded {
     /// within the final enclosure, which straddles a rounding boundary).
     bool determined = true;
     long bound_log2 = 0;
-    /// The precision (bits) at which the two ends of the enclosure agreed.
+    /// The precision (bits) at which the two ends of the enclosure agreed (0 for the fast path).
     unsigned bits = 0;
+    /// Decided by the double-double fast path (Ziv's test passed there).
+    bool fast = false;
 };
 
 using interval = boost::multiprecision::mpfi_float;
@@ -140,8 +153,7 @@ template <class A>
 }
 
 /// Rounds the exact value of an MPFR number to the format, to nearest with ties to even, once.
-[[nodiscard]] inline double round_to(const real& x, format f) {
-    const mpfr_srcptr src = x.backend().data();
+[[nodiscard]] inline double round_to(mpfr_srcptr src, format f) {
     if (mpfr_nan_p(src)) {
         return std::numeric_limits<double>::quiet_NaN();
     }
@@ -179,6 +191,8 @@ template <class A>
     }
     return v;
 }
+
+[[nodiscard]] inline double round_to(const real& x, format f) { return round_to(x.backend().data(), f); }
 
 /// Sets the default precision of new MPFR/MPFI numbers for the duration of one evaluation.
 class bits_scope {
@@ -239,6 +253,213 @@ template <class Quantity, class... Args>
 
 }  // namespace detail
 
+namespace detail {
+
+template <class Q>
+struct fast_kind_of {
+    static constexpr bool supported = false;
+};
+template <>
+struct fast_kind_of<shannon::entropy_fn> {
+    static constexpr bool supported = true;
+    static constexpr fast::kind value = fast::kind::entropy;
+};
+template <>
+struct fast_kind_of<shannon::cross_entropy_fn> {
+    static constexpr bool supported = true;
+    static constexpr fast::kind value = fast::kind::cross_entropy;
+};
+template <>
+struct fast_kind_of<shannon::kl_divergence_fn> {
+    static constexpr bool supported = true;
+    static constexpr fast::kind value = fast::kind::kl;
+};
+template <>
+struct fast_kind_of<shannon::generalized_kl_divergence_fn> {
+    static constexpr bool supported = true;
+    static constexpr fast::kind value = fast::kind::generalized_kl;
+};
+
+template <class R>
+concept fast_range = std::ranges::contiguous_range<const R> && std::ranges::sized_range<const R> &&
+                     (std::is_same_v<std::ranges::range_value_t<R>, double> ||
+                      std::is_same_v<std::ranges::range_value_t<R>, float>);
+
+/// Accumulates p[0..n) (and q) into one state, splitting across threads from s.parallel_from terms.
+template <fast::kind K, class T>
+[[nodiscard]] fast::accumulator<K> fast_accumulate(const settings& s, const T* p, const T* q, std::size_t n) {
+    const unsigned hw = std::max(1U, std::thread::hardware_concurrency());
+    const std::size_t parts = (s.parallel_from == 0 || n < s.parallel_from) ? 1 : std::min<std::size_t>(hw, 16);
+    std::vector<fast::accumulator<K>> acc(parts);
+    const auto body = [&](std::size_t j) {
+        const std::size_t a = n * j / parts;
+        const std::size_t b = n * (j + 1) / parts;
+        acc[j].add(p + a, q == nullptr ? nullptr : q + a, b - a);
+    };
+    if (parts == 1) {
+        body(0);
+    } else {
+        std::vector<std::thread> workers;
+        for (std::size_t j = 1; j < parts; ++j) {
+            workers.emplace_back(body, j);
+        }
+        body(0);
+        for (std::thread& w : workers) {
+            w.join();
+        }
+        for (std::size_t j = 1; j < parts; ++j) {
+            acc[0].merge(acc[j]);
+        }
+    }
+    return std::move(acc[0]);
+}
+
+/// The normalization check of the core, decided on the naive binary64 sum when its error bound
+/// leaves no doubt: true = within sum_tolerance; false = outside or too close to tell (the general
+/// path then decides, and reports).
+[[nodiscard]] inline bool clearly_normalized(double sum, std::size_t n, double tolerance) {
+    const double bound = (static_cast<double>(n) + 2) * 0x1p-52 * sum;
+    return std::abs(sum - 1) + bound < tolerance;
+}
+
+/// Ziv's test on the fast path's enclosure: the rounded result when both ends of
+/// [V - E, V + E] (+ the exact mass sum p - sum q for KL, / log(base)) round alike.
+template <fast::kind K>
+[[nodiscard]] std::optional<rounded> fast_decide(const fast::accumulator<K>& acc, format f, unit base,
+                                                 const fast::exact_sum* exact_mass = nullptr) {
+    if (acc.infinite()) {
+        return rounded{std::numeric_limits<double>::infinity(), true, 0, 0, true};
+    }
+    const fast::dd v = acc.value();
+    const double e = acc.error_bound();
+    constexpr mpfr_prec_t prec = 256;
+    mpfr_t lo;
+    mpfr_t hi;
+    mpfr_t mass;
+    mpfr_inits2(prec, lo, hi, mass, static_cast<mpfr_ptr>(nullptr));
+    mpfr_set_d(lo, v.hi, MPFR_RNDN);  // exact
+    mpfr_set_d(hi, v.hi, MPFR_RNDN);
+    mpfr_add_d(lo, lo, v.lo, MPFR_RNDD);
+    mpfr_add_d(hi, hi, v.lo, MPFR_RNDU);
+    mpfr_sub_d(lo, lo, e, MPFR_RNDD);
+    mpfr_add_d(hi, hi, e, MPFR_RNDU);
+    if constexpr (K == fast::kind::kl) {
+        if (exact_mass != nullptr) {
+            exact_mass->get(mass, MPFR_RNDD);
+            mpfr_add(lo, lo, mass, MPFR_RNDD);
+            exact_mass->get(mass, MPFR_RNDU);
+            mpfr_add(hi, hi, mass, MPFR_RNDU);
+        } else {
+            const fast::dd m = acc.mass();
+            const double me = acc.mass_error_bound();
+            mpfr_add_d(lo, lo, m.hi, MPFR_RNDD);
+            mpfr_add_d(lo, lo, m.lo, MPFR_RNDD);
+            mpfr_sub_d(lo, lo, me, MPFR_RNDD);
+            mpfr_add_d(hi, hi, m.hi, MPFR_RNDU);
+            mpfr_add_d(hi, hi, m.lo, MPFR_RNDU);
+            mpfr_add_d(hi, hi, me, MPFR_RNDU);
+        }
+    }
+    if (base != unit::nats) {
+        mpfi_t x;
+        mpfi_t l;
+        mpfi_init2(x, prec);
+        mpfi_init2(l, prec);
+        mpfi_interv_fr(x, lo, hi);
+        if (base == unit::bits) {
+            mpfi_const_log2(l);
+        } else {
+            mpfi_set_ui(l, 10);
+            mpfi_log(l, l);
+        }
+        mpfi_div(x, x, l);
+        mpfi_get_left(lo, x);
+        mpfi_get_right(hi, x);
+        mpfi_clear(l);
+        mpfi_clear(x);
+    }
+    const double a = round_to(lo, f);
+    const double b = round_to(hi, f);
+    mpfr_clears(lo, hi, mass, static_cast<mpfr_ptr>(nullptr));
+    if (a == b && std::signbit(a) == std::signbit(b)) {
+        return rounded{a, true, 0, 0, true};
+    }
+    if (a == b) {
+        return rounded{0.0, true, 0, 0, true};  // [-0, +0]
+    }
+    return std::nullopt;
+}
+
+/// The fast path for entropy(p[, opt]), cross_entropy / kl_divergence / generalized_kl_divergence
+/// (p, q[, opt]) on contiguous binary64 or binary32 ranges; nullopt sends the call to the general
+/// path (bad input, which it reports; normalization::normalize; an undecided rounding).
+template <class Quantity, class... Args>
+[[nodiscard]] std::optional<rounded> try_fast(const settings& s, format f, const Args&... args) {
+    if constexpr (!fast_kind_of<Quantity>::supported) {
+        return std::nullopt;
+    } else {
+        constexpr fast::kind K = fast_kind_of<Quantity>::value;
+        constexpr std::size_t ranges = K == fast::kind::entropy ? 1 : 2;
+        const auto tuple = std::forward_as_tuple(args...);
+        using Tuple = std::tuple<std::remove_cvref_t<Args>...>;
+        if constexpr (sizeof...(Args) < ranges || sizeof...(Args) > ranges + 1) {
+            return std::nullopt;
+        } else if constexpr (!fast_range<std::tuple_element_t<0, Tuple>> ||
+                             !fast_range<std::tuple_element_t<ranges - 1, Tuple>>) {
+            return std::nullopt;
+        } else if constexpr (!std::is_same_v<std::ranges::range_value_t<std::tuple_element_t<0, Tuple>>,
+                                             std::ranges::range_value_t<std::tuple_element_t<ranges - 1, Tuple>>>) {
+            return std::nullopt;
+        } else {
+            options opt;
+            if constexpr (sizeof...(Args) == ranges + 1) {
+                if constexpr (!std::is_same_v<std::tuple_element_t<ranges, Tuple>, options>) {
+                    return std::nullopt;
+                } else {
+                    opt = std::get<ranges>(tuple);
+                }
+            }
+            if (opt.norm == normalization::normalize) {
+                return std::nullopt;
+            }
+            const auto& p = std::get<0>(tuple);
+            const auto& q = std::get<ranges - 1>(tuple);
+            const std::size_t n = std::ranges::size(p);
+            if (n == 0 || std::ranges::size(q) != n || !fast::detail::cpu_supported()) {
+                return std::nullopt;
+            }
+            const auto* pp = std::ranges::data(p);
+            const auto* qq = K == fast::kind::entropy ? nullptr : std::ranges::data(q);
+            const fast::accumulator<K> acc = fast_accumulate<K>(s, pp, qq, n);
+            if (acc.invalid()) {
+                return std::nullopt;
+            }
+            if (K != fast::kind::generalized_kl && opt.norm == normalization::check) {
+                if (!clearly_normalized(acc.sum_p(), n, opt.sum_tolerance) ||
+                    (K != fast::kind::entropy && !clearly_normalized(acc.sum_q(), n, opt.sum_tolerance))) {
+                    return std::nullopt;
+                }
+            }
+            std::optional<rounded> r = fast_decide(acc, f, opt.base);
+            if constexpr (K == fast::kind::kl) {
+                if (!r) {
+                    // Second pass: sum p - sum q exactly, then decide again.
+                    fast::exact_sum mass;
+                    for (std::size_t i = 0; i < n; ++i) {
+                        const auto d = fast::detail::two_sum(static_cast<double>(pp[i]), -static_cast<double>(qq[i]));
+                        mass.add(d.hi);
+                        mass.add(d.lo);
+                    }
+                    r = fast_decide(acc, f, opt.base, &mass);
+                }
+            }
+            return r;
+        }
+    }
+}
+
+}  // namespace detail
+
 /// An enclosure [lo, hi] of the exact value, computed at `bits` bits of precision (MPFR numbers at
 /// that precision; lo and hi are rounded outward).
 template <class Quantity, class... Args>
@@ -256,6 +477,11 @@ template <class Quantity, class... Args>
 
 template <class Quantity, class... Args>
 [[nodiscard]] rounded round(const settings& s, format f, const Quantity& quantity, const Args&... args) {
+    if (s.fast) {
+        if (const std::optional<rounded> r = detail::try_fast<Quantity>(s, f, args...)) {
+            return *r;
+        }
+    }
     unsigned bits = std::max(s.start_bits, 64U);
     for (;; bits *= 2) {
         const interval r = detail::evaluate(bits, quantity, args...);
