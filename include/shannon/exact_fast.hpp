@@ -7,15 +7,16 @@
 // rounded one; if not (about one result in 2^20 for random data, more for values very close to a
 // rounding boundary or to 0), shannon::exact::round falls back to its multiprecision path. The
 // result therefore never depends on the order of the inputs or on how they were split and merged:
-// it is the correct rounding of the exact value. `accumulator` is mergeable, and `try_round` splits
+// it is the correct rounding of the exact value. `accumulator` is mergeable, and exact::round splits
 // large inputs across the machine's cores.
 //
 // Terms (all for p, q >= 0 taken as exact binary64 numbers):
 //   entropy        -p log p
 //   cross-entropy  -p log q                              (+inf where q = 0 < p)
 //   generalized KL  p log(p/q) - p + q  >= 0             (+inf where q = 0 < p; q where p = 0)
-//   KL             sum of the generalized-KL terms + (sum p - sum q), the last summed exactly in a
-//                  fixed-point superaccumulator: no cancellation between terms whatever P and Q.
+//   KL             sum of the generalized-KL terms + (sum p - sum q), the last in double-double
+//                  with a running error bound, and exactly (exact_sum, a second pass) when Ziv's
+//                  test needs it: no cancellation between terms whatever P and Q.
 // For |p - q| <= q/64 the generalized-KL term is q phi(r), r = (p - q)/q,
 // phi(r) = (1+r) log(1+r) - r = r^2 sum_{k>=2} (-1)^k r^(k-2) / (k(k-1)), and q r = p - q exactly,
 // so the term is (p - q) r S(r): correct to the last bits for P = Q (0 exactly), P ~ Q at 1e-15 and
@@ -230,6 +231,15 @@ struct term {
     V scale;
 };
 
+/// p u - d for u = log(p/q) and d = p - q in double-double; the error scale |p u| + |d|.
+template <class V>
+SHANNON_FAST_TARGET inline term<V> p_log_minus_d(V p, const ddv<V>& u, const ddv<V>& d) {
+    ddv<V> pu = two_prod(p, u.hi);
+    pu.lo += p * u.lo;
+    const ddv<V> s = two_sum(pu.hi, -d.hi);
+    return {fast_two_sum(s.hi, (s.lo + pu.lo) - d.lo), abs_(pu.hi) + abs_(d.hi)};
+}
+
 /// The log form of the generalized-KL term, p log(p/q) - (p - q), for p, q in [2^-1000, 2^900]
 /// with p/q in [2^-1000, 2^1000] (V = vd4: every lane so).
 template <class V>
@@ -239,11 +249,7 @@ SHANNON_FAST_TARGET inline term<V> gkl_log_form(V p, V q, const ddv<V>& d) {
     const ddv<V> l = log_dd(rh);
     // p/q = rh + rl with rl = -rem/q: log(p/q) = log rh + rl/rh + O(2^-107), and
     // rl/rh = -rem/(q rh) = -rem/p (1 + O(2^-53)), an error of O(2^-106) on the correction.
-    const ddv<V> lr = fast_two_sum(l.hi, l.lo - rem / p);
-    ddv<V> pu = two_prod(p, lr.hi);
-    pu.lo += p * lr.lo;
-    const ddv<V> s = two_sum(pu.hi, -d.hi);
-    return {fast_two_sum(s.hi, (s.lo + pu.lo) - d.lo), abs_(pu.hi) + abs_(d.hi)};
+    return p_log_minus_d(p, fast_two_sum(l.hi, l.lo - rem / p), d);
 }
 
 /// The coefficients (-1)^k / (k(k-1)) of S(r) = phi(r)/r^2.
@@ -284,11 +290,7 @@ SHANNON_FAST_TARGET inline term<double> gkl_term(double p, double q, bool& resca
             const ddv<double> lq = log_dd(q);
             ddv<double> s = two_sum(lp.hi, -lq.hi);
             s.lo += lp.lo - lq.lo;
-            const ddv<double> lr = fast_two_sum(s.hi, s.lo);
-            ddv<double> pu = two_prod(p, lr.hi);
-            pu.lo += p * lr.lo;
-            const ddv<double> t = two_sum(pu.hi, -d.hi);
-            out = {fast_two_sum(t.hi, (t.lo + pu.lo) - d.lo), abs_(pu.hi) + abs_(d.hi)};
+            out = p_log_minus_d(p, fast_two_sum(s.hi, s.lo), d);
         }
     }
     if (scaled) {
@@ -346,11 +348,6 @@ public:
             digits_[k] += other.digits_[k];
         }
         normalize();
-    }
-    [[nodiscard]] bool is_zero() const {
-        exact_sum c = *this;
-        c.normalize();
-        return std::all_of(c.digits_.begin(), c.digits_.end(), [](std::int64_t d) { return d == 0; });
     }
     /// Sets `out` (initialized by the caller, any precision) to the sum rounded with `mode`.
     void get(mpfr_t out, mpfr_rnd_t mode) const {
