@@ -65,6 +65,9 @@
 #else
 #define SHANNON_FAST_TARGET
 #endif
+// The kernels' building blocks are forced inline: a call boundary in the vector loop costs more
+// than the arithmetic it wraps.
+#define SHANNON_FAST_INLINE SHANNON_FAST_TARGET __attribute__((always_inline))
 
 #if defined(__clang__)
 #pragma clang fp contract(off)
@@ -166,29 +169,41 @@ SHANNON_FAST_TARGET inline ddv<V> add(const ddv<V>& x, const ddv<V>& y) {
 inline constexpr double ln2_hi = 0x1.62e42fefa3800p-1;  // 42 bits: k ln2_hi is exact for |k| < 2^11
 inline constexpr double ln2_lo = 0x1.ef35793c76730p-45;
 
-SHANNON_FAST_TARGET inline void gather(std::uint64_t i, double& c, double& hi, double& lo, double& k) {
+SHANNON_FAST_INLINE inline void gather(std::uint64_t i, double& c, double& hi, double& lo, double& k) {
     const shannon::exact::detail::log_table_entry& e = shannon::exact::detail::log_table[i];
     c = e.c;
     hi = e.hi;
     lo = e.lo;
     k = e.k;
 }
-SHANNON_FAST_TARGET inline void gather(vu4 i, vd4& c, vd4& hi, vd4& lo, vd4& k) {
+SHANNON_FAST_INLINE inline void gather(vu4 i, vd4& c, vd4& hi, vd4& lo, vd4& k) {
     const auto* t = shannon::exact::detail::log_table;
-    const shannon::exact::detail::log_table_entry& a = t[i[0]];
-    const shannon::exact::detail::log_table_entry& b = t[i[1]];
-    const shannon::exact::detail::log_table_entry& e = t[i[2]];
-    const shannon::exact::detail::log_table_entry& f = t[i[3]];
-    c = vd4{a.c, b.c, e.c, f.c};
-    hi = vd4{a.hi, b.hi, e.hi, f.hi};
-    lo = vd4{a.lo, b.lo, e.lo, f.lo};
-    k = vd4{a.k, b.k, e.k, f.k};
+#if defined(SHANNON_FAST_X86)
+    // Each entry is one aligned 32-byte row {c, hi, lo, k}: four row loads and a 4 x 4 transpose.
+    const __m256d a = _mm256_load_pd(&t[i[0]].c);
+    const __m256d b = _mm256_load_pd(&t[i[1]].c);
+    const __m256d e = _mm256_load_pd(&t[i[2]].c);
+    const __m256d f = _mm256_load_pd(&t[i[3]].c);
+    const __m256d ab0 = _mm256_unpacklo_pd(a, b);  // a.c b.c a.lo b.lo
+    const __m256d ab1 = _mm256_unpackhi_pd(a, b);  // a.hi b.hi a.k b.k
+    const __m256d ef0 = _mm256_unpacklo_pd(e, f);
+    const __m256d ef1 = _mm256_unpackhi_pd(e, f);
+    c = _mm256_permute2f128_pd(ab0, ef0, 0x20);
+    lo = _mm256_permute2f128_pd(ab0, ef0, 0x31);
+    hi = _mm256_permute2f128_pd(ab1, ef1, 0x20);
+    k = _mm256_permute2f128_pd(ab1, ef1, 0x31);
+#else
+    c = vd4{t[i[0]].c, t[i[1]].c, t[i[2]].c, t[i[3]].c};
+    hi = vd4{t[i[0]].hi, t[i[1]].hi, t[i[2]].hi, t[i[3]].hi};
+    lo = vd4{t[i[0]].lo, t[i[1]].lo, t[i[2]].lo, t[i[3]].lo};
+    k = vd4{t[i[0]].k, t[i[1]].k, t[i[2]].k, t[i[3]].k};
+#endif
 }
 
 /// log x in double-double for finite x > 0 (V = vd4: normal x only), with
 /// |error| < 2^-81 |log x| (see the header comment).
 template <class V>
-SHANNON_FAST_TARGET inline ddv<V> log_dd(V x) {
+SHANNON_FAST_INLINE inline ddv<V> log_dd(V x) {
     using U = typename bits_of<V>::type;
     U bits = as_bits(x);
     double shift = 0;
@@ -233,7 +248,7 @@ struct term {
 
 /// p u - d for u = log(p/q) and d = p - q in double-double; the error scale |p u| + |d|.
 template <class V>
-SHANNON_FAST_TARGET inline term<V> p_log_minus_d(V p, const ddv<V>& u, const ddv<V>& d) {
+SHANNON_FAST_INLINE inline term<V> p_log_minus_d(V p, const ddv<V>& u, const ddv<V>& d) {
     ddv<V> pu = two_prod(p, u.hi);
     pu.lo += p * u.lo;
     const ddv<V> s = two_sum(pu.hi, -d.hi);
@@ -243,7 +258,7 @@ SHANNON_FAST_TARGET inline term<V> p_log_minus_d(V p, const ddv<V>& u, const ddv
 /// The log form of the generalized-KL term, p log(p/q) - (p - q), for p, q in [2^-1000, 2^900]
 /// with p/q in [2^-1000, 2^1000] (V = vd4: every lane so).
 template <class V>
-SHANNON_FAST_TARGET inline term<V> gkl_log_form(V p, V q, const ddv<V>& d) {
+SHANNON_FAST_INLINE inline term<V> gkl_log_form(V p, V q, const ddv<V>& d) {
     const V rh = p / q;
     const V rem = fma_(rh, q, -p);  // exact remainder
     const ddv<V> l = log_dd(rh);
@@ -257,6 +272,29 @@ inline constexpr ddv<double> s3{-0x1.5555555555555p-3, -0x1.5555555555555p-57}; 
 inline constexpr ddv<double> s4{0x1.5555555555555p-4, 0x1.5555555555555p-58};    // 1/12
 inline constexpr ddv<double> s5{-0x1.999999999999ap-5, 0x1.999999999999ap-59};   // -1/20
 
+template <class V>
+SHANNON_FAST_INLINE inline ddv<V> broadcast(const ddv<double>& c) {
+    return {V{} + c.hi, V{} + c.lo};
+}
+
+/// The series form of the generalized-KL term, q phi(r) = d r S(r) with r = d/q, for
+/// d = p - q (exact: Sterbenz) and |d| <= q/64, p and q in [2^-900, 2^900].
+template <class V>
+SHANNON_FAST_INLINE inline term<V> gkl_series(V d, V q) {
+    const V rh = d / q;
+    const ddv<V> r{rh, -fma_(rh, q, -d) / q};
+    const V q6 =
+        1.0 / 30 + rh * (-1.0 / 42 + rh * (1.0 / 56 + rh * (-1.0 / 72 + rh * (1.0 / 90 + rh * (-1.0 / 110 + rh * (1.0 / 132 + rh * (-1.0 / 156 + rh * (1.0 / 182))))))));
+    ddv<V> z = add(broadcast<V>(s5), two_prod(rh, q6));
+    z = add(broadcast<V>(s4), mul(r, z));
+    z = add(broadcast<V>(s3), mul(r, z));
+    z = add(broadcast<V>(ddv<double>{0.5, 0}), mul(r, z));
+    ddv<V> dr = two_prod(d, r.hi);
+    dr.lo += d * r.lo;
+    const ddv<V> v = mul(dr, z);
+    return {v, abs_(v.hi)};
+}
+
 /// p log(p/q) - p + q for finite p, q > 0 with max(p, q) <= 2^900 (scalar; every case).
 SHANNON_FAST_TARGET inline term<double> gkl_term(double p, double q, bool& rescaled) {
     bool scaled = false;
@@ -268,19 +306,7 @@ SHANNON_FAST_TARGET inline term<double> gkl_term(double p, double q, bool& resca
     const ddv<double> d = two_sum(p, -q);
     term<double> out{};
     if (abs_(d.hi) <= q * 0x1p-6) {
-        // Series: d is exact (Sterbenz), r = d/q in double-double, t = d r S(r).
-        const double rh = d.hi / q;
-        const ddv<double> r{rh, -fma_(rh, q, -d.hi) / q};
-        const double q6 =
-            1.0 / 30 + rh * (-1.0 / 42 + rh * (1.0 / 56 + rh * (-1.0 / 72 + rh * (1.0 / 90 + rh * (-1.0 / 110 + rh * (1.0 / 132 + rh * (-1.0 / 156 + rh * (1.0 / 182))))))));
-        ddv<double> z = add(s5, two_prod(rh, q6));
-        z = add(s4, mul(r, z));
-        z = add(s3, mul(r, z));
-        z = add(ddv<double>{0.5, 0}, mul(r, z));
-        ddv<double> dr = two_prod(d.hi, r.hi);
-        dr.lo += d.hi * r.lo;
-        out.v = mul(dr, z);
-        out.scale = abs_(out.v.hi);
+        out = gkl_series(d.hi, q);
     } else {
         const double rh = p / q;
         if (rh >= 0x1p-1000 && rh <= 0x1p1000) {
@@ -304,7 +330,7 @@ SHANNON_FAST_TARGET inline term<double> gkl_term(double p, double q, bool& resca
 
 /// -p log q for finite p > 0, q > 0 (V = vd4: normal q).
 template <class V>
-SHANNON_FAST_TARGET inline term<V> xlogy_term(V p, V q) {
+SHANNON_FAST_INLINE inline term<V> xlogy_term(V p, V q) {
     const ddv<V> l = log_dd(q);
     ddv<V> t = two_prod(p, l.hi);
     t.lo += p * l.lo;
@@ -387,12 +413,25 @@ namespace detail {
 
 using vi4 = std::int64_t __attribute__((vector_size(32)));
 
-SHANNON_FAST_TARGET inline bool all_(vi4 m) {
+SHANNON_FAST_INLINE inline bool all_(vi4 m) {
 #if defined(SHANNON_FAST_X86)
     return _mm256_movemask_pd(reinterpret_cast<__m256d>(m)) == 0xF;
 #else
     return m[0] != 0 && m[1] != 0 && m[2] != 0 && m[3] != 0;
 #endif
+}
+
+SHANNON_FAST_INLINE inline bool none_(vi4 m) {
+#if defined(SHANNON_FAST_X86)
+    return _mm256_movemask_pd(reinterpret_cast<__m256d>(m)) == 0;
+#else
+    return m[0] == 0 && m[1] == 0 && m[2] == 0 && m[3] == 0;
+#endif
+}
+
+/// Lane-wise m ? a : b (m from a vector comparison: all ones or all zeros per lane).
+SHANNON_FAST_INLINE inline vd4 select_(vi4 m, vd4 a, vd4 b) {
+    return reinterpret_cast<vd4>((reinterpret_cast<vi4>(a) & m) | (reinterpret_cast<vi4>(b) & ~m));
 }
 
 template <class T>
@@ -565,7 +604,7 @@ private:
                     }
                 }
             }
-            detail::term<vd4> t{};
+            detail::term<vd4> t;  // set on every path below
             bool ordinary = whole;
             if constexpr (K == kind::entropy) {
                 ordinary = ordinary && detail::all_((x == 0.0 || x >= 0x1p-1022) && x <= 0x1p900);
@@ -592,20 +631,34 @@ private:
                     mhi = r.hi;
                     mlo = r.lo;
                 }
-                ordinary = ordinary && detail::all_(x >= 0x1p-1000 && x <= 0x1p900 && y >= 0x1p-1000 && y <= 0x1p900 &&
-                                                    detail::abs_(d.hi) > y * 0x1p-6 && x <= y * 0x1p1000 &&
-                                                    y <= x * 0x1p1000);
+                ordinary = ordinary && detail::all_(x >= 0x1p-900 && x <= 0x1p900 && y >= 0x1p-900 && y <= 0x1p900 &&
+                                                    x <= y * 0x1p1000 && y <= x * 0x1p1000);
                 if (ordinary) {
-                    t = detail::gkl_log_form(x, y, d);
+                    // Lanes with |p - q| <= q/64 take the series form, the others the log form.
+                    const vi4 near = detail::abs_(d.hi) <= y * 0x1p-6;
+                    if (detail::none_(near)) {
+                        t = detail::gkl_log_form(x, y, d);
+                    } else if (detail::all_(near)) {
+                        t = detail::gkl_series(d.hi, y);
+                    } else {
+                        const detail::term<vd4> a = detail::gkl_series(d.hi, y);
+                        const detail::term<vd4> b = detail::gkl_log_form(x, y, d);
+                        t = {{detail::select_(near, a.v.hi, b.v.hi), detail::select_(near, a.v.lo, b.v.lo)},
+                             detail::select_(near, a.scale, b.scale)};
+                    }
                 }
             }
             if (!ordinary) {
+                alignas(32) std::array<double, 4> hi{};
+                alignas(32) std::array<double, 4> lo{};
+                alignas(32) std::array<double, 4> sc{};
                 for (std::size_t j = 0; j < 4 && i + j < n; ++j) {
                     const detail::term<double> s = scalar_term(x[j], y[j], bad, inf, rescaled);
-                    t.v.hi[j] = s.v.hi;
-                    t.v.lo[j] = s.v.lo;
-                    t.scale[j] = s.scale;
+                    hi[j] = s.v.hi;
+                    lo[j] = s.v.lo;
+                    sc[j] = s.scale;
                 }
+                t = {{detail::load4(hi.data()), detail::load4(lo.data())}, detail::load4(sc.data())};
             }
             detail::ddv<vd4> s = detail::two_sum(ahi, t.v.hi);
             s.lo += alo + t.v.lo;
