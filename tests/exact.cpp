@@ -33,7 +33,34 @@ struct exact_case {
 
 double parse(const std::string& s) { return std::strtod(s.c_str(), nullptr); }  // hex floats, inf
 
+/// The folder of the reference file being read: '@NAME' arguments are raw files there.
+std::string& data_dir() {
+    static std::string dir;
+    return dir;
+}
+
+/// A raw little-endian array of binary64 (.f64) or binary32 (.f32) numbers.
+std::vector<double> raw(const std::string& name) {
+    std::ifstream in(data_dir() + "/" + name, std::ios::binary | std::ios::ate);
+    if (!in) {
+        throw std::runtime_error("cannot read " + data_dir() + "/" + name);
+    }
+    const auto bytes = static_cast<std::size_t>(in.tellg());
+    in.seekg(0);
+    if (name.ends_with(".f32")) {
+        std::vector<float> v(bytes / sizeof(float));
+        in.read(reinterpret_cast<char*>(v.data()), static_cast<std::streamsize>(v.size() * sizeof(float)));
+        return {v.begin(), v.end()};
+    }
+    std::vector<double> v(bytes / sizeof(double));
+    in.read(reinterpret_cast<char*>(v.data()), static_cast<std::streamsize>(v.size() * sizeof(double)));
+    return v;
+}
+
 std::vector<double> list(const std::string& s) {
+    if (s.starts_with("@")) {
+        return raw(s.substr(1));
+    }
     std::vector<double> out;
     std::istringstream in(s);
     std::string item;
@@ -43,12 +70,17 @@ std::vector<double> list(const std::string& s) {
     return out;
 }
 
-std::vector<exact_case> table() {
-    const char* path = std::getenv("SHANNON_EXACT_REFERENCE");
-    if (path == nullptr) {
-        throw std::runtime_error("SHANNON_EXACT_REFERENCE is not set (meson test sets it)");
+std::vector<exact_case> table(const char* variable = "SHANNON_EXACT_REFERENCE", const char* file = nullptr) {
+    const char* where = std::getenv(variable);
+    if (where == nullptr) {
+        throw std::runtime_error(std::string(variable) + " is not set (meson test sets it)");
     }
+    const std::string path = file == nullptr ? std::string(where) : std::string(where) + "/" + file;
+    data_dir() = path.substr(0, path.find_last_of('/'));
     std::ifstream in(path);
+    if (!in) {
+        throw std::runtime_error("cannot read " + path);
+    }
     std::vector<exact_case> out;
     std::string line;
     while (std::getline(in, line)) {
@@ -76,52 +108,73 @@ std::vector<exact_case> table() {
     return out;
 }
 
-/// Calls `with(quantity object, args...)` for a case.
-template <class With>
-auto dispatch(const exact_case& c, With with) {
+/// The case's arguments as numbers of type T (float for the ':f32' cases: their values are
+/// binary32 numbers, converted exactly).
+template <class T>
+std::vector<T> list_as(const std::string& s) {
+    const std::vector<double> d = list(s);
+    return {d.begin(), d.end()};
+}
+
+template <class T, class With>
+auto dispatch_as(const std::string& quantity, const exact_case& c, With with) {
     const auto a0 = c.args.at(0);
-    if (c.quantity == "entropy") {
-        return with(shannon::entropy, list(a0));
+    if (quantity == "entropy") {
+        return with(shannon::entropy, list_as<T>(a0));
     }
-    if (c.quantity == "cross_entropy") {
-        return with(shannon::cross_entropy, list(a0), list(c.args.at(1)));
+    if (quantity == "cross_entropy") {
+        return with(shannon::cross_entropy, list_as<T>(a0), list_as<T>(c.args.at(1)));
     }
-    if (c.quantity == "kl_divergence") {
-        return with(shannon::kl_divergence, list(a0), list(c.args.at(1)));
+    if (quantity == "kl_divergence") {
+        return with(shannon::kl_divergence, list_as<T>(a0), list_as<T>(c.args.at(1)));
     }
-    if (c.quantity == "js_divergence") {
-        return with(shannon::js_divergence, list(a0), list(c.args.at(1)));
+    if (quantity == "generalized_kl") {
+        return with(shannon::generalized_kl_divergence, list_as<T>(a0), list_as<T>(c.args.at(1)));
     }
-    if (c.quantity == "bce_logits") {
-        return with(shannon::binary_cross_entropy_with_logits, list(a0).at(0), list(c.args.at(1)).at(0));
+    if (quantity == "js_divergence") {
+        return with(shannon::js_divergence, list_as<T>(a0), list_as<T>(c.args.at(1)));
     }
-    if (c.quantity == "cce_logits") {
-        return with(shannon::categorical_cross_entropy_with_logits, std::stoi(a0.substr(1)), list(c.args.at(1)));
+    if (quantity == "bce_logits") {
+        return with(shannon::binary_cross_entropy_with_logits, list_as<T>(a0).at(0), list_as<T>(c.args.at(1)).at(0));
     }
-    if (c.quantity == "binary_entropy") {
-        return with([](const auto& p) { return shannon::binary_entropy(p); }, list(a0).at(0));
+    if (quantity == "cce_logits") {
+        return with(shannon::categorical_cross_entropy_with_logits, std::stoi(a0.substr(1)), list_as<T>(c.args.at(1)));
     }
-    if (c.quantity == "self_information") {
-        return with([](const auto& p) { return shannon::self_information(p); }, list(a0).at(0));
+    if (quantity == "binary_entropy") {
+        return with([](const auto& p) { return shannon::binary_entropy(p); }, list_as<T>(a0).at(0));
+    }
+    if (quantity == "self_information") {
+        return with([](const auto& p) { return shannon::self_information(p); }, list_as<T>(a0).at(0));
     }
     throw std::runtime_error("unknown quantity " + c.quantity);
 }
 
+/// Calls `with(quantity object, args...)` for a case.
+template <class With>
+auto dispatch(const exact_case& c, With with) {
+    if (c.quantity.ends_with(":f32")) {
+        return dispatch_as<float>(c.quantity.substr(0, c.quantity.size() - 4), c, with);
+    }
+    return dispatch_as<double>(c.quantity, c, with);
+}
+
 bool same(double a, double b) { return (a == b && std::signbit(a) == std::signbit(b)) || (a == 0 && b == 0); }
 
-TEST(exact, correctly_rounded_in_every_format) {
-    const auto cases = table();
-    ASSERT_GT(cases.size(), 3000u);
+/// Checks every case of a reference file in the four formats. With `against_general`, every result
+/// the fast path decided is also computed by the general path, which must agree bit for bit.
+void check_against(const std::vector<exact_case>& cases, const char* what, bool against_general = false) {
     const ex::format formats[] = {ex::format::binary64, ex::format::binary32, ex::format::bfloat16,
                                   ex::format::binary16};
-    int misrounded = 0;
-    int checked = 0;
-    int fast = 0;
+    std::size_t checked = 0;
+    std::size_t misrounded = 0;
+    std::size_t fast = 0;
+    std::map<std::string, std::size_t> per_quantity;
+    std::map<unsigned, std::size_t> bits_used;
     ex::settings general;
     general.fast = false;
-    std::map<unsigned, int> bits_used;
     const auto t0 = std::chrono::steady_clock::now();
     for (const auto& c : cases) {
+        ++per_quantity[c.quantity];
         for (int i = 0; i < 4; ++i) {
             const ex::rounded r = dispatch(c, [&](const auto& q, const auto&... args) {
                 return ex::round(formats[i], q, args...);
@@ -129,30 +182,40 @@ TEST(exact, correctly_rounded_in_every_format) {
             ++checked;
             ++bits_used[r.bits];
             if (r.fast) {
-                // The double-double fast path decided: the general path must agree bit for bit.
                 ++fast;
-                const ex::rounded g = dispatch(c, [&](const auto& q, const auto&... args) {
-                    return ex::round(general, formats[i], q, args...);
-                });
-                EXPECT_TRUE(same(g.value, r.value)) << c.quantity << " fast " << r.value << " general " << g.value;
+                if (against_general) {
+                    const ex::rounded g = dispatch(c, [&](const auto& q, const auto&... args) {
+                        return ex::round(general, formats[i], q, args...);
+                    });
+                    EXPECT_TRUE(same(g.value, r.value)) << c.quantity << " fast " << r.value << " general " << g.value;
+                }
             }
             if (!r.determined || !same(r.value, c.refs[i])) {
                 ++misrounded;
-                ADD_FAILURE() << c.quantity << "(" << c.args.at(0) << (c.args.size() > 1 ? "; " + c.args[1] : "")
-                              << ") in " << ex::name(formats[i]) << ": " << r.value << " (determined "
-                              << r.determined << "), mpmath " << c.refs[i];
+                ADD_FAILURE() << what << ": " << c.quantity << "(" << c.args.at(0).substr(0, 200) << ") in "
+                              << ex::name(formats[i]) << ": " << r.value << " (determined " << r.determined
+                              << "), mpmath " << c.refs[i];
             }
         }
     }
     const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-    std::cout << "checked " << checked << " results (" << cases.size() << " cases x 4 formats): " << misrounded
-              << " misrounded; " << fast << " decided by the fast path; " << secs / checked * 1e6
-              << " us per result (both paths); precision used:";
+    std::cout << what << ": " << cases.size() << " cases, " << checked << " results in 4 formats, " << misrounded
+              << " misrounded, " << fast << " decided by the fast path, " << secs << " s; cases:";
+    for (const auto& [q, n] : per_quantity) {
+        std::cout << " " << q << " " << n;
+    }
+    std::cout << "; precision of the general path:";
     for (const auto& [bits, n] : bits_used) {
         std::cout << " " << bits << " bits x " << n;
     }
     std::cout << "\n";
-    EXPECT_EQ(misrounded, 0);
+    EXPECT_EQ(misrounded, 0u);
+}
+
+TEST(exact, correctly_rounded_in_every_format) {
+    const auto cases = table();
+    ASSERT_GT(cases.size(), 3000u);
+    check_against(cases, "reference cases", true);
 }
 
 // The fast path's result does not depend on the order of the terms or on how the input is split
@@ -224,6 +287,20 @@ TEST(exact, fast_path_order_and_chunking) {
     const ex::rounded klf = ex::round(ex::format::binary32, shannon::kl_divergence, pf, qf, loose);
     EXPECT_TRUE(klf.fast);
     EXPECT_EQ(klf.value, ex::round(general, ex::format::binary32, shannon::kl_divergence, pf, qf, loose).value);
+}
+
+// The large reference run (tests/gen_exact_large.py; built with -Dlarge_reference=true): 10^5
+// random cases and sums of 10^6 terms (random, P ~ Q at 1e-12, binary32 inputs).
+TEST(exact_large, random_cases) {
+    const auto cases = table("SHANNON_EXACT_LARGE", "exact_large_random.txt");
+    ASSERT_GE(cases.size(), 99000u);
+    check_against(cases, "random cases");
+}
+
+TEST(exact_large, a_million_terms) {
+    const auto cases = table("SHANNON_EXACT_LARGE", "exact_large_big.txt");
+    ASSERT_EQ(cases.size(), 10u);
+    check_against(cases, "sums of a million terms");
 }
 
 TEST(exact, forty_correct_digits) {

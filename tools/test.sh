@@ -55,7 +55,7 @@ mkdir -p build-test
 for c in "${configs[@]}"; do
     case "$c" in
         gcc)
-            CXX=g++ run_meson_config gcc -Dexpect_boost_version=1074 ;;
+            CXX=g++ run_meson_config gcc -Dexpect_boost_version=1074 -Dlarge_reference=true ;;
         clang)
             CXX=clang++ run_meson_config clang -Dexpect_boost_version=1074 ;;
         gcc-1.81 | clang-1.81)
