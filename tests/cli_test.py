@@ -8,6 +8,7 @@ Usage: cli_test.py PATH_TO_SHANNON
 """
 import json
 import os
+import random
 import struct
 import subprocess
 import sys
@@ -101,6 +102,32 @@ def main():
                                              "--classes", "3"], shortest((cce(z[0], 0) + cce(z[1], 2)) / 2))
     expect_value("cce integral float labels", ["cce", "--labels", "1.0", "--p", "0.25,0.75", "--classes", "2"],
                  shortest(-mpmath.log(mpf("0.75"))))
+    expect_value("cce-logits --reduction none", ["cce-logits", "--labels", "0,2", "--logits", "2,1,0.1,0.5,0.2,3",
+                                                 "--classes", "3", "--reduction", "none"],
+                 shortest(cce(z[0], 0)) + "\n" + shortest(cce(z[1], 2)))
+    expect_value("cce rows --reduction none", ["cce", "--labels", "0,1,1,0", "--p", "0.25,0.75,0.5,0.5", "--classes", "2",
+                                               "--reduction", "none", "--digits", "20"],
+                 mpmath.nstr(-mpmath.log(mpf("0.75")), 20, min_fixed=1, max_fixed=0) + "\n"
+                 + mpmath.nstr(mpmath.log(2), 20, min_fixed=1, max_fixed=0))
+    def bce(y, p):
+        y, p = mpf(y), mpf(p)
+        return -(y * mpmath.log(p) + (1 - y) * mpmath.log(1 - p))
+    expect_value("bce --reduction none", ["bce", "--labels", "1,0,0.25", "--p", "0.9,0.2,0.5", "--reduction", "none"],
+                 "\n".join(shortest(bce(y, p)) for y, p in (("1", "0.9"), ("0", "0.2"), ("0.25", "0.5"))))
+    expect_value("mse --reduction none", ["mse", "--y", "1,2,3", "--mu", "1,2,4.5", "--reduction", "none"], "0\n0\n2.25")
+    rc, out, err = run("bce-logits", "--labels", "1,0", "--logits", "-1e300,3", "--reduction", "none", "--json")
+    try:
+        j = json.loads(out)
+        v = j["values"]
+        exact1 = mpmath.log1p(mpmath.exp(3))
+        check("bce-logits --reduction none --json", rc == 0 and j["reduction"] == "none" and len(v) == 2
+              and v[0]["value"] == "1e+300" and mpf(v[1]["enclosure"][0]) <= exact1 <= mpf(v[1]["enclosure"][1]), out)
+    except (ValueError, KeyError) as e:
+        check("bce-logits --reduction none --json", False, f"{e}: {out} {err}")
+    expect_error("--reduction none on a measure", ["kl", "--p", "1", "--q", "1", "--reduction", "none"],
+                 "--reduction none", "kl")
+    expect_error("--reduction none, length mismatch", ["bce", "--labels", "1,0", "--p", "0.5", "--reduction", "none"],
+                 "'p'", "1 entries for 2")
     expect_value("mse", ["mse", "--y", "1,2,3", "--mu", "1,2,4"], shortest(mpf(1) / 3))
     expect_value("nll-gaussian", ["nll-gaussian", "--y", "50,60", "--mu", "50,60", "--sigma2", "1"],
                  shortest(mpmath.log(2 * mpmath.pi)))
@@ -113,6 +140,19 @@ def main():
     q32 = [struct.unpack("f", struct.pack("f", x))[0] for x in (0.9, 0.1)]
     expect_value("npy float64 and float32 read exactly", ["kl", "--p", "@" + os.path.join(tmp, "p8.npy"), "--q",
                                                           "@" + os.path.join(tmp, "q4.npy")], shortest(kl([0.5, 0.5], q32)))
+    # A larger .npy pair (the oracle's fast path: the doubles are exact inputs) against mpmath.
+    rng = random.Random(5)
+    w = [rng.random() for _ in range(20000)]
+    pw = [x / sum(w) for x in w]
+    v = [rng.random() for _ in range(20000)]
+    qv = [x / sum(v) for x in v]
+    npy(os.path.join(tmp, "pbig.npy"), "<f8", pw)
+    npy(os.path.join(tmp, "qbig.npy"), "<f8", qv)
+    with mp.workdps(40):
+        expect_value("kl of 20,000 float64 from .npy", ["kl", "--p", "@" + os.path.join(tmp, "pbig.npy"), "--q",
+                                                       "@" + os.path.join(tmp, "qbig.npy")], shortest(kl(pw, qv)))
+        expect_value("entropy of 20,000 float64 from .npy", ["entropy", "--p", "@" + os.path.join(tmp, "pbig.npy")],
+                     shortest(-sum(mpf(a) * mpmath.log(mpf(a)) for a in pw)))
     npy(os.path.join(tmp, "z.npy"), "<f8", [2, 1, 0.1, 0.5, 0.2, 3], shape=(2, 3))
     npy(os.path.join(tmp, "l8.npy"), "<i8", [0, 2])
     npy(os.path.join(tmp, "l4.npy"), "<i4", [0, 2])

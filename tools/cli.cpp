@@ -251,6 +251,36 @@ void round_inputs(std::vector<std::string>& v, const std::string& mode) {
     }
 }
 
+/// The list as binary64 numbers, when every entry is one exactly (a float64/float32 .npy,
+/// --round-inputs, hex floats, decimals such as 0.5 that a double holds exactly): the oracle then
+/// takes its double-double fast path. Otherwise nothing, and the exact text is used.
+std::optional<std::vector<double>> exact_binary64(const std::vector<std::string>& v) {
+    std::vector<double> out;
+    out.reserve(v.size());
+    mpfr_t x;
+    mpfr_init2(x, 64);
+    bool exact = true;
+    for (const auto& s : v) {
+        const double d = std::strtod(s.c_str(), nullptr);
+        if (!std::isfinite(d)) {
+            exact = false;  // the general path reports or handles it
+            break;
+        }
+        if (s != fmt::format("{:a}", d)) {  // not the form .npy and --round-inputs write: check exactly
+            if (mpfr_set_str(x, s.c_str(), 0, MPFR_RNDN) != 0 || mpfr_cmp_d(x, d) != 0) {
+                exact = false;
+                break;
+            }
+        }
+        out.push_back(d);
+    }
+    mpfr_clear(x);
+    if (!exact) {
+        return std::nullopt;
+    }
+    return out;
+}
+
 std::vector<long long> as_indices(const std::vector<std::string>& v, const std::string& arg) {
     std::vector<long long> out;
     for (std::size_t i = 0; i < v.size(); ++i) {
@@ -303,9 +333,9 @@ std::string shortest(double v, ex::format f) {
     return fmt::format("{}", v);
 }
 
-/// Evaluates one quantity and prints it (text or JSON).
+/// Evaluates one quantity: {"value": text} and, for --json, the enclosure.
 template <class Quantity, class... Args>
-void report(const request& r, const Quantity& q, const Args&... args) {
+nlohmann::json evaluate(const request& r, const Quantity& q, const Args&... args) {
     std::string value;
     if (r.digits) {
         value = ex::digits(*r.digits, q, args...);
@@ -317,22 +347,45 @@ void report(const request& r, const Quantity& q, const Args&... args) {
             value += fmt::format(" (undetermined: |value| < 2^{})", x.bound_log2);
         }
     }
+    nlohmann::json j;
+    j["value"] = value;
+    if (r.json) {
+        // 40 digits, rounded outward: the exact value lies between the two printed numbers.
+        const auto [lo, hi] = ex::enclose(192, q, args...);
+        j["enclosure"] = {ex::detail::decimal(lo, 40, MPFR_RNDD), ex::detail::decimal(hi, 40, MPFR_RNDU)};
+    }
+    return j;
+}
+
+/// Prints the results: one per sample for --reduction none, else one.
+void print(const request& r, const std::vector<nlohmann::json>& results, bool per_sample) {
     if (!r.json) {
-        fmt::print("{}\n", value);
+        for (const auto& j : results) {
+            fmt::print("{}\n", j["value"].get<std::string>());
+        }
         return;
     }
-    const auto [lo, hi] = ex::enclose(192, q, args...);
-    nlohmann::json j;
-    j["quantity"] = r.quantity;
-    j["value"] = value;
-    if (r.digits) {
-        j["digits"] = *r.digits;
+    nlohmann::json out;
+    out["quantity"] = r.quantity;
+    if (per_sample) {
+        out["reduction"] = "none";
+        out["values"] = results;
     } else {
-        j["format"] = r.format;
+        out["value"] = results.at(0)["value"];
+        out["enclosure"] = results.at(0)["enclosure"];
     }
-    // 40 digits, rounded outward: the exact value lies between the two printed numbers.
-    j["enclosure"] = {ex::detail::decimal(lo, 40, MPFR_RNDD), ex::detail::decimal(hi, 40, MPFR_RNDU)};
-    fmt::print("{}\n", j.dump());
+    if (r.digits) {
+        out["digits"] = *r.digits;
+    } else {
+        out["format"] = r.format;
+    }
+    fmt::print("{}\n", out.dump());
+}
+
+/// Evaluates one quantity and prints it.
+template <class Quantity, class... Args>
+void report(const request& r, const Quantity& q, const Args&... args) {
+    print(r, {evaluate(r, q, args...)}, false);
 }
 
 /// `shannon check`: the ulp error of each candidate against the correctly rounded value of its case.
@@ -469,7 +522,8 @@ int run(int argc, char** argv) {
     app.add_option("--classes", classes, "K: the row length of batched inputs");
     app.add_option("--base", base, "unit of the information measures: e (nats), 2 (bits), 10 (bans)")
         ->check(CLI::IsMember({"e", "2", "10"}));
-    app.add_option("--reduction", reduction, "mean (default) or sum over samples")->check(CLI::IsMember({"mean", "sum"}));
+    app.add_option("--reduction", reduction, "mean (default), sum, or none (one result per sample) for the losses")
+        ->check(CLI::IsMember({"mean", "sum", "none"}));
     auto* digits_opt = app.add_option("--digits", digits, "print N correct significant digits (1..10000)")
                            ->check(CLI::Range(1U, 10000U));
     app.add_option("--format", r.format, "round to binary64 (default), binary32, bfloat16 or binary16")
@@ -522,24 +576,67 @@ int run(int argc, char** argv) {
     if (!candidates_spec.empty()) {
         throw usage_error("--candidates belongs to 'shannon check QUANTITY ...'");
     }
+    const bool none = reduction == "none";
+    const bool measure = qn == "entropy" || qn == "cross-entropy" || qn == "kl" || qn == "generalized-kl" || qn == "js";
+    if (none && measure) {
+        throw usage_error(fmt::format("--reduction none applies to the losses over samples, not to {}", qn));
+    }
+    // --reduction none: one result per sample, each the loss of that sample alone.
+    const auto per_sample = [&](std::size_t n, const auto& one) {
+        std::vector<nlohmann::json> out;
+        out.reserve(n);
+        for (std::size_t i = 0; i < n; ++i) {
+            out.push_back(one(i));
+        }
+        print(r, out, true);
+    };
+    const auto same_count = [](const auto& v, const char* arg, std::size_t n, const char* other) {
+        if (v.size() != n) {
+            throw usage_error(fmt::format("argument '{}' has {} entries for {} in '{}'", arg, v.size(), n, other));
+        }
+    };
     if (qn == "entropy") {
-        report(r, shannon::entropy, need(p_spec, "p"), opt);
+        const auto p = need(p_spec, "p");
+        if (const auto pd = exact_binary64(p)) {
+            report(r, shannon::entropy, *pd, opt);
+        } else {
+            report(r, shannon::entropy, p, opt);
+        }
     } else if (qn == "cross-entropy" || qn == "kl" || qn == "generalized-kl" || qn == "js") {
         const auto p = need(p_spec, "p");
         const auto q = need(q_spec, "q");
-        if (qn == "cross-entropy") {
-            report(r, shannon::cross_entropy, p, q, opt);
-        } else if (qn == "kl") {
-            report(r, shannon::kl_divergence, p, q, opt);
-        } else if (qn == "generalized-kl") {
-            report(r, shannon::generalized_kl_divergence, p, q, opt);
+        const auto two = [&](const auto& pv, const auto& qv) {
+            if (qn == "cross-entropy") {
+                report(r, shannon::cross_entropy, pv, qv, opt);
+            } else if (qn == "kl") {
+                report(r, shannon::kl_divergence, pv, qv, opt);
+            } else if (qn == "generalized-kl") {
+                report(r, shannon::generalized_kl_divergence, pv, qv, opt);
+            } else {
+                report(r, shannon::js_divergence, pv, qv, opt);
+            }
+        };
+        const auto pd = exact_binary64(p);
+        const auto qd = pd ? exact_binary64(q) : std::nullopt;
+        if (pd && qd) {
+            two(*pd, *qd);
         } else {
-            report(r, shannon::js_divergence, p, q, opt);
+            two(p, q);
         }
-    } else if (qn == "bce") {
-        report(r, shannon::binary_cross_entropy, need(labels_spec, "labels"), need(p_spec, "p"), opt);
-    } else if (qn == "bce-logits") {
-        report(r, shannon::binary_cross_entropy_with_logits, need(labels_spec, "labels"), need(logits_spec, "logits"), opt);
+    } else if (qn == "bce" || qn == "bce-logits") {
+        const bool logits = qn == "bce-logits";
+        const auto y = need(labels_spec, "labels");
+        const auto x = logits ? need(logits_spec, "logits") : need(p_spec, "p");
+        const auto one = [&](const auto& yv, const auto& xv) {
+            return logits ? evaluate(r, shannon::binary_cross_entropy_with_logits, yv, xv, opt)
+                          : evaluate(r, shannon::binary_cross_entropy, yv, xv, opt);
+        };
+        if (none) {
+            same_count(x, logits ? "logits" : "p", y.size(), "labels");
+            per_sample(y.size(), [&](std::size_t i) { return one(std::vector{y[i]}, std::vector{x[i]}); });
+        } else {
+            print(r, {one(y, x)}, false);
+        }
     } else if (qn == "cce" || qn == "cce-logits") {
         const bool logits = qn == "cce-logits";
         const auto pred = logits ? need(logits_spec, "logits") : need(p_spec, "p");
@@ -547,29 +644,50 @@ int run(int argc, char** argv) {
         const auto rows = as_rows(pred, k, logits ? "logits" : "p");
         const auto labels = need(labels_spec, "labels");
         const bool index_labels = labels.size() == rows.size();
-        if (logits) {
-            if (index_labels) {
-                report(r, shannon::categorical_cross_entropy_with_logits, as_indices(labels, "labels"), rows, opt);
+        const auto one = [&](const auto& t, const auto& z) {
+            return logits ? evaluate(r, shannon::categorical_cross_entropy_with_logits, t, z, opt)
+                          : evaluate(r, shannon::categorical_cross_entropy, t, z, opt);
+        };
+        if (index_labels) {
+            const auto idx = as_indices(labels, "labels");
+            if (none) {
+                per_sample(rows.size(), [&](std::size_t i) { return one(std::vector{idx[i]}, std::vector<std::vector<std::string>>{rows[i]}); });
             } else {
-                report(r, shannon::categorical_cross_entropy_with_logits, as_rows(labels, k, "labels"), rows, opt);
+                print(r, {one(idx, rows)}, false);
             }
-        } else if (index_labels) {
-            report(r, shannon::categorical_cross_entropy, as_indices(labels, "labels"), rows, opt);
         } else {
-            report(r, shannon::categorical_cross_entropy, as_rows(labels, k, "labels"), rows, opt);
+            const auto targets = as_rows(labels, k, "labels");
+            if (none) {
+                same_count(targets, "labels", rows.size(), logits ? "logits" : "p");
+                per_sample(rows.size(), [&](std::size_t i) { return one(std::vector<std::vector<std::string>>{targets[i]}, std::vector<std::vector<std::string>>{rows[i]}); });
+            } else {
+                print(r, {one(targets, rows)}, false);
+            }
         }
     } else if (qn == "nll-gaussian") {
         const auto s2 = need(sigma2_spec, "sigma2");
         if (s2.size() != 1) {
             throw usage_error("--sigma2 takes one number");
         }
-        report(
-            r, [](const auto& y, const auto& mu, const auto& s) { return shannon::gaussian_nll(y, mu, s[0]); },
-            need(y_spec, "y"), need(mu_spec, "mu"), s2);
+        const auto y = need(y_spec, "y");
+        const auto mu = need(mu_spec, "mu");
+        const auto nll = [](const auto& yv, const auto& mv, const auto& s) { return shannon::gaussian_nll(yv, mv, s[0]); };
+        if (none) {
+            same_count(mu, "mu", y.size(), "y");
+            per_sample(y.size(), [&](std::size_t i) { return evaluate(r, nll, std::vector{y[i]}, std::vector{mu[i]}, s2); });
+        } else {
+            print(r, {evaluate(r, nll, y, mu, s2)}, false);
+        }
     } else if (qn == "mse") {
-        report(
-            r, [](const auto& y, const auto& mu) { return shannon::mean_squared_error(y, mu); }, need(y_spec, "y"),
-            need(mu_spec, "mu"));
+        const auto y = need(y_spec, "y");
+        const auto mu = need(mu_spec, "mu");
+        const auto mse = [](const auto& yv, const auto& mv) { return shannon::mean_squared_error(yv, mv); };
+        if (none) {
+            same_count(mu, "mu", y.size(), "y");
+            per_sample(y.size(), [&](std::size_t i) { return evaluate(r, mse, std::vector{y[i]}, std::vector{mu[i]}); });
+        } else {
+            print(r, {evaluate(r, mse, y, mu)}, false);
+        }
     } else {
         throw usage_error(fmt::format("unknown quantity '{}' (see --help)", qn));
     }
