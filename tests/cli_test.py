@@ -174,6 +174,13 @@ def main():
     with open(os.path.join(tmp, "bad.npy"), "wb") as f:
         f.write(b"\x93NUMPY\x01\x00" + struct.pack("<H", 70) + b"{'descr': '<c16', 'fortran_order': False, 'shape': (1,), }".ljust(69) + b"\n" + b"\0" * 16)
     expect_error("non-float npy", ["entropy", "--p", "@" + os.path.join(tmp, "bad.npy")], "'p'", "<c16")
+    with open(os.path.join(tmp, "shape.npy"), "wb") as f:  # found by the fuzz run: a shape that is not numbers
+        f.write(b"\x93NUMPY\x01\x00" + struct.pack("<H", 70) + b"{'descr': '<f8', 'fortran_order': False, 'shape': *3,), }".ljust(69) + b"\n" + b"\0" * 24)
+    expect_error("npy with a malformed shape", ["entropy", "--p", "@" + os.path.join(tmp, "shape.npy")], "'p'", "malformed header")
+    with open(os.path.join(tmp, "huge.npy"), "wb") as f:  # a shape whose size overflows
+        h = b"{'descr': '<f8', 'fortran_order': False, 'shape': (4294967296, 4294967296), }".ljust(117) + b"\n"
+        f.write(b"\x93NUMPY\x01\x00" + struct.pack("<H", len(h)) + h + b"\0" * 8)
+    expect_error("npy whose shape overflows", ["entropy", "--p", "@" + os.path.join(tmp, "huge.npy")], "'p'", "overflows")
     with open(os.path.join(tmp, "junk.npy"), "wb") as f:
         f.write(b"not a numpy file at all")
     expect_error("not an npy", ["entropy", "--p", "@" + os.path.join(tmp, "junk.npy")], "not a .npy file")

@@ -1,0 +1,312 @@
+// tools/cli_input.hpp — the `shannon` command's input readers: numbers as exact text, lists,
+// .npy files, class indices and rows. Shared by the command (cli.cpp) and its fuzz target
+// (fuzz_cli_input.cpp); every malformed input ends in a usage_error naming the argument, the
+// index and the value.
+#pragma once
+
+#include <charconv>
+#include <cmath>
+#include <cstdint>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <iterator>
+#include <limits>
+#include <optional>
+#include <sstream>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include <fmt/core.h>
+#include <mpfr.h>
+
+namespace shannon_cli {
+
+/// A usage or input error: reported on stderr with exit status 2.
+struct usage_error : std::runtime_error {
+    using std::runtime_error::runtime_error;
+};
+
+/// One number as text, validated: a decimal (exact), a hex float (exact), or inf/-inf.
+inline std::string checked_number(const std::string& token, const std::string& arg, std::size_t index) {
+    std::string t = token;
+    const auto b = t.find_first_not_of(" \t\r\n");
+    const auto e = t.find_last_not_of(" \t\r\n");
+    t = (b == std::string::npos) ? "" : t.substr(b, e - b + 1);
+    if (t.empty()) {
+        throw usage_error(fmt::format("argument '{}' at index {}: empty number", arg, index));
+    }
+    const char* s = t.c_str();
+    char* end = nullptr;
+    const double v = std::strtod(s, &end);
+    if (end != s + t.size()) {
+        throw usage_error(fmt::format("argument '{}' at index {} is '{}': not a number", arg, index, t));
+    }
+    if (std::isnan(v)) {
+        throw usage_error(fmt::format("argument '{}' at index {} is {}: NaN is not a valid input", arg, index, t));
+    }
+    return t;
+}
+
+/// Parses the bytes of a .npy file (little-endian float64/float32/int64/int32, C order, 1-D or
+/// 2-D) as exact numbers; `path` only names the file in messages.
+inline std::vector<std::string> parse_npy(const std::string& data, const std::string& path, const std::string& arg,
+                                          std::optional<std::size_t>& columns) {
+    if (data.size() < 10 || data.compare(0, 6, "\x93NUMPY") != 0) {
+        throw usage_error(fmt::format("argument '{}': '{}' is not a .npy file", arg, path));
+    }
+    const int major = static_cast<unsigned char>(data[6]);
+    std::size_t header_len = 0;
+    std::size_t offset = 0;
+    if (major == 1) {
+        header_len = static_cast<unsigned char>(data[8]) | (static_cast<std::size_t>(static_cast<unsigned char>(data[9])) << 8);
+        offset = 10;
+    } else if (major == 2 || major == 3) {
+        if (data.size() < 12) {
+            throw usage_error(fmt::format("argument '{}': '{}' is truncated", arg, path));
+        }
+        for (int i = 0; i < 4; ++i) {
+            header_len |= static_cast<std::size_t>(static_cast<unsigned char>(data[8 + static_cast<std::size_t>(i)])) << (8 * i);
+        }
+        offset = 12;
+    } else {
+        throw usage_error(fmt::format("argument '{}': '{}' has an unknown .npy version {}", arg, path, major));
+    }
+    if (data.size() < offset + header_len) {
+        throw usage_error(fmt::format("argument '{}': '{}' is truncated (header)", arg, path));
+    }
+    const std::string header = data.substr(offset, header_len);
+    const auto malformed = [&](const std::string& what) {
+        return usage_error(fmt::format("argument '{}': '{}' has a malformed header ({})", arg, path, what));
+    };
+    // The value of 'key' in the header dictionary: the text after its colon.
+    const auto field = [&](const std::string& key) {
+        const auto k = header.find("'" + key + "'");
+        if (k == std::string::npos) {
+            throw usage_error(fmt::format("argument '{}': '{}' has no {} in its header", arg, path, key));
+        }
+        const auto colon = header.find(':', k);
+        if (colon == std::string::npos) {
+            throw malformed("no value for " + key);
+        }
+        return header.substr(colon + 1);
+    };
+    const std::string descr_field = field("descr");
+    const auto q1 = descr_field.find('\'');
+    const auto q2 = q1 == std::string::npos ? q1 : descr_field.find('\'', q1 + 1);
+    if (q2 == std::string::npos) {
+        throw malformed("descr is not a quoted string");
+    }
+    const std::string descr = descr_field.substr(q1 + 1, q2 - q1 - 1);
+    const std::string fortran = field("fortran_order");
+    if (fortran.find_first_not_of(' ') == std::string::npos || fortran.compare(fortran.find_first_not_of(' '), 5, "False") != 0) {
+        throw usage_error(fmt::format("argument '{}': '{}' is in Fortran order (C order only)", arg, path));
+    }
+    const std::string shape_field = field("shape");
+    const auto open = shape_field.find('(');
+    const auto close = open == std::string::npos ? open : shape_field.find(')', open);
+    if (close == std::string::npos) {
+        throw malformed("shape is not a tuple");
+    }
+    const std::string shape = shape_field.substr(open + 1, close - open - 1);
+    std::vector<std::size_t> dims;
+    std::istringstream ss(shape);
+    std::string d;
+    std::size_t count = 1;
+    while (std::getline(ss, d, ',')) {
+        const auto first = d.find_first_not_of(' ');
+        if (first == std::string::npos) {
+            continue;
+        }
+        const auto last = d.find_last_not_of(' ');
+        std::size_t n = 0;
+        const char* begin = d.data() + first;
+        const char* end = d.data() + last + 1;
+        const auto [ptr, ec] = std::from_chars(begin, end, n);
+        if (ec != std::errc{} || ptr != end) {
+            throw malformed(fmt::format("shape entry '{}'", d.substr(first, last - first + 1)));
+        }
+        if (n != 0 && count > std::numeric_limits<std::size_t>::max() / n) {
+            throw malformed("the shape's size overflows");
+        }
+        count *= n;
+        dims.push_back(n);
+    }
+    if (dims.size() == 2) {
+        columns = dims[1];
+    } else if (dims.size() > 2) {
+        throw usage_error(fmt::format("argument '{}': '{}' has {} dimensions (1 or 2 expected)", arg, path, dims.size()));
+    }
+    std::size_t width = 0;
+    if (descr == "<f8" || descr == "<i8") {
+        width = 8;
+    } else if (descr == "<f4" || descr == "<i4") {
+        width = 4;
+    } else {
+        throw usage_error(fmt::format("argument '{}': '{}' holds '{}' (float64, float32, int64 or int32 expected)", arg,
+                                      path, descr));
+    }
+    const std::size_t start = offset + header_len;
+    if (count > (data.size() - start) / width) {
+        throw usage_error(fmt::format("argument '{}': '{}' is truncated ({} values announced, {} present)", arg, path,
+                                      count, (data.size() - start) / width));
+    }
+    std::vector<std::string> out;
+    out.reserve(count);
+    for (std::size_t i = 0; i < count; ++i) {
+        const char* p = data.data() + start + i * width;
+        if (descr == "<f8") {
+            double v = 0;
+            std::memcpy(&v, p, 8);
+            if (std::isnan(v)) {
+                throw usage_error(fmt::format("argument '{}' at index {} is nan: NaN is not a valid input", arg, i));
+            }
+            out.push_back(fmt::format("{:a}", v));
+        } else if (descr == "<f4") {
+            float v = 0;
+            std::memcpy(&v, p, 4);
+            if (std::isnan(v)) {
+                throw usage_error(fmt::format("argument '{}' at index {} is nan: NaN is not a valid input", arg, i));
+            }
+            out.push_back(fmt::format("{:a}", static_cast<double>(v)));
+        } else if (descr == "<i8") {
+            std::int64_t v = 0;
+            std::memcpy(&v, p, 8);
+            out.push_back(std::to_string(v));
+        } else {
+            std::int32_t v = 0;
+            std::memcpy(&v, p, 4);
+            out.push_back(std::to_string(v));
+        }
+    }
+    return out;
+}
+
+/// Reads a .npy file (see parse_npy).
+inline std::vector<std::string> read_npy(const std::string& path, const std::string& arg,
+                                         std::optional<std::size_t>& columns) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) {
+        throw usage_error(fmt::format("argument '{}': cannot open '{}'", arg, path));
+    }
+    const std::string data((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    return parse_npy(data, path, arg, columns);
+}
+
+/// A LIST: comma-separated numbers, or @PATH (a .npy file, or text separated by commas, spaces or
+/// newlines). `columns` is set from a 2-D .npy.
+inline std::vector<std::string> parse_list(std::string text, const std::string& arg, bool file);
+
+inline std::vector<std::string> read_list(const std::string& spec, const std::string& arg, std::optional<std::size_t>& columns) {
+    if (spec.empty() || spec[0] != '@') {
+        return parse_list(spec, arg, false);
+    }
+    const std::string path = spec.substr(1);
+    if (path.size() > 4 && path.substr(path.size() - 4) == ".npy") {
+        std::vector<std::string> out = read_npy(path, arg, columns);
+        if (out.empty()) {
+            throw usage_error(fmt::format("argument '{}' is empty ('{}')", arg, path));
+        }
+        return out;
+    }
+    std::ifstream in(path);
+    if (!in) {
+        throw usage_error(fmt::format("argument '{}': cannot open '{}'", arg, path));
+    }
+    return parse_list(std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>()), arg, true);
+}
+
+/// Numbers separated by commas (inline), or by commas, spaces and newlines (`file`: a text file's
+/// contents, where empty items are skipped).
+inline std::vector<std::string> parse_list(std::string text, const std::string& arg, bool file) {
+    if (file) {
+        for (char& c : text) {
+            if (c == ' ' || c == '\n' || c == '\t' || c == '\r') {
+                c = ',';
+            }
+        }
+    }
+    std::vector<std::string> out;
+    std::string token;
+    std::istringstream ss(text);
+    std::size_t i = 0;
+    while (std::getline(ss, token, ',')) {
+        if (!file || !token.empty()) {
+            out.push_back(checked_number(token, arg, i++));
+        }
+    }
+    if (out.empty()) {
+        throw usage_error(fmt::format("argument '{}' is empty", arg));
+    }
+    return out;
+}
+
+/// Applies --round-inputs: each number becomes the nearest binary64 (or binary32) number.
+inline void round_inputs(std::vector<std::string>& v, const std::string& mode) {
+    if (mode.empty()) {
+        return;
+    }
+    for (auto& s : v) {
+        if (mode == "binary64") {
+            s = fmt::format("{:a}", std::strtod(s.c_str(), nullptr));
+        } else {
+            s = fmt::format("{:a}", static_cast<double>(std::strtof(s.c_str(), nullptr)));
+        }
+    }
+}
+
+/// The list as binary64 numbers, when every entry is one exactly (a float64/float32 .npy,
+/// --round-inputs, hex floats, decimals such as 0.5 that a double holds exactly): the oracle then
+/// takes its double-double fast path. Otherwise nothing, and the exact text is used.
+inline std::optional<std::vector<double>> exact_binary64(const std::vector<std::string>& v) {
+    std::vector<double> out;
+    out.reserve(v.size());
+    mpfr_t x;
+    mpfr_init2(x, 64);
+    bool exact = true;
+    for (const auto& s : v) {
+        const double d = std::strtod(s.c_str(), nullptr);
+        if (!std::isfinite(d)) {
+            exact = false;  // the general path reports or handles it
+            break;
+        }
+        if (s != fmt::format("{:a}", d)) {  // not the form .npy and --round-inputs write: check exactly
+            if (mpfr_set_str(x, s.c_str(), 0, MPFR_RNDN) != 0 || mpfr_cmp_d(x, d) != 0) {
+                exact = false;
+                break;
+            }
+        }
+        out.push_back(d);
+    }
+    mpfr_clear(x);
+    if (!exact) {
+        return std::nullopt;
+    }
+    return out;
+}
+
+inline std::vector<long long> as_indices(const std::vector<std::string>& v, const std::string& arg) {
+    std::vector<long long> out;
+    for (std::size_t i = 0; i < v.size(); ++i) {
+        const double d = std::strtod(v[i].c_str(), nullptr);
+        if (!(d == std::floor(d)) || std::abs(d) > 9e15) {
+            throw usage_error(fmt::format("argument '{}' at index {} is {}: a class index must be an integer", arg, i, v[i]));
+        }
+        out.push_back(static_cast<long long>(d));
+    }
+    return out;
+}
+
+inline std::vector<std::vector<std::string>> as_rows(const std::vector<std::string>& v, std::size_t k, const std::string& arg) {
+    if (k == 0 || v.size() % k != 0) {
+        throw usage_error(fmt::format("argument '{}' has {} numbers, not a multiple of --classes {}", arg, v.size(), k));
+    }
+    std::vector<std::vector<std::string>> rows;
+    for (std::size_t i = 0; i < v.size(); i += k) {
+        rows.emplace_back(v.begin() + static_cast<std::ptrdiff_t>(i), v.begin() + static_cast<std::ptrdiff_t>(i + k));
+    }
+    return rows;
+}
+
+}  // namespace shannon_cli
