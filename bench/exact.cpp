@@ -1,9 +1,11 @@
 // bench/exact.cpp — the oracle's correctly rounded entropy, cross-entropy and KL divergence on the
 // data that bench/compare.py writes (raw little-endian float64 files named by SHANNON_BENCH_P and
 // SHANNON_BENCH_Q), so that numpy and scipy are timed on the same numbers in the same run.
-// Counter "fast" is the share of results decided by the double-double fast path.
+// Counter "fast" is the share of results decided by the double-double fast path. Also: 50 correct
+// digits (exact::digits) and, as the anchor, MPFR at that working precision one term at a time.
 #include <benchmark/benchmark.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <fstream>
 #include <stdexcept>
@@ -61,6 +63,47 @@ void run(benchmark::State& state, const Quantity& quantity, bool fast) {
         benchmark::Counter(static_cast<double>(p.size()), benchmark::Counter::kIsIterationInvariantRate | benchmark::Counter::kInvert);
 }
 
+/// 50 correct digits (the 256-bit fixed-point path of exact::digits).
+template <bool Two, class Quantity>
+void run_digits(benchmark::State& state, const Quantity& quantity) {
+    const std::vector<double>& p = p_data();
+    const std::vector<double>& q = q_data();
+    for (auto _ : state) {
+        std::string d;
+        if constexpr (Two) {
+            d = shannon::exact::digits(50, quantity, p, q);
+        } else {
+            d = shannon::exact::digits(50, quantity, p);
+        }
+        benchmark::DoNotOptimize(d.data());
+    }
+    state.counters["ns_per_term"] =
+        benchmark::Counter(static_cast<double>(p.size()), benchmark::Counter::kIsIterationInvariantRate | benchmark::Counter::kInvert);
+}
+
+/// The anchor: MPFR at 50 digits' working precision (192 bits), one term p log p at a time, on the
+/// first 10^5 inputs (one core; one mpfr_log per term, no error analysis).
+void mpfr_entropy_terms(benchmark::State& state) {
+    const std::vector<double>& p = p_data();
+    const std::size_t n = std::min<std::size_t>(p.size(), 100000);
+    mpfr_t x;
+    mpfr_t s;
+    mpfr_inits2(192, x, s, static_cast<mpfr_ptr>(nullptr));
+    for (auto _ : state) {
+        mpfr_set_zero(s, 1);
+        for (std::size_t i = 0; i < n; ++i) {
+            mpfr_set_d(x, p[i], MPFR_RNDN);
+            mpfr_log(x, x, MPFR_RNDN);
+            mpfr_mul_d(x, x, p[i], MPFR_RNDN);
+            mpfr_sub(s, s, x, MPFR_RNDN);
+        }
+        benchmark::DoNotOptimize(mpfr_get_d(s, MPFR_RNDN));
+    }
+    mpfr_clears(x, s, static_cast<mpfr_ptr>(nullptr));
+    state.counters["ns_per_term"] =
+        benchmark::Counter(static_cast<double>(n), benchmark::Counter::kIsIterationInvariantRate | benchmark::Counter::kInvert);
+}
+
 void kl(benchmark::State& state) { run<true>(state, shannon::kl_divergence, true); }
 void entropy(benchmark::State& state) { run<false>(state, shannon::entropy, true); }
 void cross_entropy(benchmark::State& state) { run<true>(state, shannon::cross_entropy, true); }
@@ -70,5 +113,13 @@ void cross_entropy(benchmark::State& state) { run<true>(state, shannon::cross_en
 BENCHMARK(kl)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(entropy)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(cross_entropy)->Unit(benchmark::kMillisecond)->UseRealTime();
+
+void kl_50_digits(benchmark::State& state) { run_digits<true>(state, shannon::kl_divergence); }
+void entropy_50_digits(benchmark::State& state) { run_digits<false>(state, shannon::entropy); }
+void cross_entropy_50_digits(benchmark::State& state) { run_digits<true>(state, shannon::cross_entropy); }
+BENCHMARK(kl_50_digits)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(entropy_50_digits)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(cross_entropy_50_digits)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(mpfr_entropy_terms)->Unit(benchmark::kMillisecond)->UseRealTime();
 
 BENCHMARK_MAIN();

@@ -162,7 +162,8 @@ bool same(double a, double b) { return (a == b && std::signbit(a) == std::signbi
 
 /// Checks every case of a reference file in the four formats. With `against_general`, every result
 /// the fast path decided is also computed by the general path, which must agree bit for bit.
-void check_against(const std::vector<exact_case>& cases, const char* what, bool against_general = false) {
+void check_against(const std::vector<exact_case>& cases, const char* what, bool against_general = false,
+                   bool forty_digits = false) {
     const ex::format formats[] = {ex::format::binary64, ex::format::binary32, ex::format::bfloat16,
                                   ex::format::binary16};
     std::size_t checked = 0;
@@ -198,8 +199,23 @@ void check_against(const std::vector<exact_case>& cases, const char* what, bool 
             }
         }
     }
+    std::size_t digit_checks = 0;
+    if (forty_digits) {
+        for (const auto& c : cases) {
+            if (c.digits40 == "-") {
+                continue;
+            }
+            const std::string d = dispatch(c, [](const auto& q, const auto&... args) { return ex::digits(40, q, args...); });
+            ++digit_checks;
+            if (d != c.digits40) {
+                ++misrounded;
+                ADD_FAILURE() << what << ": " << c.quantity << "(" << c.args.at(0).substr(0, 200) << ") to 40 digits: " << d
+                              << ", mpmath " << c.digits40;
+            }
+        }
+    }
     const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-    std::cout << what << ": " << cases.size() << " cases, " << checked << " results in 4 formats, " << misrounded
+    std::cout << what << ": " << cases.size() << " cases, " << digit_checks << " values to 40 digits, " << checked << " results in 4 formats, " << misrounded
               << " misrounded, " << fast << " decided by the fast path, " << secs << " s; cases:";
     for (const auto& [q, n] : per_quantity) {
         std::cout << " " << q << " " << n;
@@ -294,13 +310,60 @@ TEST(exact, fast_path_order_and_chunking) {
 TEST(exact_large, random_cases) {
     const auto cases = table("SHANNON_EXACT_LARGE", "exact_large_random.txt");
     ASSERT_GE(cases.size(), 99000u);
-    check_against(cases, "random cases");
+    check_against(cases, "random cases", false, true);
 }
 
 TEST(exact_large, a_million_terms) {
     const auto cases = table("SHANNON_EXACT_LARGE", "exact_large_big.txt");
     ASSERT_EQ(cases.size(), 10u);
-    check_against(cases, "sums of a million terms");
+    check_against(cases, "sums of a million terms", false, true);
+}
+
+// The 256-bit fixed-point logarithm of the digits path (exact_fixed.hpp) against MPFR at 600 bits:
+// |error| < (|e| + 16) 2^-256 for x = 2^e m, over the whole binary64 range.
+TEST(exact, fixed_point_log_bound) {
+    std::mt19937_64 rng(17);
+    std::uniform_real_distribution<double> u(0, 1);
+    mpfr_t want;
+    mpfr_t got;
+    mpfr_inits2(600, want, got, static_cast<mpfr_ptr>(nullptr));
+    double worst = 0;
+    for (int i = 0; i < 20000; ++i) {
+        double x = 0;
+        switch (i % 5) {
+            case 0: x = u(rng); break;
+            case 1: x = 1 + (u(rng) - 0.5) * std::ldexp(1.0, -static_cast<int>(rng() % 50)); break;
+            case 2: x = std::ldexp(u(rng), -static_cast<int>(rng() % 1074)); break;
+            case 3: x = std::ldexp(1 + u(rng), static_cast<int>(rng() % 2046) - 1022); break;
+            default: x = std::nextafter(1.0, (rng() & 1U) != 0 ? 2.0 : 0.0); break;
+        }
+        if (!(x > 0)) {
+            x = 0x1p-1074;
+        }
+        int e = 0;
+        shannon::exact::fixed::detail::num r = shannon::exact::fixed::detail::log_fixed(x, e);
+        const bool negative = (r[4] >> 63U) != 0;
+        if (negative) {
+            mpn_neg(r.data(), r.data(), 5);
+        }
+        mpz_t z;
+        mpz_init(z);
+        mpz_import(z, 5, -1, sizeof(mp_limb_t), 0, 0, r.data());
+        mpfr_set_z_2exp(got, z, -256, MPFR_RNDN);
+        mpz_clear(z);
+        if (negative) {
+            mpfr_neg(got, got, MPFR_RNDN);
+        }
+        mpfr_set_d(want, x, MPFR_RNDN);
+        mpfr_log(want, want, MPFR_RNDN);
+        mpfr_sub(got, got, want, MPFR_RNDN);
+        mpfr_mul_2si(got, got, 256, MPFR_RNDN);
+        const double err = std::abs(mpfr_get_d(got, MPFR_RNDN)) / (std::abs(e) + 16);
+        worst = std::max(worst, err);
+        ASSERT_LT(err, 1.0) << "x = " << std::hexfloat << x;
+    }
+    mpfr_clears(want, got, static_cast<mpfr_ptr>(nullptr));
+    std::cout << "fixed-point log: worst error " << worst << " of the bound (|e| + 16) 2^-256\n";
 }
 
 TEST(exact, forty_correct_digits) {

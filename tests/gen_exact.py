@@ -269,6 +269,15 @@ def digits40(v):
     sign, digs, e = d.as_tuple()
     digs = "".join(map(str, digs)).ljust(40, "0")[:40]
     e10 = e + len(d.as_tuple().digits) - 1
+    # A value within the working precision of a 40-digit decimal midpoint (an exact binary number
+    # plus e^-922, say) must be recomputed with more digits, as for the binary formats.
+    with decimal.localcontext() as ctx:
+        ctx.prec = 80
+        exact_e10 = (decimal.Decimal(abs(x.numerator)) / decimal.Decimal(x.denominator)).adjusted()
+    scaled = abs(x) / Fraction(10) ** (exact_e10 - 39)  # 40 digits before the point
+    frac = scaled - (scaled.numerator // scaled.denominator)
+    if abs(frac - Fraction(1, 2)) < Fraction(2) ** (-(mp.prec - 100)) * scaled:
+        raise Undecidable()
     return ("-" if sign else "") + digs[0] + "." + digs[1:] + "e" + ("+" if e10 >= 0 else "") + str(e10)
 
 

@@ -154,10 +154,11 @@ def main():
                 for name, v in values.items():
                     try:
                         rs = [g.round_format(v, *fmt) for fmt in g.FORMATS]
+                        d40 = g.digits40(v)
                     except g.Undecidable:
                         sys.exit(f"gen_exact_large.py: {family} {name} is within 2^-100 of a rounding boundary")
                     args = f"@{pf}" if name == "entropy" else f"@{pf};@{qf}"
-                    f.write(f"{name}{suffix}|{args}|{'|'.join(g.fmt(r) for r in rs)}|{g.digits40(v)}\n")
+                    f.write(f"{name}{suffix}|{args}|{'|'.join(g.fmt(r) for r in rs)}|{d40}\n")
     if dropped:
         print(f"gen_exact_large.py: dropped {dropped} undecidable cases", file=sys.stderr)
 

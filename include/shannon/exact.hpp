@@ -43,6 +43,7 @@
 
 #include "error.hpp"
 #include "exact_fast.hpp"
+#include "exact_fixed.hpp"
 #include "measures.hpp"
 #include "mpfi.hpp"
 #include "mpfr.hpp"
@@ -223,8 +224,7 @@ template <class Quantity, class... Args>
 
 /// N significant decimal digits of x ("d.ddd...e+X"), rounded to nearest, or down/up for the ends of
 /// a printed enclosure.
-[[nodiscard]] inline std::string decimal(const real& x, unsigned n, mpfr_rnd_t mode = MPFR_RNDN) {
-    const mpfr_srcptr src = x.backend().data();
+[[nodiscard]] inline std::string decimal(mpfr_srcptr src, unsigned n, mpfr_rnd_t mode = MPFR_RNDN) {
     if (mpfr_nan_p(src)) {
         return "nan";
     }
@@ -249,6 +249,10 @@ template <class Quantity, class... Args>
     }
     out += "e" + std::string(exp10 - 1 >= 0 ? "+" : "") + std::to_string(exp10 - 1);
     return out;
+}
+
+[[nodiscard]] inline std::string decimal(const real& x, unsigned n, mpfr_rnd_t mode = MPFR_RNDN) {
+    return decimal(x.backend().data(), n, mode);
 }
 
 }  // namespace detail
@@ -322,6 +326,30 @@ template <fast::kind K, class T>
     return std::abs(sum - 1) + bound < tolerance;
 }
 
+/// Divides [lo, hi] by log(base) (bits: log 2, bans: log 10), rounding outward.
+inline void in_unit(mpfr_t lo, mpfr_t hi, unit base) {
+    if (base == unit::nats) {
+        return;
+    }
+    const mpfr_prec_t prec = std::max(mpfr_get_prec(lo), mpfr_get_prec(hi));
+    mpfi_t x;
+    mpfi_t l;
+    mpfi_init2(x, prec);
+    mpfi_init2(l, prec);
+    mpfi_interv_fr(x, lo, hi);
+    if (base == unit::bits) {
+        mpfi_const_log2(l);
+    } else {
+        mpfi_set_ui(l, 10);
+        mpfi_log(l, l);
+    }
+    mpfi_div(x, x, l);
+    mpfi_get_left(lo, x);
+    mpfi_get_right(hi, x);
+    mpfi_clear(l);
+    mpfi_clear(x);
+}
+
 /// Ziv's test on the fast path's enclosure: the rounded result when both ends of
 /// [V - E, V + E] (+ the exact mass sum p - sum q for KL, / log(base)) round alike.
 template <fast::kind K>
@@ -360,24 +388,7 @@ template <fast::kind K>
             mpfr_add_d(hi, hi, me, MPFR_RNDU);
         }
     }
-    if (base != unit::nats) {
-        mpfi_t x;
-        mpfi_t l;
-        mpfi_init2(x, prec);
-        mpfi_init2(l, prec);
-        mpfi_interv_fr(x, lo, hi);
-        if (base == unit::bits) {
-            mpfi_const_log2(l);
-        } else {
-            mpfi_set_ui(l, 10);
-            mpfi_log(l, l);
-        }
-        mpfi_div(x, x, l);
-        mpfi_get_left(lo, x);
-        mpfi_get_right(hi, x);
-        mpfi_clear(l);
-        mpfi_clear(x);
-    }
+    in_unit(lo, hi, base);
     const double a = round_to(lo, f);
     const double b = round_to(hi, f);
     mpfr_clears(lo, hi, mass, static_cast<mpfr_ptr>(nullptr));
@@ -390,11 +401,12 @@ template <fast::kind K>
     return std::nullopt;
 }
 
-/// The fast path for entropy(p[, opt]), cross_entropy / kl_divergence / generalized_kl_divergence
-/// (p, q[, opt]) on contiguous binary64 or binary32 ranges; nullopt sends the call to the general
-/// path (bad input, which it reports; normalization::normalize; an undecided rounding).
-template <class Quantity, class... Args>
-[[nodiscard]] std::optional<rounded> try_fast(const settings& s, format f, const Args&... args) {
+/// Calls on(kind constant, p, q, n, options) when quantity(args...) is entropy(p[, opt]) or
+/// cross_entropy / kl_divergence / generalized_kl_divergence(p, q[, opt]) on contiguous binary64 or
+/// binary32 ranges of one type and equal non-zero length without normalization::normalize (q is null
+/// for the entropy); otherwise nullopt (the general path then runs).
+template <class Quantity, class R, class On, class... Args>
+[[nodiscard]] std::optional<R> with_fast_inputs(const On& on, const Args&... args) {
     if constexpr (!fast_kind_of<Quantity>::supported) {
         return std::nullopt;
     } else {
@@ -425,37 +437,118 @@ template <class Quantity, class... Args>
             const auto& p = std::get<0>(tuple);
             const auto& q = std::get<ranges - 1>(tuple);
             const std::size_t n = std::ranges::size(p);
-            if (n == 0 || std::ranges::size(q) != n || !fast::detail::cpu_supported()) {
+            if (n == 0 || std::ranges::size(q) != n) {
                 return std::nullopt;
             }
             const auto* pp = std::ranges::data(p);
             const auto* qq = K == fast::kind::entropy ? nullptr : std::ranges::data(q);
-            const fast::accumulator<K> acc = fast_accumulate<K>(s, pp, qq, n);
-            if (acc.invalid()) {
-                return std::nullopt;
-            }
-            if (K != fast::kind::generalized_kl && opt.norm == normalization::check) {
-                if (!clearly_normalized(acc.sum_p(), n, opt.sum_tolerance) ||
-                    (K != fast::kind::entropy && !clearly_normalized(acc.sum_q(), n, opt.sum_tolerance))) {
-                    return std::nullopt;
-                }
-            }
-            std::optional<rounded> r = fast_decide(acc, f, opt.base);
-            if constexpr (K == fast::kind::kl) {
-                if (!r) {
-                    // Second pass: sum p - sum q exactly, then decide again.
-                    fast::exact_sum mass;
-                    for (std::size_t i = 0; i < n; ++i) {
-                        const auto d = fast::detail::two_sum(static_cast<double>(pp[i]), -static_cast<double>(qq[i]));
-                        mass.add(d.hi);
-                        mass.add(d.lo);
-                    }
-                    r = fast_decide(acc, f, opt.base, &mass);
-                }
-            }
-            return r;
+            return on(std::integral_constant<fast::kind, K>{}, pp, qq, n, opt);
         }
     }
+}
+
+/// The normalization check on the naive binary64 sums of p and q (q null: p only).
+template <class T>
+[[nodiscard]] bool clearly_normalized(const T* p, const T* q, std::size_t n, double tolerance) {
+    double sp = 0;
+    double sq = 0;
+    for (std::size_t i = 0; i < n; ++i) {
+        sp += static_cast<double>(p[i]);
+        sq += q == nullptr ? 0.0 : static_cast<double>(q[i]);
+    }
+    return clearly_normalized(sp, n, tolerance) && (q == nullptr || clearly_normalized(sq, n, tolerance));
+}
+
+/// The fast path for binary64 results (see with_fast_inputs for the calls it takes); nullopt sends
+/// the call to the general path (bad input, which it reports; an undecided rounding).
+template <class Quantity, class... Args>
+[[nodiscard]] std::optional<rounded> try_fast(const settings& s, format f, const Args&... args) {
+    if (!fast::detail::cpu_supported()) {
+        return std::nullopt;
+    }
+    const auto on = [&](auto kind, const auto* pp, const auto* qq, std::size_t n, const options& opt) -> std::optional<rounded> {
+        constexpr fast::kind K = decltype(kind)::value;
+        const fast::accumulator<K> acc = fast_accumulate<K>(s, pp, qq, n);
+        if (acc.invalid()) {
+            return std::nullopt;
+        }
+        if (K != fast::kind::generalized_kl && opt.norm == normalization::check) {
+            if (!clearly_normalized(acc.sum_p(), n, opt.sum_tolerance) ||
+                (K != fast::kind::entropy && !clearly_normalized(acc.sum_q(), n, opt.sum_tolerance))) {
+                return std::nullopt;
+            }
+        }
+        std::optional<rounded> r = fast_decide(acc, f, opt.base);
+        if constexpr (K == fast::kind::kl) {
+            if (!r) {
+                // Second pass: sum p - sum q exactly, then decide again.
+                fast::exact_sum mass;
+                for (std::size_t i = 0; i < n; ++i) {
+                    const auto d = fast::detail::two_sum(static_cast<double>(pp[i]), -static_cast<double>(qq[i]));
+                    mass.add(d.hi);
+                    mass.add(d.lo);
+                }
+                r = fast_decide(acc, f, opt.base, &mass);
+            }
+        }
+        return r;
+    };
+    return with_fast_inputs<Quantity, rounded>(on, args...);
+}
+
+/// n digits (n <= 60) of the same quantities from the 256-bit fixed-point path (exact_fixed.hpp),
+/// split across the cores from s.parallel_from / 64 terms; nullopt when the enclosure does not
+/// decide the digits (or on input the path does not take).
+template <class Quantity, class... Args>
+[[nodiscard]] std::optional<std::string> try_fixed_digits(const settings& s, unsigned n_digits, const Args&... args) {
+    const auto on = [&](auto kind, const auto* pp, const auto* qq, std::size_t n, const options& opt) -> std::optional<std::string> {
+        constexpr fast::kind K = decltype(kind)::value;
+        if (K != fast::kind::generalized_kl && opt.norm == normalization::check &&
+            !clearly_normalized(pp, qq, n, opt.sum_tolerance)) {
+            return std::nullopt;
+        }
+        const unsigned hw = std::max(1U, std::thread::hardware_concurrency());
+        const std::size_t from = std::max<std::size_t>(1, s.parallel_from / 64);
+        const std::size_t parts = (s.parallel_from == 0 || n < from) ? 1 : std::min<std::size_t>(hw, 16);
+        std::vector<fixed::accumulator<K>> acc(parts);
+        const auto body = [&](std::size_t j) {
+            const std::size_t a = n * j / parts;
+            const std::size_t b = n * (j + 1) / parts;
+            acc[j].add(pp + a, qq == nullptr ? nullptr : qq + a, b - a);
+        };
+        (void)fixed::detail::tables();  // built once, before the threads
+        std::vector<std::thread> workers;
+        for (std::size_t j = 1; j < parts; ++j) {
+            workers.emplace_back(body, j);
+        }
+        body(0);
+        for (std::thread& w : workers) {
+            w.join();
+        }
+        for (std::size_t j = 1; j < parts; ++j) {
+            acc[0].merge(acc[j]);
+        }
+        if (acc[0].invalid() || acc[0].infinite()) {
+            return std::nullopt;  // the general path reports, or gives inf
+        }
+        mpfr_t lo;
+        mpfr_t hi;
+        mpfr_inits2(640, lo, hi, static_cast<mpfr_ptr>(nullptr));
+        acc[0].enclose(lo, hi);
+        in_unit(lo, hi, opt.base);
+        std::optional<std::string> out;
+        if (mpfr_zero_p(lo) && mpfr_zero_p(hi)) {
+            out = decimal(lo, n_digits);
+        } else if (mpfr_sgn(lo) == mpfr_sgn(hi)) {
+            const std::string a = decimal(lo, n_digits);
+            if (a == decimal(hi, n_digits)) {
+                out = a;
+            }
+        }
+        mpfr_clears(lo, hi, static_cast<mpfr_ptr>(nullptr));
+        return out;
+    };
+    return with_fast_inputs<Quantity, std::string>(on, args...);
 }
 
 }  // namespace detail
@@ -520,6 +613,11 @@ template <class Quantity, class... Args>
                                                          n);
     }
     const settings s;
+    if (s.fast && n <= 60) {
+        if (const std::optional<std::string> r = detail::try_fixed_digits<Quantity>(s, n, args...)) {
+            return *r;
+        }
+    }
     unsigned bits = std::max(s.start_bits, static_cast<unsigned>(n * 3.33) + 64);
     const unsigned cap = std::max(s.max_bits, 16 * bits);
     for (;; bits *= 2) {
