@@ -39,6 +39,12 @@ const std::vector<double>& q_data() {
     return v;
 }
 
+/// The counter ns_per_term: wall time per iteration divided by the n terms it covers.
+void per_term(benchmark::State& state, std::size_t n) {
+    state.counters["ns_per_term"] =
+        benchmark::Counter(static_cast<double>(n), benchmark::Counter::kIsIterationInvariantRate | benchmark::Counter::kInvert);
+}
+
 template <bool Two, class Quantity>
 void run(benchmark::State& state, const Quantity& quantity, bool fast) {
     const std::vector<double>& p = p_data();
@@ -59,8 +65,7 @@ void run(benchmark::State& state, const Quantity& quantity, bool fast) {
         results += 1;
     }
     state.counters["fast"] = decided_fast / results;
-    state.counters["ns_per_term"] =
-        benchmark::Counter(static_cast<double>(p.size()), benchmark::Counter::kIsIterationInvariantRate | benchmark::Counter::kInvert);
+    per_term(state, p.size());
 }
 
 /// 50 correct digits (the 256-bit fixed-point path of exact::digits).
@@ -77,8 +82,7 @@ void run_digits(benchmark::State& state, const Quantity& quantity) {
         }
         benchmark::DoNotOptimize(d.data());
     }
-    state.counters["ns_per_term"] =
-        benchmark::Counter(static_cast<double>(p.size()), benchmark::Counter::kIsIterationInvariantRate | benchmark::Counter::kInvert);
+    per_term(state, p.size());
 }
 
 /// The anchor: MPFR at 50 digits' working precision (192 bits), one term p log p at a time, on the
@@ -100,8 +104,7 @@ void mpfr_entropy_terms(benchmark::State& state) {
         benchmark::DoNotOptimize(mpfr_get_d(s, MPFR_RNDN));
     }
     mpfr_clears(x, s, static_cast<mpfr_ptr>(nullptr));
-    state.counters["ns_per_term"] =
-        benchmark::Counter(static_cast<double>(n), benchmark::Counter::kIsIterationInvariantRate | benchmark::Counter::kInvert);
+    per_term(state, n);
 }
 
 void kl(benchmark::State& state) { run<true>(state, shannon::kl_divergence, true); }

@@ -9,15 +9,10 @@
 // precision, never rounded to a double first) unless --round-inputs rounds each to the nearest
 // binary64 or binary32 number; hex floats and .npy files are exact binary numbers. Errors go to
 // stderr with exit status 2 (stdout stays empty).
-#include <cmath>
-#include <cstdint>
 #include <cstdlib>
-#include <cstring>
-#include <fstream>
 #include <iostream>
 #include <map>
 #include <optional>
-#include <sstream>
 #include <stdexcept>
 #include <string>
 #include <vector>

@@ -7,8 +7,8 @@
 //
 // FMA contraction would break the error-free transformations (a*b + c fused into one rounding
 // changes the bits, and with -march=haswell GCC contracts even across statements), so this header
-// switches contraction off for its own functions (GCC: optimize("fp-contract=off"); Clang:
-// `#pragma clang fp contract(off)`), whatever flags the includer uses.
+// switches contraction off for its own functions, whatever flags the includer uses
+// (detail/fp_contract.hpp).
 //
 // Algorithms: Knuth's TwoSum, Dekker's Fast2Sum, Veltkamp's split and Dekker's product; the
 // double-word sum, product and quotient of Joldes, Muller and Popescu, "Tight and rigorous error
@@ -29,12 +29,9 @@
 #include <ostream>
 #include <type_traits>
 
-#if defined(__clang__)
-#pragma clang fp contract(off)
-#elif defined(__GNUC__)
-#pragma GCC push_options
-#pragma GCC optimize("fp-contract=off")
-#endif
+#include "detail/fp_contract.hpp"
+
+SHANNON_FP_CONTRACT_OFF
 
 namespace shannon {
 
@@ -698,8 +695,4 @@ public:
     static constexpr W denorm_min() noexcept { return W(base::denorm_min(), F(0)); }
 };
 
-#if defined(__clang__)
-#pragma clang fp contract(on)
-#elif defined(__GNUC__)
-#pragma GCC pop_options
-#endif
+SHANNON_FP_CONTRACT_RESTORE

@@ -20,7 +20,9 @@
 // This is the general path: a few microseconds per term and precision step. Entropy,
 // cross-entropy, KL and generalized KL of contiguous float/double ranges first try the
 // double-double fast path of <shannon/exact_fast.hpp> (settings::fast), whose Ziv test either
-// proves the same correctly rounded result or hands over to this path.
+// proves the same correctly rounded result or hands over to this path; for up to 60 digits of the
+// same quantities, exact::digits first tries the 256-bit fixed-point path of
+// <shannon/exact_fixed.hpp>, which likewise hands over when its enclosure does not decide them.
 #pragma once
 
 #include <algorithm>
@@ -94,7 +96,8 @@ struct settings {
     unsigned start_bits = 128;
     /// The precision is doubled up to this cap (bits); beyond it the result is undetermined.
     unsigned max_bits = 1U << 16;
-    /// Try the double-double fast path first (entropy, cross-entropy, KL, generalized KL).
+    /// Try the double-double fast path first (entropy, cross-entropy, KL, generalized KL; round()
+    /// only: digits() always tries its fixed-point path).
     bool fast = true;
     /// Inputs of at least this many terms are split across the machine's cores (0: never).
     std::size_t parallel_from = std::size_t{1} << 16U;
@@ -254,10 +257,6 @@ template <class Quantity, class... Args>
 [[nodiscard]] inline std::string decimal(const real& x, unsigned n, mpfr_rnd_t mode = MPFR_RNDN) {
     return decimal(x.backend().data(), n, mode);
 }
-
-}  // namespace detail
-
-namespace detail {
 
 template <class Q>
 struct fast_kind_of {

@@ -56,6 +56,7 @@
 
 #include <mpfr.h>
 
+#include "detail/fp_contract.hpp"
 #include "detail/log_table.hpp"
 
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
@@ -69,12 +70,7 @@
 // than the arithmetic it wraps.
 #define SHANNON_FAST_INLINE SHANNON_FAST_TARGET __attribute__((always_inline))
 
-#if defined(__clang__)
-#pragma clang fp contract(off)
-#elif defined(__GNUC__)
-#pragma GCC push_options
-#pragma GCC optimize("fp-contract=off")
-#endif
+SHANNON_FP_CONTRACT_OFF
 
 namespace shannon::exact::fast {
 
@@ -697,8 +693,4 @@ private:
 
 }  // namespace shannon::exact::fast
 
-#if defined(__clang__)
-#pragma clang fp contract(on)
-#elif defined(__GNUC__)
-#pragma GCC pop_options
-#endif
+SHANNON_FP_CONTRACT_RESTORE
