@@ -30,6 +30,12 @@ echo "pkg-config --cflags shannon: $flags"
 # shellcheck disable=SC2086
 c++ $flags -Wall -Wextra -Wpedantic -Werror "$tmp/use.cpp" -o "$tmp/use-installed"
 "$tmp/use-installed"
+# The Python package installed with it: importable from the prefix's site-packages.
+core=$(find "$tmp/prefix" -name '_core*.so' | head -1)
+[ -n "$core" ] || { echo "meson install did not install the Python package"; exit 1; }
+PYTHONPATH=$(dirname "$(dirname "$core")") /usr/bin/python3 -c \
+    "import shannon; v = shannon.kl_divergence([0.5, 0.5], [0.9, 0.1]); assert 0.5108256237659 < v < 0.5108256237660, v"
+echo "installed Python package: $core"
 
 echo "--- 2. Meson subproject"
 mkdir -p "$tmp/consumer/subprojects"

@@ -2,7 +2,9 @@
 # Installs what shannon needs to build, demo and test on Debian 12 (Debian packages only).
 #   tools/install-deps.sh                 compilers, Meson, Boost 1.74, MPFR/MPFI, GoogleTest, RapidCheck,
 #                                         CLI11, fmt, nlohmann-json (the shannon command),
-#                                         range-v3, python3-mpmath, clang's libFuzzer (the readers' fuzz run)
+#                                         range-v3, python3-mpmath, clang's libFuzzer (the readers' fuzz run),
+#                                         the Python package's pybind11, numpy, pytest, and the frameworks its
+#                                         tests run against (python3-scipy, python3-torch)
 #   tools/install-deps.sh --bench         also Google Benchmark, numpy and scipy (bench/compare.py)
 #   tools/install-deps.sh --boost-1.81    also unpacks Debian's libboost1.81-dev headers into .deps/
 #                                         (not installed: it conflicts with libboost-dev 1.74)
@@ -18,10 +20,11 @@ packages=(g++ clang meson ninja-build pkg-config cmake
           libboost-dev libgmp-dev libmpfr-dev libmpfi-dev
           libgtest-dev librapidcheck-dev librange-v3-dev
           libcli11-dev libfmt-dev nlohmann-json3-dev
-          libclang-rt-14-dev python3 python3-mpmath)
+          libclang-rt-14-dev python3 python3-mpmath
+          python3-dev pybind11-dev python3-numpy python3-pytest python3-scipy python3-torch)
 
 if [ "${1:-}" = "--bench" ]; then
-    packages+=(libbenchmark-dev python3-numpy python3-scipy)
+    packages+=(libbenchmark-dev)
 fi
 
 missing=()

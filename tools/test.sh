@@ -69,7 +69,7 @@ for c in "${configs[@]}"; do
             CXX=$compiler run_meson_config "$c" -Dconstexpr_tests=false -Dproofs=$proofs \
                 -Dtest_types=cpp_bin_float_50,cpp_bin_float_100,mpfr_float_50,mpfr_float_1000,mpfi_float_50 \
                 -Dboost_include="$root/.deps/boost-1.81/usr/include" -Dexpect_boost_version=1081 \
-                -Dfuzz_seconds=0 ;;  # the readers do not depend on Boost: the clang configuration fuzzes them
+                -Dfuzz_seconds=0 -Dpython=disabled ;;  # the readers and the Python layer: gcc and clang test them
         sanitize)
             export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
             export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
@@ -78,7 +78,7 @@ for c in "${configs[@]}"; do
             # eight takes half an hour on two cores; these take a few minutes.
             # proofs/ are static_asserts (nothing runs): the gcc and clang configurations build them.
             # Nor the compile-time identity tests (compile-time evaluation is not sanitized).
-            CXX=g++ run_meson_config sanitize -Dbuildtype=plain -Doptimization=1 -Dproofs=false -Dconstexpr_tests=false \
+            CXX=g++ run_meson_config sanitize -Dpython=disabled -Dbuildtype=plain -Doptimization=1 -Dproofs=false -Dconstexpr_tests=false \
                 -Db_sanitize=address,undefined -Db_lundef=false \
                 -Dtest_types=double,long_double,mpfr_float_50,mpfr_float_1000,mpfi_float_50 ;;
         packaging)

@@ -546,6 +546,127 @@ template <class Quantity, class... Args>
     return {real(lower(r)), real(upper(r))};
 }
 
+namespace detail {
+
+/// Ziv's test on one enclosure computed at `bits`: the rounded result when both ends round alike.
+[[nodiscard]] inline std::optional<rounded> decide(const interval& r, format f, unsigned bits) {
+    const bits_scope scope(bits);
+    const real lo(lower(r));
+    const real hi(upper(r));
+    const double a = round_to(lo, f);
+    const double b = round_to(hi, f);
+    if (std::isnan(a) || std::isnan(b)) {
+        // A NaN end: the quantity is undefined here (e.g. softmax of all -inf, 0/0).
+        return rounded{std::numeric_limits<double>::quiet_NaN(), true, 0, bits};
+    }
+    if (a == b && std::signbit(a) == std::signbit(b)) {
+        return rounded{a, true, 0, bits};
+    }
+    if (a == b) {
+        return rounded{0.0, true, 0, bits};  // [-0, +0]: the value is 0 (a point enclosure of 0)
+    }
+    return std::nullopt;
+}
+
+/// The report when the precision cap is reached: the midpoint's rounding, marked undetermined, with
+/// the bound |value| <= 2^bound_log2.
+[[nodiscard]] inline rounded undetermined(const interval& r, format f, unsigned bits) {
+    const bits_scope scope(bits);
+    const real lo(lower(r));
+    const real hi(upper(r));
+    rounded out;
+    out.value = round_to(real((lo + hi) / 2), f);
+    out.determined = false;
+    const real m = abs(lo) > abs(hi) ? real(abs(lo)) : real(abs(hi));
+    out.bound_log2 = mpfr_zero_p(m.backend().data()) ? 0 : static_cast<long>(mpfr_get_exp(m.backend().data()));
+    out.bits = bits;
+    return out;
+}
+
+/// n correct digits from one enclosure, when both ends print alike.
+[[nodiscard]] inline std::optional<std::string> decide_digits(const interval& r, unsigned n, unsigned bits) {
+    const bits_scope scope(bits);
+    const std::string a = decimal(real(lower(r)), n);
+    const std::string b = decimal(real(upper(r)), n);
+    if (a == b) {
+        return a;
+    }
+    if (lower(r) == 0 && upper(r) == 0) {
+        return decimal(real(0), n);
+    }
+    return std::nullopt;
+}
+
+[[nodiscard]] inline std::string undetermined_digits(const interval& r, unsigned n, unsigned bits) {
+    const bits_scope scope(bits);
+    return "undetermined: [" + decimal(real(lower(r)), n) + ", " + decimal(real(upper(r)), n) + "]";
+}
+
+/// (candidate - exact) / ulp(exact) in the format, the exact value taken as the midpoint of a
+/// 256-bit enclosure.
+[[nodiscard]] inline double ulp_error_of(double candidate, const interval& r, format f) {
+    const real exact_mid = real((real(lower(r)) + real(upper(r))) / 2);
+    if (std::isnan(candidate) || mpfr_nan_p(exact_mid.backend().data())) {
+        return std::isnan(candidate) && mpfr_nan_p(exact_mid.backend().data()) ? 0.0
+                                                                              : std::numeric_limits<double>::infinity();
+    }
+    if (std::isinf(candidate) || mpfr_inf_p(exact_mid.backend().data())) {
+        return candidate == static_cast<double>(exact_mid) ? 0.0 : std::numeric_limits<double>::infinity();
+    }
+    const format_traits t = traits(f);
+    long e = t.emin;
+    if (!mpfr_zero_p(exact_mid.backend().data())) {
+        e = std::max<long>(mpfr_get_exp(exact_mid.backend().data()) - 1, t.emin);
+    }
+    const real ulp = ldexp(real(1), static_cast<int>(e - t.precision + 1));
+    return static_cast<double>(real((real(candidate) - exact_mid) / ulp));
+}
+
+/// The values of a vector-valued quantity (an unreduced loss, an elementwise function) at `bits`.
+template <class Quantity, class... Args>
+[[nodiscard]] std::vector<interval> evaluate_each(unsigned bits, const Quantity& quantity, const Args&... args) {
+    const bits_scope scope(bits);
+    const auto values = quantity(lift(args)...);
+    std::vector<interval> out;
+    out.reserve(std::ranges::size(values));
+    for (const auto& v : values) {
+        out.emplace_back(v);
+    }
+    return out;
+}
+
+/// Ziv's loop over every element of a vector-valued quantity: the whole vector is evaluated again at
+/// twice the precision while some element is undecided (rare: a value on a rounding boundary).
+template <class Out, class Decide, class Give_up, class Quantity, class... Args>
+[[nodiscard]] std::vector<Out> each(unsigned bits, unsigned cap, const Decide& decide_one, const Give_up& give_up,
+                                    const Quantity& quantity, const Args&... args) {
+    std::vector<std::optional<Out>> done;
+    for (;; bits *= 2) {
+        const std::vector<interval> r = evaluate_each(bits, quantity, args...);
+        done.resize(r.size());
+        bool all = true;
+        for (std::size_t i = 0; i < r.size(); ++i) {
+            if (!done[i]) {
+                done[i] = decide_one(r[i], bits);
+                if (!done[i] && bits * 2 > cap) {
+                    done[i] = give_up(r[i], bits);
+                }
+                all = all && done[i].has_value();
+            }
+        }
+        if (all) {
+            std::vector<Out> out;
+            out.reserve(done.size());
+            for (auto& d : done) {
+                out.push_back(std::move(*d));
+            }
+            return out;
+        }
+    }
+}
+
+}  // namespace detail
+
 /// The exact value of quantity(args...) rounded to nearest (ties to even) in the format.
 template <class Quantity, class... Args>
 [[nodiscard]] rounded round(format f, const Quantity& quantity, const Args&... args) {
@@ -562,63 +683,88 @@ template <class Quantity, class... Args>
     unsigned bits = std::max(s.start_bits, 64U);
     for (;; bits *= 2) {
         const interval r = detail::evaluate(bits, quantity, args...);
-        const detail::bits_scope scope(bits);
-        const real lo(lower(r));
-        const real hi(upper(r));
-        const double a = detail::round_to(lo, f);
-        const double b = detail::round_to(hi, f);
-        if (std::isnan(a) || std::isnan(b)) {
-            // A NaN end: the quantity is undefined here (e.g. softmax of all -inf).
-            return {std::numeric_limits<double>::quiet_NaN(), true, 0, bits};
-        }
-        if (a == b && std::signbit(a) == std::signbit(b)) {
-            return {a, true, 0, bits};
-        }
-        if (a == b) {
-            return {0.0, true, 0, bits};  // [-0, +0]: the value is 0 (a point enclosure of 0)
+        if (const std::optional<rounded> out = detail::decide(r, f, bits)) {
+            return *out;
         }
         if (bits * 2 > s.max_bits) {
-            rounded out;
-            out.value = detail::round_to(real((lo + hi) / 2), f);
-            out.determined = false;
-            const real m = abs(lo) > abs(hi) ? real(abs(lo)) : real(abs(hi));
-            out.bound_log2 = mpfr_zero_p(m.backend().data()) ? 0 : static_cast<long>(mpfr_get_exp(m.backend().data()));
-            out.bits = bits;
-            return out;
+            return detail::undetermined(r, f, bits);
         }
     }
 }
 
-/// The exact value to n significant decimal digits, correctly rounded (1 <= n <= 10000).
+/// round() for a quantity whose value is a range (an unreduced loss, an elementwise function): one
+/// correctly rounded result per element.
 template <class Quantity, class... Args>
-[[nodiscard]] std::string digits(unsigned n, const Quantity& quantity, const Args&... args) {
+[[nodiscard]] std::vector<rounded> round_each(const settings& s, format f, const Quantity& quantity, const Args&... args) {
+    return detail::each<rounded>(
+        std::max(s.start_bits, 64U), s.max_bits,
+        [&](const interval& r, unsigned bits) { return detail::decide(r, f, bits); },
+        [&](const interval& r, unsigned bits) { return detail::undetermined(r, f, bits); }, quantity, args...);
+}
+
+template <class Quantity, class... Args>
+[[nodiscard]] std::vector<rounded> round_each(format f, const Quantity& quantity, const Args&... args) {
+    return round_each(settings{}, f, quantity, args...);
+}
+
+namespace detail {
+inline void check_digits(unsigned n) {
     if (n < 1 || n > 10000) {
         shannon::detail::fail<shannon::invalid_argument>("exact::digits", "the number of digits must lie in [1, 10000], not ",
                                                          n);
     }
+}
+[[nodiscard]] inline unsigned digits_start_bits(const settings& s, unsigned n) {
+    return std::max(s.start_bits, static_cast<unsigned>(n * 3.33) + 64);
+}
+}  // namespace detail
+
+/// The exact value to n significant decimal digits, correctly rounded (1 <= n <= 10000).
+template <class Quantity, class... Args>
+[[nodiscard]] std::string digits(unsigned n, const Quantity& quantity, const Args&... args) {
+    detail::check_digits(n);
     const settings s;
     if (s.fast && n <= 60) {
         if (const std::optional<std::string> r = detail::try_fixed_digits<Quantity>(s, n, args...)) {
             return *r;
         }
     }
-    unsigned bits = std::max(s.start_bits, static_cast<unsigned>(n * 3.33) + 64);
+    unsigned bits = detail::digits_start_bits(s, n);
     const unsigned cap = std::max(s.max_bits, 16 * bits);
     for (;; bits *= 2) {
         const interval r = detail::evaluate(bits, quantity, args...);
-        const detail::bits_scope scope(bits);
-        const std::string a = detail::decimal(real(lower(r)), n);
-        const std::string b = detail::decimal(real(upper(r)), n);
-        if (a == b) {
-            return a;
-        }
-        if (lower(r) == 0 && upper(r) == 0) {
-            return detail::decimal(real(0), n);
+        if (std::optional<std::string> out = detail::decide_digits(r, n, bits)) {
+            return *out;
         }
         if (bits * 2 > cap) {
-            return "undetermined: [" + a + ", " + b + "]";
+            return detail::undetermined_digits(r, n, bits);
         }
     }
+}
+
+/// digits() for a vector-valued quantity: n correct digits of every element.
+template <class Quantity, class... Args>
+[[nodiscard]] std::vector<std::string> digits_each(unsigned n, const Quantity& quantity, const Args&... args) {
+    detail::check_digits(n);
+    const settings s;
+    const unsigned bits = detail::digits_start_bits(s, n);
+    return detail::each<std::string>(
+        bits, std::max(s.max_bits, 16 * bits),
+        [&](const interval& r, unsigned b) { return detail::decide_digits(r, n, b); },
+        [&](const interval& r, unsigned b) { return detail::undetermined_digits(r, n, b); }, quantity, args...);
+}
+
+/// enclose() for a vector-valued quantity.
+template <class Quantity, class... Args>
+[[nodiscard]] std::vector<std::pair<real, real>> enclose_each(unsigned bits, const Quantity& quantity, const Args&... args) {
+    const std::vector<interval> r = detail::evaluate_each(bits, quantity, args...);
+    const detail::bits_scope scope(bits);
+    std::vector<std::pair<real, real>> out;
+    out.reserve(r.size());
+    for (const interval& x : r) {
+        out.emplace_back(real(lower(x)), real(upper(x)));
+    }
+    return out;
 }
 
 /// The error of a candidate result in ulps of the format at the exact value, with its sign
@@ -629,21 +775,26 @@ template <class Quantity, class... Args>
     const unsigned bits = 256;
     const interval r = detail::evaluate(bits, quantity, args...);
     const detail::bits_scope scope(bits);
-    const real exact_mid = real((real(lower(r)) + real(upper(r))) / 2);
-    if (std::isnan(candidate) || mpfr_nan_p(exact_mid.backend().data())) {
-        return std::isnan(candidate) && mpfr_nan_p(exact_mid.backend().data()) ? 0.0
-                                                                              : std::numeric_limits<double>::infinity();
+    return detail::ulp_error_of(candidate, r, f);
+}
+
+/// ulp_error() of each element of a vector-valued quantity against candidates[i].
+template <class Quantity, class... Args>
+[[nodiscard]] std::vector<double> ulp_error_each(const std::vector<double>& candidates, format f, const Quantity& quantity,
+                                                 const Args&... args) {
+    const unsigned bits = 256;
+    const std::vector<interval> r = detail::evaluate_each(bits, quantity, args...);
+    if (r.size() != candidates.size()) {
+        shannon::detail::fail<shannon::invalid_argument>("exact::ulp_error", "the quantity has ", r.size(),
+                                                         " values but ", candidates.size(), " candidates were given");
     }
-    if (std::isinf(candidate) || mpfr_inf_p(exact_mid.backend().data())) {
-        return candidate == static_cast<double>(exact_mid) ? 0.0 : std::numeric_limits<double>::infinity();
+    const detail::bits_scope scope(bits);
+    std::vector<double> out;
+    out.reserve(r.size());
+    for (std::size_t i = 0; i < r.size(); ++i) {
+        out.push_back(detail::ulp_error_of(candidates[i], r[i], f));
     }
-    const format_traits t = traits(f);
-    long e = t.emin;
-    if (!mpfr_zero_p(exact_mid.backend().data())) {
-        e = std::max<long>(mpfr_get_exp(exact_mid.backend().data()) - 1, t.emin);
-    }
-    const real ulp = ldexp(real(1), static_cast<int>(e - t.precision + 1));
-    return static_cast<double>(real((real(candidate) - exact_mid) / ulp));
+    return out;
 }
 
 /// A summary of the ulp errors of many cases.

@@ -1,0 +1,543 @@
+// shannon/profiles/torch.hpp — PyTorch's loss functions (torch.nn.functional), exactly.
+//
+// The formulas are those of the PyTorch documentation (https://pytorch.org/docs/stable/nn.functional.html
+// and the loss modules' pages, torch.nn.CrossEntropyLoss etc.) with the conventions of ATen's
+// implementation (aten/src/ATen/native/LossNLL.cpp, Loss.cpp): the log clamp at -100 of
+// binary_cross_entropy, the weighted mean's divisor sum_n w[y_n] (ignored samples excluded), the
+// label-smoothing mixture with the same divisor, eps clamps taken in the tensor's dtype. Names and
+// defaults are PyTorch's (input, target, weight, ignore_index = -100, reduction = "mean", ...).
+//
+// Shapes: functions over a class dimension take an N x C batch as a range of rows (N = 1 for a
+// single (C,) input); elementwise functions take flat ranges of equal length, with weight (and
+// pos_weight, var) already broadcast to the input's shape by the caller.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <numbers>
+#include <vector>
+
+#include "common.hpp"
+
+namespace shannon::profiles::torch {
+
+using profiles::reduction;
+
+struct cross_entropy_options {
+    std::vector<double> weight{};  ///< per class (C), empty: 1
+    std::int64_t ignore_index = -100;
+    profiles::reduction reduction = reduction::mean;
+    double label_smoothing = 0.0;
+};
+
+namespace detail {
+
+using namespace profiles::detail;
+
+/// Per-sample losses and the divisor of the mean of cross_entropy / nll_loss with class indices.
+/// nl(i) gives the row's -log probabilities (log_softmax for cross_entropy, -input for nll_loss).
+template <class W, class Rows, class Targets>
+[[nodiscard]] std::pair<std::vector<W>, W> index_losses(const std::vector<std::vector<W>>& rows, Targets&& target,
+                                                        const cross_entropy_options& o, std::string_view function,
+                                                        bool logits) {
+    const std::size_t c = rows.front().size();
+    std::vector<std::int64_t> t;
+    for (auto&& y : target) {
+        t.push_back(static_cast<std::int64_t>(y));
+    }
+    same_size(t, rows, function, "target", "input");
+    if (!o.weight.empty() && o.weight.size() != c) {
+        fail<shannon::invalid_argument>(function, "argument 'weight' has ", o.weight.size(), " elements, but input has ",
+                                        c, " classes");
+    }
+    if (o.label_smoothing < 0 || o.label_smoothing > 1) {
+        fail<shannon::invalid_argument>(function, "label_smoothing must lie in [0, 1], not ",
+                                        shannon::detail::shown_setting{o.label_smoothing});
+    }
+    std::vector<W> l;
+    W divisor = W(0);
+    const W eps = W(o.label_smoothing);
+    const W keep = W(W(1) - eps);
+    const W share = W(eps / W(static_cast<double>(c)));
+    for (std::size_t n = 0; n < rows.size(); ++n) {
+        if (t[n] == o.ignore_index) {
+            l.push_back(W(0));
+            continue;
+        }
+        if (t[n] < 0 || static_cast<std::size_t>(t[n]) >= c) {
+            fail_at<shannon::invalid_argument>(function, "target", n, t[n], "a class index must lie in [0, ", c,
+                                               ") or equal ignore_index (", o.ignore_index, ")");
+        }
+        const auto y = static_cast<std::size_t>(t[n]);
+        std::vector<W> nl;
+        if (logits) {
+            nl = shannon::detail::neg_log_softmax(rows[n]);
+        } else {
+            for (const W& x : rows[n]) {
+                nl.push_back(W(-x));
+            }
+        }
+        const W wy = weight_at<W>(o.weight, y);
+        divisor += wy;
+        W loss = W(wy * nl[y]);
+        if (o.label_smoothing != 0) {
+            accumulator<W> smooth;
+            for (std::size_t k = 0; k < c; ++k) {
+                smooth.add(W(weight_at<W>(o.weight, k) * nl[k]));
+            }
+            loss = W(keep * loss) + W(share * smooth.value());
+        }
+        l.push_back(loss);
+    }
+    return {std::move(l), divisor};
+}
+
+/// Per-sample losses of cross_entropy with class-probability targets (divisor: N).
+template <class W>
+[[nodiscard]] std::vector<W> probability_losses(const std::vector<std::vector<W>>& rows,
+                                                const std::vector<std::vector<W>>& target,
+                                                const cross_entropy_options& o, std::string_view function) {
+    const std::size_t c = rows.front().size();
+    same_size(target, rows, function, "target", "input");
+    if (target.front().size() != c) {
+        fail<shannon::invalid_argument>(function, "target rows have ", target.front().size(),
+                                        " classes, input rows have ", c);
+    }
+    if (!o.weight.empty() && o.weight.size() != c) {
+        fail<shannon::invalid_argument>(function, "argument 'weight' has ", o.weight.size(), " elements, but input has ",
+                                        c, " classes");
+    }
+    const W eps = W(o.label_smoothing);
+    const W keep = W(W(1) - eps);
+    const W share = W(eps / W(static_cast<double>(c)));
+    std::vector<W> l;
+    for (std::size_t n = 0; n < rows.size(); ++n) {
+        const std::vector<W> nl = shannon::detail::neg_log_softmax(rows[n]);
+        accumulator<W> acc;
+        for (std::size_t k = 0; k < c; ++k) {
+            const W y = o.label_smoothing == 0 ? target[n][k] : W(W(keep * target[n][k]) + share);
+            acc.add(W(weight_at<W>(o.weight, k) * shannon::detail::times_or_zero(y, nl[k])));
+        }
+        l.push_back(acc.value());
+    }
+    return l;
+}
+
+template <class Rows>
+using rows_t = std::common_type_t<shannon::detail::row_real_t<Rows>>;
+
+}  // namespace detail
+
+// ---- cross_entropy ----------------------------------------------------------------------------
+
+/// torch.nn.functional.cross_entropy(input, target, weight, ignore_index, reduction, label_smoothing)
+/// with class indices: l_n = w[y_n] (-log softmax(x_n)[y_n]) for y_n != ignore_index (else 0);
+/// with label_smoothing e: l_n = (1-e) w[y_n] (-log softmax(x_n)[y_n]) + (e/C) sum_c w[c] (-log softmax(x_n)[c]);
+/// mean = sum_n l_n / sum_{n not ignored} w[y_n] (NaN when every sample is ignored).
+/// With class probabilities (rows of C): l_n = -sum_c w[c] y'_nc log softmax(x_n)[c], y' = (1-e) y + e/C;
+/// mean = sum_n l_n / N. Source: torch.nn.CrossEntropyLoss docs; ATen LossNLL.cpp
+/// (cross_entropy_loss_label_smoothing, cross_entropy_loss_prob_target).
+template <row_range Input, class Target>
+[[nodiscard]] auto cross_entropy_unreduced(Input&& input, Target&& target, const cross_entropy_options& o = {}) {
+    using T = detail::rows_t<Input>;
+    using W = working_t<T>;
+    const precision_scope<T> scope;
+    constexpr std::string_view f = "torch.cross_entropy";
+    const auto rows = detail::read_rows<W>(std::forward<Input>(input), f, "input");
+    if constexpr (index_range<Target>) {
+        return detail::round_all(scope, detail::index_losses<W, Input>(rows, std::forward<Target>(target), o, f, true).first);
+    } else {
+        const auto t = detail::read_rows<W>(std::forward<Target>(target), f, "target");
+        return detail::round_all(scope, detail::probability_losses(rows, t, o, f));
+    }
+}
+
+template <row_range Input, class Target>
+[[nodiscard]] auto cross_entropy(Input&& input, Target&& target, const cross_entropy_options& o = {}) {
+    using T = detail::rows_t<Input>;
+    using W = working_t<T>;
+    const precision_scope<T> scope;
+    constexpr std::string_view f = "torch.cross_entropy";
+    const auto rows = detail::read_rows<W>(std::forward<Input>(input), f, "input");
+    if constexpr (index_range<Target>) {
+        const auto [l, d] = detail::index_losses<W, Input>(rows, std::forward<Target>(target), o, f, true);
+        return scope.round(detail::reduce(l, o.reduction, d, f));
+    } else {
+        const auto t = detail::read_rows<W>(std::forward<Target>(target), f, "target");
+        const auto l = detail::probability_losses(rows, t, o, f);
+        return scope.round(detail::reduce(l, o.reduction, W(static_cast<double>(l.size())), f));
+    }
+}
+
+// ---- nll_loss ---------------------------------------------------------------------------------
+
+struct nll_loss_options {
+    std::vector<double> weight{};
+    std::int64_t ignore_index = -100;
+    profiles::reduction reduction = reduction::mean;
+};
+
+/// torch.nn.functional.nll_loss(input, target, weight, ignore_index, reduction): input holds
+/// log-probabilities; l_n = -w[y_n] input[n][y_n] (0 when ignored); mean divides by sum_{n not ignored} w[y_n].
+/// Source: torch.nn.NLLLoss docs; ATen LossNLL.cpp.
+template <row_range Input, index_range Target>
+[[nodiscard]] auto nll_loss_unreduced(Input&& input, Target&& target, const nll_loss_options& o = {}) {
+    using T = detail::rows_t<Input>;
+    using W = working_t<T>;
+    const precision_scope<T> scope;
+    const auto rows = detail::read_rows<W>(std::forward<Input>(input), "torch.nll_loss", "input");
+    const cross_entropy_options ce{o.weight, o.ignore_index, o.reduction, 0.0};
+    return detail::round_all(scope, detail::index_losses<W, Input>(rows, std::forward<Target>(target), ce, "torch.nll_loss", false).first);
+}
+
+template <row_range Input, index_range Target>
+[[nodiscard]] auto nll_loss(Input&& input, Target&& target, const nll_loss_options& o = {}) {
+    using T = detail::rows_t<Input>;
+    using W = working_t<T>;
+    const precision_scope<T> scope;
+    const auto rows = detail::read_rows<W>(std::forward<Input>(input), "torch.nll_loss", "input");
+    const cross_entropy_options ce{o.weight, o.ignore_index, o.reduction, 0.0};
+    const auto [l, d] = detail::index_losses<W, Input>(rows, std::forward<Target>(target), ce, "torch.nll_loss", false);
+    return scope.round(detail::reduce(l, o.reduction, d, "torch.nll_loss"));
+}
+
+// ---- elementwise losses -----------------------------------------------------------------------
+
+namespace detail {
+
+template <class W>
+[[nodiscard]] std::vector<W> broadcast_weight(const std::vector<double>& w, std::size_t n, std::string_view function,
+                                              std::string_view name) {
+    if (w.empty()) {
+        return std::vector<W>(n, W(1));
+    }
+    if (w.size() != n) {
+        fail<shannon::invalid_argument>(function, "argument '", name, "' has ", w.size(),
+                                        " elements; broadcast it to the input's ", n, " elements");
+    }
+    std::vector<W> out;
+    for (double x : w) {
+        out.push_back(W(x));
+    }
+    return out;
+}
+
+/// The unreduced values (rounded to T) and the reduced value of the terms make() computes in W
+/// (the mean divides by the number of elements unless `divisor` is given).
+template <class T, class Make>
+[[nodiscard]] std::vector<T> unreduced(const Make& make) {
+    const precision_scope<T> scope;
+    return round_all(scope, make());
+}
+
+template <class T, class Make>
+[[nodiscard]] T reduced(const Make& make, profiles::reduction red, std::string_view function, double divisor = -1) {
+    const precision_scope<T> scope;
+    const auto l = make();
+    return scope.round(reduce(l, red, working_t<T>(divisor < 0 ? static_cast<double>(l.size()) : divisor), function));
+}
+
+template <class X, class Y>
+using pair_t = std::common_type_t<shannon::detail::range_real_t<X>, shannon::detail::range_real_t<Y>>;
+
+}  // namespace detail
+
+struct binary_cross_entropy_options {
+    std::vector<double> weight{};  ///< broadcast to the input's shape (empty: 1)
+    profiles::reduction reduction = reduction::mean;
+};
+
+/// torch.nn.functional.binary_cross_entropy(input, target, weight, reduction):
+/// l_n = -w_n [y_n max(log x_n, -100) + (1 - y_n) max(log(1 - x_n), -100)], x_n in [0, 1].
+/// Source: torch.nn.BCELoss docs ("clamps its log function outputs to be greater than or equal to -100").
+namespace detail {
+template <real_range Input, real_range Target>
+[[nodiscard]] auto binary_cross_entropy_terms(Input&& input, Target&& target, const binary_cross_entropy_options& o = {}) {
+    using T = detail::pair_t<Input, Target>;
+    using W = working_t<T>;
+    constexpr std::string_view f = "torch.binary_cross_entropy";
+    const auto x = detail::read<W>(std::forward<Input>(input), f, "input");
+    const auto y = detail::read<W>(std::forward<Target>(target), f, "target");
+    detail::same_size(x, y, f, "input", "target");
+    const auto w = detail::broadcast_weight<W>(o.weight, x.size(), f, "weight");
+    std::vector<W> l;
+    for (std::size_t i = 0; i < x.size(); ++i) {
+        if (shannon::detail::has_nan(x[i]) || shannon::detail::lower_of(x[i]) < 0 || shannon::detail::upper_of(x[i]) > 1) {
+            detail::fail_at<shannon::domain_error>(f, "input", i, x[i], "all elements of input should be between 0 and 1");
+        }
+        const W a = detail::at_least(shannon::detail::log_(x[i]), -100);
+        const W b = detail::at_least(shannon::detail::log1p_(W(-x[i])), -100);
+        l.push_back(W(-w[i] * W(W(y[i] * a) + W(W(W(1) - y[i]) * b))));
+    }
+    return l;
+}
+}  // namespace detail
+
+template <real_range Input, real_range Target>
+[[nodiscard]] auto binary_cross_entropy_unreduced(Input&& input, Target&& target, const binary_cross_entropy_options& o = {}) {
+    return detail::unreduced<detail::pair_t<Input, Target>>([&] { return detail::binary_cross_entropy_terms(std::forward<Input>(input), std::forward<Target>(target), o); });
+}
+
+template <real_range Input, real_range Target>
+[[nodiscard]] auto binary_cross_entropy(Input&& input, Target&& target, const binary_cross_entropy_options& o = {}) {
+    return detail::reduced<detail::pair_t<Input, Target>>([&] { return detail::binary_cross_entropy_terms(std::forward<Input>(input), std::forward<Target>(target), o); }, o.reduction, "torch.binary_cross_entropy");
+}
+
+struct binary_cross_entropy_with_logits_options {
+    std::vector<double> weight{};      ///< broadcast to the input's shape (empty: 1)
+    profiles::reduction reduction = reduction::mean;
+    std::vector<double> pos_weight{};  ///< broadcast to the input's shape (a per-class vector along the last dim)
+};
+
+/// torch.nn.functional.binary_cross_entropy_with_logits(input, target, weight, reduction, pos_weight):
+/// l_n = -w_n [p_n y_n log sigmoid(x_n) + (1 - y_n) log(1 - sigmoid(x_n))]
+///     =  w_n [p_n y_n softplus(-x_n) + (1 - y_n) softplus(x_n)]     (p_n = pos_weight, 1 by default).
+/// Source: torch.nn.BCEWithLogitsLoss docs.
+namespace detail {
+template <real_range Input, real_range Target>
+[[nodiscard]] auto binary_cross_entropy_with_logits_terms(Input&& input, Target&& target,
+                                                              const binary_cross_entropy_with_logits_options& o = {}) {
+    using T = detail::pair_t<Input, Target>;
+    using W = working_t<T>;
+    constexpr std::string_view f = "torch.binary_cross_entropy_with_logits";
+    const auto x = detail::read<W>(std::forward<Input>(input), f, "input");
+    const auto y = detail::read<W>(std::forward<Target>(target), f, "target");
+    detail::same_size(x, y, f, "input", "target");
+    const auto w = detail::broadcast_weight<W>(o.weight, x.size(), f, "weight");
+    const auto p = detail::broadcast_weight<W>(o.pos_weight, x.size(), f, "pos_weight");
+    std::vector<W> l;
+    for (std::size_t i = 0; i < x.size(); ++i) {
+        const W a = shannon::detail::times_or_zero(W(p[i] * y[i]), shannon::detail::softplus(W(-x[i])));
+        const W b = shannon::detail::times_or_zero(W(W(1) - y[i]), shannon::detail::softplus(x[i]));
+        l.push_back(W(w[i] * W(a + b)));
+    }
+    return l;
+}
+}  // namespace detail
+
+template <real_range Input, real_range Target>
+[[nodiscard]] auto binary_cross_entropy_with_logits_unreduced(Input&& input, Target&& target,
+                                                              const binary_cross_entropy_with_logits_options& o = {}) {
+    return detail::unreduced<detail::pair_t<Input, Target>>([&] { return detail::binary_cross_entropy_with_logits_terms(std::forward<Input>(input), std::forward<Target>(target), o); });
+}
+
+template <real_range Input, real_range Target>
+[[nodiscard]] auto binary_cross_entropy_with_logits(Input&& input, Target&& target,
+                                                    const binary_cross_entropy_with_logits_options& o = {}) {
+    return detail::reduced<detail::pair_t<Input, Target>>([&] { return detail::binary_cross_entropy_with_logits_terms(std::forward<Input>(input), std::forward<Target>(target), o); }, o.reduction, "torch.binary_cross_entropy_with_logits");
+}
+
+struct kl_div_options {
+    profiles::reduction reduction = reduction::mean;
+    bool log_target = false;
+};
+
+/// torch.nn.functional.kl_div(input, target, reduction, log_target): input holds log q;
+/// l = target (log target - input) with 0 where target = 0 (xlogy(target, target) - target input), or
+/// with log_target: exp(target) (target - input). mean divides by the number of elements,
+/// batchmean by the batch size `batch` (input.size(0)). Source: torch.nn.KLDivLoss docs.
+namespace detail {
+template <real_range Input, real_range Target>
+[[nodiscard]] auto kl_div_terms(Input&& input, Target&& target, const kl_div_options& o = {}) {
+    using T = detail::pair_t<Input, Target>;
+    using W = working_t<T>;
+    constexpr std::string_view f = "torch.kl_div";
+    const auto x = detail::read<W>(std::forward<Input>(input), f, "input");
+    const auto y = detail::read<W>(std::forward<Target>(target), f, "target");
+    detail::same_size(x, y, f, "input", "target");
+    std::vector<W> l;
+    for (std::size_t i = 0; i < x.size(); ++i) {
+        if (o.log_target) {
+            l.push_back(W(shannon::detail::exp_(y[i]) * W(y[i] - x[i])));
+        } else {
+            // xlogy(t, t) - t x; a negative target gives NaN (log of a negative number), as in PyTorch.
+            const W a = shannon::detail::is_exact_zero(y[i]) ? W(0) : W(y[i] * shannon::detail::log_(y[i]));
+            l.push_back(W(a - shannon::detail::times_or_zero(y[i], x[i])));
+        }
+    }
+    return l;
+}
+}  // namespace detail
+
+template <real_range Input, real_range Target>
+[[nodiscard]] auto kl_div_unreduced(Input&& input, Target&& target, const kl_div_options& o = {}) {
+    return detail::unreduced<detail::pair_t<Input, Target>>([&] { return detail::kl_div_terms(std::forward<Input>(input), std::forward<Target>(target), o); });
+}
+
+template <real_range Input, real_range Target>
+[[nodiscard]] auto kl_div(Input&& input, Target&& target, std::size_t batch, const kl_div_options& o = {}) {
+    const bool batchmean = o.reduction == reduction::batchmean;
+    return detail::reduced<detail::pair_t<Input, Target>>(
+        [&] { return detail::kl_div_terms(std::forward<Input>(input), std::forward<Target>(target), o); },
+        batchmean ? reduction::mean : o.reduction, "torch.kl_div", batchmean ? static_cast<double>(batch) : -1.0);
+}
+
+struct gaussian_nll_loss_options {
+    bool full = false;
+    double eps = 1e-6;
+    profiles::reduction reduction = reduction::mean;
+    profiles::dtype dtype = profiles::dtype::float64;  ///< var's dtype: eps is clamped in it
+};
+
+/// torch.nn.functional.gaussian_nll_loss(input, target, var, full, eps, reduction):
+/// l = (log max(var, eps) + (input - target)^2 / max(var, eps)) / 2 [+ log(2 pi) / 2 if full], with eps
+/// in var's dtype; var broadcast to the input's shape by the caller. Source: torch.nn.GaussianNLLLoss docs.
+namespace detail {
+template <real_range Input, real_range Target, real_range Var>
+[[nodiscard]] auto gaussian_nll_loss_terms(Input&& input, Target&& target, Var&& var, const gaussian_nll_loss_options& o = {}) {
+    using T = detail::pair_t<Input, Target>;
+    using W = working_t<T>;
+    constexpr std::string_view f = "torch.gaussian_nll_loss";
+    const auto x = detail::read<W>(std::forward<Input>(input), f, "input");
+    const auto y = detail::read<W>(std::forward<Target>(target), f, "target");
+    const auto v = detail::read<W>(std::forward<Var>(var), f, "var");
+    detail::same_size(x, y, f, "input", "target");
+    detail::same_size(x, v, f, "input", "var");
+    const double eps = in_dtype(o.eps, o.dtype);
+    std::vector<W> l;
+    for (std::size_t i = 0; i < x.size(); ++i) {
+        if (shannon::detail::lower_of(v[i]) < 0) {
+            detail::fail_at<shannon::domain_error>(f, "var", i, v[i], "var has negative entry/entries");
+        }
+        const W s = detail::at_least(v[i], eps);
+        const W d = W(x[i] - y[i]);
+        W t = W(W(shannon::detail::log_(s) + W(W(d * d) / s)) / W(2));
+        if (o.full) {
+            t += W(shannon::detail::log_(W(W(2) * shannon::detail::pi<W>())) / W(2));
+        }
+        l.push_back(t);
+    }
+    return l;
+}
+}  // namespace detail
+
+template <real_range Input, real_range Target, real_range Var>
+[[nodiscard]] auto gaussian_nll_loss_unreduced(Input&& input, Target&& target, Var&& var, const gaussian_nll_loss_options& o = {}) {
+    return detail::unreduced<detail::pair_t<Input, Target>>([&] { return detail::gaussian_nll_loss_terms(std::forward<Input>(input), std::forward<Target>(target), std::forward<Var>(var), o); });
+}
+
+template <real_range Input, real_range Target, real_range Var>
+[[nodiscard]] auto gaussian_nll_loss(Input&& input, Target&& target, Var&& var, const gaussian_nll_loss_options& o = {}) {
+    return detail::reduced<detail::pair_t<Input, Target>>([&] { return detail::gaussian_nll_loss_terms(std::forward<Input>(input), std::forward<Target>(target), std::forward<Var>(var), o); }, o.reduction, "torch.gaussian_nll_loss");
+}
+
+struct poisson_nll_loss_options {
+    bool log_input = true;
+    bool full = false;
+    double eps = 1e-8;
+    profiles::reduction reduction = reduction::mean;
+};
+
+/// torch.nn.functional.poisson_nll_loss(input, target, log_input, full, eps, reduction):
+/// l = exp(input) - target input (log_input) or input - target log(input + eps); full adds Stirling's
+/// target log target - target + log(2 pi target) / 2 where target > 1. Source: torch.nn.PoissonNLLLoss docs.
+namespace detail {
+template <real_range Input, real_range Target>
+[[nodiscard]] auto poisson_nll_loss_terms(Input&& input, Target&& target, const poisson_nll_loss_options& o = {}) {
+    using T = detail::pair_t<Input, Target>;
+    using W = working_t<T>;
+    constexpr std::string_view f = "torch.poisson_nll_loss";
+    const auto x = detail::read<W>(std::forward<Input>(input), f, "input");
+    const auto y = detail::read<W>(std::forward<Target>(target), f, "target");
+    detail::same_size(x, y, f, "input", "target");
+    std::vector<W> l;
+    for (std::size_t i = 0; i < x.size(); ++i) {
+        W t = o.log_input ? W(shannon::detail::exp_(x[i]) - shannon::detail::times_or_zero(y[i], x[i]))
+                          : W(x[i] - shannon::detail::times_or_zero(y[i], shannon::detail::log_(W(x[i] + W(o.eps)))));
+        if (o.full && shannon::detail::lower_of(y[i]) > 1) {
+            t += W(W(y[i] * shannon::detail::log_(y[i])) - y[i]) +
+                 W(shannon::detail::log_(W(W(2) * shannon::detail::pi<W>() * y[i])) / W(2));
+        }
+        l.push_back(t);
+    }
+    return l;
+}
+}  // namespace detail
+
+template <real_range Input, real_range Target>
+[[nodiscard]] auto poisson_nll_loss_unreduced(Input&& input, Target&& target, const poisson_nll_loss_options& o = {}) {
+    return detail::unreduced<detail::pair_t<Input, Target>>([&] { return detail::poisson_nll_loss_terms(std::forward<Input>(input), std::forward<Target>(target), o); });
+}
+
+template <real_range Input, real_range Target>
+[[nodiscard]] auto poisson_nll_loss(Input&& input, Target&& target, const poisson_nll_loss_options& o = {}) {
+    return detail::reduced<detail::pair_t<Input, Target>>([&] { return detail::poisson_nll_loss_terms(std::forward<Input>(input), std::forward<Target>(target), o); }, o.reduction, "torch.poisson_nll_loss");
+}
+
+/// torch.nn.functional.mse_loss(input, target, reduction): l = (input - target)^2. Source: torch.nn.MSELoss docs.
+namespace detail {
+template <real_range Input, real_range Target>
+[[nodiscard]] auto mse_loss_terms(Input&& input, Target&& target) {
+    using T = detail::pair_t<Input, Target>;
+    using W = working_t<T>;
+    const auto x = detail::read<W>(std::forward<Input>(input), "torch.mse_loss", "input");
+    const auto y = detail::read<W>(std::forward<Target>(target), "torch.mse_loss", "target");
+    detail::same_size(x, y, "torch.mse_loss", "input", "target");
+    std::vector<W> l;
+    for (std::size_t i = 0; i < x.size(); ++i) {
+        const W d = W(x[i] - y[i]);
+        l.push_back(W(d * d));
+    }
+    return l;
+}
+}  // namespace detail
+
+template <real_range Input, real_range Target>
+[[nodiscard]] auto mse_loss_unreduced(Input&& input, Target&& target) {
+    return detail::unreduced<detail::pair_t<Input, Target>>([&] { return detail::mse_loss_terms(std::forward<Input>(input), std::forward<Target>(target)); });
+}
+
+template <real_range Input, real_range Target>
+[[nodiscard]] auto mse_loss(Input&& input, Target&& target, profiles::reduction red = reduction::mean) {
+    return detail::reduced<detail::pair_t<Input, Target>>([&] { return detail::mse_loss_terms(std::forward<Input>(input), std::forward<Target>(target)); }, red, "torch.mse_loss");
+}
+
+struct multilabel_soft_margin_loss_options {
+    std::vector<double> weight{};  ///< per class (C), empty: 1
+    profiles::reduction reduction = reduction::mean;
+};
+
+/// torch.nn.functional.multilabel_soft_margin_loss(input, target, weight, reduction) on N x C:
+/// l_n = -(1/C) sum_c w_c [y_nc log sigmoid(x_nc) + (1 - y_nc) log sigmoid(-x_nc)]
+///     =  (1/C) sum_c w_c [y_nc softplus(-x_nc) + (1 - y_nc) softplus(x_nc)]; mean over N.
+/// Source: torch.nn.MultiLabelSoftMarginLoss docs.
+namespace detail {
+template <row_range Input, row_range Target>
+[[nodiscard]] auto multilabel_soft_margin_loss_terms(Input&& input, Target&& target,
+                                                         const multilabel_soft_margin_loss_options& o = {}) {
+    using T = detail::rows_t<Input>;
+    using W = working_t<T>;
+    constexpr std::string_view f = "torch.multilabel_soft_margin_loss";
+    const auto x = detail::read_rows<W>(std::forward<Input>(input), f, "input");
+    const auto y = detail::read_rows<W>(std::forward<Target>(target), f, "target");
+    detail::same_size(x, y, f, "input", "target");
+    const std::size_t c = x.front().size();
+    detail::same_size(x.front(), y.front(), f, "input[0]", "target[0]");
+    if (!o.weight.empty() && o.weight.size() != c) {
+        detail::fail<shannon::invalid_argument>(f, "argument 'weight' has ", o.weight.size(), " elements, but input has ",
+                                                c, " classes");
+    }
+    std::vector<W> l;
+    for (std::size_t n = 0; n < x.size(); ++n) {
+        accumulator<W> acc;
+        for (std::size_t k = 0; k < c; ++k) {
+            acc.add(W(detail::weight_at<W>(o.weight, k) * shannon::detail::bce_logits(y[n][k], x[n][k])));
+        }
+        l.push_back(W(acc.value() / W(static_cast<double>(c))));
+    }
+    return l;
+}
+}  // namespace detail
+
+template <row_range Input, row_range Target>
+[[nodiscard]] auto multilabel_soft_margin_loss_unreduced(Input&& input, Target&& target,
+                                                         const multilabel_soft_margin_loss_options& o = {}) {
+    return detail::unreduced<detail::rows_t<Input>>([&] { return detail::multilabel_soft_margin_loss_terms(std::forward<Input>(input), std::forward<Target>(target), o); });
+}
+
+template <row_range Input, row_range Target>
+[[nodiscard]] auto multilabel_soft_margin_loss(Input&& input, Target&& target, const multilabel_soft_margin_loss_options& o = {}) {
+    return detail::reduced<detail::rows_t<Input>>([&] { return detail::multilabel_soft_margin_loss_terms(std::forward<Input>(input), std::forward<Target>(target), o); }, o.reduction, "torch.multilabel_soft_margin_loss");
+}
+
+}  // namespace shannon::profiles::torch

@@ -1,0 +1,263 @@
+"""shannon: the exact values of information theory and of the machine-learning losses.
+
+Every function returns the exact value of its quantity at the given inputs (NumPy arrays, lists,
+numbers or CPU torch tensors, each float taken as the exact number it is), correctly rounded:
+
+    >>> import numpy as np, shannon
+    >>> shannon.kl_divergence(np.array([0.5, 0.5]), np.array([0.9, 0.1]))
+    0.5108256237659907
+    >>> shannon.kl_divergence([0.5, 0.5], [0.9, 0.1], digits=30)
+    Decimal('0.510825623765990683205514096085')
+
+The result is a float64 unless every floating-point input is float32 (then a numpy.float32) or
+``dtype=`` asks for float64, float32, bfloat16 (returned as the float64 holding it) or float16.
+``digits=N`` gives N correct significant digits as a decimal.Decimal. ``shannon.enclose(f, *inputs)``
+gives an enclosure of the exact value, ``shannon.ulp_error(actual, f, *inputs)`` the error of a
+result computed elsewhere, and ``shannon.testing.assert_close`` asserts a bound on it.
+
+Submodules: ``shannon.torch`` and ``shannon.scipy`` hold the exact values of what those libraries'
+functions compute, with their conventions, argument names and defaults; ``shannon.testing`` the
+assertions. Bad input raises ValueError (or TypeError) with the library's message, which names the
+function, the argument, the index and the value.
+"""
+
+import numpy as np
+
+from . import _core
+from ._api import UndeterminedWarning, Quantity, enclose, ulp_error
+from ._api import as_array as _as_array
+from ._api import base_name as _base
+from ._api import floats as _floats
+from ._api import indices as _indices
+from ._api import quantity as _quantity
+
+__all__ = [
+    "entropy", "cross_entropy", "kl_divergence", "generalized_kl_divergence", "js_divergence",
+    "self_information", "binary_entropy", "sigmoid", "softplus", "log_sigmoid", "logsumexp", "softmax",
+    "log_softmax", "binary_cross_entropy", "binary_cross_entropy_with_logits",
+    "categorical_cross_entropy", "categorical_cross_entropy_with_logits",
+    "multilabel_binary_cross_entropy", "multilabel_binary_cross_entropy_with_logits",
+    "bernoulli_log_likelihood", "bernoulli_nll", "categorical_log_likelihood", "categorical_nll",
+    "gaussian_nll", "gaussian_log_likelihood", "mean_squared_error", "sum_squared_error",
+    "enclose", "ulp_error", "Quantity", "UndeterminedWarning",
+]
+
+
+def _suffix(a):
+    return "_f32" if a.dtype == np.float32 else ""
+
+
+@_quantity
+def entropy(req, p, *, base="nats", normalization="check", sum_tolerance=1e-6):
+    """Entropy H(P) = -sum p log p (0 log 0 = 0) of a distribution, in nats (base="bits": log 2,
+    "bans": log 10). normalization: "check" (|sum - 1| <= sum_tolerance, else ValueError),
+    "normalize" (divide by the sum, as scipy.stats.entropy) or "unnormalized"."""
+    (p,) = _floats(p)
+    fn = getattr(_core, "entropy" + _suffix(p))
+    return fn(req.infer(p), p.ravel(), _base(base), normalization, sum_tolerance, "mean"), None
+
+
+def _measure2(name, doc):
+    def impl(req, p, q, *, base="nats", normalization="check", sum_tolerance=1e-6):
+        p, q = _floats(p, q)
+        fn = getattr(_core, name + _suffix(p))
+        return fn(req.infer(p, q), p.ravel(), q.ravel(), _base(base), normalization, sum_tolerance, "mean"), None
+
+    impl.__name__ = name
+    impl.__qualname__ = name
+    impl.__doc__ = doc
+    return _quantity(impl)
+
+
+_NORM = (" In nats unless base= says otherwise; normalization as for entropy. Correctly rounded, and "
+         "as fast as numpy's naive formula for float64/float32 arrays of any length.")
+cross_entropy = _measure2("cross_entropy", "Cross-entropy H(P, Q) = -sum p log q (+inf where q = 0 < p)." + _NORM)
+kl_divergence = _measure2(
+    "kl_divergence", "KL divergence D(P||Q) = sum p log(p/q) (+inf where q = 0 < p; >= 0; asymmetric)." + _NORM)
+generalized_kl_divergence = _measure2(
+    "generalized_kl_divergence",
+    "Generalized KL divergence sum [p log(p/q) - p + q] of two non-negative measures (no normalization check).")
+js_divergence = _measure2(
+    "js_divergence", "Jensen-Shannon divergence (D(P||M) + D(Q||M))/2, M = (P+Q)/2; in [0, log 2]." + _NORM)
+
+
+def _elementwise(name, doc, has_base):
+    def impl(req, x, *, base="nats"):
+        (a,) = _floats(x)
+        a64 = a.astype(np.float64, copy=False)
+        raw = getattr(_core, name)(req.infer(a), a64.ravel(), _base(base) if has_base else "nats")
+        if a.ndim == 0:
+            # A scalar in, a scalar out.
+            return _ScalarOf(raw), None
+        return raw, a.shape
+
+    impl.__name__ = name
+    impl.__qualname__ = name
+    impl.__doc__ = doc
+    return _quantity(impl)
+
+
+class _ScalarOf(tuple):
+    """The raw result of an elementwise call on a scalar, marked as one value."""
+
+    def __new__(cls, raw):
+        return tuple.__new__(cls, tuple(raw[:-1]) + (False,))
+
+
+self_information = _elementwise("self_information", "Self-information I(p) = -log p (I(0) = +inf), elementwise.", True)
+binary_entropy = _elementwise(
+    "binary_entropy", "Binary entropy H(p) = -p log p - (1-p) log(1-p) of a Bernoulli(p), elementwise.", True)
+sigmoid = _elementwise("sigmoid", "sigmoid(x) = 1 / (1 + e^-x), elementwise.", False)
+softplus = _elementwise("softplus", "softplus(x) = log(1 + e^x), elementwise (exact up to |x| = 1e300 and at inf).", False)
+log_sigmoid = _elementwise("log_sigmoid", "log sigmoid(x) = -softplus(-x), elementwise.", False)
+
+
+@_quantity
+def logsumexp(req, z):
+    """logsumexp(z) = log sum e^z_i over a 1-D array (no overflow; correct at +-inf)."""
+    (z,) = _floats(z)
+    return _core.logsumexp(req.infer(z), z.astype(np.float64).ravel()), None
+
+
+@_quantity
+def softmax(req, z):
+    """softmax(z)_k = e^(z_k - logsumexp(z)) of a 1-D array."""
+    (z,) = _floats(z)
+    return _core.softmax(req.infer(z), z.astype(np.float64).ravel()), z.shape
+
+
+@_quantity
+def log_softmax(req, z):
+    """log softmax(z)_k = z_k - logsumexp(z) of a 1-D array."""
+    (z,) = _floats(z)
+    return _core.log_softmax(req.infer(z), z.astype(np.float64).ravel()), z.shape
+
+
+def _pair_loss(name, doc):
+    def impl(req, y, x, *, reduction="mean"):
+        y, x = _floats(y, x)
+        r = req.infer(x, y)
+        return getattr(_core, name)(r, y.astype(np.float64).ravel(), x.astype(np.float64).ravel(), reduction), None
+
+    impl.__name__ = name
+    impl.__qualname__ = name
+    impl.__doc__ = doc
+    return _quantity(impl)
+
+
+binary_cross_entropy = _pair_loss(
+    "binary_cross_entropy",
+    "BCE(y, p) = -[y log p + (1-y) log(1-p)] over samples (labels y, probabilities p in [0, 1]); "
+    "reduction 'mean' (default) or 'sum'.")
+binary_cross_entropy_with_logits = _pair_loss(
+    "binary_cross_entropy_with_logits",
+    "BCE from logits x: y softplus(-x) + (1-y) softplus(x) (= BCE(y, sigmoid x), exact for |x| up to 1e300); "
+    "reduction 'mean' or 'sum'.")
+
+
+def _categorical(name, doc):
+    def impl(req, target, q, *, base="nats", normalization="check", sum_tolerance=1e-6, reduction="mean"):
+        (qa,) = _floats(q)
+        t = _as_array(target)
+        r = req.infer(qa)
+        q64 = qa.astype(np.float64)
+        if t.dtype.kind in "iub":
+            ti = _indices(t)
+            return getattr(_core, name)(r, ti.ravel(), q64, _base(base), normalization, sum_tolerance, reduction), None
+        (tf,) = _floats(t)
+        return getattr(_core, name + "_soft")(r, tf.astype(np.float64), q64, _base(base), normalization, sum_tolerance,
+                                              reduction), None
+
+    impl.__name__ = name
+    impl.__qualname__ = name
+    impl.__doc__ = doc
+    return _quantity(impl)
+
+
+categorical_cross_entropy = _categorical(
+    "categorical_cross_entropy",
+    "Categorical cross-entropy -sum_k t_k log q_k: target = class indices (int array, one per row of q) or "
+    "one-hot/soft rows; q = probability rows (N x K, or one row). reduction 'mean' or 'sum' over rows.")
+categorical_cross_entropy_with_logits = _categorical(
+    "categorical_cross_entropy_with_logits",
+    "Categorical cross-entropy from logits z: sum_k t_k (-log softmax(z)_k); target as for "
+    "categorical_cross_entropy.")
+
+
+def _multilabel(name, doc):
+    def impl(req, y, x, *, reduction="mean"):
+        y, x = _floats(y, x)
+        r = req.infer(x, y)
+        return getattr(_core, name)(r, y.astype(np.float64), x.astype(np.float64), reduction), None
+
+    impl.__name__ = name
+    impl.__qualname__ = name
+    impl.__doc__ = doc
+    return _quantity(impl)
+
+
+multilabel_binary_cross_entropy = _multilabel(
+    "multilabel_binary_cross_entropy",
+    "Multi-label BCE: the sum over classes of BCE(y_k, p_k) per row (n-hot y), reduced over rows.")
+multilabel_binary_cross_entropy_with_logits = _multilabel(
+    "multilabel_binary_cross_entropy_with_logits",
+    "Multi-label BCE from logits: the sum over classes of y softplus(-x) + (1-y) softplus(x), reduced over rows.")
+
+
+@_quantity
+def bernoulli_log_likelihood(req, data, p):
+    """log L(p) = k log p + (n - k) log(1 - p) of binary outcomes (k ones among n)."""
+    return _core.bernoulli_log_likelihood(req.infer(), _indices(data).ravel(), float(p)), None
+
+
+@_quantity
+def bernoulli_nll(req, data, p):
+    """-log L(p) of binary outcomes: n times the cross-entropy between the data's frequencies and Bernoulli(p)."""
+    return _core.bernoulli_nll(req.infer(), _indices(data).ravel(), float(p)), None
+
+
+@_quantity
+def categorical_log_likelihood(req, data, q):
+    """sum_i log q[x_i] of categorical outcomes (class indices)."""
+    (q,) = _floats(q)
+    return _core.categorical_log_likelihood(req.infer(q), _indices(data).ravel(), q.astype(np.float64).ravel()), None
+
+
+@_quantity
+def categorical_nll(req, data, q):
+    """-sum_i log q[x_i] of categorical outcomes."""
+    (q,) = _floats(q)
+    return _core.categorical_nll(req.infer(q), _indices(data).ravel(), q.astype(np.float64).ravel()), None
+
+
+@_quantity
+def gaussian_nll(req, y, mu, sigma2):
+    """Gaussian negative log-likelihood n/2 log(2 pi sigma2) + SSE / (2 sigma2): least squares is its minimum."""
+    y, mu = _floats(y, mu)
+    return _core.gaussian_nll(req.infer(y, mu), y.astype(np.float64).ravel(), mu.astype(np.float64).ravel(),
+                              float(sigma2)), None
+
+
+@_quantity
+def gaussian_log_likelihood(req, y, mu, sigma2):
+    """Gaussian log-likelihood -gaussian_nll(y, mu, sigma2)."""
+    y, mu = _floats(y, mu)
+    return _core.gaussian_log_likelihood(req.infer(y, mu), y.astype(np.float64).ravel(),
+                                         mu.astype(np.float64).ravel(), float(sigma2)), None
+
+
+@_quantity
+def mean_squared_error(req, y, mu):
+    """(1/n) sum (y - mu)^2."""
+    y, mu = _floats(y, mu)
+    return _core.mean_squared_error(req.infer(y, mu), y.astype(np.float64).ravel(), mu.astype(np.float64).ravel()), None
+
+
+@_quantity
+def sum_squared_error(req, y, mu):
+    """sum (y - mu)^2."""
+    y, mu = _floats(y, mu)
+    return _core.sum_squared_error(req.infer(y, mu), y.astype(np.float64).ravel(), mu.astype(np.float64).ravel()), None
+
+
+from . import scipy, testing, torch  # noqa: E402  (the submodules use the names above)

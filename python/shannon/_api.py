@@ -1,0 +1,217 @@
+"""The machinery shared by every function of the package: requests to the oracle and their results.
+
+A function of the package (``shannon.kl_divergence``, ``shannon.torch.cross_entropy``, ...) is a
+:class:`Quantity`. Calling it returns the exact value of the quantity at the given inputs, correctly
+rounded to the dtype (float64 by default, float32 when every floating-point input is float32, or the
+``dtype=`` asked for: float64, float32, bfloat16, float16), or ``digits=N`` correct significant digits
+as a :class:`decimal.Decimal`. ``shannon.enclose`` gives an enclosure and ``shannon.ulp_error`` the
+error of a candidate in ulps of the dtype.
+"""
+
+import decimal
+import math
+import warnings
+
+import numpy as np
+
+from . import _core
+
+DTYPES = ("float64", "float32", "bfloat16", "float16")
+
+
+class UndeterminedWarning(RuntimeWarning):
+    """The oracle reached its precision cap without deciding the rounding (see shannon::exact)."""
+
+
+def as_array(x, dtype=None):
+    """A NumPy view of x (an array, a list, a number, a CPU torch tensor), C-contiguous."""
+    if hasattr(x, "detach") and hasattr(x, "numpy"):  # a torch tensor
+        x = x.detach().cpu().numpy()
+    return np.asarray(x, dtype=dtype, order="C")
+
+
+def floats(*xs):
+    """Arrays of one floating-point type: float32 when every input is float32, else float64
+    (float32 values are exact in float64, so nothing is rounded)."""
+    arrays = [as_array(x) for x in xs]
+    kind = np.float32 if all(a.dtype == np.float32 for a in arrays) else np.float64
+    return [np.asarray(a, dtype=kind, order="C") for a in arrays]
+
+
+def indices(x):
+    a = as_array(x)
+    if a.dtype.kind not in "iub":
+        raise TypeError(f"class indices must be integers, not {a.dtype}")
+    return np.asarray(a, dtype=np.int64, order="C")
+
+
+def base_name(base):
+    if base is None or base in ("nats", "e") or (isinstance(base, float) and base == math.e):
+        return "nats"
+    if base in ("bits", 2):
+        return "bits"
+    if base in ("bans", "hartleys", 10):
+        return "bans"
+    raise ValueError(f"shannon: base must be 'nats', 'bits', 'bans' (or e, 2, 10), not {base!r}")
+
+
+def dtype_name(dtype):
+    if dtype is None:
+        return None
+    name = str(dtype).replace("torch.", "").replace("jnp.", "")
+    if name not in DTYPES:
+        try:
+            name = np.dtype(dtype).name
+        except TypeError:
+            pass
+    if name == "double":
+        name = "float64"
+    if name in ("float", "single"):
+        name = "float32"
+    if name == "half":
+        name = "float16"
+    if name not in DTYPES:
+        raise ValueError(f"shannon: dtype must be one of {', '.join(DTYPES)}, not {dtype!r}")
+    return name
+
+
+class Request:
+    """What one call asks of the oracle (wraps shannon._core.Request)."""
+
+    def __init__(self, mode="round", dtype=None, digits=17, bits=256, candidates=()):
+        self.core = _core.Request()
+        self.core.mode = mode
+        self.core.digits = int(digits)
+        self.core.bits = int(bits)
+        self.core.candidates = [float(c) for c in candidates]
+        self.explicit_dtype = dtype_name(dtype)
+        self.core.dtype = self.explicit_dtype or "float64"
+
+    def infer(self, *arrays):
+        """The result dtype: the one asked for, else float32 when every input is float32."""
+        if self.explicit_dtype is None:
+            self.core.dtype = "float32" if arrays and all(a.dtype == np.float32 for a in arrays) else "float64"
+        return self.core
+
+
+def _numpy_dtype(name):
+    return {"float64": np.float64, "float32": np.float32, "float16": np.float16}.get(name, np.float64)
+
+
+def finish(raw, request, shape=None):
+    """Python values from the extension's raw results."""
+    mode = request.core.mode
+    if mode == "round":
+        values, determined, each = raw
+        if not all(determined):
+            warnings.warn("shannon: the rounding of some results could not be decided within the precision cap; "
+                          "the value given is the rounding of the enclosure's midpoint", UndeterminedWarning, 2)
+        kind = _numpy_dtype(request.core.dtype)
+        if each:
+            a = np.array(values, dtype=kind)
+            return a.reshape(shape) if shape is not None else a
+        return float(values[0]) if kind is np.float64 else kind(values[0])
+    if mode == "digits":
+        strings, each = raw
+        out = [_decimal(s) for s in strings]
+        if each:
+            a = np.empty(len(out), dtype=object)
+            a[:] = out
+            return a.reshape(shape) if shape is not None else a
+        return out[0]
+    if mode == "enclose":
+        pairs, each = raw
+        out = [(decimal.Decimal(lo), decimal.Decimal(hi)) for lo, hi in pairs]
+        if each:
+            return out
+        return out[0]
+    if mode == "ulp":
+        errors, each = raw
+        if each:
+            a = np.array(errors, dtype=np.float64)
+            return a.reshape(shape) if shape is not None else a
+        return float(errors[0])
+    raise ValueError(mode)
+
+
+def _decimal(s):
+    if s.startswith("undetermined"):
+        raise ArithmeticError(f"shannon: the digits could not be decided within the precision cap: {s}")
+    return decimal.Decimal(s)
+
+
+class Quantity:
+    """A quantity of shannon: call it for the correctly rounded value (``dtype=``) or N correct digits
+    (``digits=N``); ``.enclose(...)`` and ``.ulp_error(actual, ...)`` as shannon.enclose / ulp_error."""
+
+    def __init__(self, impl, name=None):
+        self._impl = impl
+        self.__name__ = name or impl.__name__
+        self.__qualname__ = self.__name__
+        self.__doc__ = impl.__doc__
+        self.__module__ = impl.__module__
+        self.__wrapped__ = impl
+
+    def __repr__(self):
+        return f"<shannon quantity {self.__module__}.{self.__name__}>"
+
+    def __call__(self, *args, dtype=None, digits=None, **kwargs):
+        if digits is not None:
+            return self.evaluate(Request("digits", dtype, digits=digits), *args, **kwargs)
+        return self.evaluate(Request("round", dtype), *args, **kwargs)
+
+    def evaluate(self, request, *args, **kwargs):
+        out = self._impl(request, *args, **kwargs)
+        if isinstance(out, Assembled):
+            return out.value
+        raw, shape = out
+        return finish(raw, request, shape)
+
+    def enclose(self, *args, bits=256, **kwargs):
+        return self.evaluate(Request("enclose", None, bits=bits), *args, **kwargs)
+
+    def ulp_error(self, actual, *args, dtype=None, **kwargs):
+        a = as_array(actual)
+        if dtype is None and a.dtype in (np.float32, np.float16):
+            dtype = a.dtype.name
+        req = Request("ulp", dtype, candidates=np.asarray(a, dtype=np.float64).ravel())
+        out = self.evaluate(req, *args, **kwargs)
+        if isinstance(out, np.ndarray) and a.ndim > 0:
+            return out.reshape(a.shape)
+        return out
+
+
+class Assembled:
+    """A result a wrapper assembled itself from several calls (e.g. one per slice of an axis)."""
+
+    def __init__(self, value):
+        self.value = value
+
+
+def assemble(values, shape, request):
+    """One array (or nested list for enclosures) of per-slice results."""
+    if request.core.mode == "enclose":
+        return Assembled(values)
+    if request.core.mode == "digits":
+        a = np.empty(len(values), dtype=object)
+        a[:] = values
+        return Assembled(a.reshape(shape))
+    kind = np.float64 if request.core.mode == "ulp" else _numpy_dtype(request.core.dtype)
+    return Assembled(np.array(values, dtype=kind).reshape(shape))
+
+
+def quantity(impl):
+    """Decorator: impl(request, *inputs, **options) -> (raw, shape) or Assembled."""
+    return Quantity(impl)
+
+
+def enclose(q, *args, bits=256, **kwargs):
+    """An enclosure (lo, hi) of the exact value of q(*args), as decimal.Decimal ends rounded outward,
+    computed at `bits` bits (a list of pairs for a quantity with one value per element)."""
+    return q.enclose(*args, bits=bits, **kwargs)
+
+
+def ulp_error(actual, q, *args, dtype=None, **kwargs):
+    """(actual - exact) / ulp(exact) in the dtype (float64, or the candidate's float32/float16): 0.5 or
+    less for a correctly rounded result. An array of errors for a quantity with one value per element."""
+    return q.ulp_error(actual, *args, dtype=dtype, **kwargs)

@@ -1,0 +1,577 @@
+// The Python extension behind the `shannon` package: every quantity of the core and of the framework
+// profiles, evaluated by the oracle (shannon::exact) on NumPy arrays.
+//
+// Each function takes a request (what to compute: the correctly rounded value in a dtype, N digits,
+// an enclosure, or the ulp errors of candidates) followed by the quantity's inputs. float64 and
+// float32 arrays are read in place (std::span over the array's buffer: no copy), which keeps the
+// oracle's fast paths (entropy, cross-entropy, KL, generalized KL) at their C++ speed; the GIL is
+// released while the oracle runs. The Python layer (shannon/_api.py) builds the requests and turns
+// the raw results (doubles, decimal strings) into Python numbers.
+#include <pybind11/numpy.h>
+#include <pybind11/pybind11.h>
+#include <pybind11/stl.h>
+
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include <shannon/exact.hpp>
+#include <shannon/profiles/scipy.hpp>
+#include <shannon/profiles/torch.hpp>
+#include <shannon/shannon.hpp>
+
+namespace py = pybind11;
+namespace ex = shannon::exact;
+namespace pr = shannon::profiles;
+
+namespace {
+
+/// What the caller wants from the oracle.
+struct request {
+    std::string mode = "round";  // round | digits | enclose | ulp
+    std::string dtype = "float64";
+    unsigned digits = 17;
+    unsigned bits = 256;
+    std::vector<double> candidates{};
+};
+
+ex::format format_of(const std::string& dtype) {
+    if (dtype == "float64") {
+        return ex::format::binary64;
+    }
+    if (dtype == "float32") {
+        return ex::format::binary32;
+    }
+    if (dtype == "bfloat16") {
+        return ex::format::bfloat16;
+    }
+    if (dtype == "float16") {
+        return ex::format::binary16;
+    }
+    throw py::value_error("shannon: dtype must be float64, float32, bfloat16 or float16, not " + dtype);
+}
+
+pr::dtype profile_dtype(const std::string& dtype) {
+    switch (format_of(dtype)) {
+        case ex::format::binary32:
+            return pr::dtype::float32;
+        case ex::format::bfloat16:
+            return pr::dtype::bfloat16;
+        case ex::format::binary16:
+            return pr::dtype::float16;
+        case ex::format::binary64:
+            break;
+    }
+    return pr::dtype::float64;
+}
+
+/// The exact value given as n correct digits -> its ulp error against a candidate: 40 digits fix
+/// the error to ~1e-24 ulp, and for the fast quantities they come from the fixed-point path
+/// (nanoseconds per term) rather than the 256-bit general one.
+double ulp_from_digits(double candidate, const std::string& d, ex::format f) {
+    mpfr_t x;
+    mpfr_init2(x, 256);
+    mpfr_set_str(x, d.c_str(), 10, MPFR_RNDN);
+    const ex::detail::bits_scope scope(256);
+    ex::interval r;
+    mpfi_set_fr(r.backend().data(), x);
+    mpfr_clear(x);
+    return ex::detail::ulp_error_of(candidate, r, f);
+}
+
+/// Runs the request on quantity(args...): a scalar quantity gives one result, a vector-valued one
+/// (unreduced losses, elementwise functions) one per element. Results: round -> (values, determined);
+/// digits -> strings; enclose -> (lo, hi) strings rounded outward; ulp -> errors.
+template <class Q, class... A>
+py::object run(const request& r, const Q& q, const A&... a) {
+    using V = decltype(q(ex::detail::lift(a)...));
+    constexpr bool each = std::ranges::range<V>;
+    const ex::format f = format_of(r.dtype);
+    if (r.mode == "round") {
+        std::vector<double> values;
+        std::vector<bool> determined;
+        {
+            py::gil_scoped_release release;
+            if constexpr (each) {
+                for (const ex::rounded& x : ex::round_each(f, q, a...)) {
+                    values.push_back(x.value);
+                    determined.push_back(x.determined);
+                }
+            } else {
+                const ex::rounded x = ex::round(f, q, a...);
+                values.push_back(x.value);
+                determined.push_back(x.determined);
+            }
+        }
+        return py::make_tuple(py::cast(values), py::cast(determined), each);
+    }
+    if (r.mode == "digits") {
+        std::vector<std::string> out;
+        {
+            py::gil_scoped_release release;
+            if constexpr (each) {
+                out = ex::digits_each(r.digits, q, a...);
+            } else {
+                out.push_back(ex::digits(r.digits, q, a...));
+            }
+        }
+        return py::make_tuple(py::cast(out), each);
+    }
+    if (r.mode == "enclose") {
+        std::vector<std::pair<std::string, std::string>> out;
+        {
+            py::gil_scoped_release release;
+            std::vector<std::pair<ex::real, ex::real>> e;
+            if constexpr (each) {
+                e = ex::enclose_each(r.bits, q, a...);
+            } else {
+                e.push_back(ex::enclose(r.bits, q, a...));
+            }
+            const auto n = static_cast<unsigned>(r.bits * 0.30103) + 3;
+            for (const auto& [lo, hi] : e) {
+                out.emplace_back(ex::detail::decimal(lo, n, MPFR_RNDD), ex::detail::decimal(hi, n, MPFR_RNDU));
+            }
+        }
+        return py::make_tuple(py::cast(out), each);
+    }
+    if (r.mode == "ulp") {
+        std::vector<double> out;
+        {
+            py::gil_scoped_release release;
+            if constexpr (each) {
+                out = ex::ulp_error_each(r.candidates, f, q, a...);
+            } else {
+                if (r.candidates.size() != 1) {
+                    throw std::invalid_argument("shannon.ulp_error: the quantity has one value, but " +
+                                                std::to_string(r.candidates.size()) + " candidates were given");
+                }
+                const std::string d = ex::digits(40, q, a...);
+                out.push_back(d.rfind("undetermined", 0) == 0 ? ex::ulp_error(r.candidates[0], f, q, a...)
+                                                               : ulp_from_digits(r.candidates[0], d, f));
+            }
+        }
+        return py::make_tuple(py::cast(out), each);
+    }
+    throw py::value_error("shannon: unknown request mode " + r.mode);
+}
+
+// ---- NumPy inputs -------------------------------------------------------------------------------
+
+template <class T>
+using array = py::array_t<T, py::array::c_style>;
+
+template <class T>
+std::span<const T> flat(const array<T>& a) {
+    return {a.data(), static_cast<std::size_t>(a.size())};
+}
+
+/// The rows of a C-contiguous N x C array (a 1-D array is one row), as spans into its buffer.
+template <class T>
+std::vector<std::span<const T>> rows(const array<T>& a) {
+    if (a.ndim() == 1) {
+        return {flat(a)};
+    }
+    if (a.ndim() != 2) {
+        throw std::invalid_argument("shannon: expected a 1-D or 2-D array, got " + std::to_string(a.ndim()) + " dimensions");
+    }
+    std::vector<std::span<const T>> out;
+    const auto n = static_cast<std::size_t>(a.shape(0));
+    const auto c = static_cast<std::size_t>(a.shape(1));
+    for (std::size_t i = 0; i < n; ++i) {
+        out.emplace_back(a.data() + i * c, c);
+    }
+    return out;
+}
+
+shannon::unit unit_of(const std::string& base) {
+    if (base == "nats") {
+        return shannon::unit::nats;
+    }
+    if (base == "bits") {
+        return shannon::unit::bits;
+    }
+    if (base == "bans") {
+        return shannon::unit::bans;
+    }
+    throw py::value_error("shannon: base must be 'nats', 'bits' or 'bans' (or e, 2, 10), not '" + base + "'");
+}
+
+shannon::options options_of(const std::string& base, const std::string& norm, double tol, const std::string& red) {
+    shannon::options o;
+    o.base = unit_of(base);
+    if (norm == "check") {
+        o.norm = shannon::normalization::check;
+    } else if (norm == "normalize") {
+        o.norm = shannon::normalization::normalize;
+    } else if (norm == "unnormalized") {
+        o.norm = shannon::normalization::unnormalized;
+    } else {
+        throw py::value_error("shannon: normalization must be 'check', 'normalize' or 'unnormalized', not '" + norm + "'");
+    }
+    o.sum_tolerance = tol;
+    if (red == "mean") {
+        o.red = shannon::reduction::mean;
+    } else if (red == "sum") {
+        o.red = shannon::reduction::sum;
+    } else {
+        throw py::value_error("shannon: reduction must be 'mean' or 'sum', not '" + red + "'");
+    }
+    return o;
+}
+
+pr::reduction reduction_of(const std::string& red, const char* function) {
+    if (red == "none") {
+        return pr::reduction::none;
+    }
+    if (red == "mean") {
+        return pr::reduction::mean;
+    }
+    if (red == "sum") {
+        return pr::reduction::sum;
+    }
+    if (red == "batchmean") {
+        return pr::reduction::batchmean;
+    }
+    throw py::value_error(std::string("shannon.") + function + ": reduction must be 'none', 'mean' or 'sum', not '" + red + "'");
+}
+
+std::vector<double> vec(const std::optional<array<double>>& a) {
+    if (!a) {
+        return {};
+    }
+    return {a->data(), a->data() + a->size()};
+}
+
+#define SHANNON_OPTS py::arg("base") = "nats", py::arg("normalization") = "check", py::arg("sum_tolerance") = 1e-6, \
+                     py::arg("reduction") = "mean"
+
+// ---- the core -----------------------------------------------------------------------------------
+
+template <class T>
+void bind_core_typed(py::module_& m, const std::string& suffix) {
+    const auto measure1 = [&](const char* name, auto fn) {
+        m.def((name + suffix).c_str(),
+              [fn](const request& r, const array<T>& p, const std::string& base, const std::string& norm, double tol,
+                   const std::string& red) { return run(r, fn, flat(p), options_of(base, norm, tol, red)); },
+              py::arg("request"), py::arg("p"), SHANNON_OPTS);
+    };
+    const auto measure2 = [&](const char* name, auto fn) {
+        m.def((name + suffix).c_str(),
+              [fn](const request& r, const array<T>& p, const array<T>& q, const std::string& base, const std::string& norm,
+                   double tol, const std::string& red) { return run(r, fn, flat(p), flat(q), options_of(base, norm, tol, red)); },
+              py::arg("request"), py::arg("p"), py::arg("q"), SHANNON_OPTS);
+    };
+    measure1("entropy", shannon::entropy);
+    measure2("cross_entropy", shannon::cross_entropy);
+    measure2("kl_divergence", shannon::kl_divergence);
+    measure2("generalized_kl_divergence", shannon::generalized_kl_divergence);
+    measure2("js_divergence", shannon::js_divergence);
+}
+
+void bind_core(py::module_& m) {
+    bind_core_typed<double>(m, "");
+    bind_core_typed<float>(m, "_f32");
+    using A = array<double>;
+    using I = array<std::int64_t>;
+
+    // Elementwise scalar functions: one value per element.
+    const auto elementwise = [&](const char* name, auto fn) {
+        m.def(name, [fn](const request& r, const A& x, const std::string& base) {
+            const shannon::unit u = unit_of(base);
+            return run(r, [fn, u](const auto& v) {
+                using E = std::remove_cvref_t<decltype(v[0])>;
+                std::vector<E> out;
+                for (const auto& e : v) {
+                    out.push_back(fn(e, u));
+                }
+                return out;
+            }, flat(x));
+        }, py::arg("request"), py::arg("x"), py::arg("base") = "nats");
+    };
+    elementwise("self_information", [](const auto& p, shannon::unit u) { return shannon::self_information(p, u); });
+    elementwise("binary_entropy", [](const auto& p, shannon::unit u) { return shannon::binary_entropy(p, u); });
+    elementwise("sigmoid", [](const auto& x, shannon::unit) { return shannon::sigmoid(x); });
+    elementwise("softplus", [](const auto& x, shannon::unit) { return shannon::softplus(x); });
+    elementwise("log_sigmoid", [](const auto& x, shannon::unit) { return shannon::log_sigmoid(x); });
+
+    m.def("logsumexp", [](const request& r, const A& z) { return run(r, shannon::logsumexp, flat(z)); },
+          py::arg("request"), py::arg("z"));
+    m.def("softmax", [](const request& r, const A& z) { return run(r, shannon::softmax, flat(z)); }, py::arg("request"),
+          py::arg("z"));
+    m.def("log_softmax", [](const request& r, const A& z) { return run(r, shannon::log_softmax, flat(z)); },
+          py::arg("request"), py::arg("z"));
+
+    const auto pair_loss = [&](const char* name, auto fn) {
+        m.def(name,
+              [fn](const request& r, const A& y, const A& x, const std::string& red) {
+                  return run(r, fn, flat(y), flat(x), options_of("nats", "check", 1e-6, red));
+              },
+              py::arg("request"), py::arg("y"), py::arg("x"), py::arg("reduction") = "mean");
+    };
+    pair_loss("binary_cross_entropy", shannon::binary_cross_entropy);
+    pair_loss("binary_cross_entropy_with_logits", shannon::binary_cross_entropy_with_logits);
+
+    const auto categorical = [&](const char* name, auto fn) {
+        m.def(name,
+              [fn](const request& r, const I& target, const A& q, const std::string& base, const std::string& norm, double tol,
+                   const std::string& red) {
+                  const auto o = options_of(base, norm, tol, red);
+                  if (q.ndim() == 1) {
+                      if (target.size() != 1) {
+                          throw std::invalid_argument("shannon: one row of predictions takes one class index");
+                      }
+                      return run(r, fn, static_cast<std::size_t>(*target.data()), flat(q), o);
+                  }
+                  return run(r, fn, flat(target), rows(q), o);
+              },
+              py::arg("request"), py::arg("target"), py::arg("q"), SHANNON_OPTS);
+        m.def((std::string(name) + "_soft").c_str(),
+              [fn](const request& r, const A& target, const A& q, const std::string& base, const std::string& norm, double tol,
+                   const std::string& red) {
+                  const auto o = options_of(base, norm, tol, red);
+                  if (q.ndim() == 1) {
+                      return run(r, fn, flat(target), flat(q), o);
+                  }
+                  return run(r, fn, rows(target), rows(q), o);
+              },
+              py::arg("request"), py::arg("target"), py::arg("q"), SHANNON_OPTS);
+    };
+    categorical("categorical_cross_entropy", shannon::categorical_cross_entropy);
+    categorical("categorical_cross_entropy_with_logits", shannon::categorical_cross_entropy_with_logits);
+
+    const auto multilabel = [&](const char* name, auto fn) {
+        m.def(name,
+              [fn](const request& r, const A& y, const A& x, const std::string& red) {
+                  const auto o = options_of("nats", "check", 1e-6, red);
+                  if (x.ndim() == 1) {
+                      return run(r, fn, flat(y), flat(x), o);
+                  }
+                  return run(r, fn, rows(y), rows(x), o);
+              },
+              py::arg("request"), py::arg("y"), py::arg("x"), py::arg("reduction") = "mean");
+    };
+    multilabel("multilabel_binary_cross_entropy", shannon::multilabel_binary_cross_entropy);
+    multilabel("multilabel_binary_cross_entropy_with_logits", shannon::multilabel_binary_cross_entropy_with_logits);
+
+    // Likelihood.
+    m.def("bernoulli_log_likelihood",
+          [](const request& r, const I& data, double p) {
+              return run(r, [](const auto& d, const auto& pp) { return shannon::bernoulli_log_likelihood(d, pp); }, flat(data), p);
+          },
+          py::arg("request"), py::arg("data"), py::arg("p"));
+    m.def("bernoulli_nll",
+          [](const request& r, const I& data, double p) {
+              return run(r, [](const auto& d, const auto& pp) { return shannon::bernoulli_nll(d, pp); }, flat(data), p);
+          },
+          py::arg("request"), py::arg("data"), py::arg("p"));
+    m.def("categorical_log_likelihood",
+          [](const request& r, const I& data, const A& q) {
+              return run(r, [](const auto& d, const auto& qq) { return shannon::categorical_log_likelihood(d, qq); }, flat(data), flat(q));
+          },
+          py::arg("request"), py::arg("data"), py::arg("q"));
+    m.def("categorical_nll",
+          [](const request& r, const I& data, const A& q) {
+              return run(r, [](const auto& d, const auto& qq) { return shannon::categorical_nll(d, qq); }, flat(data), flat(q));
+          },
+          py::arg("request"), py::arg("data"), py::arg("q"));
+    m.def("gaussian_nll",
+          [](const request& r, const A& y, const A& mu, double s2) {
+              return run(r, [](const auto& a, const auto& b, const auto& s) { return shannon::gaussian_nll(a, b, s); }, flat(y), flat(mu), s2);
+          },
+          py::arg("request"), py::arg("y"), py::arg("mu"), py::arg("sigma2"));
+    m.def("gaussian_log_likelihood",
+          [](const request& r, const A& y, const A& mu, double s2) {
+              return run(r, [](const auto& a, const auto& b, const auto& s) { return shannon::gaussian_log_likelihood(a, b, s); },
+                         flat(y), flat(mu), s2);
+          },
+          py::arg("request"), py::arg("y"), py::arg("mu"), py::arg("sigma2"));
+    m.def("mean_squared_error",
+          [](const request& r, const A& y, const A& mu) {
+              return run(r, [](const auto& a, const auto& b) { return shannon::mean_squared_error(a, b); }, flat(y), flat(mu));
+          },
+          py::arg("request"), py::arg("y"), py::arg("mu"));
+    m.def("sum_squared_error",
+          [](const request& r, const A& y, const A& mu) {
+              return run(r, [](const auto& a, const auto& b) { return shannon::sum_squared_error(a, b); }, flat(y), flat(mu));
+          },
+          py::arg("request"), py::arg("y"), py::arg("mu"));
+}
+
+// ---- PyTorch ------------------------------------------------------------------------------------
+
+/// A reduced or unreduced call of a profile function, by the reduction asked for.
+template <class Reduced, class Unreduced, class... Args>
+py::object by_reduction(const request& r, pr::reduction red, const Reduced& reduced, const Unreduced& unreduced,
+                        const Args&... args) {
+    if (red == pr::reduction::none) {
+        return run(r, unreduced, args...);
+    }
+    return run(r, reduced, args...);
+}
+
+void bind_torch(py::module_& m) {
+    namespace pt = pr::torch;
+    using A = array<double>;
+    using I = array<std::int64_t>;
+    using OA = std::optional<A>;
+
+    m.def("torch_cross_entropy",
+          [](const request& r, const A& input, const I& target, const OA& weight, std::int64_t ignore_index,
+             const std::string& reduction, double label_smoothing) {
+              const pt::cross_entropy_options o{vec(weight), ignore_index, reduction_of(reduction, "torch.cross_entropy"),
+                                                label_smoothing};
+              return by_reduction(
+                  r, o.reduction, [o](const auto& x, const auto& t) { return pt::cross_entropy(x, t, o); },
+                  [o](const auto& x, const auto& t) { return pt::cross_entropy_unreduced(x, t, o); }, rows(input), flat(target));
+          },
+          py::arg("request"), py::arg("input"), py::arg("target"), py::arg("weight"), py::arg("ignore_index"),
+          py::arg("reduction"), py::arg("label_smoothing"));
+    m.def("torch_cross_entropy_prob",
+          [](const request& r, const A& input, const A& target, const OA& weight, const std::string& reduction,
+             double label_smoothing) {
+              const pt::cross_entropy_options o{vec(weight), -100, reduction_of(reduction, "torch.cross_entropy"), label_smoothing};
+              return by_reduction(
+                  r, o.reduction, [o](const auto& x, const auto& t) { return pt::cross_entropy(x, t, o); },
+                  [o](const auto& x, const auto& t) { return pt::cross_entropy_unreduced(x, t, o); }, rows(input), rows(target));
+          },
+          py::arg("request"), py::arg("input"), py::arg("target"), py::arg("weight"), py::arg("reduction"),
+          py::arg("label_smoothing"));
+    m.def("torch_nll_loss",
+          [](const request& r, const A& input, const I& target, const OA& weight, std::int64_t ignore_index,
+             const std::string& reduction) {
+              const pt::nll_loss_options o{vec(weight), ignore_index, reduction_of(reduction, "torch.nll_loss")};
+              return by_reduction(
+                  r, o.reduction, [o](const auto& x, const auto& t) { return pt::nll_loss(x, t, o); },
+                  [o](const auto& x, const auto& t) { return pt::nll_loss_unreduced(x, t, o); }, rows(input), flat(target));
+          },
+          py::arg("request"), py::arg("input"), py::arg("target"), py::arg("weight"), py::arg("ignore_index"),
+          py::arg("reduction"));
+    m.def("torch_binary_cross_entropy",
+          [](const request& r, const A& input, const A& target, const OA& weight, const std::string& reduction) {
+              const pt::binary_cross_entropy_options o{vec(weight), reduction_of(reduction, "torch.binary_cross_entropy")};
+              return by_reduction(
+                  r, o.reduction, [o](const auto& x, const auto& t) { return pt::binary_cross_entropy(x, t, o); },
+                  [o](const auto& x, const auto& t) { return pt::binary_cross_entropy_unreduced(x, t, o); }, flat(input),
+                  flat(target));
+          },
+          py::arg("request"), py::arg("input"), py::arg("target"), py::arg("weight"), py::arg("reduction"));
+    m.def("torch_binary_cross_entropy_with_logits",
+          [](const request& r, const A& input, const A& target, const OA& weight, const std::string& reduction,
+             const OA& pos_weight) {
+              const pt::binary_cross_entropy_with_logits_options o{
+                  vec(weight), reduction_of(reduction, "torch.binary_cross_entropy_with_logits"), vec(pos_weight)};
+              return by_reduction(
+                  r, o.reduction, [o](const auto& x, const auto& t) { return pt::binary_cross_entropy_with_logits(x, t, o); },
+                  [o](const auto& x, const auto& t) { return pt::binary_cross_entropy_with_logits_unreduced(x, t, o); },
+                  flat(input), flat(target));
+          },
+          py::arg("request"), py::arg("input"), py::arg("target"), py::arg("weight"), py::arg("reduction"),
+          py::arg("pos_weight"));
+    m.def("torch_kl_div",
+          [](const request& r, const A& input, const A& target, const std::string& reduction, bool log_target) {
+              const pt::kl_div_options o{reduction_of(reduction, "torch.kl_div"), log_target};
+              const auto batch = static_cast<std::size_t>(input.ndim() == 0 ? 1 : input.shape(0));
+              return by_reduction(
+                  r, o.reduction, [o, batch](const auto& x, const auto& t) { return pt::kl_div(x, t, batch, o); },
+                  [o](const auto& x, const auto& t) { return pt::kl_div_unreduced(x, t, o); }, flat(input), flat(target));
+          },
+          py::arg("request"), py::arg("input"), py::arg("target"), py::arg("reduction"), py::arg("log_target"));
+    m.def("torch_gaussian_nll_loss",
+          [](const request& r, const A& input, const A& target, const A& var, bool full, double eps,
+             const std::string& reduction) {
+              const pt::gaussian_nll_loss_options o{full, eps, reduction_of(reduction, "torch.gaussian_nll_loss"),
+                                                    profile_dtype(r.dtype)};
+              return by_reduction(
+                  r, o.reduction, [o](const auto& x, const auto& t, const auto& v) { return pt::gaussian_nll_loss(x, t, v, o); },
+                  [o](const auto& x, const auto& t, const auto& v) { return pt::gaussian_nll_loss_unreduced(x, t, v, o); },
+                  flat(input), flat(target), flat(var));
+          },
+          py::arg("request"), py::arg("input"), py::arg("target"), py::arg("var"), py::arg("full"), py::arg("eps"),
+          py::arg("reduction"));
+    m.def("torch_poisson_nll_loss",
+          [](const request& r, const A& input, const A& target, bool log_input, bool full, double eps,
+             const std::string& reduction) {
+              const pt::poisson_nll_loss_options o{log_input, full, eps, reduction_of(reduction, "torch.poisson_nll_loss")};
+              return by_reduction(
+                  r, o.reduction, [o](const auto& x, const auto& t) { return pt::poisson_nll_loss(x, t, o); },
+                  [o](const auto& x, const auto& t) { return pt::poisson_nll_loss_unreduced(x, t, o); }, flat(input),
+                  flat(target));
+          },
+          py::arg("request"), py::arg("input"), py::arg("target"), py::arg("log_input"), py::arg("full"), py::arg("eps"),
+          py::arg("reduction"));
+    m.def("torch_mse_loss",
+          [](const request& r, const A& input, const A& target, const std::string& reduction) {
+              const pr::reduction red = reduction_of(reduction, "torch.mse_loss");
+              return by_reduction(
+                  r, red, [red](const auto& x, const auto& t) { return pt::mse_loss(x, t, red); },
+                  [](const auto& x, const auto& t) { return pt::mse_loss_unreduced(x, t); }, flat(input), flat(target));
+          },
+          py::arg("request"), py::arg("input"), py::arg("target"), py::arg("reduction"));
+    m.def("torch_multilabel_soft_margin_loss",
+          [](const request& r, const A& input, const A& target, const OA& weight, const std::string& reduction) {
+              const pt::multilabel_soft_margin_loss_options o{vec(weight),
+                                                              reduction_of(reduction, "torch.multilabel_soft_margin_loss")};
+              return by_reduction(
+                  r, o.reduction, [o](const auto& x, const auto& t) { return pt::multilabel_soft_margin_loss(x, t, o); },
+                  [o](const auto& x, const auto& t) { return pt::multilabel_soft_margin_loss_unreduced(x, t, o); },
+                  rows(input), rows(target));
+          },
+          py::arg("request"), py::arg("input"), py::arg("target"), py::arg("weight"), py::arg("reduction"));
+}
+
+// ---- scipy --------------------------------------------------------------------------------------
+
+void bind_scipy(py::module_& m) {
+    namespace ps = pr::scipy;
+    using A = array<double>;
+    m.def("scipy_entr", [](const request& r, const A& x) {
+        return run(r, [](const auto& v) { return ps::entr(v); }, flat(x));
+    });
+    const auto binary = [&](const char* name, auto fn) {
+        m.def(name, [fn](const request& r, const A& x, const A& y) { return run(r, fn, flat(x), flat(y)); });
+    };
+    binary("scipy_rel_entr", [](const auto& a, const auto& b) { return ps::rel_entr(a, b); });
+    binary("scipy_kl_div", [](const auto& a, const auto& b) { return ps::kl_div(a, b); });
+    binary("scipy_xlogy", [](const auto& a, const auto& b) { return ps::xlogy(a, b); });
+    binary("scipy_xlog1py", [](const auto& a, const auto& b) { return ps::xlog1py(a, b); });
+    // One slice each (the Python layer iterates over the other axes).
+    m.def("scipy_logsumexp", [](const request& r, const A& a, const A& b) {
+        return run(r, [](const auto& x, const auto& y) { return ps::logsumexp(x, y); }, flat(a), flat(b));
+    });
+    m.def("scipy_logsumexp_abs", [](const request& r, const A& a, const A& b) {
+        return run(r, [](const auto& x, const auto& y) { return ps::logsumexp_abs(x, y); }, flat(a), flat(b));
+    });
+    m.def("scipy_logsumexp_sign", [](const request& r, const A& a, const A& b) {
+        return run(r, [](const auto& x, const auto& y) { return ps::logsumexp_sign(x, y); }, flat(a), flat(b));
+    });
+    m.def("scipy_log_softmax", [](const request& r, const A& x) {
+        return run(r, [](const auto& v) { return ps::log_softmax(v); }, flat(x));
+    });
+    m.def("scipy_entropy", [](const request& r, const A& pk, std::optional<double> base) {
+        return run(r, [base](const auto& p) { return ps::entropy(p, base); }, flat(pk));
+    });
+    m.def("scipy_relative_entropy", [](const request& r, const A& pk, const A& qk, std::optional<double> base) {
+        return run(r, [base](const auto& p, const auto& q) { return ps::entropy(p, q, base); }, flat(pk), flat(qk));
+    });
+    m.def("scipy_jensenshannon", [](const request& r, const A& p, const A& q, std::optional<double> base) {
+        return run(r, [base](const auto& a, const auto& b) { return ps::jensenshannon(a, b, base); }, flat(p), flat(q));
+    });
+}
+
+}  // namespace
+
+PYBIND11_MODULE(_core, m) {
+    m.doc() = "shannon's oracle on NumPy arrays (use the `shannon` package, not this module)";
+    py::class_<request>(m, "Request")
+        .def(py::init<>())
+        .def_readwrite("mode", &request::mode)
+        .def_readwrite("dtype", &request::dtype)
+        .def_readwrite("digits", &request::digits)
+        .def_readwrite("bits", &request::bits)
+        .def_readwrite("candidates", &request::candidates);
+    bind_core(m);
+    bind_torch(m);
+    bind_scipy(m);
+}

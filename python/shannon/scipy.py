@@ -1,0 +1,154 @@
+"""scipy's information-theory functions, exactly: shannon.scipy.special.rel_entr(x, y) and friends are the
+exact values of what scipy documents, with its boundary values (entr(0) = 0, rel_entr(0, y) = 0,
+kl_div(0, y) = y, inf outside the domain), its normalization (scipy.stats.entropy and
+scipy.spatial.distance.jensenshannon divide pk, qk by their sums), argument names and defaults,
+correctly rounded to float64 (float32 for float32 inputs).
+
+The formulas live once, in C++ (include/shannon/profiles/scipy.hpp). scipy itself is not needed.
+The functions are also importable flat: shannon.scipy.rel_entr is shannon.scipy.special.rel_entr.
+"""
+
+import types
+
+import numpy as np
+
+from . import _core
+from ._api import Request, as_array, assemble, finish, floats, quantity
+
+
+def _elementwise(name, doc, arity):
+    def impl(req, *xs):
+        arrays = floats(*xs)
+        b = np.broadcast_arrays(*arrays)
+        f64 = [np.ascontiguousarray(a, dtype=np.float64).ravel() for a in b]
+        raw = getattr(_core, "scipy_" + name)(req.infer(*arrays), *f64)
+        shape = b[0].shape
+        if shape == ():
+            return _scalar(raw), None
+        return raw, shape
+
+    impl.__name__ = name
+    impl.__qualname__ = name
+    impl.__doc__ = doc
+    return quantity(impl)
+
+
+def _scalar(raw):
+    return tuple(raw[:-1]) + (False,)
+
+
+entr = _elementwise("entr", "scipy.special.entr(x) = -x log x for x > 0, 0 at 0, -inf for x < 0.", 1)
+rel_entr = _elementwise("rel_entr", "scipy.special.rel_entr(x, y) = x log(x/y) for x, y > 0; 0 for x = 0, y >= 0; "
+                                    "+inf otherwise.", 2)
+kl_div = _elementwise("kl_div", "scipy.special.kl_div(x, y) = x log(x/y) - x + y for x, y > 0; y for x = 0, y >= 0; "
+                                "+inf otherwise.", 2)
+xlogy = _elementwise("xlogy", "scipy.special.xlogy(x, y) = x log y, 0 where x = 0.", 2)
+xlog1py = _elementwise("xlog1py", "scipy.special.xlog1py(x, y) = x log1p(y), 0 where x = 0.", 2)
+
+
+def _slices(req, arrays, axis, call, keep_shape=False):
+    """Applies call(request, *slices) to every 1-D slice along `axis` (None: the whole flattened array) and
+    assembles the results; call returns raw results of one value per slice (or one per element when
+    keep_shape)."""
+    if axis is None:
+        flat = [np.ascontiguousarray(a.ravel(), dtype=np.float64) for a in arrays]
+        out = finish(call(req.core, *flat), req)
+        if keep_shape and isinstance(out, np.ndarray):
+            return _Done(out.reshape(arrays[0].shape))
+        return _Done(out)
+    moved = [np.moveaxis(a, axis, -1) for a in arrays]
+    outer = moved[0].shape[:-1]
+    n = moved[0].shape[-1]
+    rows = [np.ascontiguousarray(m, dtype=np.float64).reshape(-1, n) for m in moved]
+    results = []
+    candidates = list(req.core.candidates)
+    per = n if keep_shape else 1
+    for i in range(rows[0].shape[0]):
+        sub = Request(req.core.mode, req.explicit_dtype or req.core.dtype, digits=req.core.digits, bits=req.core.bits,
+                      candidates=candidates[i * per:(i + 1) * per] if req.core.mode == "ulp" else ())
+        results.append(finish(call(sub.core, *[r[i] for r in rows]), sub))
+    if keep_shape:
+        stacked = assemble([v for row in results for v in row], moved[0].shape, req).value
+        return _Done(np.moveaxis(stacked, -1, axis) if not isinstance(stacked, list) else stacked)
+    return _Done(assemble(results, outer, req).value)
+
+
+class _Done:
+    def __init__(self, value):
+        self.value = value
+
+
+def _finished(done):
+    from ._api import Assembled
+    return Assembled(done.value)
+
+
+@quantity
+def logsumexp(req, a, axis=None, b=None, keepdims=False, return_sign=False):
+    """scipy.special.logsumexp: log sum b_i e^(a_i) along axis (None: all); NaN where the sum is negative
+    unless return_sign, which returns (log|sum|, sign). Terms with b_i = 0 are left out."""
+    (aa,) = floats(a)
+    req.infer(aa)
+    bb = np.broadcast_to(as_array(b, np.float64), aa.shape) if b is not None else np.ones(aa.shape)
+    bb = np.where(bb == 0, 0.0, bb) if b is not None else None
+
+    def call(fn):
+        if bb is None:
+            return _slices(req, [aa], axis, lambda r, x: getattr(_core, fn)(r, x, np.empty(0))).value
+        return _slices(req, [aa, bb], axis, lambda r, x, y: getattr(_core, fn)(r, x, y)).value
+
+    def keep(v):
+        if keepdims and isinstance(v, np.ndarray | float | np.floating):
+            return np.expand_dims(v, tuple(range(aa.ndim)) if axis is None else axis)
+        return v
+
+    if not return_sign:
+        return _finished(_Done(keep(call("scipy_logsumexp"))))
+    value = keep(call("scipy_logsumexp_abs"))
+    sign_req = Request("round", "float64")
+    saved = req.core
+    req.core = sign_req.core
+    sign = keep(call("scipy_logsumexp_sign"))
+    req.core = saved
+    return _finished(_Done((value, sign)))
+
+
+@quantity
+def log_softmax(req, x, axis=None):
+    """scipy.special.log_softmax: x - logsumexp(x) along axis (None: over all elements)."""
+    (xa,) = floats(x)
+    req.infer(xa)
+    return _finished(_slices(req, [xa], axis, lambda r, v: _core.scipy_log_softmax(r, v), keep_shape=True))
+
+
+@quantity
+def entropy(req, pk, qk=None, base=None, axis=0):
+    """scipy.stats.entropy: pk (and qk) divided by their sums along axis; -sum p log p, or with qk
+    sum p log(p/q) (the KL divergence); divided by log(base) when base is given."""
+    arrays = floats(pk) if qk is None else floats(pk, qk)
+    req.infer(*arrays)
+    if qk is not None:
+        arrays = list(np.broadcast_arrays(*arrays))
+    base = None if base is None else float(base)
+    if qk is None:
+        return _finished(_slices(req, arrays, axis, lambda r, p: _core.scipy_entropy(r, p, base)))
+    return _finished(_slices(req, arrays, axis, lambda r, p, q: _core.scipy_relative_entropy(r, p, q, base)))
+
+
+@quantity
+def jensenshannon(req, p, q, base=None, axis=0, keepdims=False):
+    """scipy.spatial.distance.jensenshannon: sqrt((D(p||m) + D(q||m)) / 2), m = (p + q) / 2, with p and q divided
+    by their sums along axis; the divergence divided by log(base) when base is given."""
+    arrays = list(np.broadcast_arrays(*floats(p, q)))
+    req.infer(*arrays)
+    base = None if base is None else float(base)
+    out = _slices(req, arrays, axis, lambda r, a, b: _core.scipy_jensenshannon(r, a, b, base)).value
+    if keepdims and isinstance(out, np.ndarray | float | np.floating):
+        out = np.expand_dims(out, axis)
+    return _finished(_Done(out))
+
+
+special = types.SimpleNamespace(entr=entr, rel_entr=rel_entr, kl_div=kl_div, xlogy=xlogy, xlog1py=xlog1py,
+                                logsumexp=logsumexp, log_softmax=log_softmax)
+stats = types.SimpleNamespace(entropy=entropy)
+spatial = types.SimpleNamespace(distance=types.SimpleNamespace(jensenshannon=jensenshannon))

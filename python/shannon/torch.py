@@ -1,0 +1,162 @@
+"""PyTorch's loss functions (torch.nn.functional), exactly: shannon.torch.cross_entropy(input, target, ...)
+is the exact value of what torch.nn.functional.cross_entropy documents, with its conventions (the weighted
+mean's divisor, label smoothing, ignore_index, the log clamp at -100 of binary_cross_entropy, eps clamps
+in the tensor's dtype), argument names and defaults, correctly rounded to the inputs' dtype.
+
+Inputs are NumPy arrays or CPU torch tensors. The formulas live once, in C++
+(include/shannon/profiles/torch.hpp); each docstring states the formula and its source.
+PyTorch itself is not needed.
+"""
+
+import numpy as np
+
+from . import _core
+from ._api import as_array, floats, indices, quantity
+
+
+def _f64(*xs):
+    """float64 copies for the profiles (float32 inputs are exact in float64), and the dtype inferred."""
+    arrays = floats(*xs)
+    return [a.astype(np.float64, copy=False) for a in arrays], arrays
+
+
+def _class_last(x):
+    """(N, C, d1, ...) -> (N * d1 * ..., C) with the class dimension last; (C,) stays one row."""
+    if x.ndim <= 2:
+        return np.ascontiguousarray(x)
+    return np.ascontiguousarray(np.moveaxis(x, 1, -1).reshape(-1, x.shape[1]))
+
+
+def _optional(w, shape=None):
+    if w is None:
+        return None
+    a = as_array(w, np.float64)
+    if shape is not None:
+        a = np.ascontiguousarray(np.broadcast_to(a, shape), dtype=np.float64)
+    return a.ravel()
+
+
+def _none_shape(reduction, shape):
+    return shape if reduction == "none" else None
+
+
+@quantity
+def cross_entropy(req, input, target, weight=None, ignore_index=-100, reduction="mean", label_smoothing=0.0):
+    """torch.nn.functional.cross_entropy: input = logits (N, C), (C,) or (N, C, d1, ...); target = class
+    indices (N,) / () / (N, d1, ...) or class probabilities of input's shape.
+
+    Class indices: l_n = w[y_n] * (-log softmax(x_n)[y_n]) (0 where y_n == ignore_index); with label
+    smoothing e: l_n = (1 - e) w[y_n] (-log softmax(x_n)[y_n]) + (e / C) sum_c w[c] (-log softmax(x_n)[c]);
+    'mean' = sum_n l_n / sum_{n not ignored} w[y_n] (NaN when all are ignored).
+    Probabilities: l_n = -sum_c w[c] y'_nc log softmax(x_n)[c], y' = (1 - e) y + e / C; 'mean' = sum / N.
+    Source: https://pytorch.org/docs/stable/generated/torch.nn.CrossEntropyLoss.html;
+    aten/src/ATen/native/LossNLL.cpp (cross_entropy_loss_label_smoothing, cross_entropy_loss_prob_target).
+    """
+    (x,), (xin,) = _f64(input)
+    t = as_array(target)
+    r = req.infer(xin)
+    rows = _class_last(x)
+    if t.dtype.kind in "iub":
+        ti = indices(t)
+        raw = _core.torch_cross_entropy(r, rows, np.ascontiguousarray(ti.ravel()), _optional(weight), int(ignore_index),
+                                        reduction, float(label_smoothing))
+        return raw, _none_shape(reduction, ti.shape)
+    tf = _class_last(as_array(t, np.float64))
+    raw = _core.torch_cross_entropy_prob(r, rows, tf, _optional(weight), reduction, float(label_smoothing))
+    return raw, _none_shape(reduction, x.shape[:1] + x.shape[2:] if x.ndim > 1 else ())
+
+
+@quantity
+def nll_loss(req, input, target, weight=None, ignore_index=-100, reduction="mean"):
+    """torch.nn.functional.nll_loss: input = log-probabilities (N, C); l_n = -w[y_n] input[n, y_n] (0 when
+    ignored); 'mean' = sum_n l_n / sum_{n not ignored} w[y_n].
+    Source: https://pytorch.org/docs/stable/generated/torch.nn.NLLLoss.html; aten/src/ATen/native/LossNLL.cpp."""
+    (x,), (xin,) = _f64(input)
+    ti = indices(target)
+    raw = _core.torch_nll_loss(req.infer(xin), _class_last(x), np.ascontiguousarray(ti.ravel()), _optional(weight),
+                               int(ignore_index), reduction)
+    return raw, _none_shape(reduction, ti.shape)
+
+
+@quantity
+def binary_cross_entropy(req, input, target, weight=None, reduction="mean"):
+    """torch.nn.functional.binary_cross_entropy: l_n = -w_n [y_n max(log x_n, -100) + (1 - y_n) max(log(1 - x_n), -100)];
+    input in [0, 1]; weight broadcast to input's shape; 'mean' over all elements.
+    Source: https://pytorch.org/docs/stable/generated/torch.nn.BCELoss.html (the clamp at -100)."""
+    (x, y), (xin, yin) = _f64(input, target)
+    raw = _core.torch_binary_cross_entropy(req.infer(xin, yin), x.ravel(), y.ravel(), _optional(weight, x.shape),
+                                           reduction)
+    return raw, _none_shape(reduction, x.shape)
+
+
+@quantity
+def binary_cross_entropy_with_logits(req, input, target, weight=None, reduction="mean", pos_weight=None):
+    """torch.nn.functional.binary_cross_entropy_with_logits:
+    l_n = -w_n [p y_n log sigmoid(x_n) + (1 - y_n) log(1 - sigmoid(x_n))] = w_n [p y_n softplus(-x_n) + (1 - y_n) softplus(x_n)],
+    p = pos_weight broadcast along the last (class) dimension; 'mean' over all elements.
+    Source: https://pytorch.org/docs/stable/generated/torch.nn.BCEWithLogitsLoss.html."""
+    (x, y), (xin, yin) = _f64(input, target)
+    raw = _core.torch_binary_cross_entropy_with_logits(req.infer(xin, yin), x.ravel(), y.ravel(),
+                                                       _optional(weight, x.shape), reduction,
+                                                       _optional(pos_weight, x.shape))
+    return raw, _none_shape(reduction, x.shape)
+
+
+@quantity
+def kl_div(req, input, target, reduction="mean", log_target=False):
+    """torch.nn.functional.kl_div: input = log q; pointwise target (log target - input) with 0 where target = 0,
+    or exp(target) (target - input) with log_target; 'mean' divides by the number of elements, 'batchmean' by
+    input.size(0), 'sum', 'none'. Source: https://pytorch.org/docs/stable/generated/torch.nn.KLDivLoss.html."""
+    (x, y), (xin, yin) = _f64(input, target)
+    raw = _core.torch_kl_div(req.infer(xin, yin), np.ascontiguousarray(x), y.ravel(), reduction, bool(log_target))
+    return raw, _none_shape(reduction, x.shape)
+
+
+@quantity
+def gaussian_nll_loss(req, input, target, var, full=False, eps=1e-6, reduction="mean"):
+    """torch.nn.functional.gaussian_nll_loss: l = (log max(var, eps) + (input - target)^2 / max(var, eps)) / 2,
+    + log(2 pi) / 2 with full; eps in var's dtype; var of input's shape, or one dimension fewer / a last
+    dimension of 1 (one variance per sample), or a scalar. 'mean' over all elements.
+    Source: https://pytorch.org/docs/stable/generated/torch.nn.GaussianNLLLoss.html."""
+    (x, y, v), (xin, yin, vin) = _f64(input, target, var)
+    if v.shape != x.shape:
+        if x.ndim > 0 and v.shape == x.shape[:-1]:
+            v = v[..., None]
+        elif not (x.ndim > 0 and v.shape[:-1] == x.shape[:-1] and v.shape[-1:] == (1,)) and v.ndim != 0:
+            raise ValueError(f"shannon.torch.gaussian_nll_loss: var of shape {v.shape} does not fit input of shape {x.shape}")
+    v = np.ascontiguousarray(np.broadcast_to(v, x.shape), dtype=np.float64)
+    r = req.infer(xin, yin, vin)
+    raw = _core.torch_gaussian_nll_loss(r, x.ravel(), y.ravel(), v.ravel(), bool(full), float(eps), reduction)
+    return raw, _none_shape(reduction, x.shape)
+
+
+@quantity
+def poisson_nll_loss(req, input, target, log_input=True, full=False, eps=1e-8, reduction="mean"):
+    """torch.nn.functional.poisson_nll_loss: l = exp(input) - target input (log_input), else
+    input - target log(input + eps); full adds target log target - target + log(2 pi target) / 2 where target > 1.
+    Source: https://pytorch.org/docs/stable/generated/torch.nn.PoissonNLLLoss.html."""
+    (x, y), (xin, yin) = _f64(input, target)
+    raw = _core.torch_poisson_nll_loss(req.infer(xin, yin), x.ravel(), y.ravel(), bool(log_input), bool(full),
+                                       float(eps), reduction)
+    return raw, _none_shape(reduction, x.shape)
+
+
+@quantity
+def mse_loss(req, input, target, reduction="mean"):
+    """torch.nn.functional.mse_loss: l = (input - target)^2 (broadcast), 'mean' over all elements.
+    Source: https://pytorch.org/docs/stable/generated/torch.nn.MSELoss.html."""
+    (x, y), (xin, yin) = _f64(input, target)
+    x, y = (np.ascontiguousarray(a) for a in np.broadcast_arrays(x, y))
+    raw = _core.torch_mse_loss(req.infer(xin, yin), x.ravel(), y.ravel(), reduction)
+    return raw, _none_shape(reduction, x.shape)
+
+
+@quantity
+def multilabel_soft_margin_loss(req, input, target, weight=None, reduction="mean"):
+    """torch.nn.functional.multilabel_soft_margin_loss on (N, C):
+    l_n = -(1/C) sum_c w_c [y log sigmoid(x) + (1 - y) log sigmoid(-x)]; 'mean' over N.
+    Source: https://pytorch.org/docs/stable/generated/torch.nn.MultiLabelSoftMarginLoss.html."""
+    (x, y), (xin, yin) = _f64(input, target)
+    raw = _core.torch_multilabel_soft_margin_loss(req.infer(xin, yin), np.ascontiguousarray(x),
+                                                  np.ascontiguousarray(y), _optional(weight), reduction)
+    return raw, _none_shape(reduction, x.shape[:1] if x.ndim > 1 else ())

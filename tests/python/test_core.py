@@ -1,0 +1,179 @@
+"""The Python module's core quantities and oracle interface, against mpmath (independent of shannon)."""
+
+import decimal
+import math
+import warnings
+
+import mpmath
+import numpy as np
+import pytest
+
+import shannon
+import shannon.testing
+
+mpmath.mp.prec = 300
+
+
+def mp(x):
+    return mpmath.mpf(float(x))
+
+
+def rn(x, dtype="float64"):
+    """mpmath value -> the nearest float64 (or float32) with ties to even, rounding once."""
+    if dtype == "float32":
+        with mpmath.workprec(24):
+            return np.float32(float(+x))
+    with mpmath.workprec(53):
+        return float(+x)
+
+
+def kl_ref(p, q):
+    return mpmath.fsum(mp(a) * mpmath.log(mp(a) / mp(b)) for a, b in zip(p, q) if a != 0)
+
+
+def entropy_ref(p):
+    return -mpmath.fsum(mp(a) * mpmath.log(mp(a)) for a in p if a != 0)
+
+
+rng = np.random.default_rng(20261121)
+
+
+def dirichlet(n, alpha=1.0, dtype=np.float64):
+    return rng.dirichlet(np.full(n, alpha)).astype(dtype)
+
+
+@pytest.mark.parametrize("n", [1, 2, 7, 100, 5000])
+def test_kl_and_entropy_correctly_rounded(n):
+    for _ in range(5):
+        p, q = dirichlet(n), dirichlet(n)
+        assert shannon.kl_divergence(p, q) == rn(kl_ref(p, q))
+        assert shannon.entropy(p) == rn(entropy_ref(p))
+        assert shannon.cross_entropy(p, q) == rn(entropy_ref(p) + kl_ref(p, q))
+
+
+def test_near_equal_distributions():
+    p = dirichlet(50)
+    q = p * (1 + 1e-12 * rng.standard_normal(50))
+    assert shannon.kl_divergence(p, q) == rn(kl_ref(p, q))
+    gkl = kl_ref(p, q) + mpmath.fsum(mp(b) - mp(a) for a, b in zip(p, q))
+    assert shannon.generalized_kl_divergence(p, q) == rn(gkl)
+
+
+def test_float32_inputs_give_float32():
+    p, q = dirichlet(64, dtype=np.float32), dirichlet(64, dtype=np.float32)
+    r = shannon.kl_divergence(p, q)
+    assert isinstance(r, np.float32)
+    assert r == rn(kl_ref(p, q), "float32")
+    assert isinstance(shannon.kl_divergence(p, q, dtype="float64"), float)
+    assert shannon.kl_divergence(p, q, dtype="float64") == rn(kl_ref(p, q))
+
+
+def test_bfloat16_and_float16():
+    p = np.array([0.125, 0.375, 0.5])
+    exact = entropy_ref(p)
+    for name, bits in (("bfloat16", 8), ("float16", 11)):
+        v = shannon.entropy(p, dtype=name)
+        with mpmath.workprec(bits):
+            assert float(v) == float(+exact)
+
+
+def test_digits_are_correct_and_decimal():
+    p, q = [0.5, 0.5], [0.9, 0.1]
+    d = shannon.kl_divergence(p, q, digits=40)
+    assert isinstance(d, decimal.Decimal)
+    ref = mpmath.nstr(kl_ref(p, q), 40, strip_zeros=False)
+    assert decimal.Decimal(ref) == d
+
+
+def test_enclosure_contains_exact_value():
+    p = dirichlet(10)
+    lo, hi = shannon.enclose(shannon.entropy, p, bits=100)
+    ref = entropy_ref(p)
+    assert mpmath.mpf(str(lo)) <= ref <= mpmath.mpf(str(hi))
+    assert hi - lo < decimal.Decimal("1e-25")
+
+
+def test_ulp_error_and_assert_close():
+    p, q = dirichlet(20), dirichlet(20)
+    exact = shannon.kl_divergence(p, q)
+    assert abs(shannon.ulp_error(exact, shannon.kl_divergence, p, q)) <= 0.5
+    off = np.nextafter(np.nextafter(np.nextafter(exact, 1), 1), 1)
+    e = shannon.ulp_error(off, shannon.kl_divergence, p, q)
+    assert 2.5 <= e <= 3.5
+    shannon.testing.assert_close(off, shannon.kl_divergence, p, q, max_ulps=4)
+    with pytest.raises(AssertionError, match=r"Not within 1 ulp .*kl_divergence(.|\n)*Max ulp error: 2\.|Max ulp error: 3\."):
+        shannon.testing.assert_close(off, shannon.kl_divergence, p, q, max_ulps=1)
+
+
+def test_assert_close_elementwise_reports_the_index():
+    x = np.linspace(-5, 5, 11)
+    good = np.array([float(rn(1 / (1 + mpmath.exp(-mp(v))))) for v in x])
+    shannon.testing.assert_close(good, shannon.sigmoid, x, max_ulps=0.5)
+    bad = good.copy()
+    bad[7] = np.nextafter(np.nextafter(bad[7], 2), 2)
+    with pytest.raises(AssertionError, match=r"Mismatched elements: 1 / 11(.|\n)*at index \(7,\)"):
+        shannon.testing.assert_close(bad, shannon.sigmoid, x, max_ulps=1)
+
+
+def test_elementwise_functions():
+    x = np.array([0.0, 1e-300, 0.3, 0.5, 1.0])
+    h = shannon.binary_entropy(x)
+    for v, r in zip(x, h):
+        ref = 0 if v in (0, 1) else -(mp(v) * mpmath.log(mp(v)) + (1 - mp(v)) * mpmath.log1p(-mp(v)))
+        assert r == rn(ref)
+    assert shannon.self_information(0.5, base="bits") == 1.0
+    assert isinstance(shannon.sigmoid(0.0), float)
+    assert shannon.softplus(np.array([1e300]))[0] == 1e300
+
+
+def test_losses():
+    y = np.array([1.0, 0.0, 1.0])
+    x = np.array([2.5, -1.0, 1e300])
+    ref = mpmath.fsum([mpmath.log1p(mpmath.exp(-mp(2.5))), mpmath.log1p(mpmath.exp(mp(-1.0))), 0]) / 3
+    assert shannon.binary_cross_entropy_with_logits(y, x) == rn(ref)
+    z = np.array([[1.0, 2.0, 3.0], [0.5, -1.0, 2.0]])
+    t = np.array([2, 0])
+    ref = (mpmath.log(mpmath.fsum(mpmath.exp(mp(v)) for v in z[0])) - 3 +
+           mpmath.log(mpmath.fsum(mpmath.exp(mp(v)) for v in z[1])) - mp(0.5)) / 2
+    assert shannon.categorical_cross_entropy_with_logits(t, z) == rn(ref)
+    assert shannon.categorical_cross_entropy_with_logits(t, z, reduction="sum") == rn(2 * ref)
+
+
+def test_likelihood_identities():
+    data = [1, 1, 0, 1, 0, 1, 1, 0, 1, 0]
+    ll = shannon.bernoulli_log_likelihood(data, 0.6)
+    assert ll == rn(6 * mpmath.log(mp(0.6)) + 4 * mpmath.log(1 - mp(0.6)))
+    assert shannon.bernoulli_nll(data, 0.6) == -ll
+
+
+def test_errors_name_function_argument_index_value():
+    with pytest.raises(ValueError, match=r"shannon::kl_divergence: argument 'q' at index 1 is -0\.25"):
+        shannon.kl_divergence([0.5, 0.5], [1.25, -0.25])
+    with pytest.raises(ValueError, match=r"sums to"):
+        shannon.entropy([0.5, 0.6])
+    with pytest.raises(ValueError, match=r"same length"):
+        shannon.kl_divergence([0.5, 0.5], [1.0])
+    with pytest.raises(ValueError, match=r"class index"):
+        shannon.categorical_cross_entropy([3], [[0.5, 0.5]])
+    with pytest.raises(ValueError, match=r"dtype"):
+        shannon.entropy([1.0], dtype="int8")
+    with pytest.raises(TypeError):
+        shannon.categorical_cross_entropy([0.5], [[0.5, 0.5]], reduction=3)
+
+
+def test_large_input_fast_path():
+    n = 10 ** 6
+    p, q = dirichlet(n), dirichlet(n)
+    r = shannon.kl_divergence(p, q)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        d = shannon.kl_divergence(p, q, digits=30)
+    assert float(d) == pytest.approx(r, rel=1e-15)
+    assert abs(shannon.ulp_error(r, shannon.kl_divergence, p, q)) <= 0.5
+
+
+def test_normalize_option():
+    counts = np.array([1.0, 2.0, 3.0])
+    ref = -mpmath.fsum(c / mpmath.mpf(6) * mpmath.log(c / mpmath.mpf(6)) for c in (1, 2, 3))
+    assert shannon.entropy(counts, normalization="normalize") == rn(ref)
+    assert math.isclose(shannon.entropy([0.5, 0.5], base="bits"), 1.0)

@@ -1,0 +1,149 @@
+"""scipy's float64 functions against shannon.scipy's exact values, random and hard inputs.
+
+Budgets as in test_torch.py: the measured worst error (scipy 1.10.1, Debian 12) with headroom; a
+function beyond any sane budget on some inputs is an xfail carrying the measured figure.
+"""
+
+import mpmath
+import numpy as np
+import pytest
+
+scipy = pytest.importorskip("scipy")
+import scipy.spatial.distance  # noqa: E402
+import scipy.special  # noqa: E402
+import scipy.stats  # noqa: E402
+
+import shannon  # noqa: E402
+import shannon.scipy as ss  # noqa: E402
+
+rng = np.random.default_rng(7)
+
+
+def worst_ulps(actual, quantity, *inputs, **kw):
+    e = np.asarray(shannon.ulp_error(np.asarray(actual, dtype=np.float64), quantity, *inputs, **kw), dtype=np.float64)
+    return float(np.max(np.abs(e)))
+
+
+def cases():
+    out = []
+    for kind in ("random", "hard"):
+        hard = kind == "hard"
+        x = rng.uniform(0, 1, 300)
+        y = rng.uniform(0, 1, 300)
+        if hard:
+            x[:100] = 10.0 ** rng.uniform(-320, -1, 100)
+            y[:100] = x[:100] * (1 + 1e-9 * rng.standard_normal(100))  # x ~ y
+            x[100:110] = [0.0, 5e-324, 1.0, 1 - 2 ** -53, 1e308, 0.0, 2.0, 1e-300, 0.5, 3.0]
+            y[100:110] = [0.0, 1.0, 1.0, 1.0, 1e-308, 2.0, 1e300, 1e300, 0.5, 3.0]
+        out.append(("special.entr", kind, lambda x=x: scipy.special.entr(x), lambda x=x: (ss.entr, x)))
+        out.append(("special.rel_entr", kind, lambda x=x, y=y: scipy.special.rel_entr(x, y), lambda x=x, y=y: (ss.rel_entr, x, y)))
+        out.append(("special.kl_div", kind, lambda x=x, y=y: scipy.special.kl_div(x, y), lambda x=x, y=y: (ss.kl_div, x, y)))
+        out.append(("special.xlogy", kind, lambda x=x, y=y: scipy.special.xlogy(x, y), lambda x=x, y=y: (ss.xlogy, x, y)))
+        z = rng.uniform(-0.9, 2, 300)
+        if hard:
+            z[:50] = 10.0 ** rng.uniform(-300, -8, 50)
+        out.append(("special.xlog1py", kind, lambda x=x, z=z: scipy.special.xlog1py(x, z), lambda x=x, z=z: (ss.xlog1py, x, z)))
+        a = rng.standard_normal((5, 40)) * (300 if hard else 3)
+        b = rng.uniform(-1, 2, (5, 40))
+        out.append(("special.logsumexp", kind, lambda a=a: scipy.special.logsumexp(a, axis=1),
+                    lambda a=a: (ss.logsumexp, a, 1)))
+        out.append(("special.logsumexp[b]", kind,
+                    lambda a=a, b=b: scipy.special.logsumexp(a, axis=1, b=b, return_sign=True)[0],
+                    lambda a=a, b=b: (_lse_abs, a, b)))
+        out.append(("special.log_softmax", kind, lambda a=a: scipy.special.log_softmax(a, axis=1),
+                    lambda a=a: (ss.log_softmax, a, 1)))
+        p = rng.dirichlet(np.full(50, 0.05 if hard else 1.0), 4).T * 7.0  # unnormalized, along axis 0
+        q = rng.dirichlet(np.full(50, 0.05 if hard else 1.0), 4).T * 3.0
+        if hard:
+            q[:, 0] = p[:, 0] * (1 + 1e-10 * rng.standard_normal(50))  # P ~ Q
+            q[:, 0] = np.where(p[:, 0] == 0, 0.0, q[:, 0])
+        out.append(("stats.entropy", kind, lambda p=p: scipy.stats.entropy(p), lambda p=p: (ss.entropy, p)))
+        out.append(("stats.entropy[qk, base 2]", kind, lambda p=p, q=q: scipy.stats.entropy(p, q, base=2),
+                    lambda p=p, q=q: (ss.entropy, p, q, 2)))
+        out.append(("spatial.distance.jensenshannon", kind,
+                    lambda p=p, q=q: scipy.spatial.distance.jensenshannon(p, q),
+                    lambda p=p, q=q: (ss.jensenshannon, p, q)))
+    return out
+
+
+def _lse_abs(a, b):
+    raise NotImplementedError  # replaced below (a Quantity is needed for ulp_error)
+
+
+class _LseAbs:
+    """log|sum b e^a| per row: the first element of scipy's logsumexp(..., return_sign=True)."""
+    __name__ = "logsumexp_abs"
+    __module__ = "shannon.scipy"
+
+    def ulp_error(self, actual, a, b, dtype=None):
+        value = lambda: None  # noqa: E731
+        return np.array([shannon.scipy.logsumexp.ulp_error(np.array(v), a[i], b=b[i], return_sign=False)
+                         if False else _abs_error(v, a[i], b[i]) for i, v in enumerate(np.atleast_1d(actual))])
+
+
+def _abs_error(v, a, b):
+    exact, sign = ss.logsumexp(a, b=b, return_sign=True, digits=40)
+    return _ulp(float(v), mpmath.mpf(str(exact)))
+
+
+def _ulp(v, exact):
+    if exact == 0:
+        return 0.0 if v == 0 else np.inf
+    e = int(mpmath.floor(mpmath.log(abs(exact), 2)))
+    return float((mpmath.mpf(v) - exact) / mpmath.mpf(2) ** (max(e, -1022) - 52))
+
+
+_lse_abs = _LseAbs()
+CASES = cases()
+
+BUDGETS = {
+    ("special.xlog1py", "random"): 4,  # measured 2.31
+    ("special.xlog1py", "hard"): 4,  # measured 2.01
+}
+DEFAULT_BUDGET = 2  # everything else measured at most 1.5 ulp
+# Known findings: far beyond any sane budget on these inputs (the measured worst error).
+KNOWN = {
+    ("special.rel_entr", "random"): "measured 238 ulp: x log(x/y) rounds x/y first; where x ~ y the log of the rounded "
+                                    "ratio keeps few correct digits",
+    ("special.kl_div", "random"): "measured 2.46e6 ulp: x log(x/y) - x + y cancels where x ~ y",
+    ("special.rel_entr", "hard"): "measured inf ulp: x = 1e-300, y = 1e300 gives -inf (x/y underflows to 0) for "
+                                  "x log(x/y) = -1.38e-297",
+    ("special.kl_div", "hard"): "measured inf ulp: x/y underflows to 0 as for rel_entr",
+    ("special.log_softmax", "hard"): "measured 8.48e15 ulp: the largest entry's log_softmax, -log1p(tiny), comes out "
+                                     "as x - logsumexp(x) = 0",
+    ("stats.entropy[qk, base 2]", "hard"): "measured 9.11e19 ulp: sum rel_entr(p, q) with P ~ Q to 1e-10 (KL ~ 1e-20) "
+                                           "is rounding noise of the normalized inputs",
+    ("spatial.distance.jensenshannon", "hard"): "measured 2.27e18 ulp: the square root of a JS divergence of ~1e-21 "
+                                                "(P ~ Q) computed as a difference of rounded terms",
+}
+
+
+@pytest.mark.parametrize("name,kind,run_scipy,profile", CASES, ids=[f"{c[0]}-{c[1]}" for c in CASES])
+def test_scipy_within_budget(name, kind, run_scipy, profile):
+    actual = np.asarray(run_scipy())
+    q, *args = profile()
+    if q is _lse_abs:
+        err = float(np.max(np.abs(q.ulp_error(actual, *args))))
+    else:
+        err = worst_ulps(actual, q, *args)
+    print(f"\nMEASURED scipy.{name} {kind}: worst {err:.3g} ulp")
+    if (name, kind) in KNOWN:
+        pytest.xfail(KNOWN[(name, kind)])
+    budget = BUDGETS.get((name, kind), DEFAULT_BUDGET)
+    assert err <= budget, f"scipy.{name} ({kind}): {err:.3g} ulp > budget {budget}"
+
+
+def test_profile_values():
+    """Boundary values and one value of each against mpmath, independently of scipy."""
+    assert list(ss.entr([0.0, -1.0])) == [0.0, -np.inf]
+    assert list(ss.rel_entr([0.0, 0.0, 1.0], [0.0, 2.0, 0.0])) == [0.0, 0.0, np.inf]
+    assert list(ss.kl_div([0.0, 1.0], [2.0, -1.0])) == [2.0, np.inf]
+    mpmath.mp.prec = 200
+    p, q = np.array([1.0, 2.0, 3.0]), np.array([3.0, 2.0, 2.0])
+    P = [mpmath.mpf(v) / 6 for v in p]
+    Q = [mpmath.mpf(v) / 7 for v in q]
+    M = [(a + b) / 2 for a, b in zip(P, Q)]
+    js = (mpmath.fsum(a * mpmath.log(a / m) for a, m in zip(P, M)) + mpmath.fsum(b * mpmath.log(b / m) for b, m in zip(Q, M))) / 2
+    with mpmath.workprec(53):
+        assert ss.jensenshannon(p, q) == float(+mpmath.sqrt(js))
+        assert ss.entropy(p, q, base=2) == float(+(mpmath.fsum(a * mpmath.log(a / b) for a, b in zip(P, Q)) / mpmath.log(2)))
