@@ -29,6 +29,7 @@ from ._api import as_array as _as_array
 from ._api import base_name as _base
 from ._api import floats as _floats
 from ._api import indices as _indices
+from ._api import one_value as _one_value
 from ._api import quantity as _quantity
 
 __all__ = [
@@ -88,20 +89,13 @@ def _elementwise(name, doc, has_base):
         raw = getattr(_core, name)(req.infer(a), a64.ravel(), _base(base) if has_base else "nats")
         if a.ndim == 0:
             # A scalar in, a scalar out.
-            return _ScalarOf(raw), None
+            return _one_value(raw), None
         return raw, a.shape
 
     impl.__name__ = name
     impl.__qualname__ = name
     impl.__doc__ = doc
     return _quantity(impl)
-
-
-class _ScalarOf(tuple):
-    """The raw result of an elementwise call on a scalar, marked as one value."""
-
-    def __new__(cls, raw):
-        return tuple.__new__(cls, tuple(raw[:-1]) + (False,))
 
 
 self_information = _elementwise("self_information", "Self-information I(p) = -log p (I(0) = +inf), elementwise.", True)

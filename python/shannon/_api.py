@@ -188,6 +188,11 @@ class Assembled:
         self.value = value
 
 
+def one_value(raw):
+    """The raw result of an elementwise call on a scalar, marked as one value (a scalar out)."""
+    return tuple(raw[:-1]) + (False,)
+
+
 def assemble(values, shape, request):
     """One array (or nested list for enclosures) of per-slice results."""
     if request.core.mode == "enclose":

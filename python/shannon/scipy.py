@@ -13,10 +13,10 @@ import types
 import numpy as np
 
 from . import _core
-from ._api import Request, as_array, assemble, finish, floats, quantity
+from ._api import Assembled, Request, as_array, assemble, finish, floats, one_value, quantity
 
 
-def _elementwise(name, doc, arity):
+def _elementwise(name, doc):
     def impl(req, *xs):
         arrays = floats(*xs)
         b = np.broadcast_arrays(*arrays)
@@ -24,7 +24,7 @@ def _elementwise(name, doc, arity):
         raw = getattr(_core, "scipy_" + name)(req.infer(*arrays), *f64)
         shape = b[0].shape
         if shape == ():
-            return _scalar(raw), None
+            return one_value(raw), None
         return raw, shape
 
     impl.__name__ = name
@@ -33,29 +33,24 @@ def _elementwise(name, doc, arity):
     return quantity(impl)
 
 
-def _scalar(raw):
-    return tuple(raw[:-1]) + (False,)
-
-
-entr = _elementwise("entr", "scipy.special.entr(x) = -x log x for x > 0, 0 at 0, -inf for x < 0.", 1)
+entr = _elementwise("entr", "scipy.special.entr(x) = -x log x for x > 0, 0 at 0, -inf for x < 0.")
 rel_entr = _elementwise("rel_entr", "scipy.special.rel_entr(x, y) = x log(x/y) for x, y > 0; 0 for x = 0, y >= 0; "
-                                    "+inf otherwise.", 2)
+                                    "+inf otherwise.")
 kl_div = _elementwise("kl_div", "scipy.special.kl_div(x, y) = x log(x/y) - x + y for x, y > 0; y for x = 0, y >= 0; "
-                                "+inf otherwise.", 2)
-xlogy = _elementwise("xlogy", "scipy.special.xlogy(x, y) = x log y, 0 where x = 0.", 2)
-xlog1py = _elementwise("xlog1py", "scipy.special.xlog1py(x, y) = x log1p(y), 0 where x = 0.", 2)
+                                "+inf otherwise.")
+xlogy = _elementwise("xlogy", "scipy.special.xlogy(x, y) = x log y, 0 where x = 0.")
+xlog1py = _elementwise("xlog1py", "scipy.special.xlog1py(x, y) = x log1p(y), 0 where x = 0.")
 
 
 def _slices(req, arrays, axis, call, keep_shape=False):
     """Applies call(request, *slices) to every 1-D slice along `axis` (None: the whole flattened array) and
-    assembles the results; call returns raw results of one value per slice (or one per element when
-    keep_shape)."""
+    returns the results assembled (one value per slice, or one per element when keep_shape)."""
     if axis is None:
         flat = [np.ascontiguousarray(a.ravel(), dtype=np.float64) for a in arrays]
         out = finish(call(req.core, *flat), req)
         if keep_shape and isinstance(out, np.ndarray):
-            return _Done(out.reshape(arrays[0].shape))
-        return _Done(out)
+            return out.reshape(arrays[0].shape)
+        return out
     moved = [np.moveaxis(a, axis, -1) for a in arrays]
     outer = moved[0].shape[:-1]
     n = moved[0].shape[-1]
@@ -69,18 +64,8 @@ def _slices(req, arrays, axis, call, keep_shape=False):
         results.append(finish(call(sub.core, *[r[i] for r in rows]), sub))
     if keep_shape:
         stacked = assemble([v for row in results for v in row], moved[0].shape, req).value
-        return _Done(np.moveaxis(stacked, -1, axis) if not isinstance(stacked, list) else stacked)
-    return _Done(assemble(results, outer, req).value)
-
-
-class _Done:
-    def __init__(self, value):
-        self.value = value
-
-
-def _finished(done):
-    from ._api import Assembled
-    return Assembled(done.value)
+        return np.moveaxis(stacked, -1, axis) if not isinstance(stacked, list) else stacked
+    return assemble(results, outer, req).value
 
 
 @quantity
@@ -94,8 +79,8 @@ def logsumexp(req, a, axis=None, b=None, keepdims=False, return_sign=False):
 
     def call(fn):
         if bb is None:
-            return _slices(req, [aa], axis, lambda r, x: getattr(_core, fn)(r, x, np.empty(0))).value
-        return _slices(req, [aa, bb], axis, lambda r, x, y: getattr(_core, fn)(r, x, y)).value
+            return _slices(req, [aa], axis, lambda r, x: getattr(_core, fn)(r, x, np.empty(0)))
+        return _slices(req, [aa, bb], axis, lambda r, x, y: getattr(_core, fn)(r, x, y))
 
     def keep(v):
         if keepdims and isinstance(v, np.ndarray | float | np.floating):
@@ -103,14 +88,14 @@ def logsumexp(req, a, axis=None, b=None, keepdims=False, return_sign=False):
         return v
 
     if not return_sign:
-        return _finished(_Done(keep(call("scipy_logsumexp"))))
+        return Assembled(keep(call("scipy_logsumexp")))
     value = keep(call("scipy_logsumexp_abs"))
     sign_req = Request("round", "float64")
     saved = req.core
     req.core = sign_req.core
     sign = keep(call("scipy_logsumexp_sign"))
     req.core = saved
-    return _finished(_Done((value, sign)))
+    return Assembled((value, sign))
 
 
 @quantity
@@ -118,7 +103,7 @@ def log_softmax(req, x, axis=None):
     """scipy.special.log_softmax: x - logsumexp(x) along axis (None: over all elements)."""
     (xa,) = floats(x)
     req.infer(xa)
-    return _finished(_slices(req, [xa], axis, lambda r, v: _core.scipy_log_softmax(r, v), keep_shape=True))
+    return Assembled(_slices(req, [xa], axis, lambda r, v: _core.scipy_log_softmax(r, v), keep_shape=True))
 
 
 @quantity
@@ -131,8 +116,8 @@ def entropy(req, pk, qk=None, base=None, axis=0):
         arrays = list(np.broadcast_arrays(*arrays))
     base = None if base is None else float(base)
     if qk is None:
-        return _finished(_slices(req, arrays, axis, lambda r, p: _core.scipy_entropy(r, p, base)))
-    return _finished(_slices(req, arrays, axis, lambda r, p, q: _core.scipy_relative_entropy(r, p, q, base)))
+        return Assembled(_slices(req, arrays, axis, lambda r, p: _core.scipy_entropy(r, p, base)))
+    return Assembled(_slices(req, arrays, axis, lambda r, p, q: _core.scipy_relative_entropy(r, p, q, base)))
 
 
 @quantity
@@ -142,10 +127,10 @@ def jensenshannon(req, p, q, base=None, axis=0, keepdims=False):
     arrays = list(np.broadcast_arrays(*floats(p, q)))
     req.infer(*arrays)
     base = None if base is None else float(base)
-    out = _slices(req, arrays, axis, lambda r, a, b: _core.scipy_jensenshannon(r, a, b, base)).value
+    out = _slices(req, arrays, axis, lambda r, a, b: _core.scipy_jensenshannon(r, a, b, base))
     if keepdims and isinstance(out, np.ndarray | float | np.floating):
         out = np.expand_dims(out, axis)
-    return _finished(_Done(out))
+    return Assembled(out)
 
 
 special = types.SimpleNamespace(entr=entr, rel_entr=rel_entr, kl_div=kl_div, xlogy=xlogy, xlog1py=xlog1py,

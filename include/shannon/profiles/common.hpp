@@ -125,6 +125,10 @@ template <class W, class Rows>
                                             [](const auto& v, const auto&, std::size_t) { return to_working<W>(v); });
 }
 
+/// The number type of a profile over two flat inputs.
+template <class X, class Y>
+using pair_t = std::common_type_t<shannon::detail::range_real_t<X>, shannon::detail::range_real_t<Y>>;
+
 template <class A, class B>
 void same_size(const A& a, const B& b, std::string_view function, std::string_view an, std::string_view bn) {
     if (a.size() != b.size()) {

@@ -26,9 +26,6 @@ using shannon::detail::is_exact_zero;
 using shannon::detail::lower_of;
 using shannon::detail::upper_of;
 
-template <class X, class Y>
-using pair_t = std::common_type_t<shannon::detail::range_real_t<X>, shannon::detail::range_real_t<Y>>;
-
 /// Applies f elementwise to equal-length flat inputs and rounds each value to T.
 template <class T, class F, class... R>
 [[nodiscard]] std::vector<T> elementwise(std::string_view function, const F& f, R&&... r) {
@@ -244,6 +241,20 @@ template <class W>
     return {W(m + shannon::detail::log_(W(shannon::detail::abs_(sum)))), sign};
 }
 
+/// Reads logsumexp's a and its optional scale factors b (empty: every b_i = 1) into W.
+template <class W, class A, class B>
+[[nodiscard]] signed_lse<W> logsumexp_of(A&& a, B&& b) {
+    const auto av = read<W>(std::forward<A>(a), "scipy.special.logsumexp", "a");
+    std::vector<W> bv;
+    for (auto&& x : b) {
+        bv.push_back(to_working<W>(static_cast<double>(x)));
+    }
+    if (!bv.empty()) {
+        same_size(av, bv, "scipy.special.logsumexp", "a", "b");
+    }
+    return logsumexp(av, bv);
+}
+
 }  // namespace detail
 
 /// scipy.special.logsumexp(a, b=None) over one slice: log sum_i b_i e^(a_i); NaN when the sum is
@@ -253,15 +264,7 @@ template <real_range A, real_range B>
     using T = detail::pair_t<A, B>;
     using W = working_t<T>;
     const precision_scope<T> scope;
-    const auto av = detail::read<W>(std::forward<A>(a), "scipy.special.logsumexp", "a");
-    std::vector<W> bv;
-    for (auto&& x : b) {
-        bv.push_back(to_working<W>(static_cast<double>(x)));
-    }
-    if (!bv.empty()) {
-        detail::same_size(av, bv, "scipy.special.logsumexp", "a", "b");
-    }
-    const auto r = detail::logsumexp(av, bv);
+    const auto r = detail::logsumexp_of<W>(std::forward<A>(a), std::forward<B>(b));
     if (detail::upper_of(r.sign) < 0) {
         return scope.round(detail::nan<W>());
     }
@@ -277,31 +280,16 @@ template <real_range A>
 template <real_range A, real_range B>
 [[nodiscard]] auto logsumexp_sign(A&& a, B&& b) {
     using T = detail::pair_t<A, B>;
-    using W = working_t<T>;
     const precision_scope<T> scope;
-    const auto av = detail::read<W>(std::forward<A>(a), "scipy.special.logsumexp", "a");
-    std::vector<W> bv;
-    for (auto&& x : b) {
-        bv.push_back(to_working<W>(static_cast<double>(x)));
-    }
-    return scope.round(detail::logsumexp(av, bv).sign);
+    return scope.round(detail::logsumexp_of<working_t<T>>(std::forward<A>(a), std::forward<B>(b)).sign);
 }
 
 /// log|sum_i b_i e^(a_i)| (scipy.special.logsumexp with return_sign=True gives it with the sign).
 template <real_range A, real_range B>
 [[nodiscard]] auto logsumexp_abs(A&& a, B&& b) {
     using T = detail::pair_t<A, B>;
-    using W = working_t<T>;
     const precision_scope<T> scope;
-    const auto av = detail::read<W>(std::forward<A>(a), "scipy.special.logsumexp", "a");
-    std::vector<W> bv;
-    for (auto&& x : b) {
-        bv.push_back(to_working<W>(static_cast<double>(x)));
-    }
-    if (!bv.empty()) {
-        detail::same_size(av, bv, "scipy.special.logsumexp", "a", "b");
-    }
-    return scope.round(detail::logsumexp(av, bv).value);
+    return scope.round(detail::logsumexp_of<working_t<T>>(std::forward<A>(a), std::forward<B>(b)).value);
 }
 
 /// scipy.special.log_softmax(x) over one slice: x_k - logsumexp(x).

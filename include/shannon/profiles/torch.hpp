@@ -237,9 +237,6 @@ template <class T, class Make>
     return scope.round(reduce(l, red, working_t<T>(divisor < 0 ? static_cast<double>(l.size()) : divisor), function));
 }
 
-template <class X, class Y>
-using pair_t = std::common_type_t<shannon::detail::range_real_t<X>, shannon::detail::range_real_t<Y>>;
-
 }  // namespace detail
 
 struct binary_cross_entropy_options {
