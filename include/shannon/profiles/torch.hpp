@@ -36,7 +36,7 @@ using namespace profiles::detail;
 
 /// Per-sample losses and the divisor of the mean of cross_entropy / nll_loss with class indices.
 /// nl(i) gives the row's -log probabilities (log_softmax for cross_entropy, -input for nll_loss).
-template <class W, class Rows, class Targets>
+template <class W, class Targets>
 [[nodiscard]] std::pair<std::vector<W>, W> index_losses(const std::vector<std::vector<W>>& rows, Targets&& target,
                                                         const cross_entropy_options& o, std::string_view function,
                                                         bool logits) {
@@ -145,7 +145,7 @@ template <row_range Input, class Target>
     constexpr std::string_view f = "torch.cross_entropy";
     const auto rows = detail::read_rows<W>(std::forward<Input>(input), f, "input");
     if constexpr (index_range<Target>) {
-        return detail::round_all(scope, detail::index_losses<W, Input>(rows, std::forward<Target>(target), o, f, true).first);
+        return detail::round_all(scope, detail::index_losses<W>(rows, std::forward<Target>(target), o, f, true).first);
     } else {
         const auto t = detail::read_rows<W>(std::forward<Target>(target), f, "target");
         return detail::round_all(scope, detail::probability_losses(rows, t, o, f));
@@ -160,7 +160,7 @@ template <row_range Input, class Target>
     constexpr std::string_view f = "torch.cross_entropy";
     const auto rows = detail::read_rows<W>(std::forward<Input>(input), f, "input");
     if constexpr (index_range<Target>) {
-        const auto [l, d] = detail::index_losses<W, Input>(rows, std::forward<Target>(target), o, f, true);
+        const auto [l, d] = detail::index_losses<W>(rows, std::forward<Target>(target), o, f, true);
         return scope.round(detail::reduce(l, o.reduction, d, f));
     } else {
         const auto t = detail::read_rows<W>(std::forward<Target>(target), f, "target");
@@ -187,7 +187,7 @@ template <row_range Input, index_range Target>
     const precision_scope<T> scope;
     const auto rows = detail::read_rows<W>(std::forward<Input>(input), "torch.nll_loss", "input");
     const cross_entropy_options ce{o.weight, o.ignore_index, o.reduction, 0.0};
-    return detail::round_all(scope, detail::index_losses<W, Input>(rows, std::forward<Target>(target), ce, "torch.nll_loss", false).first);
+    return detail::round_all(scope, detail::index_losses<W>(rows, std::forward<Target>(target), ce, "torch.nll_loss", false).first);
 }
 
 template <row_range Input, index_range Target>
@@ -197,7 +197,7 @@ template <row_range Input, index_range Target>
     const precision_scope<T> scope;
     const auto rows = detail::read_rows<W>(std::forward<Input>(input), "torch.nll_loss", "input");
     const cross_entropy_options ce{o.weight, o.ignore_index, o.reduction, 0.0};
-    const auto [l, d] = detail::index_losses<W, Input>(rows, std::forward<Target>(target), ce, "torch.nll_loss", false);
+    const auto [l, d] = detail::index_losses<W>(rows, std::forward<Target>(target), ce, "torch.nll_loss", false);
     return scope.round(detail::reduce(l, o.reduction, d, "torch.nll_loss"));
 }
 
