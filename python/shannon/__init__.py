@@ -254,4 +254,4 @@ def sum_squared_error(req, y, mu):
     return _core.sum_squared_error(req.infer(y, mu), y.astype(np.float64).ravel(), mu.astype(np.float64).ravel()), None
 
 
-from . import scipy, testing, torch  # noqa: E402  (the submodules use the names above)
+from . import keras, optax, scipy, testing, tf_keras2, torch  # noqa: E402  (the submodules use the names above)

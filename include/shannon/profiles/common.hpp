@@ -76,33 +76,75 @@ using shannon::detail::fail;
 using shannon::detail::fail_at;
 using shannon::detail::accumulator;
 
-/// max(x, c): for an interval, [max(lo, c), max(hi, c)] (max is monotone).
+/// max(x, c): for intervals, [max(lo x, lo c), max(hi x, hi c)] (max is monotone in both).
+template <class W>
+[[nodiscard]] W at_least(const W& x, const W& c) {
+    if constexpr (is_interval_v<W>) {
+        using shannon::detail::lower_of;
+        using shannon::detail::upper_of;
+        if (!(lower_of(x) < upper_of(c))) {
+            return x;  // x >= c everywhere
+        }
+        if (!(upper_of(x) > lower_of(c))) {
+            return c;  // x <= c everywhere
+        }
+        const W lo = lower_of(x) < lower_of(c) ? W(lower_of(c)) : W(lower_of(x));
+        const W hi = upper_of(x) < upper_of(c) ? W(upper_of(c)) : W(upper_of(x));
+        return hull(lo, hi);
+    } else {
+        return x < c ? c : x;
+    }
+}
+
 template <class W>
 [[nodiscard]] W at_least(const W& x, double c) {
-    const W cw = W(c);
-    if constexpr (is_interval_v<W>) {
-        if (!(shannon::detail::lower_of(x) < c)) {
-            return x;
-        }
-        if (!(shannon::detail::upper_of(x) > c)) {
-            return cw;
-        }
-        return hull(cw, W(shannon::detail::upper_of(x)));
-    } else {
-        return x < cw ? cw : x;
-    }
+    return at_least(x, W(c));
 }
 
 /// min(x, c), the mirror of at_least.
 template <class W>
+[[nodiscard]] W at_most(const W& x, const W& c) {
+    return W(-at_least(W(-x), W(-c)));
+}
+
+template <class W>
 [[nodiscard]] W at_most(const W& x, double c) {
-    return W(-at_least(W(-x), -c));
+    return at_most(x, W(c));
 }
 
 /// clip(x, lo, hi) = min(max(x, lo), hi).
-template <class W>
-[[nodiscard]] W clip(const W& x, double lo, double hi) {
+template <class W, class B>
+[[nodiscard]] W clip(const W& x, const B& lo, const B& hi) {
     return at_most(at_least(x, lo), hi);
+}
+
+/// x * f as IEEE arithmetic gives it: 0 * inf is NaN (the frameworks that multiply plainly, e.g.
+/// optax's labels * log_softmax, propagate it; shannon's own measures use times_or_zero instead).
+template <class W>
+[[nodiscard]] W ieee_times(const W& x, const W& f) {
+    if (shannon::detail::is_exact_zero(x) && (shannon::detail::is_pos_inf(shannon::detail::upper_of(f)) ||
+                                              shannon::detail::is_neg_inf(shannon::detail::lower_of(f)))) {
+        return shannon::detail::quiet_nan<W>();
+    }
+    return shannon::detail::times_or_zero(x, f);
+}
+
+/// x^g for x >= 0 and g >= 0 (the focal factor): 1 when g = 0, 0 when x = 0 < g, exp(g log x) otherwise.
+template <class W>
+[[nodiscard]] W power(const W& x, double g) {
+    if (g == 0) {
+        return W(1);
+    }
+    if (shannon::detail::is_exact_zero(x)) {
+        return W(0);
+    }
+    if (g == 1) {
+        return x;
+    }
+    if (g == 2) {
+        return W(x * x);
+    }
+    return shannon::detail::exp_(W(W(g) * shannon::detail::log_(x)));
 }
 
 /// Reads a flat tensor into the working type (NaN passes through: the frameworks propagate it).
@@ -173,6 +215,39 @@ template <class T, class W>
     }
     return out;
 }
+
+template <class W>
+[[nodiscard]] std::vector<W> broadcast_weight(const std::vector<double>& w, std::size_t n, std::string_view function,
+                                              std::string_view name) {
+    if (w.empty()) {
+        return std::vector<W>(n, W(1));
+    }
+    if (w.size() != n) {
+        fail<shannon::invalid_argument>(function, "argument '", name, "' has ", w.size(),
+                                        " elements; broadcast it to the input's ", n, " elements");
+    }
+    std::vector<W> out;
+    for (double x : w) {
+        out.push_back(W(x));
+    }
+    return out;
+}
+
+/// The unreduced values (rounded to T) and the reduced value of the terms make() computes in W
+/// (the mean divides by the number of elements unless `divisor` is given).
+template <class T, class Make>
+[[nodiscard]] std::vector<T> unreduced(const Make& make) {
+    const precision_scope<T> scope;
+    return round_all(scope, make());
+}
+
+template <class T, class Make>
+[[nodiscard]] T reduced(const Make& make, profiles::reduction red, std::string_view function, double divisor = -1) {
+    const precision_scope<T> scope;
+    const auto l = make();
+    return scope.round(reduce(l, red, working_t<T>(divisor < 0 ? static_cast<double>(l.size()) : divisor), function));
+}
+
 
 }  // namespace detail
 }  // namespace shannon::profiles

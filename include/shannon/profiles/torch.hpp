@@ -203,41 +203,6 @@ template <row_range Input, index_range Target>
 
 // ---- elementwise losses -----------------------------------------------------------------------
 
-namespace detail {
-
-template <class W>
-[[nodiscard]] std::vector<W> broadcast_weight(const std::vector<double>& w, std::size_t n, std::string_view function,
-                                              std::string_view name) {
-    if (w.empty()) {
-        return std::vector<W>(n, W(1));
-    }
-    if (w.size() != n) {
-        fail<shannon::invalid_argument>(function, "argument '", name, "' has ", w.size(),
-                                        " elements; broadcast it to the input's ", n, " elements");
-    }
-    std::vector<W> out;
-    for (double x : w) {
-        out.push_back(W(x));
-    }
-    return out;
-}
-
-/// The unreduced values (rounded to T) and the reduced value of the terms make() computes in W
-/// (the mean divides by the number of elements unless `divisor` is given).
-template <class T, class Make>
-[[nodiscard]] std::vector<T> unreduced(const Make& make) {
-    const precision_scope<T> scope;
-    return round_all(scope, make());
-}
-
-template <class T, class Make>
-[[nodiscard]] T reduced(const Make& make, profiles::reduction red, std::string_view function, double divisor = -1) {
-    const precision_scope<T> scope;
-    const auto l = make();
-    return scope.round(reduce(l, red, working_t<T>(divisor < 0 ? static_cast<double>(l.size()) : divisor), function));
-}
-
-}  // namespace detail
 
 struct binary_cross_entropy_options {
     std::vector<double> weight{};  ///< broadcast to the input's shape (empty: 1)

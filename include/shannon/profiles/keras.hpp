@@ -1,0 +1,499 @@
+// shannon/profiles/keras.hpp — Keras 3's probabilistic losses (keras.losses), and tf.keras 2's
+// binary_crossentropy, exactly.
+//
+// The formulas are those of keras/src/losses/losses.py with the TensorFlow backend's ops
+// (keras/src/backend/tensorflow/nn.py): probabilities are clipped to [epsilon, 1 - epsilon] with
+// epsilon = keras.config.epsilon() (1e-7) and 1.0 - epsilon computed as a Python float, both then
+// rounded to y_pred's dtype (the clip bounds are tensors of that dtype); categorical_crossentropy
+// renormalizes each row and then clips; sparse_categorical_crossentropy clips and then renormalizes
+// (it applies a softmax to log of the clipped probabilities); label smoothing goes toward 0.5 for the
+// binary losses and toward 1 / C for the categorical ones. from_logits uses the exact log-sigmoid /
+// log-softmax (tf.nn.sigmoid_cross_entropy_with_logits, softmax_cross_entropy_with_logits), no clip.
+//
+// Shapes: each function takes an N x C batch as a range of rows (y_true, y_pred; the class or feature
+// axis last) and gives one value per row (the *_unreduced form: what the function keras.losses.X
+// returns) or the value of the Loss class keras.losses.X(reduction=...) (reduction mean =
+// "sum_over_batch_size": the sum over rows of sample_weight * loss divided by the number of rows, or
+// by the number of rows not ignored (ignore_class), 0 when there are none; sum: the weighted sum).
+// The values are the exact values of these formulas: y_pred's dtype enters only through the clip
+// bounds, never through rounded intermediate results.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <vector>
+
+#include "common.hpp"
+
+namespace shannon::profiles::keras {
+
+using profiles::reduction;
+
+/// keras.config.epsilon()'s default.
+inline constexpr double default_epsilon = 1e-7;
+
+/// binary_crossentropy, categorical_crossentropy (and tf_keras2::binary_crossentropy).
+struct crossentropy_options {
+    bool from_logits = false;
+    double label_smoothing = 0.0;
+    profiles::reduction reduction = reduction::mean;  ///< the Loss class's (mean = "sum_over_batch_size")
+    std::vector<double> sample_weight{};             ///< one per row; empty: 1
+    profiles::dtype dtype = profiles::dtype::float64; ///< y_pred's: the clip bounds are rounded to it
+    double epsilon = default_epsilon;
+};
+
+struct sparse_categorical_crossentropy_options {
+    bool from_logits = false;
+    std::optional<std::int64_t> ignore_class{};
+    profiles::reduction reduction = reduction::mean;
+    std::vector<double> sample_weight{};
+    profiles::dtype dtype = profiles::dtype::float64;
+    double epsilon = default_epsilon;
+};
+
+struct kl_divergence_options {
+    profiles::reduction reduction = reduction::mean;
+    std::vector<double> sample_weight{};
+    profiles::dtype dtype = profiles::dtype::float64;
+    double epsilon = default_epsilon;
+};
+
+struct binary_focal_crossentropy_options {
+    bool apply_class_balancing = false;
+    double alpha = 0.25;
+    double gamma = 2.0;
+    bool from_logits = false;
+    double label_smoothing = 0.0;
+    profiles::reduction reduction = reduction::mean;
+    std::vector<double> sample_weight{};
+    profiles::dtype dtype = profiles::dtype::float64;
+    double epsilon = default_epsilon;
+};
+
+struct categorical_focal_crossentropy_options {
+    std::vector<double> alpha{0.25};  ///< one value, or one per class
+    double gamma = 2.0;
+    bool from_logits = false;
+    double label_smoothing = 0.0;
+    profiles::reduction reduction = reduction::mean;
+    std::vector<double> sample_weight{};
+    profiles::dtype dtype = profiles::dtype::float64;
+    double epsilon = default_epsilon;
+};
+
+namespace detail {
+
+using namespace profiles::detail;
+using shannon::detail::log_;
+
+template <class Rows>
+using rows_t = std::common_type_t<shannon::detail::row_real_t<Rows>>;
+
+/// The clip bounds [epsilon, 1 - epsilon] in y_pred's dtype, and the bounds [1 - hi, 1 - lo] they
+/// give to 1 - p (1 - clip(p, lo, hi) = clip(1 - p, 1 - hi, 1 - lo), computed without cancellation).
+template <class W>
+struct clip_bounds {
+    W lo, hi, q_lo, q_hi;
+    clip_bounds(double epsilon, profiles::dtype d, double one_minus_epsilon)
+        : lo(W(in_dtype(epsilon, d))),
+          hi(W(in_dtype(one_minus_epsilon, d))),
+          q_lo(W(W(1) - hi)),
+          q_hi(W(W(1) - lo)) {}
+    clip_bounds(double epsilon, profiles::dtype d) : clip_bounds(epsilon, d, 1.0 - epsilon) {}
+    [[nodiscard]] W p(const W& x) const { return clip(x, lo, hi); }
+    [[nodiscard]] W q(const W& x) const { return clip(x, q_lo, q_hi); }
+};
+
+/// A probability and its complement: given (1 - p = q exactly), or from a logit (sigmoid(x), sigmoid(-x)).
+template <class W>
+struct two_sided {
+    W p, q;
+};
+
+template <class W>
+[[nodiscard]] two_sided<W> from_probability(const W& p) {
+    return {p, W(W(1) - p)};
+}
+
+template <class W>
+[[nodiscard]] two_sided<W> from_logit(const W& x) {
+    return {shannon::detail::sigmoid(x), shannon::detail::sigmoid(W(-x))};
+}
+
+/// y (1 - e) + e / k: Keras' label smoothing (k = 2 for the binary losses, C for the categorical ones).
+template <class W>
+[[nodiscard]] W smoothed(const W& y, double e, double k) {
+    if (e == 0) {
+        return y;
+    }
+    return W(W(y * W(W(1) - W(e))) + W(W(e) / W(k)));
+}
+
+inline void check_smoothing(double e, std::string_view function) {
+    if (!(e >= 0 && e <= 1)) {
+        fail<shannon::invalid_argument>(function, "label_smoothing must lie in [0, 1], not ",
+                                        shannon::detail::shown_setting{e});
+    }
+}
+
+/// Reads y_true and y_pred as two N x C batches of the same shape.
+template <class W, class True, class Pred>
+[[nodiscard]] std::pair<std::vector<std::vector<W>>, std::vector<std::vector<W>>> read_pair(True&& y_true, Pred&& y_pred,
+                                                                                            std::string_view function) {
+    auto t = read_rows<W>(std::forward<True>(y_true), function, "y_true");
+    auto p = read_rows<W>(std::forward<Pred>(y_pred), function, "y_pred");
+    same_size(t, p, function, "y_true", "y_pred");
+    same_size(t.front(), p.front(), function, "y_true[0]", "y_pred[0]");
+    return {std::move(t), std::move(p)};
+}
+
+/// -(y log clip(p) + (1 - y) log clip(1 - p)): the clipped binary cross-entropy of one element.
+template <class W>
+[[nodiscard]] W clipped_bce(const W& y, const two_sided<W>& pq, const clip_bounds<W>& b) {
+    const W a = log_(b.p(pq.p));
+    const W c = log_(b.q(pq.q));
+    return W(-W(W(y * a) + W(W(W(1) - y) * c)));
+}
+
+/// The value of the Loss class: reduction mean ("sum_over_batch_size") divides the weighted sum by
+/// the number of rows counted (those not ignored), 0 when none is (Keras' divide_no_nan).
+template <class W>
+[[nodiscard]] W reduce_rows(const std::vector<W>& l, const std::vector<double>& sample_weight,
+                            const std::vector<bool>& counted, profiles::reduction red, std::string_view function) {
+    if (red == reduction::none) {
+        fail<shannon::invalid_argument>(function,
+                                        "reduction None gives one value per sample: call the *_unreduced form");
+    }
+    if (red == reduction::batchmean) {
+        fail<shannon::invalid_argument>(function,
+                                        "reduction must be 'sum_over_batch_size' (mean), 'sum' or None, not batchmean");
+    }
+    if (!sample_weight.empty() && sample_weight.size() != l.size()) {
+        fail<shannon::invalid_argument>(function, "argument 'sample_weight' has ", sample_weight.size(),
+                                        " elements, but there are ", l.size(), " samples");
+    }
+    accumulator<W> acc;
+    std::size_t n = 0;
+    for (std::size_t i = 0; i < l.size(); ++i) {
+        if (!counted.empty() && !counted[i]) {
+            continue;
+        }
+        ++n;
+        acc.add(W(weight_at<W>(sample_weight, i) * l[i]));
+    }
+    if (red == reduction::sum) {
+        return acc.value();
+    }
+    if (n == 0) {
+        return W(0);
+    }
+    return W(acc.value() / W(static_cast<double>(n)));
+}
+
+/// Per-row losses (and which rows count toward the mean) -> the unreduced values rounded to T, or
+/// the Loss class's value.
+template <class T, class Make>
+[[nodiscard]] std::vector<T> rows_unreduced(const Make& make) {
+    const precision_scope<T> scope;
+    return round_all(scope, make().first);
+}
+
+template <class T, class Make>
+[[nodiscard]] T rows_reduced(const Make& make, const std::vector<double>& sample_weight, profiles::reduction red,
+                             std::string_view function) {
+    const precision_scope<T> scope;
+    const auto [l, counted] = make();
+    return scope.round(reduce_rows(l, sample_weight, counted, red, function));
+}
+
+template <class W>
+using row_losses = std::pair<std::vector<W>, std::vector<bool>>;
+
+template <class W, class True, class Pred>
+[[nodiscard]] row_losses<W> binary_crossentropy_rows(True&& y_true, Pred&& y_pred, const crossentropy_options& o) {
+    constexpr std::string_view f = "keras.binary_crossentropy";
+    check_smoothing(o.label_smoothing, f);
+    const auto [t, p] = read_pair<W>(std::forward<True>(y_true), std::forward<Pred>(y_pred), f);
+    const clip_bounds<W> b(o.epsilon, o.dtype);
+    const std::size_t c = t.front().size();
+    std::vector<W> l;
+    for (std::size_t n = 0; n < t.size(); ++n) {
+        accumulator<W> acc;
+        for (std::size_t k = 0; k < c; ++k) {
+            const W y = smoothed(t[n][k], o.label_smoothing, 2);
+            acc.add(o.from_logits ? shannon::detail::bce_logits(y, p[n][k]) : clipped_bce(y, from_probability(p[n][k]), b));
+        }
+        l.push_back(W(acc.value() / W(static_cast<double>(c))));
+    }
+    return {std::move(l), {}};
+}
+
+template <class W, class True, class Pred>
+[[nodiscard]] row_losses<W> categorical_crossentropy_rows(True&& y_true, Pred&& y_pred, const crossentropy_options& o) {
+    constexpr std::string_view f = "keras.categorical_crossentropy";
+    check_smoothing(o.label_smoothing, f);
+    const auto [t, p] = read_pair<W>(std::forward<True>(y_true), std::forward<Pred>(y_pred), f);
+    const clip_bounds<W> b(o.epsilon, o.dtype);
+    const auto c = static_cast<double>(t.front().size());
+    std::vector<W> l;
+    for (std::size_t n = 0; n < t.size(); ++n) {
+        std::vector<W> nl;  // -log of the (renormalized, clipped) probabilities
+        if (o.from_logits) {
+            nl = shannon::detail::neg_log_softmax(p[n]);
+        } else {
+            accumulator<W> s;
+            for (const W& x : p[n]) {
+                s.add(x);
+            }
+            const W sum = s.value();
+            for (const W& x : p[n]) {
+                nl.push_back(W(-log_(b.p(W(x / sum)))));
+            }
+        }
+        accumulator<W> acc;
+        for (std::size_t k = 0; k < nl.size(); ++k) {
+            acc.add(shannon::detail::times_or_zero(smoothed(t[n][k], o.label_smoothing, c), nl[k]));
+        }
+        l.push_back(acc.value());
+    }
+    return {std::move(l), {}};
+}
+
+template <class W, class True, class Pred>
+[[nodiscard]] row_losses<W> sparse_categorical_crossentropy_rows(True&& y_true, Pred&& y_pred,
+                                                                 const sparse_categorical_crossentropy_options& o) {
+    constexpr std::string_view f = "keras.sparse_categorical_crossentropy";
+    std::vector<std::int64_t> t;
+    for (auto&& y : y_true) {
+        t.push_back(static_cast<std::int64_t>(y));
+    }
+    const auto p = read_rows<W>(std::forward<Pred>(y_pred), f, "y_pred");
+    same_size(t, p, f, "y_true", "y_pred");
+    const clip_bounds<W> b(o.epsilon, o.dtype);
+    const std::size_t c = p.front().size();
+    std::vector<W> l;
+    std::vector<bool> counted;
+    for (std::size_t n = 0; n < t.size(); ++n) {
+        if (o.ignore_class && t[n] == *o.ignore_class) {
+            l.push_back(W(0));
+            counted.push_back(false);
+            continue;
+        }
+        if (t[n] < 0 || static_cast<std::size_t>(t[n]) >= c) {
+            fail_at<shannon::invalid_argument>(f, "y_true", n, t[n], "a class index must lie in [0, ", c, ")",
+                                               o.ignore_class ? " or equal ignore_class" : "");
+        }
+        const auto y = static_cast<std::size_t>(t[n]);
+        if (o.from_logits) {
+            l.push_back(shannon::detail::neg_log_softmax(p[n])[y]);
+        } else {
+            // softmax(log clip(p))[y] = clip(p)[y] / sum_k clip(p)[k]
+            accumulator<W> s;
+            for (const W& x : p[n]) {
+                s.add(b.p(x));
+            }
+            l.push_back(W(log_(s.value()) - log_(b.p(p[n][y]))));
+        }
+        counted.push_back(true);
+    }
+    if (!o.ignore_class) {
+        counted.clear();
+    }
+    return {std::move(l), std::move(counted)};
+}
+
+template <class W, class True, class Pred>
+[[nodiscard]] row_losses<W> kl_divergence_rows(True&& y_true, Pred&& y_pred, const kl_divergence_options& o) {
+    constexpr std::string_view f = "keras.kl_divergence";
+    const auto [t, p] = read_pair<W>(std::forward<True>(y_true), std::forward<Pred>(y_pred), f);
+    const W lo = W(in_dtype(o.epsilon, o.dtype));
+    std::vector<W> l;
+    for (std::size_t n = 0; n < t.size(); ++n) {
+        accumulator<W> acc;
+        for (std::size_t k = 0; k < t[n].size(); ++k) {
+            const W y = clip(t[n][k], lo, W(1));
+            const W q = clip(p[n][k], lo, W(1));
+            acc.add(W(y * W(log_(y) - log_(q))));
+        }
+        l.push_back(acc.value());
+    }
+    return {std::move(l), {}};
+}
+
+template <class W, class True, class Pred>
+[[nodiscard]] row_losses<W> binary_focal_crossentropy_rows(True&& y_true, Pred&& y_pred,
+                                                           const binary_focal_crossentropy_options& o) {
+    constexpr std::string_view f = "keras.binary_focal_crossentropy";
+    check_smoothing(o.label_smoothing, f);
+    if (!(o.gamma >= 0)) {
+        fail<shannon::invalid_argument>(f, "gamma must be >= 0, not ", shannon::detail::shown_setting{o.gamma});
+    }
+    const auto [t, p] = read_pair<W>(std::forward<True>(y_true), std::forward<Pred>(y_pred), f);
+    const clip_bounds<W> b(o.epsilon, o.dtype);
+    const std::size_t c = t.front().size();
+    std::vector<W> l;
+    for (std::size_t n = 0; n < t.size(); ++n) {
+        accumulator<W> acc;
+        for (std::size_t k = 0; k < c; ++k) {
+            const W y = smoothed(t[n][k], o.label_smoothing, 2);
+            const two_sided<W> pq = o.from_logits ? from_logit(p[n][k]) : from_probability(p[n][k]);
+            // 1 - p_t = 1 - (y p + (1 - y)(1 - p)) = y (1 - p) + (1 - y) p, from the unclipped p
+            const W base = W(W(y * pq.q) + W(W(W(1) - y) * pq.p));
+            W term = W(power(base, o.gamma) * clipped_bce(y, pq, b));
+            if (o.apply_class_balancing) {
+                term = W(term * W(W(y * W(o.alpha)) + W(W(W(1) - y) * W(W(1) - W(o.alpha)))));
+            }
+            acc.add(term);
+        }
+        l.push_back(W(acc.value() / W(static_cast<double>(c))));
+    }
+    return {std::move(l), {}};
+}
+
+template <class W, class True, class Pred>
+[[nodiscard]] row_losses<W> categorical_focal_crossentropy_rows(True&& y_true, Pred&& y_pred,
+                                                                const categorical_focal_crossentropy_options& o) {
+    constexpr std::string_view f = "keras.categorical_focal_crossentropy";
+    check_smoothing(o.label_smoothing, f);
+    if (!(o.gamma >= 0)) {
+        fail<shannon::invalid_argument>(f, "gamma must be >= 0, not ", shannon::detail::shown_setting{o.gamma});
+    }
+    const auto [t, p] = read_pair<W>(std::forward<True>(y_true), std::forward<Pred>(y_pred), f);
+    const std::size_t c = t.front().size();
+    if (o.alpha.size() != 1 && o.alpha.size() != c) {
+        fail<shannon::invalid_argument>(f, "argument 'alpha' has ", o.alpha.size(), " elements: give one, or one per class (",
+                                        c, ")");
+    }
+    const clip_bounds<W> b(o.epsilon, o.dtype);
+    std::vector<W> l;
+    for (std::size_t n = 0; n < t.size(); ++n) {
+        std::vector<W> prob;
+        if (o.from_logits) {
+            for (const W& nl : shannon::detail::neg_log_softmax(p[n])) {
+                prob.push_back(shannon::detail::exp_(W(-nl)));
+            }
+        } else {
+            prob = p[n];
+        }
+        accumulator<W> s;
+        for (const W& x : prob) {
+            s.add(x);
+        }
+        const W sum = s.value();
+        accumulator<W> acc;
+        for (std::size_t k = 0; k < c; ++k) {
+            const W out = b.p(W(prob[k] / sum));
+            const W one_minus = b.q(W(W(sum - prob[k]) / sum));  // 1 - clip(p / S) = clip((S - p) / S, ...)
+            const W y = smoothed(t[n][k], o.label_smoothing, static_cast<double>(c));
+            const W alpha = W(o.alpha.size() == 1 ? o.alpha[0] : o.alpha[k]);
+            acc.add(W(W(alpha * power(one_minus, o.gamma)) * W(-W(y * log_(out)))));
+        }
+        l.push_back(acc.value());
+    }
+    return {std::move(l), {}};
+}
+
+}  // namespace detail
+
+// Each loss: X_unreduced(y_true, y_pred, o) = keras.losses.X(y_true, y_pred, ...) (one value per row);
+// X(y_true, y_pred, o) = keras.losses.X-class(reduction=o.reduction)(y_true, y_pred, sample_weight).
+#define SHANNON_KERAS_LOSS(prefix, name, True, options)                                                                  \
+    template <True Y, row_range P>                                                                                 \
+    [[nodiscard]] auto name##_unreduced(Y&& y_true, P&& y_pred, const options& o = {}) {                           \
+        using T = detail::rows_t<P>;                                                                               \
+        return detail::rows_unreduced<T>(                                                                          \
+            [&] { return detail::name##_rows<working_t<T>>(std::forward<Y>(y_true), std::forward<P>(y_pred), o); }); \
+    }                                                                                                              \
+    template <True Y, row_range P>                                                                                 \
+    [[nodiscard]] auto name(Y&& y_true, P&& y_pred, const options& o = {}) {                                       \
+        using T = detail::rows_t<P>;                                                                               \
+        return detail::rows_reduced<T>(                                                                            \
+            [&] { return detail::name##_rows<working_t<T>>(std::forward<Y>(y_true), std::forward<P>(y_pred), o); }, \
+            o.sample_weight, o.reduction, prefix #name);                                                               \
+    }
+
+/// keras.losses.binary_crossentropy(y_true, y_pred, from_logits, label_smoothing), axis -1:
+/// l_n = mean_k -(y' log clip(p) + (1 - y') log(1 - clip(p))), y' = y (1 - s) + s / 2, clip to
+/// [eps, 1 - eps] in y_pred's dtype; from_logits: mean_k y' softplus(-x) + (1 - y') softplus(x).
+/// Source: keras/src/losses/losses.py binary_crossentropy; keras/src/backend/tensorflow/nn.py binary_crossentropy.
+SHANNON_KERAS_LOSS("keras.", binary_crossentropy, row_range, crossentropy_options)
+
+/// keras.losses.categorical_crossentropy(y_true, y_pred, from_logits, label_smoothing), axis -1:
+/// l_n = -sum_k y'_k log clip(p_k / sum_j p_j), y' = y (1 - s) + s / C; from_logits: -sum_k y'_k log softmax(x)_k.
+/// Source: keras/src/losses/losses.py; keras/src/backend/tensorflow/nn.py categorical_crossentropy.
+SHANNON_KERAS_LOSS("keras.", categorical_crossentropy, row_range, crossentropy_options)
+
+/// keras.losses.sparse_categorical_crossentropy(y_true, y_pred, from_logits, ignore_class), axis -1:
+/// l_n = log sum_k clip(p_k) - log clip(p_{y_n}) (clip, then renormalize); from_logits: -log softmax(x)_{y_n};
+/// 0 where y_n = ignore_class, and those rows do not count toward the mean.
+/// Source: keras/src/losses/losses.py; keras/src/backend/tensorflow/nn.py sparse_categorical_crossentropy;
+/// keras/src/losses/loss.py (apply_mask).
+SHANNON_KERAS_LOSS("keras.", sparse_categorical_crossentropy, index_range, sparse_categorical_crossentropy_options)
+
+/// keras.losses.kl_divergence(y_true, y_pred), axis -1: l_n = sum_k y' log(y' / p'), y' = clip(y, eps, 1),
+/// p' = clip(p, eps, 1). Source: keras/src/losses/losses.py kl_divergence.
+SHANNON_KERAS_LOSS("keras.", kl_divergence, row_range, kl_divergence_options)
+
+/// keras.losses.binary_focal_crossentropy(y_true, y_pred, apply_class_balancing, alpha, gamma, from_logits,
+/// label_smoothing), axis -1: l_n = mean_k w (1 - p_t)^gamma bce(y', p), p_t = y' p + (1 - y')(1 - p) with the
+/// unclipped p (sigmoid(x) from logits), bce the clipped binary cross-entropy, w = y' alpha + (1 - y')(1 - alpha)
+/// with class balancing (else 1). Source: keras/src/losses/losses.py binary_focal_crossentropy.
+SHANNON_KERAS_LOSS("keras.", binary_focal_crossentropy, row_range, binary_focal_crossentropy_options)
+
+/// keras.losses.categorical_focal_crossentropy(y_true, y_pred, alpha, gamma, from_logits, label_smoothing),
+/// axis -1: l_n = sum_k alpha_k (1 - o_k)^gamma (-y'_k log o_k), o = clip(p / sum p) (p = softmax(x) from
+/// logits), y' = y (1 - s) + s / C. Source: keras/src/losses/losses.py categorical_focal_crossentropy.
+SHANNON_KERAS_LOSS("keras.", categorical_focal_crossentropy, row_range, categorical_focal_crossentropy_options)
+
+}  // namespace shannon::profiles::keras
+
+namespace shannon::profiles::tf_keras2 {
+
+using keras::crossentropy_options;
+
+namespace detail {
+
+using namespace keras::detail;
+
+template <class W, class True, class Pred>
+[[nodiscard]] row_losses<W> binary_crossentropy_rows(True&& y_true, Pred&& y_pred, const crossentropy_options& o) {
+    constexpr std::string_view f = "tf_keras2.binary_crossentropy";
+    check_smoothing(o.label_smoothing, f);
+    const auto [t, p] = read_pair<W>(std::forward<True>(y_true), std::forward<Pred>(y_pred), f);
+    // epsilon_ is a tensor of y_pred's dtype, and 1 - epsilon_ is computed (rounded) in that dtype;
+    // the epsilon added inside the logs is the Python float, converted to the dtype as well.
+    const double eps = in_dtype(o.epsilon, o.dtype);
+    const clip_bounds<W> b(o.epsilon, o.dtype, 1.0 - eps);
+    const W e = W(eps);
+    const std::size_t c = t.front().size();
+    std::vector<W> l;
+    for (std::size_t n = 0; n < t.size(); ++n) {
+        accumulator<W> acc;
+        for (std::size_t k = 0; k < c; ++k) {
+            const W y = smoothed(t[n][k], o.label_smoothing, 2);
+            if (o.from_logits) {
+                acc.add(shannon::detail::bce_logits(y, p[n][k]));
+                continue;
+            }
+            const two_sided<W> pq = from_probability(p[n][k]);
+            const W a = log_(W(b.p(pq.p) + e));
+            const W d = log_(W(b.q(pq.q) + e));
+            acc.add(W(-W(W(y * a) + W(W(W(1) - y) * d))));
+        }
+        l.push_back(W(acc.value() / W(static_cast<double>(c))));
+    }
+    return {std::move(l), {}};
+}
+
+}  // namespace detail
+
+/// tf.keras (Keras 2) losses.binary_crossentropy(y_true, y_pred, from_logits, label_smoothing), axis -1:
+/// l_n = mean_k -(y' log(p' + eps) + (1 - y') log(1 - p' + eps)), p' = clip(p, eps, 1 - eps) with eps and
+/// 1 - eps in y_pred's dtype, y' = y (1 - s) + s / 2; from_logits: the exact sigmoid cross-entropy.
+/// Source: keras 2.x keras/backend.py binary_crossentropy (tf.keras.backend.binary_crossentropy); keras/losses.py.
+SHANNON_KERAS_LOSS("tf_keras2.", binary_crossentropy, row_range, crossentropy_options)
+
+}  // namespace shannon::profiles::tf_keras2
+
+#undef SHANNON_KERAS_LOSS

@@ -1,0 +1,215 @@
+// shannon/profiles/optax.hpp — optax's classification and divergence losses (optax.losses), exactly.
+//
+// The formulas are those of optax/losses/_classification.py with its conventions: predictions come
+// first (logits, log_predictions), labels second; the products are plain IEEE products, so
+// softmax_cross_entropy gives NaN where a label is 0 and its logit is -inf (0 * inf), which
+// safe_softmax_cross_entropy turns into 0; kl_divergence takes 0 * (0 - log_prediction) where a target
+// is 0 (NaN when that log-prediction is infinite). optax does not reduce: each function gives one value
+// per row (per element for sigmoid_binary_cross_entropy); callers take the mean themselves.
+//
+// Shapes: an N x C batch as a range of rows, the class axis last (the Python layer moves `axis` there).
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+#include "common.hpp"
+
+namespace shannon::profiles::optax {
+
+namespace detail {
+
+using namespace profiles::detail;
+using shannon::detail::log_;
+using shannon::detail::exp_;
+
+template <class Rows>
+using rows_t = std::common_type_t<shannon::detail::row_real_t<Rows>>;
+
+template <class W, class A, class B>
+[[nodiscard]] std::pair<std::vector<std::vector<W>>, std::vector<std::vector<W>>> read_pair(A&& a, B&& b, std::string_view function,
+                                                                                            std::string_view an,
+                                                                                            std::string_view bn) {
+    auto x = read_rows<W>(std::forward<A>(a), function, an);
+    auto y = read_rows<W>(std::forward<B>(b), function, bn);
+    same_size(x, y, function, an, bn);
+    same_size(x.front(), y.front(), function, std::string(an) + "[0]", std::string(bn) + "[0]");
+    return {std::move(x), std::move(y)};
+}
+
+/// -sum_k labels_k log_softmax(logits)_k per row, with 0 * inf as `times` makes it.
+template <class W, class Times, class L, class Y>
+[[nodiscard]] std::vector<W> softmax_xent(L&& logits, Y&& labels, std::string_view f, const Times& times) {
+    const auto [x, y] = read_pair<W>(std::forward<L>(logits), std::forward<Y>(labels), f, "logits", "labels");
+    std::vector<W> l;
+    for (std::size_t n = 0; n < x.size(); ++n) {
+        const std::vector<W> nl = shannon::detail::neg_log_softmax(x[n]);
+        accumulator<W> acc;
+        for (std::size_t k = 0; k < nl.size(); ++k) {
+            acc.add(times(y[n][k], nl[k]));
+        }
+        l.push_back(acc.value());
+    }
+    return l;
+}
+
+/// sum_k targets_k (where(targets_k == 0, 0, log targets_k) - log_predictions_k) per row.
+template <class W>
+[[nodiscard]] W kl_row(const std::vector<W>& lp, const std::vector<W>& t) {
+    accumulator<W> acc;
+    for (std::size_t k = 0; k < lp.size(); ++k) {
+        const W lt = shannon::detail::is_exact_zero(t[k]) ? W(0) : log_(t[k]);
+        acc.add(ieee_times(t[k], W(lt - lp[k])));
+    }
+    return acc.value();
+}
+
+template <class T, class Make>
+[[nodiscard]] std::vector<T> rounded(const Make& make) {
+    const precision_scope<T> scope;
+    return round_all(scope, make());
+}
+
+}  // namespace detail
+
+/// optax.losses.softmax_cross_entropy(logits, labels): -sum_k labels_k log_softmax(logits)_k per row
+/// (0 * -inf = NaN where a label is 0 and its logit -inf).
+/// Source: optax/losses/_classification.py softmax_cross_entropy.
+template <row_range L, row_range Y>
+[[nodiscard]] auto softmax_cross_entropy(L&& logits, Y&& labels) {
+    using T = detail::rows_t<L>;
+    return detail::rounded<T>([&] {
+        return detail::softmax_xent<working_t<T>>(std::forward<L>(logits), std::forward<Y>(labels),
+                                                  "optax.softmax_cross_entropy",
+                                                  [](const auto& a, const auto& b) { return detail::ieee_times(a, b); });
+    });
+}
+
+/// optax.losses.safe_softmax_cross_entropy(logits, labels): as softmax_cross_entropy, with
+/// labels_k log_softmax_k taken as 0 where labels_k = 0 (0 log 0 = 0 when a logit is -inf).
+/// Source: optax/losses/_classification.py safe_softmax_cross_entropy, weighted_logsoftmax.
+template <row_range L, row_range Y>
+[[nodiscard]] auto safe_softmax_cross_entropy(L&& logits, Y&& labels) {
+    using T = detail::rows_t<L>;
+    return detail::rounded<T>([&] {
+        return detail::softmax_xent<working_t<T>>(
+            std::forward<L>(logits), std::forward<Y>(labels), "optax.safe_softmax_cross_entropy",
+            [](const auto& a, const auto& b) { return shannon::detail::times_or_zero(a, b); });
+    });
+}
+
+/// optax.losses.softmax_cross_entropy_with_integer_labels(logits, labels): logsumexp(logits_n) -
+/// logits_n[labels_n] per row. A label outside [0, C) is an error here (JAX would read outside the row).
+/// Source: optax/losses/_classification.py softmax_cross_entropy_with_integer_labels.
+template <row_range L, index_range Y>
+[[nodiscard]] auto softmax_cross_entropy_with_integer_labels(L&& logits, Y&& labels) {
+    using T = detail::rows_t<L>;
+    using W = working_t<T>;
+    return detail::rounded<T>([&] {
+        constexpr std::string_view f = "optax.softmax_cross_entropy_with_integer_labels";
+        const auto x = detail::read_rows<W>(std::forward<L>(logits), f, "logits");
+        std::vector<std::int64_t> t;
+        for (auto&& y : labels) {
+            t.push_back(static_cast<std::int64_t>(y));
+        }
+        detail::same_size(t, x, f, "labels", "logits");
+        std::vector<W> l;
+        for (std::size_t n = 0; n < x.size(); ++n) {
+            if (t[n] < 0 || static_cast<std::size_t>(t[n]) >= x[n].size()) {
+                detail::fail_at<shannon::invalid_argument>(f, "labels", n, t[n], "a class index must lie in [0, ",
+                                                           x[n].size(), ")");
+            }
+            l.push_back(shannon::detail::neg_log_softmax(x[n])[static_cast<std::size_t>(t[n])]);
+        }
+        return l;
+    });
+}
+
+/// optax.losses.sigmoid_binary_cross_entropy(logits, labels), elementwise:
+/// -labels log sigmoid(logits) - (1 - labels) log sigmoid(-logits)
+/// = labels softplus(-logits) + (1 - labels) softplus(logits) (plain products: 0 * inf = NaN).
+/// Source: optax/losses/_classification.py sigmoid_binary_cross_entropy.
+template <real_range L, real_range Y>
+[[nodiscard]] auto sigmoid_binary_cross_entropy(L&& logits, Y&& labels) {
+    using T = detail::pair_t<L, Y>;
+    using W = working_t<T>;
+    return detail::rounded<T>([&] {
+        constexpr std::string_view f = "optax.sigmoid_binary_cross_entropy";
+        const auto x = detail::read<W>(std::forward<L>(logits), f, "logits");
+        const auto y = detail::read<W>(std::forward<Y>(labels), f, "labels");
+        detail::same_size(x, y, f, "logits", "labels");
+        std::vector<W> l;
+        for (std::size_t i = 0; i < x.size(); ++i) {
+            l.push_back(W(detail::ieee_times(y[i], shannon::detail::softplus(W(-x[i]))) +
+                          detail::ieee_times(W(W(1) - y[i]), shannon::detail::softplus(x[i]))));
+        }
+        return l;
+    });
+}
+
+/// optax.losses.kl_divergence(log_predictions, targets): sum_k targets_k (log targets_k - log_predictions_k)
+/// per row, with log targets_k replaced by 0 where targets_k = 0.
+/// Source: optax/losses/_classification.py kl_divergence.
+template <row_range L, row_range Y>
+[[nodiscard]] auto kl_divergence(L&& log_predictions, Y&& targets) {
+    using T = detail::rows_t<L>;
+    using W = working_t<T>;
+    return detail::rounded<T>([&] {
+        const auto [lp, t] = detail::read_pair<W>(std::forward<L>(log_predictions), std::forward<Y>(targets),
+                                                  "optax.kl_divergence", "log_predictions", "targets");
+        std::vector<W> l;
+        for (std::size_t n = 0; n < lp.size(); ++n) {
+            l.push_back(detail::kl_row(lp[n], t[n]));
+        }
+        return l;
+    });
+}
+
+/// optax.losses.kl_divergence_with_log_targets(log_predictions, log_targets):
+/// sum_k exp(log_targets_k) (log_targets_k - log_predictions_k) per row.
+/// Source: optax/losses/_classification.py kl_divergence_with_log_targets.
+template <row_range L, row_range Y>
+[[nodiscard]] auto kl_divergence_with_log_targets(L&& log_predictions, Y&& log_targets) {
+    using T = detail::rows_t<L>;
+    using W = working_t<T>;
+    return detail::rounded<T>([&] {
+        const auto [lp, lt] = detail::read_pair<W>(std::forward<L>(log_predictions), std::forward<Y>(log_targets),
+                                                   "optax.kl_divergence_with_log_targets", "log_predictions",
+                                                   "log_targets");
+        std::vector<W> l;
+        for (std::size_t n = 0; n < lp.size(); ++n) {
+            detail::accumulator<W> acc;
+            for (std::size_t k = 0; k < lp[n].size(); ++k) {
+                acc.add(detail::ieee_times(detail::exp_(lt[n][k]), W(lt[n][k] - lp[n][k])));
+            }
+            l.push_back(acc.value());
+        }
+        return l;
+    });
+}
+
+/// optax.losses.generalized_kl_divergence(log_predictions, targets): kl_divergence(log_predictions, targets)
+/// + sum_k (exp(log_predictions_k) - targets_k) per row (the Bregman divergence of x log x - x).
+/// Source: optax/losses/_classification.py generalized_kl_divergence.
+template <row_range L, row_range Y>
+[[nodiscard]] auto generalized_kl_divergence(L&& log_predictions, Y&& targets) {
+    using T = detail::rows_t<L>;
+    using W = working_t<T>;
+    return detail::rounded<T>([&] {
+        const auto [lp, t] = detail::read_pair<W>(std::forward<L>(log_predictions), std::forward<Y>(targets),
+                                                  "optax.generalized_kl_divergence", "log_predictions", "targets");
+        std::vector<W> l;
+        for (std::size_t n = 0; n < lp.size(); ++n) {
+            detail::accumulator<W> acc;
+            acc.add(detail::kl_row(lp[n], t[n]));
+            for (std::size_t k = 0; k < lp[n].size(); ++k) {
+                acc.add(W(detail::exp_(lp[n][k]) - t[n][k]));
+            }
+            l.push_back(acc.value());
+        }
+        return l;
+    });
+}
+
+}  // namespace shannon::profiles::optax

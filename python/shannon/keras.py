@@ -1,0 +1,151 @@
+"""Keras 3's probabilistic losses (keras.losses), exactly: shannon.keras.binary_crossentropy(y_true, y_pred, ...)
+is the exact value of what keras.losses.binary_crossentropy computes with the TensorFlow backend, with its
+conventions (probabilities clipped to [epsilon, 1 - epsilon] with both bounds rounded to y_pred's dtype,
+y_true cast to y_pred's dtype, label smoothing, renormalization, ignore_class, the mean over the last
+axis), argument names and defaults, correctly rounded to y_pred's dtype.
+
+Each function returns what the keras.losses function returns (one value per sample: the input's shape
+without `axis`); ``reduction="sum_over_batch_size"`` (or "mean", "sum") gives the value of the Loss class
+(keras.losses.BinaryCrossentropy(reduction=...)(y_true, y_pred, sample_weight)), with ``sample_weight``
+one weight per sample. ``epsilon`` is keras.config.epsilon() (1e-7).
+
+The formulas live once, in C++ (include/shannon/profiles/keras.hpp); each docstring states the formula and
+its source. Keras itself is not needed.
+"""
+
+import numpy as np
+
+from . import _core
+from ._api import as_array, floats, indices, quantity
+
+
+def _pred(y_pred):
+    (p,) = floats(y_pred)
+    return p
+
+
+def _true_like(y_true, p):
+    """y_true cast to y_pred's dtype (as Keras does), held in float64."""
+    return as_array(y_true).astype(p.dtype).astype(np.float64)
+
+
+def _rows(x, axis):
+    """x with `axis` last, as (rows, C), and the shape of one value per row."""
+    if x.ndim == 0:
+        x = x.reshape(1)
+    x = np.moveaxis(x, axis, -1)
+    return np.ascontiguousarray(x.reshape(-1, x.shape[-1]), dtype=np.float64), x.shape[:-1]
+
+
+def _options(shape, reduction, sample_weight, **kw):
+    kw["reduction"] = "none" if reduction in (None, "none") else reduction
+    if sample_weight is not None:
+        w = as_array(sample_weight, np.float64)
+        try:
+            w = np.broadcast_to(w, shape)
+        except ValueError:
+            raise ValueError(f"shannon.keras: sample_weight of shape {w.shape} does not broadcast to the losses' "
+                             f"shape {shape}") from None
+        kw["sample_weight"] = w.ravel().tolist()
+    return kw
+
+
+def _finish(raw, reduction, shape):
+    return raw, (shape if reduction in (None, "none") else None)
+
+
+def _dense(name):
+    def call(req, y_true, y_pred, axis=-1, reduction=None, sample_weight=None, **kw):
+        p = _pred(y_pred)
+        t = np.broadcast_to(_true_like(y_true, p), p.shape)
+        rows, shape = _rows(p, axis)
+        trows, _ = _rows(t, axis)
+        raw = getattr(_core, name)(req.infer(p), trows, rows, _options(shape, reduction, sample_weight, **kw))
+        return _finish(raw, reduction, shape)
+
+    return call
+
+
+_bce = _dense("keras_binary_crossentropy")
+_cce = _dense("keras_categorical_crossentropy")
+_kld = _dense("keras_kl_divergence")
+_bfocal = _dense("keras_binary_focal_crossentropy")
+_cfocal = _dense("keras_categorical_focal_crossentropy")
+
+
+@quantity
+def binary_crossentropy(req, y_true, y_pred, from_logits=False, label_smoothing=0.0, axis=-1, *, reduction=None,
+                        sample_weight=None, epsilon=1e-7):
+    """keras.losses.binary_crossentropy: mean over `axis` of -(y' log p' + (1 - y') log(1 - p')),
+    p' = clip(y_pred, eps, 1 - eps) (bounds in y_pred's dtype), y' = y_true (1 - s) + s / 2;
+    from_logits: mean of y' softplus(-x) + (1 - y') softplus(x) (tf.nn.sigmoid_cross_entropy_with_logits).
+    Source: keras/src/losses/losses.py binary_crossentropy; keras/src/backend/tensorflow/nn.py."""
+    return _bce(req, y_true, y_pred, axis, reduction, sample_weight, from_logits=bool(from_logits),
+                label_smoothing=float(label_smoothing), epsilon=float(epsilon))
+
+
+@quantity
+def categorical_crossentropy(req, y_true, y_pred, from_logits=False, label_smoothing=0.0, axis=-1, *, reduction=None,
+                             sample_weight=None, epsilon=1e-7):
+    """keras.losses.categorical_crossentropy: -sum_k y'_k log clip(p_k / sum_j p_j, eps, 1 - eps) over `axis`
+    (renormalize, then clip), y' = y_true (1 - s) + s / C; from_logits: -sum_k y'_k log softmax(x)_k.
+    Source: keras/src/losses/losses.py; keras/src/backend/tensorflow/nn.py categorical_crossentropy."""
+    return _cce(req, y_true, y_pred, axis, reduction, sample_weight, from_logits=bool(from_logits),
+                label_smoothing=float(label_smoothing), epsilon=float(epsilon))
+
+
+@quantity
+def sparse_categorical_crossentropy(req, y_true, y_pred, from_logits=False, ignore_class=None, axis=-1, *,
+                                    reduction=None, sample_weight=None, epsilon=1e-7):
+    """keras.losses.sparse_categorical_crossentropy: log sum_k clip(p_k) - log clip(p_y) (clip, then
+    renormalize: the TensorFlow backend applies a softmax to log clip(p)); from_logits: -log softmax(x)_y;
+    0 where y_true == ignore_class, and those samples do not count toward the mean. y_true: class indices
+    of y_pred's shape without the last axis (a trailing axis of 1 is squeezed). Only axis=-1, as in Keras.
+    Source: keras/src/losses/losses.py; keras/src/backend/tensorflow/nn.py sparse_categorical_crossentropy;
+    keras/src/losses/loss.py apply_mask."""
+    if axis not in (-1, np.ndim(as_array(y_pred)) - 1):
+        raise ValueError(f"shannon.keras.sparse_categorical_crossentropy: only axis=-1 is supported, not {axis}")
+    p = _pred(y_pred)
+    t = indices(y_true)
+    if t.ndim == p.ndim and t.ndim > 0 and t.shape[-1] == 1:
+        t = t[..., 0]
+    rows, shape = _rows(p, -1)
+    if t.shape != shape:
+        raise ValueError(f"shannon.keras.sparse_categorical_crossentropy: y_true of shape {t.shape} does not match "
+                         f"y_pred of shape {p.shape} (expected {shape})")
+    kw = _options(shape, reduction, sample_weight, from_logits=bool(from_logits), epsilon=float(epsilon))
+    if ignore_class is not None:
+        kw["ignore_class"] = int(ignore_class)
+    raw = _core.keras_sparse_categorical_crossentropy(req.infer(p), np.ascontiguousarray(t.ravel()), rows, kw)
+    return _finish(raw, reduction, shape)
+
+
+@quantity
+def kl_divergence(req, y_true, y_pred, *, reduction=None, sample_weight=None, epsilon=1e-7):
+    """keras.losses.kl_divergence: sum over the last axis of y' log(y' / p'), y' = clip(y_true, eps, 1),
+    p' = clip(y_pred, eps, 1). Source: keras/src/losses/losses.py kl_divergence."""
+    return _kld(req, y_true, y_pred, -1, reduction, sample_weight, epsilon=float(epsilon))
+
+
+@quantity
+def binary_focal_crossentropy(req, y_true, y_pred, apply_class_balancing=False, alpha=0.25, gamma=2.0,
+                              from_logits=False, label_smoothing=0.0, axis=-1, *, reduction=None, sample_weight=None,
+                              epsilon=1e-7):
+    """keras.losses.binary_focal_crossentropy: mean over `axis` of w (1 - p_t)^gamma bce(y', p), with
+    p_t = y' p + (1 - y')(1 - p) from the unclipped p (sigmoid(x) from logits), bce the clipped binary
+    cross-entropy, y' = y_true (1 - s) + s / 2, w = y' alpha + (1 - y')(1 - alpha) with class balancing, else 1.
+    Source: keras/src/losses/losses.py binary_focal_crossentropy."""
+    return _bfocal(req, y_true, y_pred, axis, reduction, sample_weight,
+                   apply_class_balancing=bool(apply_class_balancing), alpha=float(alpha), gamma=float(gamma),
+                   from_logits=bool(from_logits), label_smoothing=float(label_smoothing), epsilon=float(epsilon))
+
+
+@quantity
+def categorical_focal_crossentropy(req, y_true, y_pred, alpha=0.25, gamma=2.0, from_logits=False, label_smoothing=0.0,
+                                   axis=-1, *, reduction=None, sample_weight=None, epsilon=1e-7):
+    """keras.losses.categorical_focal_crossentropy: sum over `axis` of alpha_k (1 - o_k)^gamma (-y'_k log o_k),
+    o = clip(p / sum p, eps, 1 - eps) (p = softmax(x) from logits), y' = y_true (1 - s) + s / C; alpha a
+    number or one per class. Source: keras/src/losses/losses.py categorical_focal_crossentropy."""
+    return _cfocal(req, y_true, y_pred, axis, reduction, sample_weight,
+                   alpha=[float(a) for a in np.atleast_1d(np.asarray(alpha, dtype=np.float64))], gamma=float(gamma),
+                   from_logits=bool(from_logits), label_smoothing=float(label_smoothing), epsilon=float(epsilon))

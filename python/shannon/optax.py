@@ -1,0 +1,98 @@
+"""optax's classification and divergence losses (optax.losses), exactly: shannon.optax.softmax_cross_entropy(logits,
+labels) is the exact value of what optax computes, with its conventions (predictions first; plain products,
+so 0 * -inf is NaN in softmax_cross_entropy and 0 in safe_softmax_cross_entropy; no reduction: one value
+per example), argument names and defaults, correctly rounded to the logits' dtype.
+
+The formulas live once, in C++ (include/shannon/profiles/optax.hpp). optax and JAX are not needed.
+"""
+
+import numpy as np
+
+from . import _core
+from ._api import as_array, floats, indices, one_value, quantity
+
+
+def _rows(x, axis):
+    if x.ndim == 0:
+        x = x.reshape(1)
+    x = np.moveaxis(x, axis, -1)
+    return np.ascontiguousarray(x.reshape(-1, x.shape[-1]), dtype=np.float64), x.shape[:-1]
+
+
+def _pairwise(name):
+    def call(req, a, b, axis):
+        (x,) = floats(a)
+        y = np.broadcast_to(as_array(b, np.float64), x.shape)
+        xr, shape = _rows(x, axis)
+        yr, _ = _rows(y, axis)
+        return getattr(_core, name)(req.infer(x), xr, yr), shape
+
+    return call
+
+
+_sce = _pairwise("optax_softmax_cross_entropy")
+_safe = _pairwise("optax_safe_softmax_cross_entropy")
+_kl = _pairwise("optax_kl_divergence")
+_kl_log = _pairwise("optax_kl_divergence_with_log_targets")
+_gkl = _pairwise("optax_generalized_kl_divergence")
+
+
+@quantity
+def softmax_cross_entropy(req, logits, labels, axis=-1):
+    """optax.losses.softmax_cross_entropy: -sum_k labels_k log_softmax(logits)_k over `axis` (NaN where a
+    label is 0 and its logit -inf). Source: optax/losses/_classification.py softmax_cross_entropy."""
+    return _sce(req, logits, labels, axis)
+
+
+@quantity
+def safe_softmax_cross_entropy(req, logits, labels):
+    """optax.losses.safe_softmax_cross_entropy: as softmax_cross_entropy over the last axis, with 0 where a
+    label is 0 (0 log 0 = 0 for a -inf logit). Source: optax/losses/_classification.py."""
+    return _safe(req, logits, labels, -1)
+
+
+@quantity
+def softmax_cross_entropy_with_integer_labels(req, logits, labels, axis=-1):
+    """optax.losses.softmax_cross_entropy_with_integer_labels: logsumexp(logits) - logits[label] over `axis`
+    (an int). A label outside [0, C) raises ValueError. Source: optax/losses/_classification.py."""
+    (x,) = floats(logits)
+    t = indices(labels)
+    xr, shape = _rows(x, axis)
+    if t.shape != shape:
+        raise ValueError(f"shannon.optax.softmax_cross_entropy_with_integer_labels: labels of shape {t.shape} do not "
+                         f"match logits of shape {x.shape} (expected {shape})")
+    return _core.optax_softmax_cross_entropy_with_integer_labels(req.infer(x), xr, np.ascontiguousarray(t.ravel())), shape
+
+
+@quantity
+def sigmoid_binary_cross_entropy(req, logits, labels):
+    """optax.losses.sigmoid_binary_cross_entropy, elementwise: -labels log sigmoid(logits) - (1 - labels)
+    log sigmoid(-logits) (plain products). Source: optax/losses/_classification.py."""
+    (x,) = floats(logits)
+    xb, yb = np.broadcast_arrays(x, as_array(labels, np.float64))
+    raw = _core.optax_sigmoid_binary_cross_entropy(req.infer(x), np.ascontiguousarray(xb, dtype=np.float64).ravel(),
+                                                   np.ascontiguousarray(yb, dtype=np.float64).ravel())
+    if xb.shape == ():
+        return one_value(raw), None
+    return raw, xb.shape
+
+
+@quantity
+def kl_divergence(req, log_predictions, targets, axis=-1):
+    """optax.losses.kl_divergence: sum over `axis` of targets (log targets - log_predictions), with log targets
+    taken as 0 where targets = 0. Source: optax/losses/_classification.py kl_divergence."""
+    return _kl(req, log_predictions, targets, axis)
+
+
+@quantity
+def kl_divergence_with_log_targets(req, log_predictions, log_targets, axis=-1):
+    """optax.losses.kl_divergence_with_log_targets: sum over `axis` of exp(log_targets) (log_targets - log_predictions).
+    Source: optax/losses/_classification.py."""
+    return _kl_log(req, log_predictions, log_targets, axis)
+
+
+@quantity
+def generalized_kl_divergence(req, log_predictions, targets, axis=-1):
+    """optax.losses.generalized_kl_divergence: kl_divergence + sum over `axis` of (exp(log_predictions) - targets).
+    Source: optax/losses/_classification.py generalized_kl_divergence."""
+    return _gkl(req, log_predictions, targets, axis)

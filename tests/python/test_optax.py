@@ -1,0 +1,121 @@
+"""shannon.optax against optax's formulas (optax/losses/_classification.py) evaluated in mpmath at 300 bits.
+
+optax and JAX are not in Debian, so these references are the independent computation; the expected values
+are their correct roundings, and the IEEE conventions (0 * inf = NaN) are checked on their own.
+"""
+
+import mpmath
+import numpy as np
+import pytest
+
+from shannon import optax
+
+mpmath.mp.prec = 300
+rng = np.random.default_rng(2026)
+
+
+def mp(x):
+    return mpmath.mpf(float(x))
+
+
+def rn(x, dtype=np.float64):
+    with mpmath.workprec(24 if dtype == np.float32 else 53):
+        return dtype(float(+x)) if dtype == np.float32 else float(+x)
+
+
+def log_softmax(row):
+    row = [mp(v) for v in row]
+    m = max(row)
+    lse = m + mpmath.log(mpmath.fsum(mpmath.exp(v - m) for v in row))
+    return [v - lse for v in row]
+
+
+def expect(actual, ref, dtype):
+    np.testing.assert_array_equal(np.asarray(actual), np.array([rn(v, dtype) for v in ref], dtype=dtype))
+
+
+def logits(n, c, hard):
+    x = rng.normal(0, 4, size=(n, c))
+    if hard:
+        x[0, :] = [50.0] + [-50.0] * (c - 1)  # a confident, correct row: the loss is ~e^-100
+        x[1, 0] = 1e-30
+        x[2, :] = 0.0
+    return x
+
+
+CASES = [(k, d) for k in ("random", "hard") for d in (np.float64, np.float32)]
+
+
+@pytest.mark.parametrize("kind,dtype", CASES)
+def test_softmax_cross_entropy(kind, dtype):
+    x = logits(6, 5, kind == "hard").astype(dtype)
+    t = rng.integers(0, 5, size=6)
+    t[0] = 0
+    y = np.eye(5)[t]
+    soft = rng.dirichlet(np.ones(5), size=6)
+    for labels in (y, soft):
+        ref = [-mpmath.fsum(mp(a) * b for a, b in zip(ly, log_softmax(lx))) for lx, ly in zip(x, labels)]
+        expect(optax.softmax_cross_entropy(x, labels), ref, dtype)
+        expect(optax.safe_softmax_cross_entropy(x, labels), ref, dtype)
+    ref = [-log_softmax(lx)[k] for lx, k in zip(x, t)]
+    expect(optax.softmax_cross_entropy_with_integer_labels(x, t), ref, dtype)
+
+
+@pytest.mark.parametrize("kind,dtype", CASES)
+def test_sigmoid_binary_cross_entropy(kind, dtype):
+    x = logits(4, 5, kind == "hard").astype(dtype)
+    y = rng.random((4, 5))
+    y[0, 0] = 1.0
+
+    def ref(a, b):
+        a = mp(a)
+        log_p = -mpmath.log1p(mpmath.exp(-a))
+        log_not_p = -mpmath.log1p(mpmath.exp(a))
+        return -mp(b) * log_p - (1 - mp(b)) * log_not_p
+
+    got = optax.sigmoid_binary_cross_entropy(x, y)
+    assert got.shape == (4, 5)
+    expect(got.ravel(), [ref(a, b) for a, b in zip(x.ravel(), y.ravel())], dtype)
+
+
+@pytest.mark.parametrize("kind,dtype", CASES)
+def test_kl_divergences(kind, dtype):
+    p = rng.dirichlet(np.ones(5), size=6)
+    q = rng.dirichlet(np.ones(5), size=6)
+    if kind == "hard":
+        q[0] = p[0] * (1 + 1e-9 * rng.standard_normal(5))  # nearly equal: the divergence is ~1e-19
+        p[1, 0] = 0.0
+    lq = np.log(q).astype(dtype)
+
+    def kl(lp, t):
+        return mpmath.fsum(mp(b) * ((mpmath.log(mp(b)) if b != 0 else 0) - mp(a)) for a, b in zip(lp, t))
+
+    expect(optax.kl_divergence(lq, p), [kl(a, b) for a, b in zip(lq, p)], dtype)
+    gen = [kl(a, b) + mpmath.fsum(mpmath.exp(mp(u)) - mp(v) for u, v in zip(a, b)) for a, b in zip(lq, p)]
+    expect(optax.generalized_kl_divergence(lq, p), gen, dtype)
+    lp = np.log(np.where(p == 0, 1e-300, p))
+    ref = [mpmath.fsum(mpmath.exp(mp(b)) * (mp(b) - mp(a)) for a, b in zip(la, lb)) for la, lb in zip(lq, lp)]
+    expect(optax.kl_divergence_with_log_targets(lq, lp), ref, dtype)
+
+
+def test_conventions():
+    # 0 * -inf: NaN in softmax_cross_entropy, 0 in safe_softmax_cross_entropy
+    assert np.isnan(optax.softmax_cross_entropy([[-np.inf, 0.0]], [[0.0, 1.0]])[0])
+    assert optax.safe_softmax_cross_entropy([[-np.inf, 0.0]], [[0.0, 1.0]])[0] == 0.0
+    # a zero target next to a -inf log-prediction: 0 * inf
+    assert np.isnan(optax.kl_divergence([[-np.inf, 0.0]], [[0.0, 1.0]])[0])
+    assert optax.kl_divergence([[np.log(0.5), np.log(0.5)]], [[0.0, 1.0]])[0] == rn(mpmath.log(2))
+    # axis and shapes
+    x = logits(6, 4, False).reshape(2, 3, 4)
+    assert optax.softmax_cross_entropy(x, np.eye(4)[[0, 1, 2]]).shape == (2, 3)
+    assert optax.softmax_cross_entropy(x, np.eye(3)[[0, 1, 2, 0]].T[None, :, :], axis=1).shape == (2, 4)
+    assert optax.softmax_cross_entropy_with_integer_labels(x, [[0, 1, 2], [3, 0, 1]]).shape == (2, 3)
+
+
+def test_errors():
+    with pytest.raises(ValueError, match="class index"):
+        optax.softmax_cross_entropy_with_integer_labels([[0.0, 1.0]], [2])
+    with pytest.raises(ValueError, match="same shape|broadcast"):
+        optax.softmax_cross_entropy([[0.0, 1.0]], [[1.0, 0.0, 0.0]])
+    with pytest.raises(TypeError):
+        optax.softmax_cross_entropy_with_integer_labels([[0.0, 1.0]], [0.5])
