@@ -568,14 +568,25 @@ namespace detail {
     return std::nullopt;
 }
 
-/// The report when the precision cap is reached: the midpoint's rounding, marked undetermined, with
-/// the bound |value| <= 2^bound_log2.
+/// The report when the precision cap is reached, marked undetermined, with the bound |value| <=
+/// 2^bound_log2: the rounding (to even) of the tie point between two neighbouring floats when the
+/// enclosure still holds one — the usual reason a value cannot be decided is that it is exactly such a
+/// tie (a rational quantity such as 2 (x - y) / N), and then this is its correct rounding — else the
+/// rounding of the enclosure's midpoint.
 [[nodiscard]] inline rounded undetermined(const interval& r, format f, unsigned bits) {
     const bits_scope scope(bits);
     const real lo(lower(r));
     const real hi(upper(r));
     rounded out;
     out.value = round_to(real((lo + hi) / 2), f);
+    const double a = round_to(lo, f);
+    const double b = round_to(hi, f);
+    if (a != b && std::isfinite(a) && std::isfinite(b)) {
+        const real tie = real((real(a) + real(b)) / 2);
+        if (lo <= tie && tie <= hi) {
+            out.value = round_to(tie, f);
+        }
+    }
     out.determined = false;
     const real m = abs(lo) > abs(hi) ? real(abs(lo)) : real(abs(hi));
     out.bound_log2 = mpfr_zero_p(m.backend().data()) ? 0 : static_cast<long>(mpfr_get_exp(m.backend().data()));

@@ -404,10 +404,13 @@ void bind_core(py::module_& m) {
 
 // ---- PyTorch ------------------------------------------------------------------------------------
 
-/// A reduced or unreduced call of a profile function, by the reduction asked for.
-template <class Reduced, class Unreduced, class... Args>
-py::object by_reduction(const request& r, pr::reduction red, const Reduced& reduced, const Unreduced& unreduced,
-                        const Args&... args) {
+/// A reduced or unreduced call of a profile function, by the reduction asked for, or its gradient.
+template <class Reduced, class Unreduced, class Gradient, class... Args>
+py::object by_reduction(const request& r, pr::reduction red, bool grad, const Reduced& reduced, const Unreduced& unreduced,
+                        const Gradient& gradient, const Args&... args) {
+    if (grad) {
+        return run(r, gradient, args...);
+    }
     if (red == pr::reduction::none) {
         return run(r, unreduced, args...);
     }
@@ -420,108 +423,128 @@ void bind_torch(py::module_& m) {
     using I = array<std::int64_t>;
     using OA = std::optional<A>;
 
+    // Each binding: the reduced loss, its unreduced form (reduction 'none'), or with grad=True the
+    // gradient with respect to input (of the reduced loss; of the sum for 'none').
     m.def("torch_cross_entropy",
           [](const request& r, const A& input, const I& target, const OA& weight, std::int64_t ignore_index,
-             const std::string& reduction, double label_smoothing) {
+             const std::string& reduction, double label_smoothing, bool grad) {
               const pt::cross_entropy_options o{vec(weight), ignore_index, reduction_of(reduction, "torch.cross_entropy"),
                                                 label_smoothing};
               return by_reduction(
-                  r, o.reduction, [o](const auto& x, const auto& t) { return pt::cross_entropy(x, t, o); },
-                  [o](const auto& x, const auto& t) { return pt::cross_entropy_unreduced(x, t, o); }, rows(input), flat(target));
+                  r, o.reduction, grad, [o](const auto& x, const auto& t) { return pt::cross_entropy(x, t, o); },
+                  [o](const auto& x, const auto& t) { return pt::cross_entropy_unreduced(x, t, o); },
+                  [o](const auto& x, const auto& t) { return pt::cross_entropy_grad(x, t, o); }, rows(input), flat(target));
           },
           py::arg("request"), py::arg("input"), py::arg("target"), py::arg("weight"), py::arg("ignore_index"),
-          py::arg("reduction"), py::arg("label_smoothing"));
+          py::arg("reduction"), py::arg("label_smoothing"), py::arg("grad") = false);
     m.def("torch_cross_entropy_prob",
           [](const request& r, const A& input, const A& target, const OA& weight, const std::string& reduction,
-             double label_smoothing) {
+             double label_smoothing, bool grad) {
               const pt::cross_entropy_options o{vec(weight), -100, reduction_of(reduction, "torch.cross_entropy"), label_smoothing};
               return by_reduction(
-                  r, o.reduction, [o](const auto& x, const auto& t) { return pt::cross_entropy(x, t, o); },
-                  [o](const auto& x, const auto& t) { return pt::cross_entropy_unreduced(x, t, o); }, rows(input), rows(target));
+                  r, o.reduction, grad, [o](const auto& x, const auto& t) { return pt::cross_entropy(x, t, o); },
+                  [o](const auto& x, const auto& t) { return pt::cross_entropy_unreduced(x, t, o); },
+                  [o](const auto& x, const auto& t) { return pt::cross_entropy_grad(x, t, o); }, rows(input), rows(target));
           },
           py::arg("request"), py::arg("input"), py::arg("target"), py::arg("weight"), py::arg("reduction"),
-          py::arg("label_smoothing"));
+          py::arg("label_smoothing"), py::arg("grad") = false);
     m.def("torch_nll_loss",
           [](const request& r, const A& input, const I& target, const OA& weight, std::int64_t ignore_index,
-             const std::string& reduction) {
+             const std::string& reduction, bool grad) {
               const pt::nll_loss_options o{vec(weight), ignore_index, reduction_of(reduction, "torch.nll_loss")};
               return by_reduction(
-                  r, o.reduction, [o](const auto& x, const auto& t) { return pt::nll_loss(x, t, o); },
-                  [o](const auto& x, const auto& t) { return pt::nll_loss_unreduced(x, t, o); }, rows(input), flat(target));
+                  r, o.reduction, grad, [o](const auto& x, const auto& t) { return pt::nll_loss(x, t, o); },
+                  [o](const auto& x, const auto& t) { return pt::nll_loss_unreduced(x, t, o); },
+                  [o](const auto& x, const auto& t) { return pt::nll_loss_grad(x, t, o); }, rows(input), flat(target));
           },
           py::arg("request"), py::arg("input"), py::arg("target"), py::arg("weight"), py::arg("ignore_index"),
-          py::arg("reduction"));
+          py::arg("reduction"), py::arg("grad") = false);
     m.def("torch_binary_cross_entropy",
-          [](const request& r, const A& input, const A& target, const OA& weight, const std::string& reduction) {
+          [](const request& r, const A& input, const A& target, const OA& weight, const std::string& reduction, bool grad) {
               const pt::binary_cross_entropy_options o{vec(weight), reduction_of(reduction, "torch.binary_cross_entropy")};
+              const pr::dtype dt = profile_dtype(r.dtype);
               return by_reduction(
-                  r, o.reduction, [o](const auto& x, const auto& t) { return pt::binary_cross_entropy(x, t, o); },
-                  [o](const auto& x, const auto& t) { return pt::binary_cross_entropy_unreduced(x, t, o); }, flat(input),
+                  r, o.reduction, grad, [o](const auto& x, const auto& t) { return pt::binary_cross_entropy(x, t, o); },
+                  [o](const auto& x, const auto& t) { return pt::binary_cross_entropy_unreduced(x, t, o); },
+                  [o, dt](const auto& x, const auto& t) { return pt::binary_cross_entropy_grad(x, t, o, dt); }, flat(input),
                   flat(target));
           },
-          py::arg("request"), py::arg("input"), py::arg("target"), py::arg("weight"), py::arg("reduction"));
+          py::arg("request"), py::arg("input"), py::arg("target"), py::arg("weight"), py::arg("reduction"),
+          py::arg("grad") = false);
     m.def("torch_binary_cross_entropy_with_logits",
           [](const request& r, const A& input, const A& target, const OA& weight, const std::string& reduction,
-             const OA& pos_weight) {
+             const OA& pos_weight, bool grad) {
               const pt::binary_cross_entropy_with_logits_options o{
                   vec(weight), reduction_of(reduction, "torch.binary_cross_entropy_with_logits"), vec(pos_weight)};
               return by_reduction(
-                  r, o.reduction, [o](const auto& x, const auto& t) { return pt::binary_cross_entropy_with_logits(x, t, o); },
+                  r, o.reduction, grad,
+                  [o](const auto& x, const auto& t) { return pt::binary_cross_entropy_with_logits(x, t, o); },
                   [o](const auto& x, const auto& t) { return pt::binary_cross_entropy_with_logits_unreduced(x, t, o); },
+                  [o](const auto& x, const auto& t) { return pt::binary_cross_entropy_with_logits_grad(x, t, o); },
                   flat(input), flat(target));
           },
           py::arg("request"), py::arg("input"), py::arg("target"), py::arg("weight"), py::arg("reduction"),
-          py::arg("pos_weight"));
+          py::arg("pos_weight"), py::arg("grad") = false);
     m.def("torch_kl_div",
-          [](const request& r, const A& input, const A& target, const std::string& reduction, bool log_target) {
+          [](const request& r, const A& input, const A& target, const std::string& reduction, bool log_target, bool grad) {
               const pt::kl_div_options o{reduction_of(reduction, "torch.kl_div"), log_target};
               const auto batch = static_cast<std::size_t>(input.ndim() == 0 ? 1 : input.shape(0));
               return by_reduction(
-                  r, o.reduction, [o, batch](const auto& x, const auto& t) { return pt::kl_div(x, t, batch, o); },
-                  [o](const auto& x, const auto& t) { return pt::kl_div_unreduced(x, t, o); }, flat(input), flat(target));
+                  r, o.reduction, grad, [o, batch](const auto& x, const auto& t) { return pt::kl_div(x, t, batch, o); },
+                  [o](const auto& x, const auto& t) { return pt::kl_div_unreduced(x, t, o); },
+                  [o, batch](const auto& x, const auto& t) { return pt::kl_div_grad(x, t, batch, o); }, flat(input),
+                  flat(target));
           },
-          py::arg("request"), py::arg("input"), py::arg("target"), py::arg("reduction"), py::arg("log_target"));
+          py::arg("request"), py::arg("input"), py::arg("target"), py::arg("reduction"), py::arg("log_target"),
+          py::arg("grad") = false);
     m.def("torch_gaussian_nll_loss",
           [](const request& r, const A& input, const A& target, const A& var, bool full, double eps,
-             const std::string& reduction) {
+             const std::string& reduction, bool grad) {
               const pt::gaussian_nll_loss_options o{full, eps, reduction_of(reduction, "torch.gaussian_nll_loss"),
                                                     profile_dtype(r.dtype)};
               return by_reduction(
-                  r, o.reduction, [o](const auto& x, const auto& t, const auto& v) { return pt::gaussian_nll_loss(x, t, v, o); },
+                  r, o.reduction, grad,
+                  [o](const auto& x, const auto& t, const auto& v) { return pt::gaussian_nll_loss(x, t, v, o); },
                   [o](const auto& x, const auto& t, const auto& v) { return pt::gaussian_nll_loss_unreduced(x, t, v, o); },
+                  [o](const auto& x, const auto& t, const auto& v) { return pt::gaussian_nll_loss_grad(x, t, v, o); },
                   flat(input), flat(target), flat(var));
           },
           py::arg("request"), py::arg("input"), py::arg("target"), py::arg("var"), py::arg("full"), py::arg("eps"),
-          py::arg("reduction"));
+          py::arg("reduction"), py::arg("grad") = false);
     m.def("torch_poisson_nll_loss",
           [](const request& r, const A& input, const A& target, bool log_input, bool full, double eps,
-             const std::string& reduction) {
+             const std::string& reduction, bool grad) {
               const pt::poisson_nll_loss_options o{log_input, full, eps, reduction_of(reduction, "torch.poisson_nll_loss")};
               return by_reduction(
-                  r, o.reduction, [o](const auto& x, const auto& t) { return pt::poisson_nll_loss(x, t, o); },
-                  [o](const auto& x, const auto& t) { return pt::poisson_nll_loss_unreduced(x, t, o); }, flat(input),
+                  r, o.reduction, grad, [o](const auto& x, const auto& t) { return pt::poisson_nll_loss(x, t, o); },
+                  [o](const auto& x, const auto& t) { return pt::poisson_nll_loss_unreduced(x, t, o); },
+                  [o](const auto& x, const auto& t) { return pt::poisson_nll_loss_grad(x, t, o); }, flat(input),
                   flat(target));
           },
           py::arg("request"), py::arg("input"), py::arg("target"), py::arg("log_input"), py::arg("full"), py::arg("eps"),
-          py::arg("reduction"));
+          py::arg("reduction"), py::arg("grad") = false);
     m.def("torch_mse_loss",
-          [](const request& r, const A& input, const A& target, const std::string& reduction) {
+          [](const request& r, const A& input, const A& target, const std::string& reduction, bool grad) {
               const pr::reduction red = reduction_of(reduction, "torch.mse_loss");
               return by_reduction(
-                  r, red, [red](const auto& x, const auto& t) { return pt::mse_loss(x, t, red); },
-                  [](const auto& x, const auto& t) { return pt::mse_loss_unreduced(x, t); }, flat(input), flat(target));
+                  r, red, grad, [red](const auto& x, const auto& t) { return pt::mse_loss(x, t, red); },
+                  [](const auto& x, const auto& t) { return pt::mse_loss_unreduced(x, t); },
+                  [red](const auto& x, const auto& t) { return pt::mse_loss_grad(x, t, red); }, flat(input), flat(target));
           },
-          py::arg("request"), py::arg("input"), py::arg("target"), py::arg("reduction"));
+          py::arg("request"), py::arg("input"), py::arg("target"), py::arg("reduction"), py::arg("grad") = false);
     m.def("torch_multilabel_soft_margin_loss",
-          [](const request& r, const A& input, const A& target, const OA& weight, const std::string& reduction) {
+          [](const request& r, const A& input, const A& target, const OA& weight, const std::string& reduction, bool grad) {
               const pt::multilabel_soft_margin_loss_options o{vec(weight),
                                                               reduction_of(reduction, "torch.multilabel_soft_margin_loss")};
               return by_reduction(
-                  r, o.reduction, [o](const auto& x, const auto& t) { return pt::multilabel_soft_margin_loss(x, t, o); },
+                  r, o.reduction, grad,
+                  [o](const auto& x, const auto& t) { return pt::multilabel_soft_margin_loss(x, t, o); },
                   [o](const auto& x, const auto& t) { return pt::multilabel_soft_margin_loss_unreduced(x, t, o); },
-                  rows(input), rows(target));
+                  [o](const auto& x, const auto& t) { return pt::multilabel_soft_margin_loss_grad(x, t, o); }, rows(input),
+                  rows(target));
           },
-          py::arg("request"), py::arg("input"), py::arg("target"), py::arg("weight"), py::arg("reduction"));
+          py::arg("request"), py::arg("input"), py::arg("target"), py::arg("weight"), py::arg("reduction"),
+          py::arg("grad") = false);
 }
 
 // ---- scipy --------------------------------------------------------------------------------------
@@ -650,9 +673,10 @@ void def_keras(py::module_& m, const char* name, std::string function, const Red
                 return flat(y_true);
             }
         }();
-        return by_reduction(
-            r, o.reduction, [o, reduced](const auto& a, const auto& b) { return reduced(a, b, o); },
-            [o, unreduced](const auto& a, const auto& b) { return unreduced(a, b, o); }, truth, rows(y_pred));
+        if (o.reduction == pr::reduction::none) {
+            return run(r, [o, unreduced](const auto& a, const auto& b) { return unreduced(a, b, o); }, truth, rows(y_pred));
+        }
+        return run(r, [o, reduced](const auto& a, const auto& b) { return reduced(a, b, o); }, truth, rows(y_pred));
     });
 }
 

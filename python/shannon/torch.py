@@ -11,7 +11,7 @@ PyTorch itself is not needed.
 import numpy as np
 
 from . import _core
-from ._api import as_array, floats, indices, quantity
+from ._api import Assembled, as_array, finish, floats, indices, quantity
 
 
 def _f64(*xs):
@@ -40,8 +40,42 @@ def _none_shape(reduction, shape):
     return shape if reduction == "none" else None
 
 
+def _out(raw, grad, reduction, none_shape, input_shape):
+    """(raw, shape): a gradient has input's shape; a loss one value ('none': one per element)."""
+    return raw, (input_shape if grad else _none_shape(reduction, none_shape))
+
+
+def _class_request(req, xin, shape, grad):
+    """The request for a function over the class dimension (1 of N, C, d1, ...): the ulp candidates of
+    a gradient are put in the class-last order the extension computes in."""
+    r = req.infer(xin)
+    if grad and len(shape) > 2 and r.mode == "ulp":
+        r.candidates = np.moveaxis(np.asarray(r.candidates).reshape(shape), 1, -1).ravel().tolist()
+    return r
+
+
+def _class_out(raw, req, grad, reduction, none_shape, input_shape):
+    if not grad or len(input_shape) <= 2 or req.core.mode == "enclose":
+        return _out(raw, grad, reduction, none_shape, input_shape)
+    moved = (input_shape[0],) + input_shape[2:] + (input_shape[1],)
+    return Assembled(np.moveaxis(finish(raw, req, moved), -1, 1))
+
+
+def _gradient(loss, doc):
+    """The quantity 'gradient of loss with respect to input': loss's implementation with _grad=True."""
+    impl = loss.__wrapped__
+
+    def grad(req, *args, **kwargs):
+        return impl(req, *args, _grad=True, **kwargs)
+
+    grad.__name__ = loss.__name__ + "_grad"
+    grad.__qualname__ = grad.__name__
+    grad.__doc__ = doc
+    return quantity(grad)
+
+
 @quantity
-def cross_entropy(req, input, target, weight=None, ignore_index=-100, reduction="mean", label_smoothing=0.0):
+def cross_entropy(req, input, target, weight=None, ignore_index=-100, reduction="mean", label_smoothing=0.0, _grad=False):
     """torch.nn.functional.cross_entropy: input = logits (N, C), (C,) or (N, C, d1, ...); target = class
     indices (N,) / () / (N, d1, ...) or class probabilities of input's shape.
 
@@ -54,43 +88,43 @@ def cross_entropy(req, input, target, weight=None, ignore_index=-100, reduction=
     """
     (x,), (xin,) = _f64(input)
     t = as_array(target)
-    r = req.infer(xin)
+    r = _class_request(req, xin, x.shape, _grad)
     rows = _class_last(x)
     if t.dtype.kind in "iub":
         ti = indices(t)
         raw = _core.torch_cross_entropy(r, rows, np.ascontiguousarray(ti.ravel()), _optional(weight), int(ignore_index),
-                                        reduction, float(label_smoothing))
-        return raw, _none_shape(reduction, ti.shape)
+                                        reduction, float(label_smoothing), _grad)
+        return _class_out(raw, req, _grad, reduction, ti.shape, x.shape)
     tf = _class_last(as_array(t, np.float64))
-    raw = _core.torch_cross_entropy_prob(r, rows, tf, _optional(weight), reduction, float(label_smoothing))
-    return raw, _none_shape(reduction, x.shape[:1] + x.shape[2:] if x.ndim > 1 else ())
+    raw = _core.torch_cross_entropy_prob(r, rows, tf, _optional(weight), reduction, float(label_smoothing), _grad)
+    return _class_out(raw, req, _grad, reduction, x.shape[:1] + x.shape[2:] if x.ndim > 1 else (), x.shape)
 
 
 @quantity
-def nll_loss(req, input, target, weight=None, ignore_index=-100, reduction="mean"):
+def nll_loss(req, input, target, weight=None, ignore_index=-100, reduction="mean", _grad=False):
     """torch.nn.functional.nll_loss: input = log-probabilities (N, C); l_n = -w[y_n] input[n, y_n] (0 when
     ignored); 'mean' = sum_n l_n / sum_{n not ignored} w[y_n].
     Source: https://pytorch.org/docs/stable/generated/torch.nn.NLLLoss.html; aten/src/ATen/native/LossNLL.cpp."""
     (x,), (xin,) = _f64(input)
     ti = indices(target)
-    raw = _core.torch_nll_loss(req.infer(xin), _class_last(x), np.ascontiguousarray(ti.ravel()), _optional(weight),
-                               int(ignore_index), reduction)
-    return raw, _none_shape(reduction, ti.shape)
+    raw = _core.torch_nll_loss(_class_request(req, xin, x.shape, _grad), _class_last(x), np.ascontiguousarray(ti.ravel()),
+                               _optional(weight), int(ignore_index), reduction, _grad)
+    return _class_out(raw, req, _grad, reduction, ti.shape, x.shape)
 
 
 @quantity
-def binary_cross_entropy(req, input, target, weight=None, reduction="mean"):
+def binary_cross_entropy(req, input, target, weight=None, reduction="mean", _grad=False):
     """torch.nn.functional.binary_cross_entropy: l_n = -w_n [y_n max(log x_n, -100) + (1 - y_n) max(log(1 - x_n), -100)];
     input in [0, 1]; weight broadcast to input's shape; 'mean' over all elements.
     Source: https://pytorch.org/docs/stable/generated/torch.nn.BCELoss.html (the clamp at -100)."""
     (x, y), (xin, yin) = _f64(input, target)
     raw = _core.torch_binary_cross_entropy(req.infer(xin, yin), x.ravel(), y.ravel(), _optional(weight, x.shape),
-                                           reduction)
-    return raw, _none_shape(reduction, x.shape)
+                                           reduction, _grad)
+    return _out(raw, _grad, reduction, x.shape, x.shape)
 
 
 @quantity
-def binary_cross_entropy_with_logits(req, input, target, weight=None, reduction="mean", pos_weight=None):
+def binary_cross_entropy_with_logits(req, input, target, weight=None, reduction="mean", pos_weight=None, _grad=False):
     """torch.nn.functional.binary_cross_entropy_with_logits:
     l_n = -w_n [p y_n log sigmoid(x_n) + (1 - y_n) log(1 - sigmoid(x_n))] = w_n [p y_n softplus(-x_n) + (1 - y_n) softplus(x_n)],
     p = pos_weight broadcast along the last (class) dimension; 'mean' over all elements.
@@ -98,22 +132,22 @@ def binary_cross_entropy_with_logits(req, input, target, weight=None, reduction=
     (x, y), (xin, yin) = _f64(input, target)
     raw = _core.torch_binary_cross_entropy_with_logits(req.infer(xin, yin), x.ravel(), y.ravel(),
                                                        _optional(weight, x.shape), reduction,
-                                                       _optional(pos_weight, x.shape))
-    return raw, _none_shape(reduction, x.shape)
+                                                       _optional(pos_weight, x.shape), _grad)
+    return _out(raw, _grad, reduction, x.shape, x.shape)
 
 
 @quantity
-def kl_div(req, input, target, reduction="mean", log_target=False):
+def kl_div(req, input, target, reduction="mean", log_target=False, _grad=False):
     """torch.nn.functional.kl_div: input = log q; pointwise target (log target - input) with 0 where target = 0,
     or exp(target) (target - input) with log_target; 'mean' divides by the number of elements, 'batchmean' by
     input.size(0), 'sum', 'none'. Source: https://pytorch.org/docs/stable/generated/torch.nn.KLDivLoss.html."""
     (x, y), (xin, yin) = _f64(input, target)
-    raw = _core.torch_kl_div(req.infer(xin, yin), np.ascontiguousarray(x), y.ravel(), reduction, bool(log_target))
-    return raw, _none_shape(reduction, x.shape)
+    raw = _core.torch_kl_div(req.infer(xin, yin), np.ascontiguousarray(x), y.ravel(), reduction, bool(log_target), _grad)
+    return _out(raw, _grad, reduction, x.shape, x.shape)
 
 
 @quantity
-def gaussian_nll_loss(req, input, target, var, full=False, eps=1e-6, reduction="mean"):
+def gaussian_nll_loss(req, input, target, var, full=False, eps=1e-6, reduction="mean", _grad=False):
     """torch.nn.functional.gaussian_nll_loss: l = (log max(var, eps) + (input - target)^2 / max(var, eps)) / 2,
     + log(2 pi) / 2 with full; eps in var's dtype; var of input's shape, or one dimension fewer / a last
     dimension of 1 (one variance per sample), or a scalar. 'mean' over all elements.
@@ -126,37 +160,60 @@ def gaussian_nll_loss(req, input, target, var, full=False, eps=1e-6, reduction="
             raise ValueError(f"shannon.torch.gaussian_nll_loss: var of shape {v.shape} does not fit input of shape {x.shape}")
     v = np.ascontiguousarray(np.broadcast_to(v, x.shape), dtype=np.float64)
     r = req.infer(xin, yin, vin)
-    raw = _core.torch_gaussian_nll_loss(r, x.ravel(), y.ravel(), v.ravel(), bool(full), float(eps), reduction)
-    return raw, _none_shape(reduction, x.shape)
+    raw = _core.torch_gaussian_nll_loss(r, x.ravel(), y.ravel(), v.ravel(), bool(full), float(eps), reduction, _grad)
+    return _out(raw, _grad, reduction, x.shape, x.shape)
 
 
 @quantity
-def poisson_nll_loss(req, input, target, log_input=True, full=False, eps=1e-8, reduction="mean"):
+def poisson_nll_loss(req, input, target, log_input=True, full=False, eps=1e-8, reduction="mean", _grad=False):
     """torch.nn.functional.poisson_nll_loss: l = exp(input) - target input (log_input), else
     input - target log(input + eps); full adds target log target - target + log(2 pi target) / 2 where target > 1.
     Source: https://pytorch.org/docs/stable/generated/torch.nn.PoissonNLLLoss.html."""
     (x, y), (xin, yin) = _f64(input, target)
     raw = _core.torch_poisson_nll_loss(req.infer(xin, yin), x.ravel(), y.ravel(), bool(log_input), bool(full),
-                                       float(eps), reduction)
-    return raw, _none_shape(reduction, x.shape)
+                                       float(eps), reduction, _grad)
+    return _out(raw, _grad, reduction, x.shape, x.shape)
 
 
 @quantity
-def mse_loss(req, input, target, reduction="mean"):
+def mse_loss(req, input, target, reduction="mean", _grad=False):
     """torch.nn.functional.mse_loss: l = (input - target)^2 (broadcast), 'mean' over all elements.
     Source: https://pytorch.org/docs/stable/generated/torch.nn.MSELoss.html."""
     (x, y), (xin, yin) = _f64(input, target)
     x, y = (np.ascontiguousarray(a) for a in np.broadcast_arrays(x, y))
-    raw = _core.torch_mse_loss(req.infer(xin, yin), x.ravel(), y.ravel(), reduction)
-    return raw, _none_shape(reduction, x.shape)
+    raw = _core.torch_mse_loss(req.infer(xin, yin), x.ravel(), y.ravel(), reduction, _grad)
+    return _out(raw, _grad, reduction, x.shape, x.shape)
 
 
 @quantity
-def multilabel_soft_margin_loss(req, input, target, weight=None, reduction="mean"):
+def multilabel_soft_margin_loss(req, input, target, weight=None, reduction="mean", _grad=False):
     """torch.nn.functional.multilabel_soft_margin_loss on (N, C):
     l_n = -(1/C) sum_c w_c [y log sigmoid(x) + (1 - y) log sigmoid(-x)]; 'mean' over N.
     Source: https://pytorch.org/docs/stable/generated/torch.nn.MultiLabelSoftMarginLoss.html."""
     (x, y), (xin, yin) = _f64(input, target)
     raw = _core.torch_multilabel_soft_margin_loss(req.infer(xin, yin), np.ascontiguousarray(x),
-                                                  np.ascontiguousarray(y), _optional(weight), reduction)
-    return raw, _none_shape(reduction, x.shape[:1] if x.ndim > 1 else ())
+                                                  np.ascontiguousarray(y), _optional(weight), reduction, _grad)
+    return _out(raw, _grad, reduction, x.shape[:1] if x.ndim > 1 else (), x.shape)
+
+
+# ---- gradients ---------------------------------------------------------------------------------------
+# The exact gradient with respect to input, as autograd computes it (of the reduced loss; of the sum of
+# the per-element losses for reduction="none"), with the same arguments as the loss; input's shape.
+
+cross_entropy_grad = _gradient(cross_entropy, """d cross_entropy / d input: per row softmax(x) sum_c a_c - a, with
+a_c = (1 - e) w[y] [c = y] + (e / C) w[c] (class indices; 0 for ignored rows) or a_c = w[c] ((1 - e) y_c + e / C)
+(probabilities), divided by the mean's divisor (sum of w[y_n], or N). Plain softmax(x) - onehot(y) by default.""")
+nll_loss_grad = _gradient(nll_loss, """d nll_loss / d input: -w[y_n] / divisor at (n, y_n), 0 elsewhere.""")
+binary_cross_entropy_grad = _gradient(binary_cross_entropy, """d binary_cross_entropy / d input as ATen's backward
+computes it: w (x - y) / max(x (1 - x), eps), eps = ATen's EPSILON 1e-12 as a float32 (9.9999999600e-13, also
+for float64 input), / N for the mean (not the derivative of the clamped logs). Source: aten/src/ATen/native/Loss.cpp binary_cross_entropy_backward.""")
+binary_cross_entropy_with_logits_grad = _gradient(binary_cross_entropy_with_logits, """d binary_cross_entropy_with_logits
+/ d input: w [(1 - y) sigmoid(x) - p y sigmoid(-x)] (p = pos_weight), / N for the mean.""")
+kl_div_grad = _gradient(kl_div, """d kl_div / d input: -target (-exp(target) with log_target), / numel (mean) or
+/ input.size(0) (batchmean).""")
+gaussian_nll_loss_grad = _gradient(gaussian_nll_loss, """d gaussian_nll_loss / d input: (input - target) / max(var, eps).""")
+poisson_nll_loss_grad = _gradient(poisson_nll_loss, """d poisson_nll_loss / d input: exp(input) - target (log_input),
+else 1 - target / (input + eps).""")
+mse_loss_grad = _gradient(mse_loss, """d mse_loss / d input: 2 (input - target), / N for the mean.""")
+multilabel_soft_margin_loss_grad = _gradient(multilabel_soft_margin_loss, """d multilabel_soft_margin_loss / d input:
+w_c ((1 - y) sigmoid(x) - y sigmoid(-x)) / C, / N for the mean.""")

@@ -503,3 +503,283 @@ template <row_range Input, row_range Target>
 }
 
 }  // namespace shannon::profiles::torch
+
+// ---- gradients ----------------------------------------------------------------------------------
+//
+// The exact gradient of each loss with respect to its input (logits, probabilities, log-probabilities),
+// as PyTorch's autograd computes it: of the reduced loss, or for reduction "none" of the sum of the
+// per-element losses (a grad_output of ones). One value per element of input, in input's layout.
+// Where ATen's backward is not the derivative of the forward formula, the backward's formula is the
+// profile: binary_cross_entropy's backward divides by max(x (1 - x), 1e-12) (1e-12 a float constant)
+// rather than differentiating the clamped logs. The gradients are written so that they suffer no
+// cancellation the true value does not have: 1 - softmax_j = -expm1(log softmax_j), 1 - sigmoid(x) = sigmoid(-x).
+
+namespace shannon::profiles::torch {
+namespace detail {
+
+/// sum_c a_c d(-log softmax(x)_c)/dx_j = s_j sum_c a_c - a_j = s_j sum_{c != j} a_c - a_j (1 - s_j).
+template <class W>
+void add_softmax_grad(std::vector<W>& out, const std::vector<W>& nl, const std::vector<W>& a, const W& scale) {
+    const std::size_t c = nl.size();
+    for (std::size_t j = 0; j < c; ++j) {
+        accumulator<W> others;
+        for (std::size_t k = 0; k < c; ++k) {
+            if (k != j) {
+                others.add(a[k]);
+            }
+        }
+        const W s = shannon::detail::exp_(W(-nl[j]));
+        const W one_minus_s = W(-shannon::detail::expm1_(W(-nl[j])));
+        out.push_back(W(W(W(s * others.value()) - W(a[j] * one_minus_s)) * scale));
+    }
+}
+
+/// 1 / divisor for the mean reductions, 1 for sum and none (0 / 0: NaN, as the forward).
+template <class W>
+[[nodiscard]] W grad_scale(profiles::reduction red, const W& divisor) {
+    if (red == reduction::mean || red == reduction::batchmean) {
+        if (shannon::detail::is_exact_zero(divisor)) {
+            return shannon::detail::quiet_nan<W>();
+        }
+        return W(W(1) / divisor);
+    }
+    return W(1);
+}
+
+}  // namespace detail
+
+/// d cross_entropy / d input (N x C, row-major): class indices or probabilities, with weight,
+/// ignore_index (zero rows) and label_smoothing; a_c = (1 - e) w_y [c = y] + (e / C) w_c for indices,
+/// a_c = w_c ((1 - e) y_c + e / C) for probabilities, and d l_n / d x_nj = softmax_j sum_c a_c - a_j.
+template <row_range Input, class Target>
+[[nodiscard]] auto cross_entropy_grad(Input&& input, Target&& target, const cross_entropy_options& o = {}) {
+    using T = detail::rows_t<Input>;
+    using W = working_t<T>;
+    return detail::unreduced<T>([&] {
+        constexpr std::string_view f = "torch.cross_entropy";
+        const auto rows = detail::read_rows<W>(std::forward<Input>(input), f, "input");
+        const std::size_t c = rows.front().size();
+        const W e = W(o.label_smoothing);
+        const W share = W(e / W(static_cast<double>(c)));
+        std::vector<std::vector<W>> coeff(rows.size());
+        W divisor = W(static_cast<double>(rows.size()));
+        if constexpr (index_range<Target>) {
+            // the forward pass checks the targets and gives the divisor
+            std::vector<std::int64_t> t;
+            for (auto&& y : target) {
+                t.push_back(static_cast<std::int64_t>(y));
+            }
+            divisor = detail::index_losses<W>(rows, t, o, f, true).second;
+            for (std::size_t n = 0; n < rows.size(); ++n) {
+                if (t[n] == o.ignore_index) {
+                    coeff[n].assign(c, W(0));
+                    continue;
+                }
+                for (std::size_t k = 0; k < c; ++k) {
+                    coeff[n].push_back(W(share * detail::weight_at<W>(o.weight, k)));
+                }
+                const auto y = static_cast<std::size_t>(t[n]);
+                coeff[n][y] += W(W(W(1) - e) * detail::weight_at<W>(o.weight, y));
+            }
+        } else {
+            const auto tg = detail::read_rows<W>(std::forward<Target>(target), f, "target");
+            (void)detail::probability_losses(rows, tg, o, f);  // the forward's checks
+            for (std::size_t n = 0; n < rows.size(); ++n) {
+                for (std::size_t k = 0; k < c; ++k) {
+                    const W y = o.label_smoothing == 0 ? tg[n][k] : W(W(W(W(1) - e) * tg[n][k]) + share);
+                    coeff[n].push_back(W(detail::weight_at<W>(o.weight, k) * y));
+                }
+            }
+        }
+        const W scale = detail::grad_scale(o.reduction, divisor);
+        std::vector<W> g;
+        for (std::size_t n = 0; n < rows.size(); ++n) {
+            detail::add_softmax_grad(g, shannon::detail::neg_log_softmax(rows[n]), coeff[n], scale);
+        }
+        return g;
+    });
+}
+
+/// d nll_loss / d input: -w[y_n] / divisor at (n, y_n), 0 elsewhere (and on ignored rows).
+template <row_range Input, index_range Target>
+[[nodiscard]] auto nll_loss_grad(Input&& input, Target&& target, const nll_loss_options& o = {}) {
+    using T = detail::rows_t<Input>;
+    using W = working_t<T>;
+    return detail::unreduced<T>([&] {
+        const auto rows = detail::read_rows<W>(std::forward<Input>(input), "torch.nll_loss", "input");
+        std::vector<std::int64_t> t;
+        for (auto&& y : target) {
+            t.push_back(static_cast<std::int64_t>(y));
+        }
+        const cross_entropy_options ce{o.weight, o.ignore_index, o.reduction, 0.0};
+        const W scale = detail::grad_scale(o.reduction, detail::index_losses<W>(rows, t, ce, "torch.nll_loss", false).second);
+        std::vector<W> g;
+        for (std::size_t n = 0; n < rows.size(); ++n) {
+            for (std::size_t k = 0; k < rows[n].size(); ++k) {
+                const bool hit = t[n] != o.ignore_index && static_cast<std::size_t>(t[n]) == k;
+                g.push_back(hit ? W(W(-detail::weight_at<W>(o.weight, k)) * scale) : W(0));
+            }
+        }
+        return g;
+    });
+}
+
+namespace detail {
+/// Elementwise gradients: term(i) for each element, times 1/N for the mean.
+template <class T, class Term>
+[[nodiscard]] std::vector<T> elementwise_grad(std::size_t n, profiles::reduction red, const Term& term) {
+    using W = working_t<T>;
+    return unreduced<T>([&] {
+        const W scale = grad_scale(red, W(static_cast<double>(n)));
+        std::vector<W> g;
+        for (std::size_t i = 0; i < n; ++i) {
+            g.push_back(W(term(i) * scale));
+        }
+        return g;
+    });
+}
+}  // namespace detail
+
+/// d binary_cross_entropy / d input as ATen's backward computes it: w (x - y) / max(x (1 - x), eps), where
+/// eps is ATen's EPSILON = 1e-12 as a float (9.9999999600e-13, also for float64 tensors: measured with
+/// PyTorch 1.13.1), then in `dtype` (input's). Source: aten/src/ATen/native/Loss.cpp binary_cross_entropy_backward.
+template <real_range Input, real_range Target>
+[[nodiscard]] auto binary_cross_entropy_grad(Input&& input, Target&& target, const binary_cross_entropy_options& o = {},
+                                             profiles::dtype dt = profiles::dtype::float64) {
+    using T = detail::pair_t<Input, Target>;
+    using W = working_t<T>;
+    [[maybe_unused]] const precision_scope<T> scope;  // the inputs are read at the working precision
+    constexpr std::string_view f = "torch.binary_cross_entropy";
+    const auto x = detail::read<W>(std::forward<Input>(input), f, "input");
+    const auto y = detail::read<W>(std::forward<Target>(target), f, "target");
+    detail::same_size(x, y, f, "input", "target");
+    for (std::size_t i = 0; i < x.size(); ++i) {
+        if (shannon::detail::has_nan(x[i]) || shannon::detail::lower_of(x[i]) < 0 || shannon::detail::upper_of(x[i]) > 1) {
+            detail::fail_at<shannon::domain_error>(f, "input", i, x[i], "all elements of input should be between 0 and 1");
+        }
+    }
+    const auto w = detail::broadcast_weight<W>(o.weight, x.size(), f, "weight");
+    const double eps = in_dtype(static_cast<double>(1e-12F), dt);
+    return detail::elementwise_grad<T>(x.size(), o.reduction, [&](std::size_t i) {
+        const W d = detail::at_least(W(x[i] * W(W(1) - x[i])), eps);
+        return W(W(w[i] * W(x[i] - y[i])) / d);
+    });
+}
+
+/// d binary_cross_entropy_with_logits / d input: w [(1 - y) sigmoid(x) - p y sigmoid(-x)].
+template <real_range Input, real_range Target>
+[[nodiscard]] auto binary_cross_entropy_with_logits_grad(Input&& input, Target&& target,
+                                                         const binary_cross_entropy_with_logits_options& o = {}) {
+    using T = detail::pair_t<Input, Target>;
+    using W = working_t<T>;
+    [[maybe_unused]] const precision_scope<T> scope;  // the inputs are read at the working precision
+    constexpr std::string_view f = "torch.binary_cross_entropy_with_logits";
+    const auto x = detail::read<W>(std::forward<Input>(input), f, "input");
+    const auto y = detail::read<W>(std::forward<Target>(target), f, "target");
+    detail::same_size(x, y, f, "input", "target");
+    const auto w = detail::broadcast_weight<W>(o.weight, x.size(), f, "weight");
+    const auto p = detail::broadcast_weight<W>(o.pos_weight, x.size(), f, "pos_weight");
+    return detail::elementwise_grad<T>(x.size(), o.reduction, [&](std::size_t i) {
+        const W a = W(W(W(1) - y[i]) * shannon::detail::sigmoid(x[i]));
+        const W b = W(W(p[i] * y[i]) * shannon::detail::sigmoid(W(-x[i])));
+        return W(w[i] * W(a - b));
+    });
+}
+
+/// d kl_div / d input: -target, or -exp(target) with log_target; / numel (mean) or / batch (batchmean).
+template <real_range Input, real_range Target>
+[[nodiscard]] auto kl_div_grad(Input&& input, Target&& target, std::size_t batch, const kl_div_options& o = {}) {
+    using T = detail::pair_t<Input, Target>;
+    using W = working_t<T>;
+    [[maybe_unused]] const precision_scope<T> scope;  // the inputs are read at the working precision
+    const auto x = detail::read<W>(std::forward<Input>(input), "torch.kl_div", "input");
+    const auto y = detail::read<W>(std::forward<Target>(target), "torch.kl_div", "target");
+    detail::same_size(x, y, "torch.kl_div", "input", "target");
+    const auto term = [&](std::size_t i) { return o.log_target ? W(-shannon::detail::exp_(y[i])) : W(-y[i]); };
+    if (o.reduction == reduction::batchmean) {
+        return detail::unreduced<T>([&] {
+            const W scale = detail::grad_scale(reduction::mean, W(static_cast<double>(batch)));
+            std::vector<W> g;
+            for (std::size_t i = 0; i < x.size(); ++i) {
+                g.push_back(W(term(i) * scale));
+            }
+            return g;
+        });
+    }
+    return detail::elementwise_grad<T>(x.size(), o.reduction, term);
+}
+
+/// d mse_loss / d input: 2 (input - target).
+template <real_range Input, real_range Target>
+[[nodiscard]] auto mse_loss_grad(Input&& input, Target&& target, profiles::reduction red = reduction::mean) {
+    using T = detail::pair_t<Input, Target>;
+    using W = working_t<T>;
+    [[maybe_unused]] const precision_scope<T> scope;  // the inputs are read at the working precision
+    const auto x = detail::read<W>(std::forward<Input>(input), "torch.mse_loss", "input");
+    const auto y = detail::read<W>(std::forward<Target>(target), "torch.mse_loss", "target");
+    detail::same_size(x, y, "torch.mse_loss", "input", "target");
+    return detail::elementwise_grad<T>(x.size(), red, [&](std::size_t i) { return W(W(2) * W(x[i] - y[i])); });
+}
+
+/// d gaussian_nll_loss / d input: (input - target) / max(var, eps).
+template <real_range Input, real_range Target, real_range Var>
+[[nodiscard]] auto gaussian_nll_loss_grad(Input&& input, Target&& target, Var&& var, const gaussian_nll_loss_options& o = {}) {
+    using T = detail::pair_t<Input, Target>;
+    using W = working_t<T>;
+    [[maybe_unused]] const precision_scope<T> scope;  // the inputs are read at the working precision
+    const auto x = detail::read<W>(std::forward<Input>(input), "torch.gaussian_nll_loss", "input");
+    const auto y = detail::read<W>(std::forward<Target>(target), "torch.gaussian_nll_loss", "target");
+    const auto v = detail::read<W>(std::forward<Var>(var), "torch.gaussian_nll_loss", "var");
+    detail::same_size(x, y, "torch.gaussian_nll_loss", "input", "target");
+    detail::same_size(x, v, "torch.gaussian_nll_loss", "input", "var");
+    const double eps = in_dtype(o.eps, o.dtype);
+    return detail::elementwise_grad<T>(x.size(), o.reduction,
+                                       [&](std::size_t i) { return W(W(x[i] - y[i]) / detail::at_least(v[i], eps)); });
+}
+
+/// d poisson_nll_loss / d input: exp(input) - target (log_input), else 1 - target / (input + eps).
+template <real_range Input, real_range Target>
+[[nodiscard]] auto poisson_nll_loss_grad(Input&& input, Target&& target, const poisson_nll_loss_options& o = {}) {
+    using T = detail::pair_t<Input, Target>;
+    using W = working_t<T>;
+    [[maybe_unused]] const precision_scope<T> scope;  // the inputs are read at the working precision
+    const auto x = detail::read<W>(std::forward<Input>(input), "torch.poisson_nll_loss", "input");
+    const auto y = detail::read<W>(std::forward<Target>(target), "torch.poisson_nll_loss", "target");
+    detail::same_size(x, y, "torch.poisson_nll_loss", "input", "target");
+    return detail::elementwise_grad<T>(x.size(), o.reduction, [&](std::size_t i) {
+        return o.log_input ? W(shannon::detail::exp_(x[i]) - y[i]) : W(W(1) - W(y[i] / W(x[i] + W(o.eps))));
+    });
+}
+
+/// d multilabel_soft_margin_loss / d input (N x C): w_c ((1 - y) sigmoid(x) - y sigmoid(-x)) / C, / N for the mean.
+template <row_range Input, row_range Target>
+[[nodiscard]] auto multilabel_soft_margin_loss_grad(Input&& input, Target&& target,
+                                                    const multilabel_soft_margin_loss_options& o = {}) {
+    using T = detail::rows_t<Input>;
+    using W = working_t<T>;
+    [[maybe_unused]] const precision_scope<T> scope;  // the inputs are read at the working precision
+    constexpr std::string_view f = "torch.multilabel_soft_margin_loss";
+    const auto x = detail::read_rows<W>(std::forward<Input>(input), f, "input");
+    const auto y = detail::read_rows<W>(std::forward<Target>(target), f, "target");
+    detail::same_size(x, y, f, "input", "target");
+    detail::same_size(x.front(), y.front(), f, "input[0]", "target[0]");
+    const std::size_t c = x.front().size();
+    if (!o.weight.empty() && o.weight.size() != c) {
+        detail::fail<shannon::invalid_argument>(f, "argument 'weight' has ", o.weight.size(), " elements, but input has ",
+                                                c, " classes");
+    }
+    return detail::unreduced<T>([&] {
+        const W scale = W(detail::grad_scale(o.reduction, W(static_cast<double>(x.size()))) / W(static_cast<double>(c)));
+        std::vector<W> g;
+        for (std::size_t n = 0; n < x.size(); ++n) {
+            for (std::size_t k = 0; k < c; ++k) {
+                const W a = W(W(W(1) - y[n][k]) * shannon::detail::sigmoid(x[n][k]));
+                const W b = W(y[n][k] * shannon::detail::sigmoid(W(-x[n][k])));
+                g.push_back(W(W(detail::weight_at<W>(o.weight, k) * W(a - b)) * scale));
+            }
+        }
+        return g;
+    });
+}
+
+}  // namespace shannon::profiles::torch
