@@ -24,6 +24,7 @@ function, the argument, the index and the value.
 import numpy as np
 
 from . import _core
+from ._version import __version__
 from ._api import UndeterminedWarning, Quantity, enclose, ulp_error
 from ._api import as_array as _as_array
 from ._api import base_name as _base

@@ -105,7 +105,9 @@ def finish(raw, request, shape=None):
         values, determined, each = raw
         if not all(determined):
             warnings.warn("shannon: the rounding of some results could not be decided within the precision cap; "
-                          "the value given is the rounding of the enclosure's midpoint", UndeterminedWarning, 2)
+                          "where the enclosure still holds a tie between two floats (the usual cause: the exact "
+                          "value is that tie) the value given is the tie rounded to even, else the rounding of "
+                          "the enclosure's midpoint", UndeterminedWarning, 2)
         kind = _numpy_dtype(request.core.dtype)
         if each:
             a = np.array(values, dtype=kind)

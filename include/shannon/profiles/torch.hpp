@@ -662,7 +662,16 @@ template <real_range Input, real_range Target>
     const double eps = in_dtype(static_cast<double>(1e-12F), dt);
     return detail::elementwise_grad<T>(x.size(), o.reduction, [&](std::size_t i) {
         const W d = detail::at_least(W(x[i] * W(W(1) - x[i])), eps);
-        return W(W(w[i] * W(x[i] - y[i])) / d);
+        const W num = W(w[i] * W(x[i] - y[i]));
+        if (shannon::detail::is_exact_zero(d)) {
+            // eps is 0 in float16 (1e-12 underflows): ATen divides by 0, giving +-inf (NaN for 0 / 0)
+            if (shannon::detail::is_exact_zero(num)) {
+                return shannon::detail::quiet_nan<W>();
+            }
+            return shannon::detail::lower_of(num) > 0 ? shannon::detail::pos_infinity<W>()
+                                                      : W(-shannon::detail::pos_infinity<W>());
+        }
+        return W(num / d);
     });
 }
 

@@ -1,0 +1,292 @@
+#!/usr/bin/env python3
+"""Writes shannon's golden vectors: JSON files of framework loss functions' exact results, for other projects'
+CI to import (the format is python/golden/FORMAT.md).
+
+    write_golden.py OUTDIR [FRAMEWORK ...]      (frameworks: torch keras tf_keras2 optax scipy; all by default)
+
+Every case is evaluated once per dtype (float64, float32, bfloat16, float16): its inputs are rounded to that
+dtype first (so that a kernel running in the dtype sees exactly these inputs), and the results are the exact
+values at those inputs, correctly rounded to the dtype, with 40 significant digits of the exact value beside.
+Run from the build tree with PYTHONPATH=<build>/python (the Meson target `golden` does).
+"""
+
+import json
+import math
+import sys
+import warnings
+from fractions import Fraction
+from pathlib import Path
+
+import numpy as np
+
+import shannon
+from shannon import keras, optax, scipy, tf_keras2, torch
+
+DTYPES = ("float64", "float32", "bfloat16", "float16")
+FORMAT = {  # significand bits, smallest normal exponent (frexp convention), largest finite
+    "float64": (53, -1021, float(np.finfo(np.float64).max)),
+    "float32": (24, -125, float(np.finfo(np.float32).max)),
+    "bfloat16": (8, -125, float(Fraction(2**8 - 1, 2**8) * 2**128)),
+    "float16": (11, -13, 65504.0),
+}
+
+
+def round_to(x, dtype):
+    """x (a float64) rounded to nearest, ties to even, in the dtype (exactly, from the float64)."""
+    if dtype == "float64" or not math.isfinite(x) or x == 0:
+        return float(x)
+    bits, emin, top = FORMAT[dtype]
+    _, e = math.frexp(x)
+    e = max(e, emin)
+    q = round(Fraction(x) * Fraction(2) ** (bits - e))  # Python rounds a Fraction half to even
+    r = float(q * Fraction(2) ** (e - bits))
+    if abs(r) > top:
+        return math.copysign(math.inf, x)
+    return r
+
+
+def hexf(x):
+    x = float(x)
+    if math.isnan(x):
+        return "nan"
+    if math.isinf(x):
+        return "inf" if x > 0 else "-inf"
+    return x.hex()
+
+
+def tensor(a, dtype):
+    a = np.asarray(a)
+    if a.dtype.kind in "iub":
+        return {"dtype": "int64", "shape": list(a.shape), "data": [int(v) for v in a.ravel()]}
+    return {"dtype": dtype, "shape": list(a.shape), "data": [hexf(v) for v in a.ravel()]}
+
+
+def in_dtype(a, dtype):
+    a = np.asarray(a)
+    if a.dtype.kind in "iub":
+        return a
+    return np.vectorize(lambda v: round_to(float(v), dtype), otypes=[np.float64])(a) if a.size else a.astype(np.float64)
+
+
+def digits(q, args, kwargs, dtype):
+    try:
+        d = q(*args, digits=40, dtype=dtype, **kwargs)  # the dtype's constants (clip bounds, eps)
+    except ArithmeticError:
+        return None
+    return [str(v) for v in np.asarray(d, dtype=object).ravel()]
+
+
+def case(name, q, args, kwargs, grad=None):
+    """One case: its inputs (names -> arrays), options, and per dtype the inputs' rounding and the results."""
+    return {"id": name, "q": q, "args": args, "kwargs": kwargs, "grad": grad}
+
+
+def evaluate(c, arg_names):
+    out = {"id": c["id"], "kwargs": {}, "dtypes": {}}
+    array_kwargs = {k: v for k, v in c["kwargs"].items() if isinstance(v, (list, np.ndarray))}
+    for k, v in c["kwargs"].items():
+        if k not in array_kwargs:
+            out["kwargs"][k] = v
+    for d in DTYPES:
+        args = [in_dtype(a, d) for a in c["args"]]
+        kwargs = dict(c["kwargs"])
+        for k, v in array_kwargs.items():
+            kwargs[k] = in_dtype(np.asarray(v, dtype=np.float64), d)
+        entry = {"inputs": {n: tensor(a, d) for n, a in zip(arg_names, args)}}
+        entry["inputs"].update({k: tensor(kwargs[k], d) for k in array_kwargs})
+        for key, q in (("result", c["q"]), ("grad", c["grad"])):
+            if q is None:
+                continue
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always", shannon.UndeterminedWarning)
+                value = q(*args, dtype=d, **kwargs)
+            entry[key] = tensor(np.asarray(value, dtype=np.float64), d)
+            if caught:
+                # Ties the oracle could not prove exact within its precision cap (FORMAT.md, "undecided").
+                entry.setdefault("undecided", []).append(key)
+                print(f"note: {c['id']} {key} ({d}): undecided at the precision cap; given as the tie rounded to even",
+                      file=sys.stderr)
+        entry["exact"] = digits(c["q"], args, kwargs, d)
+        out["dtypes"][d] = entry
+    return out
+
+
+rng = np.random.default_rng(20261121)
+
+
+def logits(n, c, hard=False):
+    x = rng.normal(0, 3, (n, c))
+    if hard:
+        x[0] = [30.0] + [-30.0] * (c - 1)
+        x[1] = 2.0
+    return x
+
+
+def probs(n, c, hard=False):
+    p = rng.dirichlet(np.ones(c), n)
+    if hard:
+        p[0] = [1.0] + [0.0] * (c - 1)
+        p[1, 0] = 1e-9
+    return p
+
+
+def torch_cases():
+    x, xh = logits(4, 5), logits(4, 5, True)
+    t = rng.integers(0, 5, 4)
+    w = rng.uniform(0.5, 2.0, 5)
+    p = rng.uniform(0.01, 0.99, 6)
+    y = rng.integers(0, 2, 6).astype(np.float64)
+    z = rng.normal(0, 4, 6)
+    return {
+        ("torch.nn.functional.cross_entropy", ("input", "target")): [
+            case("logits-indices-mean", torch.cross_entropy, [x, t], {}, torch.cross_entropy_grad),
+            case("logits-indices-weight-smoothing", torch.cross_entropy, [x, t],
+                 {"weight": w, "label_smoothing": 0.1}, torch.cross_entropy_grad),
+            case("confident-indices-none", torch.cross_entropy, [xh, t], {"reduction": "none"},
+                 torch.cross_entropy_grad),
+            case("logits-probabilities", torch.cross_entropy, [x, probs(4, 5)], {}, torch.cross_entropy_grad),
+        ],
+        ("torch.nn.functional.binary_cross_entropy", ("input", "target")): [
+            case("mean", torch.binary_cross_entropy, [p, y], {}, torch.binary_cross_entropy_grad),
+            case("clamped-none", torch.binary_cross_entropy, [np.array([0.0, 1e-50, 0.5, 1.0]), np.array([1.0, 1.0, 0.5, 0.0])],
+                 {"reduction": "none"}, torch.binary_cross_entropy_grad),
+        ],
+        ("torch.nn.functional.binary_cross_entropy_with_logits", ("input", "target")): [
+            case("pos_weight", torch.binary_cross_entropy_with_logits, [z, y], {"pos_weight": rng.uniform(0.5, 3, 6)},
+                 torch.binary_cross_entropy_with_logits_grad),
+        ],
+        ("torch.nn.functional.kl_div", ("input", "target")): [
+            case("batchmean", torch.kl_div, [np.log(probs(3, 4)), probs(3, 4)], {"reduction": "batchmean"},
+                 torch.kl_div_grad),
+        ],
+        ("torch.nn.functional.nll_loss", ("input", "target")): [
+            case("weight", torch.nll_loss, [np.log(probs(4, 5)), t], {"weight": w}, torch.nll_loss_grad),
+        ],
+        ("torch.nn.functional.gaussian_nll_loss", ("input", "target", "var")): [
+            case("full", torch.gaussian_nll_loss, [z, z[::-1].copy(), rng.uniform(1e-7, 2, 6)], {"full": True},
+                 torch.gaussian_nll_loss_grad),
+        ],
+        ("torch.nn.functional.poisson_nll_loss", ("input", "target")): [
+            case("full", torch.poisson_nll_loss, [z / 4, rng.poisson(2.0, 6).astype(np.float64)], {"full": True},
+                 torch.poisson_nll_loss_grad),
+        ],
+        ("torch.nn.functional.mse_loss", ("input", "target")): [
+            case("mean", torch.mse_loss, [z, z[::-1].copy()], {}, torch.mse_loss_grad),
+        ],
+        ("torch.nn.functional.multilabel_soft_margin_loss", ("input", "target")): [
+            case("weight", torch.multilabel_soft_margin_loss, [x, rng.integers(0, 2, (4, 5)).astype(np.float64)],
+                 {"weight": w}, torch.multilabel_soft_margin_loss_grad),
+        ],
+    }
+
+
+def keras_cases(module, prefix):
+    y01 = rng.integers(0, 2, (4, 5)).astype(np.float64)
+    p, ph = probs(4, 5), probs(4, 5, True)
+    out = {
+        (f"{prefix}.binary_crossentropy", ("y_true", "y_pred")): [
+            case("probabilities", module.binary_crossentropy, [y01, p], {}),
+            case("clipped-smoothing", module.binary_crossentropy, [y01, ph], {"label_smoothing": 0.1}),
+            case("logits-sum_over_batch_size", module.binary_crossentropy, [y01, logits(4, 5, True)],
+                 {"from_logits": True, "reduction": "sum_over_batch_size"}),
+        ],
+    }
+    if module is keras:
+        onehot = np.eye(5)[rng.integers(0, 5, 4)]
+        out.update({
+            ("keras.losses.categorical_crossentropy", ("y_true", "y_pred")): [
+                case("unnormalized", keras.categorical_crossentropy, [onehot, ph * 3], {}),
+                case("logits-smoothing", keras.categorical_crossentropy, [onehot, logits(4, 5, True)],
+                     {"from_logits": True, "label_smoothing": 0.2}),
+            ],
+            ("keras.losses.sparse_categorical_crossentropy", ("y_true", "y_pred")): [
+                case("ignore_class", keras.sparse_categorical_crossentropy, [np.array([0, 4, -1, 2]), ph],
+                     {"ignore_class": -1, "reduction": "sum_over_batch_size"}),
+            ],
+            ("keras.losses.kl_divergence", ("y_true", "y_pred")): [
+                case("clipped", keras.kl_divergence, [ph, p], {}),
+            ],
+            ("keras.losses.binary_focal_crossentropy", ("y_true", "y_pred")): [
+                case("balanced", keras.binary_focal_crossentropy, [y01, ph],
+                     {"apply_class_balancing": True, "gamma": 2.0}),
+            ],
+            ("keras.losses.categorical_focal_crossentropy", ("y_true", "y_pred")): [
+                case("logits", keras.categorical_focal_crossentropy, [onehot, logits(4, 5)], {"from_logits": True}),
+            ],
+        })
+    return out
+
+
+def optax_cases():
+    x, xh = logits(4, 5), logits(4, 5, True)
+    onehot = np.eye(5)[rng.integers(0, 5, 4)]
+    lp, t = np.log(probs(4, 5)), probs(4, 5, True)
+    return {
+        ("optax.losses.softmax_cross_entropy", ("logits", "labels")): [case("confident", optax.softmax_cross_entropy, [xh, onehot], {})],
+        ("optax.losses.safe_softmax_cross_entropy", ("logits", "labels")): [
+            case("neg-inf-logit", optax.safe_softmax_cross_entropy, [np.array([[-np.inf, 0.0, 1.0]]), np.array([[0.0, 0.5, 0.5]])], {})],
+        ("optax.losses.softmax_cross_entropy_with_integer_labels", ("logits", "labels")): [
+            case("random", optax.softmax_cross_entropy_with_integer_labels, [x, rng.integers(0, 5, 4)], {})],
+        ("optax.losses.sigmoid_binary_cross_entropy", ("logits", "labels")): [
+            case("random", optax.sigmoid_binary_cross_entropy, [x, rng.integers(0, 2, (4, 5)).astype(np.float64)], {})],
+        ("optax.losses.kl_divergence", ("log_predictions", "targets")): [case("zero-targets", optax.kl_divergence, [lp, t], {})],
+        ("optax.losses.generalized_kl_divergence", ("log_predictions", "targets")): [
+            case("unnormalized", optax.generalized_kl_divergence, [lp, t * 2], {})],
+    }
+
+
+def scipy_cases():
+    p, q = rng.dirichlet(np.ones(6)), rng.dirichlet(np.ones(6))
+    near = p * (1 + 1e-9 * rng.standard_normal(6))
+    return {
+        ("scipy.special.rel_entr", ("x", "y")): [case("random", scipy.special.rel_entr, [p, q], {})],
+        ("scipy.special.kl_div", ("x", "y")): [case("near-equal", scipy.special.kl_div, [p, near], {})],
+        ("scipy.special.entr", ("x",)): [case("random", scipy.special.entr, [np.append(p, 0.0)], {})],
+        ("scipy.special.logsumexp", ("a",)): [case("random", scipy.special.logsumexp, [logits(1, 6)[0]], {})],
+        ("scipy.special.log_softmax", ("x",)): [case("confident", scipy.special.log_softmax, [logits(2, 5, True)[0]], {})],
+        ("scipy.stats.entropy", ("pk", "qk")): [case("near-equal-base2", scipy.stats.entropy, [p, near], {"base": 2})],
+        ("scipy.spatial.distance.jensenshannon", ("p", "q")): [case("random", scipy.spatial.distance.jensenshannon, [p, q], {})],
+    }
+
+
+FRAMEWORKS = {
+    "torch": ("PyTorch (torch.nn.functional)", torch_cases),
+    "keras": ("Keras 3 (keras.losses, TensorFlow backend)", lambda: keras_cases(keras, "keras.losses")),
+    "tf_keras2": ("tf.keras 2 (Keras 2 losses)", lambda: keras_cases(tf_keras2, "tf.keras.losses")),
+    "optax": ("optax (optax.losses)", optax_cases),
+    "scipy": ("scipy (special, stats, spatial.distance)", scipy_cases),
+}
+
+
+def main():
+    outdir = Path(sys.argv[1])
+    outdir.mkdir(parents=True, exist_ok=True)
+    names = sys.argv[2:] or list(FRAMEWORKS)
+    for fw in names:
+        title, make = FRAMEWORKS[fw]
+        functions = []
+        for (fname, arg_names), cases in make().items():
+            functions.append({
+                "function": fname,
+                "profile": f"shannon.{cases[0]['q'].__module__.split('.', 1)[1]}.{cases[0]['q'].__name__}",
+                "arguments": list(arg_names),
+                "has_grad": cases[0]["grad"] is not None,
+                "cases": [evaluate(c, arg_names) for c in cases],
+            })
+        doc = {
+            "format": "shannon-golden-vectors",
+            "version": 1,
+            "generator": f"shannon {shannon.__version__}",
+            "framework": fw,
+            "title": title,
+            "dtypes": list(DTYPES),
+            "functions": functions,
+        }
+        path = outdir / f"{fw}.json"
+        path.write_text(json.dumps(doc, indent=1) + "\n")
+        n = sum(len(f["cases"]) for f in functions)
+        print(f"{path}: {len(functions)} functions, {n} cases x {len(DTYPES)} dtypes")
+
+
+if __name__ == "__main__":
+    main()

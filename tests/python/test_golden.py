@@ -1,0 +1,114 @@
+"""The golden vectors (python/golden/write_golden.py, format in python/golden/FORMAT.md): the files follow the
+documented format, their inputs are values of their dtype, each result is the rounding of the exact digits
+written beside it, and the float64 results agree with independent computations (mpmath's Keras formulas,
+PyTorch's own float64 losses)."""
+
+import importlib.util
+import json
+import math
+from decimal import Decimal
+from pathlib import Path
+
+import mpmath
+import numpy as np
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+spec = importlib.util.spec_from_file_location("write_golden", ROOT / "python" / "golden" / "write_golden.py")
+write_golden = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(write_golden)
+
+
+@pytest.fixture(scope="module")
+def golden(tmp_path_factory):
+    out = tmp_path_factory.mktemp("golden")
+    import sys
+    argv = sys.argv
+    sys.argv = ["write_golden.py", str(out)]
+    try:
+        write_golden.main()
+    finally:
+        sys.argv = argv
+    return {p.stem: json.loads(p.read_text()) for p in out.glob("*.json")}
+
+
+def values(t):
+    return np.array([float.fromhex(v) if isinstance(v, str) else float(v) for v in t["data"]]).reshape(t["shape"])
+
+
+def test_files_and_schema(golden):
+    assert set(golden) == {"torch", "keras", "tf_keras2", "optax", "scipy"}
+    for fw, doc in golden.items():
+        assert doc["format"] == "shannon-golden-vectors" and doc["version"] == 1 and doc["framework"] == fw
+        assert doc["dtypes"] == ["float64", "float32", "bfloat16", "float16"]
+        assert doc["functions"]
+        for fn in doc["functions"]:
+            assert set(fn) == {"function", "profile", "arguments", "has_grad", "cases"}
+            for case in fn["cases"]:
+                assert set(case["dtypes"]) == set(doc["dtypes"])
+                for d, e in case["dtypes"].items():
+                    assert set(fn["arguments"]) <= set(e["inputs"])
+                    assert e["result"]["dtype"] == d
+                    assert ("grad" in e) == fn["has_grad"]
+                    if fn["has_grad"]:
+                        assert e["grad"]["shape"] == e["inputs"][fn["arguments"][0]]["shape"]
+
+
+def test_inputs_are_values_of_their_dtype(golden):
+    for doc in golden.values():
+        for fn in doc["functions"]:
+            for case in fn["cases"]:
+                for d, e in case["dtypes"].items():
+                    for t in e["inputs"].values():
+                        if t["dtype"] != "int64":
+                            for v in values(t).ravel():
+                                assert write_golden.round_to(v, d) == v or math.isnan(v)
+
+
+def test_results_are_the_rounded_exact_digits(golden):
+    checked = 0
+    for doc in golden.values():
+        for fn in doc["functions"]:
+            for case in fn["cases"]:
+                for d, e in case["dtypes"].items():
+                    if e["exact"] is None or "result" in e.get("undecided", []):
+                        continue
+                    for got, digits in zip(values(e["result"]).ravel(), e["exact"]):
+                        want = write_golden.round_to(float(Decimal(digits)), "float64")
+                        # 40 digits fix the rounding to float64 (then to the narrower dtype) unless the value
+                        # lies within 1e-40 relative of a tie, which these inputs do not
+                        assert got == write_golden.round_to(want, d) or (math.isnan(got) and digits == "NaN")
+                        checked += 1
+    assert checked > 400
+
+
+def test_float64_against_independent_computations(golden):
+    torch = pytest.importorskip("torch")
+    F = torch.nn.functional
+    doc = golden["torch"]
+    fn = next(f for f in doc["functions"] if f["function"] == "torch.nn.functional.cross_entropy")
+    case = next(c for c in fn["cases"] if c["id"] == "logits-indices-weight-smoothing")
+    e = case["dtypes"]["float64"]
+    x, t, w = (values(e["inputs"][k]) for k in ("input", "target", "weight"))
+    got = F.cross_entropy(torch.tensor(x), torch.tensor(t.astype(np.int64)), weight=torch.tensor(w), label_smoothing=0.1)
+    want = values(e["result"])[()]
+    assert abs(got.item() - want) <= 2 * math.ulp(want)
+    xt = torch.tensor(x, requires_grad=True)
+    F.cross_entropy(xt, torch.tensor(t.astype(np.int64)), weight=torch.tensor(w), label_smoothing=0.1).backward()
+    np.testing.assert_allclose(xt.grad.numpy(), values(e["grad"]), rtol=1e-13, atol=0)
+
+    from test_keras import bce_ref  # the Keras formulas in mpmath
+    doc = golden["keras"]
+    fn = next(f for f in doc["functions"] if f["function"] == "keras.losses.binary_crossentropy")
+    for case in fn["cases"]:
+        for d in ("float64", "float32"):
+            e = case["dtypes"][d]
+            y, p = values(e["inputs"]["y_true"]), values(e["inputs"]["y_pred"])
+            kw = case["kwargs"]
+            ref = bce_ref(y, p, kw.get("from_logits", False), kw.get("label_smoothing", 0.0),
+                          np.float32 if d == "float32" else np.float64)
+            if kw.get("reduction") == "sum_over_batch_size":
+                ref = [mpmath.fsum(ref) / len(ref)]
+            with mpmath.workprec(24 if d == "float32" else 53):
+                want = [float(+v) for v in ref]
+            np.testing.assert_array_equal(values(e["result"]).ravel(), want)
