@@ -28,23 +28,33 @@ def best(f, repeats):
     return min(times)
 
 
-def main():
-    build = sys.argv[1]
-    n = int(sys.argv[2]) if len(sys.argv) > 2 else 10**7
-    repeats = int(sys.argv[3]) if len(sys.argv) > 3 else 7
+def data(n):
+    """Two random distributions of n terms (the same on every run)."""
     rng = np.random.default_rng(20261121)
     p = rng.random(n)
     p /= p.sum()
     q = rng.random(n)
     q /= q.sum()
+    return p, q
+
+
+def run_bench(build, p, q, *args):
+    """bench_exact's JSON output on p and q (handed over as raw float64 files)."""
     with tempfile.TemporaryDirectory() as d:
         pf, qf = os.path.join(d, "p.f64"), os.path.join(d, "q.f64")
         p.astype("<f8").tofile(pf)
         q.astype("<f8").tofile(qf)
         env = dict(os.environ, SHANNON_BENCH_P=pf, SHANNON_BENCH_Q=qf)
-        out = subprocess.run([os.path.join(build, "bench", "bench_exact"), "--benchmark_format=json",
-                              f"--benchmark_repetitions={repeats}", "--benchmark_report_aggregates_only=false"],
-                             env=env, check=True, capture_output=True, text=True).stdout
+        return subprocess.run([os.path.join(build, "bench", "bench_exact"), "--benchmark_format=json", *args],
+                              env=env, check=True, capture_output=True, text=True).stdout
+
+
+def main():
+    build = sys.argv[1]
+    n = int(sys.argv[2]) if len(sys.argv) > 2 else 10**7
+    repeats = int(sys.argv[3]) if len(sys.argv) > 3 else 7
+    p, q = data(n)
+    out = run_bench(build, p, q, f"--benchmark_repetitions={repeats}", "--benchmark_report_aggregates_only=false")
     runs = json.loads(out)["benchmarks"]
     shannon = {}
     fast = {}

@@ -8,12 +8,10 @@ Prints both times (minimum over the repeats) and their ratio; exits 1 when the r
 """
 import json
 import os
-import subprocess
 import sys
-import tempfile
 import time
 
-import numpy as np
+from compare import data, run_bench  # the same data and the same C++ benchmark as bench/compare.py
 
 
 def main():
@@ -23,25 +21,14 @@ def main():
     sys.path.insert(0, os.path.join(build, "python"))
     import shannon
 
-    rng = np.random.default_rng(20261121)
-    p = rng.random(n)
-    p /= p.sum()
-    q = rng.random(n)
-    q /= q.sum()
-    with tempfile.TemporaryDirectory() as d:
-        pf, qf = os.path.join(d, "p.f64"), os.path.join(d, "q.f64")
-        p.astype("<f8").tofile(pf)
-        q.astype("<f8").tofile(qf)
-        env = dict(os.environ, SHANNON_BENCH_P=pf, SHANNON_BENCH_Q=qf)
-        out = subprocess.run([os.path.join(build, "bench", "bench_exact"), "--benchmark_format=json",
-                              "--benchmark_filter=^kl/", f"--benchmark_repetitions={repeats}"],
-                             env=env, check=True, capture_output=True, text=True).stdout
+    p, q = data(n)
+    out = run_bench(build, p, q, "--benchmark_filter=^kl/", f"--benchmark_repetitions={repeats}")
     runs = [r for r in json.loads(out)["benchmarks"] if r.get("run_type") == "iteration"]
     t_cpp = min(r["real_time"] for r in runs) / 1e3  # ms -> s
 
     times = []
     value = None
-    for _ in range(repeats):
+    for _ in range(max(repeats, 50)):  # more runs than the C++ side: the minimum of a noisier timer
         t = time.perf_counter()
         value = shannon.kl_divergence(p, q)
         times.append(time.perf_counter() - t)

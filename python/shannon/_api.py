@@ -45,6 +45,14 @@ def indices(x):
     return np.asarray(a, dtype=np.int64, order="C")
 
 
+def rows_last(x, axis):
+    """x with `axis` moved last, as a C-contiguous float64 (rows, C) array, and the shape of one value per row."""
+    if x.ndim == 0:
+        x = x.reshape(1)
+    x = np.moveaxis(x, axis, -1)
+    return np.ascontiguousarray(x.reshape(-1, x.shape[-1]), dtype=np.float64), x.shape[:-1]
+
+
 def base_name(base):
     if base is None or base in ("nats", "e") or (isinstance(base, float) and base == math.e):
         return "nats"

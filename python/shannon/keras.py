@@ -16,7 +16,7 @@ its source. Keras itself is not needed.
 import numpy as np
 
 from . import _core
-from ._api import as_array, floats, indices, quantity
+from ._api import as_array, floats, indices, quantity, rows_last
 
 
 def _pred(y_pred):
@@ -27,14 +27,6 @@ def _pred(y_pred):
 def _true_like(y_true, p):
     """y_true cast to y_pred's dtype (as Keras does), held in float64."""
     return as_array(y_true).astype(p.dtype).astype(np.float64)
-
-
-def _rows(x, axis):
-    """x with `axis` last, as (rows, C), and the shape of one value per row."""
-    if x.ndim == 0:
-        x = x.reshape(1)
-    x = np.moveaxis(x, axis, -1)
-    return np.ascontiguousarray(x.reshape(-1, x.shape[-1]), dtype=np.float64), x.shape[:-1]
 
 
 def _options(shape, reduction, sample_weight, **kw):
@@ -58,8 +50,8 @@ def _dense(name):
     def call(req, y_true, y_pred, axis=-1, reduction=None, sample_weight=None, **kw):
         p = _pred(y_pred)
         t = np.broadcast_to(_true_like(y_true, p), p.shape)
-        rows, shape = _rows(p, axis)
-        trows, _ = _rows(t, axis)
+        rows, shape = rows_last(p, axis)
+        trows, _ = rows_last(t, axis)
         raw = getattr(_core, name)(req.infer(p), trows, rows, _options(shape, reduction, sample_weight, **kw))
         return _finish(raw, reduction, shape)
 
@@ -109,7 +101,7 @@ def sparse_categorical_crossentropy(req, y_true, y_pred, from_logits=False, igno
     t = indices(y_true)
     if t.ndim == p.ndim and t.ndim > 0 and t.shape[-1] == 1:
         t = t[..., 0]
-    rows, shape = _rows(p, -1)
+    rows, shape = rows_last(p, -1)
     if t.shape != shape:
         raise ValueError(f"shannon.keras.sparse_categorical_crossentropy: y_true of shape {t.shape} does not match "
                          f"y_pred of shape {p.shape} (expected {shape})")

@@ -9,22 +9,15 @@ The formulas live once, in C++ (include/shannon/profiles/optax.hpp). optax and J
 import numpy as np
 
 from . import _core
-from ._api import as_array, floats, indices, one_value, quantity
-
-
-def _rows(x, axis):
-    if x.ndim == 0:
-        x = x.reshape(1)
-    x = np.moveaxis(x, axis, -1)
-    return np.ascontiguousarray(x.reshape(-1, x.shape[-1]), dtype=np.float64), x.shape[:-1]
+from ._api import as_array, floats, indices, one_value, quantity, rows_last
 
 
 def _pairwise(name):
     def call(req, a, b, axis):
         (x,) = floats(a)
         y = np.broadcast_to(as_array(b, np.float64), x.shape)
-        xr, shape = _rows(x, axis)
-        yr, _ = _rows(y, axis)
+        xr, shape = rows_last(x, axis)
+        yr, _ = rows_last(y, axis)
         return getattr(_core, name)(req.infer(x), xr, yr), shape
 
     return call
@@ -57,7 +50,7 @@ def softmax_cross_entropy_with_integer_labels(req, logits, labels, axis=-1):
     (an int). A label outside [0, C) raises ValueError. Source: optax/losses/_classification.py."""
     (x,) = floats(logits)
     t = indices(labels)
-    xr, shape = _rows(x, axis)
+    xr, shape = rows_last(x, axis)
     if t.shape != shape:
         raise ValueError(f"shannon.optax.softmax_cross_entropy_with_integer_labels: labels of shape {t.shape} do not "
                          f"match logits of shape {x.shape} (expected {shape})")

@@ -167,10 +167,6 @@ template <class W, class Rows>
                                             [](const auto& v, const auto&, std::size_t) { return to_working<W>(v); });
 }
 
-/// The number type of a profile over two flat inputs.
-template <class X, class Y>
-using pair_t = std::common_type_t<shannon::detail::range_real_t<X>, shannon::detail::range_real_t<Y>>;
-
 template <class A, class B>
 void same_size(const A& a, const B& b, std::string_view function, std::string_view an, std::string_view bn) {
     if (a.size() != b.size()) {
@@ -178,6 +174,35 @@ void same_size(const A& a, const B& b, std::string_view function, std::string_vi
                                         b.size(), " elements) must have the same shape");
     }
 }
+
+/// Reads two flat tensors of the same shape (input and target).
+template <class W, class A, class B>
+[[nodiscard]] std::pair<std::vector<W>, std::vector<W>> read_pair(A&& a, B&& b, std::string_view function,
+                                                                 std::string_view an = "input",
+                                                                 std::string_view bn = "target") {
+    auto x = read<W>(std::forward<A>(a), function, an);
+    auto y = read<W>(std::forward<B>(b), function, bn);
+    same_size(x, y, function, an, bn);
+    return {std::move(x), std::move(y)};
+}
+
+/// Reads two N x C batches of the same shape (y_true and y_pred, logits and labels, ...).
+template <class W, class A, class B>
+[[nodiscard]] std::pair<std::vector<std::vector<W>>, std::vector<std::vector<W>>> read_rows_pair(
+    A&& a, B&& b, std::string_view function, std::string_view an, std::string_view bn) {
+    auto x = read_rows<W>(std::forward<A>(a), function, an);
+    auto y = read_rows<W>(std::forward<B>(b), function, bn);
+    same_size(x, y, function, an, bn);
+    if (x.front().size() != y.front().size()) {
+        fail<shannon::invalid_argument>(function, "the rows of '", an, "' (", x.front().size(), " elements) and '", bn,
+                                        "' (", y.front().size(), " elements) must have the same length");
+    }
+    return {std::move(x), std::move(y)};
+}
+
+/// The number type of a profile over two flat inputs.
+template <class X, class Y>
+using pair_t = std::common_type_t<shannon::detail::range_real_t<X>, shannon::detail::range_real_t<Y>>;
 
 /// An optional per-element (or per-class) weight: empty means 1 everywhere.
 template <class W>

@@ -137,16 +137,15 @@ inline void check_smoothing(double e, std::string_view function) {
     }
 }
 
-/// Reads y_true and y_pred as two N x C batches of the same shape.
-template <class W, class True, class Pred>
-[[nodiscard]] std::pair<std::vector<std::vector<W>>, std::vector<std::vector<W>>> read_pair(True&& y_true, Pred&& y_pred,
-                                                                                            std::string_view function) {
-    auto t = read_rows<W>(std::forward<True>(y_true), function, "y_true");
-    auto p = read_rows<W>(std::forward<Pred>(y_pred), function, "y_pred");
-    same_size(t, p, function, "y_true", "y_pred");
-    same_size(t.front(), p.front(), function, "y_true[0]", "y_pred[0]");
-    return {std::move(t), std::move(p)};
+/// The focal losses' settings: label_smoothing in [0, 1], gamma >= 0.
+template <class Options>
+void check_focal(const Options& o, std::string_view function) {
+    check_smoothing(o.label_smoothing, function);
+    if (!(o.gamma >= 0)) {
+        fail<shannon::invalid_argument>(function, "gamma must be >= 0, not ", shannon::detail::shown_setting{o.gamma});
+    }
 }
+
 
 /// -(y log clip(p) + (1 - y) log clip(1 - p)): the clipped binary cross-entropy of one element.
 template <class W>
@@ -214,7 +213,7 @@ template <class W, class True, class Pred>
 [[nodiscard]] row_losses<W> binary_crossentropy_rows(True&& y_true, Pred&& y_pred, const crossentropy_options& o) {
     constexpr std::string_view f = "keras.binary_crossentropy";
     check_smoothing(o.label_smoothing, f);
-    const auto [t, p] = read_pair<W>(std::forward<True>(y_true), std::forward<Pred>(y_pred), f);
+    const auto [t, p] = read_rows_pair<W>(std::forward<True>(y_true), std::forward<Pred>(y_pred), f, "y_true", "y_pred");
     const clip_bounds<W> b(o.epsilon, o.dtype);
     const std::size_t c = t.front().size();
     std::vector<W> l;
@@ -233,7 +232,7 @@ template <class W, class True, class Pred>
 [[nodiscard]] row_losses<W> categorical_crossentropy_rows(True&& y_true, Pred&& y_pred, const crossentropy_options& o) {
     constexpr std::string_view f = "keras.categorical_crossentropy";
     check_smoothing(o.label_smoothing, f);
-    const auto [t, p] = read_pair<W>(std::forward<True>(y_true), std::forward<Pred>(y_pred), f);
+    const auto [t, p] = read_rows_pair<W>(std::forward<True>(y_true), std::forward<Pred>(y_pred), f, "y_true", "y_pred");
     const clip_bounds<W> b(o.epsilon, o.dtype);
     const auto c = static_cast<double>(t.front().size());
     std::vector<W> l;
@@ -306,7 +305,7 @@ template <class W, class True, class Pred>
 template <class W, class True, class Pred>
 [[nodiscard]] row_losses<W> kl_divergence_rows(True&& y_true, Pred&& y_pred, const kl_divergence_options& o) {
     constexpr std::string_view f = "keras.kl_divergence";
-    const auto [t, p] = read_pair<W>(std::forward<True>(y_true), std::forward<Pred>(y_pred), f);
+    const auto [t, p] = read_rows_pair<W>(std::forward<True>(y_true), std::forward<Pred>(y_pred), f, "y_true", "y_pred");
     const W lo = W(in_dtype(o.epsilon, o.dtype));
     std::vector<W> l;
     for (std::size_t n = 0; n < t.size(); ++n) {
@@ -325,11 +324,8 @@ template <class W, class True, class Pred>
 [[nodiscard]] row_losses<W> binary_focal_crossentropy_rows(True&& y_true, Pred&& y_pred,
                                                            const binary_focal_crossentropy_options& o) {
     constexpr std::string_view f = "keras.binary_focal_crossentropy";
-    check_smoothing(o.label_smoothing, f);
-    if (!(o.gamma >= 0)) {
-        fail<shannon::invalid_argument>(f, "gamma must be >= 0, not ", shannon::detail::shown_setting{o.gamma});
-    }
-    const auto [t, p] = read_pair<W>(std::forward<True>(y_true), std::forward<Pred>(y_pred), f);
+    check_focal(o, f);
+    const auto [t, p] = read_rows_pair<W>(std::forward<True>(y_true), std::forward<Pred>(y_pred), f, "y_true", "y_pred");
     const clip_bounds<W> b(o.epsilon, o.dtype);
     const std::size_t c = t.front().size();
     std::vector<W> l;
@@ -355,11 +351,8 @@ template <class W, class True, class Pred>
 [[nodiscard]] row_losses<W> categorical_focal_crossentropy_rows(True&& y_true, Pred&& y_pred,
                                                                 const categorical_focal_crossentropy_options& o) {
     constexpr std::string_view f = "keras.categorical_focal_crossentropy";
-    check_smoothing(o.label_smoothing, f);
-    if (!(o.gamma >= 0)) {
-        fail<shannon::invalid_argument>(f, "gamma must be >= 0, not ", shannon::detail::shown_setting{o.gamma});
-    }
-    const auto [t, p] = read_pair<W>(std::forward<True>(y_true), std::forward<Pred>(y_pred), f);
+    check_focal(o, f);
+    const auto [t, p] = read_rows_pair<W>(std::forward<True>(y_true), std::forward<Pred>(y_pred), f, "y_true", "y_pred");
     const std::size_t c = t.front().size();
     if (o.alpha.size() != 1 && o.alpha.size() != c) {
         fail<shannon::invalid_argument>(f, "argument 'alpha' has ", o.alpha.size(), " elements: give one, or one per class (",
@@ -460,7 +453,7 @@ template <class W, class True, class Pred>
 [[nodiscard]] row_losses<W> binary_crossentropy_rows(True&& y_true, Pred&& y_pred, const crossentropy_options& o) {
     constexpr std::string_view f = "tf_keras2.binary_crossentropy";
     check_smoothing(o.label_smoothing, f);
-    const auto [t, p] = read_pair<W>(std::forward<True>(y_true), std::forward<Pred>(y_pred), f);
+    const auto [t, p] = read_rows_pair<W>(std::forward<True>(y_true), std::forward<Pred>(y_pred), f, "y_true", "y_pred");
     // epsilon_ is a tensor of y_pred's dtype, and 1 - epsilon_ is computed (rounded) in that dtype;
     // the epsilon added inside the logs is the Python float, converted to the dtype as well.
     const double eps = in_dtype(o.epsilon, o.dtype);

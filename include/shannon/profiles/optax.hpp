@@ -27,21 +27,11 @@ using shannon::detail::exp_;
 template <class Rows>
 using rows_t = std::common_type_t<shannon::detail::row_real_t<Rows>>;
 
-template <class W, class A, class B>
-[[nodiscard]] std::pair<std::vector<std::vector<W>>, std::vector<std::vector<W>>> read_pair(A&& a, B&& b, std::string_view function,
-                                                                                            std::string_view an,
-                                                                                            std::string_view bn) {
-    auto x = read_rows<W>(std::forward<A>(a), function, an);
-    auto y = read_rows<W>(std::forward<B>(b), function, bn);
-    same_size(x, y, function, an, bn);
-    same_size(x.front(), y.front(), function, std::string(an) + "[0]", std::string(bn) + "[0]");
-    return {std::move(x), std::move(y)};
-}
 
 /// -sum_k labels_k log_softmax(logits)_k per row, with 0 * inf as `times` makes it.
 template <class W, class Times, class L, class Y>
 [[nodiscard]] std::vector<W> softmax_xent(L&& logits, Y&& labels, std::string_view f, const Times& times) {
-    const auto [x, y] = read_pair<W>(std::forward<L>(logits), std::forward<Y>(labels), f, "logits", "labels");
+    const auto [x, y] = read_rows_pair<W>(std::forward<L>(logits), std::forward<Y>(labels), f, "logits", "labels");
     std::vector<W> l;
     for (std::size_t n = 0; n < x.size(); ++n) {
         const std::vector<W> nl = shannon::detail::neg_log_softmax(x[n]);
@@ -136,9 +126,7 @@ template <real_range L, real_range Y>
     using W = working_t<T>;
     return detail::rounded<T>([&] {
         constexpr std::string_view f = "optax.sigmoid_binary_cross_entropy";
-        const auto x = detail::read<W>(std::forward<L>(logits), f, "logits");
-        const auto y = detail::read<W>(std::forward<Y>(labels), f, "labels");
-        detail::same_size(x, y, f, "logits", "labels");
+        const auto [x, y] = detail::read_pair<W>(std::forward<L>(logits), std::forward<Y>(labels), f, "logits", "labels");
         std::vector<W> l;
         for (std::size_t i = 0; i < x.size(); ++i) {
             l.push_back(W(detail::ieee_times(y[i], shannon::detail::softplus(W(-x[i]))) +
@@ -156,7 +144,7 @@ template <row_range L, row_range Y>
     using T = detail::rows_t<L>;
     using W = working_t<T>;
     return detail::rounded<T>([&] {
-        const auto [lp, t] = detail::read_pair<W>(std::forward<L>(log_predictions), std::forward<Y>(targets),
+        const auto [lp, t] = detail::read_rows_pair<W>(std::forward<L>(log_predictions), std::forward<Y>(targets),
                                                   "optax.kl_divergence", "log_predictions", "targets");
         std::vector<W> l;
         for (std::size_t n = 0; n < lp.size(); ++n) {
@@ -174,7 +162,7 @@ template <row_range L, row_range Y>
     using T = detail::rows_t<L>;
     using W = working_t<T>;
     return detail::rounded<T>([&] {
-        const auto [lp, lt] = detail::read_pair<W>(std::forward<L>(log_predictions), std::forward<Y>(log_targets),
+        const auto [lp, lt] = detail::read_rows_pair<W>(std::forward<L>(log_predictions), std::forward<Y>(log_targets),
                                                    "optax.kl_divergence_with_log_targets", "log_predictions",
                                                    "log_targets");
         std::vector<W> l;
@@ -197,7 +185,7 @@ template <row_range L, row_range Y>
     using T = detail::rows_t<L>;
     using W = working_t<T>;
     return detail::rounded<T>([&] {
-        const auto [lp, t] = detail::read_pair<W>(std::forward<L>(log_predictions), std::forward<Y>(targets),
+        const auto [lp, t] = detail::read_rows_pair<W>(std::forward<L>(log_predictions), std::forward<Y>(targets),
                                                   "optax.generalized_kl_divergence", "log_predictions", "targets");
         std::vector<W> l;
         for (std::size_t n = 0; n < lp.size(); ++n) {

@@ -34,6 +34,16 @@ namespace detail {
 
 using namespace profiles::detail;
 
+/// binary_cross_entropy's domain: every input in [0, 1] (ATen's check and message).
+template <class W>
+void check_probabilities(const std::vector<W>& x, std::string_view function) {
+    for (std::size_t i = 0; i < x.size(); ++i) {
+        if (shannon::detail::has_nan(x[i]) || shannon::detail::lower_of(x[i]) < 0 || shannon::detail::upper_of(x[i]) > 1) {
+            fail_at<shannon::domain_error>(function, "input", i, x[i], "all elements of input should be between 0 and 1");
+        }
+    }
+}
+
 /// Per-sample losses and the divisor of the mean of cross_entropy / nll_loss with class indices.
 /// nl(i) gives the row's -log probabilities (log_softmax for cross_entropy, -input for nll_loss).
 template <class W, class Targets>
@@ -218,15 +228,13 @@ template <real_range Input, real_range Target>
     using T = detail::pair_t<Input, Target>;
     using W = working_t<T>;
     constexpr std::string_view f = "torch.binary_cross_entropy";
-    const auto x = detail::read<W>(std::forward<Input>(input), f, "input");
-    const auto y = detail::read<W>(std::forward<Target>(target), f, "target");
-    detail::same_size(x, y, f, "input", "target");
+    const auto xy = detail::read_pair<W>(std::forward<Input>(input), std::forward<Target>(target), f);
+    const auto& x = xy.first;
+    const auto& y = xy.second;
     const auto w = detail::broadcast_weight<W>(o.weight, x.size(), f, "weight");
+    detail::check_probabilities(x, f);
     std::vector<W> l;
     for (std::size_t i = 0; i < x.size(); ++i) {
-        if (shannon::detail::has_nan(x[i]) || shannon::detail::lower_of(x[i]) < 0 || shannon::detail::upper_of(x[i]) > 1) {
-            detail::fail_at<shannon::domain_error>(f, "input", i, x[i], "all elements of input should be between 0 and 1");
-        }
         const W a = detail::at_least(shannon::detail::log_(x[i]), -100);
         const W b = detail::at_least(shannon::detail::log1p_(W(-x[i])), -100);
         l.push_back(W(-w[i] * W(W(y[i] * a) + W(W(W(1) - y[i]) * b))));
@@ -262,9 +270,9 @@ template <real_range Input, real_range Target>
     using T = detail::pair_t<Input, Target>;
     using W = working_t<T>;
     constexpr std::string_view f = "torch.binary_cross_entropy_with_logits";
-    const auto x = detail::read<W>(std::forward<Input>(input), f, "input");
-    const auto y = detail::read<W>(std::forward<Target>(target), f, "target");
-    detail::same_size(x, y, f, "input", "target");
+    const auto xy = detail::read_pair<W>(std::forward<Input>(input), std::forward<Target>(target), f);
+    const auto& x = xy.first;
+    const auto& y = xy.second;
     const auto w = detail::broadcast_weight<W>(o.weight, x.size(), f, "weight");
     const auto p = detail::broadcast_weight<W>(o.pos_weight, x.size(), f, "pos_weight");
     std::vector<W> l;
@@ -304,9 +312,9 @@ template <real_range Input, real_range Target>
     using T = detail::pair_t<Input, Target>;
     using W = working_t<T>;
     constexpr std::string_view f = "torch.kl_div";
-    const auto x = detail::read<W>(std::forward<Input>(input), f, "input");
-    const auto y = detail::read<W>(std::forward<Target>(target), f, "target");
-    detail::same_size(x, y, f, "input", "target");
+    const auto xy = detail::read_pair<W>(std::forward<Input>(input), std::forward<Target>(target), f);
+    const auto& x = xy.first;
+    const auto& y = xy.second;
     std::vector<W> l;
     for (std::size_t i = 0; i < x.size(); ++i) {
         if (o.log_target) {
@@ -399,9 +407,9 @@ template <real_range Input, real_range Target>
     using T = detail::pair_t<Input, Target>;
     using W = working_t<T>;
     constexpr std::string_view f = "torch.poisson_nll_loss";
-    const auto x = detail::read<W>(std::forward<Input>(input), f, "input");
-    const auto y = detail::read<W>(std::forward<Target>(target), f, "target");
-    detail::same_size(x, y, f, "input", "target");
+    const auto xy = detail::read_pair<W>(std::forward<Input>(input), std::forward<Target>(target), f);
+    const auto& x = xy.first;
+    const auto& y = xy.second;
     std::vector<W> l;
     for (std::size_t i = 0; i < x.size(); ++i) {
         W t = o.log_input ? W(shannon::detail::exp_(x[i]) - shannon::detail::times_or_zero(y[i], x[i]))
@@ -432,9 +440,9 @@ template <real_range Input, real_range Target>
 [[nodiscard]] auto mse_loss_terms(Input&& input, Target&& target) {
     using T = detail::pair_t<Input, Target>;
     using W = working_t<T>;
-    const auto x = detail::read<W>(std::forward<Input>(input), "torch.mse_loss", "input");
-    const auto y = detail::read<W>(std::forward<Target>(target), "torch.mse_loss", "target");
-    detail::same_size(x, y, "torch.mse_loss", "input", "target");
+    const auto xy = detail::read_pair<W>(std::forward<Input>(input), std::forward<Target>(target), "torch.mse_loss");
+    const auto& x = xy.first;
+    const auto& y = xy.second;
     std::vector<W> l;
     for (std::size_t i = 0; i < x.size(); ++i) {
         const W d = W(x[i] - y[i]);
@@ -650,14 +658,10 @@ template <real_range Input, real_range Target>
     using W = working_t<T>;
     [[maybe_unused]] const precision_scope<T> scope;  // the inputs are read at the working precision
     constexpr std::string_view f = "torch.binary_cross_entropy";
-    const auto x = detail::read<W>(std::forward<Input>(input), f, "input");
-    const auto y = detail::read<W>(std::forward<Target>(target), f, "target");
-    detail::same_size(x, y, f, "input", "target");
-    for (std::size_t i = 0; i < x.size(); ++i) {
-        if (shannon::detail::has_nan(x[i]) || shannon::detail::lower_of(x[i]) < 0 || shannon::detail::upper_of(x[i]) > 1) {
-            detail::fail_at<shannon::domain_error>(f, "input", i, x[i], "all elements of input should be between 0 and 1");
-        }
-    }
+    const auto xy = detail::read_pair<W>(std::forward<Input>(input), std::forward<Target>(target), f);
+    const auto& x = xy.first;
+    const auto& y = xy.second;
+    detail::check_probabilities(x, f);
     const auto w = detail::broadcast_weight<W>(o.weight, x.size(), f, "weight");
     const double eps = in_dtype(static_cast<double>(1e-12F), dt);
     return detail::elementwise_grad<T>(x.size(), o.reduction, [&](std::size_t i) {
@@ -683,9 +687,9 @@ template <real_range Input, real_range Target>
     using W = working_t<T>;
     [[maybe_unused]] const precision_scope<T> scope;  // the inputs are read at the working precision
     constexpr std::string_view f = "torch.binary_cross_entropy_with_logits";
-    const auto x = detail::read<W>(std::forward<Input>(input), f, "input");
-    const auto y = detail::read<W>(std::forward<Target>(target), f, "target");
-    detail::same_size(x, y, f, "input", "target");
+    const auto xy = detail::read_pair<W>(std::forward<Input>(input), std::forward<Target>(target), f);
+    const auto& x = xy.first;
+    const auto& y = xy.second;
     const auto w = detail::broadcast_weight<W>(o.weight, x.size(), f, "weight");
     const auto p = detail::broadcast_weight<W>(o.pos_weight, x.size(), f, "pos_weight");
     return detail::elementwise_grad<T>(x.size(), o.reduction, [&](std::size_t i) {
@@ -701,9 +705,9 @@ template <real_range Input, real_range Target>
     using T = detail::pair_t<Input, Target>;
     using W = working_t<T>;
     [[maybe_unused]] const precision_scope<T> scope;  // the inputs are read at the working precision
-    const auto x = detail::read<W>(std::forward<Input>(input), "torch.kl_div", "input");
-    const auto y = detail::read<W>(std::forward<Target>(target), "torch.kl_div", "target");
-    detail::same_size(x, y, "torch.kl_div", "input", "target");
+    const auto xy = detail::read_pair<W>(std::forward<Input>(input), std::forward<Target>(target), "torch.kl_div");
+    const auto& x = xy.first;
+    const auto& y = xy.second;
     const auto term = [&](std::size_t i) { return o.log_target ? W(-shannon::detail::exp_(y[i])) : W(-y[i]); };
     if (o.reduction == reduction::batchmean) {
         return detail::unreduced<T>([&] {
@@ -724,9 +728,9 @@ template <real_range Input, real_range Target>
     using T = detail::pair_t<Input, Target>;
     using W = working_t<T>;
     [[maybe_unused]] const precision_scope<T> scope;  // the inputs are read at the working precision
-    const auto x = detail::read<W>(std::forward<Input>(input), "torch.mse_loss", "input");
-    const auto y = detail::read<W>(std::forward<Target>(target), "torch.mse_loss", "target");
-    detail::same_size(x, y, "torch.mse_loss", "input", "target");
+    const auto xy = detail::read_pair<W>(std::forward<Input>(input), std::forward<Target>(target), "torch.mse_loss");
+    const auto& x = xy.first;
+    const auto& y = xy.second;
     return detail::elementwise_grad<T>(x.size(), red, [&](std::size_t i) { return W(W(2) * W(x[i] - y[i])); });
 }
 
@@ -752,9 +756,9 @@ template <real_range Input, real_range Target>
     using T = detail::pair_t<Input, Target>;
     using W = working_t<T>;
     [[maybe_unused]] const precision_scope<T> scope;  // the inputs are read at the working precision
-    const auto x = detail::read<W>(std::forward<Input>(input), "torch.poisson_nll_loss", "input");
-    const auto y = detail::read<W>(std::forward<Target>(target), "torch.poisson_nll_loss", "target");
-    detail::same_size(x, y, "torch.poisson_nll_loss", "input", "target");
+    const auto xy = detail::read_pair<W>(std::forward<Input>(input), std::forward<Target>(target), "torch.poisson_nll_loss");
+    const auto& x = xy.first;
+    const auto& y = xy.second;
     return detail::elementwise_grad<T>(x.size(), o.reduction, [&](std::size_t i) {
         return o.log_input ? W(shannon::detail::exp_(x[i]) - y[i]) : W(W(1) - W(y[i] / W(x[i] + W(o.eps))));
     });
