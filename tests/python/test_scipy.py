@@ -108,14 +108,20 @@ KNOWN = {
 }
 
 
-@pytest.mark.parametrize("name,kind,run_scipy,profile", CASES, ids=[f"{c[0]}-{c[1]}" for c in CASES])
-def test_scipy_within_budget(name, kind, run_scipy, profile):
+def measure(case):
+    """The worst |ulp error| of scipy's result against the profile on one case of CASES (also used by the
+    documentation's plot of these errors, docs/plots.py)."""
+    _, _, run_scipy, profile = case
     actual = np.asarray(run_scipy())
     q, *args = profile()
     if q is _lse_abs_errors:
-        err = float(np.max(np.abs(q(actual, *args))))
-    else:
-        err = worst_ulps(actual, q, *args)
+        return float(np.max(np.abs(q(actual, *args))))
+    return worst_ulps(actual, q, *args)
+
+
+@pytest.mark.parametrize("name,kind,run_scipy,profile", CASES, ids=[f"{c[0]}-{c[1]}" for c in CASES])
+def test_scipy_within_budget(name, kind, run_scipy, profile):
+    err = measure((name, kind, run_scipy, profile))
     print(f"\nMEASURED scipy.{name} {kind}: worst {err:.3g} ulp")
     if (name, kind) in KNOWN:
         pytest.xfail(KNOWN[(name, kind)])

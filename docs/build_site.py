@@ -1,0 +1,127 @@
+#!/usr/bin/env python3
+"""Builds shannon's documentation site: the guide pages of docs/ (Markdown) with their placeholders filled
+from values computed by the library at build time, the plots, and the API reference beside them.
+
+Usage: build_site.py --src DOCS_DIR --values VALUES.json --plots PLOTS_DIR --api API_DIR --out SITE_DIR
+                     [--version V]
+
+Placeholders in a page:
+  {{key}}            the value `key` of VALUES.json at 30 significant digits (its "digits")
+  {{key.double}}     the same quantity computed in double (17 digits), {{key.label}} its label
+  {{include:PATH}}   the text of PATH (relative to the repository root), e.g. a tested code example
+A placeholder that names no value or file is an error: no page carries a number typed by hand.
+"""
+
+import argparse
+import html
+import json
+import re
+import shutil
+import sys
+from pathlib import Path
+
+import markdown
+
+PAGES = [  # (source, title) in the order of the navigation
+    ("index.md", "Overview"),
+    ("walkthrough.md", "The mathematics, worked"),
+    ("conventions.md", "Conventions"),
+]
+
+TEMPLATE = """<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{title} — shannon {version}</title>
+<link rel="stylesheet" href="style.css">
+</head>
+<body>
+<nav>
+<span class="brand">shannon {version}</span>
+{nav}
+<a href="api/index.html">API reference</a>
+</nav>
+<main>
+{body}
+</main>
+<footer>Every number on this page was computed by shannon when the page was built.</footer>
+</body>
+</html>
+"""
+
+STYLE = """body { font-family: system-ui, sans-serif; margin: 0; color: #1d1d1f; line-height: 1.5; }
+nav { background: #1f3a5f; padding: 0.6em 1em; }
+nav a, nav .brand { color: #fff; margin-right: 1.2em; text-decoration: none; }
+nav .brand { font-weight: bold; }
+nav a.current { text-decoration: underline; }
+main { max-width: 52em; margin: 1.5em auto; padding: 0 1em; }
+table { border-collapse: collapse; margin: 1em 0; }
+td, th { border: 1px solid #ccc; padding: 0.25em 0.6em; vertical-align: top; }
+th { background: #eef2f7; }
+code, pre { font-family: ui-monospace, monospace; font-size: 0.92em; }
+pre { background: #f5f5f7; padding: 0.8em; overflow-x: auto; }
+td code { white-space: nowrap; }
+img { max-width: 100%; }
+footer { text-align: center; color: #666; font-size: 0.85em; margin: 2em 0; }
+"""
+
+PLACEHOLDER = re.compile(r"\{\{\s*([^{}\s]+)\s*\}\}")
+
+
+def fill(text, values, root, page):
+    def one(m):
+        key = m.group(1)
+        if key.startswith("include:"):
+            path = root / key[len("include:"):]
+            if not path.is_file():
+                sys.exit(f"build_site: {page}: {{{{{key}}}}} names no file")
+            return path.read_text().rstrip("\n")
+        name, _, field = key.partition(".")
+        if name not in values:
+            sys.exit(f"build_site: {page}: {{{{{key}}}}} names no computed value")
+        entry = values[name]
+        field = field or "digits"
+        if field not in entry:
+            sys.exit(f"build_site: {page}: {{{{{key}}}}}: the value has no field '{field}'")
+        value = str(entry[field])
+        line_start = text.rfind("\n", 0, m.start()) + 1
+        if text.count("`", line_start, m.start()) % 2 == 0:
+            value = value.replace("|", "&#124;")  # outside a code span a '|' would split a table cell
+        return value
+
+    return PLACEHOLDER.sub(one, text)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--src", required=True)
+    ap.add_argument("--values", required=True, nargs="+")
+    ap.add_argument("--plots", required=True)
+    ap.add_argument("--api", required=True)
+    ap.add_argument("--out", required=True)
+    ap.add_argument("--version", default="")
+    a = ap.parse_args()
+    src, out = Path(a.src), Path(a.out)
+    root = src.parent
+    values = {}
+    for path in a.values:
+        values.update(json.loads(Path(path).read_text()))
+    if out.exists():
+        shutil.rmtree(out)
+    out.mkdir(parents=True)
+    (out / "style.css").write_text(STYLE)
+    shutil.copytree(a.plots, out / "plots")
+    shutil.copytree(a.api, out / "api")
+    for name, title in PAGES:
+        text = fill((src / name).read_text(), values, root, name)
+        body = markdown.markdown(text, extensions=["tables", "fenced_code", "toc", "attr_list"], output_format="html5")
+        target = name.replace(".md", ".html")
+        nav = "\n".join(f'<a href="{n.replace(".md", ".html")}"{" class=current" if n == name else ""}>'
+                        f"{html.escape(t)}</a>" for n, t in PAGES)
+        (out / target).write_text(TEMPLATE.format(title=html.escape(title), version=a.version, nav=nav, body=body))
+    print(f"build_site: {len(PAGES)} pages, {len(list((out / 'plots').iterdir()))} plots -> {out}")
+
+
+if __name__ == "__main__":
+    main()
