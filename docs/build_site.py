@@ -17,6 +17,7 @@ import html
 import json
 import re
 import shutil
+import struct
 import sys
 from pathlib import Path
 
@@ -35,6 +36,7 @@ TEMPLATE = """<!DOCTYPE html>
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{title} — shannon {version}</title>
 <link rel="stylesheet" href="style.css">
+<link rel="icon" href="favicon.ico">
 </head>
 <body>
 <nav>
@@ -65,6 +67,16 @@ td code { white-space: nowrap; }
 img { max-width: 100%; }
 footer { text-align: center; color: #666; font-size: 0.85em; margin: 2em 0; }
 """
+
+def favicon():
+    """A 16 x 16 icon (ICO with one 32-bit bitmap): a dark blue square, the navigation bar's colour."""
+    w = h = 16
+    pixels = bytes([0x5f, 0x3a, 0x1f, 0xff]) * (w * h)  # BGRA
+    mask = bytes(4 * h)  # 1 bit per pixel, rows padded to 32 bits: all opaque
+    header = struct.pack("<IiiHHIIiiII", 40, w, 2 * h, 1, 32, 0, len(pixels) + len(mask), 0, 0, 0, 0)
+    image = header + pixels + mask
+    return struct.pack("<HHH", 0, 1, 1) + struct.pack("<BBBBHHII", w, h, 0, 0, 1, 32, len(image), 22) + image
+
 
 PLACEHOLDER = re.compile(r"\{\{\s*([^{}\s]+)\s*\}\}")
 
@@ -111,6 +123,7 @@ def main():
         shutil.rmtree(out)
     out.mkdir(parents=True)
     (out / "style.css").write_text(STYLE)
+    (out / "favicon.ico").write_bytes(favicon())
     shutil.copytree(a.plots, out / "plots")
     shutil.copytree(a.api, out / "api")
     for name, title in PAGES:

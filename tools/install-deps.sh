@@ -4,7 +4,9 @@
 #                                         CLI11, fmt, nlohmann-json (the shannon command),
 #                                         range-v3, python3-mpmath, clang's libFuzzer (the readers' fuzz run),
 #                                         the Python package's pybind11, numpy, pytest, and the frameworks its
-#                                         tests run against (python3-scipy, python3-torch)
+#                                         tests run against (python3-scipy, python3-torch), and the
+#                                         documentation's tools (doxygen, python3-markdown, python3-matplotlib;
+#                                         chromium and python3-websocket for its render check)
 #   tools/install-deps.sh --bench         also Google Benchmark, numpy and scipy (bench/compare.py)
 #   tools/install-deps.sh --boost-1.81    also unpacks Debian's libboost1.81-dev headers into .deps/
 #                                         (not installed: it conflicts with libboost-dev 1.74)
@@ -21,7 +23,8 @@ packages=(g++ clang meson ninja-build pkg-config cmake
           libgtest-dev librapidcheck-dev librange-v3-dev
           libcli11-dev libfmt-dev nlohmann-json3-dev
           libclang-rt-14-dev python3 python3-mpmath
-          python3-dev pybind11-dev python3-numpy python3-pytest python3-scipy python3-torch)
+          python3-dev pybind11-dev python3-numpy python3-pytest python3-scipy python3-torch
+          doxygen python3-markdown python3-matplotlib chromium python3-websocket fonts-dejavu-core)
 
 if [ "${1:-}" = "--bench" ]; then
     packages+=(libbenchmark-dev)
