@@ -204,6 +204,10 @@ template <class W, class A, class B>
 template <class X, class Y>
 using pair_t = std::common_type_t<shannon::detail::range_real_t<X>, shannon::detail::range_real_t<Y>>;
 
+/// The number type of a profile over an N x C batch of rows.
+template <class Rows>
+using rows_t = std::common_type_t<shannon::detail::row_real_t<Rows>>;
+
 /// An optional per-element (or per-class) weight: empty means 1 everywhere.
 template <class W>
 [[nodiscard]] W weight_at(const std::vector<double>& w, std::size_t i) {

@@ -87,9 +87,6 @@ namespace detail {
 using namespace profiles::detail;
 using shannon::detail::log_;
 
-template <class Rows>
-using rows_t = std::common_type_t<shannon::detail::row_real_t<Rows>>;
-
 /// The clip bounds [epsilon, 1 - epsilon] in y_pred's dtype, and the bounds [1 - hi, 1 - lo] they
 /// give to 1 - p (1 - clip(p, lo, hi) = clip(1 - p, 1 - hi, 1 - lo), computed without cancellation).
 template <class W>
@@ -194,8 +191,7 @@ template <class W>
 /// the Loss class's value.
 template <class T, class Make>
 [[nodiscard]] std::vector<T> rows_unreduced(const Make& make) {
-    const precision_scope<T> scope;
-    return round_all(scope, make().first);
+    return unreduced<T>([&] { return make().first; });
 }
 
 template <class T, class Make>

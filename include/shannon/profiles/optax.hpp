@@ -24,9 +24,6 @@ using namespace profiles::detail;
 using shannon::detail::log_;
 using shannon::detail::exp_;
 
-template <class Rows>
-using rows_t = std::common_type_t<shannon::detail::row_real_t<Rows>>;
-
 
 /// -sum_k labels_k log_softmax(logits)_k per row, with 0 * inf as `times` makes it.
 template <class W, class Times, class L, class Y>
@@ -55,12 +52,6 @@ template <class W>
     return acc.value();
 }
 
-template <class T, class Make>
-[[nodiscard]] std::vector<T> rounded(const Make& make) {
-    const precision_scope<T> scope;
-    return round_all(scope, make());
-}
-
 }  // namespace detail
 
 /// optax.losses.softmax_cross_entropy(logits, labels): -sum_k labels_k log_softmax(logits)_k per row
@@ -69,7 +60,7 @@ template <class T, class Make>
 template <row_range L, row_range Y>
 [[nodiscard]] auto softmax_cross_entropy(L&& logits, Y&& labels) {
     using T = detail::rows_t<L>;
-    return detail::rounded<T>([&] {
+    return detail::unreduced<T>([&] {
         return detail::softmax_xent<working_t<T>>(std::forward<L>(logits), std::forward<Y>(labels),
                                                   "optax.softmax_cross_entropy",
                                                   [](const auto& a, const auto& b) { return detail::ieee_times(a, b); });
@@ -82,7 +73,7 @@ template <row_range L, row_range Y>
 template <row_range L, row_range Y>
 [[nodiscard]] auto safe_softmax_cross_entropy(L&& logits, Y&& labels) {
     using T = detail::rows_t<L>;
-    return detail::rounded<T>([&] {
+    return detail::unreduced<T>([&] {
         return detail::softmax_xent<working_t<T>>(
             std::forward<L>(logits), std::forward<Y>(labels), "optax.safe_softmax_cross_entropy",
             [](const auto& a, const auto& b) { return shannon::detail::times_or_zero(a, b); });
@@ -96,7 +87,7 @@ template <row_range L, index_range Y>
 [[nodiscard]] auto softmax_cross_entropy_with_integer_labels(L&& logits, Y&& labels) {
     using T = detail::rows_t<L>;
     using W = working_t<T>;
-    return detail::rounded<T>([&] {
+    return detail::unreduced<T>([&] {
         constexpr std::string_view f = "optax.softmax_cross_entropy_with_integer_labels";
         const auto x = detail::read_rows<W>(std::forward<L>(logits), f, "logits");
         std::vector<std::int64_t> t;
@@ -124,7 +115,7 @@ template <real_range L, real_range Y>
 [[nodiscard]] auto sigmoid_binary_cross_entropy(L&& logits, Y&& labels) {
     using T = detail::pair_t<L, Y>;
     using W = working_t<T>;
-    return detail::rounded<T>([&] {
+    return detail::unreduced<T>([&] {
         constexpr std::string_view f = "optax.sigmoid_binary_cross_entropy";
         const auto [x, y] = detail::read_pair<W>(std::forward<L>(logits), std::forward<Y>(labels), f, "logits", "labels");
         std::vector<W> l;
@@ -143,7 +134,7 @@ template <row_range L, row_range Y>
 [[nodiscard]] auto kl_divergence(L&& log_predictions, Y&& targets) {
     using T = detail::rows_t<L>;
     using W = working_t<T>;
-    return detail::rounded<T>([&] {
+    return detail::unreduced<T>([&] {
         const auto [lp, t] = detail::read_rows_pair<W>(std::forward<L>(log_predictions), std::forward<Y>(targets),
                                                   "optax.kl_divergence", "log_predictions", "targets");
         std::vector<W> l;
@@ -161,7 +152,7 @@ template <row_range L, row_range Y>
 [[nodiscard]] auto kl_divergence_with_log_targets(L&& log_predictions, Y&& log_targets) {
     using T = detail::rows_t<L>;
     using W = working_t<T>;
-    return detail::rounded<T>([&] {
+    return detail::unreduced<T>([&] {
         const auto [lp, lt] = detail::read_rows_pair<W>(std::forward<L>(log_predictions), std::forward<Y>(log_targets),
                                                    "optax.kl_divergence_with_log_targets", "log_predictions",
                                                    "log_targets");
@@ -184,7 +175,7 @@ template <row_range L, row_range Y>
 [[nodiscard]] auto generalized_kl_divergence(L&& log_predictions, Y&& targets) {
     using T = detail::rows_t<L>;
     using W = working_t<T>;
-    return detail::rounded<T>([&] {
+    return detail::unreduced<T>([&] {
         const auto [lp, t] = detail::read_rows_pair<W>(std::forward<L>(log_predictions), std::forward<Y>(targets),
                                                   "optax.generalized_kl_divergence", "log_predictions", "targets");
         std::vector<W> l;

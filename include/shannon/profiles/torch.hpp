@@ -133,9 +133,6 @@ template <class W>
     return l;
 }
 
-template <class Rows>
-using rows_t = std::common_type_t<shannon::detail::row_real_t<Rows>>;
-
 }  // namespace detail
 
 // ---- cross_entropy ----------------------------------------------------------------------------
