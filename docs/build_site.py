@@ -8,7 +8,9 @@ Usage: build_site.py --src DOCS_DIR --values VALUES.json --plots PLOTS_DIR --api
 Placeholders in a page:
   {{key}}            the value `key` of VALUES.json at 30 significant digits (its "digits")
   {{key.double}}     the same quantity computed in double (17 digits), {{key.label}} its label
+  {{key.text}}       a value that is Markdown (a generated table), inserted as it is
   {{include:PATH}}   the text of PATH (relative to the repository root), e.g. a tested code example
+  {{output:NAME}}    what the example NAME printed when the site was built (docs/run_example.py)
 A placeholder that names no value or file is an error: no page carries a number typed by hand.
 """
 
@@ -27,6 +29,10 @@ PAGES = [  # (source, title) in the order of the navigation
     ("index.md", "Overview"),
     ("walkthrough.md", "The mathematics, worked"),
     ("conventions.md", "Conventions"),
+    ("accuracy.md", "Accuracy"),
+    ("oracle.md", "The oracle"),
+    ("profiles.md", "Frameworks"),
+    ("proofs.md", "Proofs"),
 ]
 
 TEMPLATE = """<!DOCTYPE html>
@@ -63,7 +69,7 @@ td, th { border: 1px solid #ccc; padding: 0.25em 0.6em; vertical-align: top; }
 th { background: #eef2f7; }
 code, pre { font-family: ui-monospace, monospace; font-size: 0.92em; }
 pre { background: #f5f5f7; padding: 0.8em; overflow-x: auto; }
-td code { white-space: nowrap; }
+td code { overflow-wrap: break-word; }
 img { max-width: 100%; }
 footer { text-align: center; color: #666; font-size: 0.85em; margin: 2em 0; }
 """
@@ -81,9 +87,14 @@ def favicon():
 PLACEHOLDER = re.compile(r"\{\{\s*([^{}\s]+)\s*\}\}")
 
 
-def fill(text, values, root, page):
+def fill(text, values, root, page, outputs):
     def one(m):
         key = m.group(1)
+        if key.startswith("output:"):
+            name = key[len("output:"):]
+            if name not in outputs:
+                sys.exit(f"build_site: {page}: {{{{{key}}}}} names no example output")
+            return outputs[name].read_text().rstrip("\n")
         if key.startswith("include:"):
             path = root / key[len("include:"):]
             if not path.is_file():
@@ -98,7 +109,7 @@ def fill(text, values, root, page):
             sys.exit(f"build_site: {page}: {{{{{key}}}}}: the value has no field '{field}'")
         value = str(entry[field])
         line_start = text.rfind("\n", 0, m.start()) + 1
-        if text.count("`", line_start, m.start()) % 2 == 0:
+        if field != "text" and text.count("`", line_start, m.start()) % 2 == 0:
             value = value.replace("|", "&#124;")  # outside a code span a '|' would split a table cell
         return value
 
@@ -112,6 +123,7 @@ def main():
     ap.add_argument("--plots", required=True)
     ap.add_argument("--api", required=True)
     ap.add_argument("--out", required=True)
+    ap.add_argument("--outputs", nargs="*", default=[])
     ap.add_argument("--version", default="")
     a = ap.parse_args()
     src, out = Path(a.src), Path(a.out)
@@ -119,6 +131,7 @@ def main():
     values = {}
     for path in a.values:
         values.update(json.loads(Path(path).read_text()))
+    outputs = {Path(o).stem: Path(o) for o in a.outputs}
     if out.exists():
         shutil.rmtree(out)
     out.mkdir(parents=True)
@@ -127,7 +140,7 @@ def main():
     shutil.copytree(a.plots, out / "plots")
     shutil.copytree(a.api, out / "api")
     for name, title in PAGES:
-        text = fill((src / name).read_text(), values, root, name)
+        text = fill((src / name).read_text(), values, root, name, outputs)
         body = markdown.markdown(text, extensions=["tables", "fenced_code", "toc", "attr_list"], output_format="html5")
         target = name.replace(".md", ".html")
         nav = "\n".join(f'<a href="{n.replace(".md", ".html")}"{" class=current" if n == name else ""}>'

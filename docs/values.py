@@ -11,6 +11,9 @@ import sys
 import numpy as np
 
 import shannon
+from shannon import keras, optax, tf_keras2
+from shannon import scipy as sscipy
+from shannon import torch as storch
 
 inf = float("inf")
 out = {}
@@ -48,6 +51,56 @@ value("conv_softmax_pinf", "softmax([inf, inf, 0])", lambda: shannon.softmax([in
 value("conv_var", "gaussian_nll([1], [0], 0)", lambda: shannon.gaussian_nll([1.0], [0.0], 0.0))
 value("conv_logits_big", "binary_cross_entropy_with_logits([1], [-1e300])",
       lambda: shannon.binary_cross_entropy_with_logits([1.0], [-1e300]))
+
+# Where the frameworks differ: the same inputs through each framework's profile (the exact value of what
+# that framework computes), beside shannon's own quantity.
+value("prof_bce0_core", "", lambda: shannon.binary_cross_entropy([1.0], [0.0]))
+value("prof_bce0_torch", "", lambda: storch.binary_cross_entropy([0.0], [1.0]))
+value("prof_bce0_keras", "", lambda: keras.binary_crossentropy([[1.0]], [[0.0]])[0])
+value("prof_bce0_tfk2", "", lambda: tf_keras2.binary_crossentropy([[1.0]], [[0.0]])[0])
+value("prof_bce0_keras32", "", lambda: keras.binary_crossentropy([[1.0]], np.float32([[0.0]]))[0])
+
+value("prof_bcesmall_core", "", lambda: shannon.binary_cross_entropy([1.0], [1e-10]))
+value("prof_bcesmall_torch", "", lambda: storch.binary_cross_entropy([1e-10], [1.0]))
+value("prof_bcesmall_keras", "", lambda: keras.binary_crossentropy([[1.0]], [[1e-10]])[0])
+value("prof_bcesmall_tfk2", "", lambda: tf_keras2.binary_crossentropy([[1.0]], [[1e-10]])[0])
+
+logits = np.array([[2.0, 1.0, 0.1], [0.5, 2.5, -1.0]])
+labels = np.array([0, 1])
+onehot = np.eye(3)[labels]
+w = np.array([1.0, 2.0, 0.5])
+value("prof_ce_core", "", lambda: shannon.categorical_cross_entropy_with_logits(labels, logits))
+value("prof_ce_torch", "", lambda: storch.cross_entropy(logits, labels))
+value("prof_ce_keras", "", lambda: keras.categorical_crossentropy(onehot, logits, from_logits=True,
+                                                                   reduction="sum_over_batch_size"))
+value("prof_ce_optax", "", lambda: optax.softmax_cross_entropy_with_integer_labels(logits, labels))
+value("prof_cew_torch", "", lambda: storch.cross_entropy(logits, labels, weight=w))
+value("prof_cew_keras", "", lambda: keras.categorical_crossentropy(onehot, logits, from_logits=True,
+                                                                    reduction="sum_over_batch_size",
+                                                                    sample_weight=w[labels]))
+value("prof_cels_torch", "", lambda: storch.cross_entropy(logits, labels, label_smoothing=0.1))
+value("prof_cels_keras", "", lambda: keras.categorical_crossentropy(onehot, logits, from_logits=True, label_smoothing=0.1,
+                                                                     reduction="sum_over_batch_size"))
+
+P = np.array([[0.5, 0.5, 0.0]])
+Q = np.array([[0.25, 0.25, 0.5]])
+value("prof_kl_core", "", lambda: shannon.kl_divergence(P[0], Q[0]))
+value("prof_kl_torch_mean", "", lambda: storch.kl_div(np.log(Q), P, reduction="mean"))
+value("prof_kl_torch_batchmean", "", lambda: storch.kl_div(np.log(Q), P, reduction="batchmean"))
+value("prof_kl_keras", "", lambda: keras.kl_divergence(P, Q)[0])
+value("prof_kl_optax", "", lambda: optax.kl_divergence(np.log(Q), P)[0])
+value("prof_kl_scipy", "", lambda: sscipy.stats.entropy(P[0], Q[0]))
+value("prof_kl_scipy_unnorm", "", lambda: sscipy.stats.entropy(2 * P[0], Q[0]))
+value("prof_kl_core_unnorm", "", lambda: shannon.kl_divergence(2 * P[0], Q[0]))
+
+value("prof_ninf_optax", "", lambda: optax.softmax_cross_entropy([[-inf, 0.0, 1.0]], [[0.0, 0.5, 0.5]])[0])
+value("prof_ninf_safe", "", lambda: optax.safe_softmax_cross_entropy([[-inf, 0.0, 1.0]], [[0.0, 0.5, 0.5]])[0])
+value("prof_ninf_torch", "", lambda: storch.cross_entropy([[-inf, 0.0, 1.0]], [[0.0, 0.5, 0.5]]))
+value("prof_ninf_core", "", lambda: shannon.categorical_cross_entropy_with_logits([[0.0, 0.5, 0.5]], [[-inf, 0.0, 1.0]]))
+
+value("prof_sparse_keras", "", lambda: keras.sparse_categorical_crossentropy([0], [[0.6, 0.6, 0.0]])[0])
+value("prof_sparse_cce_keras", "", lambda: keras.categorical_crossentropy([[1.0, 0.0, 0.0]], [[0.6, 0.6, 0.0]])[0])
+value("prof_sparse_torch", "", lambda: storch.nll_loss(np.log([[0.6, 0.6, 1e-300]]), [0]))
 
 with open(sys.argv[1], "w") as f:
     json.dump(out, f, indent=1)

@@ -5,6 +5,6 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash tools/install-deps.sh
 rm -rf build-docs
-meson setup build-docs -Ddocs=enabled -Dtests=false >/dev/null
+meson setup build-docs -Ddocs=enabled >/dev/null
 meson compile -C build-docs docs
 echo "docs: $(pwd)/build-docs/docs/site/index.html"
