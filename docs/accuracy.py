@@ -3,7 +3,8 @@
 against the mpmath reference table and collects the worst error each reports, per type.
 
 Usage: accuracy.py OUT.json TYPE=EXECUTABLE ...     (SHANNON_REFERENCE: the reference table, tests/gen_reference.py)
-Writes {"accuracy_table": {"text": markdown table}, "accuracy_cases": ..., "accuracy_quantities": ...}.
+Writes {"accuracy_table": {"text": markdown table}, "accuracy_cases": ..., "accuracy_quantities": ...,
+"accuracy_measured": {type: {"cases", "quantities", "ulp", "units"}}} (the last for docs/readme_check.py).
 """
 
 import json
@@ -26,6 +27,7 @@ def main():
     rows = ["| type | cases | quantities | worst error (ulp) | worst error (units) | asserted |", "|---|---|---|---|---|---|"]
     all_cases = 0
     quantities = set()
+    measured = {}
     for arg in sys.argv[2:]:
         t, exe = arg.split("=", 1)
         r = subprocess.run([exe], capture_output=True, text=True, env=dict(os.environ, GTEST_OUTPUT=""))
@@ -45,11 +47,13 @@ def main():
             sys.exit(f"accuracy.py: {exe} printed no report")
         all_cases = max(all_cases, cases)
         bound = "contains the exact value; width ≤ 1 unit" if t.startswith("mpfi") else "≤ 1 unit"
+        measured[t] = {"cases": cases, "quantities": n, "ulp": worst_ulp, "units": worst_units}
         rows.append(f"| {NAMES.get(t, t)} | {cases} | {n} | {worst_ulp:.4g} | {worst_units:.4g} | {bound} |")
     with open(out, "w") as f:
         json.dump({"accuracy_table": {"text": "\n".join(rows)},
                    "accuracy_cases": {"text": str(all_cases)},
-                   "accuracy_quantities": {"text": str(len(quantities))}}, f, indent=1)
+                   "accuracy_quantities": {"text": str(len(quantities))},
+                   "accuracy_measured": measured}, f, indent=1)
 
 
 if __name__ == "__main__":

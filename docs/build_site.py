@@ -3,7 +3,7 @@
 from values computed by the library at build time, the plots, and the API reference beside them.
 
 Usage: build_site.py --src DOCS_DIR --values VALUES.json --plots PLOTS_DIR --api API_DIR --out SITE_DIR
-                     [--version V]
+                     [--outputs OUT.txt ...] [--examples PATH ...] [--version V]
 
 Placeholders in a page:
   {{key}}            the value `key` of VALUES.json at 30 significant digits (its "digits")
@@ -12,6 +12,10 @@ Placeholders in a page:
   {{include:PATH}}   the text of PATH (relative to the repository root), e.g. a tested code example
   {{output:NAME}}    what the example NAME printed when the site was built (docs/run_example.py)
 A placeholder that names no value or file is an error: no page carries a number typed by hand.
+
+Code blocks: every fenced block of a page holds exactly one {{include:PATH}} of an example that the test suite
+runs (PATH among --examples) or one {{output:NAME}}, and every example is shown on some page — a snippet typed
+into a page, which no test compiles or runs, is an error.
 """
 
 import argparse
@@ -63,7 +67,7 @@ nav { background: #1f3a5f; padding: 0.6em 1em; }
 nav a, nav .brand { color: #fff; margin-right: 1.2em; text-decoration: none; }
 nav .brand { font-weight: bold; }
 nav a.current { text-decoration: underline; }
-main { max-width: 52em; margin: 1.5em auto; padding: 0 1em; }
+main { max-width: 58em; margin: 1.5em auto; padding: 0 1em; }
 table { border-collapse: collapse; margin: 1em 0; }
 td, th { border: 1px solid #ccc; padding: 0.25em 0.6em; vertical-align: top; }
 th { background: #eef2f7; }
@@ -85,6 +89,24 @@ def favicon():
 
 
 PLACEHOLDER = re.compile(r"\{\{\s*([^{}\s]+)\s*\}\}")
+FENCE = re.compile(r"^```[^\n]*\n(.*?)^```[ \t]*$", re.S | re.M)
+
+
+def check_code_blocks(text, page, examples):
+    """The fenced blocks of a page: each must be one included, tested example or one example's output.
+    Returns the examples the page includes."""
+    shown = set()
+    for m in FENCE.finditer(text):
+        body = m.group(1).strip()
+        p = PLACEHOLDER.fullmatch(body)
+        key = p.group(1) if p else ""
+        if key.startswith("include:") and key[len("include:"):] in examples:
+            shown.add(key[len("include:"):])
+        elif not key.startswith("output:"):
+            line = text.count("\n", 0, m.start()) + 1
+            sys.exit(f"build_site: {page}:{line}: a code block must be {{{{include:PATH}}}} of a tested example "
+                     f"(one of {', '.join(sorted(examples))}) or {{{{output:NAME}}}}, not typed text")
+    return shown
 
 
 def fill(text, values, root, page, outputs):
@@ -124,6 +146,7 @@ def main():
     ap.add_argument("--api", required=True)
     ap.add_argument("--out", required=True)
     ap.add_argument("--outputs", nargs="*", default=[])
+    ap.add_argument("--examples", nargs="*", default=[], help="the tested examples, relative to the repository root")
     ap.add_argument("--version", default="")
     a = ap.parse_args()
     src, out = Path(a.src), Path(a.out)
@@ -139,14 +162,19 @@ def main():
     (out / "favicon.ico").write_bytes(favicon())
     shutil.copytree(a.plots, out / "plots")
     shutil.copytree(a.api, out / "api")
+    shown = set()
     for name, title in PAGES:
-        text = fill((src / name).read_text(), values, root, name, outputs)
+        raw = (src / name).read_text()
+        shown |= check_code_blocks(raw, name, set(a.examples))
+        text = fill(raw, values, root, name, outputs)
         body = markdown.markdown(text, extensions=["tables", "fenced_code", "toc", "attr_list"], output_format="html5")
         target = name.replace(".md", ".html")
         nav = "\n".join(f'<a href="{n.replace(".md", ".html")}"{" class=current" if n == name else ""}>'
                         f"{html.escape(t)}</a>" for n, t in PAGES)
         (out / target).write_text(TEMPLATE.format(title=html.escape(title), version=a.version, nav=nav, body=body))
-    print(f"build_site: {len(PAGES)} pages, {len(list((out / 'plots').iterdir()))} plots -> {out}")
+    if set(a.examples) - shown:
+        sys.exit(f"build_site: examples shown on no page: {', '.join(sorted(set(a.examples) - shown))}")
+    print(f"build_site: {len(PAGES)} pages, {len(shown)} examples, {len(list((out / 'plots').iterdir()))} plots -> {out}")
 
 
 if __name__ == "__main__":

@@ -1,4 +1,5 @@
-# The oracle from Python: correctly rounded values, digits, and checking a framework against its profile.
+# The oracle from Python: correctly rounded values, digits, and checking a framework against
+# its profile.
 import numpy as np
 import torch
 
@@ -13,10 +14,12 @@ print("KL(P||Q) in bfloat16:       ", shannon.kl_divergence(p, q, dtype="bfloat1
 
 logits = np.array([[2.0, 1.0, 0.1], [0.5, 2.5, -1.0]])
 labels = np.array([0, 1])
-ours = torch.nn.functional.cross_entropy(torch.tensor(logits), torch.tensor(labels), label_smoothing=0.1)
+ours = torch.nn.functional.cross_entropy(torch.tensor(logits), torch.tensor(labels),
+                                         label_smoothing=0.1)
+exact = shannon.torch.cross_entropy  # PyTorch's conventions, exact
 print("PyTorch's cross_entropy:    ", ours.item())
-print("its profile, exact:         ", shannon.torch.cross_entropy(logits, labels, label_smoothing=0.1))
-print("PyTorch's error:            ", shannon.ulp_error(ours.item(), shannon.torch.cross_entropy, logits, labels,
-                                                        label_smoothing=0.1), "ulp")
-shannon.testing.assert_close(ours.numpy(), shannon.torch.cross_entropy, logits, labels, label_smoothing=0.1, max_ulps=2)
+print("its profile, exact:         ", exact(logits, labels, label_smoothing=0.1))
+print("PyTorch's error:            ",
+      shannon.ulp_error(ours.item(), exact, logits, labels, label_smoothing=0.1), "ulp")
+shannon.testing.assert_close(ours.numpy(), exact, logits, labels, label_smoothing=0.1, max_ulps=2)
 print("assert_close: within 2 ulp")
