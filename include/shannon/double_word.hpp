@@ -39,12 +39,18 @@ namespace shannon {
 // double word finds its arithmetic and elementary functions, never shannon's quantities.
 namespace numbers {
 
+/// An unevaluated sum hi + lo of two F with |lo| <= ulp(hi)/2: twice F's precision (106 bits for double),
+/// constexpr, with shannon's own log, log1p, exp and expm1. The working type of double and long double.
 template <std::floating_point F>
 struct double_word {
+    /// The leading part: the value rounded to F.
     F hi = 0;
+    /// The trailing part: the rounding error of hi.
     F lo = 0;
 
+    /// Zero.
     constexpr double_word() = default;
+    /// From a leading and a trailing part, taken as they are (no renormalization).
     constexpr double_word(F h, F l) : hi(h), lo(l) {}
     /// Exact from any floating type (a wider one keeps up to twice F's precision of it).
     template <std::floating_point G>
@@ -74,6 +80,7 @@ struct double_word {
     /// hi + lo rounded once to F: correctly rounded from the double word's exact value.
     [[nodiscard]] constexpr F value() const { return hi + lo; }
 
+    /// Rounded to G: hi + lo rounded once when G is not wider than F, exact otherwise.
     template <std::floating_point G>
     constexpr explicit operator G() const {
         if constexpr (sizeof(G) > sizeof(F)) {
@@ -251,7 +258,9 @@ template <std::floating_point F>
 /// x = m 2^e with m in [1/2, 1), for finite x > 0 (also subnormal), by exact scaling.
 template <std::floating_point F>
 struct mantissa_exponent {
+    /// The mantissa, in [1/2, 1).
     F m;
+    /// The exponent.
     int e;
 };
 

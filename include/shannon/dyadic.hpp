@@ -60,8 +60,10 @@ public:
     using wide = boost::multiprecision::number<boost::multiprecision::cpp_int_backend<
         2 * P + 128, 2 * P + 128, boost::multiprecision::unsigned_magnitude, boost::multiprecision::unchecked, void>,
         boost::multiprecision::et_off>;
+    /// What a dyadic number is: finite (zero included), +inf, -inf or NaN.
     enum class kind : unsigned char { finite, pos_inf, neg_inf, nan };
 
+    /// Zero.
     constexpr dyadic() noexcept = default;
 
     /// Exact conversions from the built-in numbers (every float, double, long double and 64-bit
@@ -96,11 +98,13 @@ public:
         }
     }
 
+    /// +inf, or -inf when negative.
     [[nodiscard]] static constexpr dyadic infinity(bool negative = false) noexcept {
         dyadic d;
         d.k_ = negative ? kind::neg_inf : kind::pos_inf;
         return d;
     }
+    /// Not a number.
     [[nodiscard]] static constexpr dyadic nan() noexcept {
         dyadic d;
         d.k_ = kind::nan;
@@ -148,6 +152,8 @@ public:
                static_cast<unsigned>(std::countr_zero(b.limbs()[i]));
     }
 
+    /// m 2^e (with a sticky bit for what was shifted out) rounded to `bits` bits in direction r: the
+    /// rounded mantissa and its exponent. The building block of every rounded operation.
     [[nodiscard]] static constexpr std::pair<wide, int> round_bits(bool neg, wide m, int e, bool sticky, rounding r,
                                                                    unsigned bits) {
         const unsigned b = msb(m);
@@ -184,19 +190,27 @@ public:
     }
 
     // Observers.
+    /// NaN.
     [[nodiscard]] constexpr bool is_nan() const noexcept { return k_ == kind::nan; }
+    /// +inf or -inf.
     [[nodiscard]] constexpr bool is_inf() const noexcept { return k_ == kind::pos_inf || k_ == kind::neg_inf; }
+    /// Neither infinite nor NaN.
     [[nodiscard]] constexpr bool is_finite() const noexcept { return k_ == kind::finite; }
+    /// Zero (dyadic numbers have no signed zero).
     [[nodiscard]] constexpr bool is_zero() const noexcept { return k_ == kind::finite && mag_ == 0; }
+    /// Below zero (-inf included).
     [[nodiscard]] constexpr bool negative() const noexcept {
         return k_ == kind::neg_inf || (k_ == kind::finite && neg_ && mag_ != 0);
     }
+    /// The magnitude's P-bit mantissa: |x| = mantissa() 2^exponent() for a finite x.
     [[nodiscard]] constexpr const wide& mantissa() const noexcept { return mag_; }
+    /// The exponent of the mantissa's last bit.
     [[nodiscard]] constexpr int exponent() const noexcept { return exp_; }
     /// floor(log2 |x|) of a finite non-zero x.
     [[nodiscard]] constexpr int ilogb() const noexcept { return exp_ + static_cast<int>(P) - 1; }
 
     // Rounded arithmetic.
+    /// a + b rounded to P bits in direction r (nearest, down or up); inf - inf is NaN.
     [[nodiscard]] static constexpr dyadic add(const dyadic& a, const dyadic& b, rounding r) {
         if (a.is_nan() || b.is_nan()) {
             return nan();
@@ -262,6 +276,7 @@ public:
         return make(neg, a.mag_ * b.mag_, a.exp_ + b.exp_, false, r);
     }
 
+    /// a / b rounded to P bits in direction r; x / 0 and inf / inf are NaN.
     [[nodiscard]] static constexpr dyadic div(const dyadic& a, const dyadic& b, rounding r) {
         if (a.is_nan() || b.is_nan() || b.is_zero() || (a.is_inf() && b.is_inf())) {
             return nan();
@@ -323,12 +338,14 @@ public:
         const F v = dw::ldexp(static_cast<F>(static_cast<unsigned long long>(q)), e);
         return neg_ ? -v : v;
     }
+    /// to<F>(): rounded to nearest F.
     template <std::floating_point F>
     constexpr explicit operator F() const {
         return to<F>();
     }
 
     // Comparisons (NaN is unordered).
+    /// Exact comparison; NaN is unordered.
     friend constexpr std::partial_ordering operator<=>(const dyadic& a, const dyadic& b) noexcept {
         if (a.is_nan() || b.is_nan()) {
             return std::partial_ordering::unordered;
@@ -349,14 +366,20 @@ public:
         }
         return ra > 0 ? std::partial_ordering(mag) : std::partial_ordering(0 <=> mag);
     }
+    /// Exact equality (NaN equals nothing).
     friend constexpr bool operator==(const dyadic& a, const dyadic& b) noexcept { return (a <=> b) == 0; }
 
     // Arithmetic rounded to nearest, for the scalar computations of generic code (bounds used only
     // to decide when to stop a loop, midpoints). Enclosures use dyadic_interval.
+    /// a + b rounded to nearest.
     friend constexpr dyadic operator+(const dyadic& a, const dyadic& b) { return add(a, b, rounding::nearest); }
+    /// a - b rounded to nearest.
     friend constexpr dyadic operator-(const dyadic& a, const dyadic& b) { return add(a, -b, rounding::nearest); }
+    /// a b rounded to nearest.
     friend constexpr dyadic operator*(const dyadic& a, const dyadic& b) { return mul(a, b, rounding::nearest); }
+    /// a / b rounded to nearest.
     friend constexpr dyadic operator/(const dyadic& a, const dyadic& b) { return div(a, b, rounding::nearest); }
+    /// -x, exact.
     constexpr dyadic operator-() const {
         dyadic d = *this;
         if (k_ == kind::pos_inf) {
@@ -369,11 +392,16 @@ public:
         return d;
     }
 
+    /// x.is_nan().
     friend constexpr bool isnan(const dyadic& x) noexcept { return x.is_nan(); }
+    /// x.is_inf().
     friend constexpr bool isinf(const dyadic& x) noexcept { return x.is_inf(); }
+    /// x.is_finite().
     friend constexpr bool isfinite(const dyadic& x) noexcept { return x.is_finite(); }
+    /// |x|, exact.
     friend constexpr dyadic abs(const dyadic& x) { return x.negative() ? -x : x; }
 
+    /// Writes x rounded to long double.
     friend std::ostream& operator<<(std::ostream& out, const dyadic& x) { return out << x.to<long double>(); }
 
 private:
@@ -558,15 +586,20 @@ template <unsigned P>
 template <unsigned P = 128>
 class dyadic_interval {
 public:
+    /// The endpoints' type.
     using endpoint = dyadic<P>;
+    /// The endpoints' wide integer type.
     using wide = typename endpoint::wide;
 
+    /// The point interval [0, 0].
     constexpr dyadic_interval() = default;
     /// The point interval of an exact number (built-in numbers are exact dyadic numbers).
     template <class A>
         requires std::is_arithmetic_v<A>
     constexpr dyadic_interval(A x) : lo_(x), hi_(x) {}  // NOLINT: implicit like the numbers it holds
+    /// The point interval [x, x].
     constexpr dyadic_interval(const endpoint& x) : lo_(x), hi_(x) {}  // NOLINT
+    /// [lo, hi]; the NaN interval if an end is NaN or lo > hi.
     constexpr dyadic_interval(const endpoint& lo, const endpoint& hi) : lo_(lo), hi_(hi) {
         if (lo.is_nan() || hi.is_nan() || lo > hi) {
             lo_ = hi_ = endpoint::nan();
@@ -582,7 +615,9 @@ public:
     /// An enclosure of ln 2, computed once per precision.
     [[nodiscard]] static constexpr dyadic_interval ln2();
 
+    /// The lower end.
     friend constexpr endpoint lower(const dyadic_interval& x) { return x.lo_; }
+    /// The upper end.
     friend constexpr endpoint upper(const dyadic_interval& x) { return x.hi_; }
     /// The midpoint, rounded to nearest (a finite endpoint when the other one is infinite).
     friend constexpr endpoint median(const dyadic_interval& x) {
@@ -599,10 +634,15 @@ public:
     }
     /// hi - lo rounded up.
     friend constexpr endpoint width(const dyadic_interval& x) { return endpoint::add(x.hi_, -x.lo_, rounding::up); }
+    /// True when 0 lies in the interval.
     friend constexpr bool zero_in(const dyadic_interval& x) { return x.lo_ <= 0 && x.hi_ >= 0; }
+    /// True when v lies in the interval.
     friend constexpr bool contains(const dyadic_interval& x, const endpoint& v) { return x.lo_ <= v && v <= x.hi_; }
+    /// True when lower and upper ends are equal: the value is known exactly.
     friend constexpr bool is_point(const dyadic_interval& x) { return x.lo_ == x.hi_; }
+    /// True for the NaN interval (the result of an operation outside its domain).
     friend constexpr bool isnan(const dyadic_interval& x) { return x.lo_.is_nan(); }
+    /// The smallest interval holding both.
     friend constexpr dyadic_interval hull(const dyadic_interval& a, const dyadic_interval& b) {
         if (isnan(a) || isnan(b)) {
             return nan_interval();
@@ -614,12 +654,15 @@ public:
         return a.hi_ < b.lo_ || b.hi_ < a.lo_;
     }
 
+    /// Sum, each end rounded outward.
     friend constexpr dyadic_interval operator+(const dyadic_interval& a, const dyadic_interval& b) {
         return {endpoint::add(a.lo_, b.lo_, rounding::down), endpoint::add(a.hi_, b.hi_, rounding::up)};
     }
+    /// Difference, each end rounded outward.
     friend constexpr dyadic_interval operator-(const dyadic_interval& a, const dyadic_interval& b) {
         return {endpoint::add(a.lo_, -b.hi_, rounding::down), endpoint::add(a.hi_, -b.lo_, rounding::up)};
     }
+    /// Negation, exact.
     constexpr dyadic_interval operator-() const { return {-hi_, -lo_}; }
     /// Product: the sign cases of interval multiplication, two rounded products each except when
     /// both factors contain 0 (four).
@@ -697,11 +740,16 @@ public:
         }
         return pick(ah, bh, al, bh);
     }
+    /// *this = *this + b.
     constexpr dyadic_interval& operator+=(const dyadic_interval& b) { return *this = *this + b; }
+    /// *this = *this - b.
     constexpr dyadic_interval& operator-=(const dyadic_interval& b) { return *this = *this - b; }
+    /// *this = *this b.
     constexpr dyadic_interval& operator*=(const dyadic_interval& b) { return *this = *this * b; }
+    /// *this = *this / b.
     constexpr dyadic_interval& operator/=(const dyadic_interval& b) { return *this = *this / b; }
 
+    /// {|t| : t in x}.
     friend constexpr dyadic_interval abs(const dyadic_interval& x) {
         if (x.lo_ >= 0) {
             return x;
@@ -712,6 +760,7 @@ public:
         const endpoint m = -x.lo_ > x.hi_ ? -x.lo_ : x.hi_;
         return {endpoint(), m};
     }
+    /// x^n for any integer n (even powers of |x|, so they never reach below 0).
     friend constexpr dyadic_interval pow(const dyadic_interval& x, int n) {
         if (n < 0) {
             return dyadic_interval(1) / pow(x, -n);
@@ -729,6 +778,7 @@ public:
         return result;
     }
 
+    /// An enclosure of log t for t in x (the NaN interval when x reaches below 0; -inf at 0).
     friend constexpr dyadic_interval log(const dyadic_interval& x) {
         if (isnan(x) || x.lo_ < 0) {
             return nan_interval();
@@ -740,6 +790,7 @@ public:
                 return lo > 0 ? dyadic_interval(1) / dyadic_interval(lo) : nan_interval();
             });
     }
+    /// An enclosure of log(1 + t) for t in x (the NaN interval when x reaches below -1).
     friend constexpr dyadic_interval log1p(const dyadic_interval& x) {
         if (isnan(x) || x.lo_ < -1) {
             return nan_interval();
@@ -751,6 +802,7 @@ public:
                 return lo > -1 ? dyadic_interval(1) / (dyadic_interval(1) + dyadic_interval(lo)) : nan_interval();
             });
     }
+    /// An enclosure of e^t for t in x.
     friend constexpr dyadic_interval exp(const dyadic_interval& x) {
         if (isnan(x)) {
             return x;
@@ -760,6 +812,7 @@ public:
             x, [](const endpoint& v) { return exp_point(v); },
             [](const endpoint&, const dyadic_interval& at_lo) { return dyadic_interval(2) * at_lo; });
     }
+    /// An enclosure of e^t - 1 for t in x.
     friend constexpr dyadic_interval expm1(const dyadic_interval& x) {
         if (isnan(x)) {
             return x;
@@ -772,10 +825,12 @@ public:
             });
     }
 
+    /// Writes [lower, upper], each end rounded to long double.
     friend std::ostream& operator<<(std::ostream& out, const dyadic_interval& x) {
         return out << '[' << x.lo_ << ", " << x.hi_ << ']';
     }
 
+    /// The NaN interval.
     [[nodiscard]] static constexpr dyadic_interval nan_interval() {
         dyadic_interval x;
         x.lo_ = x.hi_ = endpoint::nan();

@@ -57,8 +57,11 @@ enum class format { binary64, binary32, bfloat16, binary16 };
 
 /// Precision (with the implicit bit), and the exponents of the smallest and largest normal numbers.
 struct format_traits {
+    /// Bits of precision, with the implicit bit (53, 24, 8, 11).
     int precision;
+    /// Exponent of the smallest normal number (x = 2^emin).
     int emin;
+    /// Exponent of the largest finite number's binade (x < 2^(emax + 1)).
     int emax;
 };
 
@@ -106,10 +109,12 @@ struct settings {
 /// A correctly rounded result. Every supported format is a subset of binary64, so `value` holds
 /// the result exactly whatever the format.
 struct rounded {
+    /// The result rounded to the format, held exactly in a double (NaN and ±inf included).
     double value = 0;
     /// false when the cap was reached: the exact value lies in [-2^bound_log2, 2^bound_log2] (or
     /// within the final enclosure, which straddles a rounding boundary).
     bool determined = true;
+    /// When undetermined: the exact value's magnitude is below 2^bound_log2.
     long bound_log2 = 0;
     /// The precision (bits) at which the two ends of the enclosure agreed (0 for the fast path).
     unsigned bits = 0;
@@ -810,12 +815,17 @@ template <class Quantity, class... Args>
 
 /// A summary of the ulp errors of many cases.
 struct ulp_report {
+    /// Cases added.
     std::size_t cases = 0;
+    /// The largest |error| (ulps).
     double max_abs = 0;
+    /// The mean |error| (ulps).
     double mean_abs = 0;
+    /// The index (in the order of add()) of the case with the largest |error|.
     std::size_t worst_index = 0;
     std::size_t over = 0;  ///< cases above the threshold given to add()
 
+    /// Adds one case's error (in ulps); a case with |err| > threshold counts in `over`.
     void add(double err, double threshold = 0.5) {
         const double a = std::abs(err);
         if (cases == 0 || a > max_abs) {

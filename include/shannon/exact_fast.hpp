@@ -76,7 +76,9 @@ namespace shannon::exact::fast {
 
 /// An unevaluated sum hi + lo of two binary64 numbers.
 struct dd {
+    /// The leading part.
     double hi = 0;
+    /// The trailing part.
     double lo = 0;
 };
 
@@ -340,6 +342,7 @@ SHANNON_FAST_INLINE inline term<V> xlogy_term(V p, V q) {
 /// every binary64 from 2^-1074 up. Order-independent by construction.
 class exact_sum {
 public:
+    /// Adds x exactly (finite x; any sign).
     void add(double x) {
         const auto b = std::bit_cast<std::uint64_t>(x);
         const auto ebits = static_cast<unsigned>((b >> 52U) & 0x7ffU);
@@ -363,6 +366,7 @@ public:
             normalize();
         }
     }
+    /// Adds another exact sum (the result does not depend on how the terms were split).
     void merge(exact_sum other) {
         normalize();
         other.normalize();
@@ -460,6 +464,7 @@ public:
         run<T>(p, q, n);
     }
 
+    /// Adds the state of another part of the input; the result is the same whatever the split.
     void merge(const accumulator& o) {
         for (int j = 0; j < lanes; ++j) {
             const detail::ddv<double> s = detail::add(detail::ddv<double>{sum_[j].hi, sum_[j].lo},
@@ -485,10 +490,13 @@ public:
     /// An input outside the fast path's domain (NaN, negative, infinite, beyond 2^900): the caller
     /// must use the general path, which reports it.
     [[nodiscard]] bool invalid() const { return invalid_; }
+    /// A term was +inf (q = 0 < p for KL and cross-entropy): the quantity is +inf.
     [[nodiscard]] bool infinite() const { return infinite_; }
+    /// The number of terms added.
     [[nodiscard]] std::size_t size() const { return n_; }
     /// Naive binary64 sums of p and q, for the normalization check: |error| <= (n + 2) u sum.
     [[nodiscard]] double sum_p() const { return sum_p_; }
+    /// The naive binary64 sum of q (see sum_p()).
     [[nodiscard]] double sum_q() const { return sum_q_; }
 
     /// The sum of the terms in double-double.
@@ -519,6 +527,7 @@ public:
         }
         return {s.hi, s.lo};
     }
+    /// A bound on the error of mass() (sum p - sum q in double-double).
     [[nodiscard]] double mass_error_bound() const {
         // 2u per step on the absorbed low words; the final lane sum adds its own (covered by the
         // 2^-100 relative term, its partial sums being below sum |lanes|).

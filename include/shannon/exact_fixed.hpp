@@ -185,15 +185,19 @@ inline num log_fixed(double x, int& e) {
 template <fast::kind K>
 class accumulator {
 public:
+    /// Limbs of 64 bits in the sum.
     static constexpr int limbs = 8;
+    /// The sum's unit: the value of its least significant bit is 2^unit_log2.
     static constexpr int unit_log2 = -384;
 
+    /// Adds the terms of p[0..n) (and q[0..n); q is ignored for the entropy).
     template <class T>
     void add(const T* p, const T* q, std::size_t n) {
         for (std::size_t i = 0; i < n; ++i) {
             term(static_cast<double>(p[i]), K == fast::kind::entropy ? 0.0 : static_cast<double>(q[i]));
         }
     }
+    /// Adds the state of another part of the input; the result is the same whatever the split.
     void merge(const accumulator& o) {
         mpn_add_n(sum_.data(), sum_.data(), o.sum_.data(), limbs);
         bound_ += o.bound_;
@@ -204,6 +208,7 @@ public:
     /// An input the path does not take (NaN, negative, infinite, above 2^100): the caller uses the
     /// general path, which reports or handles it.
     [[nodiscard]] bool invalid() const { return invalid_; }
+    /// A term was +inf (q = 0 < p for KL and cross-entropy): the quantity is +inf.
     [[nodiscard]] bool infinite() const { return infinite_; }
 
     /// Sets lo <= exact sum <= hi (MPFR numbers of any precision, rounded outward).

@@ -236,7 +236,9 @@ template <real_range Y, real_range M, class S>
 /// The least-squares line y = w x + b.
 template <class T>
 struct linear_fit {
+    /// The slope.
     T w;
+    /// The intercept.
     T b;
 };
 

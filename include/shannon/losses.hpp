@@ -287,6 +287,7 @@ template <class R>
 // ---------------------------------------------------------------------------------------------
 // Binary cross-entropy
 
+/// The type of shannon::binary_cross_entropy (a function object: it can be passed to the oracle).
 struct binary_cross_entropy_fn {
     /// BCE(y, p) = -[y log p + (1-y) log(1-p)] of one sample; y (soft labels allowed) and p in [0, 1].
     template <class Y, class P>
@@ -321,6 +322,7 @@ struct binary_cross_entropy_fn {
 /// Binary cross-entropy from probabilities. Accuracy: < 1 ulp of T per sample.
 inline constexpr binary_cross_entropy_fn binary_cross_entropy{};
 
+/// The type of shannon::binary_cross_entropy_with_logits.
 struct binary_cross_entropy_with_logits_fn {
     /// BCE(y, sigmoid(x)) = y softplus(-x) + (1-y) softplus(x) of one sample; y in [0, 1], any x.
     template <class Y, class X>
@@ -357,6 +359,7 @@ inline constexpr binary_cross_entropy_with_logits_fn binary_cross_entropy_with_l
 // ---------------------------------------------------------------------------------------------
 // Categorical cross-entropy
 
+/// The type of shannon::categorical_cross_entropy.
 struct categorical_cross_entropy_fn {
     /// One sample, class-index target: -log q_c. The row q must be a distribution (options::norm).
     template <class_index C, real_range Q>
@@ -383,6 +386,7 @@ struct categorical_cross_entropy_fn {
 /// Categorical cross-entropy from probabilities (index, one-hot or soft targets). Accuracy: < 1 ulp.
 inline constexpr categorical_cross_entropy_fn categorical_cross_entropy{};
 
+/// The type of shannon::categorical_cross_entropy_with_logits.
 struct categorical_cross_entropy_with_logits_fn {
     /// One sample, class-index target: logsumexp(z) - z_c.
     template <class_index C, real_range Z>
@@ -435,6 +439,7 @@ template <class T, class Targets, class Rows, class PredCheck, class Loss>
 }
 }  // namespace detail
 
+/// The type of shannon::multilabel_binary_cross_entropy_with_logits.
 struct multilabel_binary_cross_entropy_with_logits_fn {
     /// One sample: sum over classes k of BCE(y_k, sigmoid(z_k)), y an n-hot (or soft) label row.
     template <real_range Y, real_range Z>
@@ -454,6 +459,7 @@ struct multilabel_binary_cross_entropy_with_logits_fn {
 /// Multi-label BCE from logits: an independent sigmoid per class.
 inline constexpr multilabel_binary_cross_entropy_with_logits_fn multilabel_binary_cross_entropy_with_logits{};
 
+/// The type of shannon::multilabel_binary_cross_entropy.
 struct multilabel_binary_cross_entropy_fn {
     /// One sample: sum over classes k of BCE(y_k, p_k), p_k = sigmoid outputs in [0, 1].
     template <real_range Y, real_range P>

@@ -402,6 +402,7 @@ template <class T>
 /// logsumexp(z) = log sum_i e^(z_i), without overflow; logsumexp{-inf, 3} = 3, all -inf gives -inf,
 /// any +inf gives +inf. Empty input is an error. Accuracy: < 1 ulp of T.
 struct logsumexp_fn {
+    /// logsumexp of a range.
     template <std::ranges::input_range R>
     [[nodiscard]] constexpr auto operator()(R&& z) const -> detail::range_real_t<R> {
         using T = detail::range_real_t<R>;
@@ -410,6 +411,7 @@ struct logsumexp_fn {
         const std::vector<W> v = detail::collect_reals<W>(std::forward<R>(z), "logsumexp", "z");
         return scope.round(detail::logsumexp(v));
     }
+    /// logsumexp of [first, last).
     template <std::input_iterator I, std::sentinel_for<I> S>
     [[nodiscard]] constexpr auto operator()(I first, S last) const {
         return (*this)(std::ranges::subrange(std::move(first), std::move(last)));
@@ -419,6 +421,7 @@ inline constexpr logsumexp_fn logsumexp{};
 
 /// log softmax(z)_k = z_k - logsumexp(z), for every k. An all -inf input gives NaN (0/0).
 struct log_softmax_fn {
+    /// log softmax of a range: one value per element.
     template <std::ranges::input_range R>
     [[nodiscard]] constexpr auto operator()(R&& z) const -> std::vector<detail::range_real_t<R>> {
         using T = detail::range_real_t<R>;
@@ -437,6 +440,7 @@ inline constexpr log_softmax_fn log_softmax{};
 
 /// softmax(z)_k = e^(z_k - logsumexp(z)); the components sum to 1 within the rounding of each.
 struct softmax_fn {
+    /// softmax of a range: one value per element.
     template <std::ranges::input_range R>
     [[nodiscard]] constexpr auto operator()(R&& z) const -> std::vector<detail::range_real_t<R>> {
         using T = detail::range_real_t<R>;

@@ -283,6 +283,7 @@ template <class T>
 
 /// Entropy H(P) = -sum p_i log p_i of a distribution, in options::base units.
 struct entropy_fn {
+    /// H(P) of a range of probabilities.
     template <std::ranges::input_range P>
     [[nodiscard]] constexpr auto operator()(P&& p, const options& opt = {}) const -> detail::range_real_t<P> {
         using T = detail::range_real_t<P>;
@@ -292,6 +293,7 @@ struct entropy_fn {
         detail::normalize_argument(v, opt, "entropy", "p");
         return scope.round(detail::in_unit(detail::entropy_nats(v), opt.base));
     }
+    /// H(P) of [first, last).
     template <std::input_iterator I, std::sentinel_for<I> S>
     [[nodiscard]] constexpr auto operator()(I first, S last, const options& opt = {}) const {
         return (*this)(std::ranges::subrange(std::move(first), std::move(last)), opt);

@@ -12,26 +12,34 @@
 
 namespace shannon {
 
+/// MPFR numbers of D digits are evaluated with 12 guard digits.
 template <unsigned D, boost::multiprecision::mpfr_allocation_type A,
           boost::multiprecision::expression_template_option ET>
     requires(D > 0)
 struct working_type<boost::multiprecision::number<boost::multiprecision::mpfr_float_backend<D, A>, ET>> {
+    /// mpfr_float_backend<D + 12>.
     using type = boost::multiprecision::number<
         boost::multiprecision::mpfr_float_backend<D + detail::guard_digits10, A>, ET>;
 };
 
+/// Variable-precision MPFR (mpfr_float): raises the thread's default precision by 12 digits for
+/// the call and rounds the result back to the caller's precision.
 template <boost::multiprecision::expression_template_option ET>
 struct precision_scope<boost::multiprecision::number<boost::multiprecision::mpfr_float_backend<0>, ET>> {
+    /// The variable-precision MPFR number.
     using number = boost::multiprecision::number<boost::multiprecision::mpfr_float_backend<0>, ET>;
 
+    /// Raises the thread's default precision by 12 digits.
     precision_scope() : caller_digits10_(number::default_precision()) {
         number::default_precision(caller_digits10_ + detail::guard_digits10);
     }
     precision_scope(const precision_scope&) = delete;
     precision_scope& operator=(const precision_scope&) = delete;
+    /// Restores the caller's default precision.
     ~precision_scope() { number::default_precision(caller_digits10_); }
 
     // Boost's assignment keeps the source's precision, so the rounding is done by MPFR itself.
+    /// The working-precision result rounded (by MPFR, to nearest) to the caller's precision.
     [[nodiscard]] number round(const number& w) const {
         number r;
         r.precision(caller_digits10_);
@@ -43,9 +51,12 @@ private:
     unsigned caller_digits10_;
 };
 
+/// Variable-precision MPFR: the copy takes the raised working precision.
 template <boost::multiprecision::expression_template_option ET>
 struct convert_to_working<boost::multiprecision::number<boost::multiprecision::mpfr_float_backend<0>, ET>> {
+    /// The variable-precision MPFR number.
     using number = boost::multiprecision::number<boost::multiprecision::mpfr_float_backend<0>, ET>;
+    /// x at the working precision (exact for every input narrower than it).
     template <class T>
     [[nodiscard]] static number from(const T& x) {
         number w;  // at the (raised) default precision

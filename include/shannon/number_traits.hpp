@@ -47,23 +47,30 @@ inline constexpr bool is_interval_v = interval_number<T>;
 /// Specialize it for your own types; the primary template evaluates in T itself.
 template <class T>
 struct working_type {
+    /// The working type.
     using type = T;
 };
 
+/// float is evaluated in double.
 template <>
 struct working_type<float> {
+    /// double.
     using type = double;
 };
 
 // Double words (double_word.hpp): 106 bits for double, 128 for x87 long double, evaluated with
 // the same constexpr code at compile time and at run time.
+/// double is evaluated in a double word of 106 bits.
 template <>
 struct working_type<double> {
+    /// double_word<double>.
     using type = double_word<double>;
 };
 
+/// long double is evaluated in a double word (128 bits for x87's 64-bit mantissa).
 template <>
 struct working_type<long double> {
+    /// double_word<long double>.
     using type = double_word<long double>;
 };
 
@@ -71,18 +78,22 @@ namespace detail {
 inline constexpr unsigned guard_digits10 = 12;
 }
 
+/// Decimal cpp_bin_float types are evaluated with 12 guard digits.
 template <unsigned Digits, boost::multiprecision::expression_template_option ET>
 struct working_type<boost::multiprecision::number<
     boost::multiprecision::cpp_bin_float<Digits, boost::multiprecision::backends::digit_base_10>, ET>> {
+    /// cpp_bin_float of Digits + 12 decimal digits.
     using type = boost::multiprecision::number<
         boost::multiprecision::cpp_bin_float<Digits + detail::guard_digits10,
                                              boost::multiprecision::backends::digit_base_10>,
         ET>;
 };
 
+/// Binary cpp_bin_float types are evaluated with 40 guard bits.
 template <unsigned Digits, boost::multiprecision::expression_template_option ET>
 struct working_type<boost::multiprecision::number<
     boost::multiprecision::cpp_bin_float<Digits, boost::multiprecision::backends::digit_base_2>, ET>> {
+    /// cpp_bin_float of Digits + 40 bits.
     using type = boost::multiprecision::number<
         boost::multiprecision::cpp_bin_float<Digits + 40, boost::multiprecision::backends::digit_base_2>,
         ET>;
@@ -96,11 +107,14 @@ using working_t = typename working_type<T>::type;
 /// digits while the call runs and to round the result back to the caller's precision.
 template <class T>
 struct precision_scope {
+    /// Nothing to raise for a fixed-precision type.
     constexpr precision_scope() noexcept = default;
     precision_scope(const precision_scope&) = delete;
     precision_scope& operator=(const precision_scope&) = delete;
+    /// Nothing to restore.
     constexpr ~precision_scope() = default;
 
+    /// The working-precision result w rounded (once) to T.
     template <class W>
     [[nodiscard]] constexpr T round(const W& w) const {
         if constexpr (std::is_same_v<W, T>) {
@@ -116,6 +130,7 @@ struct precision_scope {
 /// (Boost keeps the precision of the source otherwise, and every later operation would inherit it).
 template <class W>
 struct convert_to_working {
+    /// x converted exactly to the working type W.
     template <class T>
     [[nodiscard]] static constexpr W from(const T& x) {
         if constexpr (std::is_same_v<W, T>) {

@@ -29,7 +29,9 @@ enum class reduction {
 
 /// Options shared by the measures and losses. Aggregate: `shannon::options{.base = shannon::unit::bits}`.
 struct options {
+    /// The unit of the logarithm: nats (the default), bits or bans.
     unit base = unit::nats;
+    /// What to do with a distribution that does not sum to 1 (check, the default; normalize; unnormalized).
     normalization norm = normalization::check;
     /// Largest accepted |sum - 1| under normalization::check. The default, 1e-6, accepts any
     /// distribution produced in float32 or wider (a softmax output sums to 1 within a few float

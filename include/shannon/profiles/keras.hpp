@@ -35,51 +35,55 @@ inline constexpr double default_epsilon = 1e-7;
 
 /// binary_crossentropy, categorical_crossentropy (and tf_keras2::binary_crossentropy).
 struct crossentropy_options {
-    bool from_logits = false;
-    double label_smoothing = 0.0;
+    bool from_logits = false;                        ///< y_pred holds logits (no clipping)
+    double label_smoothing = 0.0;                    ///< toward 1/2 (binary) or 1/C (categorical)
     profiles::reduction reduction = reduction::mean;  ///< the Loss class's (mean = "sum_over_batch_size")
     std::vector<double> sample_weight{};             ///< one per row; empty: 1
     profiles::dtype dtype = profiles::dtype::float64; ///< y_pred's: the clip bounds are rounded to it
-    double epsilon = default_epsilon;
+    double epsilon = default_epsilon;                ///< keras.config.epsilon(): the clip bound
 };
 
+/// sparse_categorical_crossentropy.
 struct sparse_categorical_crossentropy_options {
-    bool from_logits = false;
-    std::optional<std::int64_t> ignore_class{};
-    profiles::reduction reduction = reduction::mean;
-    std::vector<double> sample_weight{};
-    profiles::dtype dtype = profiles::dtype::float64;
-    double epsilon = default_epsilon;
+    bool from_logits = false;                        ///< y_pred holds logits (no clipping)
+    std::optional<std::int64_t> ignore_class{};      ///< samples of this label count 0 and leave the mean
+    profiles::reduction reduction = reduction::mean;  ///< the Loss class's (mean = "sum_over_batch_size")
+    std::vector<double> sample_weight{};             ///< one per row; empty: 1
+    profiles::dtype dtype = profiles::dtype::float64; ///< y_pred's: the clip bounds are rounded to it
+    double epsilon = default_epsilon;                ///< keras.config.epsilon(): the clip bound
 };
 
+/// kl_divergence (y_true and y_pred both clipped to [epsilon, 1]).
 struct kl_divergence_options {
-    profiles::reduction reduction = reduction::mean;
-    std::vector<double> sample_weight{};
-    profiles::dtype dtype = profiles::dtype::float64;
-    double epsilon = default_epsilon;
+    profiles::reduction reduction = reduction::mean;  ///< the Loss class's (mean = "sum_over_batch_size")
+    std::vector<double> sample_weight{};             ///< one per row; empty: 1
+    profiles::dtype dtype = profiles::dtype::float64; ///< y_pred's: the clip bounds are rounded to it
+    double epsilon = default_epsilon;                ///< keras.config.epsilon(): the clip bound
 };
 
+/// binary_focal_crossentropy.
 struct binary_focal_crossentropy_options {
-    bool apply_class_balancing = false;
-    double alpha = 0.25;
-    double gamma = 2.0;
-    bool from_logits = false;
-    double label_smoothing = 0.0;
-    profiles::reduction reduction = reduction::mean;
-    std::vector<double> sample_weight{};
-    profiles::dtype dtype = profiles::dtype::float64;
-    double epsilon = default_epsilon;
+    bool apply_class_balancing = false;              ///< weigh positives by alpha, negatives by 1 - alpha
+    double alpha = 0.25;                             ///< the class-balancing weight of positives
+    double gamma = 2.0;                              ///< the focusing exponent: (1 - p_t)^gamma
+    bool from_logits = false;                        ///< y_pred holds logits (no clipping)
+    double label_smoothing = 0.0;                    ///< toward 1/2 (binary) or 1/C (categorical)
+    profiles::reduction reduction = reduction::mean;  ///< the Loss class's (mean = "sum_over_batch_size")
+    std::vector<double> sample_weight{};             ///< one per row; empty: 1
+    profiles::dtype dtype = profiles::dtype::float64; ///< y_pred's: the clip bounds are rounded to it
+    double epsilon = default_epsilon;                ///< keras.config.epsilon(): the clip bound
 };
 
+/// categorical_focal_crossentropy.
 struct categorical_focal_crossentropy_options {
     std::vector<double> alpha{0.25};  ///< one value, or one per class
-    double gamma = 2.0;
-    bool from_logits = false;
-    double label_smoothing = 0.0;
-    profiles::reduction reduction = reduction::mean;
-    std::vector<double> sample_weight{};
-    profiles::dtype dtype = profiles::dtype::float64;
-    double epsilon = default_epsilon;
+    double gamma = 2.0;                              ///< the focusing exponent: (1 - p_t)^gamma
+    bool from_logits = false;                        ///< y_pred holds logits (no clipping)
+    double label_smoothing = 0.0;                    ///< toward 1/2 (binary) or 1/C (categorical)
+    profiles::reduction reduction = reduction::mean;  ///< the Loss class's (mean = "sum_over_batch_size")
+    std::vector<double> sample_weight{};             ///< one per row; empty: 1
+    profiles::dtype dtype = profiles::dtype::float64; ///< y_pred's: the clip bounds are rounded to it
+    double epsilon = default_epsilon;                ///< keras.config.epsilon(): the clip bound
 };
 
 namespace detail {

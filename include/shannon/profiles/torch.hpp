@@ -23,11 +23,13 @@ namespace shannon::profiles::torch {
 
 using profiles::reduction;
 
+/// cross_entropy (and cross_entropy_grad).
 struct cross_entropy_options {
     std::vector<double> weight{};  ///< per class (C), empty: 1
-    std::int64_t ignore_index = -100;
+    std::int64_t ignore_index = -100;  ///< samples with this target count 0 and leave the mean's divisor
+    /// mean divides by the sum of the targets' weights (class indices) or by N (probabilities)
     profiles::reduction reduction = reduction::mean;
-    double label_smoothing = 0.0;
+    double label_smoothing = 0.0;  ///< mixes the target with the uniform distribution: (1 - s) y + s / C
 };
 
 namespace detail {
@@ -178,10 +180,11 @@ template <row_range Input, class Target>
 
 // ---- nll_loss ---------------------------------------------------------------------------------
 
+/// nll_loss (and nll_loss_grad).
 struct nll_loss_options {
-    std::vector<double> weight{};
-    std::int64_t ignore_index = -100;
-    profiles::reduction reduction = reduction::mean;
+    std::vector<double> weight{};  ///< per class (C), empty: 1
+    std::int64_t ignore_index = -100;  ///< samples with this target count 0 and leave the mean's divisor
+    profiles::reduction reduction = reduction::mean;  ///< mean divides by the sum of the targets' weights
 };
 
 /// torch.nn.functional.nll_loss(input, target, weight, ignore_index, reduction): input holds
@@ -211,9 +214,10 @@ template <row_range Input, index_range Target>
 // ---- elementwise losses -----------------------------------------------------------------------
 
 
+/// binary_cross_entropy (and binary_cross_entropy_grad).
 struct binary_cross_entropy_options {
     std::vector<double> weight{};  ///< broadcast to the input's shape (empty: 1)
-    profiles::reduction reduction = reduction::mean;
+    profiles::reduction reduction = reduction::mean;  ///< mean, sum or none
 };
 
 /// torch.nn.functional.binary_cross_entropy(input, target, weight, reduction):
@@ -250,9 +254,10 @@ template <real_range Input, real_range Target>
     return detail::reduced<detail::pair_t<Input, Target>>([&] { return detail::binary_cross_entropy_terms(std::forward<Input>(input), std::forward<Target>(target), o); }, o.reduction, "torch.binary_cross_entropy");
 }
 
+/// binary_cross_entropy_with_logits (and its _grad).
 struct binary_cross_entropy_with_logits_options {
     std::vector<double> weight{};      ///< broadcast to the input's shape (empty: 1)
-    profiles::reduction reduction = reduction::mean;
+    profiles::reduction reduction = reduction::mean;  ///< mean, sum or none
     std::vector<double> pos_weight{};  ///< broadcast to the input's shape (a per-class vector along the last dim)
 };
 
@@ -294,9 +299,10 @@ template <real_range Input, real_range Target>
     return detail::reduced<detail::pair_t<Input, Target>>([&] { return detail::binary_cross_entropy_with_logits_terms(std::forward<Input>(input), std::forward<Target>(target), o); }, o.reduction, "torch.binary_cross_entropy_with_logits");
 }
 
+/// kl_div (and kl_div_grad); batchmean is kl_div's batch argument.
 struct kl_div_options {
-    profiles::reduction reduction = reduction::mean;
-    bool log_target = false;
+    profiles::reduction reduction = reduction::mean;  ///< mean divides by the number of elements
+    bool log_target = false;  ///< target holds log p
 };
 
 /// torch.nn.functional.kl_div(input, target, reduction, log_target): input holds log q;
@@ -339,10 +345,11 @@ template <real_range Input, real_range Target>
         batchmean ? reduction::mean : o.reduction, "torch.kl_div", batchmean ? static_cast<double>(batch) : -1.0);
 }
 
+/// gaussian_nll_loss (and its _grad).
 struct gaussian_nll_loss_options {
-    bool full = false;
-    double eps = 1e-6;
-    profiles::reduction reduction = reduction::mean;
+    bool full = false;  ///< add the constant log(2 pi) / 2
+    double eps = 1e-6;  ///< var is clamped to at least eps (in var's dtype)
+    profiles::reduction reduction = reduction::mean;  ///< mean, sum or none
     profiles::dtype dtype = profiles::dtype::float64;  ///< var's dtype: eps is clamped in it
 };
 
@@ -388,11 +395,12 @@ template <real_range Input, real_range Target, real_range Var>
     return detail::reduced<detail::pair_t<Input, Target>>([&] { return detail::gaussian_nll_loss_terms(std::forward<Input>(input), std::forward<Target>(target), std::forward<Var>(var), o); }, o.reduction, "torch.gaussian_nll_loss");
 }
 
+/// poisson_nll_loss (and its _grad).
 struct poisson_nll_loss_options {
-    bool log_input = true;
-    bool full = false;
-    double eps = 1e-8;
-    profiles::reduction reduction = reduction::mean;
+    bool log_input = true;  ///< input holds log rates: exp(x) - y x; else rates: x - y log(x + eps)
+    bool full = false;  ///< add Stirling's approximation of log(y!) where y > 1
+    double eps = 1e-8;  ///< added to the rate inside the log when log_input is false
+    profiles::reduction reduction = reduction::mean;  ///< mean, sum or none
 };
 
 /// torch.nn.functional.poisson_nll_loss(input, target, log_input, full, eps, reduction):
@@ -459,9 +467,10 @@ template <real_range Input, real_range Target>
     return detail::reduced<detail::pair_t<Input, Target>>([&] { return detail::mse_loss_terms(std::forward<Input>(input), std::forward<Target>(target)); }, red, "torch.mse_loss");
 }
 
+/// multilabel_soft_margin_loss (and its _grad).
 struct multilabel_soft_margin_loss_options {
     std::vector<double> weight{};  ///< per class (C), empty: 1
-    profiles::reduction reduction = reduction::mean;
+    profiles::reduction reduction = reduction::mean;  ///< mean, sum or none
 };
 
 /// torch.nn.functional.multilabel_soft_margin_loss(input, target, weight, reduction) on N x C:
