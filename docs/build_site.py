@@ -162,18 +162,19 @@ def main():
     (out / "favicon.ico").write_bytes(favicon())
     shutil.copytree(a.plots, out / "plots")
     shutil.copytree(a.api, out / "api")
+    examples = set(a.examples)
     shown = set()
     for name, title in PAGES:
         raw = (src / name).read_text()
-        shown |= check_code_blocks(raw, name, set(a.examples))
+        shown |= check_code_blocks(raw, name, examples)
         text = fill(raw, values, root, name, outputs)
         body = markdown.markdown(text, extensions=["tables", "fenced_code", "toc", "attr_list"], output_format="html5")
         target = name.replace(".md", ".html")
         nav = "\n".join(f'<a href="{n.replace(".md", ".html")}"{" class=current" if n == name else ""}>'
                         f"{html.escape(t)}</a>" for n, t in PAGES)
         (out / target).write_text(TEMPLATE.format(title=html.escape(title), version=a.version, nav=nav, body=body))
-    if set(a.examples) - shown:
-        sys.exit(f"build_site: examples shown on no page: {', '.join(sorted(set(a.examples) - shown))}")
+    if examples - shown:
+        sys.exit(f"build_site: examples shown on no page: {', '.join(sorted(examples - shown))}")
     print(f"build_site: {len(PAGES)} pages, {len(shown)} examples, {len(list((out / 'plots').iterdir()))} plots -> {out}")
 
 
