@@ -6,7 +6,13 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <atomic>
+#include <bit>
 #include <chrono>
+#include <cstdint>
+#include <functional>
+#include <mutex>
+#include <thread>
 #include <optional>
 #include <random>
 #include <cstdlib>
@@ -452,6 +458,90 @@ TEST(exact, bad_digits_request) {
     const std::vector<double> p{1.0};
     EXPECT_THROW((void)ex::digits(0, shannon::entropy, p), shannon::invalid_argument);
     EXPECT_THROW((void)ex::digits(1000000000, shannon::entropy, p), shannon::invalid_argument);
+}
+
+/// Any number of threads calling the oracle at once get the single-threaded results. The general
+/// path sets the default precision of Boost's MPFR/MPFI numbers for each evaluation; where Boost
+/// keeps it process-wide (1.74) two threads at different precisions used to change each other's
+/// mid-computation (wrong correctly rounded values, lo > hi, too-wide enclosures, false domain
+/// errors). Threads run a mix of calls at 8 to 1000 bits for SHANNON_STRESS_SECONDS (default 3) and
+/// compare every result with the one computed alone, bit for bit.
+TEST(exact, concurrent_calls_get_single_threaded_bits) {
+    const std::vector<double> p{0.1, 0.2, 0.3, 0.15, 0.25};
+    const std::vector<double> q{0.3, 0.1, 0.2, 0.25, 0.15};
+    const std::vector<std::string> pt{"0.1", "0.2", "0.3", "0.15", "0.25"};
+    const std::vector<std::string> qt{"0.3", "0.1", "0.2", "0.25", "0.15"};
+    using pair = std::pair<ex::real, ex::real>;
+    // Each call returns a text key of its result: equal keys are equal bits.
+    const auto key = [](const pair& e) {
+        return ex::detail::decimal(e.first, 400, MPFR_RNDD) + "," + ex::detail::decimal(e.second, 400, MPFR_RNDU) + "@" +
+               std::to_string(mpfr_get_prec(e.first.backend().data()));
+    };
+    const auto rounded_key = [](const ex::rounded& r) {
+        return std::to_string(std::bit_cast<std::uint64_t>(r.value)) + (r.determined ? "" : "?");
+    };
+    const std::vector<std::function<std::string()>> calls{
+        [&] { return key(ex::enclose(8, shannon::kl_divergence, p, q)); },
+        [&] { return rounded_key(ex::round(ex::format::binary64, shannon::js_divergence, p, q)); },
+        [&] { return ex::digits(100, shannon::js_divergence, p, q); },
+        [&] { return key(ex::enclose(1000, shannon::js_divergence, p, q)); },
+        [&] { return rounded_key(ex::round(ex::format::binary32, shannon::cross_entropy, pt, qt)); },
+        [&] { return ex::digits(30, shannon::kl_divergence, pt, qt); },
+        [&] {
+            std::string k;
+            for (const ex::rounded& r : ex::round_each(ex::format::binary64, shannon::softmax, p)) {
+                k += rounded_key(r) + ";";
+            }
+            return k;
+        },
+    };
+    std::vector<std::string> expected;
+    for (const auto& c : calls) {
+        expected.push_back(c());
+    }
+    const char* env = std::getenv("SHANNON_STRESS_SECONDS");
+    const double seconds = env != nullptr ? std::atof(env) : 3.0;
+    const unsigned n_threads = 4;
+    std::atomic<long> done{0};
+    std::atomic<long> wrong{0};
+    std::atomic<long> errors{0};
+    std::mutex first_mutex;
+    std::string first_wrong;
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::duration<double>(seconds);
+    std::vector<std::thread> threads;
+    for (unsigned t = 0; t < n_threads; ++t) {
+        threads.emplace_back([&, t] {
+            for (std::size_t i = t; std::chrono::steady_clock::now() < deadline; ++i) {
+                const std::size_t c = i % calls.size();
+                try {
+                    const std::string got = calls[c]();
+                    if (got != expected[c]) {
+                        ++wrong;
+                        const std::lock_guard<std::mutex> lock(first_mutex);
+                        if (first_wrong.empty()) {
+                            first_wrong = "call " + std::to_string(c) + ": " + got.substr(0, 200) + " for " +
+                                          expected[c].substr(0, 200);
+                        }
+                    }
+                } catch (const std::exception& e) {
+                    ++errors;
+                    const std::lock_guard<std::mutex> lock(first_mutex);
+                    if (first_wrong.empty()) {
+                        first_wrong = "call " + std::to_string(c) + " threw: " + e.what();
+                    }
+                }
+                ++done;
+            }
+        });
+    }
+    for (auto& th : threads) {
+        th.join();
+    }
+    std::cout << "[stress] " << n_threads << " threads x " << seconds << " s: " << done << " calls, " << wrong
+              << " wrong, " << errors << " errors\n";
+    EXPECT_GT(done.load(), static_cast<long>(calls.size()));
+    EXPECT_EQ(wrong.load(), 0) << first_wrong;
+    EXPECT_EQ(errors.load(), 0) << first_wrong;
 }
 
 }  // namespace

@@ -296,6 +296,9 @@ int run(int argc, char** argv) {
     } catch (const CLI::ParseError& e) {
         throw usage_error(e.what());
     }
+    if (!(max_ulps >= 0)) {  // CLI11's NonNegativeNumber lets NaN through
+        throw usage_error(fmt::format("--max-ulps is {}: it must be a number >= 0", max_ulps));
+    }
     if (digits_opt->count() > 0) {
         r.digits = digits;
     }

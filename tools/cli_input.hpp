@@ -258,27 +258,38 @@ inline void round_inputs(std::vector<std::string>& v, const std::string& mode) {
 
 /// The list as binary64 numbers, when every entry is one exactly (a float64/float32 .npy,
 /// --round-inputs, hex floats, decimals such as 0.5 that a double holds exactly): the oracle then
-/// takes its double-double fast path. Otherwise nothing, and the exact text is used.
+/// takes its double-double fast path. Otherwise nothing, and the exact text is used. The test is
+/// exact: MPFR reads the text at 53 bits and reports (its ternary value) whether that rounded it;
+/// the double must then equal it (which also excludes numbers below binary64's normal range that
+/// a subnormal cannot hold).
 inline std::optional<std::vector<double>> exact_binary64(const std::vector<std::string>& v) {
     std::vector<double> out;
     out.reserve(v.size());
     mpfr_t x;
-    mpfr_init2(x, 64);
+    mpfr_init2(x, 53);
+    const mpfr_exp_t emin = mpfr_get_emin();
+    const mpfr_exp_t emax = mpfr_get_emax();
+    mpfr_set_emin(mpfr_get_emin_min());  // 1e-400000000 is not 0
+    mpfr_set_emax(mpfr_get_emax_max());
     bool exact = true;
     for (const auto& s : v) {
         const double d = std::strtod(s.c_str(), nullptr);
-        if (!std::isfinite(d)) {
-            exact = false;  // the general path reports or handles it
+        if (!std::isfinite(d)) {  // the general path reports or handles it
+            exact = false;
             break;
         }
-        if (s != fmt::format("{:a}", d)) {  // not the form .npy and --round-inputs write: check exactly
-            if (mpfr_set_str(x, s.c_str(), 0, MPFR_RNDN) != 0 || mpfr_cmp_d(x, d) != 0) {
-                exact = false;
-                break;
-            }
+        if (s == fmt::format("{:a}", d)) {  // the form .npy and --round-inputs write: exact
+            out.push_back(d);
+            continue;
+        }
+        if (mpfr_strtofr(x, s.c_str(), nullptr, 0, MPFR_RNDN) != 0 || mpfr_cmp_d(x, d) != 0) {
+            exact = false;
+            break;
         }
         out.push_back(d);
     }
+    mpfr_set_emin(emin);
+    mpfr_set_emax(emax);
     mpfr_clear(x);
     if (!exact) {
         return std::nullopt;

@@ -30,6 +30,7 @@
 #include <cstddef>
 #include <cstdlib>
 #include <limits>
+#include <mutex>
 #include <optional>
 #include <thread>
 #include <tuple>
@@ -43,6 +44,7 @@
 #include <boost/multiprecision/mpfi.hpp>
 #include <boost/multiprecision/mpfr.hpp>
 
+#include "detail/default_precision.hpp"
 #include "error.hpp"
 #include "exact_fast.hpp"
 #include "exact_fixed.hpp"
@@ -127,6 +129,61 @@ using real = boost::multiprecision::mpfr_float;
 
 namespace detail {
 
+/// MPFR's widest exponent range (about 2^(+-2^62)) in this thread, set once per thread (MPFR keeps
+/// it per thread when built thread-safe, as Debian's is): an exact input such as 1e-400000000, and
+/// what is computed from it, is then a number rather than an underflow to 0.
+inline void widest_exponent_range() {
+    const auto widen = [] {
+        mpfr_set_emin(mpfr_get_emin_min());
+        mpfr_set_emax(mpfr_get_emax_max());
+    };
+    if (mpfr_buildopt_tls_p() != 0) {
+        thread_local const bool done = (widen(), true);
+        (void)done;
+    } else {
+        static std::once_flag once;
+        std::call_once(once, widen);
+    }
+}
+
+/// At most this many characters of a bad input are quoted in a message.
+inline constexpr std::size_t quoted_chars = 80;
+
+/// A token for a message: itself, or its first quoted_chars characters and the count of the rest.
+[[nodiscard]] inline std::string quoted(const std::string& token) {
+    if (token.size() <= quoted_chars) {
+        return token;
+    }
+    return token.substr(0, quoted_chars) + "... (" + std::to_string(token.size()) + " characters)";
+}
+
+/// The number written in `text` (decimal or hex float, as strtod reads them, or inf) as an interval
+/// at the current default precision, rounded outward: a point when it is a binary number of at most
+/// that many bits. Anything else in the text is a shannon::invalid_argument.
+[[nodiscard]] inline interval text_interval(const std::string& text) {
+    widest_exponent_range();
+    interval x;
+    const mpfr_prec_t prec = mpfi_get_prec(x.backend().data());
+    mpfr_t lo;
+    mpfr_t hi;
+    mpfr_inits2(prec, lo, hi, static_cast<mpfr_ptr>(nullptr));
+    char* end_lo = nullptr;
+    char* end_hi = nullptr;
+    mpfr_strtofr(lo, text.c_str(), &end_lo, 0, MPFR_RNDD);
+    mpfr_strtofr(hi, text.c_str(), &end_hi, 0, MPFR_RNDU);
+    const bool ok = !text.empty() && end_lo == text.c_str() + text.size() && end_hi == end_lo &&
+                    !mpfr_nan_p(lo) && !mpfr_nan_p(hi);
+    if (ok) {
+        mpfi_interv_fr(x.backend().data(), lo, hi);
+    }
+    mpfr_clears(lo, hi, static_cast<mpfr_ptr>(nullptr));
+    if (!ok) {
+        shannon::detail::fail<shannon::invalid_argument>("exact", "the text '", quoted(text),
+                                                         "' is not a number (a decimal, a hex float or inf)");
+    }
+    return x;
+}
+
 /// The exact MPFI image of an input: floating-point scalars and ranges of them become intervals
 /// (points: every float and double is exact at any precision >= 53 bits), numbers given as text
 /// (std::string) exact decimals or hex floats; integers, options and ranges of integers pass
@@ -136,14 +193,9 @@ template <class A>
     if constexpr (std::is_floating_point_v<A>) {
         return interval(a);
     } else if constexpr (std::is_same_v<A, std::string>) {
-        // A number as text: hex floats and infinities are binary numbers (exact as doubles); a
-        // decimal such as "0.1" is enclosed by MPFI at the working precision (mpfi_set_str).
-        if (a.find_first_of("xXnN") != std::string::npos) {
-            return interval(std::strtod(a.c_str(), nullptr));
-        }
-        interval x;
-        x.backend() = a.c_str();  // mpfi_set_str: both ends rounded outward
-        return x;
+        // A number as text (a decimal, a hex float, inf): enclosed by its roundings down and up at
+        // the working precision, a point when it is a binary number of at most that many bits.
+        return text_interval(a);
     } else if constexpr (std::ranges::range<A>) {
         using E = std::remove_cvref_t<std::ranges::range_value_t<A>>;
         if constexpr (std::is_integral_v<E>) {
@@ -203,25 +255,30 @@ template <class A>
 
 [[nodiscard]] inline double round_to(const real& x, format f) { return round_to(x.backend().data(), f); }
 
-/// Sets the default precision of new MPFR/MPFI numbers for the duration of one evaluation.
+/// The largest precision an oracle call takes (bits): 2^20 bits is about 315,000 digits; beyond it
+/// one number takes more than a megabyte and one operation seconds.
+inline constexpr unsigned max_precision_bits = 1U << 20U;
+
+/// Checks a precision given by the caller (bits) against [2, max_precision_bits].
+inline void check_bits(const char* function, unsigned bits) {
+    if (bits < 2 || bits > max_precision_bits) {
+        shannon::detail::fail<shannon::invalid_argument>(function, "argument 'bits' is ", bits,
+                                                         ": the precision must lie in [2, ", max_precision_bits, "] bits");
+    }
+}
+
+/// The default precision of new MPFR/MPFI numbers for one evaluation at `bits`, owned by this thread
+/// (see detail/default_precision.hpp: per thread, or under a process-wide lock with Boost 1.74).
 class bits_scope {
 public:
-    explicit bits_scope(unsigned bits)
-        : digits_(interval::default_precision()), real_digits_(real::default_precision()) {
-        const unsigned d = static_cast<unsigned>(std::ceil(bits * 0.30102999566398120)) + 1;
-        interval::default_precision(d);
-        real::default_precision(d);
-    }
-    bits_scope(const bits_scope&) = delete;
-    bits_scope& operator=(const bits_scope&) = delete;
-    ~bits_scope() {
-        interval::default_precision(digits_);
-        real::default_precision(real_digits_);
-    }
+    explicit bits_scope(unsigned bits) : interval_(digits10(bits)), real_(digits10(bits)) { widest_exponent_range(); }
 
 private:
-    unsigned digits_;
-    unsigned real_digits_;
+    [[nodiscard]] static unsigned digits10(unsigned bits) {
+        return static_cast<unsigned>(std::ceil(bits * 0.30102999566398120)) + 1;
+    }
+    shannon::detail::default_precision_scope<interval> interval_;
+    shannon::detail::default_precision_scope<real> real_;
 };
 
 template <class Quantity, class... Args>
@@ -437,8 +494,8 @@ template <class Quantity, class R, class On, class... Args>
                     opt = std::get<ranges>(tuple);
                 }
             }
-            if (opt.norm == normalization::normalize) {
-                return std::nullopt;
+            if (opt.norm == normalization::normalize || !(opt.sum_tolerance >= 0)) {
+                return std::nullopt;  // the general path normalizes, or reports the bad tolerance
             }
             const auto& p = std::get<0>(tuple);
             const auto& q = std::get<ranges - 1>(tuple);
@@ -546,6 +603,7 @@ template <class Quantity, class... Args>
 /// that precision; lo and hi are rounded outward).
 template <class Quantity, class... Args>
 [[nodiscard]] std::pair<real, real> enclose(unsigned bits, const Quantity& quantity, const Args&... args) {
+    detail::check_bits("exact::enclose", bits);
     const detail::bits_scope scope(bits);
     const interval r = detail::evaluate(bits, quantity, args...);
     return {real(lower(r)), real(upper(r))};
@@ -773,6 +831,7 @@ template <class Quantity, class... Args>
 /// enclose() for a vector-valued quantity.
 template <class Quantity, class... Args>
 [[nodiscard]] std::vector<std::pair<real, real>> enclose_each(unsigned bits, const Quantity& quantity, const Args&... args) {
+    detail::check_bits("exact::enclose", bits);
     const std::vector<interval> r = detail::evaluate_each(bits, quantity, args...);
     const detail::bits_scope scope(bits);
     std::vector<std::pair<real, real>> out;

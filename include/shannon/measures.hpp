@@ -76,6 +76,10 @@ template <class W>
 template <class W>
 constexpr void normalize_argument(std::vector<W>& v, const options& opt, std::string_view function,
                                   arg_name argument) {
+    if (!(opt.sum_tolerance >= 0)) {  // NaN included: a NaN tolerance would accept every sum
+        fail<shannon::invalid_argument>(function, "option 'sum_tolerance' is ", shown_setting{opt.sum_tolerance},
+                                        ": a tolerance must be a number >= 0");
+    }
     if (opt.norm == normalization::unnormalized) {
         return;
     }

@@ -8,6 +8,7 @@
 
 #include <boost/multiprecision/mpfr.hpp>
 
+#include "detail/default_precision.hpp"
 #include "number_traits.hpp"
 
 namespace shannon {
@@ -29,26 +30,20 @@ struct precision_scope<boost::multiprecision::number<boost::multiprecision::mpfr
     /// The variable-precision MPFR number.
     using number = boost::multiprecision::number<boost::multiprecision::mpfr_float_backend<0>, ET>;
 
-    /// Raises the thread's default precision by 12 digits.
-    precision_scope() : caller_digits10_(number::default_precision()) {
-        number::default_precision(caller_digits10_ + detail::guard_digits10);
-    }
-    precision_scope(const precision_scope&) = delete;
-    precision_scope& operator=(const precision_scope&) = delete;
-    /// Restores the caller's default precision.
-    ~precision_scope() { number::default_precision(caller_digits10_); }
+    /// Raises the thread's default precision by 12 digits (see detail/default_precision.hpp).
+    precision_scope() : scope_(detail::guard_digits10, true) {}
 
     // Boost's assignment keeps the source's precision, so the rounding is done by MPFR itself.
     /// The working-precision result rounded (by MPFR, to nearest) to the caller's precision.
     [[nodiscard]] number round(const number& w) const {
         number r;
-        r.precision(caller_digits10_);
+        r.precision(scope_.saved());
         mpfr_set(r.backend().data(), w.backend().data(), MPFR_RNDN);
         return r;
     }
 
 private:
-    unsigned caller_digits10_;
+    detail::default_precision_scope<number> scope_;
 };
 
 /// Variable-precision MPFR: the copy takes the raised working precision.
