@@ -460,6 +460,67 @@ TEST(exact, bad_digits_request) {
     EXPECT_THROW((void)ex::digits(1000000000, shannon::entropy, p), shannon::invalid_argument);
 }
 
+/// The fixed-point path's 512-bit sum holds |sum| < 2^127: generalized KL with p = 0 and 2^27 terms
+/// q = 2^100 sums to exactly 2^127. Every term fits, the sum does not: the accumulator must say so
+/// (it wrapped to -2^127 before), and digits() must then give the general path's exact answer.
+TEST(exact, fixed_point_sum_range_is_checked_for_the_whole_sum) {
+    using acc_t = ex::fixed::accumulator<ex::fast::kind::generalized_kl>;
+    const std::vector<float> p(1U << 16U, 0.0F);
+    const std::vector<float> q(1U << 16U, 0x1p100F);
+    acc_t acc;
+    acc.add(p.data(), q.data(), p.size());
+    EXPECT_FALSE(acc.invalid());  // 2^116: in range
+    for (int i = 0; i < 11; ++i) {  // doubling: 2^27 terms
+        const acc_t copy = acc;
+        acc.merge(copy);
+        // The bound on the sum reaches 2^125 (a factor 4 below the range) at 2^25 terms: not taken.
+        EXPECT_EQ(acc.invalid(), i >= 8) << "after " << (1U << (17 + i)) << " terms";
+    }
+    // Through the oracle with fewer terms (2^16, exact value 2^116): the fixed-point path decides.
+    EXPECT_EQ(ex::digits(20, shannon::generalized_kl_divergence, p, q), "8.3076749736557242056e+34");
+}
+
+/// Numbers given as text are exact: decimals that are not binary numbers stay decimals, hex floats
+/// keep every bit, exponents beyond MPFR's default range are numbers. Values: mpmath at 60 digits,
+/// mp.dps = 60; kl = sum(p * log(p / q)) at the decimal (or hex) inputs.
+TEST(exact, text_inputs_are_exact) {
+    using text = std::vector<std::string>;
+    // kl([0.5 + 1e-20, 0.5 - 1e-20], [0.5, 0.5]) = 2.0000000000000000000000000000000000000013e-40
+    EXPECT_EQ(ex::digits(3, shannon::kl_divergence, text{"0.50000000000000000001", "0.49999999999999999999"},
+                         text{"0.5", "0.5"}),
+              "2.00e-40");
+    const auto [lo, hi] = ex::enclose(192, shannon::kl_divergence, text{"0.50000000000000000001", "0.49999999999999999999"},
+                                      text{"0.5", "0.5"});
+    EXPECT_GT(lo, 0);  // not [0, 0]
+    EXPECT_LT(hi, ex::real("2.1e-40"));
+    // kl([0x1.00000000000001p-1, 0x1.fffffffffffffep-2], [0.4, 0.6]) = 2.041099726012756759076790e-2 (25 digits)
+    EXPECT_EQ(ex::digits(25, shannon::kl_divergence, text{"0x1.00000000000001p-1", "0x1.fffffffffffffep-2"},
+                         text{"0.4", "0.6"}),
+              "2.041099726012756759076790e-2");
+    // cross_entropy([0.5, 0.5], [1, 1e-400000000]) = 0.5 * 400000000 * log(10) = 460517018.59880... (15 digits)
+    EXPECT_EQ(ex::digits(15, shannon::cross_entropy, text{"0.5", "0.5"}, text{"1", "1e-400000000"},
+                         shannon::options{.sum_tolerance = 1e-6}),
+              "4.60517018598809e+8");
+    EXPECT_THROW((void)ex::round(ex::format::binary64, shannon::entropy, text{"0.5", "0.5x"}), shannon::invalid_argument);
+    EXPECT_THROW((void)ex::round(ex::format::binary64, shannon::entropy, text{"nan", "1"}), shannon::invalid_argument);
+}
+
+/// Options and precisions out of their range are errors, never a silently different computation.
+TEST(exact, bad_options_are_refused) {
+    const std::vector<double> p{0.5, 0.6};
+    shannon::options nan_tol;
+    nan_tol.sum_tolerance = std::numeric_limits<double>::quiet_NaN();
+    EXPECT_THROW((void)ex::round(ex::format::binary64, shannon::entropy, p, nan_tol), shannon::invalid_argument);
+    EXPECT_THROW((void)shannon::entropy(p, nan_tol), shannon::invalid_argument);
+    nan_tol.sum_tolerance = -1;
+    EXPECT_THROW((void)shannon::entropy(std::vector<double>{0.5, 0.5}, nan_tol), shannon::invalid_argument);
+    const std::vector<double> u{0.5, 0.5};
+    EXPECT_THROW((void)ex::enclose(0, shannon::entropy, u), shannon::invalid_argument);
+    EXPECT_THROW((void)ex::enclose(1000000000, shannon::entropy, u), shannon::invalid_argument);
+    EXPECT_THROW((void)ex::enclose_each(1U << 21U, shannon::softmax, u), shannon::invalid_argument);
+    EXPECT_NO_THROW((void)ex::enclose(8, shannon::entropy, u));
+}
+
 /// Any number of threads calling the oracle at once get the single-threaded results. The general
 /// path sets the default precision of Boost's MPFR/MPFI numbers for each evaluation; where Boost
 /// keeps it process-wide (1.74) two threads at different precisions used to change each other's
