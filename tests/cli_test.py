@@ -192,6 +192,45 @@ def main():
                  "integer")
     expect_error("rows not a multiple of K", ["cce-logits", "--labels", "0", "--logits", "1,2,3", "--classes", "2"],
                  "'logits'", "multiple")
+    # Inputs documented as exact are exact (mpmath on the decimals and hex floats as written).
+    pd = [mpf("0.50000000000000000001"), mpf("0.49999999999999999999")]
+    expect_value("a decimal that rounds to a double stays a decimal", ["kl", "--p", "0.50000000000000000001,0.49999999999999999999",
+                                                                      "--q", "0.5,0.5", "--digits", "3"],
+                 mpmath.nstr(kl(pd, [mpf("0.5")] * 2), 3, strip_zeros=False, min_fixed=1, max_fixed=0))
+    rc, out, err = run("kl", "--p", "0.50000000000000000001,0.49999999999999999999", "--q", "0.5,0.5", "--json")
+    try:
+        lo, hi = (mpf(x) for x in json.loads(out)["enclosure"])
+        check("its enclosure holds the exact value, not [0, 0]", rc == 0 and 0 < lo <= kl(pd, [mpf("0.5")] * 2) <= hi, out)
+    except (ValueError, KeyError) as e:
+        check("its enclosure holds the exact value, not [0, 0]", False, f"{e}: {out} {err}")
+    ph = [mpf(2) ** -1 + mpf(2) ** -57, mpf(2) ** -1 - mpf(2) ** -57]  # 0x1.00000000000001p-1, 0x1.fffffffffffffep-2
+    expect_value("hex floats keep every bit", ["kl", "--p", "0x1.00000000000001p-1,0x1.fffffffffffffep-2", "--q", "0.4,0.6",
+                                               "--digits", "25"],
+                 mpmath.nstr(kl(ph, [mpf("0.4"), mpf("0.6")]), 25, strip_zeros=False, min_fixed=1, max_fixed=0))
+    expect_value("an exponent beyond MPFR's default range", ["cross-entropy", "--p", "0.5,0.5", "--q", "1,1e-400000000",
+                                                            "--digits", "12"],
+                 mpmath.nstr(-mpf("0.5") * mpmath.log(mpf(10) ** -400000000), 12, strip_zeros=False, min_fixed=1,
+                             max_fixed=0))
+    # Bad options and oversized input: each a clear error (exit status 2, empty stdout).
+    expect_error("--max-ulps nan", ["check", "kl", "--p", "0.5,0.5", "--q", "0.9,0.1", "--candidates", "7",
+                                    "--max-ulps", "nan"], "--max-ulps", "nan")
+    expect_error("a trailing comma", ["entropy", "--p", "0.5,0.5,"], "'p'", "index 2", "trailing comma")
+    expect_error("--classes -1", ["cce", "--labels", "0", "--p", "0.5,0.5", "--classes", "-1"], "--classes is -1", ">= 1")
+    expect_error("--classes 0", ["cce", "--labels", "0", "--p", "0.5,0.5", "--classes", "0"], "--classes is 0", ">= 1")
+    expect_error("an endless input", ["entropy", "--p", "@/dev/zero"], "'p'", "/dev/zero", "input cap")
+    rc, out, err = run("entropy", "--p", "0.5," + "x" * 100000)  # the kernel caps one argument at 128 KiB
+    check("a huge bad token is quoted short", rc == 2 and out == "" and "100000 characters" in err and len(err) < 300,
+          f"rc={rc} {len(err)} bytes: {err[:300]}")
+    for name, header in (("fortran_order Falsey", "{'descr': '<f8', 'fortran_order': Falsey, 'shape': (2,), }"),
+                         ("an unknown key", "{'descr': '<f8', 'fortran_order': False, 'shape': (2,), 'x': 1, }"),
+                         ("a repeated key", "{'descr': '<f8', 'descr': '<f8', 'fortran_order': False, 'shape': (2,), }"),
+                         ("text after the dictionary", "{'descr': '<f8', 'fortran_order': False, 'shape': (2,), } x")):
+        h = header.encode()
+        h += b" " * (63 - (len(h) + 10) % 64) + b"\n"
+        with open(os.path.join(tmp, "strict.npy"), "wb") as f:
+            f.write(b"\x93NUMPY\x01\x00" + struct.pack("<H", len(h)) + h + struct.pack("<2d", 0.5, 0.5))
+        expect_error(f"npy header with {name}", ["entropy", "--p", "@" + os.path.join(tmp, "strict.npy")], "'p'",
+                     "malformed header")
     # check: validating another implementation, one case per candidate.
     good = shortest(kl([0.5, 0.5], [0.9, 0.1]))
     rc, out, err = run("check", "kl", "--p", "0.5,0.5,0.25,0.75", "--q", "0.9,0.1,0.5,0.5", "--round-inputs", "binary64",

@@ -256,7 +256,7 @@ int run(int argc, char** argv) {
     request r;
     std::string p_spec, q_spec, logits_spec, labels_spec, y_spec, mu_spec, sigma2_spec, base = "e", reduction = "mean",
                 round_mode;
-    std::size_t classes = 0;
+    long long classes_arg = 0;  // signed, so that -1 is refused rather than wrapped
     unsigned digits = 0;
     app.add_option("quantity", r.quantity, "the quantity (see below)")->required();
     app.add_option("--p", p_spec, "probabilities P (LIST)");
@@ -266,7 +266,7 @@ int run(int argc, char** argv) {
     app.add_option("--y", y_spec, "observations (nll-gaussian, mse)");
     app.add_option("--mu", mu_spec, "predictions (nll-gaussian, mse)");
     app.add_option("--sigma2", sigma2_spec, "variance (nll-gaussian)");
-    app.add_option("--classes", classes, "K: the row length of batched inputs");
+    auto* classes_opt = app.add_option("--classes", classes_arg, "K: the row length of batched inputs (>= 1)");
     app.add_option("--base", base, "unit of the information measures: e (nats), 2 (bits), 10 (bans)")
         ->check(CLI::IsMember({"e", "2", "10"}));
     app.add_option("--reduction", reduction, "mean (default), sum, or none (one result per sample) for the losses")
@@ -296,6 +296,10 @@ int run(int argc, char** argv) {
     } catch (const CLI::ParseError& e) {
         throw usage_error(e.what());
     }
+    if (classes_opt->count() > 0 && classes_arg < 1) {
+        throw usage_error(fmt::format("--classes is {}: the number of classes must be >= 1", classes_arg));
+    }
+    const auto classes = static_cast<std::size_t>(classes_arg);  // 0: not given
     if (!(max_ulps >= 0)) {  // CLI11's NonNegativeNumber lets NaN through
         throw usage_error(fmt::format("--max-ulps is {}: it must be a number >= 0", max_ulps));
     }

@@ -4,6 +4,7 @@
 // index and the value.
 #pragma once
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <cstdint>
@@ -28,6 +29,21 @@ struct usage_error : std::runtime_error {
     using std::runtime_error::runtime_error;
 };
 
+/// Input caps: a text list (inline or a file) of at most max_text_bytes, a .npy file of at most
+/// max_npy_values numbers. Beyond them the command stops with an error naming the argument rather
+/// than reading until memory runs out (`--p @/dev/zero`).
+inline constexpr std::size_t max_text_bytes = std::size_t{1} << 28U;  // 256 MiB
+inline constexpr std::size_t max_npy_values = std::size_t{1} << 28U;  // 268,435,456 numbers
+
+/// A bad token as a message quotes it: whole up to 80 characters, else its start and its length.
+inline std::string shown(const std::string& token) {
+    constexpr std::size_t most = 80;
+    if (token.size() <= most) {
+        return token;
+    }
+    return fmt::format("{}... ({} characters)", token.substr(0, most), token.size());
+}
+
 /// One number as text, validated: a decimal (exact), a hex float (exact), or inf/-inf.
 inline std::string checked_number(const std::string& token, const std::string& arg, std::size_t index) {
     std::string t = token;
@@ -41,10 +57,10 @@ inline std::string checked_number(const std::string& token, const std::string& a
     char* end = nullptr;
     const double v = std::strtod(s, &end);
     if (end != s + t.size()) {
-        throw usage_error(fmt::format("argument '{}' at index {} is '{}': not a number", arg, index, t));
+        throw usage_error(fmt::format("argument '{}' at index {} is '{}': not a number", arg, index, shown(t)));
     }
     if (std::isnan(v)) {
-        throw usage_error(fmt::format("argument '{}' at index {} is {}: NaN is not a valid input", arg, index, t));
+        throw usage_error(fmt::format("argument '{}' at index {} is {}: NaN is not a valid input", arg, index, shown(t)));
     }
     return t;
 }
@@ -80,58 +96,110 @@ inline std::vector<std::string> parse_npy(const std::string& data, const std::st
     const auto malformed = [&](const std::string& what) {
         return usage_error(fmt::format("argument '{}': '{}' has a malformed header ({})", arg, path, what));
     };
-    // The value of 'key' in the header dictionary: the text after its colon.
-    const auto field = [&](const std::string& key) {
-        const auto k = header.find("'" + key + "'");
-        if (k == std::string::npos) {
-            throw usage_error(fmt::format("argument '{}': '{}' has no {} in its header", arg, path, key));
+    // The header is a Python dict literal with exactly the keys descr (a quoted string),
+    // fortran_order (True or False) and shape (a tuple of integers), padded with spaces and ended by
+    // a newline: anything else is refused (numpy writes nothing else).
+    std::size_t at = 0;
+    const auto skip = [&] {
+        while (at < header.size() && header[at] == ' ') {
+            ++at;
         }
-        const auto colon = header.find(':', k);
-        if (colon == std::string::npos) {
-            throw malformed("no value for " + key);
-        }
-        return header.substr(colon + 1);
     };
-    const std::string descr_field = field("descr");
-    const auto q1 = descr_field.find('\'');
-    const auto q2 = q1 == std::string::npos ? q1 : descr_field.find('\'', q1 + 1);
-    if (q2 == std::string::npos) {
-        throw malformed("descr is not a quoted string");
+    const auto expect = [&](char c) {
+        skip();
+        if (at >= header.size() || header[at] != c) {
+            throw malformed(fmt::format("'{}' expected at offset {}", c, at));
+        }
+        ++at;
+    };
+    const auto quoted = [&] {
+        expect('\'');
+        const auto end = header.find('\'', at);
+        if (end == std::string::npos) {
+            throw malformed("an unterminated string");
+        }
+        std::string out = header.substr(at, end - at);
+        at = end + 1;
+        return out;
+    };
+    std::optional<std::string> descr_value;
+    std::optional<bool> fortran_value;
+    std::optional<std::vector<std::size_t>> shape_value;
+    std::size_t count = 1;
+    expect('{');
+    for (;;) {
+        skip();
+        if (at < header.size() && header[at] == '}') {
+            ++at;
+            break;
+        }
+        const std::string key = quoted();
+        expect(':');
+        skip();
+        if (key == "descr" && !descr_value) {
+            descr_value = quoted();
+        } else if (key == "fortran_order" && !fortran_value) {
+            const auto word_end = header.find_first_of(",} ", at);
+            const std::string word = header.substr(at, word_end == std::string::npos ? std::string::npos : word_end - at);
+            if (word != "True" && word != "False") {
+                throw malformed(fmt::format("fortran_order is '{}', not True or False", shown(word)));
+            }
+            fortran_value = word == "True";
+            at += word.size();
+        } else if (key == "shape" && !shape_value) {
+            expect('(');
+            std::vector<std::size_t> dims;
+            for (;;) {
+                skip();
+                if (at < header.size() && header[at] == ')') {
+                    ++at;
+                    break;
+                }
+                std::size_t n = 0;
+                const char* begin = header.data() + at;
+                const auto [ptr, ec] = std::from_chars(begin, header.data() + header.size(), n);
+                if (ec != std::errc{} || ptr == begin) {
+                    throw malformed(fmt::format("shape entry at offset {}", at));
+                }
+                at += static_cast<std::size_t>(ptr - begin);
+                if (n != 0 && count > std::numeric_limits<std::size_t>::max() / n) {
+                    throw malformed("the shape's size overflows");
+                }
+                count *= n;
+                dims.push_back(n);
+                skip();
+                if (at < header.size() && header[at] == ',') {
+                    ++at;
+                } else if (at >= header.size() || header[at] != ')') {
+                    throw malformed("shape is not a tuple of integers");
+                }
+            }
+            shape_value = std::move(dims);
+        } else {
+            throw malformed(fmt::format("key '{}' is unknown or repeated", shown(key)));
+        }
+        skip();
+        if (at < header.size() && header[at] == ',') {
+            ++at;
+        } else if (at >= header.size() || header[at] != '}') {
+            throw malformed(fmt::format("',' or '}}' expected at offset {}", at));
+        }
     }
-    const std::string descr = descr_field.substr(q1 + 1, q2 - q1 - 1);
-    const std::string fortran = field("fortran_order");
-    if (fortran.find_first_not_of(' ') == std::string::npos || fortran.compare(fortran.find_first_not_of(' '), 5, "False") != 0) {
+    if (header.find_first_not_of(' ', at) != header.size() - 1 || header.back() != '\n') {
+        throw malformed("text after the dictionary");
+    }
+    if (!descr_value || !fortran_value || !shape_value) {
+        throw usage_error(fmt::format("argument '{}': '{}' has no {} in its header", arg, path,
+                                      !descr_value ? "descr" : !fortran_value ? "fortran_order" : "shape"));
+    }
+    if (*fortran_value) {
         throw usage_error(fmt::format("argument '{}': '{}' is in Fortran order (C order only)", arg, path));
     }
-    const std::string shape_field = field("shape");
-    const auto open = shape_field.find('(');
-    const auto close = open == std::string::npos ? open : shape_field.find(')', open);
-    if (close == std::string::npos) {
-        throw malformed("shape is not a tuple");
-    }
-    const std::string shape = shape_field.substr(open + 1, close - open - 1);
-    std::vector<std::size_t> dims;
-    std::istringstream ss(shape);
-    std::string d;
-    std::size_t count = 1;
-    while (std::getline(ss, d, ',')) {
-        const auto first = d.find_first_not_of(' ');
-        if (first == std::string::npos) {
-            continue;
-        }
-        const auto last = d.find_last_not_of(' ');
-        std::size_t n = 0;
-        const char* begin = d.data() + first;
-        const char* end = d.data() + last + 1;
-        const auto [ptr, ec] = std::from_chars(begin, end, n);
-        if (ec != std::errc{} || ptr != end) {
-            throw malformed(fmt::format("shape entry '{}'", d.substr(first, last - first + 1)));
-        }
-        if (n != 0 && count > std::numeric_limits<std::size_t>::max() / n) {
-            throw malformed("the shape's size overflows");
-        }
-        count *= n;
-        dims.push_back(n);
+    const std::string& descr = *descr_value;
+    const std::vector<std::size_t>& dims = *shape_value;
+    if (count > max_npy_values) {
+        throw usage_error(fmt::format("argument '{}': '{}' holds {} numbers, more than the cap of {}", arg, path, count,
+                                      max_npy_values));
     }
     if (dims.size() == 2) {
         columns = dims[1];
@@ -145,7 +213,7 @@ inline std::vector<std::string> parse_npy(const std::string& data, const std::st
         width = 4;
     } else {
         throw usage_error(fmt::format("argument '{}': '{}' holds '{}' (float64, float32, int64 or int32 expected)", arg,
-                                      path, descr));
+                                      path, shown(descr)));
     }
     const std::size_t start = offset + header_len;
     if (count > (data.size() - start) / width) {
@@ -183,15 +251,32 @@ inline std::vector<std::string> parse_npy(const std::string& data, const std::st
     return out;
 }
 
+/// The bytes of a file, at most `cap` of them (else an error naming the argument: a device such as
+/// /dev/zero never ends).
+inline std::string read_file(const std::string& path, const std::string& arg, std::size_t cap) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) {
+        throw usage_error(fmt::format("argument '{}': cannot open '{}'", arg, shown(path)));
+    }
+    std::string data;
+    std::vector<char> chunk(std::size_t{1} << 20U);
+    while (in) {
+        in.read(chunk.data(), static_cast<std::streamsize>(chunk.size()));
+        const auto got = static_cast<std::size_t>(in.gcount());
+        if (data.size() + got > cap) {
+            throw usage_error(fmt::format("argument '{}': '{}' is larger than the input cap of {} MiB", arg, shown(path),
+                                          cap >> 20U));
+        }
+        data.append(chunk.data(), got);
+    }
+    return data;
+}
+
 /// Reads a .npy file (see parse_npy).
 inline std::vector<std::string> read_npy(const std::string& path, const std::string& arg,
                                          std::optional<std::size_t>& columns) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) {
-        throw usage_error(fmt::format("argument '{}': cannot open '{}'", arg, path));
-    }
-    const std::string data((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    return parse_npy(data, path, arg, columns);
+    // A header (at most 4 GiB by the format; numpy's are a few hundred bytes) and the values.
+    return parse_npy(read_file(path, arg, max_npy_values * 8 + (std::size_t{1} << 20U)), path, arg, columns);
 }
 
 /// A LIST: comma-separated numbers, or @PATH (a .npy file, or text separated by commas, spaces or
@@ -210,16 +295,20 @@ inline std::vector<std::string> read_list(const std::string& spec, const std::st
         }
         return out;
     }
-    std::ifstream in(path);
-    if (!in) {
-        throw usage_error(fmt::format("argument '{}': cannot open '{}'", arg, path));
-    }
-    return parse_list(std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>()), arg, true);
+    return parse_list(read_file(path, arg, max_text_bytes), arg, true);
 }
 
 /// Numbers separated by commas (inline), or by commas, spaces and newlines (`file`: a text file's
 /// contents, where empty items are skipped).
 inline std::vector<std::string> parse_list(std::string text, const std::string& arg, bool file) {
+    if (text.size() > max_text_bytes) {
+        throw usage_error(fmt::format("argument '{}' is {} bytes long, more than the input cap of {} MiB", arg,
+                                      text.size(), max_text_bytes >> 20U));
+    }
+    if (!file && !text.empty() && text.back() == ',') {  // getline would drop the empty last item
+        throw usage_error(fmt::format("argument '{}' at index {}: empty number (a trailing comma)", arg,
+                                      std::count(text.begin(), text.end(), ',')));
+    }
     if (file) {
         for (char& c : text) {
             if (c == ' ' || c == '\n' || c == '\t' || c == '\r') {
