@@ -10,6 +10,7 @@ error of a candidate in ulps of the dtype.
 
 import decimal
 import math
+import numbers
 import warnings
 
 import numpy as np
@@ -23,11 +24,44 @@ class UndeterminedWarning(RuntimeWarning):
     """The oracle reached its precision cap without deciding the rounding (see shannon::exact)."""
 
 
-def as_array(x, dtype=None):
-    """A NumPy view of x (an array, a list, a number, a CPU torch tensor), C-contiguous."""
+def as_array(x, dtype=None, real=True):
+    """A NumPy view of x (an array, a list, a number, a CPU torch tensor), C-contiguous.
+
+    Inputs are read exactly or refused: with ``real`` (every input but class indices) an array must
+    hold real numbers (complex, object, text and date arrays are a TypeError: text is not parsed,
+    so "0.1" is never silently the double 0.1), and one that float64 cannot hold exactly
+    (np.longdouble values with more than 53 bits, integers beyond 2^53) is a ValueError naming the
+    first such element. np.longdouble arrays whose values are all doubles become float64."""
     if hasattr(x, "detach") and hasattr(x, "numpy"):  # a torch tensor
         x = x.detach().cpu().numpy()
-    return np.asarray(x, dtype=dtype, order="C")
+    if isinstance(x, (str, bytes)):
+        raise TypeError(f"shannon: text input {x[:80]!r}: the Python functions take numbers (text is not parsed; "
+                        "the shannon command reads exact decimals)")
+    a = np.asarray(x, order="C")
+    if real and dtype is None:
+        a = _exactly_float64(a)
+    return np.asarray(a, dtype=dtype, order="C")
+
+
+def _exactly_float64(a):
+    kind = a.dtype.kind
+    if kind == "c":
+        raise TypeError(f"shannon: complex input (dtype {a.dtype}): the quantities take real numbers "
+                        "(pass x.real explicitly if that is what you mean)")
+    if kind not in "fiub":
+        raise TypeError(f"shannon: input of dtype {a.dtype} is not an array of real numbers (text is not parsed: "
+                        "pass floats or integers)")
+    if kind == "f" and a.dtype.itemsize > 8 or kind in "iu" and a.dtype.itemsize == 8:
+        wide = a.astype(np.longdouble) if kind in "iu" else a
+        back = a.astype(np.float64).astype(np.longdouble)
+        bad = np.flatnonzero((back != wide) & ~np.isnan(wide))
+        if bad.size:
+            i = int(bad[0])
+            raise ValueError(f"shannon: input at flat index {i} is {a.ravel()[i]!r}, which float64 cannot hold "
+                             f"exactly (shannon reads inputs exactly; round them yourself if that is meant)")
+        if kind == "f":
+            return a.astype(np.float64)
+    return a
 
 
 def floats(*xs):
@@ -39,7 +73,7 @@ def floats(*xs):
 
 
 def indices(x):
-    a = as_array(x)
+    a = as_array(x, real=False)
     if a.dtype.kind not in "iub":
         raise TypeError(f"class indices must be integers, not {a.dtype}")
     return np.asarray(a, dtype=np.int64, order="C")
@@ -83,14 +117,23 @@ def dtype_name(dtype):
     return name
 
 
+def _whole(name, value, lo, hi):
+    """A count the caller gave: an integer in [lo, hi] (1.5 is not truncated, True is not 1)."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise TypeError(f"shannon: {name} must be an integer, not {value!r}")
+    if not lo <= value <= hi:
+        raise ValueError(f"shannon: {name} must lie in [{lo}, {hi}], not {value}")
+    return int(value)
+
+
 class Request:
     """What one call asks of the oracle (wraps shannon._core.Request)."""
 
     def __init__(self, mode="round", dtype=None, digits=17, bits=256, candidates=()):
         self.core = _core.Request()
         self.core.mode = mode
-        self.core.digits = int(digits)
-        self.core.bits = int(bits)
+        self.core.digits = _whole("digits", digits, 1, 10000)
+        self.core.bits = _whole("bits", bits, 2, 1 << 20)
         self.core.candidates = [float(c) for c in candidates]
         self.explicit_dtype = dtype_name(dtype)
         self.core.dtype = self.explicit_dtype or "float64"

@@ -224,7 +224,8 @@ shannon::options options_of(const std::string& base, const std::string& norm, do
     return o;
 }
 
-pr::reduction reduction_of(const std::string& red, const char* function) {
+/// PyTorch's reduction argument; 'batchmean' only where torch takes it (kl_div).
+pr::reduction reduction_of(const std::string& red, const char* function, bool batchmean = false) {
     if (red == "none") {
         return pr::reduction::none;
     }
@@ -234,10 +235,11 @@ pr::reduction reduction_of(const std::string& red, const char* function) {
     if (red == "sum") {
         return pr::reduction::sum;
     }
-    if (red == "batchmean") {
+    if (red == "batchmean" && batchmean) {
         return pr::reduction::batchmean;
     }
-    throw py::value_error(std::string("shannon.") + function + ": reduction must be 'none', 'mean' or 'sum', not '" + red + "'");
+    throw py::value_error(std::string("shannon.") + function + ": reduction must be 'none', 'mean', 'sum'" +
+                          (batchmean ? " or 'batchmean'" : "") + ", not '" + red.substr(0, 80) + "'");
 }
 
 std::vector<double> vec(const std::optional<array<double>>& a) {
@@ -487,7 +489,7 @@ void bind_torch(py::module_& m) {
           py::arg("pos_weight"), py::arg("grad") = false);
     m.def("torch_kl_div",
           [](const request& r, const A& input, const A& target, const std::string& reduction, bool log_target, bool grad) {
-              const pt::kl_div_options o{reduction_of(reduction, "torch.kl_div"), log_target};
+              const pt::kl_div_options o{reduction_of(reduction, "torch.kl_div", true), log_target};
               const auto batch = static_cast<std::size_t>(input.ndim() == 0 ? 1 : input.shape(0));
               return by_reduction(
                   r, o.reduction, grad, [o, batch](const auto& x, const auto& t) { return pt::kl_div(x, t, batch, o); },

@@ -177,3 +177,66 @@ def test_normalize_option():
     ref = -mpmath.fsum(c / mpmath.mpf(6) * mpmath.log(c / mpmath.mpf(6)) for c in (1, 2, 3))
     assert shannon.entropy(counts, normalization="normalize") == rn(ref)
     assert math.isclose(shannon.entropy([0.5, 0.5], base="bits"), 1.0)
+
+
+def test_concurrent_calls_get_single_threaded_results():
+    """Threads calling the oracle at once (the GIL is released while it runs) get the single-threaded
+    results: JS (the general path), enclosures at 8 and 1000 bits, 100 digits. Before the oracle owned
+    its precision, two threads at different precisions changed each other's mid-computation."""
+    import threading
+    import time
+
+    p = np.array([0.1, 0.2, 0.3, 0.15, 0.25])
+    q = np.array([0.3, 0.1, 0.2, 0.25, 0.15])
+    calls = [lambda: shannon.js_divergence(p, q),
+             lambda: shannon.enclose(shannon.kl_divergence, p, q, bits=8),
+             lambda: shannon.enclose(shannon.js_divergence, p, q, bits=1000),
+             lambda: shannon.js_divergence(p, q, digits=100),
+             lambda: shannon.js_divergence(p, q, dtype="float32")]
+    expected = [c() for c in calls]
+    wrong, done = [], [0]
+    deadline = time.monotonic() + 2.0
+
+    def worker(offset):
+        i = offset
+        while time.monotonic() < deadline:
+            got = calls[i % len(calls)]()
+            if got != expected[i % len(calls)]:
+                wrong.append((i % len(calls), got))
+            done[0] += 1
+            i += 1
+
+    threads = [threading.Thread(target=worker, args=(t,)) for t in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert done[0] > len(calls)
+    assert wrong == []
+
+
+@pytest.mark.parametrize("bad, error, fragment", [
+    (lambda: shannon.kl_divergence(np.array([0.5, 0.5], dtype=np.longdouble)
+                                   + np.array([2.0**-60, -2.0**-60], dtype=np.longdouble), [0.5, 0.5]),
+     ValueError, "flat index 0"),
+    (lambda: shannon.kl_divergence(np.array([0.5 + 0j, 0.5]), [0.5, 0.5]), TypeError, "complex"),
+    (lambda: shannon.kl_divergence(np.array([0.5, 0.5], dtype=object), [0.5, 0.5]), TypeError, "object"),
+    (lambda: shannon.kl_divergence(["0.5", "0.5"], [0.5, 0.5]), TypeError, "text is not parsed"),
+    (lambda: shannon.entropy(np.array([2**60, 2**60 + 1]), normalization="normalize"), ValueError, "1152921504606846977"),
+    (lambda: shannon.entropy([0.5, 0.6], sum_tolerance=float("nan")), ValueError, "sum_tolerance"),
+    (lambda: shannon.entropy([0.5, 0.5], sum_tolerance=-1.0), ValueError, "sum_tolerance"),
+    (lambda: shannon.entropy([0.5, 0.5], digits=1.5), TypeError, "digits"),
+    (lambda: shannon.entropy([0.5, 0.5], digits=0), ValueError, "digits"),
+    (lambda: shannon.enclose(shannon.entropy, [0.5, 0.5], bits=0), ValueError, "bits"),
+    (lambda: shannon.enclose(shannon.entropy, [0.5, 0.5], bits=10**9), ValueError, "bits"),
+])
+def test_inputs_and_options_are_exact_or_refused(bad, error, fragment):
+    """What cannot be read exactly (np.longdouble beyond 53 bits, integers beyond 2^53, complex,
+    object and text arrays) and options out of range are errors, never a silently different value."""
+    with pytest.raises(error, match=fragment.replace("[", r"\[")):
+        bad()
+
+
+def test_longdouble_inputs_that_are_doubles_are_read():
+    p = np.array([0.25, 0.75], dtype=np.longdouble)
+    assert shannon.entropy(p) == rn(entropy_ref([0.25, 0.75]))

@@ -4,7 +4,10 @@ Budgets as in test_torch.py: the measured worst error (scipy 1.10.1, Debian 12) 
 function beyond any sane budget on some inputs is an xfail carrying the measured figure.
 """
 
+import warnings
+
 import mpmath
+
 import numpy as np
 import pytest
 
@@ -127,6 +130,26 @@ def test_scipy_within_budget(name, kind, run_scipy, profile):
         pytest.xfail(KNOWN[(name, kind)])
     budget = BUDGETS.get((name, kind), DEFAULT_BUDGET)
     assert err <= budget, f"scipy.{name} ({kind}): {err:.3g} ulp > budget {budget}"
+
+
+def test_base_as_scipy_takes_it():
+    """scipy.stats.entropy raises ValueError for base <= 0 (scipy 1.10); base = 1 divides by log 1 = 0:
+    inf for a positive value, nan for 0, as scipy gives. The profile refuses base <= 0 for
+    jensenshannon too, where scipy returns nan or -0.0 (a meaningless number, not a convention)."""
+    for base in (-1.0, 0.0, float("nan")):
+        with pytest.raises(ValueError, match=r"scipy\.stats\.entropy: argument 'base'"):
+            ss.entropy([0.5, 0.5], base=base)
+        with pytest.raises(ValueError, match=r"jensenshannon: argument 'base'"):
+            ss.jensenshannon([0.5, 0.5], [0.9, 0.1], base=base)
+    assert ss.entropy([0.5, 0.5], base=1) == np.inf
+    assert np.isnan(ss.entropy([1.0, 0.0], base=1))
+    assert ss.entropy([0.5, 0.5], [0.9, 0.1], base=1) == np.inf
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        assert scipy.stats.entropy([0.5, 0.5], base=1) == np.inf
+        assert np.isnan(scipy.stats.entropy([1.0, 0.0], base=1))
+    with pytest.raises(ValueError):
+        scipy.stats.entropy([0.5, 0.5], base=-1)
 
 
 def test_profile_values():

@@ -184,6 +184,13 @@ def test_errors():
         st.cross_entropy([[1.0, 2.0]], [7])
     with pytest.raises(ValueError, match=r"reduction"):
         st.mse_loss([1.0], [2.0], reduction="avg")
+    # 'batchmean' is kl_div's alone: torch's other losses raise ValueError for it, and so does the profile.
+    with pytest.raises(ValueError, match=r"torch\.cross_entropy: reduction must be .* not 'batchmean'"):
+        st.cross_entropy([[1.0, 2.0]], [0], reduction="batchmean")
+    with pytest.raises(ValueError, match=r"not 'batchmean'"):
+        st.binary_cross_entropy_with_logits([1.0], [1.0], reduction="batchmean")
+    x, t = np.log([[0.5, 0.5], [0.25, 0.75]]), np.array([[0.5, 0.5], [0.5, 0.5]])
+    assert st.kl_div(x, t, reduction="batchmean") == st.kl_div(x, t, reduction="sum") / 2  # exact: a halving
 
 
 # ---- gradients: shannon.torch.*_grad against autograd (float64) -------------------------------------------

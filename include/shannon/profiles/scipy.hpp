@@ -86,10 +86,20 @@ template <class W, class R>
     return v;
 }
 
+/// nats / log(base), as scipy divides: base must be positive (scipy.stats.entropy raises
+/// ValueError otherwise; so does this, for jensenshannon too, where scipy returns NaN or -0.0);
+/// base = 1 divides by log 1 = 0: +inf for a positive value, NaN for 0 (0/0), as in scipy.
 template <class W>
-[[nodiscard]] W divided_by_log(const W& nats, std::optional<double> base) {
+[[nodiscard]] W divided_by_log(const W& nats, std::optional<double> base, std::string_view function) {
     if (!base) {
         return nats;
+    }
+    if (!(*base > 0)) {
+        shannon::detail::fail<shannon::domain_error>(function, "argument 'base' is ", shannon::detail::shown_setting{*base},
+                                                     ": base must be a positive number or None");
+    }
+    if (*base == 1) {
+        return shannon::detail::is_exact_zero(nats) ? shannon::detail::quiet_nan<W>() : shannon::detail::pos_infinity<W>();
     }
     return W(nats / shannon::detail::log_(W(*base)));
 }
@@ -313,7 +323,7 @@ template <real_range P>
     using W = working_t<T>;
     const precision_scope<T> scope;
     const auto p = detail::normalized<W>(std::forward<P>(pk), "scipy.stats.entropy", "pk");
-    return scope.round(detail::divided_by_log(shannon::detail::entropy_nats(p), base));
+    return scope.round(detail::divided_by_log(shannon::detail::entropy_nats(p), base, "scipy.stats.entropy"));
 }
 
 /// scipy.stats.entropy(pk, qk, base=None) over one slice: sum rel_entr(p, q) = KL(p || q) with p and q
@@ -326,7 +336,7 @@ template <real_range P, real_range Q>
     const auto p = detail::normalized<W>(std::forward<P>(pk), "scipy.stats.entropy", "pk");
     const auto q = detail::normalized<W>(std::forward<Q>(qk), "scipy.stats.entropy", "qk");
     detail::same_size(p, q, "scipy.stats.entropy", "pk", "qk");
-    return scope.round(detail::divided_by_log(shannon::detail::kl_nats(p, q), base));
+    return scope.round(detail::divided_by_log(shannon::detail::kl_nats(p, q), base, "scipy.stats.entropy"));
 }
 
 /// scipy.spatial.distance.jensenshannon(p, q, base=None) over one slice: sqrt(JS(p, q)) with p and q
@@ -339,7 +349,7 @@ template <real_range P, real_range Q>
     const auto pv = detail::normalized<W>(std::forward<P>(p), "scipy.spatial.distance.jensenshannon", "p");
     const auto qv = detail::normalized<W>(std::forward<Q>(q), "scipy.spatial.distance.jensenshannon", "q");
     detail::same_size(pv, qv, "scipy.spatial.distance.jensenshannon", "p", "q");
-    return scope.round(detail::sqrt_(detail::divided_by_log(shannon::detail::js_nats(pv, qv), base)));
+    return scope.round(detail::sqrt_(detail::divided_by_log(shannon::detail::js_nats(pv, qv), base, "scipy.spatial.distance.jensenshannon")));
 }
 
 }  // namespace shannon::profiles::scipy
