@@ -416,6 +416,38 @@ TEST(exact, undetermined_beyond_the_cap) {
     const ex::rounded d = ex::round(s, ex::format::binary64, shannon::binary_cross_entropy_with_logits, 0.5, x);
     EXPECT_TRUE(d.determined);
     EXPECT_EQ(d.value, 16777217.0);
+    // The report says which boundary: 2^24 + 1 is the midpoint of the binary32 neighbours 2^24, 2^24 + 2.
+    EXPECT_EQ(r.below, 16777216.0);
+    EXPECT_EQ(r.above, 16777218.0);
+    EXPECT_LT(r.width_log2, -4000);
+    EXPECT_EQ(r.bound_log2, 25);
+}
+
+/// The precision cap scales with the input (settings::max_work): cross-entropy from logits
+/// [0, 2^24 + 1, -2^25 x (K - 2)] with label 0 is 2^24 + 1 + e^-(2^24 + 1) + ..., a binary32 tie plus
+/// an offset no precision short of ~2.4e7 bits resolves. With the default budget (2^26) K = 10^4
+/// stops at 4096 bits (2^26 / 10^4 = 6710) instead of 65536 (seconds, where the full cap took
+/// minutes); the test uses K = 10^3 and a budget of 2^22 for the same cap at a tenth of the cost.
+TEST(exact, precision_cap_scales_with_the_input) {
+    const std::size_t k = 1000;
+    std::vector<double> z(k, -0x1p25);
+    z[0] = 0;
+    z[1] = 0x1p24 + 1;
+    const std::vector<std::vector<double>> rows{z};
+    ex::settings s;
+    s.max_work = std::size_t{1} << 22U;
+    const ex::rounded r = ex::round(s, ex::format::binary32, shannon::categorical_cross_entropy_with_logits,
+                                    std::vector<int>{0}, rows);
+    EXPECT_FALSE(r.determined);
+    EXPECT_EQ(r.bits, 4096u);
+    EXPECT_EQ(r.value, 16777216.0);  // the tie 2^24 + 1 rounded to even
+    EXPECT_EQ(r.below, 16777216.0);
+    EXPECT_EQ(r.above, 16777218.0);
+    // Two logits: the full cap of 65536 bits (cheap at this size).
+    const ex::rounded two = ex::round(ex::format::binary32, shannon::categorical_cross_entropy_with_logits,
+                                      std::vector<int>{0}, std::vector<std::vector<double>>{{0, 0x1p24 + 1}});
+    EXPECT_FALSE(two.determined);
+    EXPECT_EQ(two.bits, 65536u);
 }
 
 TEST(exact, ulp_errors_and_report) {

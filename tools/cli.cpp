@@ -11,6 +11,7 @@
 // stderr with exit status 2 (stdout stays empty).
 #include <cstdlib>
 #include <iostream>
+#include <limits>
 #include <map>
 #include <optional>
 #include <stdexcept>
@@ -80,6 +81,18 @@ std::string shortest(double v, ex::format f) {
     return fmt::format("{}", v);
 }
 
+/// Why a result is undetermined: the boundary its enclosure straddles and how close to it the value
+/// was proved to be (the value printed is the boundary rounded to even: the exact value when it is
+/// that tie, the usual reason).
+std::string undetermined_note(const ex::rounded& x, ex::format f) {
+    const auto log2_text = [](long e) {
+        return e == std::numeric_limits<long>::max() ? std::string("unbounded") : fmt::format("< 2^{}", e);
+    };
+    return fmt::format("(undetermined at the precision cap of {} bits: the exact value lies between {} and {}, within "
+                       "an enclosure of width {} around their midpoint)",
+                       x.bits, shortest(x.below, f), shortest(x.above, f), log2_text(x.width_log2));
+}
+
 /// Evaluates one quantity: {"value": text} and, for --json, the enclosure.
 template <class Quantity, class... Args>
 nlohmann::json evaluate(const request& r, const Quantity& q, const Args&... args) {
@@ -91,7 +104,7 @@ nlohmann::json evaluate(const request& r, const Quantity& q, const Args&... args
         const ex::rounded x = ex::round(f, q, args...);
         value = shortest(x.value, f);
         if (!x.determined) {
-            value += fmt::format(" (undetermined: |value| < 2^{})", x.bound_log2);
+            value += " " + undetermined_note(x, f);
         }
     }
     nlohmann::json j;
@@ -166,10 +179,14 @@ int check(const request& r, const std::string& qn, const Need& need, const std::
     };
     ex::ulp_report report;
     std::vector<std::pair<double, double>> per_case;  // exact, error
+    std::vector<std::pair<std::size_t, ex::rounded>> undetermined;  // cases the cap left undecided
     const auto record = [&](std::size_t i, const auto& q, const auto&... args) {
         const ex::rounded exact = ex::round(f, q, args...);
         const double err = ex::ulp_error(candidates[i], f, q, args...);
         per_case.emplace_back(exact.value, err);
+        if (!exact.determined) {
+            undetermined.emplace_back(i, exact);
+        }
         report.add(err, max_ulps);
     };
     if (qn == "entropy") {
@@ -228,10 +245,20 @@ int check(const request& r, const std::string& qn, const Need& need, const std::
         j["mean_abs_ulp"] = report.mean_abs;
         j["worst_case"] = report.worst_index;
         j["over_max_ulps"] = report.over;
+        for (const auto& [i, x] : undetermined) {
+            j["cases"][i]["determined"] = false;
+            j["cases"][i]["note"] = undetermined_note(x, f);
+        }
         fmt::print("{}\n", j.dump());
     } else {
+        std::size_t u = 0;
         for (std::size_t i = 0; i < n; ++i) {
-            fmt::print("{} {} {} {:+.3f}\n", i, shortest(candidates[i], f), shortest(per_case[i].first, f), per_case[i].second);
+            std::string note;
+            if (u < undetermined.size() && undetermined[u].first == i) {
+                note = " " + undetermined_note(undetermined[u++].second, f);
+            }
+            fmt::print("{} {} {} {:+.3f}{}\n", i, shortest(candidates[i], f), shortest(per_case[i].first, f), per_case[i].second,
+                       note);
         }
         fmt::print("{} cases: max |error| {:.3f} ulp (case {}), mean {:.3f} ulp, {} over {} ulp\n", n, report.max_abs,
                    report.worst_index, report.mean_abs, report.over, max_ulps);

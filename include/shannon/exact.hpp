@@ -106,6 +106,11 @@ struct settings {
     bool fast = true;
     /// Inputs of at least this many terms are split across the machine's cores (0: never).
     std::size_t parallel_from = std::size_t{1} << 16U;
+    /// The work budget of the general path: its precision (bits) times the count of input numbers.
+    /// The precision is doubled while this product stays within it (and within max_bits), though
+    /// always up to 1024 bits: a value so close to a rounding boundary that 10^4 inputs would need
+    /// 65536 bits is then reported undetermined after about a second, not after minutes.
+    std::size_t max_work = std::size_t{1} << 26U;
 };
 
 /// A correctly rounded result. Every supported format is a subset of binary64, so `value` holds
@@ -116,12 +121,22 @@ struct rounded {
     /// false when the cap was reached: the exact value lies in [-2^bound_log2, 2^bound_log2] (or
     /// within the final enclosure, which straddles a rounding boundary).
     bool determined = true;
-    /// When undetermined: the exact value's magnitude is below 2^bound_log2.
+    /// When undetermined: the exact value's magnitude is below 2^bound_log2 (LONG_MAX: the
+    /// enclosure is unbounded).
     long bound_log2 = 0;
     /// The precision (bits) at which the two ends of the enclosure agreed (0 for the fast path).
     unsigned bits = 0;
     /// Decided by the double-double fast path (Ziv's test passed there).
     bool fast = false;
+    /// When undetermined: the two neighbouring results the ends of the final enclosure round to;
+    /// the exact value lies between them, near the rounding boundary (their midpoint) that the
+    /// enclosure straddles.
+    double below = 0;
+    /// When undetermined: the upper of the two neighbouring results (see below).
+    double above = 0;
+    /// When undetermined: the final enclosure is narrower than 2^width_log2 (how close to the
+    /// boundary the value was proved to be; LONG_MAX: unbounded).
+    long width_log2 = 0;
 };
 
 using interval = boost::multiprecision::mpfi_float;
@@ -651,8 +666,18 @@ namespace detail {
         }
     }
     out.determined = false;
+    out.below = std::min(a, b);
+    out.above = std::max(a, b);
     const real m = abs(lo) > abs(hi) ? real(abs(lo)) : real(abs(hi));
-    out.bound_log2 = mpfr_zero_p(m.backend().data()) ? 0 : static_cast<long>(mpfr_get_exp(m.backend().data()));
+    const real w = real(hi - lo);
+    const auto log2_of = [](const real& x) {
+        if (!mpfr_number_p(x.backend().data())) {
+            return std::numeric_limits<long>::max();
+        }
+        return mpfr_zero_p(x.backend().data()) ? 0L : static_cast<long>(mpfr_get_exp(x.backend().data()));
+    };
+    out.bound_log2 = log2_of(m);
+    out.width_log2 = log2_of(w);
     out.bits = bits;
     return out;
 }
@@ -747,20 +772,60 @@ template <class Quantity, class... Args>
     return round(settings{}, f, quantity, args...);
 }
 
+namespace detail {
+/// The count of numbers in an input (a scalar or a text number: 1; a range: those of its elements;
+/// integers, labels and options: 0).
+template <class A>
+[[nodiscard]] std::size_t numbers_in(const A& a) {
+    if constexpr (std::is_floating_point_v<A> || std::is_same_v<A, std::string>) {
+        return 1;
+    } else if constexpr (std::ranges::range<A>) {
+        std::size_t n = 0;
+        for (const auto& e : a) {
+            n += numbers_in(e);
+        }
+        return n;
+    } else {
+        return 0;
+    }
+}
+
+/// The precision cap of one call: `cap` within settings::max_work for inputs of n numbers, though
+/// at least 1024 bits (and at least `floor`).
+[[nodiscard]] inline unsigned capped_bits(const settings& s, unsigned cap, std::size_t n, unsigned floor = 0) {
+    const std::size_t by_work = std::max<std::size_t>(n == 0 ? cap : s.max_work / n, 1024);
+    return std::max(static_cast<unsigned>(std::min<std::size_t>(cap, by_work)), floor);
+}
+
+template <class... Args>
+[[nodiscard]] std::size_t numbers_in_all(const Args&... args) {
+    return (std::size_t{0} + ... + numbers_in(args));
+}
+
+inline void check_settings(const settings& s) {
+    if (s.max_bits > max_precision_bits || s.start_bits > max_precision_bits) {
+        shannon::detail::fail<shannon::invalid_argument>("exact::settings", "start_bits ", s.start_bits, " and max_bits ",
+                                                         s.max_bits, " must be at most ", max_precision_bits);
+    }
+}
+}  // namespace detail
+
 template <class Quantity, class... Args>
 [[nodiscard]] rounded round(const settings& s, format f, const Quantity& quantity, const Args&... args) {
+    detail::check_settings(s);
     if (s.fast) {
         if (const std::optional<rounded> r = detail::try_fast<Quantity>(s, f, args...)) {
             return *r;
         }
     }
     unsigned bits = std::max(s.start_bits, 64U);
+    const unsigned cap = detail::capped_bits(s, s.max_bits, detail::numbers_in_all(args...));
     for (;; bits *= 2) {
         const interval r = detail::evaluate(bits, quantity, args...);
         if (const std::optional<rounded> out = detail::decide(r, f, bits)) {
             return *out;
         }
-        if (bits * 2 > s.max_bits) {
+        if (bits * 2 > cap) {
             return detail::undetermined(r, f, bits);
         }
     }
@@ -770,8 +835,9 @@ template <class Quantity, class... Args>
 /// correctly rounded result per element.
 template <class Quantity, class... Args>
 [[nodiscard]] std::vector<rounded> round_each(const settings& s, format f, const Quantity& quantity, const Args&... args) {
+    detail::check_settings(s);
     return detail::each<rounded>(
-        std::max(s.start_bits, 64U), s.max_bits,
+        std::max(s.start_bits, 64U), detail::capped_bits(s, s.max_bits, detail::numbers_in_all(args...)),
         [&](const interval& r, unsigned bits) { return detail::decide(r, f, bits); },
         [&](const interval& r, unsigned bits) { return detail::undetermined(r, f, bits); }, quantity, args...);
 }
@@ -804,7 +870,7 @@ template <class Quantity, class... Args>
         }
     }
     unsigned bits = detail::digits_start_bits(s, n);
-    const unsigned cap = std::max(s.max_bits, 16 * bits);
+    const unsigned cap = detail::capped_bits(s, std::max(s.max_bits, 16 * bits), detail::numbers_in_all(args...), 2 * bits);
     for (;; bits *= 2) {
         const interval r = detail::evaluate(bits, quantity, args...);
         if (std::optional<std::string> out = detail::decide_digits(r, n, bits)) {
@@ -823,7 +889,7 @@ template <class Quantity, class... Args>
     const settings s;
     const unsigned bits = detail::digits_start_bits(s, n);
     return detail::each<std::string>(
-        bits, std::max(s.max_bits, 16 * bits),
+        bits, detail::capped_bits(s, std::max(s.max_bits, 16 * bits), detail::numbers_in_all(args...), 2 * bits),
         [&](const interval& r, unsigned b) { return detail::decide_digits(r, n, b); },
         [&](const interval& r, unsigned b) { return detail::undetermined_digits(r, n, b); }, quantity, args...);
 }
