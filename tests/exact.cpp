@@ -553,6 +553,39 @@ TEST(exact, bad_options_are_refused) {
     EXPECT_NO_THROW((void)ex::enclose(8, shannon::entropy, u));
 }
 
+/// A computation given a stop flag (detail/stop.hpp) stops soon after it is set, with
+/// shannon::cancelled: the general path over 64 x 4,000 logits takes seconds.
+TEST(exact, a_stop_flag_stops_the_general_path) {
+    std::vector<std::vector<double>> rows(64, std::vector<double>(4000));
+    std::mt19937_64 gen(7);
+    std::normal_distribution<double> normal;
+    for (auto& r : rows) {
+        for (double& v : r) {
+            v = normal(gen);
+        }
+    }
+    const std::vector<int> labels(64, 3);
+    std::atomic<bool> stop{false};
+    bool stopped = false;
+    const auto start = std::chrono::steady_clock::now();
+    std::thread worker([&] {
+        const shannon::detail::stop_scope scope(stop);
+        try {
+            (void)ex::round(ex::format::binary64, shannon::categorical_cross_entropy_with_logits, labels, rows);
+        } catch (const shannon::cancelled&) {
+            stopped = true;
+        }
+    });
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    stop = true;
+    worker.join();
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    EXPECT_TRUE(stopped);
+    EXPECT_LT(seconds, 1.1);
+    // Without a flag (or with it clear) the same thread computes as before.
+    EXPECT_EQ(ex::round(ex::format::binary64, shannon::entropy, std::vector<double>{0.5, 0.5}).value, std::log(2.0));
+}
+
 /// Any number of threads calling the oracle at once get the single-threaded results. The general
 /// path sets the default precision of Boost's MPFR/MPFI numbers for each evaluation; where Boost
 /// keeps it process-wide (1.74) two threads at different precisions used to change each other's

@@ -219,6 +219,7 @@ template <class A>
             using L = decltype(lift(std::declval<const E&>()));
             std::vector<L> out;
             for (const auto& e : a) {
+                shannon::detail::poll_stop_at<interval>(out.size());  // lifting a large batch takes seconds
                 out.push_back(lift(e));
             }
             return out;
@@ -298,6 +299,7 @@ private:
 
 template <class Quantity, class... Args>
 [[nodiscard]] interval evaluate(unsigned bits, const Quantity& quantity, const Args&... args) {
+    shannon::detail::poll_stop();  // each precision step of a stoppable computation (detail/stop.hpp)
     const bits_scope scope(bits);
     return interval(quantity(lift(args)...));
 }
@@ -724,6 +726,7 @@ namespace detail {
 /// The values of a vector-valued quantity (an unreduced loss, an elementwise function) at `bits`.
 template <class Quantity, class... Args>
 [[nodiscard]] std::vector<interval> evaluate_each(unsigned bits, const Quantity& quantity, const Args&... args) {
+    shannon::detail::poll_stop();
     const bits_scope scope(bits);
     const auto values = quantity(lift(args)...);
     std::vector<interval> out;

@@ -122,6 +122,7 @@ template <class W, class Rows, class Check>
         std::vector<W> r;
         std::size_t k = 0;
         for (auto&& x : row) {
+            poll_stop_at<W>(k);
             const auto v = static_cast<real_of<std::remove_cvref_t<decltype(x)>>>(x);
             r.push_back(check(v, name, k));
             ++k;

@@ -11,7 +11,13 @@
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
 #include <cstdint>
+#include <exception>
+#include <mutex>
+#include <thread>
 #include <optional>
 #include <set>
 #include <span>
@@ -84,6 +90,65 @@ double ulp_from_digits(double candidate, const std::string& d, ex::format f) {
     return ex::detail::ulp_error_of(candidate, r, f);
 }
 
+/// Runs work() without the GIL. Called from the main thread, the work runs in a worker thread while
+/// this one checks for signals every 50 ms (Python runs its signal handlers in the main thread
+/// only, so a computation there could not see Ctrl-C); a KeyboardInterrupt (or any exception a
+/// handler raises) sets the worker's stop flag, and the computation stops at its next elementary
+/// function or precision step (include/shannon/detail/stop.hpp) and the exception propagates.
+/// From other threads the work runs in place.
+template <class F>
+void without_gil(F&& work) {
+    static const auto main_thread = py::module_::import("threading").attr("main_thread")().attr("ident").cast<unsigned long>();
+    if (PyThread_get_thread_ident() != main_thread) {
+        py::gil_scoped_release release;
+        work();
+        return;
+    }
+    std::atomic<bool> stop{false};
+    std::exception_ptr error;
+    bool interrupted = false;
+    {
+        std::mutex m;
+        std::condition_variable cv;
+        bool done = false;
+        py::gil_scoped_release release;
+        std::thread worker([&] {
+            const shannon::detail::stop_scope scope(stop);
+            try {
+                work();
+            } catch (...) {
+                error = std::current_exception();
+            }
+            const std::lock_guard<std::mutex> lock(m);
+            done = true;
+            cv.notify_one();
+        });
+        std::unique_lock<std::mutex> lock(m);
+        while (!cv.wait_for(lock, std::chrono::milliseconds(50), [&] { return done; })) {
+            if (interrupted) {
+                continue;  // stopping: wait for the worker
+            }
+            lock.unlock();
+            {
+                py::gil_scoped_acquire gil;
+                if (PyErr_CheckSignals() != 0) {  // the handler's exception is now set
+                    interrupted = true;
+                    stop = true;
+                }
+            }
+            lock.lock();
+        }
+        lock.unlock();
+        worker.join();
+    }
+    if (interrupted) {
+        throw py::error_already_set();
+    }
+    if (error) {
+        std::rethrow_exception(error);
+    }
+}
+
 /// Runs the request on quantity(args...): a scalar quantity gives one result, a vector-valued one
 /// (unreduced losses, elementwise functions) one per element. Results: round -> (values, determined);
 /// digits -> strings; enclose -> (lo, hi) strings rounded outward; ulp -> errors.
@@ -95,8 +160,7 @@ py::object run(const request& r, const Q& q, const A&... a) {
     if (r.mode == "round") {
         std::vector<double> values;
         std::vector<bool> determined;
-        {
-            py::gil_scoped_release release;
+        without_gil([&] {
             if constexpr (each) {
                 for (const ex::rounded& x : ex::round_each(f, q, a...)) {
                     values.push_back(x.value);
@@ -107,25 +171,23 @@ py::object run(const request& r, const Q& q, const A&... a) {
                 values.push_back(x.value);
                 determined.push_back(x.determined);
             }
-        }
+        });
         return py::make_tuple(py::cast(values), py::cast(determined), each);
     }
     if (r.mode == "digits") {
         std::vector<std::string> out;
-        {
-            py::gil_scoped_release release;
+        without_gil([&] {
             if constexpr (each) {
                 out = ex::digits_each(r.digits, q, a...);
             } else {
                 out.push_back(ex::digits(r.digits, q, a...));
             }
-        }
+        });
         return py::make_tuple(py::cast(out), each);
     }
     if (r.mode == "enclose") {
         std::vector<std::pair<std::string, std::string>> out;
-        {
-            py::gil_scoped_release release;
+        without_gil([&] {
             std::vector<std::pair<ex::real, ex::real>> e;
             if constexpr (each) {
                 e = ex::enclose_each(r.bits, q, a...);
@@ -136,13 +198,12 @@ py::object run(const request& r, const Q& q, const A&... a) {
             for (const auto& [lo, hi] : e) {
                 out.emplace_back(ex::detail::decimal(lo, n, MPFR_RNDD), ex::detail::decimal(hi, n, MPFR_RNDU));
             }
-        }
+        });
         return py::make_tuple(py::cast(out), each);
     }
     if (r.mode == "ulp") {
         std::vector<double> out;
-        {
-            py::gil_scoped_release release;
+        without_gil([&] {
             if constexpr (each) {
                 out = ex::ulp_error_each(r.candidates, f, q, a...);
             } else {
@@ -154,7 +215,7 @@ py::object run(const request& r, const Q& q, const A&... a) {
                 out.push_back(d.rfind("undetermined", 0) == 0 ? ex::ulp_error(r.candidates[0], f, q, a...)
                                                                : ulp_from_digits(r.candidates[0], d, f));
             }
-        }
+        });
         return py::make_tuple(py::cast(out), each);
     }
     throw py::value_error("shannon: unknown request mode " + r.mode);

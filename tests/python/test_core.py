@@ -240,3 +240,28 @@ def test_inputs_and_options_are_exact_or_refused(bad, error, fragment):
 def test_longdouble_inputs_that_are_doubles_are_read():
     p = np.array([0.25, 0.75], dtype=np.longdouble)
     assert shannon.entropy(p) == rn(entropy_ref([0.25, 0.75]))
+
+
+def test_ctrl_c_stops_a_long_call_within_a_second():
+    """A long call (the general path over 64 x 32,000 logits: seconds) stops within a second of SIGINT
+    with KeyboardInterrupt: the main thread checks for signals while a worker computes, and the
+    computation polls its stop flag (include/shannon/detail/stop.hpp)."""
+    import os
+    import signal
+    import threading
+    import time
+
+    import shannon.torch
+
+    x = rng.standard_normal((64, 32000))
+    y = rng.integers(0, 32000, 64)
+    timer = threading.Timer(0.5, lambda: os.kill(os.getpid(), signal.SIGINT))
+    start = time.monotonic()
+    timer.start()
+    with pytest.raises(KeyboardInterrupt):
+        shannon.torch.cross_entropy(x, y)
+    latency = time.monotonic() - start - 0.5
+    timer.join()
+    print(f"\nMEASURED Ctrl-C latency: {latency:.3f} s")
+    assert latency < 1.0
+    assert shannon.torch.cross_entropy(x[:2, :3], y[:2] % 3) > 0  # the module still works after it
