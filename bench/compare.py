@@ -40,6 +40,7 @@ def data(n):
 
 def run_bench(build, p, q, *args):
     """bench_exact's JSON output on p and q (handed over as raw float64 files)."""
+    build_bench(build)
     with tempfile.TemporaryDirectory() as d:
         pf, qf = os.path.join(d, "p.f64"), os.path.join(d, "q.f64")
         p.astype("<f8").tofile(pf)
@@ -47,6 +48,11 @@ def run_bench(build, p, q, *args):
         env = dict(os.environ, SHANNON_BENCH_P=pf, SHANNON_BENCH_Q=qf)
         return subprocess.run([os.path.join(build, "bench", "bench_exact"), "--benchmark_format=json", *args],
                               env=env, check=True, capture_output=True, text=True).stdout
+
+
+def build_bench(build):
+    """bench/bench_exact is not built by default: build it (nothing to do when it is up to date)."""
+    subprocess.run(["meson", "compile", "-C", build, "bench/bench_exact"], check=True, capture_output=True)
 
 
 def main():
