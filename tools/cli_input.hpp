@@ -22,6 +22,8 @@
 #include <fmt/core.h>
 #include <mpfr.h>
 
+#include <shannon/error.hpp>
+
 namespace shannon_cli {
 
 /// A usage or input error: reported on stderr with exit status 2.
@@ -35,14 +37,7 @@ struct usage_error : std::runtime_error {
 inline constexpr std::size_t max_text_bytes = std::size_t{1} << 28U;  // 256 MiB
 inline constexpr std::size_t max_npy_values = std::size_t{1} << 28U;  // 268,435,456 numbers
 
-/// A bad token as a message quotes it: whole up to 80 characters, else its start and its length.
-inline std::string shown(const std::string& token) {
-    constexpr std::size_t most = 80;
-    if (token.size() <= most) {
-        return token;
-    }
-    return fmt::format("{}... ({} characters)", token.substr(0, most), token.size());
-}
+using shannon::detail::shown_token;
 
 /// One number as text, validated: a decimal (exact), a hex float (exact), or inf/-inf.
 inline std::string checked_number(const std::string& token, const std::string& arg, std::size_t index) {
@@ -57,10 +52,10 @@ inline std::string checked_number(const std::string& token, const std::string& a
     char* end = nullptr;
     const double v = std::strtod(s, &end);
     if (end != s + t.size()) {
-        throw usage_error(fmt::format("argument '{}' at index {} is '{}': not a number", arg, index, shown(t)));
+        throw usage_error(fmt::format("argument '{}' at index {} is '{}': not a number", arg, index, shown_token(t)));
     }
     if (std::isnan(v)) {
-        throw usage_error(fmt::format("argument '{}' at index {} is {}: NaN is not a valid input", arg, index, shown(t)));
+        throw usage_error(fmt::format("argument '{}' at index {} is {}: NaN is not a valid input", arg, index, shown_token(t)));
     }
     return t;
 }
@@ -142,7 +137,7 @@ inline std::vector<std::string> parse_npy(const std::string& data, const std::st
             const auto word_end = header.find_first_of(",} ", at);
             const std::string word = header.substr(at, word_end == std::string::npos ? std::string::npos : word_end - at);
             if (word != "True" && word != "False") {
-                throw malformed(fmt::format("fortran_order is '{}', not True or False", shown(word)));
+                throw malformed(fmt::format("fortran_order is '{}', not True or False", shown_token(word)));
             }
             fortran_value = word == "True";
             at += word.size();
@@ -176,7 +171,7 @@ inline std::vector<std::string> parse_npy(const std::string& data, const std::st
             }
             shape_value = std::move(dims);
         } else {
-            throw malformed(fmt::format("key '{}' is unknown or repeated", shown(key)));
+            throw malformed(fmt::format("key '{}' is unknown or repeated", shown_token(key)));
         }
         skip();
         if (at < header.size() && header[at] == ',') {
@@ -213,7 +208,7 @@ inline std::vector<std::string> parse_npy(const std::string& data, const std::st
         width = 4;
     } else {
         throw usage_error(fmt::format("argument '{}': '{}' holds '{}' (float64, float32, int64 or int32 expected)", arg,
-                                      path, shown(descr)));
+                                      path, shown_token(descr)));
     }
     const std::size_t start = offset + header_len;
     if (count > (data.size() - start) / width) {
@@ -256,7 +251,7 @@ inline std::vector<std::string> parse_npy(const std::string& data, const std::st
 inline std::string read_file(const std::string& path, const std::string& arg, std::size_t cap) {
     std::ifstream in(path, std::ios::binary);
     if (!in) {
-        throw usage_error(fmt::format("argument '{}': cannot open '{}'", arg, shown(path)));
+        throw usage_error(fmt::format("argument '{}': cannot open '{}'", arg, shown_token(path)));
     }
     std::string data;
     std::vector<char> chunk(std::size_t{1} << 20U);
@@ -264,7 +259,7 @@ inline std::string read_file(const std::string& path, const std::string& arg, st
         in.read(chunk.data(), static_cast<std::streamsize>(chunk.size()));
         const auto got = static_cast<std::size_t>(in.gcount());
         if (data.size() + got > cap) {
-            throw usage_error(fmt::format("argument '{}': '{}' is larger than the input cap of {} MiB", arg, shown(path),
+            throw usage_error(fmt::format("argument '{}': '{}' is larger than the input cap of {} MiB", arg, shown_token(path),
                                           cap >> 20U));
         }
         data.append(chunk.data(), got);

@@ -87,6 +87,16 @@ template <class T>
     return out.str();
 }
 
+/// A token of bad input as a message quotes it: whole up to 80 characters, else its first 80 and its
+/// length (an error must not echo a megabyte of input).
+[[nodiscard]] inline std::string shown_token(std::string_view token) {
+    constexpr std::size_t most = 80;
+    if (token.size() <= most) {
+        return std::string(token);
+    }
+    return std::string(token.substr(0, most)) + "... (" + std::to_string(token.size()) + " characters)";
+}
+
 inline void append(std::string& msg, std::string_view part) { msg += part; }
 inline void append(std::string& msg, const char* part) { msg += part; }
 inline void append(std::string& msg, const arg_name& a) {

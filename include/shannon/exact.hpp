@@ -161,17 +161,6 @@ inline void widest_exponent_range() {
     }
 }
 
-/// At most this many characters of a bad input are quoted in a message.
-inline constexpr std::size_t quoted_chars = 80;
-
-/// A token for a message: itself, or its first quoted_chars characters and the count of the rest.
-[[nodiscard]] inline std::string quoted(const std::string& token) {
-    if (token.size() <= quoted_chars) {
-        return token;
-    }
-    return token.substr(0, quoted_chars) + "... (" + std::to_string(token.size()) + " characters)";
-}
-
 /// The number written in `text` (decimal or hex float, as strtod reads them, or inf) as an interval
 /// at the current default precision, rounded outward: a point when it is a binary number of at most
 /// that many bits. Anything else in the text is a shannon::invalid_argument.
@@ -193,7 +182,7 @@ inline constexpr std::size_t quoted_chars = 80;
     }
     mpfr_clears(lo, hi, static_cast<mpfr_ptr>(nullptr));
     if (!ok) {
-        shannon::detail::fail<shannon::invalid_argument>("exact", "the text '", quoted(text),
+        shannon::detail::fail<shannon::invalid_argument>("exact", "the text '", shannon::detail::shown_token(text),
                                                          "' is not a number (a decimal, a hex float or inf)");
     }
     return x;
