@@ -144,20 +144,27 @@ using real = boost::multiprecision::mpfr_float;
 
 namespace detail {
 
-/// MPFR's widest exponent range (about 2^(+-2^62)) in this thread, set once per thread (MPFR keeps
-/// it per thread when built thread-safe, as Debian's is): an exact input such as 1e-400000000, and
-/// what is computed from it, is then a number rather than an underflow to 0.
-inline void widest_exponent_range() {
-    const auto widen = [] {
-        mpfr_set_emin(mpfr_get_emin_min());
-        mpfr_set_emax(mpfr_get_emax_max());
+/// Once in each thread that runs the oracle: MPFR's widest exponent range (about 2^(+-2^62); MPFR
+/// keeps it per thread when built thread-safe, as Debian's is), so that an exact input such as
+/// 1e-400000000, and what is computed from it, is a number rather than an underflow to 0; and, when
+/// the thread ends, MPFR's caches of that thread freed (MPFR keeps constants such as log 2 per
+/// thread, and a thread that ends without mpfr_free_cache2 leaks them).
+inline void thread_setup() {
+    struct mpfr_thread {
+        mpfr_thread() {
+            mpfr_set_emin(mpfr_get_emin_min());
+            mpfr_set_emax(mpfr_get_emax_max());
+        }
+        mpfr_thread(const mpfr_thread&) = delete;
+        mpfr_thread& operator=(const mpfr_thread&) = delete;
+        ~mpfr_thread() { mpfr_free_cache2(MPFR_FREE_LOCAL_CACHE); }
     };
     if (mpfr_buildopt_tls_p() != 0) {
-        thread_local const bool done = (widen(), true);
-        (void)done;
+        thread_local const mpfr_thread state;
+        (void)state;
     } else {
-        static std::once_flag once;
-        std::call_once(once, widen);
+        static const mpfr_thread state;  // one range and one cache for the process
+        (void)state;
     }
 }
 
@@ -165,7 +172,7 @@ inline void widest_exponent_range() {
 /// at the current default precision, rounded outward: a point when it is a binary number of at most
 /// that many bits. Anything else in the text is a shannon::invalid_argument.
 [[nodiscard]] inline interval text_interval(const std::string& text) {
-    widest_exponent_range();
+    thread_setup();
     interval x;
     const mpfr_prec_t prec = mpfi_get_prec(x.backend().data());
     mpfr_t lo;
@@ -276,7 +283,7 @@ inline void check_bits(const char* function, unsigned bits) {
 /// (see detail/default_precision.hpp: per thread, or under a process-wide lock with Boost 1.74).
 class bits_scope {
 public:
-    explicit bits_scope(unsigned bits) : interval_(digits10(bits)), real_(digits10(bits)) { widest_exponent_range(); }
+    explicit bits_scope(unsigned bits) : interval_(digits10(bits)), real_(digits10(bits)) { thread_setup(); }
 
 private:
     [[nodiscard]] static unsigned digits10(unsigned bits) {
@@ -610,6 +617,7 @@ template <class Quantity, class... Args>
 template <class Quantity, class... Args>
 [[nodiscard]] std::pair<real, real> enclose(unsigned bits, const Quantity& quantity, const Args&... args) {
     detail::check_bits("exact::enclose", bits);
+    detail::thread_setup();
     const detail::bits_scope scope(bits);
     const interval r = detail::evaluate(bits, quantity, args...);
     return {real(lower(r)), real(upper(r))};
@@ -805,6 +813,7 @@ inline void check_settings(const settings& s) {
 template <class Quantity, class... Args>
 [[nodiscard]] rounded round(const settings& s, format f, const Quantity& quantity, const Args&... args) {
     detail::check_settings(s);
+    detail::thread_setup();
     if (s.fast) {
         if (const std::optional<rounded> r = detail::try_fast<Quantity>(s, f, args...)) {
             return *r;
@@ -828,6 +837,7 @@ template <class Quantity, class... Args>
 template <class Quantity, class... Args>
 [[nodiscard]] std::vector<rounded> round_each(const settings& s, format f, const Quantity& quantity, const Args&... args) {
     detail::check_settings(s);
+    detail::thread_setup();
     return detail::each<rounded>(
         std::max(s.start_bits, 64U), detail::capped_bits(s, s.max_bits, detail::numbers_in_all(args...)),
         [&](const interval& r, unsigned bits) { return detail::decide(r, f, bits); },
@@ -841,6 +851,7 @@ template <class Quantity, class... Args>
 
 namespace detail {
 inline void check_digits(unsigned n) {
+    thread_setup();  // every digits call starts here
     if (n < 1 || n > 10000) {
         shannon::detail::fail<shannon::invalid_argument>("exact::digits", "the number of digits must lie in [1, 10000], not ",
                                                          n);
@@ -890,6 +901,7 @@ template <class Quantity, class... Args>
 template <class Quantity, class... Args>
 [[nodiscard]] std::vector<std::pair<real, real>> enclose_each(unsigned bits, const Quantity& quantity, const Args&... args) {
     detail::check_bits("exact::enclose", bits);
+    detail::thread_setup();
     const std::vector<interval> r = detail::evaluate_each(bits, quantity, args...);
     const detail::bits_scope scope(bits);
     std::vector<std::pair<real, real>> out;

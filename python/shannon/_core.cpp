@@ -11,13 +11,12 @@
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 
+#include <signal.h>  // sigaction
+
 #include <atomic>
-#include <chrono>
-#include <condition_variable>
+#include <csignal>
 #include <cstdint>
 #include <exception>
-#include <mutex>
-#include <thread>
 #include <optional>
 #include <set>
 #include <span>
@@ -90,62 +89,54 @@ double ulp_from_digits(double candidate, const std::string& d, ex::format f) {
     return ex::detail::ulp_error_of(candidate, r, f);
 }
 
-/// Runs work() without the GIL. Called from the main thread, the work runs in a worker thread while
-/// this one checks for signals every 50 ms (Python runs its signal handlers in the main thread
-/// only, so a computation there could not see Ctrl-C); a KeyboardInterrupt (or any exception a
-/// handler raises) sets the worker's stop flag, and the computation stops at its next elementary
-/// function or precision step (include/shannon/detail/stop.hpp) and the exception propagates.
-/// From other threads the work runs in place.
+/// Set by on_sigint while a call of the main thread computes: the computation's stop flag.
+std::atomic<bool> interrupted{false};
+
+extern "C" void on_sigint(int /*signal*/) { interrupted.store(true, std::memory_order_relaxed); }
+
+/// Runs work() without the GIL. In the main thread (where Python handles signals, but only between
+/// bytecodes, so not during a long C++ computation) SIGINT is caught for the call's duration by a
+/// handler that sets the computation's stop flag: the computation stops at its next elementary
+/// function or precision step (include/shannon/detail/stop.hpp), then the signal is handed to
+/// Python as if it arrived now (PyErr_SetInterruptEx), whose handler raises KeyboardInterrupt (or
+/// does what the user installed). Where SIGINT is ignored or default (not Python's), nothing is
+/// replaced. Other threads run the work as is.
 template <class F>
 void without_gil(F&& work) {
     static const auto main_thread = py::module_::import("threading").attr("main_thread")().attr("ident").cast<unsigned long>();
-    if (PyThread_get_thread_ident() != main_thread) {
+    struct sigaction previous {};
+    sigaction(SIGINT, nullptr, &previous);
+    const bool catch_sigint = PyThread_get_thread_ident() == main_thread && previous.sa_handler != SIG_IGN &&
+                              previous.sa_handler != SIG_DFL && (previous.sa_flags & SA_SIGINFO) == 0;
+    if (!catch_sigint) {
         py::gil_scoped_release release;
         work();
         return;
     }
-    std::atomic<bool> stop{false};
+    struct sigaction ours {};
+    ours.sa_handler = on_sigint;
+    sigemptyset(&ours.sa_mask);
+    interrupted = false;
+    sigaction(SIGINT, &ours, nullptr);
     std::exception_ptr error;
-    bool interrupted = false;
     {
-        std::mutex m;
-        std::condition_variable cv;
-        bool done = false;
         py::gil_scoped_release release;
-        std::thread worker([&] {
-            const shannon::detail::stop_scope scope(stop);
-            try {
-                work();
-            } catch (...) {
-                error = std::current_exception();
-            }
-            const std::lock_guard<std::mutex> lock(m);
-            done = true;
-            cv.notify_one();
-        });
-        std::unique_lock<std::mutex> lock(m);
-        while (!cv.wait_for(lock, std::chrono::milliseconds(50), [&] { return done; })) {
-            if (interrupted) {
-                continue;  // stopping: wait for the worker
-            }
-            lock.unlock();
-            {
-                py::gil_scoped_acquire gil;
-                if (PyErr_CheckSignals() != 0) {  // the handler's exception is now set
-                    interrupted = true;
-                    stop = true;
-                }
-            }
-            lock.lock();
+        const shannon::detail::stop_scope scope(interrupted);
+        try {
+            work();
+        } catch (...) {
+            error = std::current_exception();
         }
-        lock.unlock();
-        worker.join();
     }
+    sigaction(SIGINT, &previous, nullptr);
     if (interrupted) {
-        throw py::error_already_set();
+        PyErr_SetInterruptEx(SIGINT);
+        if (PyErr_CheckSignals() != 0) {
+            throw py::error_already_set();  // KeyboardInterrupt, or the user's handler's exception
+        }
     }
     if (error) {
-        std::rethrow_exception(error);
+        std::rethrow_exception(error);  // shannon::cancelled (RuntimeError) when a handler did not raise
     }
 }
 

@@ -244,8 +244,8 @@ def test_longdouble_inputs_that_are_doubles_are_read():
 
 def test_ctrl_c_stops_a_long_call_within_a_second():
     """A long call (the general path over 64 x 32,000 logits: seconds) stops within a second of SIGINT
-    with KeyboardInterrupt: the main thread checks for signals while a worker computes, and the
-    computation polls its stop flag (include/shannon/detail/stop.hpp)."""
+    with KeyboardInterrupt: during the call SIGINT sets the computation's stop flag, which it polls
+    (include/shannon/detail/stop.hpp), and is then handed to Python's handler."""
     import os
     import signal
     import threading
