@@ -623,9 +623,8 @@ template <std::floating_point F>
         // log1p(x) = x - x^2/2 + ...: x itself is the correctly rounded result (and keeps -0).
         return x;
     }
-    if (x > dw::ldexp(F(1), std::numeric_limits<F>::digits + 2)) {
-        return dw::log(double_word<F>(x)).value();  // log(1 + x) = log x + 1/x + ..., 1/x below the rounding
-    }
+    // 1 + x as an exact double word, also above 2^(p+2): there log(1 + x) = log x + 1/x - ..., and the
+    // 1/x term, though far below an ulp, decides the rounding when log x lies near a midpoint.
     return dw::log(dw::two_sum(F(1), x)).value();
 }
 
