@@ -273,8 +273,10 @@ int run(int argc, char** argv) {
         footer += fmt::format("  {:<15} {:<62} {}\n", qh.name, qh.formula, qh.arguments);
     }
     footer += "\nA LIST is comma-separated numbers (decimals are exact; hex floats allowed) or @PATH: a .npy\n"
-              "(float64/float32/int64/int32, read exactly) or a text file of numbers separated by commas,\n"
-              "spaces or newlines. Errors: a message on stderr and exit status 2.\n"
+              "(float64/float32/int64/int32, read exactly; at most 2^28 numbers) or a text file of numbers\n"
+              "separated by commas, spaces or newlines (at most 256 MiB). Errors: a message on stderr and\n"
+              "exit status 2. A result the precision cap cannot decide is marked undetermined, with the\n"
+              "rounding boundary its enclosure straddles.\n"
               "\nshannon check QUANTITY [inputs] --candidates LIST [--max-ulps K]: validates another\n"
               "implementation, one case per candidate (rows of --classes K, or one sample each for bce,\n"
               "bce-logits; cce/cce-logits: one label and one row per case). Prints each case's ulp error\n"
