@@ -265,7 +265,8 @@ def quantity(impl):
 
 def enclose(q, *args, bits=256, **kwargs):
     """An enclosure (lo, hi) of the exact value of q(*args), as decimal.Decimal ends rounded outward,
-    computed at `bits` bits (a list of pairs for a quantity with one value per element)."""
+    computed at `bits` bits, an integer in [2, 2^20] (a list of pairs for a quantity with one value per
+    element)."""
     return q.enclose(*args, bits=bits, **kwargs)
 
 
