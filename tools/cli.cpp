@@ -178,15 +178,11 @@ int check(const request& r, const std::string& qn, const Need& need, const std::
         return v;
     };
     ex::ulp_report report;
-    std::vector<std::pair<double, double>> per_case;  // exact, error
-    std::vector<std::pair<std::size_t, ex::rounded>> undetermined;  // cases the cap left undecided
+    std::vector<std::pair<ex::rounded, double>> per_case;  // exact, error
     const auto record = [&](std::size_t i, const auto& q, const auto&... args) {
         const ex::rounded exact = ex::round(f, q, args...);
         const double err = ex::ulp_error(candidates[i], f, q, args...);
-        per_case.emplace_back(exact.value, err);
-        if (!exact.determined) {
-            undetermined.emplace_back(i, exact);
-        }
+        per_case.emplace_back(exact, err);
         report.add(err, max_ulps);
     };
     if (qn == "entropy") {
@@ -239,26 +235,24 @@ int check(const request& r, const std::string& qn, const Need& need, const std::
         j["format"] = r.format;
         j["cases"] = nlohmann::json::array();
         for (std::size_t i = 0; i < n; ++i) {
-            j["cases"].push_back({{"candidate", candidates[i]}, {"exact", per_case[i].first}, {"ulp_error", per_case[i].second}});
+            const auto& [exact, err] = per_case[i];
+            nlohmann::json c = {{"candidate", candidates[i]}, {"exact", exact.value}, {"ulp_error", err}};
+            if (!exact.determined) {
+                c["determined"] = false;
+                c["note"] = undetermined_note(exact, f);
+            }
+            j["cases"].push_back(c);
         }
         j["max_abs_ulp"] = report.max_abs;
         j["mean_abs_ulp"] = report.mean_abs;
         j["worst_case"] = report.worst_index;
         j["over_max_ulps"] = report.over;
-        for (const auto& [i, x] : undetermined) {
-            j["cases"][i]["determined"] = false;
-            j["cases"][i]["note"] = undetermined_note(x, f);
-        }
         fmt::print("{}\n", j.dump());
     } else {
-        std::size_t u = 0;
         for (std::size_t i = 0; i < n; ++i) {
-            std::string note;
-            if (u < undetermined.size() && undetermined[u].first == i) {
-                note = " " + undetermined_note(undetermined[u++].second, f);
-            }
-            fmt::print("{} {} {} {:+.3f}{}\n", i, shortest(candidates[i], f), shortest(per_case[i].first, f), per_case[i].second,
-                       note);
+            const auto& [exact, err] = per_case[i];
+            fmt::print("{} {} {} {:+.3f}{}\n", i, shortest(candidates[i], f), shortest(exact.value, f), err,
+                       exact.determined ? "" : " " + undetermined_note(exact, f));
         }
         fmt::print("{} cases: max |error| {:.3f} ulp (case {}), mean {:.3f} ulp, {} over {} ulp\n", n, report.max_abs,
                    report.worst_index, report.mean_abs, report.over, max_ulps);

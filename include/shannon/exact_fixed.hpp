@@ -201,15 +201,15 @@ public:
     void merge(const accumulator& o) {
         mpn_add_n(sum_.data(), sum_.data(), o.sum_.data(), limbs);
         bound_ += o.bound_;
-        magnitude_ += o.magnitude_;
+        mass_ += o.mass_;
         terms_ += o.terms_;
         invalid_ = invalid_ || o.invalid_;
         infinite_ = infinite_ || o.infinite_;
     }
     /// An input the path does not take (NaN, negative, infinite, above 2^100), or a sum that could
-    /// leave the fixed-point range (|sum| < 2^127; checked for the whole sum through magnitude_, not
-    /// term by term): the caller uses the general path, which reports or handles it.
-    [[nodiscard]] bool invalid() const { return invalid_ || !(magnitude_ < max_magnitude); }
+    /// leave the fixed-point range (|sum| < 2^127; checked for the whole sum, not term by term): the
+    /// caller uses the general path, which reports or handles it.
+    [[nodiscard]] bool invalid() const { return invalid_ || !(bound_ + mass_ < max_magnitude); }
     /// A term was +inf (q = 0 < p for KL and cross-entropy): the quantity is +inf.
     [[nodiscard]] bool infinite() const { return infinite_; }
 
@@ -322,7 +322,6 @@ private:
                 int e = 0;
                 add_product(p, detail::log_fixed(p, e), true);
                 bound_ += p * (std::abs(e) + 16);
-                magnitude_ += p * (std::abs(e) + 16);
             }
         } else if constexpr (K == fast::kind::cross_entropy) {
             if (p > 0) {
@@ -333,7 +332,6 @@ private:
                 int e = 0;
                 add_product(p, detail::log_fixed(q, e), true);
                 bound_ += p * (std::abs(e) + 16);
-                magnitude_ += p * (std::abs(e) + 16);
             }
         } else {
             if (p > 0) {
@@ -348,25 +346,25 @@ private:
                 mpn_sub_n(d.data(), d.data(), lq.data(), detail::num_limbs);
                 add_product(p, d, false);
                 bound_ += p * (std::abs(ep) + std::abs(eq) + 32);
-                magnitude_ += p * (std::abs(ep) + std::abs(eq) + 32);
             }
             if constexpr (K == fast::kind::generalized_kl) {
                 add_double(p, true);
                 add_double(q, false);
-                magnitude_ += p + q;
+                mass_ += p + q;
                 terms_ += 2;
             }
         }
     }
 
-    // |p log x| <= p (|e| + 1) for x = 2^e m: the increments of magnitude_ bound each term's size,
-    // so |partial sums| <= magnitude_ (summed in binary64: within a factor 1 + n 2^-53 of exact).
-    // Below 2^125 it leaves a factor 4 to the range of the two's complement sum, 2^127.
+    // |p log x| <= p (|e| + 1) for x = 2^e m, so each increment of bound_ (p (|e| + 16), or with both
+    // exponents for KL) also bounds its term's size, and mass_ bounds generalized KL's -p + q: every
+    // partial sum is at most bound_ + mass_ in magnitude (summed in binary64: within a factor
+    // 1 + n 2^-53 of exact). Below 2^125 that leaves a factor 4 to the two's complement range, 2^127.
     static constexpr double max_magnitude = 0x1p125;
 
     std::array<limb, limbs> sum_{};
     double bound_ = 0;  // units of 2^-256
-    double magnitude_ = 0;  // a bound on the sum of |terms|
+    double mass_ = 0;  // sum of p + q (generalized KL's mass terms)
     std::size_t terms_ = 0;
     bool invalid_ = false;
     bool infinite_ = false;

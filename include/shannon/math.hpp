@@ -44,14 +44,23 @@ inline constexpr bool is_double_word_v<double_word<F>> = true;
 template <class W>
 inline constexpr bool polls_stop = !std::is_floating_point_v<W> && !is_double_word_v<W>;
 
-/// Polls the stop flag (detail/stop.hpp) at every 1024th element i of an input a computation in W
-/// reads: copying a large batch into MPFI intervals takes seconds before the first log or exp.
+/// Polls the stop flag (detail/stop.hpp) in a computation in W: never at compile time, never for the
+/// built-in types' kernels.
 template <class W>
-constexpr void poll_stop_at(std::size_t i) {
+constexpr void poll_stop_in() {
     if constexpr (polls_stop<W>) {
-        if (!std::is_constant_evaluated() && i % 1024 == 0) {
+        if (!std::is_constant_evaluated()) {
             poll_stop();
         }
+    }
+}
+
+/// Polls the stop flag at every 1024th element i of an input a computation in W reads: copying a
+/// large batch into MPFI intervals takes seconds before the first log or exp.
+template <class W>
+constexpr void poll_stop_at(std::size_t i) {
+    if (i % 1024 == 0) {
+        poll_stop_in<W>();
     }
 }
 
@@ -62,9 +71,7 @@ template <class W>
     if constexpr (std::is_floating_point_v<W>) {
         return cx::log(x);
     } else {
-        if (polls_stop<W> && !std::is_constant_evaluated()) {
-            poll_stop();  // a long interval or multiprecision computation can be stopped here
-        }
+        poll_stop_in<W>();  // a long interval or multiprecision computation can be stopped here
         using std::log;
         return log(x);
     }
@@ -74,9 +81,7 @@ template <class W>
     if constexpr (std::is_floating_point_v<W>) {
         return cx::log1p(x);
     } else {
-        if (polls_stop<W> && !std::is_constant_evaluated()) {
-            poll_stop();  // a long interval or multiprecision computation can be stopped here
-        }
+        poll_stop_in<W>();  // a long interval or multiprecision computation can be stopped here
         using std::log1p;
         return log1p(x);
     }
@@ -86,9 +91,7 @@ template <class W>
     if constexpr (std::is_floating_point_v<W>) {
         return cx::exp(x);
     } else {
-        if (polls_stop<W> && !std::is_constant_evaluated()) {
-            poll_stop();  // a long interval or multiprecision computation can be stopped here
-        }
+        poll_stop_in<W>();  // a long interval or multiprecision computation can be stopped here
         using std::exp;
         return exp(x);
     }
@@ -98,9 +101,7 @@ template <class W>
     if constexpr (std::is_floating_point_v<W>) {
         return cx::expm1(x);
     } else {
-        if (polls_stop<W> && !std::is_constant_evaluated()) {
-            poll_stop();  // a long interval or multiprecision computation can be stopped here
-        }
+        poll_stop_in<W>();  // a long interval or multiprecision computation can be stopped here
         using std::expm1;
         return expm1(x);
     }

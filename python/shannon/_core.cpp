@@ -14,7 +14,6 @@
 #include <signal.h>  // sigaction
 
 #include <atomic>
-#include <csignal>
 #include <cstdint>
 #include <exception>
 #include <optional>

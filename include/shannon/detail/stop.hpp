@@ -1,9 +1,9 @@
 // shannon/detail/stop.hpp — a cooperative stop for long computations.
 //
 // A computation of an interval or multiprecision type can take seconds to minutes (the oracle's
-// general path on a large batch, a high precision). A caller that must be able to stop it (the
-// Python module on Ctrl-C) runs it in a thread with a stop_scope pointing at a flag, and sets the
-// flag; the computation polls it at every elementary function of a non-built-in type (one relaxed
+// general path on a large batch, a high precision). A caller that must be able to stop it runs it
+// with a stop_scope pointing at a flag and sets the flag from elsewhere (the Python module sets it
+// from its SIGINT handler, another program from another thread); the computation polls it at every elementary function of a non-built-in type (one relaxed
 // atomic load beside an MPFR/MPFI log or exp of a microsecond or more) and at each precision step of
 // the oracle, and throws shannon::cancelled. The built-in types never poll: their calls are
 // nanoseconds, and constexpr.
