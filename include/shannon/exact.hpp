@@ -44,6 +44,7 @@
 #include <boost/multiprecision/mpfi.hpp>
 #include <boost/multiprecision/mpfr.hpp>
 
+#include "ball.hpp"
 #include "detail/default_precision.hpp"
 #include "error.hpp"
 #include "exact_fast.hpp"
@@ -126,7 +127,8 @@ struct rounded {
     long bound_log2 = 0;
     /// The precision (bits) at which the two ends of the enclosure agreed (0 for the fast path).
     unsigned bits = 0;
-    /// Decided by the double-double fast path (Ziv's test passed there).
+    /// Decided by a double-double fast path (Ziv's test passed there): a kernel of exact_fast.hpp or,
+    /// when `ball` is also set, the generic evaluation in certified double-double balls.
     bool fast = false;
     /// When undetermined: the two neighbouring results the ends of the final enclosure round to;
     /// the exact value lies between them, near the rounding boundary (their midpoint) that the
@@ -137,6 +139,8 @@ struct rounded {
     /// When undetermined: the final enclosure is narrower than 2^width_log2 (how close to the
     /// boundary the value was proved to be; LONG_MAX: unbounded).
     long width_log2 = 0;
+    /// Decided by the generic evaluation in certified double-double balls (ball.hpp; `fast` is set too).
+    bool ball = false;
 };
 
 using interval = boost::multiprecision::mpfi_float;
@@ -764,6 +768,167 @@ template <class Out, class Decide, class Give_up, class Quantity, class... Args>
     }
 }
 
+// ---- The ball path: any quantity evaluated in certified double-double balls (ball.hpp) ----
+
+/// True for the inputs the ball path takes: binary floating-point scalars and ranges, integers,
+/// options; not numbers given as text (their exact value may need more than 106 bits).
+template <class A>
+inline constexpr bool ball_input = !std::is_same_v<A, std::string>;
+template <class A>
+    requires(std::ranges::range<A> && !std::is_same_v<A, std::string>)
+inline constexpr bool ball_input<A> = ball_input<std::remove_cvref_t<std::ranges::range_value_t<A>>>;
+
+/// The exact dd_ball image of an input, as lift() gives its MPFI image.
+template <class A>
+[[nodiscard]] auto lift_ball(const A& a) {
+    if constexpr (std::is_floating_point_v<A>) {
+        return dd_ball(a);
+    } else if constexpr (std::ranges::range<A>) {
+        using E = std::remove_cvref_t<std::ranges::range_value_t<A>>;
+        if constexpr (std::is_integral_v<E>) {
+            return std::vector<E>(std::ranges::begin(a), std::ranges::end(a));
+        } else {
+            using L = decltype(lift_ball(std::declval<const E&>()));
+            std::vector<L> out;
+            if constexpr (std::ranges::sized_range<A>) {
+                out.reserve(std::ranges::size(a));
+            }
+            for (const auto& e : a) {
+                shannon::detail::poll_stop_at<dd_ball>(out.size());
+                out.push_back(lift_ball(e));
+            }
+            return out;
+        }
+    } else {
+        return a;
+    }
+}
+
+/// quantity(args...) in balls, or nullopt when an operation could not enclose its result (the ball
+/// was poisoned) or the evaluation threw: the general path then decides, and reports bad input.
+template <class Quantity, class... Args>
+[[nodiscard]] auto evaluate_ball(const Quantity& quantity, const Args&... args)
+    -> std::optional<std::remove_cvref_t<decltype(quantity(lift_ball(args)...))>> {
+    const numbers::ball_scope scope;
+    try {
+        auto v = quantity(lift_ball(args)...);
+        if (numbers::ball_scope::poisoned()) {
+            return std::nullopt;
+        }
+        return v;
+    } catch (const shannon::cancelled&) {
+        throw;
+    } catch (const std::exception&) {
+        return std::nullopt;
+    }
+}
+
+/// A concept, so that the call is only formed for inputs the ball takes (a conjunction of
+/// constraints stops at its first false operand).
+template <class Quantity, class... Args>
+concept ball_supported = (ball_input<Args> && ...) && requires(const Quantity& q, const Args&... a) {
+    q(lift_ball(a)...);
+};
+
+/// The double nearest a double word's exact value (ties to even): one rounding of hi + lo.
+[[nodiscard]] inline double nearest(const dd_ball::word& w) { return w.hi + w.lo; }
+
+/// A double at or below (dir < 0) or above (dir > 0) a double word's exact value.
+[[nodiscard]] inline double outward(const dd_ball::word& w, int dir) {
+    const double d = w.hi + w.lo;
+    if (!std::isfinite(d) || !std::isfinite(w.hi)) {
+        return d;
+    }
+    const double err = (w.hi - d) + w.lo;  // exact value - d (Fast2Sum: |hi| >= |lo|)
+    if (dir < 0 && err < 0) {
+        return std::nextafter(d, -std::numeric_limits<double>::infinity());
+    }
+    if (dir > 0 && err > 0) {
+        return std::nextafter(d, std::numeric_limits<double>::infinity());
+    }
+    return d;
+}
+
+/// The format's rounding of a double.
+[[nodiscard]] inline double round_double(double x, format f) {
+    if (f == format::binary64 || !std::isfinite(x)) {
+        return x;
+    }
+    mpfr_t m;
+    mpfr_init2(m, 53);
+    mpfr_set_d(m, x, MPFR_RNDN);
+    const double r = round_to(m, f);
+    mpfr_clear(m);
+    return r;
+}
+
+/// Ziv's test on a ball: the rounded result when both ends round alike, nullopt otherwise (or
+/// for NaN, whose conventions the general path owns).
+[[nodiscard]] inline std::optional<rounded> decide_ball(const dd_ball& x, format f) {
+    if (x.is_nan() || !std::isfinite(x.rad())) {
+        return std::nullopt;
+    }
+    const dd_ball::word lo = lower(x);
+    const dd_ball::word hi = upper(x);
+    double a = 0;
+    double b = 0;
+    if (f == format::binary64) {
+        a = nearest(lo);
+        b = nearest(hi);
+    } else {
+        a = round_double(outward(lo, -1), f);
+        b = round_double(outward(hi, 1), f);
+    }
+    rounded out;
+    out.fast = true;
+    out.ball = true;
+    if (a == b && std::signbit(a) == std::signbit(b)) {
+        out.value = a;
+        return out;
+    }
+    if (a == b) {
+        out.value = 0.0;  // [-0, +0]
+        return out;
+    }
+    return std::nullopt;
+}
+
+/// round() in balls: the result when the ball decides it.
+template <class Quantity, class... Args>
+[[nodiscard]] std::optional<rounded> try_ball(format f, const Quantity& quantity, const Args&... args) {
+    if constexpr (!ball_supported<Quantity, Args...>) {
+        return std::nullopt;
+    } else {
+        using R = std::remove_cvref_t<decltype(quantity(lift_ball(args)...))>;
+        if constexpr (!std::is_same_v<R, dd_ball>) {
+            return std::nullopt;
+        } else {
+            const std::optional<dd_ball> r = evaluate_ball(quantity, args...);
+            if (!r) {
+                return std::nullopt;
+            }
+            return decide_ball(*r, f);
+        }
+    }
+}
+
+/// round_each() in balls: one entry per element, nullopt for those the ball leaves undecided; an
+/// empty vector when the evaluation itself failed.
+template <class Quantity, class... Args>
+[[nodiscard]] std::vector<std::optional<rounded>> try_ball_each(format f, const Quantity& quantity, const Args&... args) {
+    std::vector<std::optional<rounded>> out;
+    if constexpr (ball_supported<Quantity, Args...>) {
+        const auto r = evaluate_ball(quantity, args...);
+        if (r) {
+            out.reserve(std::ranges::size(*r));
+            for (const auto& v : *r) {
+                out.push_back(decide_ball(dd_ball(v), f));
+            }
+        }
+    }
+    return out;
+}
+
 }  // namespace detail
 
 /// The exact value of quantity(args...) rounded to nearest (ties to even) in the format.
@@ -818,6 +983,9 @@ template <class Quantity, class... Args>
         if (const std::optional<rounded> r = detail::try_fast<Quantity>(s, f, args...)) {
             return *r;
         }
+        if (const std::optional<rounded> r = detail::try_ball(f, quantity, args...)) {
+            return *r;
+        }
     }
     unsigned bits = std::max(s.start_bits, 64U);
     const unsigned cap = detail::capped_bits(s, s.max_bits, detail::numbers_in_all(args...));
@@ -838,10 +1006,29 @@ template <class Quantity, class... Args>
 [[nodiscard]] std::vector<rounded> round_each(const settings& s, format f, const Quantity& quantity, const Args&... args) {
     detail::check_settings(s);
     detail::thread_setup();
-    return detail::each<rounded>(
+    std::vector<std::optional<rounded>> fast;
+    if (s.fast) {
+        fast = detail::try_ball_each(f, quantity, args...);
+        if (!fast.empty() && std::ranges::all_of(fast, [](const auto& r) { return r.has_value(); })) {
+            std::vector<rounded> out;
+            out.reserve(fast.size());
+            for (const auto& r : fast) {
+                out.push_back(*r);
+            }
+            return out;
+        }
+    }
+    std::vector<rounded> out = detail::each<rounded>(
         std::max(s.start_bits, 64U), detail::capped_bits(s, s.max_bits, detail::numbers_in_all(args...)),
         [&](const interval& r, unsigned bits) { return detail::decide(r, f, bits); },
         [&](const interval& r, unsigned bits) { return detail::undetermined(r, f, bits); }, quantity, args...);
+    // The ball's decisions stand where it made them (the same correctly rounded values, found faster).
+    for (std::size_t i = 0; i < fast.size() && i < out.size(); ++i) {
+        if (fast[i]) {
+            out[i] = *fast[i];
+        }
+    }
+    return out;
 }
 
 template <class Quantity, class... Args>

@@ -181,10 +181,13 @@ template <class T>
     }
 }
 
-/// True when x is exactly zero (for an interval: the point interval [0, 0]).
+/// True when x is exactly zero (for an interval: the point interval [0, 0]; a type may answer
+/// itself through an ADL-visible is_exactly_zero, as the double-double ball does).
 template <class T>
 [[nodiscard]] constexpr bool is_exact_zero(const T& x) {
-    if constexpr (is_interval_v<T>) {
+    if constexpr (requires { is_exactly_zero(x); }) {
+        return is_exactly_zero(x);
+    } else if constexpr (is_interval_v<T>) {
         return lower(x) == 0 && upper(x) == 0;
     } else {
         return x == 0;

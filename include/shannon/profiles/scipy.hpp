@@ -257,7 +257,7 @@ template <class W, class A, class B>
     const auto av = read<W>(std::forward<A>(a), "scipy.special.logsumexp", "a");
     std::vector<W> bv;
     for (auto&& x : b) {
-        bv.push_back(to_working<W>(static_cast<double>(x)));
+        bv.push_back(to_working<W>(x));
     }
     if (!bv.empty()) {
         same_size(av, bv, "scipy.special.logsumexp", "a", "b");

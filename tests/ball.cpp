@@ -1,0 +1,354 @@
+// tests/ball.cpp — the certified double-double ball (include/shannon/ball.hpp) against MPFR.
+//
+// Every operation and elementary function of dd_ball is evaluated on random and hard double-word
+// inputs, as points and as balls of random radius; MPFR computes the exact image of the ball's ends
+// rounded outward at 300 bits (every function here is monotone on the ball, and the products and
+// quotients are checked at the four corners), and the test fails unless the ball's [lower, upper]
+// holds it. For point inputs it also measures the midpoint's error against the relative bound the
+// header claims for the kernel, and prints the largest ratio (it must stay below 1). Then: the
+// poisoning of what a ball cannot enclose, exact points staying exact, and the thread flag.
+#include <gtest/gtest.h>
+
+#include <mpfr.h>
+
+#include <algorithm>
+#include <cmath>
+#include <functional>
+#include <iostream>
+#include <random>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <shannon/ball.hpp>
+
+namespace {
+
+using shannon::dd_ball;
+using word = dd_ball::word;
+namespace bd = shannon::numbers::ball_detail;
+
+/// An MPFR number at p bits.
+struct big {
+    mpfr_t v;
+    explicit big(mpfr_prec_t p = 2200) { mpfr_init2(v, p); }
+    big(const big&) = delete;
+    big& operator=(const big&) = delete;
+    ~big() { mpfr_clear(v); }
+};
+
+/// The exact value of a double word (2200 bits hold any normalized one exactly).
+void set_word(big& out, const word& w) {
+    mpfr_set_d(out.v, w.hi, MPFR_RNDN);
+    mpfr_add_d(out.v, out.v, w.lo, MPFR_RNDN);
+}
+
+/// The exact end mid - rad (dir < 0) or mid + rad of a ball: what the ball claims to hold.
+void set_end(big& out, const dd_ball& b, int dir) {
+    set_word(out, b.mid());
+    mpfr_add_d(out.v, out.v, dir < 0 ? -b.rad() : b.rad(), MPFR_RNDN);  // exact at 2200 bits
+}
+
+/// True when lower(b) <= v <= upper(b).
+bool holds(const dd_ball& b, const big& v) {
+    big lo;
+    big hi;
+    set_word(lo, lower(b));
+    set_word(hi, upper(b));
+    return mpfr_lessequal_p(lo.v, v.v) && mpfr_lessequal_p(v.v, hi.v);
+}
+
+/// |mid - exact| / (rel |exact|): the midpoint's error in units of the claimed relative bound.
+double ratio(const dd_ball& b, const big& exact, double rel) {
+    if (mpfr_zero_p(exact.v) || !mpfr_number_p(exact.v) || mpfr_get_exp(exact.v) < -960) {
+        return 0;  // below 2^-960 the absolute 2^-1069 of every radius covers the underflow instead
+    }
+    big m;
+    set_word(m, b.mid());
+    big d(300);
+    mpfr_sub(d.v, m.v, exact.v, MPFR_RNDN);
+    mpfr_div(d.v, d.v, exact.v, MPFR_RNDN);
+    return std::abs(mpfr_get_d(d.v, MPFR_RNDN)) / rel;
+}
+
+/// A random double word: hi of random sign and exponent in [emin, emax], lo below ulp(hi)/2.
+word random_word(std::mt19937_64& g, int emin, int emax, bool positive = false) {
+    std::uniform_real_distribution<double> unit(1, 2);
+    std::uniform_int_distribution<int> e(emin, emax);
+    double hi = std::ldexp(unit(g), e(g));
+    if (!positive && (g() & 1U) != 0U) {
+        hi = -hi;
+    }
+    const double lo = (g() % 4 == 0) ? 0.0 : std::ldexp(unit(g) - 1.5, std::ilogb(hi) - 53);
+    const double s = hi + lo;
+    return {s, lo - (s - hi)};
+}
+
+/// A ball around w of radius |w| 2^-k (k random in [1, 100]) or a point.
+dd_ball random_ball(std::mt19937_64& g, const word& w) {
+    if (g() % 3 == 0) {
+        return dd_ball(w);
+    }
+    std::uniform_int_distribution<int> k(1, 100);
+    return {w, std::abs(w.hi) * std::ldexp(1.0, -k(g))};
+}
+
+using mpfr_fn = int (*)(mpfr_ptr, mpfr_srcptr, mpfr_rnd_t);
+
+struct stats {
+    std::size_t cases = 0;
+    std::size_t poisoned = 0;
+    double worst = 0;
+};
+
+/// Checks f(ball) against MPFR's f of the ball's exact ends (f monotone increasing on the ball).
+void check_unary(const char* name, dd_ball (*f)(const dd_ball&), mpfr_fn g, double rel, const std::vector<word>& inputs,
+                 std::mt19937_64& gen, stats& s) {
+    for (const word& w : inputs) {
+        for (int point = 0; point < 2; ++point) {
+            const dd_ball x = point != 0 ? dd_ball(w) : random_ball(gen, w);
+            const shannon::numbers::ball_scope scope;
+            const dd_ball y = f(x);
+            ++s.cases;
+            if (shannon::numbers::ball_scope::poisoned()) {
+                ++s.poisoned;
+                continue;
+            }
+            big xl;
+            big xh;
+            set_end(xl, x, -1);
+            set_end(xh, x, 1);
+            big yl(300);
+            big yh(300);
+            g(yl.v, xl.v, MPFR_RNDD);
+            g(yh.v, xh.v, MPFR_RNDU);
+            EXPECT_TRUE(holds(y, yl) && holds(y, yh))
+                << name << "(" << std::hexfloat << w.hi << " + " << w.lo << " +- " << x.rad() << ") = " << y.mid().hi
+                << " + " << y.mid().lo << " +- " << y.rad();
+            if (x.rad() == 0) {
+                big exact(300);
+                g(exact.v, xl.v, MPFR_RNDN);
+                s.worst = std::max(s.worst, ratio(y, exact, rel));
+            }
+        }
+    }
+}
+
+std::vector<word> inputs(std::mt19937_64& g, int n, int emin, int emax, bool positive,
+                         const std::vector<double>& hard = {}) {
+    std::vector<word> out;
+    for (int i = 0; i < n; ++i) {
+        out.push_back(random_word(g, emin, emax, positive));
+    }
+    for (double h : hard) {
+        out.emplace_back(h, 0.0);
+    }
+    return out;
+}
+
+void report(const char* name, const stats& s) {
+    std::cout << name << ": " << s.cases << " cases, " << s.poisoned
+              << " left to MPFI, largest midpoint error " << s.worst << " of the claimed bound\n";
+    EXPECT_LT(s.worst, 1.0) << name;
+}
+
+TEST(ball, log_encloses_and_meets_its_bound) {
+    std::mt19937_64 g(1);
+    auto in = inputs(g, 3000, -1074, 1023, true, {1.0, 2.0, 0.5, std::nextafter(1.0, 2.0), std::nextafter(1.0, 0.0),
+                                                  0x1p-1074, 0x1p-1022, 0x1.fffffffffffffp+1023, 0.70710678118654752,
+                                                  1.4142135623730951});
+    for (int i = 0; i < 1000; ++i) {  // near 1, where log x is small
+        in.push_back(random_word(g, -60, -1, false));
+        in.back() = shannon::dw::add(word(1.0), in.back());
+    }
+    stats s;
+    check_unary("log", [](const dd_ball& x) { return log(x); }, mpfr_log, bd::rel_log, in, g, s);
+    report("log", s);
+}
+
+TEST(ball, exp_encloses_and_meets_its_bound) {
+    std::mt19937_64 g(2);
+    std::vector<word> in;
+    std::uniform_real_distribution<double> x(-745.5, 709.7);
+    for (int i = 0; i < 3000; ++i) {
+        const double h = x(g);
+        in.emplace_back(h, std::ldexp(std::uniform_real_distribution<double>(-0.5, 0.5)(g), std::ilogb(h) - 52));
+    }
+    for (int i = 0; i < 500; ++i) {
+        in.push_back(random_word(g, -80, -1, false));  // near 0
+    }
+    std::uniform_real_distribution<double> sub(-745.2, -700);  // subnormal and near-subnormal results
+    for (int i = 0; i < 500; ++i) {
+        in.emplace_back(sub(g), 0.0);
+    }
+    for (int k = -1074; k <= 1023; k += 7) {  // multiples of ln 2, the reduction's boundaries
+        const double h = k * 0.6931471805599453;
+        in.emplace_back(h, 0.0);
+        in.emplace_back(std::nextafter(h + 0.5 * 0.6931471805599453, 0.0), 0.0);
+    }
+    stats s;
+    check_unary("exp", [](const dd_ball& v) { return exp(v); }, mpfr_exp, bd::rel_exp, in, g, s);
+    report("exp", s);
+}
+
+TEST(ball, expm1_encloses_and_meets_its_bound) {
+    std::mt19937_64 g(3);
+    std::vector<word> in;
+    std::uniform_real_distribution<double> x(-60, 709.7);
+    for (int i = 0; i < 2000; ++i) {
+        in.emplace_back(x(g), 0.0);
+    }
+    for (int i = 0; i < 2000; ++i) {
+        in.push_back(random_word(g, -1074, -1, false));
+    }
+    for (double h : {0.125, -0.125, std::nextafter(0.125, 0.0), std::nextafter(-0.125, 0.0), 1e-300, -1e-300}) {
+        in.emplace_back(h, 0.0);
+    }
+    stats s;
+    check_unary("expm1", [](const dd_ball& v) { return expm1(v); }, mpfr_expm1, bd::rel_expm1, in, g, s);
+    report("expm1", s);
+}
+
+TEST(ball, log1p_encloses_and_meets_its_bound) {
+    std::mt19937_64 g(4);
+    std::vector<word> in = inputs(g, 2000, -1074, 1023, true);
+    for (int i = 0; i < 1000; ++i) {
+        in.push_back(random_word(g, -1074, -1, false));  // |x| < 1, both signs
+    }
+    for (int i = 0; i < 500; ++i) {  // near -1
+        in.push_back(shannon::dw::add(word(-1.0), random_word(g, -100, -2, true)));
+    }
+    for (double h : {0x1p-20, -0x1p-20, std::nextafter(0x1p-20, 0.0), 0x1.0ba8b8a0617f5p+55, -0.5, 1.0}) {
+        in.emplace_back(h, 0.0);
+    }
+    stats s;
+    check_unary("log1p", [](const dd_ball& v) { return log1p(v); }, mpfr_log1p, bd::rel_log1p, in, g, s);
+    report("log1p", s);
+}
+
+TEST(ball, sqrt_encloses_and_meets_its_bound) {
+    std::mt19937_64 g(5);
+    stats s;
+    check_unary("sqrt", [](const dd_ball& v) { return sqrt(v); }, mpfr_sqrt, bd::rel_sqrt,
+                inputs(g, 3000, -1074, 1023, true), g, s);
+    report("sqrt", s);
+}
+
+/// +, -, *, / of random balls with wide exponents and cancellations, checked at the corners.
+TEST(ball, arithmetic_encloses_and_meets_its_bounds) {
+    std::mt19937_64 g(6);
+    using op_fn = int (*)(mpfr_ptr, mpfr_srcptr, mpfr_srcptr, mpfr_rnd_t);
+    struct op {
+        const char* name;
+        dd_ball (*f)(const dd_ball&, const dd_ball&);
+        op_fn m;
+        double rel;
+        stats s;
+    };
+    op ops[] = {{"add", [](const dd_ball& a, const dd_ball& b) { return a + b; }, mpfr_add, bd::rel_add, {}},
+                {"sub", [](const dd_ball& a, const dd_ball& b) { return a - b; }, mpfr_sub, bd::rel_add, {}},
+                {"mul", [](const dd_ball& a, const dd_ball& b) { return a * b; }, mpfr_mul, bd::rel_mul, {}},
+                {"div", [](const dd_ball& a, const dd_ball& b) { return a / b; }, mpfr_div, bd::rel_div, {}}};
+    for (int i = 0; i < 6000; ++i) {
+        const int range = i % 3 == 0 ? 1000 : 40;
+        const word wa = random_word(g, -range, range);
+        word wb = random_word(g, -range, range);
+        if (i % 5 == 0) {  // near cancellation: b = -a (1 + tiny)
+            wb = shannon::dw::mul(wa, word(-1.0 - std::ldexp(1.0, -static_cast<int>(g() % 100))));
+        }
+        dd_ball a = random_ball(g, wa);
+        dd_ball b = random_ball(g, wb);
+        if (i % 7 == 0) {  // near the underflow: tiny / tiny, tiny * huge, subnormal operands
+            a = random_ball(g, random_word(g, -1074, -900));
+            b = random_ball(g, random_word(g, i % 2 == 0 ? -1074 : 400, i % 2 == 0 ? -400 : 1000));
+        }
+        for (op& o : ops) {
+            const shannon::numbers::ball_scope scope;
+            const dd_ball r = o.f(a, b);
+            ++o.s.cases;
+            if (shannon::numbers::ball_scope::poisoned()) {
+                ++o.s.poisoned;
+                continue;
+            }
+            big ends[2][2];
+            set_end(ends[0][0], a, -1);
+            set_end(ends[0][1], a, 1);
+            set_end(ends[1][0], b, -1);
+            set_end(ends[1][1], b, 1);
+            for (int x = 0; x < 2; ++x) {
+                for (int y = 0; y < 2; ++y) {
+                    big lo(4600);  // exact for sums and products of any two double words
+                    big hi(4600);
+                    o.m(lo.v, ends[0][x].v, ends[1][y].v, MPFR_RNDD);
+                    o.m(hi.v, ends[0][x].v, ends[1][y].v, MPFR_RNDU);
+                    EXPECT_TRUE(holds(r, lo) && holds(r, hi)) << o.name << " " << a << " " << b << " = " << r;
+                }
+            }
+            if (a.rad() == 0 && b.rad() == 0) {
+                big exact(300);
+                o.m(exact.v, ends[0][0].v, ends[1][0].v, MPFR_RNDN);
+                o.s.worst = std::max(o.s.worst, ratio(r, exact, o.rel));
+            }
+        }
+    }
+    for (const op& o : ops) {
+        report(o.name, o.s);
+    }
+}
+
+TEST(ball, what_a_ball_cannot_enclose_poisons_the_evaluation) {
+    const auto poisons = [](const std::function<dd_ball()>& f) {
+        const shannon::numbers::ball_scope scope;
+        (void)f();
+        return shannon::numbers::ball_scope::poisoned();
+    };
+    EXPECT_TRUE(poisons([] { return exp(dd_ball(800.0)); }));
+    EXPECT_TRUE(poisons([] { return dd_ball(1e300) * dd_ball(1e300); }));
+    EXPECT_TRUE(poisons([] { return dd_ball(1.0) / dd_ball(word(0.0), 1.0); }));
+    EXPECT_TRUE(poisons([] { return dd_ball(1.0) / dd_ball(0.0); }));
+    EXPECT_TRUE(poisons([] { return log(dd_ball(word(0.5), 1.0)); }));
+    EXPECT_TRUE(poisons([] { return log1p(dd_ball(word(-0.5), 1.0)); }));
+    EXPECT_TRUE(poisons([] { return dd_ball(HUGE_VAL) - dd_ball(HUGE_VAL); }));
+    EXPECT_TRUE(poisons([] { return dd_ball(HUGE_VAL) * dd_ball(word(0.0), 1.0); }));
+    // Asking whether a ball that holds 0 is exactly 0 (a convention's branch) cannot be answered.
+    EXPECT_TRUE(poisons([] { return dd_ball(shannon::detail::is_exact_zero(dd_ball(word(0.0), 1e-300)) ? 1.0 : 0.0); }));
+    EXPECT_FALSE(poisons([] { return dd_ball(shannon::detail::is_exact_zero(dd_ball(word(1.0), 1e-300)) ? 1.0 : 0.0); }));
+    EXPECT_FALSE(poisons([] { return exp(dd_ball(700.0)) + log(dd_ball(1e-300)); }));
+    EXPECT_FALSE(poisons([] { return dd_ball(HUGE_VAL) + dd_ball(1.0); }));
+    // The flag belongs to the thread and to the scope.
+    {
+        const shannon::numbers::ball_scope outer;
+        (void)exp(dd_ball(800.0));
+        std::thread([] {
+            const shannon::numbers::ball_scope inner;
+            EXPECT_FALSE(shannon::numbers::ball_scope::poisoned());
+        }).join();
+        EXPECT_TRUE(shannon::numbers::ball_scope::poisoned());
+    }
+}
+
+TEST(ball, exact_points_stay_exact) {
+    const dd_ball a(0.1);
+    const dd_ball b(-0.1);
+    EXPECT_EQ((a + b).rad(), 0.0);                    // an exact zero sum
+    EXPECT_EQ((dd_ball(3.0) + dd_ball(1e-30)).rad(), 0.0);  // TwoSum of two doubles
+    EXPECT_EQ((dd_ball(3.0) * dd_ball(0.1)).rad(), 0.0);    // Dekker's product of two doubles
+    EXPECT_EQ((dd_ball(0.0) * dd_ball(word(5.0), 1.0)).rad(), 0.0);
+    EXPECT_EQ(log(dd_ball(0.0)).mid().hi, -HUGE_VAL);
+    EXPECT_EQ(exp(dd_ball(-HUGE_VAL)).mid().hi, 0.0);
+    EXPECT_EQ(lower(dd_ball(0.1)).hi, 0.1);
+    EXPECT_EQ(upper(dd_ball(0.1)).hi, 0.1);
+    EXPECT_EQ(log(dd_ball(1.0)).rad(), 0.0);  // the exact points MPFI has too
+    EXPECT_EQ(exp(dd_ball(0.0)).rad(), 0.0);
+    EXPECT_EQ(expm1(dd_ball(0.0)).rad(), 0.0);
+    EXPECT_EQ(log1p(dd_ball(0.0)).rad(), 0.0);
+    EXPECT_FALSE(zero_in(dd_ball(0x1p-1074)));
+    EXPECT_TRUE(zero_in(dd_ball(0.0)));
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    testing::InitGoogleTest(&argc, argv);
+    return RUN_ALL_TESTS();
+}
