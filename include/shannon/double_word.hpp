@@ -33,6 +33,14 @@
 
 SHANNON_FP_CONTRACT_OFF
 
+// The error-free transformations and the double-word sum and product are a few operations each: a
+// call boundary costs more than they do (the oracle's ball runs millions of them).
+#if defined(__GNUC__) || defined(__clang__)
+#define SHANNON_DW_INLINE [[gnu::always_inline]]
+#else
+#define SHANNON_DW_INLINE
+#endif
+
 namespace shannon {
 
 // The type and its operators live in their own namespace, so that argument-dependent lookup on a
@@ -98,7 +106,7 @@ using numbers::double_word;
 namespace dw {
 
 template <std::floating_point F>
-[[nodiscard]] constexpr double_word<F> two_sum(F a, F b) {
+SHANNON_DW_INLINE [[nodiscard]] constexpr double_word<F> two_sum(F a, F b) {
     const F s = a + b;
     const F bb = s - a;
     const F e = (a - (s - bb)) + (b - bb);
@@ -107,7 +115,7 @@ template <std::floating_point F>
 
 /// Requires |a| >= |b| (or a = 0).
 template <std::floating_point F>
-[[nodiscard]] constexpr double_word<F> fast_two_sum(F a, F b) {
+SHANNON_DW_INLINE [[nodiscard]] constexpr double_word<F> fast_two_sum(F a, F b) {
     const F s = a + b;
     const F e = b - (s - a);
     return {s, e};
@@ -159,7 +167,7 @@ template <std::floating_point F>
 
 /// Veltkamp's split a = hi + lo, hi with the upper half of the bits.
 template <std::floating_point F>
-[[nodiscard]] constexpr double_word<F> split(F a) {
+SHANNON_DW_INLINE [[nodiscard]] constexpr double_word<F> split(F a) {
     constexpr F factor = split_factor<F>();
     const F ca = factor * a;
     const F hi = ca - (ca - a);
@@ -170,7 +178,7 @@ template <std::floating_point F>
 /// underflows (below that the error term is itself rounded). An operand too large to split
 /// without overflow is split at a smaller scale, which is exact.
 template <std::floating_point F>
-[[nodiscard]] constexpr double_word<F> two_prod(F a, F b) {
+SHANNON_DW_INLINE [[nodiscard]] constexpr double_word<F> two_prod(F a, F b) {
     const F p = a * b;
     constexpr int guard = (std::numeric_limits<F>::digits + 1) / 2 + 2;
     constexpr F limit = ldexp(F(1), std::numeric_limits<F>::max_exponent - guard);
@@ -196,12 +204,12 @@ template <std::floating_point F>
 /// False for infinities and NaN, in a form every compiler evaluates at compile time (comparisons
 /// only: GCC rejects inf - inf, a NaN, in a constant expression).
 template <std::floating_point F>
-[[nodiscard]] constexpr bool finite(F x) {
+SHANNON_DW_INLINE [[nodiscard]] constexpr bool finite(F x) {
     return x == x && x != std::numeric_limits<F>::infinity() && x != -std::numeric_limits<F>::infinity();
 }
 
 template <std::floating_point F>
-[[nodiscard]] constexpr double_word<F> add(const double_word<F>& x, const double_word<F>& y) {
+SHANNON_DW_INLINE [[nodiscard]] constexpr double_word<F> add(const double_word<F>& x, const double_word<F>& y) {
     if (!finite(x.hi) || !finite(y.hi) || !finite(x.hi + y.hi)) {
         return {x.hi + y.hi, 0};  // infinities and NaN follow F's rules; lo would be NaN
     }
@@ -214,17 +222,17 @@ template <std::floating_point F>
 }
 
 template <std::floating_point F>
-[[nodiscard]] constexpr double_word<F> neg(const double_word<F>& x) {
+SHANNON_DW_INLINE [[nodiscard]] constexpr double_word<F> neg(const double_word<F>& x) {
     return {-x.hi, -x.lo};
 }
 
 template <std::floating_point F>
-[[nodiscard]] constexpr double_word<F> sub(const double_word<F>& x, const double_word<F>& y) {
+SHANNON_DW_INLINE [[nodiscard]] constexpr double_word<F> sub(const double_word<F>& x, const double_word<F>& y) {
     return add(x, neg(y));
 }
 
 template <std::floating_point F>
-[[nodiscard]] constexpr double_word<F> mul(const double_word<F>& x, const double_word<F>& y) {
+SHANNON_DW_INLINE [[nodiscard]] constexpr double_word<F> mul(const double_word<F>& x, const double_word<F>& y) {
     if (!finite(x.hi * y.hi) || x.hi == 0 || y.hi == 0) {
         return {x.hi * y.hi, 0};
     }
@@ -234,7 +242,7 @@ template <std::floating_point F>
 }
 
 template <std::floating_point F>
-[[nodiscard]] constexpr double_word<F> mul(const double_word<F>& x, F y) {
+SHANNON_DW_INLINE [[nodiscard]] constexpr double_word<F> mul(const double_word<F>& x, F y) {
     if (!finite(x.hi * y) || x.hi == 0 || y == 0) {
         return {x.hi * y, 0};
     }
