@@ -68,15 +68,17 @@ def cases():
 def main():
     repeats = int(sys.argv[1]) if len(sys.argv) > 1 else 3
     torch.set_num_threads(2)
-    print(f"| case | shannon (correctly rounded) | PyTorch float64 CPU | ratio |")
-    print("|---|---|---|---|")
+    print("| case | shannon (correctly rounded) | PyTorch float64 CPU | ratio | decided by |")
+    print("|---|---|---|---|---|")
     for name, n, ours, theirs in cases():
         ours()  # warm up (and check it runs)
+        paths = shannon.last_paths()
         theirs()
         a = best(ours, repeats)
         b = best(theirs, repeats)
+        decided = ", ".join(f"{k} {v}" for k, v in paths.items() if v)
         print(f"| {name} | {a * 1e3:.1f} ms ({a / n * 1e9:.1f} ns/element) | {b * 1e3:.2f} ms "
-              f"({b / n * 1e9:.2f} ns/element) | {a / b:.0f}x |", flush=True)
+              f"({b / n * 1e9:.2f} ns/element) | {a / b:.0f}x | {decided} |", flush=True)
 
 
 if __name__ == "__main__":

@@ -10,12 +10,14 @@
 // binary64 or binary32 number; hex floats and .npy files are exact binary numbers. Errors go to
 // stderr with exit status 2 (stdout stays empty).
 #include <cstdlib>
+#include <functional>
 #include <iostream>
 #include <limits>
 #include <map>
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include <CLI/CLI.hpp>
@@ -93,9 +95,9 @@ std::string undetermined_note(const ex::rounded& x, ex::format f) {
                        x.bits, shortest(x.below, f), shortest(x.above, f), log2_text(x.width_log2));
 }
 
-/// Evaluates one quantity: {"value": text} and, for --json, the enclosure.
+/// Evaluates one quantity at its arguments as given: {"value": text} and, for --json, the enclosure.
 template <class Quantity, class... Args>
-nlohmann::json evaluate(const request& r, const Quantity& q, const Args&... args) {
+nlohmann::json evaluate_as_given(const request& r, const Quantity& q, const Args&... args) {
     std::string value;
     if (r.digits) {
         value = ex::digits(*r.digits, q, args...);
@@ -115,6 +117,57 @@ nlohmann::json evaluate(const request& r, const Quantity& q, const Args&... args
         j["enclosure"] = {ex::detail::decimal(lo, 40, MPFR_RNDD), ex::detail::decimal(hi, 40, MPFR_RNDU)};
     }
     return j;
+}
+
+/// An argument as binary64 numbers when every number in it is exactly one (see exact_binary64);
+/// other arguments (labels, options) as they are, by reference; nothing when some number is not a
+/// double.
+template <class A>
+auto as_binary64(const A& a) {
+    if constexpr (std::is_same_v<A, std::vector<std::string>>) {
+        return exact_binary64(a);
+    } else if constexpr (std::is_same_v<A, std::vector<std::vector<std::string>>>) {
+        std::optional<std::vector<std::vector<double>>> out(std::in_place);
+        out->reserve(a.size());
+        for (const auto& row : a) {
+            auto d = exact_binary64(row);
+            if (!d) {
+                return decltype(out){};
+            }
+            out->push_back(std::move(*d));
+        }
+        return out;
+    } else {
+        return std::optional<std::reference_wrapper<const A>>(a);
+    }
+}
+
+template <class T>
+const T& unwrapped(const T& x) {
+    return x;
+}
+template <class T>
+const T& unwrapped(const std::reference_wrapper<const T>& x) {
+    return x.get();
+}
+
+/// f(args...) with binary64 arguments when every number given is exactly a double (a float .npy,
+/// hex floats, decimals such as 0.5), so that the oracle's fast paths (its kernels and the
+/// double-double ball) take them; with the text otherwise (the general path, exact for any decimal).
+template <class F, class... Args>
+auto with_binary64(const F& f, const Args&... args) {
+    auto converted = std::make_tuple(as_binary64(args)...);
+    const bool all = std::apply([](const auto&... c) { return (c.has_value() && ...); }, converted);
+    if (all) {
+        return std::apply([&](const auto&... c) { return f(unwrapped(*c)...); }, converted);
+    }
+    return f(args...);
+}
+
+/// Evaluates one quantity (with binary64 arguments where they are exact, see with_binary64).
+template <class Quantity, class... Args>
+nlohmann::json evaluate(const request& r, const Quantity& q, const Args&... args) {
+    return with_binary64([&](const auto&... a) { return evaluate_as_given(r, q, a...); }, args...);
 }
 
 /// Prints the results: one per sample for --reduction none, else one.
@@ -180,10 +233,14 @@ int check(const request& r, const std::string& qn, const Need& need, const std::
     ex::ulp_report report;
     std::vector<std::pair<ex::rounded, double>> per_case;  // exact, error
     const auto record = [&](std::size_t i, const auto& q, const auto&... args) {
-        const ex::rounded exact = ex::round(f, q, args...);
-        const double err = ex::ulp_error(candidates[i], f, q, args...);
-        per_case.emplace_back(exact, err);
-        report.add(err, max_ulps);
+        with_binary64(
+            [&](const auto&... a) {
+                const ex::rounded exact = ex::round(f, q, a...);
+                const double err = ex::ulp_error(candidates[i], f, q, a...);
+                per_case.emplace_back(exact, err);
+                report.add(err, max_ulps);
+            },
+            args...);
     };
     if (qn == "entropy") {
         const auto p = rows_of(need("p"), "p");
@@ -373,12 +430,7 @@ int run(int argc, char** argv) {
         }
     };
     if (qn == "entropy") {
-        const auto p = need(p_spec, "p");
-        if (const auto pd = exact_binary64(p)) {
-            report(r, shannon::entropy, *pd, opt);
-        } else {
-            report(r, shannon::entropy, p, opt);
-        }
+        report(r, shannon::entropy, need(p_spec, "p"), opt);
     } else if (qn == "cross-entropy" || qn == "kl" || qn == "generalized-kl" || qn == "js") {
         const auto p = need(p_spec, "p");
         const auto q = need(q_spec, "q");
@@ -393,13 +445,7 @@ int run(int argc, char** argv) {
                 report(r, shannon::js_divergence, pv, qv, opt);
             }
         };
-        const auto pd = exact_binary64(p);
-        const auto qd = pd ? exact_binary64(q) : std::nullopt;
-        if (pd && qd) {
-            two(*pd, *qd);
-        } else {
-            two(p, q);
-        }
+        two(p, q);
     } else if (qn == "bce" || qn == "bce-logits") {
         const bool logits = qn == "bce-logits";
         const auto y = need(labels_spec, "labels");

@@ -893,6 +893,29 @@ concept ball_supported = (ball_input<Args> && ...) && requires(const Quantity& q
     return std::nullopt;
 }
 
+/// The ball's n digits when both ends of its enclosure print alike (n <= 20: the ball holds about
+/// 24 correct digits), nullopt otherwise; exact 0 prints as the MPFI path prints it.
+[[nodiscard]] inline std::optional<std::string> decide_ball_digits(const dd_ball& x, unsigned n) {
+    if (n > 20 || x.is_nan() || !std::isfinite(x.rad()) || !std::isfinite(x.mid().hi)) {
+        return std::nullopt;
+    }
+    const auto exact_end = [](const dd_ball::word& w) {
+        real r(0, 670);  // 670 digits (2226 bits): any double word, exactly
+        mpfr_set_d(r.backend().data(), w.hi, MPFR_RNDN);
+        mpfr_add_d(r.backend().data(), r.backend().data(), w.lo, MPFR_RNDN);
+        return r;
+    };
+    if (x.rad() == 0 && x.mid().hi == 0) {
+        return decimal(real(0), n);
+    }
+    const std::string a = decimal(exact_end(lower(x)), n);
+    const std::string b = decimal(exact_end(upper(x)), n);
+    if (a == b) {
+        return a;
+    }
+    return std::nullopt;
+}
+
 /// round() in balls: the result when the ball decides it.
 template <class Quantity, class... Args>
 [[nodiscard]] std::optional<rounded> try_ball(format f, const Quantity& quantity, const Args&... args) {
@@ -908,6 +931,28 @@ template <class Quantity, class... Args>
                 return std::nullopt;
             }
             return decide_ball(*r, f);
+        }
+    }
+}
+
+/// digits() in balls.
+template <class Quantity, class... Args>
+[[nodiscard]] std::optional<std::string> try_ball_digits(unsigned n, const Quantity& quantity, const Args&... args) {
+    if constexpr (!ball_supported<Quantity, Args...>) {
+        return std::nullopt;
+    } else {
+        using R = std::remove_cvref_t<decltype(quantity(lift_ball(args)...))>;
+        if constexpr (!std::is_same_v<R, dd_ball>) {
+            return std::nullopt;
+        } else {
+            if (n > 20) {
+                return std::nullopt;
+            }
+            const std::optional<dd_ball> r = evaluate_ball(quantity, args...);
+            if (!r) {
+                return std::nullopt;
+            }
+            return decide_ball_digits(*r, n);
         }
     }
 }
@@ -1056,6 +1101,9 @@ template <class Quantity, class... Args>
     const settings s;
     if (s.fast && n <= 60) {
         if (const std::optional<std::string> r = detail::try_fixed_digits<Quantity>(s, n, args...)) {
+            return *r;
+        }
+        if (const std::optional<std::string> r = detail::try_ball_digits(n, quantity, args...)) {
             return *r;
         }
     }

@@ -25,7 +25,7 @@ import numpy as np
 
 from . import _core
 from ._version import __version__
-from ._api import UndeterminedWarning, Quantity, enclose, ulp_error
+from ._api import UndeterminedWarning, Quantity, enclose, last_paths, ulp_error
 from ._api import as_array as _as_array
 from ._api import base_name as _base
 from ._api import floats as _floats
@@ -41,7 +41,7 @@ __all__ = [
     "multilabel_binary_cross_entropy", "multilabel_binary_cross_entropy_with_logits",
     "bernoulli_log_likelihood", "bernoulli_nll", "categorical_log_likelihood", "categorical_nll",
     "gaussian_nll", "gaussian_log_likelihood", "mean_squared_error", "sum_squared_error",
-    "enclose", "ulp_error", "Quantity", "UndeterminedWarning",
+    "enclose", "ulp_error", "last_paths", "Quantity", "UndeterminedWarning",
 ]
 
 

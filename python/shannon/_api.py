@@ -11,6 +11,7 @@ error of a candidate in ulps of the dtype.
 import decimal
 import math
 import numbers
+import threading
 import warnings
 
 import numpy as np
@@ -18,6 +19,27 @@ import numpy as np
 from . import _core
 
 DTYPES = ("float64", "float32", "bfloat16", "float16")
+
+_PATHS = ("kernel", "ball", "mpfi", "undetermined")
+_local = threading.local()
+
+
+def _record(paths):
+    counts = getattr(_local, "paths", None)
+    if counts is None:
+        counts = _local.paths = dict.fromkeys(_PATHS, 0)
+    for k in _PATHS:
+        counts[k] += paths[k]
+
+
+def last_paths():
+    """How the correctly rounded results of this thread's last call were decided, as counts:
+    ``kernel`` (a double-double kernel of the oracle's fast path: entropy, cross-entropy, KL),
+    ``ball`` (the generic evaluation in certified double-double balls), ``mpfi`` (the multiprecision
+    interval path, for values too close to a rounding boundary for the others), ``undetermined``
+    (not decided within the precision cap; a warning says so). Only calls that round count (not
+    ``digits=``, enclosures or ulp errors)."""
+    return dict(getattr(_local, "paths", None) or dict.fromkeys(_PATHS, 0))
 
 
 class UndeterminedWarning(RuntimeWarning):
@@ -153,15 +175,16 @@ def finish(raw, request, shape=None):
     """Python values from the extension's raw results."""
     mode = request.core.mode
     if mode == "round":
-        values, determined, each = raw
-        if not all(determined):
+        values, determined, paths, each = raw
+        _record(paths)
+        if not determined:
             warnings.warn("shannon: the rounding of some results could not be decided within the precision cap; "
                           "where the enclosure still holds a tie between two floats (the usual cause: the exact "
                           "value is that tie) the value given is the tie rounded to even, else the rounding of "
                           "the enclosure's midpoint", UndeterminedWarning, 2)
         kind = _numpy_dtype(request.core.dtype)
         if each:
-            a = np.array(values, dtype=kind)
+            a = values.astype(kind, copy=False)  # exact: each value is already rounded to the dtype
             return a.reshape(shape) if shape is not None else a
         return float(values[0]) if kind is np.float64 else kind(values[0])
     if mode == "digits":
@@ -214,6 +237,7 @@ class Quantity:
         return self.evaluate(Request("round", dtype), *args, **kwargs)
 
     def evaluate(self, request, *args, **kwargs):
+        _local.paths = dict.fromkeys(_PATHS, 0)
         out = self._impl(request, *args, **kwargs)
         if isinstance(out, Assembled):
             return out.value

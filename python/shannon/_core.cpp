@@ -149,20 +149,43 @@ py::object run(const request& r, const Q& q, const A&... a) {
     const ex::format f = format_of(r.dtype);
     if (r.mode == "round") {
         std::vector<double> values;
-        std::vector<bool> determined;
+        // How each result was decided: by a kernel of exact_fast.hpp, by the double-double ball, by
+        // MPFI, or not at all (undetermined at the precision cap).
+        std::size_t kernel = 0;
+        std::size_t ball = 0;
+        std::size_t mpfi = 0;
+        std::size_t undetermined = 0;
+        const auto count = [&](const ex::rounded& x) {
+            values.push_back(x.value);
+            if (!x.determined) {
+                ++undetermined;
+            } else if (x.ball) {
+                ++ball;
+            } else if (x.fast) {
+                ++kernel;
+            } else {
+                ++mpfi;
+            }
+        };
         without_gil([&] {
             if constexpr (each) {
-                for (const ex::rounded& x : ex::round_each(f, q, a...)) {
-                    values.push_back(x.value);
-                    determined.push_back(x.determined);
+                const std::vector<ex::rounded> all = ex::round_each(f, q, a...);
+                values.reserve(all.size());
+                for (const ex::rounded& x : all) {
+                    count(x);
                 }
             } else {
-                const ex::rounded x = ex::round(f, q, a...);
-                values.push_back(x.value);
-                determined.push_back(x.determined);
+                count(ex::round(f, q, a...));
             }
         });
-        return py::make_tuple(py::cast(values), py::cast(determined), each);
+        py::dict paths;
+        paths["kernel"] = kernel;
+        paths["ball"] = ball;
+        paths["mpfi"] = mpfi;
+        paths["undetermined"] = undetermined;
+        py::array_t<double> out(static_cast<py::ssize_t>(values.size()));
+        std::copy(values.begin(), values.end(), out.mutable_data());
+        return py::make_tuple(out, undetermined == 0, paths, each);
     }
     if (r.mode == "digits") {
         std::vector<std::string> out;

@@ -265,3 +265,16 @@ def test_ctrl_c_stops_a_long_call_within_a_second():
     print(f"\nMEASURED Ctrl-C latency: {latency:.3f} s")
     assert latency < 1.0
     assert shannon.torch.cross_entropy(x[:2, :3], y[:2] % 3) > 0  # the module still works after it
+
+
+def test_last_paths_counts_how_each_result_was_decided():
+    """Every rounded result is counted once, under the path that decided it."""
+    shannon.entropy([0.2, 0.8])
+    assert shannon.last_paths() == {"kernel": 1, "ball": 0, "mpfi": 0, "undetermined": 0}
+    z = np.linspace(-3, 3, 7)
+    shannon.softmax(z)
+    paths = shannon.last_paths()
+    assert sum(paths.values()) == 7 and paths["ball"] == 7
+    # digits= does not round: the counts start again at zero
+    shannon.entropy([0.2, 0.8], digits=30)
+    assert sum(shannon.last_paths().values()) == 0

@@ -532,16 +532,21 @@ namespace shannon::profiles::torch {
 namespace detail {
 
 /// sum_c a_c d(-log softmax(x)_c)/dx_j = s_j sum_c a_c - a_j = s_j sum_{c != j} a_c - a_j (1 - s_j).
+/// sum_{c != j} a_c is the sum of a before j and of a after j (suffix sums, one pass each way): no
+/// cancellation, and linear in the row's length.
 template <class W>
 void add_softmax_grad(std::vector<W>& out, const std::vector<W>& nl, const std::vector<W>& a, const W& scale) {
     const std::size_t c = nl.size();
+    std::vector<accumulator<W>> after(c + 1);  // after[k] = a_k + ... + a_(c-1)
+    for (std::size_t k = c; k-- > 0;) {
+        after[k] = after[k + 1];
+        after[k].add(a[k]);
+    }
+    accumulator<W> before;
     for (std::size_t j = 0; j < c; ++j) {
-        accumulator<W> others;
-        for (std::size_t k = 0; k < c; ++k) {
-            if (k != j) {
-                others.add(a[k]);
-            }
-        }
+        accumulator<W> others = before;
+        others.add(after[j + 1].value());
+        before.add(a[j]);
         const W s = shannon::detail::exp_(W(-nl[j]));
         const W one_minus_s = W(-shannon::detail::expm1_(W(-nl[j])));
         out.push_back(W(W(W(s * others.value()) - W(a[j] * one_minus_s)) * scale));
