@@ -5,14 +5,19 @@
 #pragma once
 
 #include <algorithm>
+#include <bit>
 #include <charconv>
 #include <cmath>
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <memory>
 #include <limits>
+#include <span>
+#include <string_view>
 #include <optional>
 #include <sstream>
 #include <stdexcept>
@@ -21,6 +26,13 @@
 
 #include <fmt/core.h>
 #include <mpfr.h>
+
+#if __has_include(<sys/mman.h>)
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#endif
 
 #include <shannon/error.hpp>
 
@@ -60,10 +72,76 @@ inline std::string checked_number(const std::string& token, const std::string& a
     return t;
 }
 
+/// A LIST as read: binary64 numbers (from a float64/float32 .npy: exact, no text on the way; a
+/// float64 file is mapped into memory and read in place) or text (lists, text files, integer .npy).
+/// The text of binary numbers (hex floats) is formed only when a caller needs it, once.
+class number_list {
+public:
+    number_list() = default;
+    /// Numbers as text.
+    number_list(std::vector<std::string> text)  // NOLINT: implicit, a text list is a list
+        : text_(std::move(text)) {}
+    /// Binary64 numbers, owned.
+    [[nodiscard]] static number_list binary(std::vector<double> v) {
+        auto owned = std::make_shared<const std::vector<double>>(std::move(v));
+        const std::span<const double> view(*owned);
+        return binary(std::move(owned), view);
+    }
+    /// Binary64 numbers held by `owner` (a vector, a mapped file).
+    [[nodiscard]] static number_list binary(std::shared_ptr<const void> owner, std::span<const double> view) {
+        number_list l;
+        l.owner_ = std::move(owner);
+        l.view_ = view;
+        l.typed_ = true;
+        l.text_.reset();  // formed on demand
+        return l;
+    }
+    [[nodiscard]] bool typed() const { return typed_; }
+    /// The numbers, when typed().
+    [[nodiscard]] std::span<const double> numbers() const { return view_; }
+    [[nodiscard]] std::size_t size() const { return typed_ ? view_.size() : text_->size(); }
+    [[nodiscard]] bool empty() const { return size() == 0; }
+    /// Number i as text (a hex float when typed).
+    [[nodiscard]] std::string operator[](std::size_t i) const {
+        return typed_ ? fmt::format("{:a}", view_[i]) : (*text_)[i];
+    }
+    /// All numbers as text.
+    [[nodiscard]] const std::vector<std::string>& text() const {
+        if (!text_) {
+            std::vector<std::string> t;
+            t.reserve(view_.size());
+            for (double d : view_) {
+                t.push_back(fmt::format("{:a}", d));
+            }
+            text_ = std::move(t);
+        }
+        return *text_;
+    }
+    operator const std::vector<std::string>&() const { return text(); }  // NOLINT: the text API
+    /// Rounds every number to binary32 (--round-inputs binary32).
+    void round_to_binary32() {
+        std::vector<double> v(view_.begin(), view_.end());
+        for (double& d : v) {
+            d = static_cast<double>(static_cast<float>(d));
+        }
+        *this = binary(std::move(v));
+    }
+    /// The text, for editing in place (a text list).
+    [[nodiscard]] std::vector<std::string>& mutable_text() { return *text_; }
+
+private:
+    std::shared_ptr<const void> owner_;
+    std::span<const double> view_;
+    bool typed_ = false;
+    mutable std::optional<std::vector<std::string>> text_ = std::vector<std::string>{};
+};
+
 /// Parses the bytes of a .npy file (little-endian float64/float32/int64/int32, C order, 1-D or
 /// 2-D) as exact numbers; `path` only names the file in messages.
-inline std::vector<std::string> parse_npy(const std::string& data, const std::string& path, const std::string& arg,
-                                          std::optional<std::size_t>& columns) {
+/// `owner`, when given, keeps `data` alive (a mapped file): float64 values aligned in it are then
+/// read in place.
+inline number_list parse_npy_list(std::string_view data, const std::string& path, const std::string& arg,
+                                  std::optional<std::size_t>& columns, std::shared_ptr<const void> owner = nullptr) {
     if (data.size() < 10 || data.compare(0, 6, "\x93NUMPY") != 0) {
         throw usage_error(fmt::format("argument '{}': '{}' is not a .npy file", arg, path));
     }
@@ -87,7 +165,7 @@ inline std::vector<std::string> parse_npy(const std::string& data, const std::st
     if (data.size() < offset + header_len) {
         throw usage_error(fmt::format("argument '{}': '{}' is truncated (header)", arg, path));
     }
-    const std::string header = data.substr(offset, header_len);
+    const std::string header(data.substr(offset, header_len));
     const auto malformed = [&](const std::string& what) {
         return usage_error(fmt::format("argument '{}': '{}' has a malformed header ({})", arg, path, what));
     };
@@ -215,25 +293,46 @@ inline std::vector<std::string> parse_npy(const std::string& data, const std::st
         throw usage_error(fmt::format("argument '{}': '{}' is truncated ({} values announced, {} present)", arg, path,
                                       count, (data.size() - start) / width));
     }
+    const auto nan_at = [&](std::size_t i) {
+        return usage_error(fmt::format("argument '{}' at index {} is nan: NaN is not a valid input", arg, i));
+    };
+    const char* const payload = data.data() + start;
+    if (descr == "<f8" && owner && reinterpret_cast<std::uintptr_t>(payload) % alignof(double) == 0 &&
+        std::endian::native == std::endian::little) {
+        const std::span<const double> view(reinterpret_cast<const double*>(payload), count);  // in place
+        for (std::size_t i = 0; i < count; ++i) {
+            if (std::isnan(view[i])) {
+                throw nan_at(i);
+            }
+        }
+        return number_list::binary(std::move(owner), view);
+    }
+    if (descr == "<f8" || descr == "<f4") {  // binary numbers stay binary: exact, no text
+        std::vector<double> values;
+        values.reserve(count);
+        const bool f8 = descr == "<f8";
+        for (std::size_t i = 0; i < count; ++i) {
+            const char* p = payload + i * width;
+            double v = 0;
+            if (f8) {
+                std::memcpy(&v, p, 8);
+            } else {
+                float f = 0;
+                std::memcpy(&f, p, 4);
+                v = static_cast<double>(f);
+            }
+            if (std::isnan(v)) {
+                throw nan_at(i);
+            }
+            values.push_back(v);
+        }
+        return number_list::binary(std::move(values));
+    }
     std::vector<std::string> out;
     out.reserve(count);
     for (std::size_t i = 0; i < count; ++i) {
         const char* p = data.data() + start + i * width;
-        if (descr == "<f8") {
-            double v = 0;
-            std::memcpy(&v, p, 8);
-            if (std::isnan(v)) {
-                throw usage_error(fmt::format("argument '{}' at index {} is nan: NaN is not a valid input", arg, i));
-            }
-            out.push_back(fmt::format("{:a}", v));
-        } else if (descr == "<f4") {
-            float v = 0;
-            std::memcpy(&v, p, 4);
-            if (std::isnan(v)) {
-                throw usage_error(fmt::format("argument '{}' at index {} is nan: NaN is not a valid input", arg, i));
-            }
-            out.push_back(fmt::format("{:a}", static_cast<double>(v)));
-        } else if (descr == "<i8") {
+        if (descr == "<i8") {
             std::int64_t v = 0;
             std::memcpy(&v, p, 8);
             out.push_back(std::to_string(v));
@@ -246,6 +345,12 @@ inline std::vector<std::string> parse_npy(const std::string& data, const std::st
     return out;
 }
 
+/// parse_npy_list as text (hex floats for float arrays).
+inline std::vector<std::string> parse_npy(const std::string& data, const std::string& path, const std::string& arg,
+                                          std::optional<std::size_t>& columns) {
+    return parse_npy_list(data, path, arg, columns).text();
+}
+
 /// The bytes of a file, at most `cap` of them (else an error naming the argument: a device such as
 /// /dev/zero never ends).
 inline std::string read_file(const std::string& path, const std::string& arg, std::size_t cap) {
@@ -254,6 +359,19 @@ inline std::string read_file(const std::string& path, const std::string& arg, st
         throw usage_error(fmt::format("argument '{}': cannot open '{}'", arg, shown_token(path)));
     }
     std::string data;
+    std::error_code ec;
+    if (std::filesystem::is_regular_file(path, ec)) {  // one read of the known size: no regrowth
+        const std::uintmax_t size = std::filesystem::file_size(path, ec);
+        if (!ec && size <= cap) {
+            data.resize(static_cast<std::size_t>(size));
+            in.read(data.data(), static_cast<std::streamsize>(size));
+            data.resize(static_cast<std::size_t>(in.gcount()));
+            if (in.peek() == std::char_traits<char>::eof()) {
+                return data;
+            }
+            in.clear();  // the file grew while read: read on in chunks
+        }
+    }
     std::vector<char> chunk(std::size_t{1} << 20U);
     while (in) {
         in.read(chunk.data(), static_cast<std::streamsize>(chunk.size()));
@@ -267,24 +385,57 @@ inline std::string read_file(const std::string& path, const std::string& arg, st
     return data;
 }
 
-/// Reads a .npy file (see parse_npy).
-inline std::vector<std::string> read_npy(const std::string& path, const std::string& arg,
-                                         std::optional<std::size_t>& columns) {
+/// A regular file mapped read-only into memory (nothing when it cannot be: a device, a pipe, an
+/// empty file); the mapping lasts as long as the returned owner.
+inline std::optional<std::pair<std::shared_ptr<const void>, std::string_view>> map_file(const std::string& path) {
+#if __has_include(<sys/mman.h>)
+    std::error_code ec;
+    if (!std::filesystem::is_regular_file(path, ec)) {
+        return std::nullopt;
+    }
+    const int fd = ::open(path.c_str(), O_RDONLY);
+    if (fd < 0) {
+        return std::nullopt;
+    }
+    struct stat st {};
+    if (::fstat(fd, &st) != 0 || st.st_size <= 0) {
+        ::close(fd);
+        return std::nullopt;
+    }
+    const auto size = static_cast<std::size_t>(st.st_size);
+    void* p = ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE, fd, 0);
+    ::close(fd);
+    if (p == MAP_FAILED) {
+        return std::nullopt;
+    }
+    std::shared_ptr<const void> owner(p, [size](const void* q) { ::munmap(const_cast<void*>(q), size); });
+    return std::pair{std::move(owner), std::string_view(static_cast<const char*>(p), size)};
+#else
+    (void)path;
+    return std::nullopt;
+#endif
+}
+
+/// Reads a .npy file (see parse_npy_list): mapped when it is a regular file, read otherwise.
+inline number_list read_npy(const std::string& path, const std::string& arg, std::optional<std::size_t>& columns) {
+    if (auto mapped = map_file(path)) {
+        return parse_npy_list(mapped->second, path, arg, columns, std::move(mapped->first));
+    }
     // A header (at most 4 GiB by the format; numpy's are a few hundred bytes) and the values.
-    return parse_npy(read_file(path, arg, max_npy_values * 8 + (std::size_t{1} << 20U)), path, arg, columns);
+    return parse_npy_list(read_file(path, arg, max_npy_values * 8 + (std::size_t{1} << 20U)), path, arg, columns);
 }
 
 /// A LIST: comma-separated numbers, or @PATH (a .npy file, or text separated by commas, spaces or
 /// newlines). `columns` is set from a 2-D .npy.
 inline std::vector<std::string> parse_list(std::string text, const std::string& arg, bool file);
 
-inline std::vector<std::string> read_list(const std::string& spec, const std::string& arg, std::optional<std::size_t>& columns) {
+inline number_list read_list(const std::string& spec, const std::string& arg, std::optional<std::size_t>& columns) {
     if (spec.empty() || spec[0] != '@') {
         return parse_list(spec, arg, false);
     }
     const std::string path = spec.substr(1);
     if (path.size() > 4 && path.substr(path.size() - 4) == ".npy") {
-        std::vector<std::string> out = read_npy(path, arg, columns);
+        number_list out = read_npy(path, arg, columns);
         if (out.empty()) {
             throw usage_error(fmt::format("argument '{}' is empty ('{}')", arg, path));
         }
@@ -327,11 +478,15 @@ inline std::vector<std::string> parse_list(std::string text, const std::string& 
 }
 
 /// Applies --round-inputs: each number becomes the nearest binary64 (or binary32) number.
-inline void round_inputs(std::vector<std::string>& v, const std::string& mode) {
-    if (mode.empty()) {
+inline void round_inputs(number_list& list, const std::string& mode) {
+    if (mode.empty() || (list.typed() && mode == "binary64")) {
         return;
     }
-    for (auto& s : v) {
+    if (list.typed()) {
+        list.round_to_binary32();
+        return;
+    }
+    for (auto& s : list.mutable_text()) {
         if (mode == "binary64") {
             s = fmt::format("{:a}", std::strtod(s.c_str(), nullptr));
         } else {

@@ -576,12 +576,13 @@ template <class Quantity, class... Args>
     return with_fast_inputs<Quantity, rounded>(on, args...);
 }
 
-/// n digits (n <= 60) of the same quantities from the 256-bit fixed-point path (exact_fixed.hpp),
-/// split across the cores from s.parallel_from / 64 terms; nullopt when the enclosure does not
-/// decide the digits (or on input the path does not take).
+/// The 256-bit fixed-point enclosure (exact_fixed.hpp) of the same quantities, in the unit asked
+/// for (MPFR numbers of about 665 bits), split across the cores from s.parallel_from / 64 terms;
+/// nullopt on input the path does not take.
 template <class Quantity, class... Args>
-[[nodiscard]] std::optional<std::string> try_fixed_digits(const settings& s, unsigned n_digits, const Args&... args) {
-    const auto on = [&](auto kind, const auto* pp, const auto* qq, std::size_t n, const options& opt) -> std::optional<std::string> {
+[[nodiscard]] std::optional<std::pair<real, real>> try_fixed_enclosure(const settings& s, const Args&... args) {
+    const auto on = [&](auto kind, const auto* pp, const auto* qq, std::size_t n,
+                        const options& opt) -> std::optional<std::pair<real, real>> {
         constexpr fast::kind K = decltype(kind)::value;
         if (K != fast::kind::generalized_kl && opt.norm == normalization::check &&
             !clearly_normalized(pp, qq, n, opt.sum_tolerance)) {
@@ -594,24 +595,34 @@ template <class Quantity, class... Args>
         if (acc.invalid() || acc.infinite()) {
             return std::nullopt;  // the general path reports, or gives inf
         }
-        mpfr_t lo;
-        mpfr_t hi;
-        mpfr_inits2(640, lo, hi, static_cast<mpfr_ptr>(nullptr));
-        acc.enclose(lo, hi);
-        in_unit(lo, hi, opt.base);
-        std::optional<std::string> out;
-        if (mpfr_zero_p(lo) && mpfr_zero_p(hi)) {
-            out = decimal(lo, n_digits);
-        } else if (mpfr_sgn(lo) == mpfr_sgn(hi)) {
-            const std::string a = decimal(lo, n_digits);
-            if (a == decimal(hi, n_digits)) {
-                out = a;
-            }
-        }
-        mpfr_clears(lo, hi, static_cast<mpfr_ptr>(nullptr));
-        return out;
+        std::pair<real, real> e{real(0, 200), real(0, 200)};  // 200 digits: above the 640 bits it fills
+        acc.enclose(e.first.backend().data(), e.second.backend().data());
+        in_unit(e.first.backend().data(), e.second.backend().data(), opt.base);
+        return e;
     };
-    return with_fast_inputs<Quantity, std::string>(on, args...);
+    return with_fast_inputs<Quantity, std::pair<real, real>>(on, args...);
+}
+
+/// n digits (n <= 60) from the fixed-point enclosure; nullopt when it does not decide them (or on
+/// input the path does not take).
+template <class Quantity, class... Args>
+[[nodiscard]] std::optional<std::string> try_fixed_digits(const settings& s, unsigned n_digits, const Args&... args) {
+    const std::optional<std::pair<real, real>> e = try_fixed_enclosure<Quantity>(s, args...);
+    if (!e) {
+        return std::nullopt;
+    }
+    mpfr_srcptr lo = e->first.backend().data();
+    mpfr_srcptr hi = e->second.backend().data();
+    if (mpfr_zero_p(lo) && mpfr_zero_p(hi)) {
+        return decimal(lo, n_digits);
+    }
+    if (mpfr_sgn(lo) == mpfr_sgn(hi)) {
+        std::string a = decimal(lo, n_digits);
+        if (a == decimal(hi, n_digits)) {
+            return a;
+        }
+    }
+    return std::nullopt;
 }
 
 }  // namespace detail
@@ -893,23 +904,25 @@ concept ball_supported = (ball_input<Args> && ...) && requires(const Quantity& q
     return std::nullopt;
 }
 
+/// A double word's exact value as an MPFR number (670 digits, 2226 bits: any double word).
+[[nodiscard]] inline real exactly(const dd_ball::word& w) {
+    real r(0, 670);
+    mpfr_set_d(r.backend().data(), w.hi, MPFR_RNDN);
+    mpfr_add_d(r.backend().data(), r.backend().data(), w.lo, MPFR_RNDN);
+    return r;
+}
+
 /// The ball's n digits when both ends of its enclosure print alike (n <= 20: the ball holds about
 /// 24 correct digits), nullopt otherwise; exact 0 prints as the MPFI path prints it.
 [[nodiscard]] inline std::optional<std::string> decide_ball_digits(const dd_ball& x, unsigned n) {
     if (n > 20 || x.is_nan() || !std::isfinite(x.rad()) || !std::isfinite(x.mid().hi)) {
         return std::nullopt;
     }
-    const auto exact_end = [](const dd_ball::word& w) {
-        real r(0, 670);  // 670 digits (2226 bits): any double word, exactly
-        mpfr_set_d(r.backend().data(), w.hi, MPFR_RNDN);
-        mpfr_add_d(r.backend().data(), r.backend().data(), w.lo, MPFR_RNDN);
-        return r;
-    };
     if (x.rad() == 0 && x.mid().hi == 0) {
         return decimal(real(0), n);
     }
-    const std::string a = decimal(exact_end(lower(x)), n);
-    const std::string b = decimal(exact_end(upper(x)), n);
+    const std::string a = decimal(exactly(lower(x)), n);
+    const std::string b = decimal(exactly(upper(x)), n);
     if (a == b) {
         return a;
     }
@@ -975,6 +988,29 @@ template <class Quantity, class... Args>
 }
 
 }  // namespace detail
+
+/// An enclosure of the exact value from the fast paths, when they take the input: 256-bit fixed point
+/// for entropy, cross-entropy, KL and generalized KL of binary64/binary32 ranges (about 75 digits),
+/// the double-double ball for any other quantity of binary inputs (about 24 digits); nullopt when
+/// neither does (text inputs, a ball that could not enclose its value). On 10^7 terms it takes
+/// seconds where enclose() takes minutes and gigabytes.
+template <class Quantity, class... Args>
+[[nodiscard]] std::optional<std::pair<real, real>> enclose_fast(const Quantity& quantity, const Args&... args) {
+    detail::thread_setup();
+    if (auto e = detail::try_fixed_enclosure<Quantity>(settings{}, args...)) {
+        return e;
+    }
+    if constexpr (detail::ball_supported<Quantity, Args...>) {
+        using R = std::remove_cvref_t<decltype(quantity(detail::lift_ball(args)...))>;
+        if constexpr (std::is_same_v<R, dd_ball>) {
+            const std::optional<dd_ball> r = detail::evaluate_ball(quantity, args...);
+            if (r && !r->is_nan() && std::isfinite(r->rad())) {
+                return std::pair{detail::exactly(lower(*r)), detail::exactly(upper(*r))};
+            }
+        }
+    }
+    return std::nullopt;
+}
 
 /// The exact value of quantity(args...) rounded to nearest (ties to even) in the format.
 template <class Quantity, class... Args>
