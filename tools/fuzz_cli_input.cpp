@@ -18,10 +18,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const std::string bytes(reinterpret_cast<const char*>(data) + 1, size - 1);
     std::optional<std::size_t> columns;
     try {
-        std::vector<std::string> v;
+        shannon_cli::number_list v;
         switch (data[0] % 3) {
             case 0:
-                v = shannon_cli::parse_npy(bytes, "fuzz.npy", "p", columns);
+                v = shannon_cli::parse_npy_list(bytes, "fuzz.npy", "p", columns);
                 break;
             case 1:
                 v = shannon_cli::parse_list(bytes, "p", true);
@@ -31,7 +31,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
                 break;
         }
         (void)shannon_cli::exact_binary64(v);
-        std::vector<std::string> rounded = v;
+        shannon_cli::number_list rounded = v;
         shannon_cli::round_inputs(rounded, (data[0] & 8U) != 0 ? "binary32" : "binary64");
         (void)shannon_cli::as_rows(v, columns.value_or(1U + (data[0] >> 4U)), "logits");
         (void)shannon_cli::as_indices(v, "labels");
