@@ -20,9 +20,12 @@
 // This is the general path: a few microseconds per term and precision step. Entropy,
 // cross-entropy, KL and generalized KL of contiguous float/double ranges first try the
 // double-double fast path of <shannon/exact_fast.hpp> (settings::fast), whose Ziv test either
-// proves the same correctly rounded result or hands over to this path; for up to 60 digits of the
-// same quantities, exact::digits first tries the 256-bit fixed-point path of
-// <shannon/exact_fixed.hpp>, which likewise hands over when its enclosure does not decide them.
+// proves the same correctly rounded result or hands over to this path; every other quantity of
+// binary inputs is first evaluated by its own generic formula in certified double-double balls
+// (<shannon/ball.hpp>: rounded::ball), likewise decided by Ziv's test or handed over. For up to 60
+// digits of the four measures, exact::digits first tries the 256-bit fixed-point path of
+// <shannon/exact_fixed.hpp> (up to 20 digits of the rest, the ball), which likewise hands over
+// when its enclosure does not decide them; exact::enclose_fast gives those paths' enclosures.
 #pragma once
 
 #include <algorithm>
