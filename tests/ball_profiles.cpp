@@ -1,0 +1,193 @@
+// tests/ball_profiles.cpp — the oracle's ball path (include/shannon/ball.hpp) against its MPFI path,
+// bit for bit, on the framework profiles and their gradients: random inputs (normal logits of scale
+// 1 to 30, probabilities, weights, label smoothing, ignore_index, pos_weight) and hard rows (a
+// dominant logit, near-ties to 2^-40, +-1e300, -inf masks, one class). Each result the ball decides
+// must equal the one MPFI decides with the fast paths off; the test also requires that the ball
+// decided most of them (it is the fast path, not a formality) and prints the counts.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <cstdint>
+#include <iostream>
+#include <limits>
+#include <random>
+#include <string>
+#include <vector>
+
+#include <shannon/exact.hpp>
+#include <shannon/profiles/keras.hpp>
+#include <shannon/profiles/optax.hpp>
+#include <shannon/profiles/scipy.hpp>
+#include <shannon/profiles/torch.hpp>
+
+namespace {
+
+namespace ex = shannon::exact;
+namespace pt = shannon::profiles::torch;
+namespace pk = shannon::profiles::keras;
+namespace po = shannon::profiles::optax;
+namespace ps = shannon::profiles::scipy;
+
+using rows_t = std::vector<std::vector<double>>;
+
+struct tally {
+    std::size_t results = 0;
+    std::size_t ball = 0;
+};
+
+bool same(double a, double b) { return (a == b && std::signbit(a) == std::signbit(b)) || (std::isnan(a) && std::isnan(b)); }
+
+/// Rounds quantity(args...) by both paths, in binary64 and binary32, and compares.
+template <class Q, class... A>
+void both(tally& t, const std::string& what, const Q& q, const A&... args) {
+    ex::settings general;
+    general.fast = false;
+    for (const ex::format f : {ex::format::binary64, ex::format::binary32}) {
+        using V = decltype(q(ex::detail::lift(args)...));
+        if constexpr (std::ranges::range<V>) {
+            const std::vector<ex::rounded> fast = ex::round_each(f, q, args...);
+            const std::vector<ex::rounded> slow = ex::round_each(general, f, q, args...);
+            ASSERT_EQ(fast.size(), slow.size()) << what;
+            for (std::size_t i = 0; i < fast.size(); ++i) {
+                ++t.results;
+                t.ball += fast[i].ball ? 1 : 0;
+                EXPECT_TRUE(same(fast[i].value, slow[i].value))
+                    << what << " [" << i << "] in " << ex::name(f) << ": ball " << fast[i].value << " (ball "
+                    << fast[i].ball << "), MPFI " << slow[i].value;
+            }
+        } else {
+            const ex::rounded fast = ex::round(f, q, args...);
+            const ex::rounded slow = ex::round(general, f, q, args...);
+            ++t.results;
+            t.ball += fast.ball ? 1 : 0;
+            EXPECT_TRUE(same(fast.value, slow.value))
+                << what << " in " << ex::name(f) << ": ball " << fast.value << ", MPFI " << slow.value;
+        }
+    }
+}
+
+rows_t logits(std::mt19937_64& g, std::size_t n, std::size_t c, double scale) {
+    std::normal_distribution<double> z(0, scale);
+    rows_t r(n, std::vector<double>(c));
+    for (auto& row : r) {
+        for (double& v : row) {
+            v = z(g);
+        }
+    }
+    return r;
+}
+
+rows_t probabilities(std::mt19937_64& g, std::size_t n, std::size_t c) {
+    std::uniform_real_distribution<double> u(0.01, 1);
+    rows_t r(n, std::vector<double>(c));
+    for (auto& row : r) {
+        double s = 0;
+        for (double& v : row) {
+            v = u(g);
+            s += v;
+        }
+        for (double& v : row) {
+            v /= s;
+        }
+    }
+    return r;
+}
+
+std::vector<double> flat(const rows_t& r) {
+    std::vector<double> out;
+    for (const auto& row : r) {
+        out.insert(out.end(), row.begin(), row.end());
+    }
+    return out;
+}
+
+/// Rows where logsumexp is hard: a dominant logit, near-ties, huge magnitudes, -inf masks.
+rows_t hard_rows() {
+    const double inf = std::numeric_limits<double>::infinity();
+    return {{50, 0, -3, 1},
+            {1, 1 + 0x1p-40, 1 - 0x1p-40, 1},
+            {1e300, -1e300, 0, 1e300},
+            {-inf, 2, -inf, 0.5},
+            {700, -700, 699.5, 0},
+            {0x1p-1074, -0x1p-1074, 0, 0}};
+}
+
+TEST(ball_profiles, torch_losses_and_gradients_agree_with_mpfi) {
+    std::mt19937_64 g(11);
+    tally t;
+    for (const double scale : {1.0, 8.0, 30.0}) {
+        const rows_t x = logits(g, 6, 5, scale);
+        const std::vector<std::int64_t> y{0, 4, 2, -100, 1, 3};
+        pt::cross_entropy_options o;
+        both(t, "cross_entropy", [](const auto& a, const auto& b) { return pt::cross_entropy(a, b); }, x, y);
+        o.weight = {0.5, 1, 2, 1.5, 0.25};
+        o.label_smoothing = 0.1;
+        both(t, "cross_entropy (weight, smoothing, ignore_index)",
+             [o](const auto& a, const auto& b) { return pt::cross_entropy(a, b, o); }, x, y);
+        both(t, "cross_entropy_grad", [o](const auto& a, const auto& b) { return pt::cross_entropy_grad(a, b, o); }, x, y);
+        o.reduction = shannon::profiles::reduction::none;
+        both(t, "cross_entropy none", [o](const auto& a, const auto& b) { return pt::cross_entropy_unreduced(a, b, o); }, x, y);
+        const rows_t p = probabilities(g, 6, 5);
+        both(t, "cross_entropy (probabilities)", [](const auto& a, const auto& b) { return pt::cross_entropy(a, b); }, x, p);
+        const std::vector<double> z = flat(x);
+        const std::vector<double> target = flat(probabilities(g, 6, 5));
+        pt::binary_cross_entropy_with_logits_options b;
+        for (std::size_t i = 0; i < z.size(); ++i) {  // the per-class weights, broadcast over the rows
+            b.pos_weight.push_back(std::vector<double>{2, 0.5, 1, 3, 1}[i % 5]);
+        }
+        both(t, "binary_cross_entropy_with_logits",
+             [b](const auto& a, const auto& c) { return pt::binary_cross_entropy_with_logits(a, c, b); }, z, target);
+        both(t, "binary_cross_entropy_with_logits_grad",
+             [b](const auto& a, const auto& c) { return pt::binary_cross_entropy_with_logits_grad(a, c, b); }, z, target);
+        both(t, "poisson_nll_loss", [](const auto& a, const auto& c) { return pt::poisson_nll_loss(a, c); }, z, target);
+    }
+    const rows_t h = hard_rows();
+    const std::vector<std::int64_t> hy{0, 1, 3, 1, 2, 0};
+    both(t, "cross_entropy (hard rows)", [](const auto& a, const auto& b) { return pt::cross_entropy(a, b); }, h, hy);
+    pt::cross_entropy_options none;
+    none.reduction = shannon::profiles::reduction::none;
+    both(t, "cross_entropy none (hard rows)", [none](const auto& a, const auto& b) { return pt::cross_entropy_unreduced(a, b, none); }, h, hy);
+    both(t, "cross_entropy_grad (hard rows)", [](const auto& a, const auto& b) { return pt::cross_entropy_grad(a, b); }, h, hy);
+    both(t, "cross_entropy (one class)", [](const auto& a, const auto& b) { return pt::cross_entropy(a, b); },
+         rows_t{{3.5}, {-2}}, std::vector<std::int64_t>{0, 0});
+    std::cout << "torch: " << t.results << " results, " << t.ball << " decided by the ball\n";
+    EXPECT_GT(t.ball, t.results * 3 / 4);
+}
+
+TEST(ball_profiles, keras_optax_scipy_agree_with_mpfi) {
+    std::mt19937_64 g(12);
+    tally t;
+    for (const double scale : {1.0, 10.0}) {
+        const rows_t x = logits(g, 5, 4, scale);
+        const rows_t p = probabilities(g, 5, 4);
+        pk::crossentropy_options k;
+        k.from_logits = true;
+        k.label_smoothing = 0.2;
+        both(t, "keras.categorical_crossentropy",
+             [k](const auto& a, const auto& b) { return pk::categorical_crossentropy(a, b, k); }, p, x);
+        pk::crossentropy_options kp;
+        both(t, "keras.categorical_crossentropy (probabilities)",
+             [kp](const auto& a, const auto& b) { return pk::categorical_crossentropy(a, b, kp); }, p, probabilities(g, 5, 4));
+        both(t, "optax.softmax_cross_entropy", [](const auto& a, const auto& b) { return po::softmax_cross_entropy(a, b); },
+             x, p);
+        both(t, "optax.softmax_cross_entropy_with_integer_labels",
+             [](const auto& a, const auto& b) { return po::softmax_cross_entropy_with_integer_labels(a, b); }, x,
+             std::vector<std::int64_t>{0, 1, 2, 3, 0});
+        const std::vector<double> v = flat(x);
+        const std::vector<double> q = flat(p);
+        both(t, "scipy.special.log_softmax", [](const auto& a) { return ps::log_softmax(a); }, v);
+        both(t, "scipy.special.logsumexp", [](const auto& a) { return ps::logsumexp(a); }, v);
+        both(t, "scipy.special.rel_entr", [](const auto& a, const auto& b) { return ps::rel_entr(a, b); }, q, flat(probabilities(g, 5, 4)));
+        both(t, "scipy.spatial.distance.jensenshannon",
+             [](const auto& a, const auto& b) { return ps::jensenshannon(a, b); }, p[0], p[1]);
+    }
+    std::cout << "keras, optax, scipy: " << t.results << " results, " << t.ball << " decided by the ball\n";
+    EXPECT_GT(t.ball, t.results * 3 / 4);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    testing::InitGoogleTest(&argc, argv);
+    return RUN_ALL_TESTS();
+}
