@@ -238,6 +238,7 @@ using word = double_word<double>;
 /// A certified double-double ball: the exact value lies within rad of mid (see the header comment).
 class dd_ball {
 public:
+    /// The midpoint's type: a double-double.
     using word = double_word<double>;
 
     /// Zero.
@@ -267,13 +268,16 @@ public:
         ball_detail::poisoned() = true;
         return {word(0.0), ball_detail::inf};
     }
+    /// Not a number (from a NaN operand).
     [[nodiscard]] static dd_ball nan() { return {word(std::numeric_limits<double>::quiet_NaN()), 0}; }
     /// pi, from the checked double-word constant (error below 2^-103 relative).
     [[nodiscard]] static dd_ball pi() { return {dw::pi<double>, 0x1p-100}; }
 
+    /// True for NaN.
     [[nodiscard]] bool is_nan() const { return mid_.hi != mid_.hi; }  // NOLINT: NaN test
     /// An exact infinity (a finite ball's radius is finite).
     [[nodiscard]] bool is_inf() const { return !is_nan() && !ball_detail::finite(mid_.hi); }
+    /// True when the ball is a single number (radius 0).
     [[nodiscard]] bool is_point() const { return rad_ == 0; }
     /// -1, 0 or 1 when every value of the ball has that sign (0: the point 0); 2 when it straddles 0.
     [[nodiscard]] int sign() const {
@@ -288,8 +292,10 @@ public:
     /// |mid| rounded up (|mid| <= |hi| (1 + u); the (1 + u) is within up()'s margin).
     [[nodiscard]] double mag() const { return std::abs(mid_.hi); }
 
+    /// -x (exact).
     friend dd_ball operator-(const dd_ball& x) { return {dw::neg(x.mid_), x.rad_}; }
 
+    /// a + b.
     friend dd_ball operator+(const dd_ball& a, const dd_ball& b) {
         using namespace ball_detail;
         if (!finite(a.mid_.hi) || !finite(b.mid_.hi)) {
@@ -304,8 +310,10 @@ public:
         }
         return {s, up(a.rad_ + b.rad_ + rel_add * std::abs(s.hi))};
     }
+    /// a - b.
     friend dd_ball operator-(const dd_ball& a, const dd_ball& b) { return a + (-b); }
 
+    /// a b.
     friend dd_ball operator*(const dd_ball& a, const dd_ball& b) {
         using namespace ball_detail;
         if (!finite(a.mid_.hi) || !finite(b.mid_.hi)) {
@@ -328,6 +336,7 @@ public:
         return {p, up(a.mag() * b.rad_ + b.mag() * a.rad_ + a.rad_ * b.rad_ + rel_mul * std::abs(p.hi))};
     }
 
+    /// a / b (poisons when b holds 0).
     friend dd_ball operator/(const dd_ball& a, const dd_ball& b) {
         using namespace ball_detail;
         const int sb = b.sign();
@@ -361,9 +370,13 @@ public:
         return {q, up(a.rad_ / den + std::abs(q.hi) * (b.rad_ / den) + rel_div * std::abs(q.hi))};
     }
 
+    /// *this = *this + b.
     dd_ball& operator+=(const dd_ball& b) { return *this = *this + b; }
+    /// *this = *this - b.
     dd_ball& operator-=(const dd_ball& b) { return *this = *this - b; }
+    /// *this = *this * b.
     dd_ball& operator*=(const dd_ball& b) { return *this = *this * b; }
+    /// *this = *this / b.
     dd_ball& operator/=(const dd_ball& b) { return *this = *this / b; }
 
     // ---- the interval concept (number_traits.hpp) ----
@@ -386,9 +399,13 @@ public:
         }
         return false;
     }
+    /// True when the ball may hold 0 (or is NaN).
     friend bool zero_in(const dd_ball& x) { return x.is_nan() || x.sign() == 0 || x.sign() == 2; }
+    /// True for NaN.
     friend bool isnan(const dd_ball& x) { return x.is_nan(); }
+    /// True for an exact infinity.
     friend bool isinf(const dd_ball& x) { return x.is_inf(); }
+    /// True for a ball with a finite midpoint.
     friend bool isfinite(const dd_ball& x) { return ball_detail::finite(x.mid_.hi); }
 
     /// The smallest ball this type forms around two balls.
@@ -416,6 +433,7 @@ public:
     /// |x|: the ball (|mid|, rad) encloses |x| also when x straddles 0.
     friend dd_ball abs(const dd_ball& x) { return {x.mid_.hi < 0 ? dw::neg(x.mid_) : x.mid_, x.rad_}; }
 
+    /// x^n by repeated squaring (1 / x^-n for n < 0).
     friend dd_ball pow(const dd_ball& x, int n) {
         if (n < 0) {
             return dd_ball(1) / pow(x, -n);
@@ -433,6 +451,7 @@ public:
         return r;
     }
 
+    /// The square root (poisons below 0).
     friend dd_ball sqrt(const dd_ball& x) {
         using namespace ball_detail;
         if (x.is_nan()) {
@@ -472,6 +491,7 @@ public:
         return {s, up(prop + rel_sqrt * std::abs(s.hi))};
     }
 
+    /// The natural logarithm (-inf at the point 0; poisons when the ball reaches 0 or below).
     friend dd_ball log(const dd_ball& x) {
         using namespace ball_detail;
         if (x.is_nan()) {
@@ -502,6 +522,7 @@ public:
         return {l, up(prop + rel_log * std::abs(l.hi))};
     }
 
+    /// log(1 + x) (poisons when 1 + x reaches 0 or below).
     friend dd_ball log1p(const dd_ball& x) {
         using namespace ball_detail;
         if (x.is_nan()) {
@@ -533,6 +554,7 @@ public:
         return {l, up(prop + rel_log1p * std::abs(l.hi))};
     }
 
+    /// e^x (poisons beyond binary64's range or for a radius above 1).
     friend dd_ball exp(const dd_ball& x) {
         using namespace ball_detail;
         if (x.is_nan()) {
@@ -555,6 +577,7 @@ public:
         return {e, up(em * (x.rad_ + x.rad_ * x.rad_) + rel_exp * em)};
     }
 
+    /// e^x - 1 without cancellation near 0.
     friend dd_ball expm1(const dd_ball& x) {
         using namespace ball_detail;
         if (x.is_nan()) {
@@ -574,6 +597,7 @@ public:
         return {e, up((1 + em1) * (x.rad_ + x.rad_ * x.rad_) + rel_expm1 * em1)};
     }
 
+    /// Prints [mid +- rad].
     friend std::ostream& operator<<(std::ostream& out, const dd_ball& x) {
         return out << "[" << x.mid_ << " +- " << x.rad_ << "]";
     }
