@@ -7,7 +7,6 @@ Prints, per case, the best time of each over the repeats, per element, and the r
 Build the module optimized (meson setup --buildtype=release) for meaningful numbers.
 """
 import sys
-import time
 
 import numpy as np
 import torch
@@ -16,15 +15,7 @@ import torch.nn.functional as F
 import shannon
 import shannon.scipy
 import shannon.torch
-
-
-def best(f, repeats):
-    times = []
-    for _ in range(repeats):
-        t = time.perf_counter()
-        f()
-        times.append(time.perf_counter() - t)
-    return min(times)
+from compare import best  # bench/compare.py: the minimum time over the repeats
 
 
 def cases():

@@ -112,10 +112,7 @@ inline constexpr double rel_log1p = 0x1p-78;
     return flag;
 }
 
-/// Not inf or NaN: the exponent field is not all ones.
-[[nodiscard]] inline bool finite(double x) {
-    return (std::bit_cast<std::uint64_t>(x) & 0x7ff0000000000000ULL) != 0x7ff0000000000000ULL;
-}
+using dw::finite;
 
 using word = double_word<double>;
 
@@ -140,6 +137,19 @@ using word = double_word<double>;
     return dw::fast_two_sum(s.hi, s.lo + 2 * r.hi * r.lo);
 }
 
+/// e^r - 1 for a reduced argument |r| <= 2^-9.5: r + r^2/2 + r^3/6 [double-double] + r^4 (1/24 +
+/// ... + r^5/9!) [binary64] (bound in the header comment).
+[[nodiscard]] inline word expm1_reduced(const word& r) {
+    const word r2 = square(r);
+    const double rh = r.hi;
+    const double tail =
+        (r2.hi * r2.hi) *
+        (1.0 / 24 + rh * (1.0 / 120 + rh * (1.0 / 720 + rh * (1.0 / 5040 + rh * (1.0 / 40320 + rh * (1.0 / 362880))))));
+    constexpr word sixth{0x1.5555555555555p-3, 0x1.5555555555555p-57};
+    const word p = dw::add(r, word(0.5 * r2.hi, 0.5 * r2.lo));
+    return dw::add(p, dw::add(dw::mul(dw::mul(r2, r), sixth), word(tail)));
+}
+
 /// e^x for a double word with -746 < x.hi < 709.8 (the fast kernel; bound in the header comment).
 [[nodiscard]] inline word exp_dd(const word& x) {
     constexpr double inv = 0x1.71547652b82fep+8;  // 256 / ln 2, only to pick k
@@ -151,16 +161,7 @@ using word = double_word<double>;
     word r = dw::two_sum(x.hi - kd * ln2_256_1, x.lo);
     r = dw::add(r, dw::neg(dw::two_prod(kd, ln2_256_2)));
     r = dw::add(r, word(-kd * ln2_256_3));
-    // p = e^r - 1 = r + r^2/2 + r^3/6 [double-double] + r^4 (1/24 + ... + r^5/9!) [binary64].
-    const word r2 = square(r);
-    const word r3 = dw::mul(r2, r);
-    const double rh = r.hi;
-    const double tail =
-        (r2.hi * r2.hi) *
-        (1.0 / 24 + rh * (1.0 / 120 + rh * (1.0 / 720 + rh * (1.0 / 5040 + rh * (1.0 / 40320 + rh * (1.0 / 362880))))));
-    constexpr word sixth{0x1.5555555555555p-3, 0x1.5555555555555p-57};
-    word p = dw::add(r, word(0.5 * r2.hi, 0.5 * r2.lo));
-    p = dw::add(p, dw::add(dw::mul(r3, sixth), word(tail)));
+    const word p = expm1_reduced(r);
     // e^x = 2^(k >> 8) T_(k & 255) (1 + p).
     const exp_table_entry& t = exp2_table[static_cast<std::size_t>(k & 255)];
     const word tw{t.hi, t.lo};
@@ -219,13 +220,7 @@ using word = double_word<double>;
 /// the double word (e^x < 2^-57, then exp_dd - 1 keeps it).
 [[nodiscard]] inline word expm1_dd(const word& x) {
     if (std::abs(x.hi) < 0x1.62e42fefa39efp-10) {  // ln2/512 rounded: k = 0, x = r
-        const word r2 = square(x);
-        const double rh = x.hi;
-        const double tail =
-            (r2.hi * r2.hi) * (1.0 / 24 + rh * (1.0 / 120 + rh * (1.0 / 720 + rh * (1.0 / 5040 + rh * (1.0 / 40320)))));
-        constexpr word sixth{0x1.5555555555555p-3, 0x1.5555555555555p-57};
-        word p = dw::add(x, word(0.5 * r2.hi, 0.5 * r2.lo));
-        return dw::add(p, dw::add(dw::mul(dw::mul(r2, x), sixth), word(tail)));
+        return expm1_reduced(x);
     }
     if (x.hi < -746) {
         return word(-1.0);

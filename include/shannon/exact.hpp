@@ -202,15 +202,16 @@ inline void thread_setup() {
     return x;
 }
 
-/// The exact MPFI image of an input: floating-point scalars and ranges of them become intervals
-/// (points: every float and double is exact at any precision >= 53 bits), numbers given as text
-/// (std::string) exact decimals or hex floats; integers, options and ranges of integers pass
-/// through unchanged.
-template <class A>
-[[nodiscard]] auto lift(const A& a) {
+/// The exact image of an input in N (MPFI intervals, or dd_ball for the ball path, which takes no
+/// text): floating-point scalars and ranges of them become points of N (every float and double is
+/// exact in both), numbers given as text (std::string) exact decimals or hex floats enclosed at the
+/// working precision; integers, options and ranges of integers pass through unchanged.
+template <class N, class A>
+[[nodiscard]] auto lift_into(const A& a) {
     if constexpr (std::is_floating_point_v<A>) {
-        return interval(a);
+        return N(a);
     } else if constexpr (std::is_same_v<A, std::string>) {
+        static_assert(std::is_same_v<N, interval>, "numbers given as text are lifted into MPFI only");
         // A number as text (a decimal, a hex float, inf): enclosed by its roundings down and up at
         // the working precision, a point when it is a binary number of at most that many bits.
         return text_interval(a);
@@ -219,17 +220,26 @@ template <class A>
         if constexpr (std::is_integral_v<E>) {
             return std::vector<E>(std::ranges::begin(a), std::ranges::end(a));
         } else {
-            using L = decltype(lift(std::declval<const E&>()));
+            using L = decltype(lift_into<N>(std::declval<const E&>()));
             std::vector<L> out;
+            if constexpr (std::ranges::sized_range<A>) {
+                out.reserve(std::ranges::size(a));
+            }
             for (const auto& e : a) {
-                shannon::detail::poll_stop_at<interval>(out.size());  // lifting a large batch takes seconds
-                out.push_back(lift(e));
+                shannon::detail::poll_stop_at<N>(out.size());  // lifting a large batch takes seconds
+                out.push_back(lift_into<N>(e));
             }
             return out;
         }
     } else {
         return a;
     }
+}
+
+/// The exact MPFI image of an input (see lift_into).
+template <class A>
+[[nodiscard]] auto lift(const A& a) {
+    return lift_into<interval>(a);
 }
 
 /// Rounds the exact value of an MPFR number to the format, to nearest with ties to even, once.
@@ -792,30 +802,10 @@ template <class A>
     requires(std::ranges::range<A> && !std::is_same_v<A, std::string>)
 inline constexpr bool ball_input<A> = ball_input<std::remove_cvref_t<std::ranges::range_value_t<A>>>;
 
-/// The exact dd_ball image of an input, as lift() gives its MPFI image.
+/// The exact dd_ball image of an input (see lift_into).
 template <class A>
 [[nodiscard]] auto lift_ball(const A& a) {
-    if constexpr (std::is_floating_point_v<A>) {
-        return dd_ball(a);
-    } else if constexpr (std::ranges::range<A>) {
-        using E = std::remove_cvref_t<std::ranges::range_value_t<A>>;
-        if constexpr (std::is_integral_v<E>) {
-            return std::vector<E>(std::ranges::begin(a), std::ranges::end(a));
-        } else {
-            using L = decltype(lift_ball(std::declval<const E&>()));
-            std::vector<L> out;
-            if constexpr (std::ranges::sized_range<A>) {
-                out.reserve(std::ranges::size(a));
-            }
-            for (const auto& e : a) {
-                shannon::detail::poll_stop_at<dd_ball>(out.size());
-                out.push_back(lift_ball(e));
-            }
-            return out;
-        }
-    } else {
-        return a;
-    }
+    return lift_into<dd_ball>(a);
 }
 
 /// quantity(args...) in balls, or nullopt when an operation could not enclose its result (the ball
@@ -915,10 +905,10 @@ concept ball_supported = (ball_input<Args> && ...) && requires(const Quantity& q
     return r;
 }
 
-/// The ball's n digits when both ends of its enclosure print alike (n <= 20: the ball holds about
-/// 24 correct digits), nullopt otherwise; exact 0 prints as the MPFI path prints it.
+/// The ball's n digits when both ends of its enclosure print alike, nullopt otherwise; exact 0
+/// prints as the MPFI path prints it.
 [[nodiscard]] inline std::optional<std::string> decide_ball_digits(const dd_ball& x, unsigned n) {
-    if (n > 20 || x.is_nan() || !std::isfinite(x.rad()) || !std::isfinite(x.mid().hi)) {
+    if (x.is_nan() || !std::isfinite(x.rad()) || !std::isfinite(x.mid().hi)) {
         return std::nullopt;
     }
     if (x.rad() == 0 && x.mid().hi == 0) {
@@ -932,45 +922,34 @@ concept ball_supported = (ball_input<Args> && ...) && requires(const Quantity& q
     return std::nullopt;
 }
 
-/// round() in balls: the result when the ball decides it.
+/// The ball of a scalar quantity (one value) at binary inputs; nullopt for other inputs and
+/// quantities, or when the ball could not enclose the value.
 template <class Quantity, class... Args>
-[[nodiscard]] std::optional<rounded> try_ball(format f, const Quantity& quantity, const Args&... args) {
+[[nodiscard]] std::optional<dd_ball> scalar_ball(const Quantity& quantity, const Args&... args) {
     if constexpr (!ball_supported<Quantity, Args...>) {
         return std::nullopt;
+    } else if constexpr (!std::is_same_v<std::remove_cvref_t<decltype(quantity(lift_ball(args)...))>, dd_ball>) {
+        return std::nullopt;
     } else {
-        using R = std::remove_cvref_t<decltype(quantity(lift_ball(args)...))>;
-        if constexpr (!std::is_same_v<R, dd_ball>) {
-            return std::nullopt;
-        } else {
-            const std::optional<dd_ball> r = evaluate_ball(quantity, args...);
-            if (!r) {
-                return std::nullopt;
-            }
-            return decide_ball(*r, f);
-        }
+        return evaluate_ball(quantity, args...);
     }
 }
 
-/// digits() in balls.
+/// round() in balls: the result when the ball decides it.
+template <class Quantity, class... Args>
+[[nodiscard]] std::optional<rounded> try_ball(format f, const Quantity& quantity, const Args&... args) {
+    const std::optional<dd_ball> r = scalar_ball(quantity, args...);
+    return r ? decide_ball(*r, f) : std::nullopt;
+}
+
+/// digits() in balls (n <= 20: the ball holds about 24 correct digits).
 template <class Quantity, class... Args>
 [[nodiscard]] std::optional<std::string> try_ball_digits(unsigned n, const Quantity& quantity, const Args&... args) {
-    if constexpr (!ball_supported<Quantity, Args...>) {
+    if (n > 20) {
         return std::nullopt;
-    } else {
-        using R = std::remove_cvref_t<decltype(quantity(lift_ball(args)...))>;
-        if constexpr (!std::is_same_v<R, dd_ball>) {
-            return std::nullopt;
-        } else {
-            if (n > 20) {
-                return std::nullopt;
-            }
-            const std::optional<dd_ball> r = evaluate_ball(quantity, args...);
-            if (!r) {
-                return std::nullopt;
-            }
-            return decide_ball_digits(*r, n);
-        }
     }
+    const std::optional<dd_ball> r = scalar_ball(quantity, args...);
+    return r ? decide_ball_digits(*r, n) : std::nullopt;
 }
 
 /// round_each() in balls: one entry per element, nullopt for those the ball leaves undecided; an
@@ -1003,14 +982,9 @@ template <class Quantity, class... Args>
     if (auto e = detail::try_fixed_enclosure<Quantity>(settings{}, args...)) {
         return e;
     }
-    if constexpr (detail::ball_supported<Quantity, Args...>) {
-        using R = std::remove_cvref_t<decltype(quantity(detail::lift_ball(args)...))>;
-        if constexpr (std::is_same_v<R, dd_ball>) {
-            const std::optional<dd_ball> r = detail::evaluate_ball(quantity, args...);
-            if (r && !r->is_nan() && std::isfinite(r->rad())) {
-                return std::pair{detail::exactly(lower(*r)), detail::exactly(upper(*r))};
-            }
-        }
+    const std::optional<dd_ball> r = detail::scalar_ball(quantity, args...);
+    if (r && !r->is_nan() && std::isfinite(r->rad())) {
+        return std::pair{detail::exactly(lower(*r)), detail::exactly(upper(*r))};
     }
     return std::nullopt;
 }
