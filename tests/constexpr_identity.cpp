@@ -12,7 +12,7 @@
 #include <string>
 #include <utility>
 
-#include <shannon/double_word.hpp>
+#include <shannon/elementary.hpp>
 
 namespace {
 

@@ -1,5 +1,5 @@
-// tests/elementary.cpp — the constexpr double-word log, log1p, exp and expm1
-// (include/shannon/double_word.hpp) against mpmath (tests/gen_elementary.py), for float, double
+// tests/elementary.cpp — the correctly rounded constexpr log, log1p, exp and expm1
+// (include/shannon/elementary.hpp) against mpmath (tests/gen_elementary.py), for float, double
 // and long double. Each result must be the correctly rounded one (the README says so of these
 // inputs); a misrounded result is reported, with whether it is at least the neighbour on the exact
 // value's side (within 1 ulp).
@@ -14,7 +14,7 @@
 #include <string>
 #include <vector>
 
-#include <shannon/double_word.hpp>
+#include <shannon/elementary.hpp>
 
 namespace {
 
@@ -100,6 +100,19 @@ void check(const char* type) {
         EXPECT_EQ(s.second, 0) << type << ' ' << f;
     }
 }
+
+// Both steps of the correct rounding at compile time (elementary.hpp): the first decides exp of a
+// result just above the subnormal range and expm1f(2^-23) (misrounded before: the double word's low
+// part underflowed; the double word's exact tie lost the sticky bit); the second (the dyadic
+// enclosure) decides exp(2^-53), a CORE-MATH worst case and expl(2^-64), whose double words are ties.
+static_assert(shannon::cx::exp(-0x1.61a53a77d5216p+9) == 0x1.82ae86de8287fp-1021);
+static_assert(shannon::cx::expm1(0x1p-23f) == 0x1.000002p-23f);
+static_assert(shannon::cx::exp(0x1p-53) == 0x1.0000000000001p+0);
+static_assert(!shannon::elementary_detail::first_exp(0x1p-53).ok);
+static_assert(shannon::cx::exp(-0x1.13b7fc9e0e42bp+8) == 0x1.2a95ef05e888p-398);
+static_assert(!shannon::elementary_detail::first_exp(-0x1.13b7fc9e0e42bp+8).ok);
+static_assert(shannon::cx::exp(0x1p-64L) == 1 + 0x1p-63L);
+static_assert(shannon::cx::log(0x1.f1cb76a8f8364p+1) == 0x1.5bb038104dce2p+0);
 
 TEST(elementary, float_within_one_ulp) { check<float>("float"); }
 TEST(elementary, double_within_one_ulp) { check<double>("double"); }

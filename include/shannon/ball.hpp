@@ -36,27 +36,8 @@
 //              the final sum 3u^2: < 2^-98.5                                      (used: 2^-97)
 //   sqrt       s0 = sqrt(hi) (error < u), one Newton step in double-double: < 2u^2 + the
 //              residual's errors < 2^-102                                          (used: 2^-99)
-// and of the elementary functions, table-driven double-double kernels written for the ball (the
-// constexpr kernels of double_word.hpp are 10 times slower); each bound is checked against MPFR on
-// random and hard inputs in tests/ball.cpp, which prints the largest error measured:
-//   exp        k = nearest(x 256/ln2), r = x - k ln2/256 with ln2/256 in three parts (k L1 exact,
-//              x.hi - k L1 exact by Sterbenz): |r| <= 2^-9.5, errs < 2^-103 |r| + 2^-127;
-//              e^x = 2^(k >> 8) T_(k & 255) (1 + p), T_j = 2^(j/256) in double-double (2^-106,
-//              tools/gen_exp_table.py), p = r + r^2/2 + r^3/6 [double-double] + r^4 (1/24 + ... +
-//              r^5/9!) [binary64]: the binary64 tail (< 2^-33 |r|) carries ~8u of itself, < 2^-83 |r|,
-//              so < 2^-92.5 relative after 1 + p; truncation after r^9: < 2^-104; the double-double
-//              operations and the table < 2^-101:  < 2^-92                         (used: 2^-88)
-//   log        x = 2^e m, the table of exact_fast.hpp (detail/log_table.hpp: c_i near 1/m, L_i =
-//              -log c_i, log 2 folded in above sqrt 2): r = m c_i - 1 exact for the high word (Dekker's
-//              product, Sterbenz), plus the low word times c_i as an exact product; log1p(r) = r -
-//              r^2/2 + r^3/3 [double-double] - r^4 (1/4 - ... + r^6/10) [binary64]: the tail (< 2^-32
-//              |r|) carries ~4u of itself, < 2^-83 |r|; truncation after r^10 < 2^-100 |r|; |r| <=
-//              2 |log x| when k = 0, and |log x| >= 0.34 otherwise:  < 2^-81           (used: 2^-78)
-//   log1p      |x| < 2^-20: x - x^2/2 [double-double] + x^3 (1/3 - x/4 + x^2/5) [binary64],
-//              < 2^-94; else log(1 + x) with 1 + x in double-double (2^-104 absolute in the log)
-//              and |log1p x| >= 2^-21: < 2^-81 + 2^-83                             (used: 2^-78)
-//   expm1      |x| <= ln2/512: exp's series with r = x (relative to p itself: < 2^-83); else
-//              e^x - 1 in double-double, |e^x - 1| >= 2^-9.6 e^min(x,0): < 2^-82       (used: 2^-78)
+// and of the elementary functions: the table-driven double-double kernels of detail/dd_kernels.hpp,
+// whose bounds are argued there (exp 2^-88, log, log1p and expm1 2^-78, relative).
 // Propagated radii (exact bounds of the change of f over [m - r, m + r]):
 //   a +- b: ra + rb;  a b: |a| rb + |b| ra + ra rb;  a / b: (ra + |a/b| rb) / (|b| - rb);
 //   exp: e^m (e^r - 1) <= e^m (r + r^2) (r <= 1);  expm1: the same;  log: r / (m - r);
@@ -71,9 +52,7 @@
 #include <ostream>
 #include <type_traits>
 
-#include "detail/exp_table.hpp"
 #include "detail/fp_contract.hpp"
-#include "detail/log_table.hpp"
 #include "double_word.hpp"
 #include "number_traits.hpp"
 
@@ -96,10 +75,6 @@ inline constexpr double rel_add = 0x1p-103;
 inline constexpr double rel_mul = 0x1p-100;
 inline constexpr double rel_div = 0x1p-97;
 inline constexpr double rel_sqrt = 0x1p-99;
-inline constexpr double rel_log = 0x1p-78;
-inline constexpr double rel_exp = 0x1p-88;
-inline constexpr double rel_expm1 = 0x1p-78;
-inline constexpr double rel_log1p = 0x1p-78;
 
 /// An upper bound of a nonnegative value computed to nearest in at most 8 binary64 operations.
 [[nodiscard]] inline double up(double x) { return x * (1 + 0x1p-49) + tiny; }
@@ -116,117 +91,18 @@ using dw::finite;
 
 using word = double_word<double>;
 
-/// 2^m for m in binary64's normal exponent range, from its bits.
-[[nodiscard]] inline double pow2(long long m) {
-    return std::bit_cast<double>(static_cast<std::uint64_t>(m + 1023) << 52U);
-}
-
-/// w 2^m: exact unless the result leaves the normal range (then one rounding of each part, an
-/// absolute error below 2^-1074 that the radius's absolute term covers).
-[[nodiscard]] inline word times_pow2(const word& w, long long m) {
-    if (m >= -1022 && m <= 1023) {
-        const double f = pow2(m);
-        return {w.hi * f, w.lo * f};
-    }
-    return {std::ldexp(w.hi, static_cast<int>(m)), std::ldexp(w.lo, static_cast<int>(m))};
-}
-
-/// r^2 of a double word, to about 2^-104 relative (the dropped lo^2 and one rounding of 2 hi lo).
-[[nodiscard]] inline word square(const word& r) {
-    const word s = dw::two_prod(r.hi, r.hi);
-    return dw::fast_two_sum(s.hi, s.lo + 2 * r.hi * r.lo);
-}
-
-/// e^r - 1 for a reduced argument |r| <= 2^-9.5: r + r^2/2 + r^3/6 [double-double] + r^4 (1/24 +
-/// ... + r^5/9!) [binary64] (bound in the header comment).
-[[nodiscard]] inline word expm1_reduced(const word& r) {
-    const word r2 = square(r);
-    const double rh = r.hi;
-    const double tail =
-        (r2.hi * r2.hi) *
-        (1.0 / 24 + rh * (1.0 / 120 + rh * (1.0 / 720 + rh * (1.0 / 5040 + rh * (1.0 / 40320 + rh * (1.0 / 362880))))));
-    constexpr word sixth{0x1.5555555555555p-3, 0x1.5555555555555p-57};
-    const word p = dw::add(r, word(0.5 * r2.hi, 0.5 * r2.lo));
-    return dw::add(p, dw::add(dw::mul(dw::mul(r2, r), sixth), word(tail)));
-}
-
-/// e^x for a double word with -746 < x.hi < 709.8 (the fast kernel; bound in the header comment).
-[[nodiscard]] inline word exp_dd(const word& x) {
-    constexpr double inv = 0x1.71547652b82fep+8;  // 256 / ln 2, only to pick k
-    constexpr double shifter = 0x1.8p52;          // adding and subtracting it rounds to an integer
-    const double kd = (x.hi * inv + shifter) - shifter;
-    const auto k = static_cast<long long>(kd);
-    // r = x - k ln2/256: k L1 is exact (33 + 20 bits) and x.hi - k L1 exact (Sterbenz), then the
-    // two lower parts of ln2/256, the middle one by an exact product.
-    word r = dw::two_sum(x.hi - kd * ln2_256_1, x.lo);
-    r = dw::add(r, dw::neg(dw::two_prod(kd, ln2_256_2)));
-    r = dw::add(r, word(-kd * ln2_256_3));
-    const word p = expm1_reduced(r);
-    // e^x = 2^(k >> 8) T_(k & 255) (1 + p).
-    const exp_table_entry& t = exp2_table[static_cast<std::size_t>(k & 255)];
-    const word tw{t.hi, t.lo};
-    return times_pow2(dw::add(tw, dw::mul(tw, p)), k >> 8);
-}
-
-/// log x for a positive finite double word (the fast kernel; bound in the header comment).
-[[nodiscard]] inline word log_dd(const word& x) {
-    word v = x;
-    double shift = 0;
-    if (v.hi < 0x1p-1000) {  // below the normal range's top: scale up (exact)
-        v = {v.hi * 0x1p200, v.lo * 0x1p200};
-        shift = 200;
-    }
-    const auto bits = std::bit_cast<std::uint64_t>(v.hi);
-    const auto e = static_cast<long long>(bits >> 52U) - 1023;
-    const std::uint64_t frac = bits & ((std::uint64_t{1} << 52U) - 1);
-    const double mh = std::bit_cast<double>(frac | 0x3ff0000000000000ULL);  // in [1, 2)
-    const double ml = e <= 1022 ? v.lo * pow2(-e) : std::ldexp(v.lo, -1023);  // exact
-    const exact::detail::log_table_entry& t = exact::detail::log_table[frac >> 42U];
-    // r = m c - 1: mh c - 1 is exact in binary64 (|r| < 2^-10, a multiple of 2^-63), and so is
-    // (p - 1) + e for Dekker's exact product p + e = mh c; ml c is added as an exact product.
-    const word pc = dw::two_prod(mh, t.c);
-    const double rh = (pc.hi - 1) + pc.lo;
-    const word r = dw::add(word(rh), dw::two_prod(ml, t.c));
-    // log1p(r) = r - r^2/2 + r^3/3 [double-double] - r^4 (1/4 - r/5 + ... - r^6/10) [binary64].
-    const word r2 = square(r);
-    const word r3 = dw::mul(r2, r);
-    const double h = r.hi;
-    const double tail =
-        (r2.hi * r2.hi) * (0.25 - h * (0.2 - h * (1.0 / 6 - h * (1.0 / 7 - h * (0.125 - h * (1.0 / 9 - h * 0.1))))));
-    constexpr word third{0x1.5555555555555p-2, 0x1.5555555555555p-56};
-    word l = dw::add(r, word(-0.5 * r2.hi, -0.5 * r2.lo));
-    l = dw::add(l, dw::add(dw::mul(r3, third), word(-tail)));
-    // + L_i + k ln 2, k = e + the table's fold - shift.
-    const double k = static_cast<double>(e) + t.k - shift;
-    l = dw::add(l, word(t.hi, t.lo));
-    const word kl = dw::add(dw::two_prod(k, dw::ln2<double>.hi), word(k * dw::ln2<double>.lo));
-    return dw::add(kl, l);
-}
-
-/// log(1 + x) for a double word x > -1 (finite): the series below 2^-20, else log_dd(1 + x).
-[[nodiscard]] inline word log1p_dd(const word& x) {
-    if (std::abs(x.hi) < 0x1p-20) {
-        // x - x^2/2 [double-double] + x^3 (1/3 - x/4 + x^2/5) [binary64]: x^6/6 < 2^-100 |x|.
-        const word x2 = square(x);
-        const double h = x.hi;
-        const double tail = x2.hi * h * (1.0 / 3 - h * (0.25 - h * 0.2));
-        return dw::add(dw::add(x, word(-0.5 * x2.hi, -0.5 * x2.lo)), word(tail));
-    }
-    return log_dd(dw::add(word(1.0), x));
-}
-
-/// e^x - 1 for a double word with x.hi < 709.8: from exp_dd's own reduction where k = 0 (|x| <=
-/// ln2/512), e^x - 1 in double-double elsewhere (|e^x - 1| >= 2^-9.6 there), -1 below -40 in
-/// the double word (e^x < 2^-57, then exp_dd - 1 keeps it).
-[[nodiscard]] inline word expm1_dd(const word& x) {
-    if (std::abs(x.hi) < 0x1.62e42fefa39efp-10) {  // ln2/512 rounded: k = 0, x = r
-        return expm1_reduced(x);
-    }
-    if (x.hi < -746) {
-        return word(-1.0);
-    }
-    return dw::add(exp_dd(x), word(-1.0));
-}
+// The elementary functions' kernels and their bounds (detail/dd_kernels.hpp, via double_word.hpp).
+using dd::exp_dd;
+using dd::expm1_dd;
+using dd::log1p_dd;
+using dd::log_dd;
+using dd::pow2;
+using dd::rel_exp;
+using dd::rel_expm1;
+using dd::rel_log;
+using dd::rel_log1p;
+using dd::square;
+using dd::times_pow2;
 
 }  // namespace ball_detail
 

@@ -15,13 +15,15 @@
 // bounds for basic building blocks of double-word arithmetic" (ACM TOMS 44, 2017): relative errors
 // below 3u^2, 5u^2 (+ the dropped lo*lo term) and 10u^2, u = 2^-p.
 //
-// Elementary functions (argument reduction and series evaluated entirely in double-word):
+// Elementary functions of double words (argument reduction and series evaluated entirely in
+// double-word), the working type's log, log1p, exp and expm1:
 //   log   x = 2^k m, m in [sqrt(1/2), sqrt(2)):  log x = k ln2 + 2 atanh(s), s = (m-1)/(m+1), |s| < 0.172
 //   exp   x = k ln2 + r, |r| <= ln2/2; e^r = (e^(r/2^8))^(2^8) with a Taylor series for e^(r/2^8)
 //   log1p log of the double word 1 + x (formed exactly by TwoSum)
 //   expm1 a Taylor series for |x| < 2^-3, exp(x) - 1 in double word otherwise
-// The results carry about 2p - 8 correct bits, so rounding them once to F is correct except within
-// ~2^-(p-8) ulp of a rounding boundary (measured: 0 misroundings against mpmath on the test table).
+// They carry about 2p - 8 correct bits. The table-driven binary64 kernels (detail/dd_kernels.hpp)
+// are included below; the correctly rounded functions of float, double and long double built on
+// both are in elementary.hpp.
 #pragma once
 
 #include <concepts>
@@ -356,9 +358,18 @@ template <std::floating_point F>
     return add(mul(ln2<F>, F(e)), log_m);
 }
 
-/// e^x for a double word x with |x| small enough not to overflow F (the caller handles ranges).
+/// e^x as a double word m near [1/sqrt 2, sqrt 2] and a power of two k: e^x = m 2^k.
 template <std::floating_point F>
-[[nodiscard]] constexpr double_word<F> exp(const double_word<F>& x) {
+struct exp_scaled {
+    /// e^r, r = x - k ln 2.
+    double_word<F> m;
+    /// The power of two.
+    int k;
+};
+
+/// e^x unscaled (see exp), for a double word x with |x| small enough not to overflow F.
+template <std::floating_point F>
+[[nodiscard]] constexpr exp_scaled<F> exp_parts(const double_word<F>& x) {
     // k = nearest integer to x / ln2; r = x - k ln2, |r| <= ln2/2 (+ rounding).
     const F t = x.hi / ln2<F>.hi;
     const F k = t >= 0 ? F(static_cast<long long>(t + F(0.5))) : -F(static_cast<long long>(F(0.5) - t));
@@ -371,9 +382,14 @@ template <std::floating_point F>
     for (int i = 0; i < squarings; ++i) {
         sum = mul(sum, add(sum, double_word<F>(2)));
     }
-    const auto e = add(sum, double_word<F>(1));
-    const int ki = static_cast<int>(k);
-    return {ldexp(e.hi, ki), ldexp(e.lo, ki)};
+    return {add(sum, double_word<F>(1)), static_cast<int>(k)};
+}
+
+/// e^x for a double word x with |x| small enough not to overflow F (the caller handles ranges).
+template <std::floating_point F>
+[[nodiscard]] constexpr double_word<F> exp(const double_word<F>& x) {
+    const auto [e, k] = exp_parts(x);
+    return {ldexp(e.hi, k), ldexp(e.lo, k)};
 }
 
 /// e^x - 1 for a double word x in the range where exp does not overflow.
@@ -386,6 +402,14 @@ template <std::floating_point F>
 }
 
 }  // namespace dw
+
+}  // namespace shannon
+
+// The table-driven binary64 kernels (exp, log, log1p, expm1 of double_word<double>), built on the
+// arithmetic above: shared by the ball and the correctly rounded functions of elementary.hpp.
+#include "detail/dd_kernels.hpp"  // IWYU pragma: export
+
+namespace shannon {
 
 // ---------------------------------------------------------------------------------------------
 // double_word<F> as a number type: what the generic core needs of a working type.
@@ -583,104 +607,6 @@ std::basic_ostream<CharT, Traits>& operator<<(std::basic_ostream<CharT, Traits>&
 
 }  // namespace numbers
 
-// ---------------------------------------------------------------------------------------------
-// Scalar functions of F with IEEE special cases, evaluated in double word and rounded once.
-
-namespace cx {
-
-template <std::floating_point F>
-inline constexpr F infinity = std::numeric_limits<F>::infinity();
-
-template <std::floating_point F>
-[[nodiscard]] constexpr bool is_nan(F x) {
-    return x != x;  // NOLINT: the constexpr NaN test
-}
-
-/// Natural logarithm. log(0) = -inf, log(x < 0) = NaN, log(+inf) = +inf.
-template <std::floating_point F>
-[[nodiscard]] constexpr F log(F x) {
-    if (is_nan(x) || x < 0) {
-        return std::numeric_limits<F>::quiet_NaN();
-    }
-    if (x == 0) {
-        return -infinity<F>;
-    }
-    if (x == infinity<F>) {
-        return x;
-    }
-    if (x == 1) {
-        return 0;
-    }
-    return dw::log(double_word<F>(x)).value();
-}
-
-/// log(1 + x). log1p(-1) = -inf, x < -1 gives NaN.
-template <std::floating_point F>
-[[nodiscard]] constexpr F log1p(F x) {
-    if (is_nan(x) || x < -1) {
-        return std::numeric_limits<F>::quiet_NaN();
-    }
-    if (x == -1) {
-        return -infinity<F>;
-    }
-    if (x == infinity<F> || x == 0) {
-        return x;
-    }
-    const F ax = dw::abs(x);
-    if (ax < dw::ldexp(F(1), -std::numeric_limits<F>::digits - 2)) {
-        // log1p(x) = x - x^2/2 + ...: x itself is the correctly rounded result (and keeps -0).
-        return x;
-    }
-    // 1 + x as an exact double word, also above 2^(p+2): there log(1 + x) = log x + 1/x - ..., and the
-    // 1/x term, though far below an ulp, decides the rounding when log x lies near a midpoint.
-    return dw::log(dw::two_sum(F(1), x)).value();
-}
-
-/// e^x, overflowing to +inf and underflowing to 0 (subnormal results are rounded from the double
-/// word, which may differ from correct rounding by one subnormal ulp).
-template <std::floating_point F>
-[[nodiscard]] constexpr F exp(F x) {
-    if (is_nan(x)) {
-        return x;
-    }
-    // Beyond these the result is certainly infinite / zero.
-    constexpr F overflow = F(std::numeric_limits<F>::max_exponent) * F(0.6931471805599453094172321214581766L);
-    constexpr F underflow =
-        F(std::numeric_limits<F>::min_exponent - std::numeric_limits<F>::digits - 1) *
-        F(0.6931471805599453094172321214581766L);
-    if (x > overflow) {
-        return infinity<F>;
-    }
-    if (x < underflow) {
-        return 0;
-    }
-    if (x == 0) {
-        return 1;
-    }
-    // Split large |x| so that the scaling by 2^k never overflows the intermediate words.
-    const auto e = dw::exp(double_word<F>(x));
-    return e.value();
-}
-
-/// e^x - 1 without cancellation near 0; expm1(-inf) = -1.
-template <std::floating_point F>
-[[nodiscard]] constexpr F expm1(F x) {
-    if (is_nan(x) || x == 0) {
-        return x;
-    }
-    if (x < F(-2) * F(std::numeric_limits<F>::digits)) {
-        return F(-1);  // e^x < 2^-(2p): -1 + e^x rounds to -1
-    }
-    if (x > F(std::numeric_limits<F>::max_exponent) * F(0.6931471805599453094172321214581766L)) {
-        return infinity<F>;
-    }
-    if (dw::abs(x) < dw::ldexp(F(1), -std::numeric_limits<F>::digits - 2)) {
-        return x;
-    }
-    return dw::expm1(double_word<F>(x)).value();
-}
-
-}  // namespace cx
 }  // namespace shannon
 
 /// double_word<F> has twice F's digits and F's exponent range.

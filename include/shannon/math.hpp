@@ -28,6 +28,7 @@
 
 #include "detail/stop.hpp"
 #include "double_word.hpp"
+#include "elementary.hpp"
 #include "error.hpp"
 #include "number_traits.hpp"
 

@@ -3,7 +3,7 @@
 // ln2/256 = L1 + L2 + L3 (L1 of 33 bits) to within 2^-150.
 #pragma once
 
-namespace shannon::numbers::ball_detail {
+namespace shannon::dd {
 
 struct exp_table_entry {
     double hi;
@@ -273,4 +273,4 @@ inline constexpr exp_table_entry exp2_table[256] = {
     {0x1.fe9d96b2a23d9p+0, 0x1.4a6037442fde3p-56},
 };
 
-}  // namespace shannon::numbers::ball_detail
+}  // namespace shannon::dd
