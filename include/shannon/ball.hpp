@@ -49,10 +49,13 @@
 #include <cstddef>
 #include <cstdint>
 #include <limits>
+#include <optional>
 #include <ostream>
+#include <vector>
 #include <type_traits>
 
 #include "detail/fp_contract.hpp"
+#include "detail/sum_exp.hpp"
 #include "double_word.hpp"
 #include "number_traits.hpp"
 
@@ -466,6 +469,26 @@ public:
         const word e = expm1_dd(x.mid_);
         const double em1 = std::abs(e.hi) * (1 + 0x1p-50);  // >= |e^mid - 1|
         return {e, up((1 + em1) * (x.rad_ + x.rad_ * x.rad_) + rel_expm1 * em1)};
+    }
+
+    /// sum_{i != imax} e^(z_i - z_imax) for a row of exact binary64 numbers (points, finite or -inf)
+    /// with a finite maximum z_imax, by the vector kernel of detail/sum_exp.hpp; nothing for any
+    /// other row (the generic loop of math.hpp's log1p_rest then runs). Found by argument-dependent
+    /// lookup from math.hpp.
+    friend std::optional<dd_ball> sum_exp_rest(const std::vector<dd_ball>& z, std::size_t imax) {
+        using namespace ball_detail;
+        const dd_ball& m = z[imax];
+        if (m.rad_ != 0 || m.mid_.lo != 0 || !finite(m.mid_.hi)) {
+            return std::nullopt;
+        }
+        for (const dd_ball& x : z) {
+            if (x.rad_ != 0 || x.mid_.lo != 0 || !(x.mid_.hi <= m.mid_.hi)) {  // also excludes NaN
+                return std::nullopt;
+            }
+        }
+        const auto s = exact::fast::detail::sum_exp([&z](std::size_t i) { return z[i].mid_.hi; }, z.size(), imax,
+                                                    m.mid_.hi);
+        return dd_ball(word(s.hi, s.lo), up(s.err));
     }
 
     /// Prints [mid +- rad].

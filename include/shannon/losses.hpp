@@ -120,6 +120,9 @@ template <class W, class Rows, class Check>
     for (auto&& row : rows) {
         const arg_name name(argument, i);
         std::vector<W> r;
+        if constexpr (std::ranges::sized_range<decltype(row)>) {
+            r.reserve(std::ranges::size(row));
+        }
         std::size_t k = 0;
         for (auto&& x : row) {
             poll_stop_at<W>(k);

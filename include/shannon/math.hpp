@@ -289,6 +289,14 @@ template <class W>
 /// log-softmax.
 template <class W>
 [[nodiscard]] constexpr W log1p_rest(const std::vector<W>& z, std::size_t imax) {
+    if constexpr (requires { sum_exp_rest(z, imax); }) {
+        // A number type's own kernel for the whole sum (the ball's vector loop), where it applies.
+        if (!std::is_constant_evaluated()) {
+            if (const auto s = sum_exp_rest(z, imax)) {
+                return log1p_(*s);
+            }
+        }
+    }
     const W& m = z[imax];
     accumulator<W> rest;
     for (std::size_t i = 0; i < z.size(); ++i) {
@@ -313,39 +321,65 @@ template <class W>
     return m + log1p_rest(z, imax);
 }
 
-/// -log softmax(z)_k for every k, as (m - z_k) + log1p(S): a sum of two non-negative terms, so no
-/// cancellation even when z_k is the maximum. +inf logits share the mass equally.
+/// What -log softmax(z)_k needs for any k: the maximum's index, the number of +inf logits, and
+/// log1p(S) of the rest (computed once per row).
+template <class W>
+struct softmax_frame {
+    /// The index of the largest logit.
+    std::size_t imax = 0;
+    /// How many logits are +inf (they share the mass equally).
+    std::size_t n_pos_inf = 0;
+    /// Every logit is -inf (softmax is 0/0).
+    bool all_neg_inf = false;
+    /// log1p(sum_{j != imax} e^(z_j - z_imax)) when neither of the above.
+    W rest = W(0);
+};
+
+template <class W>
+[[nodiscard]] constexpr softmax_frame<W> make_softmax_frame(const std::vector<W>& z) {
+    softmax_frame<W> f;
+    f.imax = argmax(z);
+    for (const W& zi : z) {
+        f.n_pos_inf += is_pos_inf(lower_of(zi)) ? 1 : 0;
+    }
+    if (f.n_pos_inf == 0) {
+        f.all_neg_inf = is_neg_inf(upper_of(z[f.imax]));
+        if (!f.all_neg_inf) {
+            f.rest = log1p_rest(z, f.imax);
+        }
+    }
+    return f;
+}
+
+/// -log softmax(z)_k as (m - z_k) + log1p(S): a sum of two non-negative terms, so no cancellation even
+/// when z_k is the maximum. +inf logits share the mass equally; all -inf is NaN (0/0).
+template <class W>
+[[nodiscard]] constexpr W neg_log_softmax_element(const softmax_frame<W>& f, const std::vector<W>& z, std::size_t k) {
+    if (f.n_pos_inf > 0) {
+        return is_pos_inf(lower_of(z[k])) ? log_(W(static_cast<double>(f.n_pos_inf))) : pos_infinity<W>();
+    }
+    if (f.all_neg_inf) {
+        return quiet_nan<W>();  // softmax is undefined: report it as NaN rather than invent a value
+    }
+    return k == f.imax ? f.rest : W(W(z[f.imax] - z[k]) + f.rest);
+}
+
+/// -log softmax(z)_k for every k (see neg_log_softmax_element).
 template <class W>
 [[nodiscard]] constexpr std::vector<W> neg_log_softmax(const std::vector<W>& z) {
-    const std::size_t imax = argmax(z);
-    std::size_t n_pos_inf = 0;
-    for (const W& zi : z) {
-        n_pos_inf += is_pos_inf(lower_of(zi)) ? 1 : 0;
-    }
+    const softmax_frame<W> f = make_softmax_frame(z);
     std::vector<W> out;
     out.reserve(z.size());
-    if (n_pos_inf > 0) {
-        const W share = log_(W(static_cast<double>(n_pos_inf)));
-        for (const W& zi : z) {
-            out.push_back(is_pos_inf(lower_of(zi)) ? share : pos_infinity<W>());
-        }
-        return out;
-    }
-    const W& m = z[imax];
-    if (is_neg_inf(upper_of(m))) {
-        // All -inf: softmax is undefined (0/0). Report it as NaN rather than invent a value.
-        out.assign(z.size(), quiet_nan<W>());
-        return out;
-    }
-    const W l = log1p_rest(z, imax);
-    for (std::size_t i = 0; i < z.size(); ++i) {
-        if (i == imax) {
-            out.push_back(l);
-        } else {
-            out.push_back(W(m - z[i]) + l);
-        }
+    for (std::size_t k = 0; k < z.size(); ++k) {
+        out.push_back(neg_log_softmax_element(f, z, k));
     }
     return out;
+}
+
+/// -log softmax(z)_k for one k: the same value as neg_log_softmax(z)[k], without the other C - 1.
+template <class W>
+[[nodiscard]] constexpr W neg_log_softmax_at(const std::vector<W>& z, std::size_t k) {
+    return neg_log_softmax_element(make_softmax_frame(z), z, k);
 }
 
 /// Converts a nats value to the requested unit at W's precision.

@@ -151,6 +151,9 @@ template <class W>
 template <class W, class R>
 [[nodiscard]] std::vector<W> read(R&& r, std::string_view function, std::string_view argument) {
     std::vector<W> out;
+    if constexpr (std::ranges::sized_range<R>) {
+        out.reserve(std::ranges::size(r));
+    }
     for (auto&& x : r) {
         out.push_back(to_working<W>(static_cast<shannon::detail::real_of<std::remove_cvref_t<decltype(x)>>>(x)));
     }

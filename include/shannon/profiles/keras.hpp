@@ -285,7 +285,7 @@ template <class W, class True, class Pred>
         }
         const auto y = static_cast<std::size_t>(t[n]);
         if (o.from_logits) {
-            l.push_back(shannon::detail::neg_log_softmax(p[n])[y]);
+            l.push_back(shannon::detail::neg_log_softmax_at(p[n], y));
         } else {
             // softmax(log clip(p))[y] = clip(p)[y] / sum_k clip(p)[k]
             accumulator<W> s;

@@ -101,7 +101,7 @@ template <row_range L, index_range Y>
                 detail::fail_at<shannon::invalid_argument>(f, "labels", n, t[n], "a class index must lie in [0, ",
                                                            x[n].size(), ")");
             }
-            l.push_back(shannon::detail::neg_log_softmax(x[n])[static_cast<std::size_t>(t[n])]);
+            l.push_back(shannon::detail::neg_log_softmax_at(x[n], static_cast<std::size_t>(t[n])));
         }
         return l;
     });

@@ -81,6 +81,12 @@ template <class W, class Targets>
                                                ") or equal ignore_index (", o.ignore_index, ")");
         }
         const auto y = static_cast<std::size_t>(t[n]);
+        const W wy = weight_at<W>(o.weight, y);
+        divisor += wy;
+        if (o.label_smoothing == 0) {  // one element of -log softmax, not the whole row's
+            l.push_back(W(wy * (logits ? shannon::detail::neg_log_softmax_at(rows[n], y) : W(-rows[n][y]))));
+            continue;
+        }
         std::vector<W> nl;
         if (logits) {
             nl = shannon::detail::neg_log_softmax(rows[n]);
@@ -89,17 +95,11 @@ template <class W, class Targets>
                 nl.push_back(W(-x));
             }
         }
-        const W wy = weight_at<W>(o.weight, y);
-        divisor += wy;
-        W loss = W(wy * nl[y]);
-        if (o.label_smoothing != 0) {
-            accumulator<W> smooth;
-            for (std::size_t k = 0; k < c; ++k) {
-                smooth.add(W(weight_at<W>(o.weight, k) * nl[k]));
-            }
-            loss = W(keep * loss) + W(share * smooth.value());
+        accumulator<W> smooth;
+        for (std::size_t k = 0; k < c; ++k) {
+            smooth.add(W(weight_at<W>(o.weight, k) * nl[k]));
         }
-        l.push_back(loss);
+        l.push_back(W(W(keep * W(wy * nl[y])) + W(share * smooth.value())));
     }
     return {std::move(l), divisor};
 }

@@ -1,0 +1,144 @@
+// shannon/detail/simd.hpp — four binary64 lanes and the double-double building blocks of the
+// oracle's vector kernels (exact_fast.hpp, sum_exp.hpp).
+//
+// The kernels are written once for a scalar V = double and for V = vd4 (GCC/Clang vector extensions).
+// On x86-64 they are compiled for AVX2 + FMA (SHANNON_FAST_TARGET) and used only when the CPU has
+// both (cpu_supported()); elsewhere the callers take their portable paths.
+#pragma once
+
+#include <bit>
+#include <cstdint>
+
+#include "fp_contract.hpp"
+
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#include <immintrin.h>
+#define SHANNON_FAST_X86 1
+#define SHANNON_FAST_TARGET __attribute__((target("avx2,fma")))
+#else
+#define SHANNON_FAST_TARGET
+#endif
+// The kernels' building blocks are forced inline: a call boundary in the vector loop costs more
+// than the arithmetic it wraps.
+#define SHANNON_FAST_INLINE SHANNON_FAST_TARGET __attribute__((always_inline))
+
+SHANNON_FP_CONTRACT_OFF
+
+namespace shannon::exact::fast::detail {
+
+/// Four binary64 lanes, and the same as 64-bit integers.
+using vd4 = double __attribute__((vector_size(32)));
+using vu4 = std::uint64_t __attribute__((vector_size(32)));
+
+template <class V>
+struct ddv {
+    V hi;
+    V lo;
+};
+
+template <class V>
+struct bits_of {
+    using type = std::uint64_t;
+};
+template <>
+struct bits_of<vd4> {
+    using type = vu4;
+};
+
+SHANNON_FAST_TARGET inline std::uint64_t as_bits(double x) { return std::bit_cast<std::uint64_t>(x); }
+SHANNON_FAST_TARGET inline vu4 as_bits(vd4 x) { return reinterpret_cast<vu4>(x); }
+SHANNON_FAST_TARGET inline double from_bits(std::uint64_t b) { return std::bit_cast<double>(b); }
+SHANNON_FAST_TARGET inline vd4 from_bits(vu4 b) { return reinterpret_cast<vd4>(b); }
+
+SHANNON_FAST_TARGET inline double fma_(double a, double b, double c) { return __builtin_fma(a, b, c); }
+SHANNON_FAST_TARGET inline vd4 fma_(vd4 a, vd4 b, vd4 c) {
+#if defined(SHANNON_FAST_X86)
+    return _mm256_fmadd_pd(a, b, c);
+#else
+    vd4 r;
+    for (int j = 0; j < 4; ++j) {
+        r[j] = __builtin_fma(a[j], b[j], c[j]);
+    }
+    return r;
+#endif
+}
+SHANNON_FAST_TARGET inline double abs_(double x) { return from_bits(as_bits(x) & 0x7fffffffffffffffULL); }
+SHANNON_FAST_TARGET inline vd4 abs_(vd4 x) { return from_bits(as_bits(x) & 0x7fffffffffffffffULL); }
+
+template <class V>
+SHANNON_FAST_TARGET inline ddv<V> two_sum(V a, V b) {
+    const V s = a + b;
+    const V bb = s - a;
+    return {s, (a - (s - bb)) + (b - bb)};
+}
+
+/// |a| >= |b| or a = 0.
+template <class V>
+SHANNON_FAST_TARGET inline ddv<V> fast_two_sum(V a, V b) {
+    const V s = a + b;
+    return {s, b - (s - a)};
+}
+
+/// a b = hi + lo exactly (the callers' operands neither overflow nor underflow).
+template <class V>
+SHANNON_FAST_TARGET inline ddv<V> two_prod(V a, V b) {
+    const V p = a * b;
+    return {p, fma_(a, b, -p)};
+}
+
+template <class V>
+SHANNON_FAST_TARGET inline ddv<V> mul(const ddv<V>& x, const ddv<V>& y) {
+    ddv<V> p = two_prod(x.hi, y.hi);
+    p.lo += x.hi * y.lo + x.lo * y.hi;
+    return fast_two_sum(p.hi, p.lo);
+}
+
+/// x + y for operands that do not cancel (|x + y| >= max(|x|, |y|)/2).
+template <class V>
+SHANNON_FAST_TARGET inline ddv<V> add(const ddv<V>& x, const ddv<V>& y) {
+    ddv<V> s = two_sum(x.hi, y.hi);
+    s.lo += x.lo + y.lo;
+    return fast_two_sum(s.hi, s.lo);
+}
+
+using vi4 = std::int64_t __attribute__((vector_size(32)));
+
+SHANNON_FAST_INLINE inline bool all_(vi4 m) {
+#if defined(SHANNON_FAST_X86)
+    return _mm256_movemask_pd(reinterpret_cast<__m256d>(m)) == 0xF;
+#else
+    return m[0] != 0 && m[1] != 0 && m[2] != 0 && m[3] != 0;
+#endif
+}
+
+SHANNON_FAST_INLINE inline bool none_(vi4 m) {
+#if defined(SHANNON_FAST_X86)
+    return _mm256_movemask_pd(reinterpret_cast<__m256d>(m)) == 0;
+#else
+    return m[0] == 0 && m[1] == 0 && m[2] == 0 && m[3] == 0;
+#endif
+}
+
+/// Lane-wise m ? a : b (m from a vector comparison: all ones or all zeros per lane).
+SHANNON_FAST_INLINE inline vd4 select_(vi4 m, vd4 a, vd4 b) {
+    return reinterpret_cast<vd4>((reinterpret_cast<vi4>(a) & m) | (reinterpret_cast<vi4>(b) & ~m));
+}
+
+template <class T>
+SHANNON_FAST_TARGET inline vd4 load4(const T* p) {
+    return vd4{static_cast<double>(p[0]), static_cast<double>(p[1]), static_cast<double>(p[2]), static_cast<double>(p[3])};
+}
+
+/// Whether this CPU runs the kernels (x86-64: AVX2 and FMA; elsewhere always).
+[[nodiscard]] inline bool cpu_supported() {
+#if defined(SHANNON_FAST_X86)
+    static const bool ok = __builtin_cpu_supports("avx2") != 0 && __builtin_cpu_supports("fma") != 0;
+    return ok;
+#else
+    return true;
+#endif
+}
+
+}  // namespace shannon::exact::fast::detail
+
+SHANNON_FP_CONTRACT_RESTORE

@@ -1,0 +1,182 @@
+// shannon/detail/sum_exp.hpp — sum_i e^(z_i - m) over binary64 z_i, in double-double with a proven
+// error bound: the inner loop of logsumexp, log-softmax and every cross-entropy from logits, at the
+// speed of a vector exp. The certified ball (ball.hpp) takes it for a row of exact binary64 logits.
+//
+// Each term (d = z - m <= 0 formed exactly by TwoSum as d_hi + d_lo, -600 <= d_hi) is dd::exp_parts'
+// algorithm (detail/dd_kernels.hpp: e^d = 2^E T_j (1 + p), the reduced argument r in double-double,
+// p = r + r^2/2 + r^3/6 in double-double plus a binary64 tail), so each term carries exp's bound,
+// 2^-88 of itself: in the vector code every exact product of Dekker's is a fused one (the same
+// exact result), and the reduction subtracts k L2 as an exact product and k L3 rounded (< 2^-120).
+// The scaling by 2^E (E >= -866) is exact: both words stay normal.
+// Terms with d_hi < -600 are rare (logits 600+ nats below the maximum): below -745.2 (e^d <
+// 2^-1075) they add at most 2^-1074 each to the bound and nothing to the sum; between, the scalar
+// kernel dd::exp_dd computes them (its bound 2^-88 and 2^-1069 absolute). -inf contributes 0 exactly.
+// Summation per lane: the high words by TwoSum (exact), every low word and TwoSum error into one
+// binary64 accumulator per lane, each of whose roundings errs by at most 2^-53 of the accumulator's
+// new value: the sum of those magnitudes is accumulated alongside and bounds that error at run time
+// (tight where the low words cancel, which a worst-case n^2 bound would not be). The lanes are
+// merged in double-double (3u^2 each).
+//
+// Vector lanes (AVX2 + FMA) where the CPU has them; elsewhere, and for the last n mod 4 terms, the
+// same algorithm in portable scalar binary64 (dd::exp_parts itself).
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+#include "../double_word.hpp"
+#include "exp_table.hpp"
+#include "simd.hpp"
+
+SHANNON_FP_CONTRACT_OFF
+
+namespace shannon::exact::fast::detail {
+
+/// sum e^(z_i - m) as hi + lo, and a bound on its distance to the exact sum.
+struct exp_sum {
+    /// The leading part.
+    double hi = 0;
+    /// The trailing part.
+    double lo = 0;
+    /// |exact - (hi + lo)| <= err.
+    double err = 0;
+};
+
+inline constexpr double exp_inv = 0x1.71547652b82fep+8;  // 256 / ln 2, only to pick k
+inline constexpr double exp_shifter = 0x1.8p52;          // adding and subtracting it rounds to an integer
+
+/// Adds the terms of [begin, end) (skipping `skip`) in portable scalar code: hi by TwoSum, the low
+/// parts into lo (their rounding magnitudes into lo_mag), the 2^-88 terms' sizes into rel_mag and the
+/// rare terms' absolute bounds into abs_err.
+template <class Get>
+inline void sum_exp_scalar(Get get, std::size_t begin, std::size_t end, std::size_t skip, double m, double& hi,
+                           double& lo, double& lo_mag, double& abs_err, double& rel_mag) {
+    for (std::size_t i = begin; i < end; ++i) {
+        if (i == skip) {
+            continue;
+        }
+        const double z = get(i);
+        const double_word<double> d = dw::two_sum(z, -m);
+        double e_hi = 0;
+        double e_lo = 0;
+        if (d.hi >= -600) {
+            const dd::scaled_word e = dd::exp_parts(d);
+            const double scale = dd::pow2(e.e);
+            e_hi = e.m.hi * scale;
+            e_lo = e.m.lo * scale;
+            rel_mag += e_hi;
+        } else if (d.hi >= -745.2) {
+            const double_word<double> e = dd::exp_dd(d);
+            e_hi = e.hi;
+            e_lo = e.lo;
+            abs_err += e.hi * dd::rel_exp + 0x1p-1069;
+        } else if (z != -__builtin_inf()) {
+            abs_err += 0x1p-1074;
+        }
+        const double_word<double> t = dw::two_sum(hi, e_hi);
+        hi = t.hi;
+        lo += t.lo;
+        lo_mag += (lo < 0 ? -lo : lo);
+        lo += e_lo;
+        lo_mag += (lo < 0 ? -lo : lo);
+    }
+}
+
+#if defined(SHANNON_FAST_X86)
+/// The vector loop over [0, n4) in blocks of four; a block holding `skip` or a rare term goes to the
+/// scalar code.
+template <class Get>
+SHANNON_FAST_TARGET inline void sum_exp_avx2(Get get, std::size_t n4, std::size_t skip, double m, vd4& sh, vd4& sl,
+                                             vd4& sl_mag, vd4& mag, double& hi, double& lo, double& lo_mag,
+                                             double& abs_err, double& rel_mag) {
+    const vd4 mv = vd4{} + m;
+    const ddv<vd4> sixth{vd4{} + 0x1.5555555555555p-3, vd4{} + 0x1.5555555555555p-57};
+    const auto* base = &dd::exp2_table[0].hi;
+    for (std::size_t i = 0; i < n4; i += 4) {
+        const vd4 z{get(i), get(i + 1), get(i + 2), get(i + 3)};
+        const ddv<vd4> d = two_sum(z, -mv);
+        const vi4 fast = d.hi >= -600.0;
+        if (!all_(fast) || (skip >= i && skip < i + 4)) {
+            sum_exp_scalar(get, i, i + 4, skip, m, hi, lo, lo_mag, abs_err, rel_mag);
+            continue;
+        }
+        // dd::exp_parts, four lanes at a time.
+        const vd4 t = d.hi * exp_inv + exp_shifter;
+        const vd4 kd = t - exp_shifter;
+        const vu4 ku = as_bits(t) - as_bits(vd4{} + exp_shifter);
+        const vu4 j = ku & 255U;
+        const vd4 scale = from_bits(((ku - j) << 44U) + as_bits(vd4{} + 1.0));
+        const vd4 rh = d.hi - kd * dd::ln2_256_1;  // exact
+        const ddv<vd4> kl2 = two_prod(kd, vd4{} + dd::ln2_256_2);
+        const ddv<vd4> c = two_sum(d.lo, -kl2.hi);
+        ddv<vd4> r = two_sum(rh, c.hi);
+        r.lo += (c.lo - kl2.lo) - kd * dd::ln2_256_3;
+        r = fast_two_sum(r.hi, r.lo);
+        // expm1_reduced: r + r^2/2 + r^3/6 [double-double] + r^4 (1/24 + ... + r^5/9!) [binary64].
+        ddv<vd4> r2 = two_prod(r.hi, r.hi);
+        r2.lo += 2 * r.hi * r.lo;
+        r2 = fast_two_sum(r2.hi, r2.lo);
+        const vd4 h = r.hi;
+        const vd4 tail =
+            (r2.hi * r2.hi) *
+            (1.0 / 24 + h * (1.0 / 120 + h * (1.0 / 720 + h * (1.0 / 5040 + h * (1.0 / 40320 + h * (1.0 / 362880))))));
+        const ddv<vd4> p0 = add(r, ddv<vd4>{0.5 * r2.hi, 0.5 * r2.lo});
+        const ddv<vd4> p = add(p0, add(mul(mul(r2, r), sixth), ddv<vd4>{tail, vd4{}}));
+        const auto idx = reinterpret_cast<__m256i>(j << 1U);
+        const ddv<vd4> tw{_mm256_i64gather_pd(base, idx, 8), _mm256_i64gather_pd(base + 1, idx, 8)};
+        const ddv<vd4> e = add(tw, mul(tw, p));
+        const vd4 e_hi = e.hi * scale;
+        const vd4 e_lo = e.lo * scale;
+        const ddv<vd4> u = two_sum(sh, e_hi);
+        sh = u.hi;
+        sl += u.lo;
+        sl_mag += abs_(sl);
+        sl += e_lo;
+        sl_mag += abs_(sl);
+        mag += e_hi;
+    }
+}
+#endif
+
+/// sum_{i in [0, n), i != skip} e^(get(i) - m) for binary64 values get(i) <= m (or -inf) and a
+/// finite m; get(i) must be finite or -inf. `vector` = false forces the portable code (for tests).
+template <class Get>
+[[nodiscard]] inline exp_sum sum_exp(Get get, std::size_t n, std::size_t skip, double m, bool vector = true) {
+    double hi = 0;
+    double lo = 0;
+    double lo_mag = 0;   // sum of |lo| after each of its additions
+    double abs_err = 0;  // the rare terms' absolute bounds
+    double rel_mag = 0;  // sum of the terms exp's 2^-88 applies to
+    std::size_t begin = 0;
+#if defined(SHANNON_FAST_X86)
+    if (vector && cpu_supported() && n >= 8) {
+        const std::size_t n4 = n - n % 4;
+        vd4 sh{};
+        vd4 sl{};
+        vd4 sl_mag{};
+        vd4 mag{};
+        sum_exp_avx2(get, n4, skip, m, sh, sl, sl_mag, mag, hi, lo, lo_mag, abs_err, rel_mag);
+        for (int l = 0; l < 4; ++l) {  // merge the lanes: TwoSum of the high words, the rest into lo
+            const double_word<double> t = dw::two_sum(hi, sh[l]);
+            hi = t.hi;
+            lo += t.lo;
+            lo_mag += (lo < 0 ? -lo : lo);
+            lo += sl[l];
+            lo_mag += (lo < 0 ? -lo : lo) + sl_mag[l];
+            rel_mag += mag[l];
+        }
+        begin = n4;
+    }
+#endif
+    sum_exp_scalar(get, begin, n, skip, m, hi, lo, lo_mag, abs_err, rel_mag);
+    const double_word<double> s = dw::fast_two_sum(hi, lo);
+    // exp's bound per term, 2^-53 per unit of the low accumulators' magnitudes after each addition,
+    // the final normalization (2^-105 of the sum), the rare terms; 1 + 2^-40 covers this
+    // expression's own roundings.
+    const double err = (dd::rel_exp * rel_mag + 0x1p-53 * lo_mag + 0x1p-104 * s.hi + abs_err) * (1 + 0x1p-40);
+    return {s.hi, s.lo, err};
+}
+
+}  // namespace shannon::exact::fast::detail
+
+SHANNON_FP_CONTRACT_RESTORE
