@@ -31,6 +31,7 @@
 #include <vector>
 
 #include <shannon/elementary.hpp>
+#include <shannon/shannon.hpp>
 
 namespace {
 
@@ -286,6 +287,140 @@ TEST(worst_cases, long_double_random) {
         EXPECT_EQ(t.wrong, 0U);
     }
 }
+
+// The scalar quantities of the core for the built-in types (math.hpp's certified_round: the ball,
+// then a dyadic enclosure) against MPFR at 300 bits rounded once to the format: random inputs and
+// the shapes where the double words erred (results below the normal range: x near -708..-745).
+enum class quantity { softplus, sigmoid, log_sigmoid, self_information, binary_entropy, xlogy };
+const char* const quantity_names[] = {"softplus", "sigmoid", "log_sigmoid", "self_information", "binary_entropy",
+                                      "xlogy"};
+
+template <class F>
+F quantity_reference(quantity q, F x, F y) {
+    using lim = std::numeric_limits<F>;
+    mpfr_t v;
+    mpfr_t a;
+    mpfr_t b;
+    mpfr_inits2(300, v, a, b, static_cast<mpfr_ptr>(nullptr));
+    mpfr_set_ld(a, static_cast<long double>(x), MPFR_RNDN);
+    mpfr_set_ld(b, static_cast<long double>(y), MPFR_RNDN);
+    switch (q) {
+        case quantity::softplus: mpfr_exp(v, a, MPFR_RNDN); mpfr_log1p(v, v, MPFR_RNDN); break;
+        case quantity::sigmoid:
+            mpfr_neg(v, a, MPFR_RNDN);
+            mpfr_exp(v, v, MPFR_RNDN);
+            mpfr_add_ui(v, v, 1, MPFR_RNDN);
+            mpfr_ui_div(v, 1, v, MPFR_RNDN);
+            break;
+        case quantity::log_sigmoid:
+            mpfr_neg(v, a, MPFR_RNDN);
+            mpfr_exp(v, v, MPFR_RNDN);
+            mpfr_log1p(v, v, MPFR_RNDN);
+            mpfr_neg(v, v, MPFR_RNDN);
+            break;
+        case quantity::self_information: mpfr_log(v, a, MPFR_RNDN); mpfr_neg(v, v, MPFR_RNDN); break;
+        case quantity::binary_entropy:
+            if (x == 0 || x == 1) {
+                mpfr_set_zero(v, 1);
+                break;
+            }
+            mpfr_log(v, a, MPFR_RNDN);
+            mpfr_mul(v, v, a, MPFR_RNDN);     // p log p
+            mpfr_ui_sub(b, 1, a, MPFR_RNDN);  // 1 - p, exact at 300 bits
+            mpfr_log(a, b, MPFR_RNDN);
+            mpfr_mul(a, a, b, MPFR_RNDN);     // (1 - p) log(1 - p)
+            mpfr_add(v, v, a, MPFR_RNDN);
+            mpfr_neg(v, v, MPFR_RNDN);
+            break;
+        case quantity::xlogy:
+            if (x == 0) {
+                mpfr_set_zero(v, 1);
+                break;
+            }
+            mpfr_log(v, b, MPFR_RNDN);
+            mpfr_mul(v, v, a, MPFR_RNDN);
+            break;
+    }
+    const mpfr_exp_t old_min = mpfr_get_emin();
+    const mpfr_exp_t old_max = mpfr_get_emax();
+    mpfr_set_emin(lim::min_exponent - lim::digits + 1);
+    mpfr_set_emax(lim::max_exponent);
+    mpfr_t out;
+    mpfr_init2(out, lim::digits);
+    int t = mpfr_set(out, v, MPFR_RNDN);
+    t = mpfr_check_range(out, t, MPFR_RNDN);
+    mpfr_subnormalize(out, t, MPFR_RNDN);
+    const auto r = static_cast<F>(mpfr_get_ld(out, MPFR_RNDN));
+    mpfr_clear(out);
+    mpfr_set_emin(old_min);
+    mpfr_set_emax(old_max);
+    mpfr_clears(v, a, b, static_cast<mpfr_ptr>(nullptr));
+    return r;
+}
+
+template <class F>
+void check_quantities(const char* type) {
+    std::mt19937_64 rng(7);
+    for (int k = 0; k < 6; ++k) {
+        const auto q = static_cast<quantity>(k);
+        std::size_t n = 0;
+        std::size_t wrong = 0;
+        auto check = [&](F x, F y) {
+            F got = 0;
+            switch (q) {
+                case quantity::softplus: got = shannon::softplus(x); break;
+                case quantity::sigmoid: got = shannon::sigmoid(x); break;
+                case quantity::log_sigmoid: got = shannon::log_sigmoid(x); break;
+                case quantity::self_information: got = shannon::self_information(x); break;
+                case quantity::binary_entropy: got = shannon::binary_entropy(x); break;
+                case quantity::xlogy: got = shannon::xlogy(x, y); break;
+            }
+            const F want = quantity_reference(q, x, y);
+            ++n;
+            if (!same(got, want) && !(got == 0 && want == 0)) {
+                if (++wrong <= 5) {
+                    ADD_FAILURE() << type << ' ' << quantity_names[k] << '(' << std::hexfloat
+                                  << static_cast<long double>(x) << ", " << static_cast<long double>(y)
+                                  << ") = " << static_cast<long double>(got) << ", correctly rounded "
+                                  << static_cast<long double>(want) << std::defaultfloat;
+                }
+            }
+        };
+        std::uniform_real_distribution<long double> unit(0, 1);
+        std::uniform_real_distribution<long double> wide(-40, 40);
+        using lim = std::numeric_limits<F>;
+        const F ln2 = F(0.6931471805599453094172321214581766L);
+        const F sub = F(lim::min_exponent - 1) * ln2;
+        const F zero = F(lim::min_exponent - lim::digits - 1) * ln2;
+        std::uniform_real_distribution<long double> low(zero - 2, sub + 2);
+        for (int i = 0; i < 4000; ++i) {
+            const auto u = static_cast<F>(unit(rng));
+            const auto w = static_cast<F>(wide(rng));
+            const auto l = static_cast<F>(low(rng));
+            switch (q) {
+                case quantity::softplus:
+                case quantity::sigmoid:
+                case quantity::log_sigmoid:
+                    check(w, 0);
+                    check(l, 0);  // results below the normal range (softplus, sigmoid), -x (log_sigmoid)
+                    check(-l, 0);
+                    break;
+                case quantity::self_information:
+                case quantity::binary_entropy:
+                    check(u, 0);
+                    check(std::ldexp(u, -static_cast<int>(rng() % 60)), 0);
+                    break;
+                case quantity::xlogy: check(w, u); check(u, std::ldexp(u, static_cast<int>(rng() % 200) - 100)); break;
+            }
+        }
+        std::cout << "  " << type << ' ' << quantity_names[k] << ": " << n << " inputs, " << wrong << " misrounded\n";
+        EXPECT_EQ(wrong, 0U);
+    }
+}
+
+TEST(scalar_quantities, binary64_correctly_rounded) { check_quantities<double>("binary64"); }
+TEST(scalar_quantities, binary32_correctly_rounded) { check_quantities<float>("binary32"); }
+TEST(scalar_quantities, long_double_correctly_rounded) { check_quantities<long double>("long double"); }
 
 }  // namespace
 

@@ -16,16 +16,23 @@
 // on the midpoint (detail::key) and the enclosure stays valid.
 #pragma once
 
+#include <bit>
 #include <cmath>
+#include <concepts>
+#include <cstdint>
 #include <cstddef>
 #include <iterator>
+#include <optional>
 #include <ranges>
+#include <stdexcept>
+#include <string>
 #include <type_traits>
 #include <utility>
 #include <vector>
 
 #include <boost/math/constants/constants.hpp>
 
+#include "ball.hpp"
 #include "detail/stop.hpp"
 #include "double_word.hpp"
 #include "elementary.hpp"
@@ -431,6 +438,86 @@ template <class W, class R>
     });
 }
 
+/// The end of an enclosure (a double word) rounded to nearest in F, or nothing when the double
+/// word's rounding to binary64 landed on a binary32 midpoint (the one case where rounding twice errs).
+template <std::floating_point F>
+[[nodiscard]] constexpr std::optional<F> round_end(const double_word<double>& w) {
+    if constexpr (std::is_same_v<F, double>) {
+        return w.hi + w.lo;  // one rounding of the exact sum
+    } else if constexpr (sizeof(F) > sizeof(double)) {
+        return static_cast<F>(w.hi) + static_cast<F>(w.lo);  // likewise, in the wider format
+    } else {
+        static_assert(std::numeric_limits<F>::digits == 24 && sizeof(F) == 4, "binary32");
+        const double d = w.hi + w.lo;
+        const auto f = static_cast<F>(d);
+        if (static_cast<double>(f) == d || d != d) {  // NOLINT: NaN test
+            return f;
+        }
+        if (f - f != 0) {  // overflow: d at exactly the threshold may be a rounding up of a smaller value
+            return d == 0x1.ffffff0p127 || d == -0x1.ffffff0p127 ? std::nullopt : std::optional<F>(f);
+        }
+        // g: f's neighbour on d's side (the binary32 midpoint between them is a double).
+        F g = 0;
+        if (f == 0) {
+            g = d > 0 ? std::numeric_limits<F>::denorm_min() : -std::numeric_limits<F>::denorm_min();
+        } else {
+            const auto bits = std::bit_cast<std::uint32_t>(f);
+            g = std::bit_cast<F>((d > static_cast<double>(f)) == (f > 0) ? bits + 1U : bits - 1U);
+        }
+        if (d == (static_cast<double>(f) + static_cast<double>(g)) / 2) {
+            return std::nullopt;
+        }
+        return f;
+    }
+}
+
+/// formula(args...) correctly rounded to T by the ball, or nothing (see certified_round).
+template <std::floating_point T, class Formula, class... A>
+[[nodiscard]] std::optional<T> ball_round(Formula formula, const A&... args) {
+    const numbers::ball_scope scope;
+    const dd_ball b = formula(dd_ball(args)...);
+    if (numbers::ball_scope::poisoned()) {
+        return std::nullopt;
+    }
+    if (b.is_nan()) {
+        return std::numeric_limits<T>::quiet_NaN();
+    }
+    const auto lo = round_end<T>(lower(b));
+    const auto hi = round_end<T>(upper(b));
+    if (lo && hi && *lo == *hi && std::signbit(*lo) == std::signbit(*hi)) {  // -0 and +0: straddles 0
+        return lo;
+    }
+    return std::nullopt;
+}
+
+/// formula(args...) correctly rounded to the built-in floating type T, for a formula generic over
+/// number types (the same one the other types evaluate in working precision). At run time for
+/// float, double and long double of at most 64 bits: the certified double-double ball
+/// (ball.hpp), whose two ends must round alike; otherwise, and at compile time, an enclosure in
+/// dyadic_interval<256> (dyadic.hpp), likewise. Both give the correct rounding, so a constant
+/// expression and a run-time call agree bit for bit. An exact value on a rounding boundary of T is
+/// decided by neither: it raises std::runtime_error (none is known for the functions using this).
+template <std::floating_point T, class Formula, class... A>
+[[nodiscard]] constexpr T certified_round(const char* function, Formula formula, const A&... args) {
+    if (!std::is_constant_evaluated() && std::numeric_limits<T>::digits <= 64) {
+        if (const auto r = ball_round<T>(formula, args...)) {
+            return *r;
+        }
+    }
+    using D = numbers::dyadic_interval<256>;
+    const D r = formula(D(args)...);
+    if (isnan(r)) {
+        return std::numeric_limits<T>::quiet_NaN();
+    }
+    const T lo = lower(r).template to<T>();
+    const T hi = upper(r).template to<T>();
+    if (lo == hi && (lo != 0 || lower(r) >= 0 || upper(r) <= 0)) {  // a zero's sign is known
+        return lo;
+    }
+    throw std::runtime_error(std::string("shannon::") + function +
+                             ": the correct rounding was not decided at 256 bits (please report the input)");
+}
+
 }  // namespace detail
 
 // ---------------------------------------------------------------------------------------------
@@ -444,19 +531,24 @@ template <class W, class R>
         if (detail::has_nan(x)) {                                                      \
             detail::fail_at<shannon::domain_error>(#name, "x", std::nullopt, x, "NaN"); \
         }                                                                              \
-        return scope.round(detail::name(to_working<W>(x)));                            \
+        if constexpr (std::is_floating_point_v<T>) {                                   \
+            return detail::certified_round<T>(#name, [](const auto& v) { return detail::name(v); }, x); \
+        } else {                                                                       \
+            return scope.round(detail::name(to_working<W>(x)));                        \
+        }                                                                              \
     }
 
-/// softplus(x) = log(1 + e^x), exact for x up to +-1e300 and at +-inf. Accuracy: < 1 ulp of T.
+/// softplus(x) = log(1 + e^x), exact for x up to +-1e300 and at +-inf. Correctly rounded for float,
+/// double and long double (detail::certified_round); < 1 ulp of T otherwise.
 SHANNON_DETAIL_SCALAR(softplus)
-/// sigmoid(x) = 1 / (1 + e^-x). Accuracy: < 1 ulp of T.
+/// sigmoid(x) = 1 / (1 + e^-x). Correctly rounded for the built-in types; < 1 ulp of T otherwise.
 SHANNON_DETAIL_SCALAR(sigmoid)
-/// log sigmoid(x) = -softplus(-x). Accuracy: < 1 ulp of T.
+/// log sigmoid(x) = -softplus(-x). Correctly rounded for the built-in types; < 1 ulp of T otherwise.
 SHANNON_DETAIL_SCALAR(log_sigmoid)
 #undef SHANNON_DETAIL_SCALAR
 
 /// xlogy(x, y) = x log y, with 0 log y = 0 for every y >= 0 (the 0 log 0 = 0 convention).
-/// Requires y >= 0 (domain_error otherwise).
+/// Requires y >= 0 (domain_error otherwise). Correctly rounded for the built-in types.
 template <class T>
 [[nodiscard]] constexpr T xlogy(const T& x, const T& y) {
     using W = working_t<T>;
@@ -467,7 +559,12 @@ template <class T>
     if (detail::has_nan(y) || detail::lower_of(y) < 0) {
         detail::fail_at<shannon::domain_error>("xlogy", "y", std::nullopt, y, "log y needs y >= 0");
     }
-    return scope.round(detail::xlogy(to_working<W>(x), to_working<W>(y)));
+    if constexpr (std::is_floating_point_v<T>) {
+        return detail::certified_round<T>(
+            "xlogy", [](const auto& a, const auto& b) { return detail::xlogy(a, b); }, x, y);
+    } else {
+        return scope.round(detail::xlogy(to_working<W>(x), to_working<W>(y)));
+    }
 }
 
 /// logsumexp(z) = log sum_i e^(z_i), without overflow; logsumexp{-inf, 3} = 3, all -inf gives -inf,

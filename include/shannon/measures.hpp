@@ -261,7 +261,8 @@ template <class W>
 }  // namespace detail
 
 /// Self-information I(p) = -log p of an event of probability p, in options::base units.
-/// I(0) = +inf. p must lie in [0, 1]. Accuracy: < 1 ulp of T.
+/// I(0) = +inf. p must lie in [0, 1]. Correctly rounded for float, double and long double; < 1 ulp of
+/// T otherwise.
 template <class T>
 [[nodiscard]] constexpr T self_information(const T& p, unit base = unit::nats) {
     using W = working_t<T>;
@@ -270,19 +271,31 @@ template <class T>
     if (detail::is_exact_zero(p)) {
         return detail::pos_infinity<T>();
     }
-    return scope.round(detail::in_unit(W(-detail::log_(to_working<W>(p))), base));
+    if constexpr (std::is_floating_point_v<T>) {
+        return detail::certified_round<T>(
+            "self_information", [base](const auto& v) { return detail::in_unit(-detail::log_(v), base); }, p);
+    } else {
+        return scope.round(detail::in_unit(W(-detail::log_(to_working<W>(p))), base));
+    }
 }
 
 /// Binary entropy H(p) = -p log p - (1-p) log(1-p) of a Bernoulli(p), in `base` units, with
-/// H(0) = H(1) = 0. p must lie in [0, 1]. Accuracy: < 1 ulp of T.
+/// H(0) = H(1) = 0. p must lie in [0, 1]. Correctly rounded for float, double and long double; < 1 ulp
+/// of T otherwise.
 template <class T>
 [[nodiscard]] constexpr T binary_entropy(const T& p, unit base = unit::nats) {
     using W = working_t<T>;
     const precision_scope<T> scope;
     detail::check_unit_interval(p, "binary_entropy", "p", std::nullopt);
-    const W w = to_working<W>(p);
-    const W h = W(-detail::xlogy(w, w)) - detail::xlog1py(W(W(1) - w), W(-w));
-    return scope.round(detail::in_unit(h, base));
+    const auto formula = [base](const auto& w) {
+        using V = std::remove_cvref_t<decltype(w)>;
+        return detail::in_unit(V(V(-detail::xlogy(w, w)) - detail::xlog1py(V(V(1) - w), V(-w))), base);
+    };
+    if constexpr (std::is_floating_point_v<T>) {
+        return detail::certified_round<T>("binary_entropy", formula, p);
+    } else {
+        return scope.round(formula(to_working<W>(p)));
+    }
 }
 
 /// Entropy H(P) = -sum p_i log p_i of a distribution, in options::base units.
