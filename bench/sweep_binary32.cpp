@@ -27,37 +27,13 @@
 
 #include <shannon/elementary.hpp>
 
+#include "../tests/mpfr_reference.hpp"
+
 namespace {
 
-enum class fn { log, log1p, exp, expm1 };
-const char* const names[] = {"log", "log1p", "exp", "expm1"};
-
-float mpfr_reference(fn f, float x) {
-    const mpfr_exp_t old_min = mpfr_get_emin();
-    const mpfr_exp_t old_max = mpfr_get_emax();
-    mpfr_set_emin(-148);
-    mpfr_set_emax(128);
-    mpfr_t in;
-    mpfr_t out;
-    mpfr_init2(in, 24);
-    mpfr_init2(out, 24);
-    mpfr_set_flt(in, x, MPFR_RNDN);
-    int t = 0;
-    switch (f) {
-        case fn::log: t = mpfr_log(out, in, MPFR_RNDN); break;
-        case fn::log1p: t = mpfr_log1p(out, in, MPFR_RNDN); break;
-        case fn::exp: t = mpfr_exp(out, in, MPFR_RNDN); break;
-        case fn::expm1: t = mpfr_expm1(out, in, MPFR_RNDN); break;
-    }
-    t = mpfr_check_range(out, t, MPFR_RNDN);
-    mpfr_subnormalize(out, t, MPFR_RNDN);
-    const float r = mpfr_get_flt(out, MPFR_RNDN);
-    mpfr_clear(in);
-    mpfr_clear(out);
-    mpfr_set_emin(old_min);
-    mpfr_set_emax(old_max);
-    return r;
-}
+using mpfr_reference::fn;
+using mpfr_reference::names;
+using mpfr_reference::shannon_of;
 
 double libm(fn f, double x) {
     switch (f) {
@@ -74,26 +50,16 @@ double libm(fn f, double x) {
 float reference(fn f, float x) {
     const double r = libm(f, static_cast<double>(x));
     if (!std::isfinite(r) || r == 0 || std::fabs(r) > 0x1.fffffcp127) {
-        return mpfr_reference(f, x);
+        return mpfr_reference::elementary(f, x);
     }
     const auto y = static_cast<float>(r);
     const double below = (static_cast<double>(y) + static_cast<double>(std::nextafter(y, -INFINITY))) / 2;
     const double above = (static_cast<double>(y) + static_cast<double>(std::nextafter(y, INFINITY))) / 2;
     const double margin = 4 * (std::nextafter(std::fabs(r), INFINITY) - std::fabs(r));
     if (std::fabs(r - below) <= margin || std::fabs(r - above) <= margin) {
-        return mpfr_reference(f, x);
+        return mpfr_reference::elementary(f, x);
     }
     return y;
-}
-
-float shannon_of(fn f, float x) {
-    switch (f) {
-        case fn::log: return shannon::cx::log(x);
-        case fn::log1p: return shannon::cx::log1p(x);
-        case fn::exp: return shannon::cx::exp(x);
-        case fn::expm1: return shannon::cx::expm1(x);
-    }
-    return 0;
 }
 
 bool second_step(fn f, float x) {

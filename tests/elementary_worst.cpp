@@ -33,61 +33,17 @@
 #include <shannon/elementary.hpp>
 #include <shannon/shannon.hpp>
 
+#include "mpfr_reference.hpp"
+
 namespace {
 
-enum class fn { log, log1p, exp, expm1 };
-const char* const names[] = {"log", "log1p", "exp", "expm1"};
+using mpfr_reference::fn;
+using mpfr_reference::names;
+using mpfr_reference::shannon_of;
 
-/// The correctly rounded f(x) in F, by MPFR at F's precision and exponent range.
 template <class F>
 F reference(fn f, F x) {
-    using lim = std::numeric_limits<F>;
-    const mpfr_exp_t old_min = mpfr_get_emin();
-    const mpfr_exp_t old_max = mpfr_get_emax();
-    mpfr_set_emin(lim::min_exponent - lim::digits + 1);
-    mpfr_set_emax(lim::max_exponent);
-    mpfr_t in;
-    mpfr_t out;
-    mpfr_init2(in, lim::digits);
-    mpfr_init2(out, lim::digits);
-    if constexpr (std::is_same_v<F, long double>) {
-        mpfr_set_ld(in, x, MPFR_RNDN);
-    } else {
-        mpfr_set_d(in, static_cast<double>(x), MPFR_RNDN);  // exact: F's values are doubles
-    }
-    int t = 0;
-    switch (f) {
-        case fn::log: t = mpfr_log(out, in, MPFR_RNDN); break;
-        case fn::log1p: t = mpfr_log1p(out, in, MPFR_RNDN); break;
-        case fn::exp: t = mpfr_exp(out, in, MPFR_RNDN); break;
-        case fn::expm1: t = mpfr_expm1(out, in, MPFR_RNDN); break;
-    }
-    t = mpfr_check_range(out, t, MPFR_RNDN);
-    mpfr_subnormalize(out, t, MPFR_RNDN);
-    F r;
-    if constexpr (std::is_same_v<F, float>) {
-        r = mpfr_get_flt(out, MPFR_RNDN);
-    } else if constexpr (std::is_same_v<F, double>) {
-        r = mpfr_get_d(out, MPFR_RNDN);
-    } else {
-        r = mpfr_get_ld(out, MPFR_RNDN);
-    }
-    mpfr_clear(in);
-    mpfr_clear(out);
-    mpfr_set_emin(old_min);
-    mpfr_set_emax(old_max);
-    return r;
-}
-
-template <class F>
-F shannon_of(fn f, F x) {
-    switch (f) {
-        case fn::log: return shannon::cx::log(x);
-        case fn::log1p: return shannon::cx::log1p(x);
-        case fn::exp: return shannon::cx::exp(x);
-        case fn::expm1: return shannon::cx::expm1(x);
-    }
-    return 0;
+    return mpfr_reference::elementary(f, x);
 }
 
 /// Whether the first step decides f(x) (inputs its special cases handle count as decided).
@@ -297,7 +253,6 @@ const char* const quantity_names[] = {"softplus", "sigmoid", "log_sigmoid", "sel
 
 template <class F>
 F quantity_reference(quantity q, F x, F y) {
-    using lim = std::numeric_limits<F>;
     mpfr_t v;
     mpfr_t a;
     mpfr_t b;
@@ -341,19 +296,7 @@ F quantity_reference(quantity q, F x, F y) {
             mpfr_mul(v, v, a, MPFR_RNDN);
             break;
     }
-    const mpfr_exp_t old_min = mpfr_get_emin();
-    const mpfr_exp_t old_max = mpfr_get_emax();
-    mpfr_set_emin(lim::min_exponent - lim::digits + 1);
-    mpfr_set_emax(lim::max_exponent);
-    mpfr_t out;
-    mpfr_init2(out, lim::digits);
-    int t = mpfr_set(out, v, MPFR_RNDN);
-    t = mpfr_check_range(out, t, MPFR_RNDN);
-    mpfr_subnormalize(out, t, MPFR_RNDN);
-    const auto r = static_cast<F>(mpfr_get_ld(out, MPFR_RNDN));
-    mpfr_clear(out);
-    mpfr_set_emin(old_min);
-    mpfr_set_emax(old_max);
+    const F r = mpfr_reference::round_to<F>(v);
     mpfr_clears(v, a, b, static_cast<mpfr_ptr>(nullptr));
     return r;
 }
