@@ -202,6 +202,14 @@ inline void thread_setup() {
     return x;
 }
 
+/// Whether lift_into may return std::views (Clang before 15 rejects libstdc++ 12's ref_view: there
+/// the ball path copies its inputs, as the MPFI path does).
+#if defined(__clang__) && __clang_major__ < 15
+inline constexpr bool lazy_views = false;
+#else
+inline constexpr bool lazy_views = true;
+#endif
+
 /// The exact image of an input in N (MPFI intervals, or dd_ball for the ball path, which takes no
 /// text): floating-point scalars and ranges of them become points of N (every float and double is
 /// exact in both), numbers given as text (std::string) exact decimals or hex floats enclosed at the
@@ -220,7 +228,7 @@ template <class N, class A>
         using E = std::remove_cvref_t<std::ranges::range_value_t<A>>;
         if constexpr (std::is_integral_v<E>) {
             return std::vector<E>(std::ranges::begin(a), std::ranges::end(a));
-        } else if constexpr (!std::is_same_v<N, interval> && std::ranges::view<std::views::all_t<const A&>>) {
+        } else if constexpr (!std::is_same_v<N, interval> && lazy_views) {
             // A ball is as cheap to form as to read: a lazy view, converted where the quantity reads
             // it, rather than a copy of the whole batch (a 10^8-logit batch is 2.4 GB of balls).
             return std::views::all(a) | std::views::transform([](const E& e) { return lift_into<N>(e); });
