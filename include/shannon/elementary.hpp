@@ -36,6 +36,32 @@
 SHANNON_FP_CONTRACT_OFF
 
 namespace shannon {
+namespace detail {
+
+/// formula(args...) correctly rounded to F from its enclosure in dyadic_interval<256> (dyadic.hpp:
+/// certified, about 248 correct bits): the second step of every certified rounding, cx's elementary
+/// functions here and math.hpp's certified_round. The two ends must round alike, a zero's sign
+/// included (ends -0 and +0 straddle 0); a NaN enclosure gives NaN. An exact value on a rounding
+/// boundary of F is decided by neither end: that raises std::runtime_error naming `function` rather
+/// than return a guess (none is known for the functions using this).
+template <std::floating_point F, class Formula, class... A>
+[[nodiscard]] constexpr F round_enclosure(const char* function, Formula formula, const A&... args) {
+    using D = numbers::dyadic_interval<256>;
+    const D r = formula(D(args)...);
+    if (isnan(r)) {
+        return std::numeric_limits<F>::quiet_NaN();
+    }
+    const F lo = lower(r).template to<F>();
+    const F hi = upper(r).template to<F>();
+    if (lo == hi && (lo != 0 || lower(r) >= 0 || upper(r) <= 0)) {
+        return lo;
+    }
+    throw std::runtime_error(std::string("shannon::") + function +
+                             ": the correct rounding was not decided at 256 bits (please report the input)");
+}
+
+}  // namespace detail
+
 namespace elementary_detail {
 
 /// The result of a rounding test: decided, and the correctly rounded value if so.
@@ -143,19 +169,6 @@ template <std::floating_point F, std::floating_point G>
     return {true, negative ? -v : v};
 }
 
-/// The second step: an enclosure in dyadic_interval<256>, both ends rounded to F.
-template <std::floating_point F, class Enclose>
-[[nodiscard]] constexpr F round_enclosure(F x, Enclose enclose, const char* what) {
-    const numbers::dyadic_interval<256> r = enclose(numbers::dyadic_interval<256>(x));
-    const F lo = lower(r).template to<F>();
-    const F hi = upper(r).template to<F>();
-    if (lo == hi) {
-        return lo;
-    }
-    throw std::runtime_error(std::string("shannon::cx::") + what +
-                             ": undecided at 256 bits (please report the input)");
-}
-
 /// The relative bound of the long double series kernels (see the header comment).
 template <std::floating_point F>
 inline constexpr F series_bound = dw::ldexp(F(1), 28 - 2 * std::numeric_limits<F>::digits);
@@ -219,6 +232,12 @@ template <std::floating_point F>
     return r;
 }
 
+/// The rounding test's result, or the second step's (detail::round_enclosure) when it failed.
+template <std::floating_point F, class Formula>
+[[nodiscard]] constexpr F finish(const decided<F>& r, const char* function, Formula formula, F x) {
+    return r.ok ? r.value : detail::round_enclosure<F>(function, formula, x);
+}
+
 }  // namespace elementary_detail
 
 // ---------------------------------------------------------------------------------------------
@@ -250,11 +269,7 @@ template <std::floating_point F>
     if (x == 1) {
         return 0;
     }
-    const decided<F> r = first_log(x);
-    if (r.ok) {
-        return r.value;
-    }
-    return round_enclosure(x, [](const auto& v) { return log(v); }, "log");
+    return finish(first_log(x), "cx::log", [](const auto& v) { return log(v); }, x);
 }
 
 /// log(1 + x), correctly rounded. log1p(-1) = -inf, x < -1 gives NaN.
@@ -274,11 +289,7 @@ template <std::floating_point F>
         // log1p(x) = x - x^2/2 + ...: x itself is the correctly rounded result (and keeps -0).
         return x;
     }
-    const decided<F> r = first_log1p(x);
-    if (r.ok) {
-        return r.value;
-    }
-    return round_enclosure(x, [](const auto& v) { return log1p(v); }, "log1p");
+    return finish(first_log1p(x), "cx::log1p", [](const auto& v) { return log1p(v); }, x);
 }
 
 /// e^x, correctly rounded, also where the result is subnormal; +inf above the overflow threshold, 0
@@ -303,11 +314,7 @@ template <std::floating_point F>
     if (x == 0) {
         return 1;
     }
-    const decided<F> r = first_exp(x);
-    if (r.ok) {
-        return r.value;
-    }
-    return round_enclosure(x, [](const auto& v) { return exp(v); }, "exp");
+    return finish(first_exp(x), "cx::exp", [](const auto& v) { return exp(v); }, x);
 }
 
 /// e^x - 1 without cancellation near 0, correctly rounded; expm1(-inf) = -1.
@@ -326,11 +333,7 @@ template <std::floating_point F>
     if (dw::abs(x) < dw::ldexp(F(1), -std::numeric_limits<F>::digits - 2)) {
         return x;
     }
-    const decided<F> r = first_expm1(x);
-    if (r.ok) {
-        return r.value;
-    }
-    return round_enclosure(x, [](const auto& v) { return expm1(v); }, "expm1");
+    return finish(first_expm1(x), "cx::expm1", [](const auto& v) { return expm1(v); }, x);
 }
 
 }  // namespace cx

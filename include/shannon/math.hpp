@@ -504,18 +504,7 @@ template <std::floating_point T, class Formula, class... A>
             return *r;
         }
     }
-    using D = numbers::dyadic_interval<256>;
-    const D r = formula(D(args)...);
-    if (isnan(r)) {
-        return std::numeric_limits<T>::quiet_NaN();
-    }
-    const T lo = lower(r).template to<T>();
-    const T hi = upper(r).template to<T>();
-    if (lo == hi && (lo != 0 || lower(r) >= 0 || upper(r) <= 0)) {  // a zero's sign is known
-        return lo;
-    }
-    throw std::runtime_error(std::string("shannon::") + function +
-                             ": the correct rounding was not decided at 256 bits (please report the input)");
+    return round_enclosure<T>(function, formula, args...);
 }
 
 }  // namespace detail
