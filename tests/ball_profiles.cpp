@@ -185,6 +185,40 @@ TEST(ball_profiles, keras_optax_scipy_agree_with_mpfi) {
     EXPECT_GT(t.ball, t.results * 3 / 4);
 }
 
+/// round_each with the ball deciding all but one element: e^(2^-53) lies 2^-107 above the midpoint
+/// 1 + 2^-53, far inside the ball's radius, so MPFI decides that element alone (round up) and the
+/// ball's results stand for the others; a sink sees each element once.
+TEST(ball_profiles, an_element_the_ball_leaves_is_decided_by_mpfi) {
+    pt::kl_div_options o;
+    o.log_target = true;
+    o.reduction = shannon::profiles::reduction::none;
+    // l = e^t (t - x) with t - x = 1 exactly: l = e^t.
+    const std::vector<double> t{0.5, 0x1p-53, -3.0, 0.0};
+    std::vector<double> x;
+    for (const double v : t) {
+        x.push_back(v - 1);  // exact for these t
+    }
+    const auto q = [o](const auto& a, const auto& b) { return pt::kl_div_unreduced(a, b, o); };
+    const std::vector<ex::rounded> r = ex::round_each(ex::format::binary64, q, x, t);
+    ASSERT_EQ(r.size(), t.size());
+    EXPECT_EQ(r[1].value, 0x1.0000000000001p+0);
+    EXPECT_FALSE(r[1].ball) << "the ball cannot decide e^(2^-53)";
+    EXPECT_TRUE(r[1].determined);
+    // e^0.5, e^-3 rounded to binary64 by mpmath at 300 bits; e^0 = 1.
+    const std::vector<double> expected{0x1.a61298e1e069cp+0, 0x1.0000000000001p+0, 0x1.97db0ccceb0afp-5, 1.0};
+    for (const std::size_t i : {0UL, 2UL, 3UL}) {
+        EXPECT_TRUE(r[i].ball) << i;
+        EXPECT_EQ(r[i].value, expected[i]) << i;
+    }
+    struct counting {
+        std::vector<int> seen;
+        void start(std::size_t n) { seen.assign(n, 0); }
+        void put(std::size_t i, const ex::rounded&) { ++seen.at(i); }
+    } sink;
+    ex::detail::round_each_into(ex::settings{}, ex::format::binary64, sink, q, x, t);
+    EXPECT_EQ(sink.seen, (std::vector<int>{1, 1, 1, 1}));
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {

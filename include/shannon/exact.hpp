@@ -965,23 +965,6 @@ template <class Quantity, class... Args>
     return r ? decide_ball_digits(*r, n) : std::nullopt;
 }
 
-/// round_each() in balls: one entry per element, nullopt for those the ball leaves undecided; an
-/// empty vector when the evaluation itself failed.
-template <class Quantity, class... Args>
-[[nodiscard]] std::vector<std::optional<rounded>> try_ball_each(format f, const Quantity& quantity, const Args&... args) {
-    std::vector<std::optional<rounded>> out;
-    if constexpr (ball_supported<Quantity, Args...>) {
-        const auto r = evaluate_ball(quantity, args...);
-        if (r) {
-            out.reserve(std::ranges::size(*r));
-            for (const auto& v : *r) {
-                out.push_back(decide_ball(dd_ball(v), f));
-            }
-        }
-    }
-    return out;
-}
-
 }  // namespace detail
 
 /// An enclosure of the exact value from the fast paths, when they take the input: 256-bit fixed point
@@ -1071,35 +1054,75 @@ template <class Quantity, class... Args>
     }
 }
 
+namespace detail {
+
+/// Receives round_each()'s results: start(n) once, then put(i, result) once for each i < n, in no
+/// fixed order.
+template <class S>
+concept rounded_sink = requires(S& s, std::size_t i, const rounded& r) {
+    s.start(i);
+    s.put(i, r);
+};
+
+/// round_each()'s evaluation into a sink: the ball decides what it can, element by element, straight
+/// into the sink (no per-element record of the undecided); MPFI then evaluates the input again for
+/// the elements it left, and only when there are any.
+template <rounded_sink Sink, class Quantity, class... Args>
+void round_each_into(const settings& s, format f, Sink& sink, const Quantity& quantity, const Args&... args) {
+    check_settings(s);
+    thread_setup();
+    std::vector<std::size_t> undecided;
+    bool started = false;
+    if constexpr (ball_supported<Quantity, Args...>) {
+        if (s.fast) {
+            if (const auto r = evaluate_ball(quantity, args...)) {
+                sink.start(std::ranges::size(*r));
+                started = true;
+                std::size_t i = 0;
+                for (const auto& v : *r) {
+                    if (const std::optional<rounded> d = decide_ball(dd_ball(v), f)) {
+                        sink.put(i, *d);
+                    } else {
+                        undecided.push_back(i);
+                    }
+                    ++i;
+                }
+                if (undecided.empty()) {
+                    return;
+                }
+            }
+        }
+    }
+    const std::vector<rounded> out =
+        each<rounded>(std::max(s.start_bits, 64U), capped_bits(s, s.max_bits, numbers_in_all(args...)),
+                      [&](const interval& r, unsigned bits) { return decide(r, f, bits); },
+                      [&](const interval& r, unsigned bits) { return undetermined(r, f, bits); }, quantity, args...);
+    if (!started) {
+        sink.start(out.size());
+        for (std::size_t i = 0; i < out.size(); ++i) {
+            sink.put(i, out[i]);
+        }
+        return;
+    }
+    // The ball's decisions stand where it made them (the same correctly rounded values, found faster).
+    for (const std::size_t i : undecided) {
+        sink.put(i, out.at(i));
+    }
+}
+
+}  // namespace detail
+
 /// round() for a quantity whose value is a range (an unreduced loss, an elementwise function): one
 /// correctly rounded result per element.
 template <class Quantity, class... Args>
 [[nodiscard]] std::vector<rounded> round_each(const settings& s, format f, const Quantity& quantity, const Args&... args) {
-    detail::check_settings(s);
-    detail::thread_setup();
-    std::vector<std::optional<rounded>> fast;
-    if (s.fast) {
-        fast = detail::try_ball_each(f, quantity, args...);
-        if (!fast.empty() && std::ranges::all_of(fast, [](const auto& r) { return r.has_value(); })) {
-            std::vector<rounded> out;
-            out.reserve(fast.size());
-            for (const auto& r : fast) {
-                out.push_back(*r);
-            }
-            return out;
-        }
-    }
-    std::vector<rounded> out = detail::each<rounded>(
-        std::max(s.start_bits, 64U), detail::capped_bits(s, s.max_bits, detail::numbers_in_all(args...)),
-        [&](const interval& r, unsigned bits) { return detail::decide(r, f, bits); },
-        [&](const interval& r, unsigned bits) { return detail::undetermined(r, f, bits); }, quantity, args...);
-    // The ball's decisions stand where it made them (the same correctly rounded values, found faster).
-    for (std::size_t i = 0; i < fast.size() && i < out.size(); ++i) {
-        if (fast[i]) {
-            out[i] = *fast[i];
-        }
-    }
-    return out;
+    struct to_vector {
+        std::vector<rounded> out;
+        void start(std::size_t n) { out.resize(n); }
+        void put(std::size_t i, const rounded& r) { out[i] = r; }
+    } sink;
+    detail::round_each_into(s, f, sink, quantity, args...);
+    return std::move(sink.out);
 }
 
 template <class Quantity, class... Args>

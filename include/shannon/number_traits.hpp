@@ -113,6 +113,8 @@ struct precision_scope {
     precision_scope& operator=(const precision_scope&) = delete;
     /// Nothing to restore.
     constexpr ~precision_scope() = default;
+    /// The precision is the type's own (variable-precision types' specializations lack this).
+    static constexpr bool fixed_precision = true;
 
     /// The working-precision result w rounded (once) to T.
     template <class W>

@@ -156,7 +156,6 @@ py::object run(const request& r, const Q& q, const A&... a) {
         std::size_t mpfi = 0;
         std::size_t undetermined = 0;
         const auto count = [&](const ex::rounded& x) {
-            values.push_back(x.value);
             if (!x.determined) {
                 ++undetermined;
             } else if (x.ball) {
@@ -169,13 +168,21 @@ py::object run(const request& r, const Q& q, const A&... a) {
         };
         without_gil([&] {
             if constexpr (each) {
-                const std::vector<ex::rounded> all = ex::round_each(f, q, a...);
-                values.reserve(all.size());
-                for (const ex::rounded& x : all) {
-                    count(x);
-                }
+                // Straight into the values: no per-element record of how each was decided.
+                struct sink {
+                    std::vector<double>& values;
+                    const decltype(count)& tally;
+                    void start(std::size_t n) { values.resize(n); }
+                    void put(std::size_t i, const ex::rounded& x) {
+                        tally(x);
+                        values[i] = x.value;
+                    }
+                } into{values, count};
+                ex::detail::round_each_into(ex::settings{}, f, into, q, a...);
             } else {
-                count(ex::round(f, q, a...));
+                const ex::rounded x = ex::round(f, q, a...);
+                values.push_back(x.value);
+                count(x);
             }
         });
         py::dict paths;

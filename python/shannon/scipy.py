@@ -63,7 +63,11 @@ def _slices(req, arrays, axis, call, keep_shape=False):
                       candidates=candidates[i * per:(i + 1) * per] if req.core.mode == "ulp" else ())
         results.append(finish(call(sub.core, *[r[i] for r in rows]), sub))
     if keep_shape:
-        stacked = assemble([v for row in results for v in row], moved[0].shape, req).value
+        if req.core.mode in ("round", "ulp") and all(isinstance(r, np.ndarray) for r in results):
+            # one concatenation of the slices' arrays (not a Python list of every element)
+            stacked = assemble(np.concatenate([r.ravel() for r in results]), moved[0].shape, req).value
+        else:
+            stacked = assemble([v for row in results for v in row], moved[0].shape, req).value
         return np.moveaxis(stacked, -1, axis) if not isinstance(stacked, list) else stacked
     return assemble(results, outer, req).value
 

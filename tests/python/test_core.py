@@ -275,6 +275,12 @@ def test_last_paths_counts_how_each_result_was_decided():
     shannon.softmax(z)
     paths = shannon.last_paths()
     assert sum(paths.values()) == 7 and paths["ball"] == 7
+    # e^t (t - x) with t - x = 1: e^(2^-53) lies 2^-107 above a rounding boundary, inside the ball's
+    # radius, so MPFI decides that element alone; the ball decides the other three.
+    t = np.array([0.5, 2.0**-53, -3.0, 0.0])
+    out = shannon.torch.kl_div(t - 1, t, reduction="none", log_target=True)
+    assert out[1] == 1 + 2.0**-52
+    assert shannon.last_paths() == {"kernel": 0, "ball": 3, "mpfi": 1, "undetermined": 0}
     # digits= does not round: the counts start again at zero
     shannon.entropy([0.2, 0.8], digits=30)
     assert sum(shannon.last_paths().values()) == 0

@@ -248,29 +248,44 @@ template <class T, class W>
     return out;
 }
 
+/// Weights broadcast to n elements: w[i] is the i-th given weight, or 1 when none were given (the
+/// ones are not stored).
 template <class W>
-[[nodiscard]] std::vector<W> broadcast_weight(const std::vector<double>& w, std::size_t n, std::string_view function,
-                                              std::string_view name) {
-    if (w.empty()) {
-        return std::vector<W>(n, W(1));
-    }
-    if (w.size() != n) {
+class broadcast_weights {
+public:
+    explicit broadcast_weights(std::vector<W> w) : w_(std::move(w)) {}
+    [[nodiscard]] W operator[](std::size_t i) const { return w_.empty() ? W(1) : w_[i]; }
+
+private:
+    std::vector<W> w_;
+};
+
+/// Reads an optional per-element weight (empty: every weight is 1); given, it must have n elements.
+template <class W>
+[[nodiscard]] broadcast_weights<W> broadcast_weight(const std::vector<double>& w, std::size_t n,
+                                                    std::string_view function, std::string_view name) {
+    if (!w.empty() && w.size() != n) {
         fail<shannon::invalid_argument>(function, "argument '", name, "' has ", w.size(),
                                         " elements; broadcast it to the input's ", n, " elements");
     }
     std::vector<W> out;
+    out.reserve(w.size());
     for (double x : w) {
         out.push_back(W(x));
     }
-    return out;
+    return broadcast_weights<W>(std::move(out));
 }
 
 /// The unreduced values (rounded to T) and the reduced value of the terms make() computes in W
 /// (the mean divides by the number of elements unless `divisor` is given).
 template <class T, class Make>
 [[nodiscard]] std::vector<T> unreduced(const Make& make) {
-    const precision_scope<T> scope;
-    return round_all(scope, make());
+    if constexpr (requires { requires precision_scope<T>::fixed_precision; } && std::is_same_v<working_t<T>, T>) {
+        return make();  // T is its own working type: rounding is the identity (the ball, for one)
+    } else {
+        const precision_scope<T> scope;
+        return round_all(scope, make());
+    }
 }
 
 template <class T, class Make>

@@ -217,6 +217,7 @@ template <class W, class True, class Pred>
     const clip_bounds<W> b(o.epsilon, o.dtype);
     const std::size_t c = t.front().size();
     std::vector<W> l;
+    l.reserve(t.size());
     for (std::size_t n = 0; n < t.size(); ++n) {
         accumulator<W> acc;
         for (std::size_t k = 0; k < c; ++k) {
@@ -236,6 +237,7 @@ template <class W, class True, class Pred>
     const clip_bounds<W> b(o.epsilon, o.dtype);
     const auto c = static_cast<double>(t.front().size());
     std::vector<W> l;
+    l.reserve(t.size());
     for (std::size_t n = 0; n < t.size(); ++n) {
         std::vector<W> nl;  // -log of the (renormalized, clipped) probabilities
         if (o.from_logits) {
@@ -308,6 +310,7 @@ template <class W, class True, class Pred>
     const auto [t, p] = read_rows_pair<W>(std::forward<True>(y_true), std::forward<Pred>(y_pred), f, "y_true", "y_pred");
     const W lo = W(in_dtype(o.epsilon, o.dtype));
     std::vector<W> l;
+    l.reserve(t.size());
     for (std::size_t n = 0; n < t.size(); ++n) {
         accumulator<W> acc;
         for (std::size_t k = 0; k < t[n].size(); ++k) {
@@ -329,6 +332,7 @@ template <class W, class True, class Pred>
     const clip_bounds<W> b(o.epsilon, o.dtype);
     const std::size_t c = t.front().size();
     std::vector<W> l;
+    l.reserve(t.size());
     for (std::size_t n = 0; n < t.size(); ++n) {
         accumulator<W> acc;
         for (std::size_t k = 0; k < c; ++k) {
@@ -360,6 +364,7 @@ template <class W, class True, class Pred>
     }
     const clip_bounds<W> b(o.epsilon, o.dtype);
     std::vector<W> l;
+    l.reserve(t.size());
     for (std::size_t n = 0; n < t.size(); ++n) {
         std::vector<W> prob;
         if (o.from_logits) {
@@ -461,6 +466,7 @@ template <class W, class True, class Pred>
     const W e = W(eps);
     const std::size_t c = t.front().size();
     std::vector<W> l;
+    l.reserve(t.size());
     for (std::size_t n = 0; n < t.size(); ++n) {
         accumulator<W> acc;
         for (std::size_t k = 0; k < c; ++k) {

@@ -30,6 +30,7 @@ template <class W, class Times, class L, class Y>
 [[nodiscard]] std::vector<W> softmax_xent(L&& logits, Y&& labels, std::string_view f, const Times& times) {
     const auto [x, y] = read_rows_pair<W>(std::forward<L>(logits), std::forward<Y>(labels), f, "logits", "labels");
     std::vector<W> l;
+    l.reserve(x.size());
     for (std::size_t n = 0; n < x.size(); ++n) {
         const std::vector<W> nl = shannon::detail::neg_log_softmax(x[n]);
         accumulator<W> acc;
@@ -96,6 +97,7 @@ template <row_range L, index_range Y>
         }
         detail::same_size(t, x, f, "labels", "logits");
         std::vector<W> l;
+        l.reserve(x.size());
         for (std::size_t n = 0; n < x.size(); ++n) {
             if (t[n] < 0 || static_cast<std::size_t>(t[n]) >= x[n].size()) {
                 detail::fail_at<shannon::invalid_argument>(f, "labels", n, t[n], "a class index must lie in [0, ",
@@ -119,6 +121,7 @@ template <real_range L, real_range Y>
         constexpr std::string_view f = "optax.sigmoid_binary_cross_entropy";
         const auto [x, y] = detail::read_pair<W>(std::forward<L>(logits), std::forward<Y>(labels), f, "logits", "labels");
         std::vector<W> l;
+        l.reserve(x.size());
         for (std::size_t i = 0; i < x.size(); ++i) {
             l.push_back(W(detail::ieee_times(y[i], shannon::detail::softplus(W(-x[i]))) +
                           detail::ieee_times(W(W(1) - y[i]), shannon::detail::softplus(x[i]))));
@@ -138,6 +141,7 @@ template <row_range L, row_range Y>
         const auto [lp, t] = detail::read_rows_pair<W>(std::forward<L>(log_predictions), std::forward<Y>(targets),
                                                   "optax.kl_divergence", "log_predictions", "targets");
         std::vector<W> l;
+        l.reserve(lp.size());
         for (std::size_t n = 0; n < lp.size(); ++n) {
             l.push_back(detail::kl_row(lp[n], t[n]));
         }
@@ -157,6 +161,7 @@ template <row_range L, row_range Y>
                                                    "optax.kl_divergence_with_log_targets", "log_predictions",
                                                    "log_targets");
         std::vector<W> l;
+        l.reserve(lp.size());
         for (std::size_t n = 0; n < lp.size(); ++n) {
             detail::accumulator<W> acc;
             for (std::size_t k = 0; k < lp[n].size(); ++k) {
@@ -179,6 +184,7 @@ template <row_range L, row_range Y>
         const auto [lp, t] = detail::read_rows_pair<W>(std::forward<L>(log_predictions), std::forward<Y>(targets),
                                                   "optax.generalized_kl_divergence", "log_predictions", "targets");
         std::vector<W> l;
+        l.reserve(lp.size());
         for (std::size_t n = 0; n < lp.size(); ++n) {
             detail::accumulator<W> acc;
             acc.add(detail::kl_row(lp[n], t[n]));

@@ -123,6 +123,7 @@ template <class W>
     const W keep = W(W(1) - eps);
     const W share = W(eps / W(static_cast<double>(c)));
     std::vector<W> l;
+    l.reserve(rows.size());
     for (std::size_t n = 0; n < rows.size(); ++n) {
         const std::vector<W> nl = shannon::detail::neg_log_softmax(rows[n]);
         accumulator<W> acc;
@@ -235,6 +236,7 @@ template <real_range Input, real_range Target>
     const auto w = detail::broadcast_weight<W>(o.weight, x.size(), f, "weight");
     detail::check_probabilities(x, f);
     std::vector<W> l;
+    l.reserve(x.size());
     for (std::size_t i = 0; i < x.size(); ++i) {
         const W a = detail::at_least(shannon::detail::log_(x[i]), -100);
         const W b = detail::at_least(shannon::detail::log1p_(W(-x[i])), -100);
@@ -278,6 +280,7 @@ template <real_range Input, real_range Target>
     const auto w = detail::broadcast_weight<W>(o.weight, x.size(), f, "weight");
     const auto p = detail::broadcast_weight<W>(o.pos_weight, x.size(), f, "pos_weight");
     std::vector<W> l;
+    l.reserve(x.size());
     for (std::size_t i = 0; i < x.size(); ++i) {
         const W a = shannon::detail::times_or_zero(W(p[i] * y[i]), shannon::detail::softplus(W(-x[i])));
         const W b = shannon::detail::times_or_zero(W(W(1) - y[i]), shannon::detail::softplus(x[i]));
@@ -319,6 +322,7 @@ template <real_range Input, real_range Target>
     const auto& x = xy.first;
     const auto& y = xy.second;
     std::vector<W> l;
+    l.reserve(x.size());
     for (std::size_t i = 0; i < x.size(); ++i) {
         if (o.log_target) {
             l.push_back(W(shannon::detail::exp_(y[i]) * W(y[i] - x[i])));
@@ -369,6 +373,7 @@ template <real_range Input, real_range Target, real_range Var>
     detail::same_size(x, v, f, "input", "var");
     const double eps = in_dtype(o.eps, o.dtype);
     std::vector<W> l;
+    l.reserve(x.size());
     for (std::size_t i = 0; i < x.size(); ++i) {
         if (shannon::detail::lower_of(v[i]) < 0) {
             detail::fail_at<shannon::domain_error>(f, "var", i, v[i], "var has negative entry/entries");
@@ -416,6 +421,7 @@ template <real_range Input, real_range Target>
     const auto& x = xy.first;
     const auto& y = xy.second;
     std::vector<W> l;
+    l.reserve(x.size());
     for (std::size_t i = 0; i < x.size(); ++i) {
         W t = o.log_input ? W(shannon::detail::exp_(x[i]) - shannon::detail::times_or_zero(y[i], x[i]))
                           : W(x[i] - shannon::detail::times_or_zero(y[i], shannon::detail::log_(W(x[i] + W(o.eps)))));
@@ -449,6 +455,7 @@ template <real_range Input, real_range Target>
     const auto& x = xy.first;
     const auto& y = xy.second;
     std::vector<W> l;
+    l.reserve(x.size());
     for (std::size_t i = 0; i < x.size(); ++i) {
         const W d = W(x[i] - y[i]);
         l.push_back(W(d * d));
@@ -494,6 +501,7 @@ template <row_range Input, row_range Target>
                                                 c, " classes");
     }
     std::vector<W> l;
+    l.reserve(x.size());
     for (std::size_t n = 0; n < x.size(); ++n) {
         accumulator<W> acc;
         for (std::size_t k = 0; k < c; ++k) {
@@ -548,7 +556,16 @@ void add_softmax_grad(std::vector<W>& out, const std::vector<W>& nl, const std::
         others.add(after[j + 1].value());
         before.add(a[j]);
         const W s = shannon::detail::exp_(W(-nl[j]));
-        const W one_minus_s = W(-shannon::detail::expm1_(W(-nl[j])));
+        // 1 - s as -expm1(-nl) where s is near 1; below e^-1 (nl >= 1, most classes of a large row)
+        // 1 - s >= 0.63 has no cancellation, and an enclosure takes the cheaper difference.
+        const W one_minus_s = [&] {
+            if constexpr (shannon::is_interval_v<W>) {
+                if (shannon::detail::lower_of(nl[j]) >= 1) {
+                    return W(W(1) - s);
+                }
+            }
+            return W(-shannon::detail::expm1_(W(-nl[j])));
+        }();
         out.push_back(W(W(W(s * others.value()) - W(a[j] * one_minus_s)) * scale));
     }
 }
@@ -594,6 +611,7 @@ template <row_range Input, class Target>
                     coeff[n].assign(c, W(0));
                     continue;
                 }
+                coeff[n].reserve(c);
                 for (std::size_t k = 0; k < c; ++k) {
                     coeff[n].push_back(W(share * detail::weight_at<W>(o.weight, k)));
                 }
@@ -612,6 +630,7 @@ template <row_range Input, class Target>
         }
         const W scale = detail::grad_scale(o.reduction, divisor);
         std::vector<W> g;
+        g.reserve(rows.size() * c);
         for (std::size_t n = 0; n < rows.size(); ++n) {
             detail::add_softmax_grad(g, shannon::detail::neg_log_softmax(rows[n]), coeff[n], scale);
         }
