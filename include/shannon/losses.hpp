@@ -106,8 +106,9 @@ template <class W>
 /// y softplus(-x) + (1-y) softplus(x): two non-negative terms.
 template <class W>
 [[nodiscard]] constexpr W bce_logits(const W& y, const W& x) {
-    const W a = times_or_zero(y, softplus(W(-x)));
-    const W b = times_or_zero(W(W(1) - y), softplus(x));
+    const softplus_pair<W> sp = softplus_both(x);
+    const W a = times_or_zero(y, sp.at_minus_x);
+    const W b = times_or_zero(W(W(1) - y), sp.at_x);
     return a + b;
 }
 

@@ -193,6 +193,24 @@ template <class W>
     return log1p_(exp_(x));
 }
 
+/// softplus(x) and softplus(-x), the same values as two calls, from one exponential and one log1p:
+/// with L = log1p(e^-|x|) they are max(x, 0) + L and max(-x, 0) + L (the branch softplus takes).
+template <class W>
+struct softplus_pair {
+    W at_x;        ///< softplus(x)
+    W at_minus_x;  ///< softplus(-x)
+};
+
+template <class W>
+[[nodiscard]] constexpr softplus_pair<W> softplus_both(const W& x) {
+    if (key(x) > 0) {
+        const W l = log1p_(exp_(W(-x)));
+        return {W(x + l), l};
+    }
+    const W l = log1p_(exp_(x));
+    return {l, W(W(-x) + l)};
+}
+
 template <class W>
 [[nodiscard]] constexpr W log_sigmoid(const W& x) {
     return -softplus(W(-x));

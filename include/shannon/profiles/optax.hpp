@@ -123,8 +123,8 @@ template <real_range L, real_range Y>
         std::vector<W> l;
         l.reserve(x.size());
         for (std::size_t i = 0; i < x.size(); ++i) {
-            l.push_back(W(detail::ieee_times(y[i], shannon::detail::softplus(W(-x[i]))) +
-                          detail::ieee_times(W(W(1) - y[i]), shannon::detail::softplus(x[i]))));
+            const auto sp = shannon::detail::softplus_both(x[i]);
+            l.push_back(W(detail::ieee_times(y[i], sp.at_minus_x) + detail::ieee_times(W(W(1) - y[i]), sp.at_x)));
         }
         return l;
     });

@@ -282,8 +282,9 @@ template <real_range Input, real_range Target>
     std::vector<W> l;
     l.reserve(x.size());
     for (std::size_t i = 0; i < x.size(); ++i) {
-        const W a = shannon::detail::times_or_zero(W(p[i] * y[i]), shannon::detail::softplus(W(-x[i])));
-        const W b = shannon::detail::times_or_zero(W(W(1) - y[i]), shannon::detail::softplus(x[i]));
+        const auto sp = shannon::detail::softplus_both(x[i]);
+        const W a = shannon::detail::times_or_zero(W(p[i] * y[i]), sp.at_minus_x);
+        const W b = shannon::detail::times_or_zero(W(W(1) - y[i]), sp.at_x);
         l.push_back(W(w[i] * W(a + b)));
     }
     return l;
