@@ -51,6 +51,7 @@
 #include <limits>
 #include <optional>
 #include <ostream>
+#include <ranges>
 #include <vector>
 #include <type_traits>
 
@@ -473,21 +474,24 @@ public:
 
     /// sum_{i != imax} e^(z_i - z_imax) for a row of exact binary64 numbers (points, finite or -inf)
     /// with a finite maximum z_imax, by the vector kernel of detail/sum_exp.hpp; nothing for any
-    /// other row (the generic loop of math.hpp's log1p_rest then runs). Found by argument-dependent
-    /// lookup from math.hpp.
-    friend std::optional<dd_ball> sum_exp_rest(const std::vector<dd_ball>& z, std::size_t imax) {
+    /// other row (the generic loop of math.hpp's log1p_rest then runs). The row is a vector of balls
+    /// or a random-access view forming them on reading (the lazily lifted rows of the ball path).
+    /// Found by argument-dependent lookup from math.hpp through the tag.
+    template <class Z>
+        requires std::ranges::random_access_range<const Z> && std::ranges::sized_range<const Z>
+    friend std::optional<dd_ball> sum_exp_rest(std::type_identity<dd_ball>, const Z& z, std::size_t imax) {
         using namespace ball_detail;
-        const dd_ball& m = z[imax];
+        const dd_ball m = z[imax];
         if (m.rad_ != 0 || m.mid_.lo != 0 || !finite(m.mid_.hi)) {
             return std::nullopt;
         }
-        for (const dd_ball& x : z) {
+        for (const dd_ball x : z) {
             if (x.rad_ != 0 || x.mid_.lo != 0 || !(x.mid_.hi <= m.mid_.hi)) {  // also excludes NaN
                 return std::nullopt;
             }
         }
-        const auto s = exact::fast::detail::sum_exp([&z](std::size_t i) { return z[i].mid_.hi; }, z.size(), imax,
-                                                    m.mid_.hi);
+        const auto s = exact::fast::detail::sum_exp([&z](std::size_t i) { return dd_ball(z[i]).mid_.hi; },
+                                                    std::ranges::size(z), imax, m.mid_.hi);
         return dd_ball(word(s.hi, s.lo), up(s.err));
     }
 

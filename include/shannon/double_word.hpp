@@ -475,23 +475,23 @@ constexpr double_word<F>& operator/=(double_word<F>& x, const double_word<F>& y)
 }
 /// Double words are normalized (|lo| <= ulp(hi)/2), so they compare as (hi, lo) pairs.
 template <std::floating_point F>
-[[nodiscard]] constexpr bool operator==(const double_word<F>& x, const double_word<F>& y) {
+SHANNON_DW_INLINE [[nodiscard]] constexpr bool operator==(const double_word<F>& x, const double_word<F>& y) {
     return x.hi == y.hi && x.lo == y.lo;
 }
 template <std::floating_point F>
-[[nodiscard]] constexpr bool operator<(const double_word<F>& x, const double_word<F>& y) {
+SHANNON_DW_INLINE [[nodiscard]] constexpr bool operator<(const double_word<F>& x, const double_word<F>& y) {
     return x.hi < y.hi || (x.hi == y.hi && x.lo < y.lo);
 }
 template <std::floating_point F>
-[[nodiscard]] constexpr bool operator>(const double_word<F>& x, const double_word<F>& y) {
+SHANNON_DW_INLINE [[nodiscard]] constexpr bool operator>(const double_word<F>& x, const double_word<F>& y) {
     return y < x;
 }
 template <std::floating_point F>
-[[nodiscard]] constexpr bool operator<=(const double_word<F>& x, const double_word<F>& y) {
+SHANNON_DW_INLINE [[nodiscard]] constexpr bool operator<=(const double_word<F>& x, const double_word<F>& y) {
     return x < y || x == y;
 }
 template <std::floating_point F>
-[[nodiscard]] constexpr bool operator>=(const double_word<F>& x, const double_word<F>& y) {
+SHANNON_DW_INLINE [[nodiscard]] constexpr bool operator>=(const double_word<F>& x, const double_word<F>& y) {
     return y <= x;
 }
 

@@ -112,14 +112,40 @@ template <class W>
     return a + b;
 }
 
-/// Reads a batch of rows; every row must have the same length K >= 1.
-template <class W, class Rows, class Check>
-[[nodiscard]] constexpr std::vector<std::vector<W>> collect_rows(Rows&& rows, std::string_view function,
-                                                       std::string_view argument, Check check) {
-    std::vector<std::vector<W>> out;
+/// Reads a batch of rows, each formed by make(row, name) (a vector it fills, or the row itself when
+/// it is read in place); every row must have the same length K >= 1.
+template <class Rows, class Make>
+[[nodiscard]] constexpr auto collect_batch(Rows&& rows, std::string_view function, std::string_view argument,
+                                           Make make) {
+    using R = std::remove_cvref_t<decltype(make(*std::ranges::begin(rows), std::declval<const arg_name&>()))>;
+    std::vector<R> out;
     std::size_t i = 0;
     for (auto&& row : rows) {
         const arg_name name(argument, i);
+        R r = make(row, name);
+        const std::size_t k = std::ranges::size(r);
+        if (k == 0) {
+            fail<shannon::invalid_argument>(function, "argument '", name, "' is an empty row");
+        }
+        if (!out.empty() && k != std::ranges::size(out.front())) {
+            fail<shannon::invalid_argument>(function, "argument '", name, "' has length ", k,
+                                            ", but row 0 has length ", std::ranges::size(out.front()));
+        }
+        out.push_back(std::move(r));
+        ++i;
+    }
+    if (out.empty()) {
+        fail<shannon::invalid_argument>(function, "argument '", arg_name(argument), "' is empty");
+    }
+    return out;
+}
+
+/// Reads a batch of rows into W, passing each element (as its real type), the row's name and the
+/// element's index to `check` first; every row must have the same length K >= 1.
+template <class W, class Rows, class Check>
+[[nodiscard]] constexpr std::vector<std::vector<W>> collect_rows(Rows&& rows, std::string_view function,
+                                                                 std::string_view argument, Check check) {
+    return collect_batch(std::forward<Rows>(rows), function, argument, [&check](auto&& row, const arg_name& name) {
         std::vector<W> r;
         if constexpr (std::ranges::sized_range<decltype(row)>) {
             r.reserve(std::ranges::size(row));
@@ -131,20 +157,8 @@ template <class W, class Rows, class Check>
             r.push_back(check(v, name, k));
             ++k;
         }
-        if (r.empty()) {
-            fail<shannon::invalid_argument>(function, "argument '", name, "' is an empty row");
-        }
-        if (!out.empty() && r.size() != out.front().size()) {
-            fail<shannon::invalid_argument>(function, "argument '", name, "' has length ", r.size(),
-                                            ", but row 0 has length ", out.front().size());
-        }
-        out.push_back(std::move(r));
-        ++i;
-    }
-    if (out.empty()) {
-        fail<shannon::invalid_argument>(function, "argument '", arg_name(argument), "' is empty");
-    }
-    return out;
+        return r;
+    });
 }
 
 template <class Indices>

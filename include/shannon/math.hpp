@@ -297,12 +297,22 @@ private:
     bool has_special_ = false;
 };
 
+/// A row the row functions below read: a std::vector<W>, or a random-access view whose elements are
+/// W (the ball path reads its rows of binary64 logits in place, each element a ball formed on reading).
+template <class Z>
+concept row_of_numbers = std::ranges::random_access_range<const Z> && std::ranges::sized_range<const Z>;
+
+/// The number type of a row.
+template <class Z>
+using row_value_t = std::remove_cvref_t<std::ranges::range_value_t<const Z>>;
+
 /// The index of the largest entry, chosen on the selection key (any choice is an identity for the
 /// formulas below; the largest keeps every exponent <= 0).
-template <class W>
-[[nodiscard]] constexpr std::size_t argmax(const std::vector<W>& z) {
+template <row_of_numbers Z>
+[[nodiscard]] constexpr std::size_t argmax(const Z& z) {
     std::size_t imax = 0;
-    for (std::size_t i = 1; i < z.size(); ++i) {
+    const std::size_t n = std::ranges::size(z);
+    for (std::size_t i = 1; i < n; ++i) {
         if (key(z[i]) > key(z[imax])) {
             imax = i;
         }
@@ -312,19 +322,22 @@ template <class W>
 
 /// log1p(sum_{j != imax} e^(z_j - z_imax)) for a finite maximum: the shared core of logsumexp and
 /// log-softmax.
-template <class W>
-[[nodiscard]] constexpr W log1p_rest(const std::vector<W>& z, std::size_t imax) {
-    if constexpr (requires { sum_exp_rest(z, imax); }) {
-        // A number type's own kernel for the whole sum (the ball's vector loop), where it applies.
+template <row_of_numbers Z, class W = row_value_t<Z>>
+[[nodiscard]] constexpr W log1p_rest(const Z& z, std::size_t imax) {
+    // A number type's own kernel for the whole sum (the ball's vector loop), where it applies: found
+    // by argument-dependent lookup through the tag, whose template argument makes W's hidden friends
+    // visible whatever the row's type.
+    if constexpr (requires { sum_exp_rest(std::type_identity<W>{}, z, imax); }) {
         if (!std::is_constant_evaluated()) {
-            if (const auto s = sum_exp_rest(z, imax)) {
+            if (const auto s = sum_exp_rest(std::type_identity<W>{}, z, imax)) {
                 return log1p_(*s);
             }
         }
     }
-    const W& m = z[imax];
+    const W m = z[imax];
     accumulator<W> rest;
-    for (std::size_t i = 0; i < z.size(); ++i) {
+    const std::size_t n = std::ranges::size(z);
+    for (std::size_t i = 0; i < n; ++i) {
         if (i != imax) {
             rest.add(exp_(W(z[i] - m)));
         }
@@ -360,12 +373,16 @@ struct softmax_frame {
     W rest = W(0);
 };
 
-template <class W>
-[[nodiscard]] constexpr softmax_frame<W> make_softmax_frame(const std::vector<W>& z) {
+template <row_of_numbers Z, class W = row_value_t<Z>>
+[[nodiscard]] constexpr softmax_frame<W> make_softmax_frame(const Z& z) {
     softmax_frame<W> f;
     f.imax = argmax(z);
-    for (const W& zi : z) {
-        f.n_pos_inf += is_pos_inf(lower_of(zi)) ? 1 : 0;
+    // A logit whose lower end is +inf has the key +inf (a key lies within the enclosure), and then so
+    // has the maximum's: only then can there be any to count.
+    if (is_pos_inf(key(z[f.imax]))) {
+        for (const W& zi : z) {
+            f.n_pos_inf += is_pos_inf(lower_of(zi)) ? 1 : 0;
+        }
     }
     if (f.n_pos_inf == 0) {
         f.all_neg_inf = is_neg_inf(upper_of(z[f.imax]));
@@ -378,8 +395,8 @@ template <class W>
 
 /// -log softmax(z)_k as (m - z_k) + log1p(S): a sum of two non-negative terms, so no cancellation even
 /// when z_k is the maximum. +inf logits share the mass equally; all -inf is NaN (0/0).
-template <class W>
-[[nodiscard]] constexpr W neg_log_softmax_element(const softmax_frame<W>& f, const std::vector<W>& z, std::size_t k) {
+template <row_of_numbers Z, class W = row_value_t<Z>>
+[[nodiscard]] constexpr W neg_log_softmax_element(const softmax_frame<W>& f, const Z& z, std::size_t k) {
     if (f.n_pos_inf > 0) {
         return is_pos_inf(lower_of(z[k])) ? log_(W(static_cast<double>(f.n_pos_inf))) : pos_infinity<W>();
     }
@@ -390,20 +407,21 @@ template <class W>
 }
 
 /// -log softmax(z)_k for every k (see neg_log_softmax_element).
-template <class W>
-[[nodiscard]] constexpr std::vector<W> neg_log_softmax(const std::vector<W>& z) {
+template <row_of_numbers Z, class W = row_value_t<Z>>
+[[nodiscard]] constexpr std::vector<W> neg_log_softmax(const Z& z) {
     const softmax_frame<W> f = make_softmax_frame(z);
+    const std::size_t n = std::ranges::size(z);
     std::vector<W> out;
-    out.reserve(z.size());
-    for (std::size_t k = 0; k < z.size(); ++k) {
+    out.reserve(n);
+    for (std::size_t k = 0; k < n; ++k) {
         out.push_back(neg_log_softmax_element(f, z, k));
     }
     return out;
 }
 
 /// -log softmax(z)_k for one k: the same value as neg_log_softmax(z)[k], without the other C - 1.
-template <class W>
-[[nodiscard]] constexpr W neg_log_softmax_at(const std::vector<W>& z, std::size_t k) {
+template <row_of_numbers Z>
+[[nodiscard]] constexpr row_value_t<Z> neg_log_softmax_at(const Z& z, std::size_t k) {
     return neg_log_softmax_element(make_softmax_frame(z), z, k);
 }
 

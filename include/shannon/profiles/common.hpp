@@ -163,11 +163,21 @@ template <class W, class R>
     return out;
 }
 
-/// Reads an N x C batch of rows (every row of the same length C >= 1).
+/// Reads an N x C batch of rows (every row of the same length C >= 1): into vectors of W, or, when
+/// the rows are random-access views whose elements already are W (the ball path's lazily lifted
+/// binary64 rows), as those views, read in place rather than copied (a batch of 10^8 logits would be
+/// 2.4 GB of balls).
 template <class W, class Rows>
-[[nodiscard]] std::vector<std::vector<W>> read_rows(Rows&& rows, std::string_view function, std::string_view argument) {
-    return shannon::detail::collect_rows<W>(std::forward<Rows>(rows), function, argument,
-                                            [](const auto& v, const auto&, std::size_t) { return to_working<W>(v); });
+[[nodiscard]] auto read_rows(Rows&& rows, std::string_view function, std::string_view argument) {
+    using Row = std::remove_cvref_t<std::ranges::range_reference_t<Rows>>;
+    if constexpr (std::ranges::view<Row> && shannon::detail::row_of_numbers<Row> &&
+                  std::is_same_v<shannon::detail::row_value_t<Row>, W>) {
+        return shannon::detail::collect_batch(std::forward<Rows>(rows), function, argument,
+                                              [](auto&& row, const auto&) { return Row(row); });
+    } else {
+        return shannon::detail::collect_rows<W>(std::forward<Rows>(rows), function, argument,
+                                                [](const auto& v, const auto&, std::size_t) { return to_working<W>(v); });
+    }
 }
 
 template <class A, class B>
@@ -191,7 +201,7 @@ template <class W, class A, class B>
 
 /// Reads two N x C batches of the same shape (y_true and y_pred, logits and labels, ...).
 template <class W, class A, class B>
-[[nodiscard]] std::pair<std::vector<std::vector<W>>, std::vector<std::vector<W>>> read_rows_pair(
+[[nodiscard]] auto read_rows_pair(
     A&& a, B&& b, std::string_view function, std::string_view an, std::string_view bn) {
     auto x = read_rows<W>(std::forward<A>(a), function, an);
     auto y = read_rows<W>(std::forward<B>(b), function, bn);
@@ -200,7 +210,7 @@ template <class W, class A, class B>
         fail<shannon::invalid_argument>(function, "the rows of '", an, "' (", x.front().size(), " elements) and '", bn,
                                         "' (", y.front().size(), " elements) must have the same length");
     }
-    return {std::move(x), std::move(y)};
+    return std::pair{std::move(x), std::move(y)};
 }
 
 /// The number type of a profile over two flat inputs.

@@ -372,7 +372,7 @@ template <class W, class True, class Pred>
                 prob.push_back(shannon::detail::exp_(W(-nl)));
             }
         } else {
-            prob = p[n];
+            prob.assign(std::ranges::begin(p[n]), std::ranges::end(p[n]));
         }
         accumulator<W> s;
         for (const W& x : prob) {

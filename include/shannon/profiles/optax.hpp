@@ -43,10 +43,10 @@ template <class W, class Times, class L, class Y>
 }
 
 /// sum_k targets_k (where(targets_k == 0, 0, log targets_k) - log_predictions_k) per row.
-template <class W>
-[[nodiscard]] W kl_row(const std::vector<W>& lp, const std::vector<W>& t) {
+template <class LP, class TR, class W = shannon::detail::row_value_t<LP>>
+[[nodiscard]] W kl_row(const LP& lp, const TR& t) {
     accumulator<W> acc;
-    for (std::size_t k = 0; k < lp.size(); ++k) {
+    for (std::size_t k = 0; k < std::ranges::size(lp); ++k) {
         const W lt = shannon::detail::is_exact_zero(t[k]) ? W(0) : log_(t[k]);
         acc.add(ieee_times(t[k], W(lt - lp[k])));
     }

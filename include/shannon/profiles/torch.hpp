@@ -48,8 +48,8 @@ void check_probabilities(const std::vector<W>& x, std::string_view function) {
 
 /// Per-sample losses and the divisor of the mean of cross_entropy / nll_loss with class indices.
 /// nl(i) gives the row's -log probabilities (log_softmax for cross_entropy, -input for nll_loss).
-template <class W, class Targets>
-[[nodiscard]] std::pair<std::vector<W>, W> index_losses(const std::vector<std::vector<W>>& rows, Targets&& target,
+template <class W, class Rows, class Targets>
+[[nodiscard]] std::pair<std::vector<W>, W> index_losses(const Rows& rows, Targets&& target,
                                                         const cross_entropy_options& o, std::string_view function,
                                                         bool logits) {
     const std::size_t c = rows.front().size();
@@ -105,9 +105,8 @@ template <class W, class Targets>
 }
 
 /// Per-sample losses of cross_entropy with class-probability targets (divisor: N).
-template <class W>
-[[nodiscard]] std::vector<W> probability_losses(const std::vector<std::vector<W>>& rows,
-                                                const std::vector<std::vector<W>>& target,
+template <class Rows, class Targets, class W = shannon::detail::row_value_t<std::ranges::range_value_t<Rows>>>
+[[nodiscard]] std::vector<W> probability_losses(const Rows& rows, const Targets& target,
                                                 const cross_entropy_options& o, std::string_view function) {
     const std::size_t c = rows.front().size();
     same_size(target, rows, function, "target", "input");
