@@ -17,10 +17,14 @@
 // (tight where the low words cancel, which a worst-case n^2 bound would not be). The lanes are
 // merged in double-double (3u^2 each).
 //
-// Vector lanes (AVX2 + FMA) where the CPU has them; elsewhere, and for the last n mod 4 terms, the
-// same algorithm in portable scalar binary64 (dd::exp_parts itself).
+// Vector lanes (AVX2 + FMA) where the CPU has them, for every block of four: the block holding the
+// skipped index and the last, partial block run with those lanes set to d = 0 and their terms
+// multiplied by 0 (exact), so a row of 10 logits takes three vector blocks and no scalar exp.
+// Elsewhere the same algorithm in portable scalar binary64 (dd::exp_parts itself); a block with a
+// rare term also goes there.
 #pragma once
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 
@@ -83,21 +87,31 @@ inline void sum_exp_scalar(Get get, std::size_t begin, std::size_t end, std::siz
 }
 
 #if defined(SHANNON_FAST_X86)
-/// The vector loop over [0, n4) in blocks of four; a block holding `skip` or a rare term goes to the
-/// scalar code.
+/// The vector loop over [0, n) in blocks of four: lanes past n and the lane of `skip` hold m (d = 0)
+/// and are multiplied by 0; a block with a rare term goes to the scalar code.
 template <class Get>
-SHANNON_FAST_TARGET inline void sum_exp_avx2(Get get, std::size_t n4, std::size_t skip, double m, vd4& sh, vd4& sl,
+SHANNON_FAST_TARGET inline void sum_exp_avx2(Get get, std::size_t n, std::size_t skip, double m, vd4& sh, vd4& sl,
                                              vd4& sl_mag, vd4& mag, double& hi, double& lo, double& lo_mag,
                                              double& abs_err, double& rel_mag) {
     const vd4 mv = vd4{} + m;
     const ddv<vd4> sixth{vd4{} + 0x1.5555555555555p-3, vd4{} + 0x1.5555555555555p-57};
     const auto* base = &dd::exp2_table[0].hi;
-    for (std::size_t i = 0; i < n4; i += 4) {
-        const vd4 z{get(i), get(i + 1), get(i + 2), get(i + 3)};
+    for (std::size_t i = 0; i < n; i += 4) {
+        vd4 z;
+        vd4 keep = vd4{} + 1.0;
+        if (i + 4 <= n && (skip < i || skip >= i + 4)) {
+            z = vd4{get(i), get(i + 1), get(i + 2), get(i + 3)};
+        } else {
+            for (std::size_t l = 0; l < 4; ++l) {
+                const bool used = i + l < n && i + l != skip;
+                z[l] = used ? get(i + l) : m;
+                keep[l] = used ? 1.0 : 0.0;
+            }
+        }
         const ddv<vd4> d = two_sum(z, -mv);
         const vi4 fast = d.hi >= -600.0;
-        if (!all_(fast) || (skip >= i && skip < i + 4)) {
-            sum_exp_scalar(get, i, i + 4, skip, m, hi, lo, lo_mag, abs_err, rel_mag);
+        if (!all_(fast)) {
+            sum_exp_scalar(get, i, std::min(i + 4, n), skip, m, hi, lo, lo_mag, abs_err, rel_mag);
             continue;
         }
         // dd::exp_parts, four lanes at a time.
@@ -125,8 +139,8 @@ SHANNON_FAST_TARGET inline void sum_exp_avx2(Get get, std::size_t n4, std::size_
         const auto idx = reinterpret_cast<__m256i>(j << 1U);
         const ddv<vd4> tw{_mm256_i64gather_pd(base, idx, 8), _mm256_i64gather_pd(base + 1, idx, 8)};
         const ddv<vd4> e = add(tw, mul(tw, p));
-        const vd4 e_hi = e.hi * scale;
-        const vd4 e_lo = e.lo * scale;
+        const vd4 e_hi = e.hi * scale * keep;  // exact: keep is 1, or 0 for an unused lane
+        const vd4 e_lo = e.lo * scale * keep;
         const ddv<vd4> u = two_sum(sh, e_hi);
         sh = u.hi;
         sl += u.lo;
@@ -149,13 +163,12 @@ template <class Get>
     double rel_mag = 0;  // sum of the terms exp's 2^-88 applies to
     std::size_t begin = 0;
 #if defined(SHANNON_FAST_X86)
-    if (vector && cpu_supported() && n >= 8) {
-        const std::size_t n4 = n - n % 4;
+    if (vector && cpu_supported() && n >= 2) {
         vd4 sh{};
         vd4 sl{};
         vd4 sl_mag{};
         vd4 mag{};
-        sum_exp_avx2(get, n4, skip, m, sh, sl, sl_mag, mag, hi, lo, lo_mag, abs_err, rel_mag);
+        sum_exp_avx2(get, n, skip, m, sh, sl, sl_mag, mag, hi, lo, lo_mag, abs_err, rel_mag);
         for (int l = 0; l < 4; ++l) {  // merge the lanes: TwoSum of the high words, the rest into lo
             const double_word<double> t = dw::two_sum(hi, sh[l]);
             hi = t.hi;
@@ -165,7 +178,7 @@ template <class Get>
             lo_mag += (lo < 0 ? -lo : lo) + sl_mag[l];
             rel_mag += mag[l];
         }
-        begin = n4;
+        begin = n;
     }
 #endif
     sum_exp_scalar(get, begin, n, skip, m, hi, lo, lo_mag, abs_err, rel_mag);
