@@ -147,9 +147,15 @@ template <class W>
     return shannon::detail::exp_(W(W(g) * shannon::detail::log_(x)));
 }
 
-/// Reads a flat tensor into the working type (NaN passes through: the frameworks propagate it).
+/// A tensor whose elements already are W, readable in place: a random-access view (the ball path's
+/// lazily lifted binary64 inputs).
+template <class R, class W>
+concept in_place = std::ranges::view<std::remove_cvref_t<R>> && shannon::detail::row_of_numbers<std::remove_cvref_t<R>> &&
+                   std::is_same_v<shannon::detail::row_value_t<std::remove_cvref_t<R>>, W>;
+
+/// read() into a vector.
 template <class W, class R>
-[[nodiscard]] std::vector<W> read(R&& r, std::string_view function, std::string_view argument) {
+[[nodiscard]] std::vector<W> read_copy(R&& r, std::string_view function, std::string_view argument) {
     std::vector<W> out;
     if constexpr (std::ranges::sized_range<R>) {
         out.reserve(std::ranges::size(r));
@@ -163,6 +169,20 @@ template <class W, class R>
     return out;
 }
 
+/// Reads a flat tensor into the working type (NaN passes through: the frameworks propagate it); a
+/// tensor already of W is read in place (see in_place).
+template <class W, class R>
+[[nodiscard]] auto read(R&& r, std::string_view function, std::string_view argument) {
+    if constexpr (in_place<R, W>) {
+        if (std::ranges::empty(r)) {
+            fail<shannon::invalid_argument>(function, "argument '", shannon::detail::arg_name(argument), "' is empty");
+        }
+        return std::remove_cvref_t<R>(r);
+    } else {
+        return read_copy<W>(std::forward<R>(r), function, argument);
+    }
+}
+
 /// Reads an N x C batch of rows (every row of the same length C >= 1): into vectors of W, or, when
 /// the rows are random-access views whose elements already are W (the ball path's lazily lifted
 /// binary64 rows), as those views, read in place rather than copied (a batch of 10^8 logits would be
@@ -170,8 +190,7 @@ template <class W, class R>
 template <class W, class Rows>
 [[nodiscard]] auto read_rows(Rows&& rows, std::string_view function, std::string_view argument) {
     using Row = std::remove_cvref_t<std::ranges::range_reference_t<Rows>>;
-    if constexpr (std::ranges::view<Row> && shannon::detail::row_of_numbers<Row> &&
-                  std::is_same_v<shannon::detail::row_value_t<Row>, W>) {
+    if constexpr (in_place<Row, W>) {
         return shannon::detail::collect_batch(std::forward<Rows>(rows), function, argument,
                                               [](auto&& row, const auto&) { return Row(row); });
     } else {
@@ -190,13 +209,12 @@ void same_size(const A& a, const B& b, std::string_view function, std::string_vi
 
 /// Reads two flat tensors of the same shape (input and target).
 template <class W, class A, class B>
-[[nodiscard]] std::pair<std::vector<W>, std::vector<W>> read_pair(A&& a, B&& b, std::string_view function,
-                                                                 std::string_view an = "input",
-                                                                 std::string_view bn = "target") {
+[[nodiscard]] auto read_pair(A&& a, B&& b, std::string_view function, std::string_view an = "input",
+                             std::string_view bn = "target") {
     auto x = read<W>(std::forward<A>(a), function, an);
     auto y = read<W>(std::forward<B>(b), function, bn);
     same_size(x, y, function, an, bn);
-    return {std::move(x), std::move(y)};
+    return std::pair{std::move(x), std::move(y)};
 }
 
 /// Reads two N x C batches of the same shape (y_true and y_pred, logits and labels, ...).

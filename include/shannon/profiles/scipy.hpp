@@ -31,7 +31,7 @@ template <class T, class F, class... R>
 [[nodiscard]] std::vector<T> elementwise(std::string_view function, const F& f, R&&... r) {
     using W = working_t<T>;
     const precision_scope<T> scope;
-    const std::vector<std::vector<W>> in{read<W>(std::forward<R>(r), function, "x")...};
+    const std::vector<std::vector<W>> in{read_copy<W>(std::forward<R>(r), function, "x")...};
     for (const auto& v : in) {
         same_size(in.front(), v, function, "x", "y");
     }
@@ -254,7 +254,7 @@ template <class W>
 /// Reads logsumexp's a and its optional scale factors b (empty: every b_i = 1) into W.
 template <class W, class A, class B>
 [[nodiscard]] signed_lse<W> logsumexp_of(A&& a, B&& b) {
-    const auto av = read<W>(std::forward<A>(a), "scipy.special.logsumexp", "a");
+    const auto av = read_copy<W>(std::forward<A>(a), "scipy.special.logsumexp", "a");
     std::vector<W> bv;
     for (auto&& x : b) {
         bv.push_back(to_working<W>(x));
@@ -310,6 +310,7 @@ template <real_range X>
     const precision_scope<T> scope;
     const auto v = detail::read<W>(std::forward<X>(x), "scipy.special.log_softmax", "x");
     std::vector<T> out;
+    out.reserve(std::ranges::size(v));
     for (const W& nl : shannon::detail::neg_log_softmax(v)) {
         out.push_back(scope.round(W(-nl)));
     }

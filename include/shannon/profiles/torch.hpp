@@ -37,9 +37,9 @@ namespace detail {
 using namespace profiles::detail;
 
 /// binary_cross_entropy's domain: every input in [0, 1] (ATen's check and message).
-template <class W>
-void check_probabilities(const std::vector<W>& x, std::string_view function) {
-    for (std::size_t i = 0; i < x.size(); ++i) {
+template <class X>
+void check_probabilities(const X& x, std::string_view function) {
+    for (std::size_t i = 0; i < std::ranges::size(x); ++i) {
         if (shannon::detail::has_nan(x[i]) || shannon::detail::lower_of(x[i]) < 0 || shannon::detail::upper_of(x[i]) > 1) {
             fail_at<shannon::domain_error>(function, "input", i, x[i], "all elements of input should be between 0 and 1");
         }
