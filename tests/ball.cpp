@@ -297,6 +297,80 @@ TEST(ball, arithmetic_encloses_and_meets_its_bounds) {
     }
 }
 
+/// dd_ball_sum (the generic accumulator's running sum of balls) encloses every exact sum of its
+/// terms' ends: rows of 1-300 terms over wide exponent ranges, with cancellations, subnormals and
+/// radii; and it keeps the ball's conventions for infinities, NaN and overflow.
+TEST(ball, running_sum_encloses_the_exact_sum) {
+    std::mt19937_64 g(16);
+    double worst = 0;  // radius / (2^-100 sum |terms|) on point terms
+    for (int i = 0; i < 3000; ++i) {
+        const int range = i % 4 == 0 ? 1000 : 30;
+        const std::size_t n = 1 + g() % 300;
+        std::vector<dd_ball> terms;
+        for (std::size_t k = 0; k < n; ++k) {
+            word w = random_word(g, -range, range);
+            if (i % 5 == 0 && k > 0 && g() % 2 == 0) {  // cancel the previous term up to a tiny part
+                w = shannon::dw::mul(terms.back().mid(), word(-1.0 - std::ldexp(1.0, -static_cast<int>(g() % 100))));
+            }
+            if (i % 7 == 0 && g() % 3 == 0) {
+                w = random_word(g, -1074, -1000);  // subnormal and near-subnormal terms
+            }
+            terms.push_back(i % 2 == 0 ? dd_ball(w) : random_ball(g, w));
+        }
+        const shannon::numbers::ball_scope scope;
+        shannon::numbers::dd_ball_sum sum;
+        for (const dd_ball& t : terms) {
+            sum.add(t);
+        }
+        const dd_ball r = sum.value();
+        ASSERT_FALSE(shannon::numbers::ball_scope::poisoned()) << i;
+        big lo(4600);
+        big hi(4600);
+        big mag(300);
+        mpfr_set_zero(lo.v, 1);
+        mpfr_set_zero(hi.v, 1);
+        mpfr_set_zero(mag.v, 1);
+        for (const dd_ball& t : terms) {
+            big a;
+            set_end(a, t, -1);
+            mpfr_add(lo.v, lo.v, a.v, MPFR_RNDD);
+            set_end(a, t, 1);
+            mpfr_add(hi.v, hi.v, a.v, MPFR_RNDU);
+            mpfr_add_d(mag.v, mag.v, std::abs(t.mid().hi), MPFR_RNDU);
+        }
+        EXPECT_TRUE(holds(r, lo) && holds(r, hi)) << "row " << i << " of " << n << " terms: " << r;
+        if (i % 2 == 0 && !mpfr_zero_p(mag.v)) {
+            worst = std::max(worst, r.rad() / (mpfr_get_d(mag.v, MPFR_RNDU) * 0x1p-100));
+        }
+    }
+    std::cout << "  running sum: 3000 rows enclosed; radius at most " << worst
+              << " of 2^-100 sum |terms| on exact terms\n";
+    const auto sum_of = [](std::initializer_list<dd_ball> xs) {
+        shannon::numbers::dd_ball_sum s;
+        for (const dd_ball& x : xs) {
+            s.add(x);
+        }
+        return s.value();
+    };
+    const double inf = std::numeric_limits<double>::infinity();
+    EXPECT_TRUE(sum_of({dd_ball(1.5), dd_ball(inf), dd_ball(-2.0)}).is_inf());
+    EXPECT_GT(sum_of({dd_ball(1.5), dd_ball(inf)}).mid().hi, 0);
+    EXPECT_TRUE(sum_of({dd_ball(1.0), dd_ball(std::numeric_limits<double>::quiet_NaN())}).is_nan());
+    EXPECT_EQ(sum_of({}).mid().hi, 0);
+    EXPECT_EQ(sum_of({}).rad(), 0);
+    EXPECT_EQ(sum_of({dd_ball(0.5), dd_ball(0.25)}).rad(), 0);  // exact additions stay points
+    {
+        const shannon::numbers::ball_scope scope;
+        (void)sum_of({dd_ball(0x1p1023), dd_ball(0x1p1023)});
+        EXPECT_TRUE(shannon::numbers::ball_scope::poisoned()) << "an overflowing sum";
+    }
+    {
+        const shannon::numbers::ball_scope scope;
+        (void)sum_of({dd_ball(inf), dd_ball(-inf)});
+        EXPECT_TRUE(shannon::numbers::ball_scope::poisoned()) << "inf - inf";
+    }
+}
+
 TEST(ball, what_a_ball_cannot_enclose_poisons_the_evaluation) {
     const auto poisons = [](const std::function<dd_ball()>& f) {
         const shannon::numbers::ball_scope scope;

@@ -110,6 +110,8 @@ using dd::times_pow2;
 
 }  // namespace ball_detail
 
+class dd_ball_sum;
+
 /// A certified double-double ball: the exact value lies within rad of mid (see the header comment).
 class dd_ball {
 public:
@@ -247,6 +249,9 @@ public:
 
     /// *this = *this + b.
     dd_ball& operator+=(const dd_ball& b) { return *this = *this + b; }
+
+    /// The running sum of balls the generic accumulator takes (see dd_ball_sum).
+    using running_sum = dd_ball_sum;
     /// *this = *this - b.
     dd_ball& operator-=(const dd_ball& b) { return *this = *this - b; }
     /// *this = *this * b.
@@ -558,6 +563,61 @@ private:
 
     word mid_{};
     double rad_ = 0;
+};
+
+/// A running sum of balls with one binary64 addition on its critical path (a chain of ball
+/// additions waits on a whole double-double addition for each term): the high words are added
+/// by TwoSum, whose errors are exact; those errors and the low words go into one binary64
+/// accumulator, each of whose roundings errs by at most 2^-53 of its new value (and not at all
+/// below the normal range, where addition is exact): the sum of those magnitudes bounds them
+/// (sum_exp's technique). The radii are summed alongside. value() = (hi + lo as an exact double
+/// word) +- (radii + 2^-53 magnitudes), both sums of n non-negative numbers scaled by
+/// 1 + (2n + 4) 2^-52 against their own roundings (>= 1 / (1 - (2n + 2) 2^-53)), then rounded up.
+/// Infinite or NaN terms take the ball's own addition (the same conventions as a chain of +);
+/// finite terms whose sum overflows poison the evaluation (MPFI decides).
+class dd_ball_sum {
+public:
+    /// Adds x.
+    void add(const dd_ball& x) {
+        using namespace ball_detail;
+        if (!finite(x.mid().hi) || !finite(x.rad())) {
+            special_ += x;
+            has_special_ = true;
+            return;
+        }
+        const double s = hi_ + x.mid().hi;
+        const double bb = s - hi_;
+        const double e = (hi_ - (s - bb)) + (x.mid().hi - bb);
+        hi_ = s;
+        lo_ += e;
+        mag_ += std::abs(lo_);
+        lo_ += x.mid().lo;
+        mag_ += std::abs(lo_);
+        rad_ += x.rad();
+        ++n_;
+    }
+    /// The sum as a ball.
+    [[nodiscard]] dd_ball value() const {
+        using namespace ball_detail;
+        if (!finite(hi_) || !finite(lo_) || !finite(mag_) || !finite(rad_)) {
+            return dd_ball::poison();  // the finite terms' sum left the range: MPFI decides
+        }
+        const dd_ball::word m = dw::two_sum(hi_, lo_);  // exact, normalized
+        const double scale = 1 + (2 * static_cast<double>(n_) + 4) * 0x1p-52;
+        // No radius and no low-word rounding: every addition was exact, and the sum is a point.
+        const double r = rad_ == 0 && mag_ == 0 ? 0 : up((rad_ + 0x1p-53 * mag_) * scale);
+        const dd_ball finite_part(m, r);
+        return has_special_ ? finite_part + special_ : finite_part;
+    }
+
+private:
+    double hi_ = 0;
+    double lo_ = 0;
+    double mag_ = 0;
+    double rad_ = 0;
+    std::size_t n_ = 0;
+    dd_ball special_{};
+    bool has_special_ = false;
 };
 
 /// Resets the poison flag of this thread's ball evaluations for its lifetime; poisoned() says

@@ -71,6 +71,14 @@ template <class W, class Rows, class Targets>
     const W eps = W(o.label_smoothing);
     const W keep = W(W(1) - eps);
     const W share = W(eps / W(static_cast<double>(c)));
+    W weight_sum = W(static_cast<double>(c));
+    if (!o.weight.empty()) {
+        accumulator<W> ws;
+        for (const double w : o.weight) {
+            ws.add(W(w));
+        }
+        weight_sum = ws.value();
+    }
     for (std::size_t n = 0; n < rows.size(); ++n) {
         if (t[n] == o.ignore_index) {
             l.push_back(W(0));
@@ -86,6 +94,24 @@ template <class W, class Rows, class Targets>
         if (o.label_smoothing == 0) {  // one element of -log softmax, not the whole row's
             l.push_back(W(wy * (logits ? shannon::detail::neg_log_softmax_at(rows[n], y) : W(-rows[n][y]))));
             continue;
+        }
+        if (logits) {
+            const auto& z = rows[n];
+            const auto frame = shannon::detail::make_softmax_frame(z);
+            if (frame.n_pos_inf == 0 && !frame.all_neg_inf) {
+                // sum_k w_k nl_k = sum_k w_k (m - z_k) + log1p(S) sum_k w_k (nl_k = (m - z_k) + log1p(S), m the
+                // maximum): non-negative gaps, without forming the row of nl.
+                const W m = z[frame.imax];
+                accumulator<W> gaps;
+                for (std::size_t k = 0; k < c; ++k) {
+                    const W d = W(m - z[k]);
+                    gaps.add(o.weight.empty() ? d : W(W(o.weight[k]) * d));
+                }
+                const W smooth = W(gaps.value() + W(frame.rest * weight_sum));
+                const W nl_y = shannon::detail::neg_log_softmax_element(frame, z, y);
+                l.push_back(W(W(keep * W(wy * nl_y)) + W(share * smooth)));
+                continue;
+            }
         }
         std::vector<W> nl;
         if (logits) {
