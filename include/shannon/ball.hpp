@@ -178,6 +178,13 @@ public:
         if (!finite(a.mid_.hi) || !finite(b.mid_.hi)) {
             return special(a, b, a.mid_.hi + b.mid_.hi);
         }
+        if (a.rad_ == 0 && b.rad_ == 0 && a.mid_.lo == 0 && b.mid_.lo == 0) {
+            const word s = dw::two_sum(a.mid_.hi, b.mid_.hi);  // two doubles: TwoSum is exact
+            if (!finite(s.hi)) {
+                return poison();
+            }
+            return {s, 0};
+        }
         const word s = dw::add(a.mid_, b.mid_);
         if (!finite(s.hi)) {
             return poison();

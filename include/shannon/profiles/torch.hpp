@@ -571,16 +571,37 @@ namespace detail {
 template <class W>
 void add_softmax_grad(std::vector<W>& out, const std::vector<W>& nl, const std::vector<W>& a, const W& scale) {
     const std::size_t c = nl.size();
-    std::vector<accumulator<W>> after(c + 1);  // after[k] = a_k + ... + a_(c-1)
-    for (std::size_t k = c; k-- > 0;) {
-        after[k] = after[k + 1];
-        after[k].add(a[k]);
+    // others[j] = sum_{k != j} a_k, from prefix and suffix sums (no cancellation).
+    std::vector<W> others;
+    others.reserve(c);
+    if constexpr (shannon::is_interval_v<W>) {
+        // An enclosure needs no compensation to carry over: suffix sums as values.
+        std::vector<W> after(c + 1, W(0));  // after[k] = a_k + ... + a_(c-1)
+        accumulator<W> suffix;
+        for (std::size_t k = c; k-- > 0;) {
+            suffix.add(a[k]);
+            after[k] = suffix.value();
+        }
+        accumulator<W> before;
+        for (std::size_t j = 0; j < c; ++j) {
+            others.push_back(W(before.value() + after[j + 1]));
+            before.add(a[j]);
+        }
+    } else {
+        std::vector<accumulator<W>> after(c + 1);
+        for (std::size_t k = c; k-- > 0;) {
+            after[k] = after[k + 1];
+            after[k].add(a[k]);
+        }
+        accumulator<W> before;
+        for (std::size_t j = 0; j < c; ++j) {
+            accumulator<W> sum = before;
+            sum.add(after[j + 1].value());
+            others.push_back(sum.value());
+            before.add(a[j]);
+        }
     }
-    accumulator<W> before;
     for (std::size_t j = 0; j < c; ++j) {
-        accumulator<W> others = before;
-        others.add(after[j + 1].value());
-        before.add(a[j]);
         const W s = shannon::detail::exp_(W(-nl[j]));
         // 1 - s as -expm1(-nl) where s is near 1; below e^-1 (nl >= 1, most classes of a large row)
         // 1 - s >= 0.63 has no cancellation, and an enclosure takes the cheaper difference.
@@ -592,7 +613,7 @@ void add_softmax_grad(std::vector<W>& out, const std::vector<W>& nl, const std::
             }
             return W(-shannon::detail::expm1_(W(-nl[j])));
         }();
-        out.push_back(W(W(W(s * others.value()) - W(a[j] * one_minus_s)) * scale));
+        out.push_back(W(W(W(s * others[j]) - W(a[j] * one_minus_s)) * scale));
     }
 }
 
