@@ -64,10 +64,16 @@ for c in "${configs[@]}"; do
             # What depends on Boost's version: the Boost, MPFR and MPFI number types (the built-in
             # types use shannon's own kernels), the oracle, and proofs/ (constexpr cpp_int; built
             # by gcc-1.81). The compile-time identity tests do not use Boost: gcc and clang run them.
+            # clang-1.81 leaves out cpp_bin_float_100: the same Boost backend as cpp_bin_float_50 (only the
+            # digits differ), which gcc-1.81 builds in both sizes (half a minute of a 45-minute budget).
             proofs=true
-            [ "$c" = clang-1.81 ] && proofs=false
+            types=cpp_bin_float_50,cpp_bin_float_100,mpfr_float_50,mpfr_float_1000,mpfi_float_50
+            if [ "$c" = clang-1.81 ]; then
+                proofs=false
+                types=cpp_bin_float_50,mpfr_float_50,mpfr_float_1000,mpfi_float_50
+            fi
             CXX=$compiler run_meson_config "$c" -Dconstexpr_tests=false -Dproofs=$proofs \
-                -Dtest_types=cpp_bin_float_50,cpp_bin_float_100,mpfr_float_50,mpfr_float_1000,mpfi_float_50 \
+                -Dtest_types=$types \
                 -Dboost_include="$root/.deps/boost-1.81/usr/include" -Dexpect_boost_version=1081 \
                 -Dfuzz_seconds=0 -Dpython=disabled ;;  # the readers and the Python layer: gcc and clang test them
         sanitize)
