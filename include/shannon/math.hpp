@@ -184,17 +184,29 @@ template <class W>
     return times_or_zero(x, log1p_(y));
 }
 
+/// log1p(e^-|x|), the term softplus(x) and softplus(-x) share, and whether x > 0 (the one branch
+/// both take): softplus(x) = max(x, 0) + log1p(e^-|x|).
 template <class W>
-[[nodiscard]] constexpr W softplus(const W& x) {
+struct softplus_tail {
+    W l;
+    bool positive;
+};
+
+template <class W>
+[[nodiscard]] constexpr softplus_tail<W> softplus_split(const W& x) {
     if (key(x) > 0) {
-        const W e = exp_(W(-x));
-        return x + log1p_(e);
+        return {log1p_(exp_(W(-x))), true};
     }
-    return log1p_(exp_(x));
+    return {log1p_(exp_(x)), false};
 }
 
-/// softplus(x) and softplus(-x), the same values as two calls, from one exponential and one log1p:
-/// with L = log1p(e^-|x|) they are max(x, 0) + L and max(-x, 0) + L (the branch softplus takes).
+template <class W>
+[[nodiscard]] constexpr W softplus(const W& x) {
+    const softplus_tail<W> t = softplus_split(x);
+    return t.positive ? W(x + t.l) : t.l;
+}
+
+/// softplus(x) and softplus(-x), the same values as two calls, from one exponential and one log1p.
 template <class W>
 struct softplus_pair {
     W at_x;        ///< softplus(x)
@@ -203,12 +215,11 @@ struct softplus_pair {
 
 template <class W>
 [[nodiscard]] constexpr softplus_pair<W> softplus_both(const W& x) {
-    if (key(x) > 0) {
-        const W l = log1p_(exp_(W(-x)));
-        return {W(x + l), l};
+    const softplus_tail<W> t = softplus_split(x);
+    if (t.positive) {
+        return {W(x + t.l), t.l};
     }
-    const W l = log1p_(exp_(x));
-    return {l, W(W(-x) + l)};
+    return {t.l, W(W(-x) + t.l)};
 }
 
 template <class W>
@@ -234,6 +245,17 @@ template <class W>
     return log1p_(W(-exp_(W(-a))));
 }
 
+/// 1 - e^-a for a >= 0, given e = e^-a (a probability's complement from its -log): -expm1(-a) where
+/// e^-a is near 1 (a < 1); otherwise 1 - e >= 0.63 has no cancellation (relative error within two
+/// roundings; for an enclosure as tight) and takes no second exponential.
+template <class W>
+[[nodiscard]] constexpr W one_minus_exp_neg(const W& a, const W& e) {
+    if (key(a) >= 1) {
+        return W(W(1) - e);
+    }
+    return W(-expm1_(W(-a)));
+}
+
 /// Error-free transformation a + b = s + e (Knuth's TwoSum; no multiplications, so FMA contraction
 /// cannot break it). Valid for any binary floating-point type rounding to nearest.
 template <class W>
@@ -244,10 +266,51 @@ template <class W>
     return {s, e};
 }
 
-/// W's own running sum type, where it has one.
+/// Neumaier's compensated running sum of a floating-point type (error about one rounding of the
+/// result plus n * eps^2 * sum|x|), with infinities kept aside so that an infinite term gives an
+/// infinite sum rather than a NaN from the compensation.
+template <class W>
+class compensated_sum {
+public:
+    constexpr void add(const W& x) {
+        if (!isfinite_(x)) {
+            special_ += x;
+            has_special_ = true;
+            return;
+        }
+        const W t = sum_ + x;
+        if (abs_(sum_) >= abs_(x)) {
+            comp_ += (sum_ - t) + x;
+        } else {
+            comp_ += (x - t) + sum_;
+        }
+        sum_ = t;
+    }
+    [[nodiscard]] constexpr W value() const { return has_special_ ? special_ : W(sum_ + comp_); }
+
+private:
+    W sum_ = W(0);
+    W comp_ = W(0);
+    W special_ = W(0);
+    bool has_special_ = false;
+};
+
+/// The plain interval sum: an enclosure by construction.
+template <class W>
+class interval_sum {
+public:
+    constexpr void add(const W& x) { sum_ += x; }
+    [[nodiscard]] constexpr W value() const { return sum_; }
+
+private:
+    W sum_ = W(0);
+};
+
+/// The running sum of W: W's own where it has one (the ball's: faster than a chain of its
+/// additions), the interval sum for intervals, the compensated sum otherwise.
 template <class W>
 struct running_sum_of {
-    using type = void;
+    using type = std::conditional_t<is_interval_v<W>, interval_sum<W>, compensated_sum<W>>;
 };
 template <class W>
     requires requires { typename W::running_sum; }
@@ -255,68 +318,26 @@ struct running_sum_of<W> {
     using type = typename W::running_sum;
 };
 
-/// A running sum. For floating-point types it is Neumaier's compensated sum (error about one
-/// rounding of the result plus n * eps^2 * sum|x|), with infinities kept aside so that an infinite
-/// term gives an infinite sum rather than a NaN from the compensation. For intervals it is the
-/// plain interval sum, which is an enclosure by construction.
+/// A running sum of W (running_sum_of<W>), with differences added without losing the subtraction's
+/// rounding error.
 template <class W>
 class accumulator {
-    /// A number type's own running sum (the ball's: faster than a chain of its additions).
-    static constexpr bool own = requires { typename W::running_sum; };
-
 public:
-    constexpr void add(const W& x) {
-        if constexpr (own) {
-            run_.add(x);
-        } else if constexpr (is_interval_v<W>) {
-            sum_ += x;
-        } else {
-            if (!isfinite_(x)) {
-                special_ += x;
-                has_special_ = true;
-                return;
-            }
-            const W t = sum_ + x;
-            if (abs_(sum_) >= abs_(x)) {
-                comp_ += (sum_ - t) + x;
-            } else {
-                comp_ += (x - t) + sum_;
-            }
-            sum_ = t;
-        }
-    }
+    constexpr void add(const W& x) { run_.add(x); }
     /// Adds a - b with the rounding error of the subtraction kept.
     constexpr void add_difference(const W& a, const W& b) {
-        if constexpr (own) {
+        if constexpr (is_interval_v<W>) {
             run_.add(W(a - b));
-        } else if constexpr (is_interval_v<W>) {
-            sum_ += a - b;
         } else {
             const auto [s, e] = two_sum(a, W(-b));
-            add(s);
-            add(e);
+            run_.add(s);
+            run_.add(e);
         }
     }
-    [[nodiscard]] constexpr W value() const {
-        if constexpr (own) {
-            return run_.value();
-        } else if constexpr (is_interval_v<W>) {
-            return sum_;
-        } else {
-            if (has_special_) {
-                return special_;
-            }
-            return sum_ + comp_;
-        }
-    }
+    [[nodiscard]] constexpr W value() const { return run_.value(); }
 
 private:
-    struct none {};
-    [[no_unique_address]] std::conditional_t<own, typename running_sum_of<W>::type, none> run_{};
-    W sum_ = W(0);
-    W comp_ = W(0);
-    W special_ = W(0);
-    bool has_special_ = false;
+    typename running_sum_of<W>::type run_{};
 };
 
 /// A row the row functions below read: a std::vector<W>, or a random-access view whose elements are
@@ -426,6 +447,39 @@ template <row_of_numbers Z, class W = row_value_t<Z>>
         return quiet_nan<W>();  // softmax is undefined: report it as NaN rather than invent a value
     }
     return k == f.imax ? f.rest : W(W(z[f.imax] - z[k]) + f.rest);
+}
+
+/// sum_k term(k, -log softmax(z)_k) where term(k, x) = t_k(x) is affine in x with slope coef(k) (as a_k x,
+/// or a_k x with a convention for 0 * inf): the dot product of a row of coefficients with -log softmax,
+/// the core of every soft-label cross-entropy. With a finite maximum m it is computed as
+/// sum_k term(k, m - z_k) + log1p(S) sum_k coef(k): non-negative gaps, one log1p, no row of -log softmax
+/// formed. A gap is +inf only where z_k = -inf, and there term sees +inf as it would the element, so the
+/// conventions for 0 * inf carry over. Otherwise (+inf logits, all -inf) it sums term(k, element).
+/// `coef` is a function of k, or the sum of the coefficients when the caller has it.
+template <row_of_numbers Z, class Term, class Coef, class W = row_value_t<Z>>
+[[nodiscard]] constexpr W sum_neg_log_softmax(const softmax_frame<W>& f, const Z& z, const Term& term,
+                                              const Coef& coef) {
+    const std::size_t n = std::ranges::size(z);
+    accumulator<W> acc;
+    if (f.n_pos_inf > 0 || f.all_neg_inf) {
+        for (std::size_t k = 0; k < n; ++k) {
+            acc.add(term(k, neg_log_softmax_element(f, z, k)));
+        }
+        return acc.value();
+    }
+    const W m = z[f.imax];
+    accumulator<W> total;
+    for (std::size_t k = 0; k < n; ++k) {
+        acc.add(term(k, k == f.imax ? W(0) : W(m - z[k])));
+        if constexpr (std::is_invocable_v<const Coef&, std::size_t>) {
+            total.add(W(coef(k)));
+        }
+    }
+    if constexpr (std::is_invocable_v<const Coef&, std::size_t>) {
+        return W(acc.value() + W(f.rest * total.value()));
+    } else {
+        return W(acc.value() + W(f.rest * coef));
+    }
 }
 
 /// -log softmax(z)_k for every k (see neg_log_softmax_element).

@@ -239,22 +239,20 @@ template <class W, class True, class Pred>
     std::vector<W> l;
     l.reserve(t.size());
     for (std::size_t n = 0; n < t.size(); ++n) {
-        std::vector<W> nl;  // -log of the (renormalized, clipped) probabilities
+        const auto y = [&](std::size_t k) { return smoothed(t[n][k], o.label_smoothing, c); };
+        const auto term = [&](std::size_t k, const W& x) { return shannon::detail::times_or_zero(y(k), x); };
         if (o.from_logits) {
-            nl = shannon::detail::neg_log_softmax(p[n]);
-        } else {
-            accumulator<W> s;
-            for (const W& x : p[n]) {
-                s.add(x);
-            }
-            const W sum = s.value();
-            for (const W& x : p[n]) {
-                nl.push_back(W(-log_(b.p(W(x / sum)))));
-            }
+            l.push_back(shannon::detail::sum_neg_log_softmax(shannon::detail::make_softmax_frame(p[n]), p[n], term, y));
+            continue;
         }
+        accumulator<W> s;  // the probabilities are renormalized, then clipped
+        for (const W& x : p[n]) {
+            s.add(x);
+        }
+        const W sum = s.value();
         accumulator<W> acc;
-        for (std::size_t k = 0; k < nl.size(); ++k) {
-            acc.add(shannon::detail::times_or_zero(smoothed(t[n][k], o.label_smoothing, c), nl[k]));
+        for (std::size_t k = 0; k < std::ranges::size(p[n]); ++k) {
+            acc.add(term(k, W(-log_(b.p(W(p[n][k] / sum))))));
         }
         l.push_back(acc.value());
     }

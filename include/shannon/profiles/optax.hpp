@@ -32,12 +32,9 @@ template <class W, class Times, class L, class Y>
     std::vector<W> l;
     l.reserve(x.size());
     for (std::size_t n = 0; n < x.size(); ++n) {
-        const std::vector<W> nl = shannon::detail::neg_log_softmax(x[n]);
-        accumulator<W> acc;
-        for (std::size_t k = 0; k < nl.size(); ++k) {
-            acc.add(times(y[n][k], nl[k]));
-        }
-        l.push_back(acc.value());
+        const auto term = [&](std::size_t k, const W& v) { return W(times(y[n][k], v)); };
+        const auto coef = [&](std::size_t k) { return y[n][k]; };
+        l.push_back(shannon::detail::sum_neg_log_softmax(shannon::detail::make_softmax_frame(x[n]), x[n], term, coef));
     }
     return l;
 }
