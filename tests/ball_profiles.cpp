@@ -140,6 +140,24 @@ TEST(ball_profiles, torch_losses_and_gradients_agree_with_mpfi) {
         both(t, "binary_cross_entropy_with_logits_grad",
              [b](const auto& a, const auto& c) { return pt::binary_cross_entropy_with_logits_grad(a, c, b); }, z, target);
         both(t, "poisson_nll_loss", [](const auto& a, const auto& c) { return pt::poisson_nll_loss(a, c); }, z, target);
+        // without weights: the sum whole (detail/sum_softplus.hpp)
+        both(t, "binary_cross_entropy_with_logits (no weights)",
+             [](const auto& a, const auto& c) { return pt::binary_cross_entropy_with_logits(a, c); }, z, target);
+    }
+    {
+        // confident and correct (every term tiny), +-700, tiny and exact labels, a zero logit; sum and mean
+        const std::vector<double> z{30, -35.5, 44, -20, 16, -16.5, 700, -700, 0, 3, -0.25, 600.5};
+        const std::vector<double> y{1, 0, 1, 0, 1, 0, 1, 0, 0x1p-1000, 1, 0.75, 1};
+        const std::vector<double> zc(z.begin(), z.begin() + 6);
+        const std::vector<double> yc(y.begin(), y.begin() + 6);
+        pt::binary_cross_entropy_with_logits_options sum;
+        sum.reduction = shannon::profiles::reduction::sum;
+        for (const auto& [a, c] : {std::pair{z, y}, std::pair{zc, yc}}) {
+            both(t, "binary_cross_entropy_with_logits (hard)",
+                 [](const auto& u, const auto& v) { return pt::binary_cross_entropy_with_logits(u, v); }, a, c);
+            both(t, "binary_cross_entropy_with_logits (hard, sum)",
+                 [sum](const auto& u, const auto& v) { return pt::binary_cross_entropy_with_logits(u, v, sum); }, a, c);
+        }
     }
     const rows_t h = hard_rows();
     const std::vector<std::int64_t> hy{0, 1, 3, 1, 2, 0};
@@ -165,6 +183,12 @@ TEST(ball_profiles, keras_optax_scipy_agree_with_mpfi) {
         k.label_smoothing = 0.2;
         both(t, "keras.categorical_crossentropy",
              [k](const auto& a, const auto& b) { return pk::categorical_crossentropy(a, b, k); }, p, x);
+        pk::crossentropy_options kb;
+        kb.from_logits = true;  // no smoothing: each row's sum by the vector kernel
+        both(t, "keras.binary_crossentropy (logits)",
+             [kb](const auto& a, const auto& b) { return pk::binary_crossentropy(a, b, kb); }, p, x);
+        both(t, "tf_keras2.binary_crossentropy (logits)",
+             [kb](const auto& a, const auto& b) { return shannon::profiles::tf_keras2::binary_crossentropy(a, b, kb); }, p, x);
         pk::crossentropy_options kp;
         both(t, "keras.categorical_crossentropy (probabilities)",
              [kp](const auto& a, const auto& b) { return pk::categorical_crossentropy(a, b, kp); }, p, probabilities(g, 5, 4));

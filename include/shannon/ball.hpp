@@ -57,6 +57,7 @@
 
 #include "detail/fp_contract.hpp"
 #include "detail/sum_exp.hpp"
+#include "detail/sum_softplus.hpp"
 #include "double_word.hpp"
 #include "number_traits.hpp"
 
@@ -111,6 +112,16 @@ using dd::times_pow2;
 }  // namespace ball_detail
 
 class dd_ball_sum;
+
+/// Whether Z is a lazily lifted view of binary64 or binary32 values in contiguous memory (the oracle's
+/// input views: every element an exact point).
+template <class Z>
+struct lifted_view : std::false_type {};
+template <class V, class N>
+struct lifted_view<std::ranges::transform_view<V, shannon::detail::exact_conversion<N>>>
+    : std::bool_constant<std::ranges::contiguous_range<V> &&
+                         (std::is_same_v<std::ranges::range_value_t<V>, double> ||
+                          std::is_same_v<std::ranges::range_value_t<V>, float>)> {};
 
 /// A certified double-double ball: the exact value lies within rad of mid (see the header comment).
 class dd_ball {
@@ -484,6 +495,27 @@ public:
         return {e, up((1 + em1) * (x.rad_ + x.rad_ * x.rad_) + rel_expm1 * em1)};
     }
 
+    /// Calls f(get, n) with get(i) the binary64 value of z[i] where every element of the row is an
+    /// exact binary64 number (a point), and returns true; false otherwise. A lazily lifted view of
+    /// binary64 or binary32 input (shannon::detail::exact_conversion) is read straight from memory;
+    /// any other row is checked element by element first.
+    template <class Z, class F>
+    static bool read_points(const Z& z, F&& f) {
+        if constexpr (lifted_view<Z>::value) {
+            const auto* p = std::ranges::data(z.base());
+            f([p](std::size_t i) { return static_cast<double>(p[i]); }, std::ranges::size(z));
+            return true;
+        } else {
+            for (const dd_ball x : z) {
+                if (x.rad_ != 0 || x.mid_.lo != 0) {
+                    return false;
+                }
+            }
+            f([&z](std::size_t i) { return dd_ball(z[i]).mid_.hi; }, std::ranges::size(z));
+            return true;
+        }
+    }
+
     /// sum_{i != imax} e^(z_i - z_imax) for a row of exact binary64 numbers (points, finite or -inf)
     /// with a finite maximum z_imax, by the vector kernel of detail/sum_exp.hpp; nothing for any
     /// other row (the generic loop of math.hpp's log1p_rest then runs). The row is a vector of balls
@@ -493,18 +525,39 @@ public:
         requires std::ranges::random_access_range<const Z> && std::ranges::sized_range<const Z>
     friend std::optional<dd_ball> sum_exp_rest(std::type_identity<dd_ball>, const Z& z, std::size_t imax) {
         using namespace ball_detail;
-        const dd_ball m = z[imax];
-        if (m.rad_ != 0 || m.mid_.lo != 0 || !finite(m.mid_.hi)) {
-            return std::nullopt;
-        }
-        for (const dd_ball x : z) {
-            if (x.rad_ != 0 || x.mid_.lo != 0 || !(x.mid_.hi <= m.mid_.hi)) {  // also excludes NaN
-                return std::nullopt;
+        std::optional<dd_ball> out;
+        read_points(z, [&](auto get, std::size_t n) {
+            const double m = get(imax);
+            if (!finite(m)) {
+                return;
             }
-        }
-        const auto s = exact::fast::detail::sum_exp([&z](std::size_t i) { return dd_ball(z[i]).mid_.hi; },
-                                                    std::ranges::size(z), imax, m.mid_.hi);
-        return dd_ball(word(s.hi, s.lo), up(s.err));
+            for (std::size_t i = 0; i < n; ++i) {
+                if (!(get(i) <= m)) {  // also excludes NaN
+                    return;
+                }
+            }
+            const auto s = exact::fast::detail::sum_exp(get, n, imax, m);
+            out = dd_ball(word(s.hi, s.lo), up(s.err));
+        });
+        return out;
+    }
+
+    /// sum_i [y_i softplus(-x_i) + (1 - y_i) softplus(x_i)] for rows of exact binary64 numbers
+    /// (points) by the vector kernel of detail/sum_softplus.hpp; nothing for any other rows or where
+    /// the kernel declines (then the generic loop of losses.hpp's sum_bce_logits runs).
+    template <class Y, class X>
+        requires std::ranges::random_access_range<const Y> && std::ranges::random_access_range<const X>
+    friend std::optional<dd_ball> sum_bce_logits_rows(std::type_identity<dd_ball>, const Y& y, const X& x) {
+        using namespace ball_detail;
+        std::optional<dd_ball> out;
+        read_points(x, [&](auto get_x, std::size_t n) {
+            read_points(y, [&](auto get_y, std::size_t) {
+                if (const auto s = exact::fast::detail::sum_softplus_split(get_x, get_y, n)) {
+                    out = dd_ball(word(s->hi, s->lo), up(s->err));
+                }
+            });
+        });
+        return out;
     }
 
     /// Prints [mid +- rad].

@@ -231,7 +231,11 @@ template <class N, class A>
         } else if constexpr (!std::is_same_v<N, interval> && lazy_views) {
             // A ball is as cheap to form as to read: a lazy view, converted where the quantity reads
             // it, rather than a copy of the whole batch (a 10^8-logit batch is 2.4 GB of balls).
-            return std::views::all(a) | std::views::transform([](const E& e) { return lift_into<N>(e); });
+            if constexpr (std::is_floating_point_v<E>) {
+                return std::views::all(a) | std::views::transform(shannon::detail::exact_conversion<N>{});
+            } else {
+                return std::views::all(a) | std::views::transform([](const E& e) { return lift_into<N>(e); });
+            }
         } else {
             using L = decltype(lift_into<N>(std::declval<const E&>()));
             std::vector<L> out;

@@ -112,6 +112,26 @@ template <class W>
     return a + b;
 }
 
+/// sum_i bce_logits(y_i, x_i) over two rows of the same length. A number type's own kernel for the
+/// whole sum (the ball's vector loop over exact binary64 rows, detail/sum_softplus.hpp) where it
+/// applies, found through the tag as sum_exp_rest is; otherwise the generic loop.
+template <row_of_numbers Y, row_of_numbers X, class W = row_value_t<X>>
+[[nodiscard]] constexpr W sum_bce_logits(const Y& y, const X& x) {
+    if constexpr (requires { sum_bce_logits_rows(std::type_identity<W>{}, y, x); }) {
+        if (!std::is_constant_evaluated()) {
+            if (const auto s = sum_bce_logits_rows(std::type_identity<W>{}, y, x)) {
+                return *s;
+            }
+        }
+    }
+    accumulator<W> acc;
+    const std::size_t n = std::ranges::size(x);
+    for (std::size_t i = 0; i < n; ++i) {
+        acc.add(bce_logits(W(y[i]), W(x[i])));
+    }
+    return acc.value();
+}
+
 /// Reads a batch of rows, each formed by make(row, name) (a vector it fills, or the row itself when
 /// it is read in place); every row must have the same length K >= 1.
 template <class Rows, class Make>
@@ -182,11 +202,16 @@ template <class Indices>
 
 /// Mean or sum of per-sample losses.
 template <class W>
-[[nodiscard]] constexpr W reduce(const accumulator<W>& acc, std::size_t n, reduction red) {
+[[nodiscard]] constexpr W reduce(const W& sum, std::size_t n, reduction red) {
     if (red == reduction::sum) {
-        return acc.value();
+        return sum;
     }
-    return acc.value() / W(static_cast<double>(n));
+    return sum / W(static_cast<double>(n));
+}
+
+template <class W>
+[[nodiscard]] constexpr W reduce(const accumulator<W>& acc, std::size_t n, reduction red) {
+    return reduce(acc.value(), n, red);
 }
 
 template <class W>
@@ -364,12 +389,10 @@ struct binary_cross_entropy_with_logits_fn {
         const std::vector<W> yv = detail::collect_reals<W>(std::forward<Y>(y), fn, "y");
         const std::vector<W> xv = detail::collect_reals<W>(std::forward<X>(x), fn, "x");
         detail::check_same_length(yv, xv, fn, "y", "x");
-        detail::accumulator<W> acc;
         for (std::size_t i = 0; i < yv.size(); ++i) {
             detail::check_unit_interval(yv[i], fn, "y", i, "a label");
-            acc.add(detail::bce_logits(yv[i], xv[i]));
         }
-        return scope.round(detail::in_unit(detail::reduce(acc, yv.size(), opt.red), opt.base));
+        return scope.round(detail::in_unit(detail::reduce(detail::sum_bce_logits(yv, xv), yv.size(), opt.red), opt.base));
     }
 };
 /// Binary cross-entropy from logits (numerically stable for |x| up to 1e300 and at +-inf).

@@ -263,5 +263,16 @@ template <class T>
     return static_cast<T>(std::numeric_limits<double>::quiet_NaN());
 }
 
+/// Converts an element to N exactly (a float or double to a point of N): the function of the oracle's
+/// lazily lifted input views, named so that a number type can recognize such a view and read the
+/// binary64 or binary32 values behind it straight from memory (the ball's vector kernels do).
+template <class N>
+struct exact_conversion {
+    template <class E>
+    [[nodiscard]] N operator()(const E& e) const {
+        return N(e);
+    }
+};
+
 }  // namespace detail
 }  // namespace shannon

@@ -87,6 +87,39 @@ inline void sum_exp_scalar(Get get, std::size_t begin, std::size_t end, std::siz
 }
 
 #if defined(SHANNON_FAST_X86)
+/// e^d for four double words with -600 <= d.hi <= 0.01: dd::exp_parts' algorithm lane by lane, scaled
+/// by 2^E exactly (both words stay normal), within dd::rel_exp of e^d.
+SHANNON_FAST_INLINE inline ddv<vd4> exp_lanes(const ddv<vd4>& d) {
+    const ddv<vd4> sixth{vd4{} + 0x1.5555555555555p-3, vd4{} + 0x1.5555555555555p-57};
+    const auto* base = &dd::exp2_table[0].hi;
+    // dd::exp_parts, four lanes at a time.
+    const vd4 t = d.hi * exp_inv + exp_shifter;
+    const vd4 kd = t - exp_shifter;
+    const vu4 ku = as_bits(t) - as_bits(vd4{} + exp_shifter);
+    const vu4 j = ku & 255U;
+    const vd4 scale = from_bits(((ku - j) << 44U) + as_bits(vd4{} + 1.0));
+    const vd4 rh = d.hi - kd * dd::ln2_256_1;  // exact
+    const ddv<vd4> kl2 = two_prod(kd, vd4{} + dd::ln2_256_2);
+    const ddv<vd4> c = two_sum(d.lo, -kl2.hi);
+    ddv<vd4> r = two_sum(rh, c.hi);
+    r.lo += (c.lo - kl2.lo) - kd * dd::ln2_256_3;
+    r = fast_two_sum(r.hi, r.lo);
+    // expm1_reduced: r + r^2/2 + r^3/6 [double-double] + r^4 (1/24 + ... + r^5/9!) [binary64].
+    ddv<vd4> r2 = two_prod(r.hi, r.hi);
+    r2.lo += 2 * r.hi * r.lo;
+    r2 = fast_two_sum(r2.hi, r2.lo);
+    const vd4 h = r.hi;
+    const vd4 tail =
+        (r2.hi * r2.hi) *
+        (1.0 / 24 + h * (1.0 / 120 + h * (1.0 / 720 + h * (1.0 / 5040 + h * (1.0 / 40320 + h * (1.0 / 362880))))));
+    const ddv<vd4> p0 = add(r, ddv<vd4>{0.5 * r2.hi, 0.5 * r2.lo});
+    const ddv<vd4> p = add(p0, add(mul(mul(r2, r), sixth), ddv<vd4>{tail, vd4{}}));
+    const auto idx = reinterpret_cast<__m256i>(j << 1U);
+    const ddv<vd4> tw{_mm256_i64gather_pd(base, idx, 8), _mm256_i64gather_pd(base + 1, idx, 8)};
+    const ddv<vd4> e = add(tw, mul(tw, p));
+    return {e.hi * scale, e.lo * scale};
+}
+
 /// The vector loop over [0, n) in blocks of four: lanes past n and the lane of `skip` hold m (d = 0)
 /// and are multiplied by 0; a block with a rare term goes to the scalar code.
 template <class Get>
@@ -94,8 +127,6 @@ SHANNON_FAST_TARGET inline void sum_exp_avx2(Get get, std::size_t n, std::size_t
                                              vd4& sl_mag, vd4& mag, double& hi, double& lo, double& lo_mag,
                                              double& abs_err, double& rel_mag) {
     const vd4 mv = vd4{} + m;
-    const ddv<vd4> sixth{vd4{} + 0x1.5555555555555p-3, vd4{} + 0x1.5555555555555p-57};
-    const auto* base = &dd::exp2_table[0].hi;
     for (std::size_t i = 0; i < n; i += 4) {
         vd4 z;
         vd4 keep = vd4{} + 1.0;
@@ -114,33 +145,9 @@ SHANNON_FAST_TARGET inline void sum_exp_avx2(Get get, std::size_t n, std::size_t
             sum_exp_scalar(get, i, std::min(i + 4, n), skip, m, hi, lo, lo_mag, abs_err, rel_mag);
             continue;
         }
-        // dd::exp_parts, four lanes at a time.
-        const vd4 t = d.hi * exp_inv + exp_shifter;
-        const vd4 kd = t - exp_shifter;
-        const vu4 ku = as_bits(t) - as_bits(vd4{} + exp_shifter);
-        const vu4 j = ku & 255U;
-        const vd4 scale = from_bits(((ku - j) << 44U) + as_bits(vd4{} + 1.0));
-        const vd4 rh = d.hi - kd * dd::ln2_256_1;  // exact
-        const ddv<vd4> kl2 = two_prod(kd, vd4{} + dd::ln2_256_2);
-        const ddv<vd4> c = two_sum(d.lo, -kl2.hi);
-        ddv<vd4> r = two_sum(rh, c.hi);
-        r.lo += (c.lo - kl2.lo) - kd * dd::ln2_256_3;
-        r = fast_two_sum(r.hi, r.lo);
-        // expm1_reduced: r + r^2/2 + r^3/6 [double-double] + r^4 (1/24 + ... + r^5/9!) [binary64].
-        ddv<vd4> r2 = two_prod(r.hi, r.hi);
-        r2.lo += 2 * r.hi * r.lo;
-        r2 = fast_two_sum(r2.hi, r2.lo);
-        const vd4 h = r.hi;
-        const vd4 tail =
-            (r2.hi * r2.hi) *
-            (1.0 / 24 + h * (1.0 / 120 + h * (1.0 / 720 + h * (1.0 / 5040 + h * (1.0 / 40320 + h * (1.0 / 362880))))));
-        const ddv<vd4> p0 = add(r, ddv<vd4>{0.5 * r2.hi, 0.5 * r2.lo});
-        const ddv<vd4> p = add(p0, add(mul(mul(r2, r), sixth), ddv<vd4>{tail, vd4{}}));
-        const auto idx = reinterpret_cast<__m256i>(j << 1U);
-        const ddv<vd4> tw{_mm256_i64gather_pd(base, idx, 8), _mm256_i64gather_pd(base + 1, idx, 8)};
-        const ddv<vd4> e = add(tw, mul(tw, p));
-        const vd4 e_hi = e.hi * scale * keep;  // exact: keep is 1, or 0 for an unused lane
-        const vd4 e_lo = e.lo * scale * keep;
+        const ddv<vd4> e = exp_lanes(d);
+        const vd4 e_hi = e.hi * keep;  // exact: keep is 1, or 0 for an unused lane
+        const vd4 e_lo = e.lo * keep;
         const ddv<vd4> u = two_sum(sh, e_hi);
         sh = u.hi;
         sl += u.lo;

@@ -247,23 +247,29 @@ template <class W>
 
 /// The reduced value of per-sample values l with the divisor of the mean (a weighted mean's sum of
 /// weights, the number of elements, or the batch size): 0/0 (every sample ignored) is NaN.
+/// A sum reduced: itself, or divided by the divisor (0: NaN, as the frameworks' 0 / 0).
 template <class W>
-[[nodiscard]] W reduce(const std::vector<W>& l, reduction red, const W& divisor, std::string_view function) {
+[[nodiscard]] W reduce_sum(const W& sum, reduction red, const W& divisor, std::string_view function) {
     if (red == reduction::none) {
         fail<shannon::invalid_argument>(function,
                                         "reduction 'none' gives one value per element: call the *_unreduced form");
     }
-    accumulator<W> acc;
-    for (const W& x : l) {
-        acc.add(x);
-    }
     if (red == reduction::sum) {
-        return acc.value();
+        return sum;
     }
     if (shannon::detail::is_exact_zero(divisor)) {
         return shannon::detail::quiet_nan<W>();
     }
-    return W(acc.value() / divisor);
+    return W(sum / divisor);
+}
+
+template <class W>
+[[nodiscard]] W reduce(const std::vector<W>& l, reduction red, const W& divisor, std::string_view function) {
+    accumulator<W> acc;
+    for (const W& x : l) {
+        acc.add(x);
+    }
+    return reduce_sum(acc.value(), red, divisor, function);
 }
 
 template <class T, class W>

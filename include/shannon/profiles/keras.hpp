@@ -219,6 +219,10 @@ template <class W, class True, class Pred>
     std::vector<W> l;
     l.reserve(t.size());
     for (std::size_t n = 0; n < t.size(); ++n) {
+        if (o.from_logits && o.label_smoothing == 0) {  // the row's sum whole (the ball's vector kernel)
+            l.push_back(W(shannon::detail::sum_bce_logits(t[n], p[n]) / W(static_cast<double>(c))));
+            continue;
+        }
         accumulator<W> acc;
         for (std::size_t k = 0; k < c; ++k) {
             const W y = smoothed(t[n][k], o.label_smoothing, 2);
@@ -233,7 +237,9 @@ template <class W, class True, class Pred>
 [[nodiscard]] row_losses<W> categorical_crossentropy_rows(True&& y_true, Pred&& y_pred, const crossentropy_options& o) {
     constexpr std::string_view f = "keras.categorical_crossentropy";
     check_smoothing(o.label_smoothing, f);
-    const auto [t, p] = read_rows_pair<W>(std::forward<True>(y_true), std::forward<Pred>(y_pred), f, "y_true", "y_pred");
+    const auto batch = read_rows_pair<W>(std::forward<True>(y_true), std::forward<Pred>(y_pred), f, "y_true", "y_pred");
+    const auto& t = batch.first;  // references, not structured bindings: Clang 14 cannot capture those
+    const auto& p = batch.second;
     const clip_bounds<W> b(o.epsilon, o.dtype);
     const auto c = static_cast<double>(t.front().size());
     std::vector<W> l;
@@ -466,6 +472,10 @@ template <class W, class True, class Pred>
     std::vector<W> l;
     l.reserve(t.size());
     for (std::size_t n = 0; n < t.size(); ++n) {
+        if (o.from_logits && o.label_smoothing == 0) {  // the row's sum whole (the ball's vector kernel)
+            l.push_back(W(shannon::detail::sum_bce_logits(t[n], p[n]) / W(static_cast<double>(c))));
+            continue;
+        }
         accumulator<W> acc;
         for (std::size_t k = 0; k < c; ++k) {
             const W y = smoothed(t[n][k], o.label_smoothing, 2);

@@ -28,7 +28,9 @@ using shannon::detail::exp_;
 /// -sum_k labels_k log_softmax(logits)_k per row, with 0 * inf as `times` makes it.
 template <class W, class Times, class L, class Y>
 [[nodiscard]] std::vector<W> softmax_xent(L&& logits, Y&& labels, std::string_view f, const Times& times) {
-    const auto [x, y] = read_rows_pair<W>(std::forward<L>(logits), std::forward<Y>(labels), f, "logits", "labels");
+    const auto batch = read_rows_pair<W>(std::forward<L>(logits), std::forward<Y>(labels), f, "logits", "labels");
+    const auto& x = batch.first;  // references, not structured bindings: Clang 14 cannot capture those
+    const auto& y = batch.second;
     std::vector<W> l;
     l.reserve(x.size());
     for (std::size_t n = 0; n < x.size(); ++n) {

@@ -95,37 +95,21 @@ template <class W, class Rows, class Targets>
             l.push_back(W(wy * (logits ? shannon::detail::neg_log_softmax_at(rows[n], y) : W(-rows[n][y]))));
             continue;
         }
+        // sum_k w_k nl_k, without forming the row of nl (shannon::detail::sum_neg_log_softmax)
+        const auto weighted = [&](std::size_t k, const W& x) { return o.weight.empty() ? x : W(W(o.weight[k]) * x); };
         if (logits) {
             const auto& z = rows[n];
             const auto frame = shannon::detail::make_softmax_frame(z);
-            if (frame.n_pos_inf == 0 && !frame.all_neg_inf) {
-                // sum_k w_k nl_k = sum_k w_k (m - z_k) + log1p(S) sum_k w_k (nl_k = (m - z_k) + log1p(S), m the
-                // maximum): non-negative gaps, without forming the row of nl.
-                const W m = z[frame.imax];
-                accumulator<W> gaps;
-                for (std::size_t k = 0; k < c; ++k) {
-                    const W d = W(m - z[k]);
-                    gaps.add(o.weight.empty() ? d : W(W(o.weight[k]) * d));
-                }
-                const W smooth = W(gaps.value() + W(frame.rest * weight_sum));
-                const W nl_y = shannon::detail::neg_log_softmax_element(frame, z, y);
-                l.push_back(W(W(keep * W(wy * nl_y)) + W(share * smooth)));
-                continue;
-            }
-        }
-        std::vector<W> nl;
-        if (logits) {
-            nl = shannon::detail::neg_log_softmax(rows[n]);
-        } else {
-            for (const W& x : rows[n]) {
-                nl.push_back(W(-x));
-            }
+            const W smooth = shannon::detail::sum_neg_log_softmax(frame, z, weighted, weight_sum);
+            const W nl_y = shannon::detail::neg_log_softmax_element(frame, z, y);
+            l.push_back(W(W(keep * W(wy * nl_y)) + W(share * smooth)));
+            continue;
         }
         accumulator<W> smooth;
         for (std::size_t k = 0; k < c; ++k) {
-            smooth.add(W(weight_at<W>(o.weight, k) * nl[k]));
+            smooth.add(weighted(k, W(-rows[n][k])));
         }
-        l.push_back(W(W(keep * W(wy * nl[y])) + W(share * smooth.value())));
+        l.push_back(W(W(keep * W(wy * W(-rows[n][y]))) + W(share * smooth.value())));
     }
     return {std::move(l), divisor};
 }
@@ -150,13 +134,15 @@ template <class Rows, class Targets, class W = shannon::detail::row_value_t<std:
     std::vector<W> l;
     l.reserve(rows.size());
     for (std::size_t n = 0; n < rows.size(); ++n) {
-        const std::vector<W> nl = shannon::detail::neg_log_softmax(rows[n]);
-        accumulator<W> acc;
-        for (std::size_t k = 0; k < c; ++k) {
-            const W y = o.label_smoothing == 0 ? target[n][k] : W(W(keep * target[n][k]) + share);
-            acc.add(W(weight_at<W>(o.weight, k) * shannon::detail::times_or_zero(y, nl[k])));
-        }
-        l.push_back(acc.value());
+        const auto y = [&](std::size_t k) {
+            return o.label_smoothing == 0 ? W(target[n][k]) : W(W(keep * target[n][k]) + share);
+        };
+        const auto term = [&](std::size_t k, const W& x) {
+            return W(weight_at<W>(o.weight, k) * shannon::detail::times_or_zero(y(k), x));
+        };
+        const auto coef = [&](std::size_t k) { return W(weight_at<W>(o.weight, k) * y(k)); };
+        l.push_back(shannon::detail::sum_neg_log_softmax(shannon::detail::make_softmax_frame(rows[n]), rows[n], term,
+                                                         coef));
     }
     return l;
 }
@@ -325,7 +311,17 @@ template <real_range Input, real_range Target>
 template <real_range Input, real_range Target>
 [[nodiscard]] auto binary_cross_entropy_with_logits(Input&& input, Target&& target,
                                                     const binary_cross_entropy_with_logits_options& o = {}) {
-    return detail::reduced<detail::pair_t<Input, Target>>([&] { return detail::binary_cross_entropy_with_logits_terms(std::forward<Input>(input), std::forward<Target>(target), o); }, o.reduction, "torch.binary_cross_entropy_with_logits");
+    using T = detail::pair_t<Input, Target>;
+    constexpr std::string_view f = "torch.binary_cross_entropy_with_logits";
+    if (o.weight.empty() && o.pos_weight.empty() && o.reduction != reduction::none) {
+        // the sum whole (shannon::detail::sum_bce_logits: the ball's vector kernel), no terms stored
+        using W = working_t<T>;
+        const precision_scope<T> scope;
+        const auto xy = detail::read_pair<W>(std::forward<Input>(input), std::forward<Target>(target), f);
+        const W n = W(static_cast<double>(std::ranges::size(xy.first)));
+        return scope.round(detail::reduce_sum(shannon::detail::sum_bce_logits(xy.second, xy.first), o.reduction, n, f));
+    }
+    return detail::reduced<T>([&] { return detail::binary_cross_entropy_with_logits_terms(std::forward<Input>(input), std::forward<Target>(target), o); }, o.reduction, f);
 }
 
 /// kl_div (and kl_div_grad); batchmean is kl_div's batch argument.
@@ -603,16 +599,7 @@ void add_softmax_grad(std::vector<W>& out, const std::vector<W>& nl, const std::
     }
     for (std::size_t j = 0; j < c; ++j) {
         const W s = shannon::detail::exp_(W(-nl[j]));
-        // 1 - s as -expm1(-nl) where s is near 1; below e^-1 (nl >= 1, most classes of a large row)
-        // 1 - s >= 0.63 has no cancellation, and an enclosure takes the cheaper difference.
-        const W one_minus_s = [&] {
-            if constexpr (shannon::is_interval_v<W>) {
-                if (shannon::detail::lower_of(nl[j]) >= 1) {
-                    return W(W(1) - s);
-                }
-            }
-            return W(-shannon::detail::expm1_(W(-nl[j])));
-        }();
+        const W one_minus_s = shannon::detail::one_minus_exp_neg(nl[j], s);
         out.push_back(W(W(W(s * others[j]) - W(a[j] * one_minus_s)) * scale));
     }
 }
