@@ -542,6 +542,45 @@ public:
         return out;
     }
 
+    /// e^(z_k - z_imax - c) for every k of a row of exact binary64 numbers (points, finite or -inf)
+    /// with a finite maximum z_imax and 0 <= c <= 40 (c = log1p of the row's normalizer: the row's
+    /// softmax), by the vector kernel of detail/sum_exp.hpp (exp_row); nothing for any other row. Each
+    /// radius: e (rel_exp + 2^-102 |d| + r + r^2) (1 + 2^-40), with d the argument the kernel computed
+    /// (within 2^-104 |d|) and r c's radius (e^-c moves by at most e^r - 1 <= r + r^2 within it).
+    /// Elements the kernel leaves (-inf, 550 below the maximum) take the ball's own operations.
+    template <class Z>
+        requires std::ranges::random_access_range<const Z> && std::ranges::sized_range<const Z>
+    friend std::optional<std::vector<dd_ball>> exp_shifted_row(std::type_identity<dd_ball>, const Z& z,
+                                                               std::size_t imax, const dd_ball& c) {
+        using namespace ball_detail;
+        if (!(c.mid_.hi >= 0 && c.mid_.hi <= 40 && c.rad_ <= 0x1p-20)) {
+            return std::nullopt;
+        }
+        std::optional<std::vector<dd_ball>> out;
+        read_points(z, [&](auto get, std::size_t n) {
+            const double m = get(imax);
+            if (!finite(m)) {
+                return;
+            }
+            for (std::size_t i = 0; i < n; ++i) {
+                if (!(get(i) <= m)) {  // also excludes NaN
+                    return;
+                }
+            }
+            std::vector<dd_ball> v;  // exp_row gives the elements in order
+            v.reserve(n);
+            const double rc = c.rad_ + c.rad_ * c.rad_;
+            exact::fast::detail::exp_row(
+                get, n, m, c.mid_.hi, c.mid_.lo,
+                [&v, rc](std::size_t, const word& e, const word& d) {
+                    v.emplace_back(e, up(e.hi * (rel_exp + std::abs(d.hi) * 0x1p-102 + rc) * (1 + 0x1p-40)));
+                },
+                [&](std::size_t i) { v.push_back(exp(dd_ball(get(i)) - dd_ball(m) - c)); });
+            out = std::move(v);
+        });
+        return out;
+    }
+
     /// sum_i [y_i softplus(-x_i) + (1 - y_i) softplus(x_i)] for rows of exact binary64 numbers
     /// (points) by the vector kernel of detail/sum_softplus.hpp; nothing for any other rows or where
     /// the kernel declines (then the generic loop of losses.hpp's sum_bce_logits runs).

@@ -245,15 +245,15 @@ template <class W>
     return log1p_(W(-exp_(W(-a))));
 }
 
-/// 1 - e^-a for a >= 0, given e = e^-a (a probability's complement from its -log): -expm1(-a) where
-/// e^-a is near 1 (a < 1); otherwise 1 - e >= 0.63 has no cancellation (relative error within two
-/// roundings; for an enclosure as tight) and takes no second exponential.
-template <class W>
-[[nodiscard]] constexpr W one_minus_exp_neg(const W& a, const W& e) {
-    if (key(a) >= 1) {
+/// 1 - e^-a for a >= 0, given e = e^-a (a probability's complement from its -log, which a() gives
+/// when needed): 1 - e where e <= 0.36 (a >= 1.02: 1 - e >= 0.64 has no cancellation, relative error
+/// within two roundings, for an enclosure as tight, and no second exponential); -expm1(-a) otherwise.
+template <class W, class A>
+[[nodiscard]] constexpr W one_minus_exp_neg(const W& e, const A& a) {
+    if (key(e) <= 0.36) {
         return W(W(1) - e);
     }
-    return W(-expm1_(W(-a)));
+    return W(-expm1_(W(-a())));
 }
 
 /// Error-free transformation a + b = s + e (Knuth's TwoSum; no multiplications, so FMA contraction
@@ -480,6 +480,33 @@ template <row_of_numbers Z, class Term, class Coef, class W = row_value_t<Z>>
     } else {
         return W(acc.value() + W(f.rest * coef));
     }
+}
+
+/// softmax(z)_k = e^-(-log softmax(z)_k) for every k of a row, from its frame. A number type's own
+/// kernel for the whole row where it applies (the ball's vector loop, e^(z_k - m - log1p S) lane by
+/// lane), found through the tag as sum_exp_rest is; otherwise one exponential per element.
+template <row_of_numbers Z, class W = row_value_t<Z>>
+[[nodiscard]] constexpr std::vector<W> softmax_row(const softmax_frame<W>& f, const Z& z) {
+    if constexpr (requires { exp_shifted_row(std::type_identity<W>{}, z, f.imax, f.rest); }) {
+        if (!std::is_constant_evaluated() && f.n_pos_inf == 0 && !f.all_neg_inf) {
+            if (auto s = exp_shifted_row(std::type_identity<W>{}, z, f.imax, f.rest)) {
+                return std::move(*s);
+            }
+        }
+    }
+    const std::size_t n = std::ranges::size(z);
+    std::vector<W> out;
+    out.reserve(n);
+    for (std::size_t k = 0; k < n; ++k) {
+        out.push_back(exp_(W(-neg_log_softmax_element(f, z, k))));
+    }
+    return out;
+}
+
+/// 1 - softmax(z)_k given s = softmax(z)_k (one_minus_exp_neg, -log softmax from the frame if needed).
+template <row_of_numbers Z, class W = row_value_t<Z>>
+[[nodiscard]] constexpr W one_minus_softmax(const softmax_frame<W>& f, const Z& z, std::size_t k, const W& s) {
+    return one_minus_exp_neg(s, [&] { return neg_log_softmax_element(f, z, k); });
 }
 
 /// -log softmax(z)_k for every k (see neg_log_softmax_element).
@@ -718,8 +745,8 @@ struct softmax_fn {
         const std::vector<W> v = detail::collect_reals<W>(std::forward<R>(z), "softmax", "z");
         std::vector<T> out;
         out.reserve(v.size());
-        for (const W& nl : detail::neg_log_softmax(v)) {
-            out.push_back(scope.round(detail::exp_(W(-nl))));
+        for (const W& s : detail::softmax_row(detail::make_softmax_frame(v), v)) {
+            out.push_back(scope.round(s));
         }
         return out;
     }

@@ -157,7 +157,65 @@ SHANNON_FAST_TARGET inline void sum_exp_avx2(Get get, std::size_t n, std::size_t
         mag += e_hi;
     }
 }
+
+/// exp_row's vector loop over the blocks of four from 0; a block with a rare element goes to `scalar`;
+/// i is left at the first element not done.
+template <class Get, class Put, class Scalar>
+SHANNON_FAST_TARGET inline void exp_row_avx2(Get get, std::size_t n, double m, const double_word<double>& neg_c,
+                                             Put put, Scalar scalar, std::size_t& i) {
+    const vd4 mv = vd4{} + m;
+    const ddv<vd4> c{vd4{} + neg_c.hi, vd4{} + neg_c.lo};
+    for (; i + 4 <= n; i += 4) {
+        const vd4 z{get(i), get(i + 1), get(i + 2), get(i + 3)};
+        const ddv<vd4> d0 = two_sum(z, -mv);
+        if (!all_(d0.hi >= -550.0)) {
+            for (std::size_t l = 0; l < 4; ++l) {
+                scalar(i + l);
+            }
+            continue;
+        }
+        const ddv<vd4> d = add(d0, c);
+        const ddv<vd4> e = exp_lanes(d);
+        for (std::size_t l = 0; l < 4; ++l) {
+            put(i + l, double_word<double>(e.hi[l], e.lo[l]), double_word<double>(d.hi[l], d.lo[l]));
+        }
+    }
+}
 #endif
+
+/// e^(get(i) - m - c) for every i in [0, n), element by element and in order of i (the softmax of a
+/// row: c = log of its normalizer relative to the maximum m): put(i, e, d) receives e, a double word within dd::rel_exp
+/// of e^d, and d, the double word within 2^-104 |d| of get(i) - m - c it was computed from (TwoSum
+/// then one double-double addition of two non-positive numbers: no cancellation). rare(i) receives
+/// the elements this does not compute: -inf, and get(i) - m below -550 (e^d < 2^-793). Requires
+/// get(i) <= m (finite) and c = c_hi + c_lo in [0, 40]. Vector lanes (AVX2 + FMA) for the blocks of
+/// four with no rare element, the portable scalar code for the rest.
+template <class Get, class Put, class Rare>
+inline void exp_row(Get get, std::size_t n, double m, double c_hi, double c_lo, Put put, Rare rare,
+                    bool vector = true) {
+    const double_word<double> neg_c{-c_hi, -c_lo};
+    auto scalar = [&](std::size_t i) {
+        const double z = get(i);
+        const double_word<double> d0 = dw::two_sum(z, -m);
+        if (!(d0.hi >= -550)) {  // also -inf
+            rare(i);
+            return;
+        }
+        const double_word<double> d = dw::add(d0, neg_c);
+        const dd::scaled_word e = dd::exp_parts(d);
+        const double scale = dd::pow2(e.e);
+        put(i, double_word<double>(e.m.hi * scale, e.m.lo * scale), d);
+    };
+    std::size_t i = 0;
+#if defined(SHANNON_FAST_X86)
+    if (vector && cpu_supported()) {
+        exp_row_avx2(get, n, m, neg_c, put, scalar, i);
+    }
+#endif
+    for (; i < n; ++i) {
+        scalar(i);
+    }
+}
 
 /// sum_{i in [0, n), i != skip} e^(get(i) - m) for binary64 values get(i) <= m (or -inf) and a
 /// finite m; get(i) must be finite or -inf. `vector` = false forces the portable code (for tests).

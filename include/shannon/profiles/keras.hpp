@@ -372,9 +372,7 @@ template <class W, class True, class Pred>
     for (std::size_t n = 0; n < t.size(); ++n) {
         std::vector<W> prob;
         if (o.from_logits) {
-            for (const W& nl : shannon::detail::neg_log_softmax(p[n])) {
-                prob.push_back(shannon::detail::exp_(W(-nl)));
-            }
+            prob = shannon::detail::softmax_row(shannon::detail::make_softmax_frame(p[n]), p[n]);
         } else {
             prob.assign(std::ranges::begin(p[n]), std::ranges::end(p[n]));
         }

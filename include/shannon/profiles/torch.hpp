@@ -564,9 +564,11 @@ namespace detail {
 /// sum_c a_c d(-log softmax(x)_c)/dx_j = s_j sum_c a_c - a_j = s_j sum_{c != j} a_c - a_j (1 - s_j).
 /// sum_{c != j} a_c is the sum of a before j and of a after j (suffix sums, one pass each way): no
 /// cancellation, and linear in the row's length.
-template <class W>
-void add_softmax_grad(std::vector<W>& out, const std::vector<W>& nl, const std::vector<W>& a, const W& scale) {
-    const std::size_t c = nl.size();
+template <class W, class Z>
+void add_softmax_grad(std::vector<W>& out, const Z& z, const std::vector<W>& a, const W& scale) {
+    const auto f = shannon::detail::make_softmax_frame(z);
+    const std::vector<W> s = shannon::detail::softmax_row(f, z);
+    const std::size_t c = s.size();
     // others[j] = sum_{k != j} a_k, from prefix and suffix sums (no cancellation).
     std::vector<W> others;
     others.reserve(c);
@@ -598,9 +600,26 @@ void add_softmax_grad(std::vector<W>& out, const std::vector<W>& nl, const std::
         }
     }
     for (std::size_t j = 0; j < c; ++j) {
-        const W s = shannon::detail::exp_(W(-nl[j]));
-        const W one_minus_s = shannon::detail::one_minus_exp_neg(nl[j], s);
-        out.push_back(W(W(W(s * others[j]) - W(a[j] * one_minus_s)) * scale));
+        const W one_minus_s = shannon::detail::one_minus_softmax(f, z, j, s[j]);
+        out.push_back(W(W(W(s[j] * others[j]) - W(a[j] * one_minus_s)) * scale));
+    }
+}
+
+/// The coefficients of a class-index target without label smoothing: a_c = w [c = y].
+template <class W>
+struct one_hot {
+    std::size_t y;
+    W w;
+};
+
+/// add_softmax_grad for one-hot coefficients: softmax_j w scale, and -(1 - softmax_y) w scale at y.
+template <class W, class Z>
+void add_softmax_grad(std::vector<W>& out, const Z& z, const one_hot<W>& a, const W& scale) {
+    const auto f = shannon::detail::make_softmax_frame(z);
+    const std::vector<W> s = shannon::detail::softmax_row(f, z);
+    const W ws = W(a.w * scale);
+    for (std::size_t j = 0; j < s.size(); ++j) {
+        out.push_back(j == a.y ? W(-W(ws * shannon::detail::one_minus_softmax(f, z, j, s[j]))) : W(s[j] * ws));
     }
 }
 
@@ -631,42 +650,46 @@ template <row_range Input, class Target>
         const std::size_t c = rows.front().size();
         const W e = W(o.label_smoothing);
         const W share = W(e / W(static_cast<double>(c)));
-        std::vector<std::vector<W>> coeff(rows.size());
-        W divisor = W(static_cast<double>(rows.size()));
+        std::vector<W> g;
+        g.reserve(rows.size() * c);
+        std::vector<W> coeff;  // one row's a_c (dense: probabilities, or label smoothing)
+        coeff.reserve(c);
         if constexpr (index_range<Target>) {
             // the forward pass checks the targets and gives the divisor
             std::vector<std::int64_t> t;
             for (auto&& y : target) {
                 t.push_back(static_cast<std::int64_t>(y));
             }
-            divisor = detail::index_losses<W>(rows, t, o, f, true).second;
+            const W scale = detail::grad_scale(o.reduction, detail::index_losses<W>(rows, t, o, f, true).second);
             for (std::size_t n = 0; n < rows.size(); ++n) {
-                if (t[n] == o.ignore_index) {
-                    coeff[n].assign(c, W(0));
+                if (t[n] == o.ignore_index) {  // a = 0: 0 scale (NaN where every row is ignored, as the forward)
+                    g.insert(g.end(), c, W(W(0) * scale));
                     continue;
                 }
-                coeff[n].reserve(c);
-                for (std::size_t k = 0; k < c; ++k) {
-                    coeff[n].push_back(W(share * detail::weight_at<W>(o.weight, k)));
-                }
                 const auto y = static_cast<std::size_t>(t[n]);
-                coeff[n][y] += W(W(W(1) - e) * detail::weight_at<W>(o.weight, y));
+                if (o.label_smoothing == 0) {
+                    detail::add_softmax_grad(g, rows[n], detail::one_hot<W>{y, detail::weight_at<W>(o.weight, y)}, scale);
+                    continue;
+                }
+                coeff.clear();
+                for (std::size_t k = 0; k < c; ++k) {
+                    coeff.push_back(W(share * detail::weight_at<W>(o.weight, k)));
+                }
+                coeff[y] += W(W(W(1) - e) * detail::weight_at<W>(o.weight, y));
+                detail::add_softmax_grad(g, rows[n], coeff, scale);
             }
         } else {
             const auto tg = detail::read_rows<W>(std::forward<Target>(target), f, "target");
             (void)detail::probability_losses(rows, tg, o, f);  // the forward's checks
+            const W scale = detail::grad_scale(o.reduction, W(static_cast<double>(rows.size())));
             for (std::size_t n = 0; n < rows.size(); ++n) {
+                coeff.clear();
                 for (std::size_t k = 0; k < c; ++k) {
-                    const W y = o.label_smoothing == 0 ? tg[n][k] : W(W(W(W(1) - e) * tg[n][k]) + share);
-                    coeff[n].push_back(W(detail::weight_at<W>(o.weight, k) * y));
+                    const W y = o.label_smoothing == 0 ? W(tg[n][k]) : W(W(W(W(1) - e) * tg[n][k]) + share);
+                    coeff.push_back(W(detail::weight_at<W>(o.weight, k) * y));
                 }
+                detail::add_softmax_grad(g, rows[n], coeff, scale);
             }
-        }
-        const W scale = detail::grad_scale(o.reduction, divisor);
-        std::vector<W> g;
-        g.reserve(rows.size() * c);
-        for (std::size_t n = 0; n < rows.size(); ++n) {
-            detail::add_softmax_grad(g, shannon::detail::neg_log_softmax(rows[n]), coeff[n], scale);
         }
         return g;
     });
