@@ -166,6 +166,13 @@ TEST(ball_profiles, torch_losses_and_gradients_agree_with_mpfi) {
     none.reduction = shannon::profiles::reduction::none;
     both(t, "cross_entropy none (hard rows)", [none](const auto& a, const auto& b) { return pt::cross_entropy_unreduced(a, b, none); }, h, hy);
     both(t, "cross_entropy_grad (hard rows)", [](const auto& a, const auto& b) { return pt::cross_entropy_grad(a, b); }, h, hy);
+    pt::cross_entropy_options smooth;
+    smooth.label_smoothing = 0.25;
+    both(t, "cross_entropy, label smoothing (hard rows)",
+         [smooth](const auto& a, const auto& b) { return pt::cross_entropy(a, b, smooth); }, h, hy);
+    smooth.weight = {1, 0.5, 3, 0};
+    both(t, "cross_entropy, label smoothing and weight (hard rows)",
+         [smooth](const auto& a, const auto& b) { return pt::cross_entropy(a, b, smooth); }, h, hy);
     both(t, "cross_entropy (one class)", [](const auto& a, const auto& b) { return pt::cross_entropy(a, b); },
          rows_t{{3.5}, {-2}}, std::vector<std::int64_t>{0, 0});
     std::cout << "torch: " << t.results << " results, " << t.ball << " decided by the ball\n";

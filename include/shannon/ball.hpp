@@ -52,6 +52,7 @@
 #include <optional>
 #include <ostream>
 #include <ranges>
+#include <span>
 #include <vector>
 #include <type_traits>
 
@@ -577,6 +578,37 @@ public:
                 },
                 [&](std::size_t i) { v.push_back(exp(dd_ball(get(i)) - dd_ball(m) - c)); });
             out = std::move(v);
+        });
+        return out;
+    }
+
+    /// sum_k w_k (z_imax - z_k) for a row of exact binary64 numbers (points) within +-2^1000 whose
+    /// maximum is z_imax, and binary64 weights w (empty: all 1) within +-2^20, by detail/sum_exp.hpp's
+    /// sum_weighted_gaps; nothing for any other row (then the generic loop runs).
+    template <class Z>
+        requires std::ranges::random_access_range<const Z> && std::ranges::sized_range<const Z>
+    friend std::optional<dd_ball> sum_weighted_gaps(std::type_identity<dd_ball>, const Z& z, std::size_t imax,
+                                                    std::span<const double> w) {
+        using namespace ball_detail;
+        for (const double v : w) {
+            if (!(std::abs(v) <= 0x1p20)) {
+                return std::nullopt;
+            }
+        }
+        std::optional<dd_ball> out;
+        read_points(z, [&](auto get, std::size_t n) {
+            const double m = get(imax);
+            if (!(std::abs(m) <= 0x1p1000) || (!w.empty() && w.size() != n)) {
+                return;
+            }
+            for (std::size_t i = 0; i < n; ++i) {
+                if (!(get(i) <= m && get(i) >= -0x1p1000)) {  // also excludes NaN and -inf
+                    return;
+                }
+            }
+            const auto s = exact::fast::detail::sum_weighted_gaps(get, [&w](std::size_t i) { return w[i]; }, !w.empty(),
+                                                                  n, m);
+            out = dd_ball(word(s.hi, s.lo), up(s.err));
         });
         return out;
     }

@@ -25,6 +25,7 @@
 #include <optional>
 #include <ranges>
 #include <stdexcept>
+#include <span>
 #include <string>
 #include <type_traits>
 #include <utility>
@@ -449,6 +450,27 @@ template <row_of_numbers Z, class W = row_value_t<Z>>
     return k == f.imax ? f.rest : W(W(z[f.imax] - z[k]) + f.rest);
 }
 
+/// Binary64 weights w_k (empty: all 1) as the terms of sum_neg_log_softmax: term(k, x) = w_k x, the
+/// form a number type's kernel can take whole (sum_weighted_gaps).
+struct binary64_weights {
+    std::span<const double> w;
+    template <class W>
+    [[nodiscard]] constexpr W operator()(std::size_t k, const W& x) const {
+        return w.empty() ? x : W(W(w[k]) * x);
+    }
+};
+
+/// sum_neg_log_softmax's last step: the gaps' sum plus log1p(S) times the coefficients' sum.
+template <class W, class Coef>
+[[nodiscard]] constexpr W finish_neg_log_softmax_sum(const softmax_frame<W>& f, const accumulator<W>& gaps,
+                                                     const accumulator<W>& total, const Coef& coef) {
+    if constexpr (std::is_invocable_v<const Coef&, std::size_t>) {
+        return W(gaps.value() + W(f.rest * total.value()));
+    } else {
+        return W(gaps.value() + W(f.rest * coef));
+    }
+}
+
 /// sum_k term(k, -log softmax(z)_k) where term(k, x) = t_k(x) is affine in x with slope coef(k) (as a_k x,
 /// or a_k x with a convention for 0 * inf): the dot product of a row of coefficients with -log softmax,
 /// the core of every soft-label cross-entropy. With a finite maximum m it is computed as
@@ -469,17 +491,30 @@ template <row_of_numbers Z, class Term, class Coef, class W = row_value_t<Z>>
     }
     const W m = z[f.imax];
     accumulator<W> total;
+    if constexpr (std::is_same_v<Term, binary64_weights>) {
+        // sum_k w_k (m - z_k): a number type's own kernel where it applies (the ball's), found
+        // through the tag as sum_exp_rest is
+        if constexpr (requires { sum_weighted_gaps(std::type_identity<W>{}, z, f.imax, term.w); }) {
+            if (!std::is_constant_evaluated()) {
+                if (const auto g = sum_weighted_gaps(std::type_identity<W>{}, z, f.imax, term.w)) {
+                    acc.add(*g);
+                    if constexpr (std::is_invocable_v<const Coef&, std::size_t>) {
+                        for (std::size_t k = 0; k < n; ++k) {
+                            total.add(W(coef(k)));
+                        }
+                    }
+                    return finish_neg_log_softmax_sum(f, acc, total, coef);
+                }
+            }
+        }
+    }
     for (std::size_t k = 0; k < n; ++k) {
         acc.add(term(k, k == f.imax ? W(0) : W(m - z[k])));
         if constexpr (std::is_invocable_v<const Coef&, std::size_t>) {
             total.add(W(coef(k)));
         }
     }
-    if constexpr (std::is_invocable_v<const Coef&, std::size_t>) {
-        return W(acc.value() + W(f.rest * total.value()));
-    } else {
-        return W(acc.value() + W(f.rest * coef));
-    }
+    return finish_neg_log_softmax_sum(f, acc, total, coef);
 }
 
 /// softmax(z)_k = e^-(-log softmax(z)_k) for every k of a row, from its frame. A number type's own

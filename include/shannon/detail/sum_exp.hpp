@@ -217,6 +217,39 @@ inline void exp_row(Get get, std::size_t n, double m, double c_hi, double c_lo, 
     }
 }
 
+/// sum_i w_i (m - z_i) over binary64 z_i = get_z(i) and w_i = get_w(i) (1 when `weighted` is false):
+/// the gaps of a weighted sum of -log softmax (cross-entropy with label smoothing). Each gap is exact
+/// (TwoSum: m - z_i = d_hi + d_lo), w_i d_hi an exact product (plus at most 2^-1074 where its error
+/// term underflows) and w_i d_lo one rounding (2^-53 of it, < 2^-105 |w_i d_i|); the high words go
+/// to the running sum by TwoSum, the rest into one binary64 accumulator whose roundings are bounded
+/// by the magnitudes after each addition (sum_exp's technique). Requires every |z_i|, |m| <= 2^1000
+/// and |w_i| <= 2^20 finite (the caller checks); portable scalar code (a few ns per term: no vector
+/// exp to amortize).
+template <class GetZ, class GetW>
+[[nodiscard]] inline exp_sum sum_weighted_gaps(GetZ get_z, GetW get_w, bool weighted, std::size_t n, double m) {
+    double hi = 0;
+    double lo = 0;
+    double lo_mag = 0;
+    double prod_mag = 0;  // sum |w_i d_hi|: the low products' roundings
+    for (std::size_t i = 0; i < n; ++i) {
+        const double_word<double> d = dw::two_sum(m, -get_z(i));
+        const double w = weighted ? get_w(i) : 1.0;
+        const double_word<double> p = dw::two_prod(w, d.hi);
+        const double_word<double> t = dw::two_sum(hi, p.hi);
+        hi = t.hi;
+        lo += t.lo;
+        lo_mag += std::abs(lo);
+        lo += p.lo + w * d.lo;
+        lo_mag += std::abs(lo);
+        prod_mag += std::abs(p.hi);
+    }
+    const double_word<double> s = dw::fast_two_sum(hi, lo);
+    const double err = (0x1p-104 * prod_mag + 0x1p-53 * lo_mag + 0x1p-104 * std::abs(s.hi) +
+                        static_cast<double>(n) * 0x1p-1073) *
+                       (1 + 0x1p-40);
+    return {s.hi, s.lo, err};
+}
+
 /// sum_{i in [0, n), i != skip} e^(get(i) - m) for binary64 values get(i) <= m (or -inf) and a
 /// finite m; get(i) must be finite or -inf. `vector` = false forces the portable code (for tests).
 template <class Get>

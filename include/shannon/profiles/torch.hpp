@@ -96,7 +96,7 @@ template <class W, class Rows, class Targets>
             continue;
         }
         // sum_k w_k nl_k, without forming the row of nl (shannon::detail::sum_neg_log_softmax)
-        const auto weighted = [&](std::size_t k, const W& x) { return o.weight.empty() ? x : W(W(o.weight[k]) * x); };
+        const shannon::detail::binary64_weights weighted{o.weight};
         if (logits) {
             const auto& z = rows[n];
             const auto frame = shannon::detail::make_softmax_frame(z);
