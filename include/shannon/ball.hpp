@@ -517,6 +517,22 @@ public:
         }
     }
 
+    /// Whether a row's maximum get(imax) is finite and every element lies at or below it (no NaN);
+    /// with a limit, every element and the maximum also lie within +-limit (no -inf).
+    template <class Get>
+    static bool below_max(Get get, std::size_t n, std::size_t imax, double limit = ball_detail::inf) {
+        const double m = get(imax);
+        if (!(std::abs(m) <= limit) || !ball_detail::finite(m)) {
+            return false;
+        }
+        for (std::size_t i = 0; i < n; ++i) {
+            if (!(get(i) <= m && get(i) >= -limit)) {  // also excludes NaN
+                return false;
+            }
+        }
+        return true;
+    }
+
     /// sum_{i != imax} e^(z_i - z_imax) for a row of exact binary64 numbers (points, finite or -inf)
     /// with a finite maximum z_imax, by the vector kernel of detail/sum_exp.hpp; nothing for any
     /// other row (the generic loop of math.hpp's log1p_rest then runs). The row is a vector of balls
@@ -528,15 +544,10 @@ public:
         using namespace ball_detail;
         std::optional<dd_ball> out;
         read_points(z, [&](auto get, std::size_t n) {
-            const double m = get(imax);
-            if (!finite(m)) {
+            if (!below_max(get, n, imax)) {
                 return;
             }
-            for (std::size_t i = 0; i < n; ++i) {
-                if (!(get(i) <= m)) {  // also excludes NaN
-                    return;
-                }
-            }
+            const double m = get(imax);
             const auto s = exact::fast::detail::sum_exp(get, n, imax, m);
             out = dd_ball(word(s.hi, s.lo), up(s.err));
         });
@@ -559,15 +570,10 @@ public:
         }
         std::optional<std::vector<dd_ball>> out;
         read_points(z, [&](auto get, std::size_t n) {
-            const double m = get(imax);
-            if (!finite(m)) {
+            if (!below_max(get, n, imax)) {
                 return;
             }
-            for (std::size_t i = 0; i < n; ++i) {
-                if (!(get(i) <= m)) {  // also excludes NaN
-                    return;
-                }
-            }
+            const double m = get(imax);
             std::vector<dd_ball> v;  // exp_row gives the elements in order
             v.reserve(n);
             const double rc = c.rad_ + c.rad_ * c.rad_;
@@ -597,15 +603,10 @@ public:
         }
         std::optional<dd_ball> out;
         read_points(z, [&](auto get, std::size_t n) {
-            const double m = get(imax);
-            if (!(std::abs(m) <= 0x1p1000) || (!w.empty() && w.size() != n)) {
+            if (!below_max(get, n, imax, 0x1p1000) || (!w.empty() && w.size() != n)) {
                 return;
             }
-            for (std::size_t i = 0; i < n; ++i) {
-                if (!(get(i) <= m && get(i) >= -0x1p1000)) {  // also excludes NaN and -inf
-                    return;
-                }
-            }
+            const double m = get(imax);
             const auto s = exact::fast::detail::sum_weighted_gaps(get, [&w](std::size_t i) { return w[i]; }, !w.empty(),
                                                                   n, m);
             out = dd_ball(word(s.hi, s.lo), up(s.err));

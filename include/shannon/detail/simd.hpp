@@ -7,8 +7,10 @@
 #pragma once
 
 #include <bit>
+#include <cmath>
 #include <cstdint>
 
+#include "../double_word.hpp"
 #include "fp_contract.hpp"
 
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
@@ -127,6 +129,46 @@ SHANNON_FAST_INLINE inline vd4 select_(vi4 m, vd4 a, vd4 b) {
 template <class T>
 SHANNON_FAST_TARGET inline vd4 load4(const T* p) {
     return vd4{static_cast<double>(p[0]), static_cast<double>(p[1]), static_cast<double>(p[2]), static_cast<double>(p[3])};
+}
+
+/// A running sum of double words (the kernels' technique): the high words by TwoSum (exact), the low
+/// words and the TwoSum errors into one accumulator, and the sum of that accumulator's magnitudes
+/// after each addition, which bounds its roundings (2^-53 of it). V is double, or vd4 for four lanes.
+template <class V>
+struct running_words {
+    V hi{};
+    V lo{};
+    V lo_mag{};
+};
+
+/// Adds h + l (portable scalar code).
+inline void add_word(running_words<double>& s, double h, double l) {
+    const double_word<double> t = dw::two_sum(s.hi, h);
+    s.hi = t.hi;
+    s.lo += t.lo;
+    s.lo_mag += std::abs(s.lo);
+    s.lo += l;
+    s.lo_mag += std::abs(s.lo);
+}
+
+#if defined(SHANNON_FAST_X86)
+/// Adds h + l lane by lane.
+SHANNON_FAST_INLINE inline void add_word(running_words<vd4>& s, vd4 h, vd4 l) {
+    const ddv<vd4> t = two_sum(s.hi, h);
+    s.hi = t.hi;
+    s.lo += t.lo;
+    s.lo_mag += abs_(s.lo);
+    s.lo += l;
+    s.lo_mag += abs_(s.lo);
+}
+#endif
+
+/// Adds the four lanes' sums into a scalar one.
+inline void merge_lanes(running_words<double>& s, const running_words<vd4>& v) {
+    for (int l = 0; l < 4; ++l) {
+        add_word(s, v.hi[l], v.lo[l]);
+        s.lo_mag += v.lo_mag[l];
+    }
 }
 
 /// Whether this CPU runs the kernels (x86-64: AVX2 and FMA; elsewhere always).

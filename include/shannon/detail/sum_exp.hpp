@@ -49,12 +49,11 @@ struct exp_sum {
 inline constexpr double exp_inv = 0x1.71547652b82fep+8;  // 256 / ln 2, only to pick k
 inline constexpr double exp_shifter = 0x1.8p52;          // adding and subtracting it rounds to an integer
 
-/// Adds the terms of [begin, end) (skipping `skip`) in portable scalar code: hi by TwoSum, the low
-/// parts into lo (their rounding magnitudes into lo_mag), the 2^-88 terms' sizes into rel_mag and the
-/// rare terms' absolute bounds into abs_err.
+/// Adds the terms of [begin, end) (skipping `skip`) into acc in portable scalar code, the 2^-88
+/// terms' sizes into rel_mag and the rare terms' absolute bounds into abs_err.
 template <class Get>
-inline void sum_exp_scalar(Get get, std::size_t begin, std::size_t end, std::size_t skip, double m, double& hi,
-                           double& lo, double& lo_mag, double& abs_err, double& rel_mag) {
+inline void sum_exp_scalar(Get get, std::size_t begin, std::size_t end, std::size_t skip, double m,
+                           running_words<double>& acc, double& abs_err, double& rel_mag) {
     for (std::size_t i = begin; i < end; ++i) {
         if (i == skip) {
             continue;
@@ -77,12 +76,7 @@ inline void sum_exp_scalar(Get get, std::size_t begin, std::size_t end, std::siz
         } else if (z != -__builtin_inf()) {
             abs_err += 0x1p-1074;
         }
-        const double_word<double> t = dw::two_sum(hi, e_hi);
-        hi = t.hi;
-        lo += t.lo;
-        lo_mag += (lo < 0 ? -lo : lo);
-        lo += e_lo;
-        lo_mag += (lo < 0 ? -lo : lo);
+        add_word(acc, e_hi, e_lo);
     }
 }
 
@@ -123,8 +117,8 @@ SHANNON_FAST_INLINE inline ddv<vd4> exp_lanes(const ddv<vd4>& d) {
 /// The vector loop over [0, n) in blocks of four: lanes past n and the lane of `skip` hold m (d = 0)
 /// and are multiplied by 0; a block with a rare term goes to the scalar code.
 template <class Get>
-SHANNON_FAST_TARGET inline void sum_exp_avx2(Get get, std::size_t n, std::size_t skip, double m, vd4& sh, vd4& sl,
-                                             vd4& sl_mag, vd4& mag, double& hi, double& lo, double& lo_mag,
+SHANNON_FAST_TARGET inline void sum_exp_avx2(Get get, std::size_t n, std::size_t skip, double m,
+                                             running_words<vd4>& lanes, vd4& mag, running_words<double>& acc,
                                              double& abs_err, double& rel_mag) {
     const vd4 mv = vd4{} + m;
     for (std::size_t i = 0; i < n; i += 4) {
@@ -142,18 +136,13 @@ SHANNON_FAST_TARGET inline void sum_exp_avx2(Get get, std::size_t n, std::size_t
         const ddv<vd4> d = two_sum(z, -mv);
         const vi4 fast = d.hi >= -600.0;
         if (!all_(fast)) {
-            sum_exp_scalar(get, i, std::min(i + 4, n), skip, m, hi, lo, lo_mag, abs_err, rel_mag);
+            sum_exp_scalar(get, i, std::min(i + 4, n), skip, m, acc, abs_err, rel_mag);
             continue;
         }
         const ddv<vd4> e = exp_lanes(d);
         const vd4 e_hi = e.hi * keep;  // exact: keep is 1, or 0 for an unused lane
         const vd4 e_lo = e.lo * keep;
-        const ddv<vd4> u = two_sum(sh, e_hi);
-        sh = u.hi;
-        sl += u.lo;
-        sl_mag += abs_(sl);
-        sl += e_lo;
-        sl_mag += abs_(sl);
+        add_word(lanes, e_hi, e_lo);
         mag += e_hi;
     }
 }
@@ -227,24 +216,17 @@ inline void exp_row(Get get, std::size_t n, double m, double c_hi, double c_lo, 
 /// exp to amortize).
 template <class GetZ, class GetW>
 [[nodiscard]] inline exp_sum sum_weighted_gaps(GetZ get_z, GetW get_w, bool weighted, std::size_t n, double m) {
-    double hi = 0;
-    double lo = 0;
-    double lo_mag = 0;
+    running_words<double> acc;
     double prod_mag = 0;  // sum |w_i d_hi|: the low products' roundings
     for (std::size_t i = 0; i < n; ++i) {
         const double_word<double> d = dw::two_sum(m, -get_z(i));
         const double w = weighted ? get_w(i) : 1.0;
         const double_word<double> p = dw::two_prod(w, d.hi);
-        const double_word<double> t = dw::two_sum(hi, p.hi);
-        hi = t.hi;
-        lo += t.lo;
-        lo_mag += std::abs(lo);
-        lo += p.lo + w * d.lo;
-        lo_mag += std::abs(lo);
+        add_word(acc, p.hi, p.lo + w * d.lo);
         prod_mag += std::abs(p.hi);
     }
-    const double_word<double> s = dw::fast_two_sum(hi, lo);
-    const double err = (0x1p-104 * prod_mag + 0x1p-53 * lo_mag + 0x1p-104 * std::abs(s.hi) +
+    const double_word<double> s = dw::fast_two_sum(acc.hi, acc.lo);
+    const double err = (0x1p-104 * prod_mag + 0x1p-53 * acc.lo_mag + 0x1p-104 * std::abs(s.hi) +
                         static_cast<double>(n) * 0x1p-1073) *
                        (1 + 0x1p-40);
     return {s.hi, s.lo, err};
@@ -254,33 +236,25 @@ template <class GetZ, class GetW>
 /// finite m; get(i) must be finite or -inf. `vector` = false forces the portable code (for tests).
 template <class Get>
 [[nodiscard]] inline exp_sum sum_exp(Get get, std::size_t n, std::size_t skip, double m, bool vector = true) {
-    double hi = 0;
-    double lo = 0;
-    double lo_mag = 0;   // sum of |lo| after each of its additions
+    running_words<double> acc;
     double abs_err = 0;  // the rare terms' absolute bounds
     double rel_mag = 0;  // sum of the terms exp's 2^-88 applies to
     std::size_t begin = 0;
 #if defined(SHANNON_FAST_X86)
     if (vector && cpu_supported() && n >= 2) {
-        vd4 sh{};
-        vd4 sl{};
-        vd4 sl_mag{};
+        running_words<vd4> lanes;
         vd4 mag{};
-        sum_exp_avx2(get, n, skip, m, sh, sl, sl_mag, mag, hi, lo, lo_mag, abs_err, rel_mag);
-        for (int l = 0; l < 4; ++l) {  // merge the lanes: TwoSum of the high words, the rest into lo
-            const double_word<double> t = dw::two_sum(hi, sh[l]);
-            hi = t.hi;
-            lo += t.lo;
-            lo_mag += (lo < 0 ? -lo : lo);
-            lo += sl[l];
-            lo_mag += (lo < 0 ? -lo : lo) + sl_mag[l];
+        sum_exp_avx2(get, n, skip, m, lanes, mag, acc, abs_err, rel_mag);
+        merge_lanes(acc, lanes);
+        for (int l = 0; l < 4; ++l) {
             rel_mag += mag[l];
         }
         begin = n;
     }
 #endif
-    sum_exp_scalar(get, begin, n, skip, m, hi, lo, lo_mag, abs_err, rel_mag);
-    const double_word<double> s = dw::fast_two_sum(hi, lo);
+    sum_exp_scalar(get, begin, n, skip, m, acc, abs_err, rel_mag);
+    const double_word<double> s = dw::fast_two_sum(acc.hi, acc.lo);
+    const double lo_mag = acc.lo_mag;
     // exp's bound per term, 2^-53 per unit of the low accumulators' magnitudes after each addition,
     // the final normalization (2^-105 of the sum), the rare terms; 1 + 2^-40 covers this
     // expression's own roundings.

@@ -48,12 +48,10 @@ SHANNON_FP_CONTRACT_OFF
 
 namespace shannon::exact::fast::detail {
 
-/// The state of the sum: A's running sum (hi, lo, lo_mag), B's product (p_hi, p_lo) 2^p_exp, the
-/// number of factors multiplied and the absolute bound of the left-out terms.
+/// The state of the sum: A's running sum, B's product (p_hi, p_lo) 2^p_exp, the number of factors
+/// multiplied and the absolute bound of the left-out terms.
 struct softplus_state {
-    double hi = 0;
-    double lo = 0;
-    double lo_mag = 0;
+    running_words<double> a;
     double p_hi = 1;
     double p_lo = 0;
     std::int64_t p_exp = 0;
@@ -87,14 +85,9 @@ inline bool sum_softplus_scalar(GetX get_x, GetY get_y, std::size_t begin, std::
         }
         const word p = dw::two_prod(y, x);
         const word t = dw::two_sum(x > 0 ? x : 0.0, -p.hi);
-        const word u = dw::two_sum(s.hi, t.hi);
-        s.hi = u.hi;
-        s.lo += u.lo;
-        s.lo_mag += std::abs(s.lo);
-        s.lo += t.lo;
-        s.lo_mag += std::abs(s.lo);
-        s.lo -= p.lo;
-        s.lo_mag += std::abs(s.lo);
+        add_word(s.a, t.hi, t.lo);
+        s.a.lo -= p.lo;
+        s.a.lo_mag += std::abs(s.a.lo);
         const double a = std::abs(x);
         if (a > 600) {
             s.abs_err += 0x1p-865;
@@ -108,12 +101,7 @@ inline bool sum_softplus_scalar(GetX get_x, GetY get_y, std::size_t begin, std::
             const word sq = dw::two_prod(e.hi, e.hi);
             const word h = dw::two_sum(e.hi, -0.5 * sq.hi);
             const double tail = e.lo * (1 - e.hi) - 0.5 * sq.lo + sq.hi * (e.hi * (1.0 / 3) - sq.hi * 0.25);
-            const word v = dw::two_sum(s.hi, h.hi);
-            s.hi = v.hi;
-            s.lo += v.lo;
-            s.lo_mag += std::abs(s.lo);
-            s.lo += h.lo + tail;
-            s.lo_mag += std::abs(s.lo);
+            add_word(s.a, h.hi, h.lo + tail);
             continue;
         }
         const word f1 = dw::two_sum(1.0, e.hi);
@@ -133,9 +121,7 @@ inline bool sum_softplus_scalar(GetX get_x, GetY get_y, std::size_t begin, std::
 /// (ph, pl) 2^pe and the count of left-out terms; false if a term is out of the kernel's range.
 template <class GetX, class GetY>
 SHANNON_FAST_TARGET inline bool sum_softplus_avx2(GetX get_x, GetY get_y, std::size_t n, softplus_state& s) {
-    vd4 sh{};
-    vd4 sl{};
-    vd4 sl_mag{};
+    running_words<vd4> lanes;
     ddv<vd4> prod{vd4{} + 1.0, vd4{}};
     vi4 pe{};
     vd4 far{};
@@ -153,14 +139,9 @@ SHANNON_FAST_TARGET inline bool sum_softplus_avx2(GetX get_x, GetY get_y, std::s
         }
         const ddv<vd4> p = two_prod(y, x);
         const ddv<vd4> t = two_sum(select_(x > 0.0, x, vd4{}), -p.hi);
-        const ddv<vd4> u = two_sum(sh, t.hi);
-        sh = u.hi;
-        sl += u.lo;
-        sl_mag += abs_(sl);
-        sl += t.lo;
-        sl_mag += abs_(sl);
-        sl -= p.lo;
-        sl_mag += abs_(sl);
+        add_word(lanes, t.hi, t.lo);
+        lanes.lo -= p.lo;
+        lanes.lo_mag += abs_(lanes.lo);
         const vi4 in_range = a <= 600.0;
         const vi4 near = a <= softplus_product;
         far += select_(in_range, vd4{}, one);
@@ -174,12 +155,7 @@ SHANNON_FAST_TARGET inline bool sum_softplus_avx2(GetX get_x, GetY get_y, std::s
         const ddv<vd4> sq = two_prod(s_hi, s_hi);
         const ddv<vd4> h = two_sum(s_hi, -0.5 * sq.hi);
         const vd4 tail = select_(near, vd4{}, e_lo) * (1.0 - s_hi) - 0.5 * sq.lo + sq.hi * (s_hi * (1.0 / 3) - sq.hi * 0.25);
-        const ddv<vd4> v = two_sum(sh, h.hi);
-        sh = v.hi;
-        sl += v.lo;
-        sl_mag += abs_(sl);
-        sl += h.lo + tail;
-        sl_mag += abs_(sl);
+        add_word(lanes, h.hi, h.lo + tail);
         // |x| <= 16: 1 + e into the product; the series' lanes multiply by 1
         const ddv<vd4> f1 = two_sum(one, select_(near, e_hi, vd4{}));
         const ddv<vd4> f = fast_two_sum(f1.hi, f1.lo + select_(near, e_lo, vd4{}));
@@ -192,13 +168,8 @@ SHANNON_FAST_TARGET inline bool sum_softplus_avx2(GetX get_x, GetY get_y, std::s
             pe += ex;
         }
     }
-    for (int l = 0; l < 4; ++l) {  // merge the lanes into the scalar state
-        const double_word<double> u = dw::two_sum(s.hi, sh[l]);
-        s.hi = u.hi;
-        s.lo += u.lo;
-        s.lo_mag += std::abs(s.lo);
-        s.lo += sl[l];
-        s.lo_mag += std::abs(s.lo) + sl_mag[l];
+    merge_lanes(s.a, lanes);
+    for (int l = 0; l < 4; ++l) {  // the lanes' products into the scalar state
         const double_word<double> q = dw::mul(double_word<double>(s.p_hi, s.p_lo), double_word<double>(prod.hi[l], prod.lo[l]));
         s.p_hi = q.hi;
         s.p_lo = q.lo;
@@ -239,8 +210,8 @@ template <class GetX, class GetY>
     const word b = dw::add(log_m, e_ln2);
     const double err_b = (0x1.12p-88 * s.rel_mag + factors * 0x1.2p-100) * (1 + 0x1p-40) + dd::rel_log * std::abs(log_m.hi) +
                          std::abs(e) * 0x1p-104 + 0x1p-103 * std::abs(b.hi);
-    const word a = dw::fast_two_sum(s.hi, s.lo);
-    const double err_a = 0x1p-53 * s.lo_mag + 0x1p-104 * std::abs(a.hi) + static_cast<double>(n) * 0x1p-1073;
+    const word a = dw::fast_two_sum(s.a.hi, s.a.lo);
+    const double err_a = 0x1p-53 * s.a.lo_mag + 0x1p-104 * std::abs(a.hi) + static_cast<double>(n) * 0x1p-1073;
     const word total = dw::add(a, b);
     const double err = (err_a + err_b + s.abs_err + 0x1p-103 * std::abs(total.hi)) * (1 + 0x1p-40);
     if (!std::isfinite(total.hi) || !std::isfinite(err)) {  // a sum beyond binary64's range
