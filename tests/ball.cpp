@@ -602,7 +602,7 @@ TEST(ball, sum_of_softplus_meets_its_bound) {
         const auto gx = [&x](std::size_t i) { return x[i]; };
         const auto gy = [&y](std::size_t i) { return y[i]; };
         namespace fd = shannon::exact::fast::detail;
-        const auto r = x.size() > 131072 ? fd::sum_softplus_split(gx, gy, x.size())  // two threads
+        const auto r = x.size() > 131072 ? fd::sum_softplus_split(fd::array_reader{x.data()}, fd::array_reader{y.data()}, x.size())  // two threads
                                          : fd::sum_softplus(gx, gy, x.size(), (rows & 1U) == 0);
         ASSERT_TRUE(r.has_value()) << "row of " << x.size();
         big exact(400);

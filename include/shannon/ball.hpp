@@ -114,15 +114,13 @@ using dd::times_pow2;
 
 class dd_ball_sum;
 
-/// Whether Z is a lazily lifted view of binary64 or binary32 values in contiguous memory (the oracle's
-/// input views: every element an exact point).
+/// Whether Z is a lazily lifted view of binary64 values in contiguous memory (the oracle's input
+/// views: every element an exact point, readable in place).
 template <class Z>
 struct lifted_view : std::false_type {};
 template <class V, class N>
 struct lifted_view<std::ranges::transform_view<V, shannon::detail::exact_conversion<N>>>
-    : std::bool_constant<std::ranges::contiguous_range<V> &&
-                         (std::is_same_v<std::ranges::range_value_t<V>, double> ||
-                          std::is_same_v<std::ranges::range_value_t<V>, float>)> {};
+    : std::bool_constant<std::ranges::contiguous_range<V> && std::is_same_v<std::ranges::range_value_t<V>, double>> {};
 
 /// A certified double-double ball: the exact value lies within rad of mid (see the header comment).
 class dd_ball {
@@ -497,22 +495,26 @@ public:
     }
 
     /// Calls f(get, n) with get(i) the binary64 value of z[i] where every element of the row is an
-    /// exact binary64 number (a point), and returns true; false otherwise. A lazily lifted view of
-    /// binary64 or binary32 input (shannon::detail::exact_conversion) is read straight from memory;
-    /// any other row is checked element by element first.
+    /// exact binary64 number (a point), and returns true; false otherwise. get is always an
+    /// exact::fast::detail::array_reader, so each kernel is compiled once whatever the row's type. A
+    /// lazily lifted view of binary64 input (shannon::detail::exact_conversion) is read straight from
+    /// memory; any other row (binary32 views, vectors of balls) is checked and copied first.
     template <class Z, class F>
     static bool read_points(const Z& z, F&& f) {
+        using reader = exact::fast::detail::array_reader;
         if constexpr (lifted_view<Z>::value) {
-            const auto* p = std::ranges::data(z.base());
-            f([p](std::size_t i) { return static_cast<double>(p[i]); }, std::ranges::size(z));
+            f(reader{std::ranges::data(z.base())}, std::ranges::size(z));
             return true;
         } else {
+            std::vector<double> v;
+            v.reserve(std::ranges::size(z));
             for (const dd_ball x : z) {
                 if (x.rad_ != 0 || x.mid_.lo != 0) {
                     return false;
                 }
+                v.push_back(x.mid_.hi);
             }
-            f([&z](std::size_t i) { return dd_ball(z[i]).mid_.hi; }, std::ranges::size(z));
+            f(reader{v.data()}, v.size());
             return true;
         }
     }

@@ -8,6 +8,7 @@
 
 #include <bit>
 #include <cmath>
+#include <cstddef>
 #include <cstdint>
 
 #include "../double_word.hpp"
@@ -130,6 +131,15 @@ template <class T>
 SHANNON_FAST_TARGET inline vd4 load4(const T* p) {
     return vd4{static_cast<double>(p[0]), static_cast<double>(p[1]), static_cast<double>(p[2]), static_cast<double>(p[3])};
 }
+
+/// The kernels' reader of binary64 input: get(i) = p[i]. One named type, so that a kernel is
+/// compiled once for every caller that reads an array.
+struct array_reader {
+    const double* p;
+    [[nodiscard]] double operator()(std::size_t i) const { return p[i]; }
+    /// The reader of the elements from k on.
+    [[nodiscard]] array_reader offset(std::size_t k) const { return {p + k}; }
+};
 
 /// A running sum of double words (the kernels' technique): the high words by TwoSum (exact), the low
 /// words and the TwoSum errors into one accumulator, and the sum of that accumulator's magnitudes

@@ -223,17 +223,14 @@ template <class GetX, class GetY>
 /// sum_softplus over both halves at once for large inputs (from 2^17 terms, where a thread costs
 /// well under 1% of the work), the halves' sums added in double-double and their bounds with the
 /// addition's (2^-103): the same enclosure property, and the rounding it decides is unique.
-template <class GetX, class GetY>
-[[nodiscard]] inline std::optional<exp_sum> sum_softplus_split(GetX get_x, GetY get_y, std::size_t n) {
+/// The readers are array_readers (offset() gives the second half's).
+[[nodiscard]] inline std::optional<exp_sum> sum_softplus_split(array_reader get_x, array_reader get_y, std::size_t n) {
     if (n < (std::size_t{1} << 17U) || std::thread::hardware_concurrency() < 2) {
         return sum_softplus(get_x, get_y, n);
     }
     const std::size_t half = n / 8 * 4;
     std::optional<exp_sum> second;
-    std::thread worker([&] {
-        second = sum_softplus([&](std::size_t i) { return get_x(half + i); },
-                              [&](std::size_t i) { return get_y(half + i); }, n - half);
-    });
+    std::thread worker([&] { second = sum_softplus(get_x.offset(half), get_y.offset(half), n - half); });
     const std::optional<exp_sum> first = sum_softplus(get_x, get_y, half);
     worker.join();
     if (!first || !second) {
