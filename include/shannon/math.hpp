@@ -460,17 +460,6 @@ struct binary64_weights {
     }
 };
 
-/// sum_neg_log_softmax's last step: the gaps' sum plus log1p(S) times the coefficients' sum.
-template <class W, class Coef>
-[[nodiscard]] constexpr W finish_neg_log_softmax_sum(const softmax_frame<W>& f, const accumulator<W>& gaps,
-                                                     const accumulator<W>& total, const Coef& coef) {
-    if constexpr (std::is_invocable_v<const Coef&, std::size_t>) {
-        return W(gaps.value() + W(f.rest * total.value()));
-    } else {
-        return W(gaps.value() + W(f.rest * coef));
-    }
-}
-
 /// sum_k term(k, -log softmax(z)_k) where term(k, x) = t_k(x) is affine in x with slope coef(k) (as a_k x,
 /// or a_k x with a convention for 0 * inf): the dot product of a row of coefficients with -log softmax,
 /// the core of every soft-label cross-entropy. With a finite maximum m it is computed as
@@ -489,32 +478,34 @@ template <row_of_numbers Z, class Term, class Coef, class W = row_value_t<Z>>
         }
         return acc.value();
     }
-    const W m = z[f.imax];
-    accumulator<W> total;
+    // sum_k w_k (m - z_k) whole by a number type's own kernel where it applies (the ball's), found
+    // through the tag as sum_exp_rest is; otherwise term by term below
+    bool whole = false;
     if constexpr (std::is_same_v<Term, binary64_weights>) {
-        // sum_k w_k (m - z_k): a number type's own kernel where it applies (the ball's), found
-        // through the tag as sum_exp_rest is
         if constexpr (requires { sum_weighted_gaps(std::type_identity<W>{}, z, f.imax, term.w); }) {
             if (!std::is_constant_evaluated()) {
                 if (const auto g = sum_weighted_gaps(std::type_identity<W>{}, z, f.imax, term.w)) {
                     acc.add(*g);
-                    if constexpr (std::is_invocable_v<const Coef&, std::size_t>) {
-                        for (std::size_t k = 0; k < n; ++k) {
-                            total.add(W(coef(k)));
-                        }
-                    }
-                    return finish_neg_log_softmax_sum(f, acc, total, coef);
+                    whole = true;
                 }
             }
         }
     }
+    const W m = z[f.imax];
+    accumulator<W> total;
     for (std::size_t k = 0; k < n; ++k) {
-        acc.add(term(k, k == f.imax ? W(0) : W(m - z[k])));
+        if (!whole) {
+            acc.add(term(k, k == f.imax ? W(0) : W(m - z[k])));
+        }
         if constexpr (std::is_invocable_v<const Coef&, std::size_t>) {
             total.add(W(coef(k)));
         }
     }
-    return finish_neg_log_softmax_sum(f, acc, total, coef);
+    if constexpr (std::is_invocable_v<const Coef&, std::size_t>) {
+        return W(acc.value() + W(f.rest * total.value()));
+    } else {
+        return W(acc.value() + W(f.rest * coef));
+    }
 }
 
 /// softmax(z)_k = e^-(-log softmax(z)_k) for every k of a row, from its frame. A number type's own
