@@ -590,6 +590,42 @@ public:
         return out;
     }
 
+    /// (z_imax - z_k) + c for every k of a row of exact binary64 numbers (points, finite or -inf) with
+    /// a finite maximum z_imax, and c a finite ball (c = log1p of the row's normalizer: the row's
+    /// -log softmax), in one pass; nothing for any other row. Each gap is exact as a double word
+    /// (TwoSum of two doubles, when finite) and each sum is the ball's addition with its bound (the
+    /// radius of c plus rel_add |sum|, as operator+ gives it for a point and c); an element whose gap
+    /// is not finite (z_k = -inf, or an overflowing difference) takes the ball's own operations.
+    template <class Z>
+        requires std::ranges::random_access_range<const Z> && std::ranges::sized_range<const Z>
+    friend std::optional<std::vector<dd_ball>> gaps_plus_row(std::type_identity<dd_ball>, const Z& z,
+                                                             std::size_t imax, const dd_ball& c) {
+        using namespace ball_detail;
+        if (!finite(c.mid_.hi) || !finite(c.rad_)) {
+            return std::nullopt;
+        }
+        std::optional<std::vector<dd_ball>> out;
+        read_points(z, [&](auto get, std::size_t n) {
+            if (!below_max(get, n, imax)) {
+                return;
+            }
+            const double m = get(imax);
+            std::vector<dd_ball> v;
+            v.reserve(n);
+            for (std::size_t k = 0; k < n; ++k) {
+                const word g = dw::two_sum(m, -get(k));
+                const word s = dw::add(g, c.mid_);
+                if (finite(s.hi)) {
+                    v.emplace_back(s, up(c.rad_ + rel_add * std::abs(s.hi)));
+                } else {
+                    v.push_back(dd_ball(m) - dd_ball(get(k)) + c);
+                }
+            }
+            out = std::move(v);
+        });
+        return out;
+    }
+
     /// sum_k w_k (z_imax - z_k) for a row of exact binary64 numbers (points) within +-2^1000 whose
     /// maximum is z_imax, and binary64 weights w (empty: all 1) within +-2^20, by detail/sum_exp.hpp's
     /// sum_weighted_gaps; nothing for any other row (then the generic loop runs).

@@ -29,8 +29,10 @@
 #pragma once
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
 #include <cstddef>
+#include <cstdint>
 #include <cstdlib>
 #include <limits>
 #include <mutex>
@@ -888,6 +890,29 @@ concept ball_supported = (ball_input<Args> && ...) && requires(const Quantity& q
 [[nodiscard]] inline std::optional<rounded> decide_ball(const dd_ball& x, format f) {
     if (x.is_nan() || !std::isfinite(x.rad())) {
         return std::nullopt;
+    }
+    if (f == format::binary64) {
+        // The common case in a few operations, without forming the two ends: a normal hi with
+        // |lo| + rad below half the gap to either neighbour of hi. Every value of the ball is then
+        // within that half gap of hi, so it rounds to hi. The half gap is 2^(e-53) for hi in
+        // [2^e, 2^(e+1)), and 2^(e-54) below a power of two (taken on both sides: conservative).
+        // fl(|lo| + rad) < g implies |lo| + rad < g, since g is a double and rounding is monotonic.
+        const double h = x.mid().hi;
+        const auto bits = std::bit_cast<std::uint64_t>(h);
+        const double mag = std::abs(h);
+        if (mag >= 0x1p-1000 && mag < 0x1p+1023) {
+            double g = std::bit_cast<double>(bits & 0x7ff0000000000000ULL) * 0x1p-53;
+            if ((bits & 0x000fffffffffffffULL) == 0) {
+                g *= 0.5;
+            }
+            if (std::abs(x.mid().lo) + x.rad() < g) {
+                rounded out;
+                out.fast = true;
+                out.ball = true;
+                out.value = h;
+                return out;
+            }
+        }
     }
     const dd_ball::word lo = lower(x);
     const dd_ball::word hi = upper(x);

@@ -535,10 +535,18 @@ template <row_of_numbers Z, class W = row_value_t<Z>>
     return one_minus_exp_neg(s, [&] { return neg_log_softmax_element(f, z, k); });
 }
 
-/// -log softmax(z)_k for every k (see neg_log_softmax_element).
+/// -log softmax(z)_k for every k of a row, from its frame (see neg_log_softmax_element). A number
+/// type's own loop for the whole row where it applies (the ball's: exact gaps z_imax - z_k plus
+/// log1p(S) in one pass), found through the tag as softmax_row's; otherwise element by element.
 template <row_of_numbers Z, class W = row_value_t<Z>>
-[[nodiscard]] constexpr std::vector<W> neg_log_softmax(const Z& z) {
-    const softmax_frame<W> f = make_softmax_frame(z);
+[[nodiscard]] constexpr std::vector<W> neg_log_softmax_row(const softmax_frame<W>& f, const Z& z) {
+    if constexpr (requires { gaps_plus_row(std::type_identity<W>{}, z, f.imax, f.rest); }) {
+        if (!std::is_constant_evaluated() && f.n_pos_inf == 0 && !f.all_neg_inf) {
+            if (auto g = gaps_plus_row(std::type_identity<W>{}, z, f.imax, f.rest)) {
+                return std::move(*g);
+            }
+        }
+    }
     const std::size_t n = std::ranges::size(z);
     std::vector<W> out;
     out.reserve(n);
@@ -546,6 +554,12 @@ template <row_of_numbers Z, class W = row_value_t<Z>>
         out.push_back(neg_log_softmax_element(f, z, k));
     }
     return out;
+}
+
+/// -log softmax(z)_k for every k (see neg_log_softmax_element).
+template <row_of_numbers Z, class W = row_value_t<Z>>
+[[nodiscard]] constexpr std::vector<W> neg_log_softmax(const Z& z) {
+    return neg_log_softmax_row(make_softmax_frame(z), z);
 }
 
 /// -log softmax(z)_k for one k: the same value as neg_log_softmax(z)[k], without the other C - 1.

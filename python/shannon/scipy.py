@@ -42,9 +42,11 @@ xlogy = _elementwise("xlogy", "scipy.special.xlogy(x, y) = x log y, 0 where x = 
 xlog1py = _elementwise("xlog1py", "scipy.special.xlog1py(x, y) = x log1p(y), 0 where x = 0.")
 
 
-def _slices(req, arrays, axis, call, keep_shape=False):
+def _slices(req, arrays, axis, call, keep_shape=False, batch=None):
     """Applies call(request, *slices) to every 1-D slice along `axis` (None: the whole flattened array) and
-    returns the results assembled (one value per slice, or one per element when keep_shape)."""
+    returns the results assembled (one value per slice, or one per element when keep_shape). `batch`, for
+    an elementwise call of one array, takes every slice at once as the rows of a 2-D array when rounding
+    (one extension call, the rows split over the cores, one output array)."""
     if axis is None:
         flat = [np.ascontiguousarray(a.ravel(), dtype=np.float64) for a in arrays]
         out = finish(call(req.core, *flat), req)
@@ -55,6 +57,9 @@ def _slices(req, arrays, axis, call, keep_shape=False):
     outer = moved[0].shape[:-1]
     n = moved[0].shape[-1]
     rows = [np.ascontiguousarray(m, dtype=np.float64).reshape(-1, n) for m in moved]
+    if batch is not None and keep_shape and req.core.mode == "round" and len(rows) == 1:
+        out = finish(batch(req.core, rows[0]), req).reshape(moved[0].shape)
+        return np.moveaxis(out, -1, axis)
     results = []
     candidates = list(req.core.candidates)
     per = n if keep_shape else 1
@@ -107,7 +112,8 @@ def log_softmax(req, x, axis=None):
     """scipy.special.log_softmax: x - logsumexp(x) along axis (None: over all elements)."""
     (xa,) = floats(x)
     req.infer(xa)
-    return Assembled(_slices(req, [xa], axis, lambda r, v: _core.scipy_log_softmax(r, v), keep_shape=True))
+    return Assembled(_slices(req, [xa], axis, lambda r, v: _core.scipy_log_softmax(r, v), keep_shape=True,
+                             batch=_core.scipy_log_softmax_rows))
 
 
 @quantity

@@ -166,3 +166,34 @@ def test_profile_values():
     with mpmath.workprec(53):
         assert ss.jensenshannon(p, q) == float(+mpmath.sqrt(js))
         assert ss.entropy(p, q, base=2) == float(+(mpmath.fsum(a * mpmath.log(a / b) for a, b in zip(P, Q)) / mpmath.log(2)))
+
+
+def test_log_softmax_in_blocks():
+    """A batch rounded in one call, its rows shared by two threads (6 x 20,000): a random row, a row with
+    -inf entries, a dominant logit, near-ties, a row with +-1e300 (its gaps overflow: the ball declines it,
+    MPFI decides) and a row of one +inf; every element against mpmath (160 bits), along either axis."""
+    r = np.random.default_rng(17)
+    x = r.normal(0, 3, (6, 20000))
+    x[1, ::7] = -np.inf
+    x[2, 11] = 700.0
+    x[3, :] = 0.5 + r.integers(-3, 4, 20000) * 2.0**-40
+    x[4, ::2] = 1e300
+    x[4, 1::2] = -1e300
+    x[5, 99] = np.inf
+    got = ss.log_softmax(x, axis=1)
+    assert got.shape == x.shape
+    assert np.array_equal(ss.log_softmax(x.T.copy(), axis=0), got.T)
+    assert shannon.last_paths()["undetermined"] == 0
+    with mpmath.workprec(160):
+        for k in range(5):
+            i = int(np.argmax(x[k]))
+            m = x[k, i]
+            rest = mpmath.fsum(mpmath.exp(mpmath.mpf(v) - m) for j, v in enumerate(x[k]) if v != -np.inf and j != i)
+            lse = mpmath.log1p(rest)  # log1p: the largest element's value is -log1p(rest), here down to -1.6e-298
+            # (x - m) - lse exactly (2,200 bits hold any double difference minus lse's 160 bits): (x - m) can be
+            # a midpoint between two doubles that a tiny lse moves off (elements 156, 258, ... of row 2)
+            with mpmath.workprec(2200):
+                ref = np.array([-np.inf if v == -np.inf else float((mpmath.mpf(v) - m) - lse) for v in x[k]])
+            assert np.array_equal(got[k], ref), f"row {k}"
+    # one +inf logit takes all the mass: log 1 = 0 there, -inf elsewhere
+    assert got[5, 99] == 0.0 and np.all(np.delete(got[5], 99) == -np.inf)

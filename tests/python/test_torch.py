@@ -302,6 +302,49 @@ def test_gradient_within_budget(name, kind, x, loss, grad, args, kw):
     assert err <= budget, f"torch.{name} gradient ({kind}): {err:.3g} ulp > budget {budget}"
 
 
+def nearest_double(v):
+    """The binary64 nearest an mpmath number (ties to even), subnormals included: float() would round to 53
+    bits first and then to the subnormal's fewer bits."""
+    if abs(v) < mpmath.mpf(2) ** -1022:
+        return float(mpmath.nint(v * mpmath.mpf(2) ** 1074)) * 2.0**-1074
+    return float(v)
+
+
+@pytest.mark.parametrize("smoothing", [0.0, 0.1])
+def test_gradient_in_blocks(smoothing):
+    """A batch large enough to be rounded in blocks of rows shared by two threads (37 x 2,500: blocks of
+    13 rows), with an ignored row, class weights, a dominant logit and a near-tie row: every element
+    against mpmath (160 bits), so that a block's rows, offset or scale cannot go astray."""
+    r = np.random.default_rng(16)
+    n, c = 37, 2500
+    x = r.normal(0, 3, (n, c))
+    x[0, 7] = 700.0  # dominant: the others' gradients subnormal or 0
+    x[1, :] = 1.0
+    x[1, 3] = 1.0 + 2.0**-40  # near-tie
+    y = r.integers(0, c, n)
+    y[5] = -100  # ignored
+    w = r.random(c) + 0.5
+    g = st.cross_entropy_grad(x, y, weight=w, label_smoothing=smoothing)
+    assert g.shape == (n, c)
+    assert shannon.last_paths()["undetermined"] == 0
+    with mpmath.workprec(160):
+        kept = [k for k in range(n) if y[k] != -100]
+        scale = 1 / mpmath.fsum(mpmath.mpf(w[y[k]]) for k in kept)
+        eps = mpmath.mpf(smoothing)
+        for k in range(n):
+            if y[k] == -100:
+                assert not g[k].any()
+                continue
+            m = max(x[k])
+            e = [mpmath.exp(mpmath.mpf(v) - mpmath.mpf(m)) for v in x[k]]
+            s = mpmath.fsum(e)
+            a = [eps / c * mpmath.mpf(w[j]) for j in range(c)]
+            a[y[k]] += (1 - eps) * mpmath.mpf(w[y[k]])
+            total = mpmath.fsum(a)
+            ref = [nearest_double((e[j] / s * total - a[j]) * scale) for j in range(c)]
+            assert np.array_equal(g[k], np.array(ref)), f"row {k}"
+
+
 def test_gradient_values():
     """The gradients against mpmath, independently of PyTorch: softmax - onehot, and the clamped BCE backward."""
     x = np.array([[40.0, -40.0, 0.0], [1.0, 2.0, 3.0]])

@@ -309,12 +309,10 @@ template <real_range X>
     using W = working_t<T>;
     const precision_scope<T> scope;
     const auto v = detail::read<W>(std::forward<X>(x), "scipy.special.log_softmax", "x");
-    const std::size_t n = std::ranges::size(v);
-    const auto frame = shannon::detail::make_softmax_frame(v);
     std::vector<T> out;
-    out.reserve(n);
-    for (std::size_t k = 0; k < n; ++k) {  // each element from the row's frame: no row of -log softmax stored
-        out.push_back(scope.round(W(-shannon::detail::neg_log_softmax_element(frame, v, k))));
+    out.reserve(std::ranges::size(v));
+    for (const W& e : shannon::detail::neg_log_softmax(v)) {
+        out.push_back(scope.round(W(-e)));
     }
     return out;
 }

@@ -12,6 +12,7 @@
 // pos_weight, var) already broadcast to the input's shape by the caller.
 #pragma once
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <numbers>
@@ -48,10 +49,11 @@ void check_probabilities(const X& x, std::string_view function) {
 
 /// Per-sample losses and the divisor of the mean of cross_entropy / nll_loss with class indices.
 /// nl(i) gives the row's -log probabilities (log_softmax for cross_entropy, -input for nll_loss).
+/// Without `with_losses` only the checks and the divisor (the gradients' scale): no loss computed.
 template <class W, class Rows, class Targets>
 [[nodiscard]] std::pair<std::vector<W>, W> index_losses(const Rows& rows, Targets&& target,
                                                         const cross_entropy_options& o, std::string_view function,
-                                                        bool logits) {
+                                                        bool logits, bool with_losses = true) {
     const std::size_t c = rows.front().size();
     std::vector<std::int64_t> t;
     for (auto&& y : target) {
@@ -91,6 +93,9 @@ template <class W, class Rows, class Targets>
         const auto y = static_cast<std::size_t>(t[n]);
         const W wy = weight_at<W>(o.weight, y);
         divisor += wy;
+        if (!with_losses) {  // the checks and the divisor only (the gradients' scale)
+            continue;
+        }
         if (o.label_smoothing == 0) {  // one element of -log softmax, not the whole row's
             l.push_back(W(wy * (logits ? shannon::detail::neg_log_softmax_at(rows[n], y) : W(-rows[n][y]))));
             continue;
@@ -114,10 +119,12 @@ template <class W, class Rows, class Targets>
     return {std::move(l), divisor};
 }
 
-/// Per-sample losses of cross_entropy with class-probability targets (divisor: N).
+/// Per-sample losses of cross_entropy with class-probability targets (divisor: N); without
+/// `with_losses` the checks only.
 template <class Rows, class Targets, class W = shannon::detail::row_value_t<std::ranges::range_value_t<Rows>>>
 [[nodiscard]] std::vector<W> probability_losses(const Rows& rows, const Targets& target,
-                                                const cross_entropy_options& o, std::string_view function) {
+                                                const cross_entropy_options& o, std::string_view function,
+                                                bool with_losses = true) {
     const std::size_t c = rows.front().size();
     same_size(target, rows, function, "target", "input");
     if (target.front().size() != c) {
@@ -132,6 +139,9 @@ template <class Rows, class Targets, class W = shannon::detail::row_value_t<std:
     const W keep = W(W(1) - eps);
     const W share = W(eps / W(static_cast<double>(c)));
     std::vector<W> l;
+    if (!with_losses) {  // the checks only (the gradients')
+        return l;
+    }
     l.reserve(rows.size());
     for (std::size_t n = 0; n < rows.size(); ++n) {
         const auto y = [&](std::size_t k) {
@@ -637,11 +647,20 @@ template <class W>
 
 }  // namespace detail
 
+/// Rows [first, first + count) of a batch (the default: all of them).
+struct row_window {
+    std::size_t first = 0;
+    std::size_t count = static_cast<std::size_t>(-1);
+};
+
 /// d cross_entropy / d input (N x C, row-major): class indices or probabilities, with weight,
 /// ignore_index (zero rows) and label_smoothing; a_c = (1 - e) w_y [c = y] + (e / C) w_c for indices,
 /// a_c = w_c ((1 - e) y_c + e / C) for probabilities, and d l_n / d x_nj = softmax_j sum_c a_c - a_j.
+/// `window` limits the result to some rows (see row_window): a front end evaluates a large batch in
+/// blocks of rows, each block's gradient the same values as the whole batch's at those rows.
 template <row_range Input, class Target>
-[[nodiscard]] auto cross_entropy_grad(Input&& input, Target&& target, const cross_entropy_options& o = {}) {
+[[nodiscard]] auto cross_entropy_grad(Input&& input, Target&& target, const cross_entropy_options& o = {},
+                                      row_window window = {}) {
     using T = detail::rows_t<Input>;
     using W = working_t<T>;
     return detail::unreduced<T>([&] {
@@ -650,8 +669,10 @@ template <row_range Input, class Target>
         const std::size_t c = rows.front().size();
         const W e = W(o.label_smoothing);
         const W share = W(e / W(static_cast<double>(c)));
+        const std::size_t first = std::min(window.first, rows.size());
+        const std::size_t last = first + std::min(window.count, rows.size() - first);
         std::vector<W> g;
-        g.reserve(rows.size() * c);
+        g.reserve((last - first) * c);
         std::vector<W> coeff;  // one row's a_c (dense: probabilities, or label smoothing)
         coeff.reserve(c);
         if constexpr (index_range<Target>) {
@@ -660,8 +681,8 @@ template <row_range Input, class Target>
             for (auto&& y : target) {
                 t.push_back(static_cast<std::int64_t>(y));
             }
-            const W scale = detail::grad_scale(o.reduction, detail::index_losses<W>(rows, t, o, f, true).second);
-            for (std::size_t n = 0; n < rows.size(); ++n) {
+            const W scale = detail::grad_scale(o.reduction, detail::index_losses<W>(rows, t, o, f, true, false).second);
+            for (std::size_t n = first; n < last; ++n) {
                 if (t[n] == o.ignore_index) {  // a = 0: 0 scale (NaN where every row is ignored, as the forward)
                     g.insert(g.end(), c, W(W(0) * scale));
                     continue;
@@ -680,9 +701,9 @@ template <row_range Input, class Target>
             }
         } else {
             const auto tg = detail::read_rows<W>(std::forward<Target>(target), f, "target");
-            (void)detail::probability_losses(rows, tg, o, f);  // the forward's checks
+            (void)detail::probability_losses(rows, tg, o, f, false);  // the forward's checks
             const W scale = detail::grad_scale(o.reduction, W(static_cast<double>(rows.size())));
-            for (std::size_t n = 0; n < rows.size(); ++n) {
+            for (std::size_t n = first; n < last; ++n) {
                 coeff.clear();
                 for (std::size_t k = 0; k < c; ++k) {
                     const W y = o.label_smoothing == 0 ? W(tg[n][k]) : W(W(W(W(1) - e) * tg[n][k]) + share);
@@ -707,7 +728,7 @@ template <row_range Input, index_range Target>
             t.push_back(static_cast<std::int64_t>(y));
         }
         const cross_entropy_options ce{o.weight, o.ignore_index, o.reduction, 0.0};
-        const W scale = detail::grad_scale(o.reduction, detail::index_losses<W>(rows, t, ce, "torch.nll_loss", false).second);
+        const W scale = detail::grad_scale(o.reduction, detail::index_losses<W>(rows, t, ce, "torch.nll_loss", false, false).second);
         std::vector<W> g;
         for (std::size_t n = 0; n < rows.size(); ++n) {
             for (std::size_t k = 0; k < rows[n].size(); ++k) {
