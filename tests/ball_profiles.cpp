@@ -175,6 +175,28 @@ TEST(ball_profiles, torch_losses_and_gradients_agree_with_mpfi) {
          [smooth](const auto& a, const auto& b) { return pt::cross_entropy(a, b, smooth); }, h, hy);
     both(t, "cross_entropy (one class)", [](const auto& a, const auto& b) { return pt::cross_entropy(a, b); },
          rows_t{{3.5}, {-2}}, std::vector<std::int64_t>{0, 0});
+    // The unweighted sum's log-normalizers as one logarithm: confident rows (every S_n tiny: the
+    // ball's log1p each), 700 rows of 3 (the product rescaled), mixed with +inf rows and ignored ones.
+    both(t, "cross_entropy (confident rows)", [](const auto& a, const auto& b) { return pt::cross_entropy(a, b); },
+         rows_t{{30, -30, -31}, {-40, 35, 0}, {0, 1, 80}}, std::vector<std::int64_t>{0, 1, 2});
+    {
+        const rows_t many = logits(g, 700, 3, 1.0);
+        std::vector<std::int64_t> my(700);
+        for (std::size_t n = 0; n < my.size(); ++n) {
+            my[n] = n % 97 == 5 ? -100 : static_cast<std::int64_t>(g() % 3);
+        }
+        pt::cross_entropy_options sum;
+        sum.reduction = shannon::profiles::reduction::sum;
+        both(t, "cross_entropy (700 rows)", [](const auto& a, const auto& b) { return pt::cross_entropy(a, b); }, many, my);
+        both(t, "cross_entropy (700 rows, sum)", [sum](const auto& a, const auto& b) { return pt::cross_entropy(a, b, sum); },
+             many, my);
+        rows_t mixed = many;
+        mixed[3][1] = std::numeric_limits<double>::infinity();
+        mixed[9] = {-std::numeric_limits<double>::infinity(), -std::numeric_limits<double>::infinity(),
+                    -std::numeric_limits<double>::infinity()};
+        both(t, "cross_entropy (700 rows, +inf and all -inf rows)",
+             [](const auto& a, const auto& b) { return pt::cross_entropy(a, b); }, mixed, my);
+    }
     std::cout << "torch: " << t.results << " results, " << t.ball << " decided by the ball\n";
     EXPECT_GT(t.ball, t.results * 3 / 4);
 }

@@ -44,6 +44,7 @@
 //   log1p: r / (1 + m - r);  sqrt: r / sqrt(m - r).
 #pragma once
 
+#include <array>
 #include <bit>
 #include <cmath>
 #include <cstddef>
@@ -519,6 +520,96 @@ public:
         }
     }
 
+    /// math.hpp's sum_log1p: sum_n log1p(s_n) for balls with 0 <= mid <= 2^400 and radius <= 2^-60 (the
+    /// log-normalizers of a batch of rows), as one logarithm, log prod_n (1 + s_n) = log m + E ln 2,
+    /// the product m 2^E in double-double (sum_softplus.hpp's technique); nothing for other balls.
+    /// An s_n below 2^-20 takes the ball's log1p instead (the product's absolute 2^-100 per factor
+    /// would not be small against it: a batch of confident rows is still decided).
+    /// Bound: each factor f_n = 1 + mid_n is TwoSum(1, hi) and one rounding of the low words (2^-105
+    /// f_n); the exact 1 + s_n lies within r_n / f_n <= r_n (f_n >= 1) of it, relatively; each
+    /// double-double product errs by at most 0x1.2p-100 relative (as in sum_softplus.hpp), and the
+    /// scalings by powers of two are exact but for a low word falling below 2^-1022 (2^-1070 of the
+    /// product at most). Every relative error eps is below 2^-40, where |log(1 + eps)| <= |eps| (1 +
+    /// 2^-38): the log of the product moves by at most their sum. Then dd::log_dd (rel_log of
+    /// |log m|), E ln 2 in two words (|E| 2^-104) and one addition (2^-103).
+    friend std::optional<dd_ball> log_of_product_1p(std::type_identity<dd_ball>, const std::vector<dd_ball>& s) {
+        using namespace ball_detail;
+        word p(1.0);
+        std::int64_t scale = 0;
+        double rel = 0;  // sum of the radii
+        const auto renormalize = [&] {
+            const int k = std::ilogb(p.hi);
+            p = word(std::ldexp(p.hi, -k), std::ldexp(p.lo, -k));
+            scale += k;
+        };
+        dd_ball small;  // the log1p of the s_n below 2^-20, each by the ball's log1p (relative to itself)
+        std::size_t factors = 0;
+        for (const dd_ball& x : s) {
+            if (!(x.mid_.hi >= 0 && x.mid_.hi <= 0x1p400 && x.rad_ <= 0x1p-60)) {  // also NaN
+                return std::nullopt;
+            }
+            if (x.mid_.hi < 0x1p-20) {
+                small = small + log1p(x);
+                continue;
+            }
+            const word f1 = dw::two_sum(1.0, x.mid_.hi);
+            p = dw::mul(p, dw::fast_two_sum(f1.hi, f1.lo + x.mid_.lo));
+            rel += x.rad_;
+            ++factors;
+            if (p.hi > 0x1p500) {
+                renormalize();
+            }
+        }
+        if (factors == 0) {
+            return small;
+        }
+        renormalize();
+        const word log_m = log_dd(p);
+        const auto e = static_cast<double>(scale);
+        using exact::fast::detail::ln2_word_hi;
+        using exact::fast::detail::ln2_word_lo;
+        const word e_ln2 = dw::fast_two_sum(e * ln2_word_hi, std::fma(e, ln2_word_hi, -e * ln2_word_hi) + e * ln2_word_lo);
+        const word b = dw::add(log_m, e_ln2);
+        const auto n = static_cast<double>(factors);
+        const double err = (rel + n * (0x1p-104 + 0x1.2p-100 + 0x1p-1070)) * (1 + 0x1p-38) + rel_log * std::abs(log_m.hi) +
+                           std::abs(e) * 0x1p-104 + 0x1p-103 * std::abs(b.hi);
+        return dd_ball(b, up(err * (1 + 0x1p-40))) + small;
+    }
+
+    /// math.hpp's argmax over a lazily lifted row of binary64 values, read in place: the first index
+    /// whose value exceeds every earlier one's, as the generic loop finds it on the points (whose key
+    /// is the value; a NaN is never chosen after index 0, and nothing is chosen over a NaN at 0).
+    template <class Z>
+        requires lifted_view<Z>::value
+    friend std::optional<std::size_t> argmax_points(std::type_identity<dd_ball>, const Z& z) {
+        const double* const p = std::ranges::data(z.base());
+        const std::size_t n = std::ranges::size(z);
+        if (n == 0 || p[0] != p[0]) {  // NOLINT: NaN test
+            return 0;
+        }
+        // The largest value M (NaN skipped: it compares false) in four independent lanes, so that
+        // the loop vectorizes; then the first index holding M (== treats -0 and +0 alike, as > does).
+        std::array<double, 4> lane{p[0], p[0], p[0], p[0]};
+        std::size_t i = 0;
+        for (; i + 4 <= n; i += 4) {
+            for (std::size_t l = 0; l < 4; ++l) {
+                lane[l] = p[i + l] > lane[l] ? p[i + l] : lane[l];
+            }
+        }
+        double top = lane[0];
+        for (std::size_t l = 1; l < 4; ++l) {
+            top = lane[l] > top ? lane[l] : top;
+        }
+        for (; i < n; ++i) {
+            top = p[i] > top ? p[i] : top;
+        }
+        std::size_t imax = 0;
+        while (!(p[imax] == top)) {
+            ++imax;
+        }
+        return imax;
+    }
+
     /// Whether a row's maximum get(imax) is finite and every element lies at or below it (no NaN);
     /// with a limit, every element and the maximum also lie within +-limit (no -inf).
     template <class Get>
@@ -527,12 +618,11 @@ public:
         if (!(std::abs(m) <= limit) || !ball_detail::finite(m)) {
             return false;
         }
+        bool ok = true;  // no early exit: the loop vectorizes
         for (std::size_t i = 0; i < n; ++i) {
-            if (!(get(i) <= m && get(i) >= -limit)) {  // also excludes NaN
-                return false;
-            }
+            ok &= get(i) <= m && get(i) >= -limit;  // also excludes NaN
         }
-        return true;
+        return ok;
     }
 
     /// sum_{i != imax} e^(z_i - z_imax) for a row of exact binary64 numbers (points, finite or -inf)
@@ -550,7 +640,7 @@ public:
                 return;
             }
             const double m = get(imax);
-            const auto s = exact::fast::detail::sum_exp(get, n, imax, m);
+            const auto s = exact::fast::detail::sum_exp_split(get, n, imax, m);
             out = dd_ball(word(s.hi, s.lo), up(s.err));
         });
         return out;

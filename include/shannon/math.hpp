@@ -354,6 +354,15 @@ using row_value_t = std::remove_cvref_t<std::ranges::range_value_t<const Z>>;
 /// formulas below; the largest keeps every exponent <= 0).
 template <row_of_numbers Z>
 [[nodiscard]] constexpr std::size_t argmax(const Z& z) {
+    // A number type's own loop where it applies (the ball's, over binary64 values read in place),
+    // found through the tag as sum_exp_rest is: the same index.
+    if constexpr (requires { argmax_points(std::type_identity<row_value_t<Z>>{}, z); }) {
+        if (!std::is_constant_evaluated()) {
+            if (const auto i = argmax_points(std::type_identity<row_value_t<Z>>{}, z)) {
+                return *i;
+            }
+        }
+    }
     std::size_t imax = 0;
     const std::size_t n = std::ranges::size(z);
     for (std::size_t i = 1; i < n; ++i) {
@@ -364,17 +373,17 @@ template <row_of_numbers Z>
     return imax;
 }
 
-/// log1p(sum_{j != imax} e^(z_j - z_imax)) for a finite maximum: the shared core of logsumexp and
-/// log-softmax.
+/// sum_{j != imax} e^(z_j - z_imax) for a finite maximum: the normalizer of softmax relative to its
+/// largest term.
 template <row_of_numbers Z, class W = row_value_t<Z>>
-[[nodiscard]] constexpr W log1p_rest(const Z& z, std::size_t imax) {
+[[nodiscard]] constexpr W exp_rest(const Z& z, std::size_t imax) {
     // A number type's own kernel for the whole sum (the ball's vector loop), where it applies: found
     // by argument-dependent lookup through the tag, whose template argument makes W's hidden friends
     // visible whatever the row's type.
     if constexpr (requires { sum_exp_rest(std::type_identity<W>{}, z, imax); }) {
         if (!std::is_constant_evaluated()) {
             if (const auto s = sum_exp_rest(std::type_identity<W>{}, z, imax)) {
-                return log1p_(*s);
+                return *s;
             }
         }
     }
@@ -386,7 +395,33 @@ template <row_of_numbers Z, class W = row_value_t<Z>>
             rest.add(exp_(W(z[i] - m)));
         }
     }
-    return log1p_(rest.value());
+    return rest.value();
+}
+
+/// log1p(sum_{j != imax} e^(z_j - z_imax)) for a finite maximum: the shared core of logsumexp and
+/// log-softmax.
+template <row_of_numbers Z, class W = row_value_t<Z>>
+[[nodiscard]] constexpr W log1p_rest(const Z& z, std::size_t imax) {
+    return log1p_(exp_rest(z, imax));
+}
+
+/// sum_n log1p(s_n) for s_n >= 0 (the log-normalizers of a batch of rows): where a number type has its
+/// own loop (the ball's: one logarithm of the product of the 1 + s_n), found through the tag;
+/// otherwise one log1p each.
+template <class W>
+[[nodiscard]] constexpr W sum_log1p(const std::vector<W>& s) {
+    if constexpr (requires { log_of_product_1p(std::type_identity<W>{}, s); }) {
+        if (!std::is_constant_evaluated()) {
+            if (const auto r = log_of_product_1p(std::type_identity<W>{}, s)) {
+                return *r;
+            }
+        }
+    }
+    accumulator<W> acc;
+    for (const W& x : s) {
+        acc.add(log1p_(x));
+    }
+    return acc.value();
 }
 
 /// logsumexp over a contiguous vector in W. Empty input is the caller's error to report.

@@ -191,6 +191,37 @@ template <row_range Input, class Target>
     constexpr std::string_view f = "torch.cross_entropy";
     const auto rows = detail::read_rows<W>(std::forward<Input>(input), f, "input");
     if constexpr (index_range<Target>) {
+        if (o.weight.empty() && o.label_smoothing == 0) {
+            // sum_n l_n = sum_n (m_n - z_n[y_n]) + sum_n log1p(S_n): the gaps summed, the rows'
+            // log-normalizers by sum_log1p (for the ball: one logarithm for the batch). Rows with a
+            // +inf or no finite logit take neg_log_softmax_at.
+            std::vector<std::int64_t> t;
+            for (auto&& y : target) {
+                t.push_back(static_cast<std::int64_t>(y));
+            }
+            const W d = detail::index_losses<W>(rows, t, o, f, true, false).second;
+            shannon::detail::accumulator<W> gaps;
+            std::vector<W> s;
+            s.reserve(rows.size());
+            for (std::size_t n = 0; n < rows.size(); ++n) {
+                if (t[n] == o.ignore_index) {
+                    continue;
+                }
+                const auto& z = rows[n];
+                const auto y = static_cast<std::size_t>(t[n]);
+                const std::size_t imax = shannon::detail::argmax(z);
+                const W m = z[imax];
+                if (shannon::detail::is_pos_inf(shannon::detail::key(m)) || shannon::detail::is_neg_inf(shannon::detail::upper_of(m))) {
+                    gaps.add(shannon::detail::neg_log_softmax_at(z, y));
+                    continue;
+                }
+                if (y != imax) {
+                    gaps.add(W(m - z[y]));
+                }
+                s.push_back(shannon::detail::exp_rest(z, imax));
+            }
+            return scope.round(detail::reduce_sum(W(gaps.value() + shannon::detail::sum_log1p(s)), o.reduction, d, f));
+        }
         const auto [l, d] = detail::index_losses<W>(rows, std::forward<Target>(target), o, f, true);
         return scope.round(detail::reduce(l, o.reduction, d, f));
     } else {
