@@ -887,32 +887,41 @@ concept ball_supported = (ball_input<Args> && ...) && requires(const Quantity& q
 
 /// Ziv's test on a ball: the rounded result when both ends round alike, nullopt otherwise (or
 /// for NaN, whose conventions the general path owns).
+/// The ball's binary64 decision in its common case, in a few operations and without forming the two
+/// ends: a normal hi with |lo| + rad below half the gap to either neighbour of hi. Every value of the
+/// ball is then within that half gap of hi, so it rounds to hi (true, and h = hi). The half gap is
+/// 2^(e-53) for hi in [2^e, 2^(e+1)), and 2^(e-54) below a power of two (taken on both sides:
+/// conservative). fl(|lo| + rad) < g implies |lo| + rad < g, since g is a double and rounding is
+/// monotonic. A NaN or infinite hi or rad fails the tests.
+[[nodiscard]] inline bool ball_rounds_to(const dd_ball& x, double& h) {
+    h = x.mid().hi;
+    const auto bits = std::bit_cast<std::uint64_t>(h);
+    const double mag = std::abs(h);
+    if (!(mag >= 0x1p-1000 && mag < 0x1p+1023)) {
+        return false;
+    }
+    double g = std::bit_cast<double>(bits & 0x7ff0000000000000ULL) * 0x1p-53;
+    if ((bits & 0x000fffffffffffffULL) == 0) {
+        g *= 0.5;
+    }
+    return std::abs(x.mid().lo) + x.rad() < g;
+}
+
+/// A result decided by the ball.
+[[nodiscard]] inline rounded ball_decided(double value) {
+    rounded out;
+    out.fast = true;
+    out.ball = true;
+    out.value = value;
+    return out;
+}
+
 [[nodiscard]] inline std::optional<rounded> decide_ball(const dd_ball& x, format f) {
     if (x.is_nan() || !std::isfinite(x.rad())) {
         return std::nullopt;
     }
-    if (f == format::binary64) {
-        // The common case in a few operations, without forming the two ends: a normal hi with
-        // |lo| + rad below half the gap to either neighbour of hi. Every value of the ball is then
-        // within that half gap of hi, so it rounds to hi. The half gap is 2^(e-53) for hi in
-        // [2^e, 2^(e+1)), and 2^(e-54) below a power of two (taken on both sides: conservative).
-        // fl(|lo| + rad) < g implies |lo| + rad < g, since g is a double and rounding is monotonic.
-        const double h = x.mid().hi;
-        const auto bits = std::bit_cast<std::uint64_t>(h);
-        const double mag = std::abs(h);
-        if (mag >= 0x1p-1000 && mag < 0x1p+1023) {
-            double g = std::bit_cast<double>(bits & 0x7ff0000000000000ULL) * 0x1p-53;
-            if ((bits & 0x000fffffffffffffULL) == 0) {
-                g *= 0.5;
-            }
-            if (std::abs(x.mid().lo) + x.rad() < g) {
-                rounded out;
-                out.fast = true;
-                out.ball = true;
-                out.value = h;
-                return out;
-            }
-        }
+    if (double h = 0; f == format::binary64 && ball_rounds_to(x, h)) {
+        return ball_decided(h);
     }
     const dd_ball::word lo = lower(x);
     const dd_ball::word hi = upper(x);
@@ -1109,7 +1118,9 @@ void round_each_into(const settings& s, format f, Sink& sink, const Quantity& qu
                 started = true;
                 std::size_t i = 0;
                 for (const auto& v : *r) {
-                    if (const std::optional<rounded> d = decide_ball(dd_ball(v), f)) {
+                    if (double h = 0; f == format::binary64 && ball_rounds_to(v, h)) {  // inline: the common case
+                        sink.put(i, ball_decided(h));
+                    } else if (const std::optional<rounded> d = decide_ball(dd_ball(v), f)) {
                         sink.put(i, *d);
                     } else {
                         undecided.push_back(i);

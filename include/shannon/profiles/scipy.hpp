@@ -309,12 +309,20 @@ template <real_range X>
     using W = working_t<T>;
     const precision_scope<T> scope;
     const auto v = detail::read<W>(std::forward<X>(x), "scipy.special.log_softmax", "x");
-    std::vector<T> out;
-    out.reserve(std::ranges::size(v));
-    for (const W& e : shannon::detail::neg_log_softmax(v)) {
-        out.push_back(scope.round(W(-e)));
+    std::vector<W> nl = shannon::detail::neg_log_softmax(v);
+    if constexpr (std::is_same_v<T, W>) {  // in place (the ball's case: no second row)
+        for (W& e : nl) {
+            e = scope.round(W(-e));
+        }
+        return nl;
+    } else {
+        std::vector<T> out;
+        out.reserve(nl.size());
+        for (const W& e : nl) {
+            out.push_back(scope.round(W(-e)));
+        }
+        return out;
     }
-    return out;
 }
 
 /// scipy.stats.entropy(pk, base=None) over one slice: -sum p log p with p = pk / sum pk, / log(base).
