@@ -69,7 +69,7 @@ def main():
         b = best(theirs, repeats)
         decided = ", ".join(f"{k} {v}" for k, v in paths.items() if v)
         print(f"| {name} | {a * 1e3:.1f} ms ({a / n * 1e9:.1f} ns/element) | {b * 1e3:.2f} ms "
-              f"({b / n * 1e9:.2f} ns/element) | {a / b:.0f}x | {decided} |", flush=True)
+              f"({b / n * 1e9:.2f} ns/element) | {a / b:.1f}x | {decided} |", flush=True)
 
 
 if __name__ == "__main__":
