@@ -610,6 +610,24 @@ public:
         return imax;
     }
 
+    /// A row of balls, one per element of a row of exact binary64 numbers (points, finite or -inf)
+    /// with a finite maximum z_imax: fill(get, n, m, v) appends them to v (reserved for n); nothing
+    /// for any other row.
+    template <class Z, class Fill>
+    static std::optional<std::vector<dd_ball>> row_of_balls(const Z& z, std::size_t imax, Fill fill) {
+        std::optional<std::vector<dd_ball>> out;
+        read_points(z, [&](auto get, std::size_t n) {
+            if (!below_max(get, n, imax)) {
+                return;
+            }
+            std::vector<dd_ball> v;
+            v.reserve(n);
+            fill(get, n, get(imax), v);
+            out = std::move(v);
+        });
+        return out;
+    }
+
     /// Whether a row's maximum get(imax) is finite and every element lies at or below it (no NaN);
     /// with a limit, every element and the maximum also lie within +-limit (no -inf).
     template <class Get>
@@ -660,24 +678,15 @@ public:
         if (!(c.mid_.hi >= 0 && c.mid_.hi <= 40 && c.rad_ <= 0x1p-20)) {
             return std::nullopt;
         }
-        std::optional<std::vector<dd_ball>> out;
-        read_points(z, [&](auto get, std::size_t n) {
-            if (!below_max(get, n, imax)) {
-                return;
-            }
-            const double m = get(imax);
-            std::vector<dd_ball> v;  // exp_row gives the elements in order
-            v.reserve(n);
-            const double rc = c.rad_ + c.rad_ * c.rad_;
-            exact::fast::detail::exp_row(
+        const double rc = c.rad_ + c.rad_ * c.rad_;
+        return row_of_balls(z, imax, [&](auto get, std::size_t n, double m, std::vector<dd_ball>& v) {
+            exact::fast::detail::exp_row(  // the elements in order
                 get, n, m, c.mid_.hi, c.mid_.lo,
                 [&v, rc](std::size_t, const word& e, const word& d) {
                     v.emplace_back(e, up(e.hi * (rel_exp + std::abs(d.hi) * 0x1p-102 + rc) * (1 + 0x1p-40)));
                 },
                 [&](std::size_t i) { v.push_back(exp(dd_ball(get(i)) - dd_ball(m) - c)); });
-            out = std::move(v);
         });
-        return out;
     }
 
     /// (z_imax - z_k) + c for every k of a row of exact binary64 numbers (points, finite or -inf) with
@@ -694,14 +703,7 @@ public:
         if (!finite(c.mid_.hi) || !finite(c.rad_)) {
             return std::nullopt;
         }
-        std::optional<std::vector<dd_ball>> out;
-        read_points(z, [&](auto get, std::size_t n) {
-            if (!below_max(get, n, imax)) {
-                return;
-            }
-            const double m = get(imax);
-            std::vector<dd_ball> v;
-            v.reserve(n);
+        return row_of_balls(z, imax, [&](auto get, std::size_t n, double m, std::vector<dd_ball>& v) {
             for (std::size_t k = 0; k < n; ++k) {
                 const word g = dw::two_sum(m, -get(k));
                 const word s = dw::add(g, c.mid_);
@@ -711,9 +713,7 @@ public:
                     v.push_back(dd_ball(m) - dd_ball(get(k)) + c);
                 }
             }
-            out = std::move(v);
         });
-        return out;
     }
 
     /// sum_k w_k (z_imax - z_k) for a row of exact binary64 numbers (points) within +-2^1000 whose
