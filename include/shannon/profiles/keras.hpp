@@ -244,11 +244,16 @@ template <class W, class True, class Pred>
     const auto c = static_cast<double>(t.front().size());
     std::vector<W> l;
     l.reserve(t.size());
+    std::vector<W> y;  // one row's smoothed labels, formed once for the terms and the coefficients
     for (std::size_t n = 0; n < t.size(); ++n) {
-        const auto y = [&](std::size_t k) { return smoothed(t[n][k], o.label_smoothing, c); };
-        const auto term = [&](std::size_t k, const W& x) { return shannon::detail::times_or_zero(y(k), x); };
+        y.clear();
+        for (std::size_t k = 0; k < std::ranges::size(t[n]); ++k) {
+            y.push_back(smoothed(t[n][k], o.label_smoothing, c));
+        }
+        const auto term = [&](std::size_t k, const W& x) { return shannon::detail::times_or_zero(y[k], x); };
         if (o.from_logits) {
-            l.push_back(shannon::detail::sum_neg_log_softmax(shannon::detail::make_softmax_frame(p[n]), p[n], term, y));
+            l.push_back(shannon::detail::sum_neg_log_softmax(shannon::detail::make_softmax_frame(p[n]), p[n], term,
+                                                             [&](std::size_t k) { return y[k]; }));
             continue;
         }
         accumulator<W> s;  // the probabilities are renormalized, then clipped

@@ -143,14 +143,17 @@ template <class Rows, class Targets, class W = shannon::detail::row_value_t<std:
         return l;
     }
     l.reserve(rows.size());
+    std::vector<W> y;  // one row's smoothed targets, formed once for the terms and the coefficients
+    y.reserve(c);
     for (std::size_t n = 0; n < rows.size(); ++n) {
-        const auto y = [&](std::size_t k) {
-            return o.label_smoothing == 0 ? W(target[n][k]) : W(W(keep * target[n][k]) + share);
-        };
+        y.clear();
+        for (std::size_t k = 0; k < c; ++k) {
+            y.push_back(o.label_smoothing == 0 ? W(target[n][k]) : W(W(keep * target[n][k]) + share));
+        }
         const auto term = [&](std::size_t k, const W& x) {
-            return W(weight_at<W>(o.weight, k) * shannon::detail::times_or_zero(y(k), x));
+            return W(weight_at<W>(o.weight, k) * shannon::detail::times_or_zero(y[k], x));
         };
-        const auto coef = [&](std::size_t k) { return W(weight_at<W>(o.weight, k) * y(k)); };
+        const auto coef = [&](std::size_t k) { return W(weight_at<W>(o.weight, k) * y[k]); };
         l.push_back(shannon::detail::sum_neg_log_softmax(shannon::detail::make_softmax_frame(rows[n]), rows[n], term,
                                                          coef));
     }
