@@ -683,8 +683,8 @@ template <class W>
 
 /// Rows [first, first + count) of a batch (the default: all of them).
 struct row_window {
-    std::size_t first = 0;
-    std::size_t count = static_cast<std::size_t>(-1);
+    std::size_t first = 0;                              ///< the first row
+    std::size_t count = static_cast<std::size_t>(-1);  ///< how many rows (at most to the batch's end)
 };
 
 /// d cross_entropy / d input (N x C, row-major): class indices or probabilities, with weight,
