@@ -537,11 +537,7 @@ public:
         word p(1.0);
         std::int64_t scale = 0;
         double rel = 0;  // sum of the radii
-        const auto renormalize = [&] {
-            const int k = std::ilogb(p.hi);
-            p = word(std::ldexp(p.hi, -k), std::ldexp(p.lo, -k));
-            scale += k;
-        };
+        const auto renormalize = [&] { exact::fast::detail::renormalize(p.hi, p.lo, scale); };
         dd_ball small;  // the log1p of the s_n below 2^-20, each by the ball's log1p (relative to itself)
         std::size_t factors = 0;
         for (const dd_ball& x : s) {
@@ -564,15 +560,10 @@ public:
             return small;
         }
         renormalize();
-        const word log_m = log_dd(p);
-        const auto e = static_cast<double>(scale);
-        using exact::fast::detail::ln2_word_hi;
-        using exact::fast::detail::ln2_word_lo;
-        const word e_ln2 = dw::fast_two_sum(e * ln2_word_hi, std::fma(e, ln2_word_hi, -e * ln2_word_hi) + e * ln2_word_lo);
-        const word b = dw::add(log_m, e_ln2);
+        double err_log = 0;
+        const word b = exact::fast::detail::log_scaled(p, scale, err_log);
         const auto n = static_cast<double>(factors);
-        const double err = (rel + n * (0x1p-104 + 0x1.2p-100 + 0x1p-1070)) * (1 + 0x1p-38) + rel_log * std::abs(log_m.hi) +
-                           std::abs(e) * 0x1p-104 + 0x1p-103 * std::abs(b.hi);
+        const double err = (rel + n * (0x1p-104 + 0x1.2p-100 + 0x1p-1070)) * (1 + 0x1p-38) + err_log;
         return dd_ball(b, up(err * (1 + 0x1p-40))) + small;
     }
 

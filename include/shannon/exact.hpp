@@ -885,8 +885,6 @@ concept ball_supported = (ball_input<Args> && ...) && requires(const Quantity& q
     return r;
 }
 
-/// Ziv's test on a ball: the rounded result when both ends round alike, nullopt otherwise (or
-/// for NaN, whose conventions the general path owns).
 /// The ball's binary64 decision in its common case, in a few operations and without forming the two
 /// ends: a normal hi with |lo| + rad below half the gap to either neighbour of hi. Every value of the
 /// ball is then within that half gap of hi, so it rounds to hi (true, and h = hi). The half gap is
@@ -916,12 +914,11 @@ concept ball_supported = (ball_input<Args> && ...) && requires(const Quantity& q
     return out;
 }
 
-[[nodiscard]] inline std::optional<rounded> decide_ball(const dd_ball& x, format f) {
+/// Ziv's test on a ball from its two ends (decide_ball's general case): the rounded result when both
+/// ends round alike, nullopt otherwise (or for NaN, whose conventions the general path owns).
+[[nodiscard]] inline std::optional<rounded> decide_ball_ends(const dd_ball& x, format f) {
     if (x.is_nan() || !std::isfinite(x.rad())) {
         return std::nullopt;
-    }
-    if (double h = 0; f == format::binary64 && ball_rounds_to(x, h)) {
-        return ball_decided(h);
     }
     const dd_ball::word lo = lower(x);
     const dd_ball::word hi = upper(x);
@@ -934,18 +931,19 @@ concept ball_supported = (ball_input<Args> && ...) && requires(const Quantity& q
         a = round_double(outward(lo, -1), f);
         b = round_double(outward(hi, 1), f);
     }
-    rounded out;
-    out.fast = true;
-    out.ball = true;
-    if (a == b && std::signbit(a) == std::signbit(b)) {
-        out.value = a;
-        return out;
-    }
     if (a == b) {
-        out.value = 0.0;  // [-0, +0]
-        return out;
+        return ball_decided(std::signbit(a) == std::signbit(b) ? a : 0.0);  // [-0, +0] gives +0
     }
     return std::nullopt;
+}
+
+/// Ziv's test on a ball: the rounded result when every value of the ball rounds alike, nullopt
+/// otherwise (or for NaN, whose conventions the general path owns).
+[[nodiscard]] inline std::optional<rounded> decide_ball(const dd_ball& x, format f) {
+    if (double h = 0; f == format::binary64 && ball_rounds_to(x, h)) {
+        return ball_decided(h);
+    }
+    return decide_ball_ends(x, f);
 }
 
 /// A double word's exact value as an MPFR number (670 digits, 2226 bits: any double word).
@@ -1120,7 +1118,7 @@ void round_each_into(const settings& s, format f, Sink& sink, const Quantity& qu
                 for (const auto& v : *r) {
                     if (double h = 0; f == format::binary64 && ball_rounds_to(v, h)) {  // inline: the common case
                         sink.put(i, ball_decided(h));
-                    } else if (const std::optional<rounded> d = decide_ball(dd_ball(v), f)) {
+                    } else if (const std::optional<rounded> d = decide_ball_ends(dd_ball(v), f)) {
                         sink.put(i, *d);
                     } else {
                         undecided.push_back(i);

@@ -28,6 +28,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <thread>
+#include <utility>
 
 #include "../double_word.hpp"
 #include "exp_table.hpp"
@@ -263,24 +264,37 @@ template <class Get>
     return {s.hi, s.lo, err};
 }
 
+/// f(0, half) in this thread and f(half, n - half) in a second one, half a multiple of four (the
+/// vector blocks keep their alignment): both results, in order.
+template <class F>
+[[nodiscard]] auto on_two_halves(std::size_t n, F f) {
+    const std::size_t half = n / 8 * 4;
+    decltype(f(0, 0)) second;
+    std::thread worker([&] { second = f(half, n - half); });
+    auto first = f(0, half);
+    worker.join();
+    return std::pair{std::move(first), std::move(second)};
+}
+
+/// Two halves' sums added in double-double, their bounds with the addition's (2^-103).
+[[nodiscard]] inline exp_sum add_halves(const exp_sum& a, const exp_sum& b) {
+    const double_word<double> t = dw::add(double_word<double>(a.hi, a.lo), double_word<double>(b.hi, b.lo));
+    return {t.hi, t.lo, (a.err + b.err + 0x1p-103 * std::abs(t.hi)) * (1 + 0x1p-40)};
+}
+
 /// sum_exp over both halves of a long row at once (from 2^14 terms, about 0.1 ms of work, where a
 /// thread's start costs a small fraction of it: the long rows of a language model's vocabulary), the
-/// halves' sums added in double-double and their bounds with the addition's (2^-103): the same
-/// enclosure property, and the rounding it decides is unique.
+/// halves' sums added by add_halves: the same enclosure property, and the rounding it decides is
+/// unique.
 [[nodiscard]] inline exp_sum sum_exp_split(array_reader get, std::size_t n, std::size_t skip, double m) {
     if (n < (std::size_t{1} << 14U) || std::thread::hardware_concurrency() < 2) {
         return sum_exp(get, n, skip, m);
     }
-    const std::size_t half = n / 8 * 4;
-    exp_sum second;
-    std::thread worker([&] {
-        second = sum_exp(get.offset(half), n - half, skip >= half ? skip - half : static_cast<std::size_t>(-1), m);
+    const auto [first, second] = on_two_halves(n, [&](std::size_t from, std::size_t count) {
+        // the skipped index, where it falls in this half
+        return sum_exp(get.offset(from), count, skip >= from ? skip - from : static_cast<std::size_t>(-1), m);
     });
-    const exp_sum first = sum_exp(get, half, skip, m);
-    worker.join();
-    const double_word<double> t = dw::add(double_word<double>(first.hi, first.lo), double_word<double>(second.hi, second.lo));
-    const double err = (first.err + second.err + 0x1p-103 * std::abs(t.hi)) * (1 + 0x1p-40);
-    return {t.hi, t.lo, err};
+    return add_halves(first, second);
 }
 
 }  // namespace shannon::exact::fast::detail

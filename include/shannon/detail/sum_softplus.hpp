@@ -65,12 +65,28 @@ inline constexpr double softplus_product = 16;      // |x| at most this: 1 + e^-
 inline constexpr double ln2_word_hi = 0x1.62e42fefa39efp-1;
 inline constexpr double ln2_word_lo = 0x1.abc9e3b39803fp-56;
 
-/// Brings the product back to [1, 2) times a power of two (exact: both words stay normal or zero).
-inline void renormalize(softplus_state& s) {
-    const int e = std::ilogb(s.p_hi);
-    s.p_hi = std::ldexp(s.p_hi, -e);
-    s.p_lo = std::ldexp(s.p_lo, -e);
-    s.p_exp += e;
+/// Brings a double-double product (hi, lo) 2^exp back to [1, 2) times a power of two (exact: both
+/// words stay normal or zero).
+inline void renormalize(double& hi, double& lo, std::int64_t& exp) {
+    const int e = std::ilogb(hi);
+    hi = std::ldexp(hi, -e);
+    lo = std::ldexp(lo, -e);
+    exp += e;
+}
+
+inline void renormalize(softplus_state& s) { renormalize(s.p_hi, s.p_lo, s.p_exp); }
+
+/// log(m 2^e) = log m + e ln 2 for a double word m in [1, 2): dd::log_dd (rel_log of |log m|), ln 2
+/// in two words (|e| 2^-104 with the product's rounding), one double-double addition (2^-103); err
+/// receives the sum of those bounds.
+[[nodiscard]] inline double_word<double> log_scaled(const double_word<double>& m, std::int64_t e, double& err) {
+    using word = double_word<double>;
+    const word log_m = dd::log_dd(m);
+    const auto ed = static_cast<double>(e);
+    const word e_ln2 = dw::fast_two_sum(ed * ln2_word_hi, std::fma(ed, ln2_word_hi, -ed * ln2_word_hi) + ed * ln2_word_lo);
+    const word b = dw::add(log_m, e_ln2);
+    err = dd::rel_log * std::abs(log_m.hi) + std::abs(ed) * 0x1p-104 + 0x1p-103 * std::abs(b.hi);
+    return b;
 }
 
 /// Adds the terms of [begin, end) in portable scalar code; false if one is out of the kernel's range.
@@ -204,12 +220,9 @@ template <class GetX, class GetY>
     }
     renormalize(s);
     const auto factors = static_cast<double>(s.factors);  // the merges counted among them
-    const word log_m = dd::log_dd(word(s.p_hi, s.p_lo));
-    const auto e = static_cast<double>(s.p_exp);
-    const word e_ln2 = dw::fast_two_sum(e * ln2_word_hi, std::fma(e, ln2_word_hi, -e * ln2_word_hi) + e * ln2_word_lo);
-    const word b = dw::add(log_m, e_ln2);
-    const double err_b = (0x1.12p-88 * s.rel_mag + factors * 0x1.2p-100) * (1 + 0x1p-40) + dd::rel_log * std::abs(log_m.hi) +
-                         std::abs(e) * 0x1p-104 + 0x1p-103 * std::abs(b.hi);
+    double err_log = 0;
+    const word b = log_scaled(word(s.p_hi, s.p_lo), s.p_exp, err_log);
+    const double err_b = (0x1.12p-88 * s.rel_mag + factors * 0x1.2p-100) * (1 + 0x1p-40) + err_log;
     const word a = dw::fast_two_sum(s.a.hi, s.a.lo);
     const double err_a = 0x1p-53 * s.a.lo_mag + 0x1p-104 * std::abs(a.hi) + static_cast<double>(n) * 0x1p-1073;
     const word total = dw::add(a, b);
@@ -221,28 +234,23 @@ template <class GetX, class GetY>
 }
 
 /// sum_softplus over both halves at once for large inputs (from 2^17 terms, where a thread costs
-/// well under 1% of the work), the halves' sums added in double-double and their bounds with the
-/// addition's (2^-103): the same enclosure property, and the rounding it decides is unique.
-/// The readers are array_readers (offset() gives the second half's).
+/// well under 1% of the work), the halves' sums added by add_halves: the same enclosure property,
+/// and the rounding it decides is unique. The readers are array_readers (offset() gives the second
+/// half's).
 [[nodiscard]] inline std::optional<exp_sum> sum_softplus_split(array_reader get_x, array_reader get_y, std::size_t n) {
     if (n < (std::size_t{1} << 17U) || std::thread::hardware_concurrency() < 2) {
         return sum_softplus(get_x, get_y, n);
     }
-    const std::size_t half = n / 8 * 4;
-    std::optional<exp_sum> second;
-    std::thread worker([&] { second = sum_softplus(get_x.offset(half), get_y.offset(half), n - half); });
-    const std::optional<exp_sum> first = sum_softplus(get_x, get_y, half);
-    worker.join();
+    const auto [first, second] = on_two_halves(
+        n, [&](std::size_t from, std::size_t count) { return sum_softplus(get_x.offset(from), get_y.offset(from), count); });
     if (!first || !second) {
         return std::nullopt;
     }
-    const double_word<double> t = dw::add(double_word<double>(first->hi, first->lo),
-                                          double_word<double>(second->hi, second->lo));
-    const double err = (first->err + second->err + 0x1p-103 * std::abs(t.hi)) * (1 + 0x1p-40);
-    if (!std::isfinite(t.hi) || !std::isfinite(err)) {
+    const exp_sum t = add_halves(*first, *second);
+    if (!std::isfinite(t.hi) || !std::isfinite(t.err)) {
         return std::nullopt;
     }
-    return exp_sum{t.hi, t.lo, err};
+    return t;
 }
 
 }  // namespace shannon::exact::fast::detail
