@@ -9,6 +9,7 @@
 #include <atomic>
 #include <bit>
 #include <chrono>
+#include <cmath>
 #include <cstdint>
 #include <functional>
 #include <mutex>
@@ -648,13 +649,18 @@ TEST(exact, a_stop_flag_stops_the_general_path) {
 /// path sets the default precision of Boost's MPFR/MPFI numbers for each evaluation; where Boost
 /// keeps it process-wide (1.74) two threads at different precisions used to change each other's
 /// mid-computation (wrong correctly rounded values, lo > hi, too-wide enclosures, false domain
-/// errors). Threads run a mix of calls at 8 to 1000 bits for SHANNON_STRESS_SECONDS (default 3) and
-/// compare every result with the one computed alone, bit for bit.
+/// errors). Threads run a mix of calls at 8 to 1000 bits, and a log-sum-exp of 40,000 logits that the
+/// fast path splits over two threads, for SHANNON_STRESS_SECONDS (default 3) and compare every result
+/// with the one computed alone, bit for bit.
 TEST(exact, concurrent_calls_get_single_threaded_bits) {
     const std::vector<double> p{0.1, 0.2, 0.3, 0.15, 0.25};
     const std::vector<double> q{0.3, 0.1, 0.2, 0.25, 0.15};
     const std::vector<std::string> pt{"0.1", "0.2", "0.3", "0.15", "0.25"};
     const std::vector<std::string> qt{"0.3", "0.1", "0.2", "0.25", "0.15"};
+    std::vector<double> long_row(40000);
+    for (std::size_t i = 0; i < long_row.size(); ++i) {
+        long_row[i] = std::sin(static_cast<double>(i)) * 20;
+    }
     using pair = std::pair<ex::real, ex::real>;
     // Each call returns a text key of its result: equal keys are equal bits.
     const auto key = [](const pair& e) {
@@ -678,6 +684,9 @@ TEST(exact, concurrent_calls_get_single_threaded_bits) {
             }
             return k;
         },
+        // a row long enough to be split between this thread and the process's helper thread (or a
+        // thread of its own when the helper is busy with another caller's row)
+        [&] { return rounded_key(ex::round(ex::format::binary64, shannon::logsumexp, long_row)); },
     };
     std::vector<std::string> expected;
     for (const auto& c : calls) {

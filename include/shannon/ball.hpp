@@ -645,12 +645,14 @@ public:
         using namespace ball_detail;
         std::optional<dd_ball> out;
         read_points(z, [&](auto get, std::size_t n) {
-            if (!below_max(get, n, imax)) {
+            const double m = get(imax);
+            if (!ball_detail::finite(m)) {
                 return;
             }
-            const double m = get(imax);
-            const auto s = exact::fast::detail::sum_exp_split(get, n, imax, m);
-            out = dd_ball(word(s.hi, s.lo), up(s.err));
+            const auto s = exact::fast::detail::sum_exp_split(get, n, imax, m);  // checks z_i <= m
+            if (s.valid) {
+                out = dd_ball(word(s.hi, s.lo), up(s.err));
+            }
         });
         return out;
     }
@@ -658,7 +660,7 @@ public:
     /// e^(z_k - z_imax - c) for every k of a row of exact binary64 numbers (points, finite or -inf)
     /// with a finite maximum z_imax and 0 <= c <= 40 (c = log1p of the row's normalizer: the row's
     /// softmax), by the vector kernel of detail/sum_exp.hpp (exp_row); nothing for any other row. Each
-    /// radius: e (rel_exp + 2^-102 |d| + r + r^2) (1 + 2^-40), with d the argument the kernel computed
+    /// radius: e (rel_exp_lanes + 2^-102 |d| + r + r^2) (1 + 2^-40), with d the argument the kernel computed
     /// (within 2^-104 |d|) and r c's radius (e^-c moves by at most e^r - 1 <= r + r^2 within it).
     /// Elements the kernel leaves (-inf, 550 below the maximum) take the ball's own operations.
     template <class Z>
@@ -674,7 +676,7 @@ public:
             exact::fast::detail::exp_row(  // the elements in order
                 get, n, m, c.mid_.hi, c.mid_.lo,
                 [&v, rc](std::size_t, const word& e, const word& d) {
-                    v.emplace_back(e, up(e.hi * (rel_exp + std::abs(d.hi) * 0x1p-102 + rc) * (1 + 0x1p-40)));
+                    v.emplace_back(e, up(e.hi * (exact::fast::detail::rel_exp_lanes + std::abs(d.hi) * 0x1p-102 + rc) * (1 + 0x1p-40)));
                 },
                 [&](std::size_t i) { v.push_back(exp(dd_ball(get(i)) - dd_ball(m) - c)); });
         });

@@ -2,12 +2,11 @@
 // error bound: the inner loop of logsumexp, log-softmax and every cross-entropy from logits, at the
 // speed of a vector exp. The certified ball (ball.hpp) takes it for a row of exact binary64 logits.
 //
-// Each term (d = z - m <= 0 formed exactly by TwoSum as d_hi + d_lo, -600 <= d_hi) is dd::exp_parts'
-// algorithm (detail/dd_kernels.hpp: e^d = 2^E T_j (1 + p), the reduced argument r in double-double,
-// p = r + r^2/2 + r^3/6 in double-double plus a binary64 tail), so each term carries exp's bound,
-// 2^-88 of itself: in the vector code every exact product of Dekker's is a fused one (the same
-// exact result), and the reduction subtracts k L2 as an exact product and k L3 rounded (< 2^-120).
-// The scaling by 2^E (E >= -866) is exact: both words stay normal.
+// Each term (d = z - m <= 0 formed exactly by TwoSum as d_hi + d_lo, -600 <= d_hi) is e^d within a
+// bound relative to itself: rel_exp_lanes = 2^-79 in the vector lanes (exp_lanes, its own cheaper
+// algorithm, argued next to it), dd::rel_exp = 2^-88 in the portable code (dd::exp_parts,
+// detail/dd_kernels.hpp). Either is far below what a rounding to binary64 needs (a row's log-sum
+// within 2^-79 leaves about one element in 2^30 of an elementwise log-softmax undecided).
 // Terms with d_hi < -600 are rare (logits 600+ nats below the maximum): below -745.2 (e^d <
 // 2^-1075) they add at most 2^-1074 each to the bound and nothing to the sum; between, the scalar
 // kernel dd::exp_dd computes them (its bound 2^-88 and 2^-1069 absolute). -inf contributes 0 exactly.
@@ -27,11 +26,11 @@
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
-#include <thread>
 #include <utility>
 
 #include "../double_word.hpp"
 #include "exp_table.hpp"
+#include "helper_thread.hpp"
 #include "simd.hpp"
 
 SHANNON_FP_CONTRACT_OFF
@@ -46,21 +45,28 @@ struct exp_sum {
     double lo = 0;
     /// |exact - (hi + lo)| <= err.
     double err = 0;
+    /// false when some term was above m or NaN (sum_exp's precondition failed: hi, lo, err mean nothing).
+    bool valid = true;
 };
 
 inline constexpr double exp_inv = 0x1.71547652b82fep+8;  // 256 / ln 2, only to pick k
 inline constexpr double exp_shifter = 0x1.8p52;          // adding and subtracting it rounds to an integer
 
 /// Adds the terms of [begin, end) (skipping `skip`) into acc in portable scalar code, the 2^-88
-/// terms' sizes into rel_mag and the rare terms' absolute bounds into abs_err.
+/// terms' sizes into rel_mag and the rare terms' absolute bounds into abs_err; a term above m or
+/// NaN sets `bad`.
 template <class Get>
 inline void sum_exp_scalar(Get get, std::size_t begin, std::size_t end, std::size_t skip, double m,
-                           running_words<double>& acc, double& abs_err, double& rel_mag) {
+                           running_words<double>& acc, double& abs_err, double& rel_mag, bool& bad) {
     for (std::size_t i = begin; i < end; ++i) {
         if (i == skip) {
             continue;
         }
         const double z = get(i);
+        if (!(z <= m)) {  // also NaN
+            bad = true;
+            continue;
+        }
         const double_word<double> d = dw::two_sum(z, -m);
         double e_hi = 0;
         double e_lo = 0;
@@ -82,46 +88,69 @@ inline void sum_exp_scalar(Get get, std::size_t begin, std::size_t end, std::siz
     }
 }
 
+/// exp_lanes' bound, relative to each term (argued next to it).
+inline constexpr double rel_exp_lanes = 0x1p-79;
+
 #if defined(SHANNON_FAST_X86)
-/// e^d for four double words with -600 <= d.hi <= 0.01: dd::exp_parts' algorithm lane by lane, scaled
-/// by 2^E exactly (both words stay normal), within dd::rel_exp of e^d.
+/// e^d for four double words with -600 <= d.hi <= 0.01 and |d.lo| <= 2^-43, within rel_exp_lanes
+/// (2^-79) of e^d, as a normalized double word. Cheaper than dd::exp_parts (about 45 operations per
+/// four lanes against 130, 2.5 ns per term on one core against 7): only what a 2^-80 result needs is
+/// carried in two words.
+///   k = nearest(d_hi 256/ln2), |k| < 2^18; h + l = d_hi - k ln2/256 (k L1 exact, d_hi - k L1 exact
+///   by Sterbenz, k L2 an exact product, TwoSum, then the low words and k L3 rounded: within 2^-113),
+///   |h| <= 2^-9.49, |l| <= 2^-62.4. e^d = 2^(k >> 8) T e^h e^l e^(d_lo), T = T_hi + T_lo the table's
+///   2^(j/256) (2^-106). Computed: T (1 + h + h^2/2 + s) (1 + d_lo) with h^2/2 = H_hi + H_lo exactly
+///   (TwoProd of h and h/2) and s = h^3/6 + ... + h^7/5040 + l (1 + h), each product T_hi h, T_hi H_hi
+///   exact (TwoProd), T_hi + T_hi h + H_hi by two FastTwoSums (exact), everything else in one
+///   binary64 low word. Relative errors (to T, |T e^h| >= 0.997 T):
+///   - l e^h taken as l (1 + h):        |l| (e^h - 1 - h)  < 2^-82.4
+///   - e^(d_lo) taken as 1 + d_lo:      < d_lo^2            < 2^-86
+///   - the series cut after h^7:        < 2^-91.2
+///   - s in binary64 (h^3/2 = H_hi h rounded, Horner by FMAs, coefficients rounded): < 6u of
+///     |h^3/6| (1.01) <= 2^-31.08:      < 2^-81.5
+///   - the low word's five roundings (|low| <= 2^-30 T, the FMA of T_hi s dominating) and the two
+///     FMAs with d_lo:                  < 2^-82.5
+///   - T_lo (1 + h + H_hi) for T_lo e^h: < 2^-84; the table, the reduction: < 2^-104
+///   sum < 2^-80. The scaling by 2^(k >> 8) >= 2^-867 is exact but for a low word below 2^-1022
+///   (then 2^-1075 absolute, < 2^-200 of the result). The final FastTwoSum is exact.
 SHANNON_FAST_INLINE inline ddv<vd4> exp_lanes(const ddv<vd4>& d) {
-    const ddv<vd4> sixth{vd4{} + 0x1.5555555555555p-3, vd4{} + 0x1.5555555555555p-57};
     const auto* base = &dd::exp2_table[0].hi;
-    // dd::exp_parts, four lanes at a time.
-    const vd4 t = d.hi * exp_inv + exp_shifter;
+    const vd4 t = fma_(d.hi, vd4{} + exp_inv, vd4{} + exp_shifter);
     const vd4 kd = t - exp_shifter;
     const vu4 ku = as_bits(t) - as_bits(vd4{} + exp_shifter);
     const vu4 j = ku & 255U;
     const vd4 scale = from_bits(((ku - j) << 44U) + as_bits(vd4{} + 1.0));
-    const vd4 rh = d.hi - kd * dd::ln2_256_1;  // exact
+    const vd4 rh = fma_(-kd, vd4{} + dd::ln2_256_1, d.hi);  // exact
     const ddv<vd4> kl2 = two_prod(kd, vd4{} + dd::ln2_256_2);
-    const ddv<vd4> c = two_sum(d.lo, -kl2.hi);
-    ddv<vd4> r = two_sum(rh, c.hi);
-    r.lo += (c.lo - kl2.lo) - kd * dd::ln2_256_3;
-    r = fast_two_sum(r.hi, r.lo);
-    // expm1_reduced: r + r^2/2 + r^3/6 [double-double] + r^4 (1/24 + ... + r^5/9!) [binary64].
-    ddv<vd4> r2 = two_prod(r.hi, r.hi);
-    r2.lo += 2 * r.hi * r.lo;
-    r2 = fast_two_sum(r2.hi, r2.lo);
+    ddv<vd4> r = two_sum(rh, -kl2.hi);
+    r.lo = (r.lo - kl2.lo) - kd * dd::ln2_256_3;
     const vd4 h = r.hi;
-    const vd4 tail =
-        (r2.hi * r2.hi) *
-        (1.0 / 24 + h * (1.0 / 120 + h * (1.0 / 720 + h * (1.0 / 5040 + h * (1.0 / 40320 + h * (1.0 / 362880))))));
-    const ddv<vd4> p0 = add(r, ddv<vd4>{0.5 * r2.hi, 0.5 * r2.lo});
-    const ddv<vd4> p = add(p0, add(mul(mul(r2, r), sixth), ddv<vd4>{tail, vd4{}}));
+    const ddv<vd4> h2 = two_prod(h, h * 0.5);  // h^2/2, exactly
+    // s = (h^3/2) (1/3 + h/12 + h^2/60 + h^3/360 + h^4/2520) + l (1 + h)
+    const vd4 series = fma_(h, fma_(h, fma_(h, fma_(h, vd4{} + 1.0 / 2520, vd4{} + 1.0 / 360), vd4{} + 1.0 / 60),
+                                    vd4{} + 1.0 / 12),
+                            vd4{} + 1.0 / 3);
+    const vd4 s = fma_(h2.hi * h, series, fma_(r.lo, h, r.lo));
     const auto idx = reinterpret_cast<__m256i>(j << 1U);
-    const ddv<vd4> tw{_mm256_i64gather_pd(base, idx, 8), _mm256_i64gather_pd(base + 1, idx, 8)};
-    const ddv<vd4> e = add(tw, mul(tw, p));
+    const vd4 th = _mm256_i64gather_pd(base, idx, 8);
+    const vd4 tl = _mm256_i64gather_pd(base + 1, idx, 8);
+    const ddv<vd4> p1 = two_prod(th, h);
+    const ddv<vd4> p2 = two_prod(th, h2.hi);
+    const ddv<vd4> s1 = fast_two_sum(th, p1.hi);
+    const ddv<vd4> s2 = fast_two_sum(s1.hi, p2.hi);
+    vd4 lo = (s1.lo + s2.lo) + (p1.lo + fma_(th, h2.lo, p2.lo)) + fma_(th, s, fma_(tl, h + h2.hi, tl));
+    lo = fma_(s2.hi, d.lo, fma_(lo, d.lo, lo));  // times 1 + d_lo
+    const ddv<vd4> e = fast_two_sum(s2.hi, lo);
     return {e.hi * scale, e.lo * scale};
 }
 
 /// The vector loop over [0, n) in blocks of four: lanes past n and the lane of `skip` hold m (d = 0)
-/// and are multiplied by 0; a block with a rare term goes to the scalar code.
+/// and are multiplied by 0; a block with a rare term, a term above m or NaN (d_hi > 0: z - m rounds
+/// to 0 only when z = m) goes to the scalar code.
 template <class Get>
 SHANNON_FAST_TARGET inline void sum_exp_avx2(Get get, std::size_t n, std::size_t skip, double m,
                                              running_words<vd4>& lanes, vd4& mag, running_words<double>& acc,
-                                             double& abs_err, double& rel_mag) {
+                                             double& abs_err, double& rel_mag, bool& bad) {
     const vd4 mv = vd4{} + m;
     for (std::size_t i = 0; i < n; i += 4) {
         vd4 z;
@@ -136,9 +165,9 @@ SHANNON_FAST_TARGET inline void sum_exp_avx2(Get get, std::size_t n, std::size_t
             }
         }
         const ddv<vd4> d = two_sum(z, -mv);
-        const vi4 fast = d.hi >= -600.0;
+        const vi4 fast = (d.hi >= -600.0) & (d.hi <= 0.0);
         if (!all_(fast)) {
-            sum_exp_scalar(get, i, std::min(i + 4, n), skip, m, acc, abs_err, rel_mag);
+            sum_exp_scalar(get, i, std::min(i + 4, n), skip, m, acc, abs_err, rel_mag, bad);
             continue;
         }
         const ddv<vd4> e = exp_lanes(d);
@@ -175,8 +204,8 @@ SHANNON_FAST_TARGET inline void exp_row_avx2(Get get, std::size_t n, double m, c
 #endif
 
 /// e^(get(i) - m - c) for every i in [0, n), element by element and in order of i (the softmax of a
-/// row: c = log of its normalizer relative to the maximum m): put(i, e, d) receives e, a double word within dd::rel_exp
-/// of e^d, and d, the double word within 2^-104 |d| of get(i) - m - c it was computed from (TwoSum
+/// row: c = log of its normalizer relative to the maximum m): put(i, e, d) receives e, a double word within rel_exp_lanes
+/// of e^d (exp_lanes; dd::rel_exp in the portable code, smaller), and d, the double word within 2^-104 |d| of get(i) - m - c it was computed from (TwoSum
 /// then one double-double addition of two non-positive numbers: no cancellation). rare(i) receives
 /// the elements this does not compute: -inf, and get(i) - m below -550 (e^d < 2^-793). Requires
 /// get(i) <= m (finite) and c = c_hi + c_lo in [0, 40]. Vector lanes (AVX2 + FMA) for the blocks of
@@ -235,51 +264,56 @@ template <class GetZ, class GetW>
 }
 
 /// sum_{i in [0, n), i != skip} e^(get(i) - m) for binary64 values get(i) <= m (or -inf) and a
-/// finite m; get(i) must be finite or -inf. `vector` = false forces the portable code (for tests).
+/// finite m; a value above m (+inf among them) or NaN makes the result not valid (so that the
+/// caller needs no pass of its own over the row). `vector` = false forces the portable code (for
+/// tests).
 template <class Get>
 [[nodiscard]] inline exp_sum sum_exp(Get get, std::size_t n, std::size_t skip, double m, bool vector = true) {
     running_words<double> acc;
     double abs_err = 0;  // the rare terms' absolute bounds
-    double rel_mag = 0;  // sum of the terms exp's 2^-88 applies to
+    double rel_mag = 0;  // sum of the terms dd::exp_parts' 2^-88 applies to
+    double lanes_mag = 0;  // sum of the terms exp_lanes' 2^-79 applies to
+    bool bad = false;
     std::size_t begin = 0;
 #if defined(SHANNON_FAST_X86)
     if (vector && cpu_supported() && n >= 2) {
         running_words<vd4> lanes;
         vd4 mag{};
-        sum_exp_avx2(get, n, skip, m, lanes, mag, acc, abs_err, rel_mag);
+        sum_exp_avx2(get, n, skip, m, lanes, mag, acc, abs_err, rel_mag, bad);
         merge_lanes(acc, lanes);
         for (int l = 0; l < 4; ++l) {
-            rel_mag += mag[l];
+            lanes_mag += mag[l];
         }
         begin = n;
     }
 #endif
-    sum_exp_scalar(get, begin, n, skip, m, acc, abs_err, rel_mag);
+    sum_exp_scalar(get, begin, n, skip, m, acc, abs_err, rel_mag, bad);
     const double_word<double> s = dw::fast_two_sum(acc.hi, acc.lo);
     const double lo_mag = acc.lo_mag;
     // exp's bound per term, 2^-53 per unit of the low accumulators' magnitudes after each addition,
     // the final normalization (2^-105 of the sum), the rare terms; 1 + 2^-40 covers this
     // expression's own roundings.
-    const double err = (dd::rel_exp * rel_mag + 0x1p-53 * lo_mag + 0x1p-104 * s.hi + abs_err) * (1 + 0x1p-40);
-    return {s.hi, s.lo, err};
+    const double err = (rel_exp_lanes * lanes_mag + dd::rel_exp * rel_mag + 0x1p-53 * lo_mag + 0x1p-104 * s.hi + abs_err) *
+                       (1 + 0x1p-40);
+    return {s.hi, s.lo, err, !bad};
 }
 
-/// f(0, half) in this thread and f(half, n - half) in a second one, half a multiple of four (the
-/// vector blocks keep their alignment): both results, in order.
+/// f(0, half) in this thread and f(half, n - half) in a second one (the process's helper thread,
+/// detail/helper_thread.hpp), half a multiple of four (the vector blocks keep their alignment): both
+/// results, in order.
 template <class F>
 [[nodiscard]] auto on_two_halves(std::size_t n, F f) {
     const std::size_t half = n / 8 * 4;
+    decltype(f(0, 0)) first;
     decltype(f(0, 0)) second;
-    std::thread worker([&] { second = f(half, n - half); });
-    auto first = f(0, half);
-    worker.join();
+    on_two_threads([&] { second = f(half, n - half); }, [&] { first = f(0, half); });
     return std::pair{std::move(first), std::move(second)};
 }
 
 /// Two halves' sums added in double-double, their bounds with the addition's (2^-103).
 [[nodiscard]] inline exp_sum add_halves(const exp_sum& a, const exp_sum& b) {
     const double_word<double> t = dw::add(double_word<double>(a.hi, a.lo), double_word<double>(b.hi, b.lo));
-    return {t.hi, t.lo, (a.err + b.err + 0x1p-103 * std::abs(t.hi)) * (1 + 0x1p-40)};
+    return {t.hi, t.lo, (a.err + b.err + 0x1p-103 * std::abs(t.hi)) * (1 + 0x1p-40), a.valid && b.valid};
 }
 
 /// sum_exp over both halves of a long row at once (from 2^14 terms, about 0.1 ms of work, where a
@@ -287,7 +321,7 @@ template <class F>
 /// halves' sums added by add_halves: the same enclosure property, and the rounding it decides is
 /// unique.
 [[nodiscard]] inline exp_sum sum_exp_split(array_reader get, std::size_t n, std::size_t skip, double m) {
-    if (n < (std::size_t{1} << 14U) || std::thread::hardware_concurrency() < 2) {
+    if (n < (std::size_t{1} << 14U) || hardware_threads() < 2) {
         return sum_exp(get, n, skip, m);
     }
     const auto [first, second] = on_two_halves(n, [&](std::size_t from, std::size_t count) {

@@ -12,8 +12,10 @@
 //    new value, and the sum of those magnitudes is kept alongside (sum_exp.hpp's technique). For y in
 //    [0, 1] every term is >= 0, so nothing cancels. A product y_i x_i whose error term falls below
 //    the normal range loses at most 2^-1074: n 2^-1073 covers it.
-// B: no logarithm per element where log1p(e) is not small. With e = e^-|x| (dd::exp_parts' algorithm,
-//    within dd::rel_exp = 2^-88 of itself):
+// B: no logarithm per element where log1p(e) is not small. With e = e^-|x| (sum_exp.hpp's exp_lanes in
+//    the vector lanes, within rel_exp_lanes = 2^-79 of itself; dd::exp_parts in the portable code,
+//    within dd::rel_exp = 2^-88; the figures below are the portable code's, and the lanes' terms
+//    carry 0x1.02p-79 e for 0x1.12p-88 e):
 //    - |x| <= 16 (e >= 2^-23.1): the factor 1 + e, formed as TwoSum(1, e_hi) plus e_lo (< 2^-104
 //      absolute), is multiplied into a running double-double product (< 2^-100 relative each): each
 //      factor moves log of the product by at most 2^-88 e + 2^-99.8, and those add up (N factors,
@@ -38,7 +40,6 @@
 #include <cstddef>
 #include <cstdint>
 #include <optional>
-#include <thread>
 
 #include "../double_word.hpp"
 #include "simd.hpp"
@@ -58,6 +59,7 @@ struct softplus_state {
     std::size_t factors = 0;
     double abs_err = 0;
     double rel_mag = 0;  // sum of the e the 2^-87.9 bound applies to
+    double lanes_mag = 0;  // sum of the e the vector lanes' 0x1.02p-79 applies to
 };
 
 inline constexpr double softplus_limit = 0x1p500;  // |x|, |y| at most this
@@ -192,7 +194,7 @@ SHANNON_FAST_TARGET inline bool sum_softplus_avx2(GetX get_x, GetY get_y, std::s
         s.p_exp += pe[l];
         renormalize(s);
         s.abs_err += far[l] * 0x1p-865;
-        s.rel_mag += mag[l];
+        s.lanes_mag += mag[l];
         s.factors += static_cast<std::size_t>(nprod[l]) + (nprod[l] > 0 ? 1 : 0);  // a lane without factors holds 1 exactly
     }
     return true;
@@ -222,7 +224,8 @@ template <class GetX, class GetY>
     const auto factors = static_cast<double>(s.factors);  // the merges counted among them
     double err_log = 0;
     const word b = log_scaled(word(s.p_hi, s.p_lo), s.p_exp, err_log);
-    const double err_b = (0x1.12p-88 * s.rel_mag + factors * 0x1.2p-100) * (1 + 0x1p-40) + err_log;
+    const double err_b =
+        (0x1.02p-79 * s.lanes_mag + 0x1.12p-88 * s.rel_mag + factors * 0x1.2p-100) * (1 + 0x1p-40) + err_log;
     const word a = dw::fast_two_sum(s.a.hi, s.a.lo);
     const double err_a = 0x1p-53 * s.a.lo_mag + 0x1p-104 * std::abs(a.hi) + static_cast<double>(n) * 0x1p-1073;
     const word total = dw::add(a, b);
@@ -238,7 +241,7 @@ template <class GetX, class GetY>
 /// and the rounding it decides is unique. The readers are array_readers (offset() gives the second
 /// half's).
 [[nodiscard]] inline std::optional<exp_sum> sum_softplus_split(array_reader get_x, array_reader get_y, std::size_t n) {
-    if (n < (std::size_t{1} << 17U) || std::thread::hardware_concurrency() < 2) {
+    if (n < (std::size_t{1} << 17U) || hardware_threads() < 2) {
         return sum_softplus(get_x, get_y, n);
     }
     const auto [first, second] = on_two_halves(
