@@ -181,10 +181,10 @@ public:
     [[nodiscard]] double mag() const { return std::abs(mid_.hi); }
 
     /// -x (exact).
-    friend dd_ball operator-(const dd_ball& x) { return {dw::neg(x.mid_), x.rad_}; }
+    friend SHANNON_FP_CONTRACT_OFF_FRIEND dd_ball operator-(const dd_ball& x) { return {dw::neg(x.mid_), x.rad_}; }
 
     /// a + b.
-    friend dd_ball operator+(const dd_ball& a, const dd_ball& b) {
+    friend SHANNON_FP_CONTRACT_OFF_FRIEND dd_ball operator+(const dd_ball& a, const dd_ball& b) {
         using namespace ball_detail;
         if (!finite(a.mid_.hi) || !finite(b.mid_.hi)) {
             return special(a, b, a.mid_.hi + b.mid_.hi);
@@ -206,10 +206,10 @@ public:
         return {s, up(a.rad_ + b.rad_ + rel_add * std::abs(s.hi))};
     }
     /// a - b.
-    friend dd_ball operator-(const dd_ball& a, const dd_ball& b) { return a + (-b); }
+    friend SHANNON_FP_CONTRACT_OFF_FRIEND dd_ball operator-(const dd_ball& a, const dd_ball& b) { return a + (-b); }
 
     /// a b.
-    friend dd_ball operator*(const dd_ball& a, const dd_ball& b) {
+    friend SHANNON_FP_CONTRACT_OFF_FRIEND dd_ball operator*(const dd_ball& a, const dd_ball& b) {
         using namespace ball_detail;
         if (!finite(a.mid_.hi) || !finite(b.mid_.hi)) {
             // An infinity times a ball of one sign; 0 or a straddling ball leaves it to MPFI.
@@ -232,7 +232,7 @@ public:
     }
 
     /// a / b (poisons when b holds 0).
-    friend dd_ball operator/(const dd_ball& a, const dd_ball& b) {
+    friend SHANNON_FP_CONTRACT_OFF_FRIEND dd_ball operator/(const dd_ball& a, const dd_ball& b) {
         using namespace ball_detail;
         const int sb = b.sign();
         if (a.is_nan() || b.is_nan()) {
@@ -280,15 +280,15 @@ public:
     // ---- the interval concept (number_traits.hpp) ----
 
     /// A double word at or below every value of the ball (the midpoint itself for a point).
-    friend word lower(const dd_ball& x) { return x.end(-1); }
+    friend SHANNON_FP_CONTRACT_OFF_FRIEND word lower(const dd_ball& x) { return x.end(-1); }
     /// A double word at or above every value of the ball.
-    friend word upper(const dd_ball& x) { return x.end(1); }
+    friend SHANNON_FP_CONTRACT_OFF_FRIEND word upper(const dd_ball& x) { return x.end(1); }
     /// The midpoint: the selection key of the generic code's branches.
-    friend word median(const dd_ball& x) { return x.mid_; }
+    friend SHANNON_FP_CONTRACT_OFF_FRIEND word median(const dd_ball& x) { return x.mid_; }
     /// True for the point 0. A ball that holds 0 without being the point cannot tell whether its
     /// value is exactly 0, where MPFI's 128 bits may be exact and the generic code's conventions
     /// branch (0 log 0 = 0, 0 / log 1 = NaN): it poisons the evaluation, and MPFI decides.
-    friend bool is_exactly_zero(const dd_ball& x) {
+    friend SHANNON_FP_CONTRACT_OFF_FRIEND bool is_exactly_zero(const dd_ball& x) {
         if (x.rad_ == 0) {
             return x.mid_.hi == 0;
         }
@@ -298,16 +298,16 @@ public:
         return false;
     }
     /// True when the ball may hold 0 (or is NaN).
-    friend bool zero_in(const dd_ball& x) { return x.is_nan() || x.sign() == 0 || x.sign() == 2; }
+    friend SHANNON_FP_CONTRACT_OFF_FRIEND bool zero_in(const dd_ball& x) { return x.is_nan() || x.sign() == 0 || x.sign() == 2; }
     /// True for NaN.
-    friend bool isnan(const dd_ball& x) { return x.is_nan(); }
+    friend SHANNON_FP_CONTRACT_OFF_FRIEND bool isnan(const dd_ball& x) { return x.is_nan(); }
     /// True for an exact infinity.
-    friend bool isinf(const dd_ball& x) { return x.is_inf(); }
+    friend SHANNON_FP_CONTRACT_OFF_FRIEND bool isinf(const dd_ball& x) { return x.is_inf(); }
     /// True for a ball with a finite midpoint.
-    friend bool isfinite(const dd_ball& x) { return ball_detail::finite(x.mid_.hi); }
+    friend SHANNON_FP_CONTRACT_OFF_FRIEND bool isfinite(const dd_ball& x) { return ball_detail::finite(x.mid_.hi); }
 
     /// The smallest ball this type forms around two balls.
-    friend dd_ball hull(const dd_ball& a, const dd_ball& b) {
+    friend SHANNON_FP_CONTRACT_OFF_FRIEND dd_ball hull(const dd_ball& a, const dd_ball& b) {
         using namespace ball_detail;
         if (a.is_nan() || b.is_nan()) {
             return nan();
@@ -329,10 +329,10 @@ public:
     }
 
     /// |x|: the ball (|mid|, rad) encloses |x| also when x straddles 0.
-    friend dd_ball abs(const dd_ball& x) { return {x.mid_.hi < 0 ? dw::neg(x.mid_) : x.mid_, x.rad_}; }
+    friend SHANNON_FP_CONTRACT_OFF_FRIEND dd_ball abs(const dd_ball& x) { return {x.mid_.hi < 0 ? dw::neg(x.mid_) : x.mid_, x.rad_}; }
 
     /// x^n by repeated squaring (1 / x^-n for n < 0).
-    friend dd_ball pow(const dd_ball& x, int n) {
+    friend SHANNON_FP_CONTRACT_OFF_FRIEND dd_ball pow(const dd_ball& x, int n) {
         if (n < 0) {
             return dd_ball(1) / pow(x, -n);
         }
@@ -350,7 +350,7 @@ public:
     }
 
     /// The square root (poisons below 0).
-    friend dd_ball sqrt(const dd_ball& x) {
+    friend SHANNON_FP_CONTRACT_OFF_FRIEND dd_ball sqrt(const dd_ball& x) {
         using namespace ball_detail;
         if (x.is_nan()) {
             return nan();
@@ -390,7 +390,7 @@ public:
     }
 
     /// The natural logarithm (-inf at the point 0; poisons when the ball reaches 0 or below).
-    friend dd_ball log(const dd_ball& x) {
+    friend SHANNON_FP_CONTRACT_OFF_FRIEND dd_ball log(const dd_ball& x) {
         using namespace ball_detail;
         if (x.is_nan()) {
             return nan();
@@ -421,7 +421,7 @@ public:
     }
 
     /// log(1 + x) (poisons when 1 + x reaches 0 or below).
-    friend dd_ball log1p(const dd_ball& x) {
+    friend SHANNON_FP_CONTRACT_OFF_FRIEND dd_ball log1p(const dd_ball& x) {
         using namespace ball_detail;
         if (x.is_nan()) {
             return nan();
@@ -453,7 +453,7 @@ public:
     }
 
     /// e^x (poisons beyond binary64's range or for a radius above 1).
-    friend dd_ball exp(const dd_ball& x) {
+    friend SHANNON_FP_CONTRACT_OFF_FRIEND dd_ball exp(const dd_ball& x) {
         using namespace ball_detail;
         if (x.is_nan()) {
             return nan();
@@ -476,7 +476,7 @@ public:
     }
 
     /// e^x - 1 without cancellation near 0.
-    friend dd_ball expm1(const dd_ball& x) {
+    friend SHANNON_FP_CONTRACT_OFF_FRIEND dd_ball expm1(const dd_ball& x) {
         using namespace ball_detail;
         if (x.is_nan()) {
             return nan();
@@ -532,7 +532,7 @@ public:
     /// product at most). Every relative error eps is below 2^-40, where |log(1 + eps)| <= |eps| (1 +
     /// 2^-38): the log of the product moves by at most their sum. Then dd::log_dd (rel_log of
     /// |log m|), E ln 2 in two words (|E| 2^-104) and one addition (2^-103).
-    friend std::optional<dd_ball> log_of_product_1p(std::type_identity<dd_ball>, const std::vector<dd_ball>& s) {
+    friend SHANNON_FP_CONTRACT_OFF_FRIEND std::optional<dd_ball> log_of_product_1p(std::type_identity<dd_ball>, const std::vector<dd_ball>& s) {
         using namespace ball_detail;
         word p(1.0);
         std::int64_t scale = 0;
@@ -572,7 +572,7 @@ public:
     /// is the value; a NaN is never chosen after index 0, and nothing is chosen over a NaN at 0).
     template <class Z>
         requires lifted_view<Z>::value
-    friend std::optional<std::size_t> argmax_points(std::type_identity<dd_ball>, const Z& z) {
+    friend SHANNON_FP_CONTRACT_OFF_FRIEND std::optional<std::size_t> argmax_points(std::type_identity<dd_ball>, const Z& z) {
         const double* const p = std::ranges::data(z.base());
         const std::size_t n = std::ranges::size(z);
         if (n == 0 || p[0] != p[0]) {  // NOLINT: NaN test
@@ -601,19 +601,19 @@ public:
         return imax;
     }
 
-    /// A row of balls, one per element of a row of exact binary64 numbers (points, finite or -inf)
-    /// with a finite maximum z_imax: fill(get, n, m, v) appends them to v (reserved for n); nothing
-    /// for any other row.
+    /// A row of balls, one per element of a row of exact binary64 numbers (points) with a finite
+    /// z_imax = m: fill(get, n, m, out) writes them to out[0..n) (stored by index: no capacity check
+    /// per element); nothing for any other row, or when `below` is set and some element lies above m
+    /// or is NaN.
     template <class Z, class Fill>
-    static std::optional<std::vector<dd_ball>> row_of_balls(const Z& z, std::size_t imax, Fill fill) {
+    static std::optional<std::vector<dd_ball>> row_of_balls(const Z& z, std::size_t imax, bool below, Fill fill) {
         std::optional<std::vector<dd_ball>> out;
         read_points(z, [&](auto get, std::size_t n) {
-            if (!below_max(get, n, imax)) {
+            if (below ? !below_max(get, n, imax) : !ball_detail::finite(get(imax))) {
                 return;
             }
-            std::vector<dd_ball> v;
-            v.reserve(n);
-            fill(get, n, get(imax), v);
+            std::vector<dd_ball> v(n);
+            fill(get, n, get(imax), v.data());
             out = std::move(v);
         });
         return out;
@@ -641,7 +641,7 @@ public:
     /// Found by argument-dependent lookup from math.hpp through the tag.
     template <class Z>
         requires std::ranges::random_access_range<const Z> && std::ranges::sized_range<const Z>
-    friend std::optional<dd_ball> sum_exp_rest(std::type_identity<dd_ball>, const Z& z, std::size_t imax) {
+    friend SHANNON_FP_CONTRACT_OFF_FRIEND std::optional<dd_ball> sum_exp_rest(std::type_identity<dd_ball>, const Z& z, std::size_t imax) {
         using namespace ball_detail;
         std::optional<dd_ball> out;
         read_points(z, [&](auto get, std::size_t n) {
@@ -665,47 +665,45 @@ public:
     /// Elements the kernel leaves (-inf, 550 below the maximum) take the ball's own operations.
     template <class Z>
         requires std::ranges::random_access_range<const Z> && std::ranges::sized_range<const Z>
-    friend std::optional<std::vector<dd_ball>> exp_shifted_row(std::type_identity<dd_ball>, const Z& z,
+    friend SHANNON_FP_CONTRACT_OFF_FRIEND std::optional<std::vector<dd_ball>> exp_shifted_row(std::type_identity<dd_ball>, const Z& z,
                                                                std::size_t imax, const dd_ball& c) {
         using namespace ball_detail;
         if (!(c.mid_.hi >= 0 && c.mid_.hi <= 40 && c.rad_ <= 0x1p-20)) {
             return std::nullopt;
         }
         const double rc = c.rad_ + c.rad_ * c.rad_;
-        return row_of_balls(z, imax, [&](auto get, std::size_t n, double m, std::vector<dd_ball>& v) {
-            exact::fast::detail::exp_row(  // the elements in order
+        return row_of_balls(z, imax, true, [&](auto get, std::size_t n, double m, dd_ball* out) {
+            exact::fast::detail::exp_row(
                 get, n, m, c.mid_.hi, c.mid_.lo,
-                [&v, rc](std::size_t, const word& e, const word& d) {
-                    v.emplace_back(e, up(e.hi * (exact::fast::detail::rel_exp_lanes + std::abs(d.hi) * 0x1p-102 + rc) * (1 + 0x1p-40)));
+                [out, rc](std::size_t i, const word& e, const word& d) {
+                    out[i] = dd_ball(e, up(e.hi * (exact::fast::detail::rel_exp_lanes + std::abs(d.hi) * 0x1p-102 + rc) * (1 + 0x1p-40)));
                 },
-                [&](std::size_t i) { v.push_back(exp(dd_ball(get(i)) - dd_ball(m) - c)); });
+                [&](std::size_t i) { out[i] = exp(dd_ball(get(i)) - dd_ball(m) - c); });
         });
     }
 
     /// (z_imax - z_k) + c for every k of a row of exact binary64 numbers (points, finite or -inf) with
     /// a finite maximum z_imax, and c a finite ball (c = log1p of the row's normalizer: the row's
     /// -log softmax), in one pass; nothing for any other row. Each gap is exact as a double word
-    /// (TwoSum of two doubles, when finite) and each sum is the ball's addition with its bound (the
-    /// radius of c plus rel_add |sum|, as operator+ gives it for a point and c); an element whose gap
-    /// is not finite (z_k = -inf, or an overflowing difference) takes the ball's own operations.
+    /// (TwoSum of two doubles, when finite) and each sum is dw::add's (detail/sum_exp.hpp's gaps_row,
+    /// four lanes at a time where the CPU has AVX2: the same operations, the same bits) with the
+    /// ball's bound for it (the radius of c plus rel_add |sum|, as operator+ gives it for a point and
+    /// c); an element whose sum is not finite (z_k = -inf, or an overflowing difference) takes the
+    /// ball's own operations.
     template <class Z>
         requires std::ranges::random_access_range<const Z> && std::ranges::sized_range<const Z>
-    friend std::optional<std::vector<dd_ball>> gaps_plus_row(std::type_identity<dd_ball>, const Z& z,
+    friend SHANNON_FP_CONTRACT_OFF_FRIEND std::optional<std::vector<dd_ball>> gaps_plus_row(std::type_identity<dd_ball>, const Z& z,
                                                              std::size_t imax, const dd_ball& c) {
         using namespace ball_detail;
         if (!finite(c.mid_.hi) || !finite(c.rad_)) {
             return std::nullopt;
         }
-        return row_of_balls(z, imax, [&](auto get, std::size_t n, double m, std::vector<dd_ball>& v) {
-            for (std::size_t k = 0; k < n; ++k) {
-                const word g = dw::two_sum(m, -get(k));
-                const word s = dw::add(g, c.mid_);
-                if (finite(s.hi)) {
-                    v.emplace_back(s, up(c.rad_ + rel_add * std::abs(s.hi)));
-                } else {
-                    v.push_back(dd_ball(m) - dd_ball(get(k)) + c);
-                }
-            }
+        // (m - z_k) + c is enclosed whatever z_k is (NaN and -inf take the ball's operations): no check
+        return row_of_balls(z, imax, false, [&](auto get, std::size_t n, double m, dd_ball* out) {
+            const double r = c.rad_;
+            exact::fast::detail::gaps_row(
+                get, n, m, c.mid_, [out, r](std::size_t k, const word& s) { out[k] = dd_ball(s, up(r + rel_add * std::abs(s.hi))); },
+                [&](std::size_t k) { out[k] = dd_ball(m) - dd_ball(get(k)) + c; });
         });
     }
 
@@ -714,7 +712,7 @@ public:
     /// sum_weighted_gaps; nothing for any other row (then the generic loop runs).
     template <class Z>
         requires std::ranges::random_access_range<const Z> && std::ranges::sized_range<const Z>
-    friend std::optional<dd_ball> sum_weighted_gaps(std::type_identity<dd_ball>, const Z& z, std::size_t imax,
+    friend SHANNON_FP_CONTRACT_OFF_FRIEND std::optional<dd_ball> sum_weighted_gaps(std::type_identity<dd_ball>, const Z& z, std::size_t imax,
                                                     std::span<const double> w) {
         using namespace ball_detail;
         for (const double v : w) {
@@ -740,7 +738,7 @@ public:
     /// the kernel declines (then the generic loop of losses.hpp's sum_bce_logits runs).
     template <class Y, class X>
         requires std::ranges::random_access_range<const Y> && std::ranges::random_access_range<const X>
-    friend std::optional<dd_ball> sum_bce_logits_rows(std::type_identity<dd_ball>, const Y& y, const X& x) {
+    friend SHANNON_FP_CONTRACT_OFF_FRIEND std::optional<dd_ball> sum_bce_logits_rows(std::type_identity<dd_ball>, const Y& y, const X& x) {
         using namespace ball_detail;
         std::optional<dd_ball> out;
         read_points(x, [&](auto get_x, std::size_t n) {
@@ -754,7 +752,7 @@ public:
     }
 
     /// Prints [mid +- rad].
-    friend std::ostream& operator<<(std::ostream& out, const dd_ball& x) {
+    friend SHANNON_FP_CONTRACT_OFF_FRIEND std::ostream& operator<<(std::ostream& out, const dd_ball& x) {
         return out << "[" << x.mid_ << " +- " << x.rad_ << "]";
     }
 

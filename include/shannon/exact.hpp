@@ -57,6 +57,9 @@
 #include "measures.hpp"
 #include "mpfi.hpp"
 #include "mpfr.hpp"
+#include "detail/fp_contract.hpp"
+
+SHANNON_FP_CONTRACT_OFF
 
 namespace shannon::exact {
 
@@ -1290,3 +1293,5 @@ struct ulp_report {
 };
 
 }  // namespace shannon::exact
+
+SHANNON_FP_CONTRACT_RESTORE

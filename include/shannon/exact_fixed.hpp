@@ -34,6 +34,9 @@
 #include <mpfr.h>
 
 #include "exact_fast.hpp"  // fast::kind
+#include "detail/fp_contract.hpp"
+
+SHANNON_FP_CONTRACT_OFF
 
 namespace shannon::exact::fixed {
 
@@ -371,3 +374,5 @@ private:
 };
 
 }  // namespace shannon::exact::fixed
+
+SHANNON_FP_CONTRACT_RESTORE

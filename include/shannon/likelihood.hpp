@@ -29,6 +29,9 @@
 #include "math.hpp"
 #include "measures.hpp"
 #include "number_traits.hpp"
+#include "detail/fp_contract.hpp"
+
+SHANNON_FP_CONTRACT_OFF
 
 namespace shannon {
 namespace detail {
@@ -271,3 +274,5 @@ template <real_range X, real_range Y>
 }
 
 }  // namespace shannon
+
+SHANNON_FP_CONTRACT_RESTORE

@@ -35,6 +35,9 @@
 #include "measures.hpp"
 #include "number_traits.hpp"
 #include "options.hpp"
+#include "detail/fp_contract.hpp"
+
+SHANNON_FP_CONTRACT_OFF
 
 namespace shannon {
 
@@ -523,3 +526,5 @@ struct multilabel_binary_cross_entropy_fn {
 inline constexpr multilabel_binary_cross_entropy_fn multilabel_binary_cross_entropy{};
 
 }  // namespace shannon
+
+SHANNON_FP_CONTRACT_RESTORE

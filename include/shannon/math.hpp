@@ -39,6 +39,9 @@
 #include "elementary.hpp"
 #include "error.hpp"
 #include "number_traits.hpp"
+#include "detail/fp_contract.hpp"
+
+SHANNON_FP_CONTRACT_OFF
 
 namespace shannon {
 namespace detail {
@@ -829,3 +832,5 @@ struct softmax_fn {
 inline constexpr softmax_fn softmax{};
 
 }  // namespace shannon
+
+SHANNON_FP_CONTRACT_RESTORE

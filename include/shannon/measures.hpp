@@ -28,6 +28,9 @@
 #include "math.hpp"
 #include "number_traits.hpp"
 #include "options.hpp"
+#include "detail/fp_contract.hpp"
+
+SHANNON_FP_CONTRACT_OFF
 
 namespace shannon {
 namespace detail {
@@ -354,3 +357,5 @@ SHANNON_DETAIL_PAIR_MEASURE(js_divergence, js_nats, true);
 #undef SHANNON_DETAIL_PAIR_MEASURE
 
 }  // namespace shannon
+
+SHANNON_FP_CONTRACT_RESTORE

@@ -28,6 +28,9 @@
 #include <boost/multiprecision/cpp_bin_float.hpp>
 
 #include "double_word.hpp"
+#include "detail/fp_contract.hpp"
+
+SHANNON_FP_CONTRACT_OFF
 
 namespace shannon {
 
@@ -276,3 +279,5 @@ struct exact_conversion {
 
 }  // namespace detail
 }  // namespace shannon
+
+SHANNON_FP_CONTRACT_RESTORE

@@ -6,15 +6,26 @@
 // includes and SHANNON_FP_CONTRACT_RESTORE at its end, whatever flags the includer uses (GCC:
 // optimize("fp-contract=off") pushed and popped; Clang: `#pragma clang fp contract`, set back to
 // `on`, Clang's default for C++).
+//
+// GCC gives a friend function defined inside a class none of the pragma's options (measured with GCC
+// 12: such a friend then cannot inline the region's own functions, double_word's constructor
+// among them, "optimization level attribute mismatch"); a header's in-class friends therefore say
+// SHANNON_FP_CONTRACT_OFF_FRIEND after `friend`. Nesting one header's region inside another's
+// (including a header between the two macros) makes a second, different set of options with the
+// same effect, and calls between the two sets are not inlined either: includes go before the
+// region.
 #pragma once
 
 #if defined(__clang__)
 #define SHANNON_FP_CONTRACT_OFF _Pragma("clang fp contract(off)")
 #define SHANNON_FP_CONTRACT_RESTORE _Pragma("clang fp contract(on)")
+#define SHANNON_FP_CONTRACT_OFF_FRIEND
 #elif defined(__GNUC__)
 #define SHANNON_FP_CONTRACT_OFF _Pragma("GCC push_options") _Pragma("GCC optimize(\"fp-contract=off\")")
 #define SHANNON_FP_CONTRACT_RESTORE _Pragma("GCC pop_options")
+#define SHANNON_FP_CONTRACT_OFF_FRIEND __attribute__((optimize("fp-contract=off")))
 #else
 #define SHANNON_FP_CONTRACT_OFF
 #define SHANNON_FP_CONTRACT_RESTORE
+#define SHANNON_FP_CONTRACT_OFF_FRIEND
 #endif

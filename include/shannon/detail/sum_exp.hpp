@@ -237,6 +237,61 @@ inline void exp_row(Get get, std::size_t n, double m, double c_hi, double c_lo, 
     }
 }
 
+#if defined(SHANNON_FAST_X86)
+/// gaps_row's vector loop over the blocks of four from 0 (dw::add lane by lane: TwoSum, TwoSum,
+/// FastTwoSum, FastTwoSum); a block with a sum that is not finite goes to `scalar`; i is left at the
+/// first element not done.
+template <class Get, class Put, class Scalar>
+SHANNON_FAST_TARGET inline void gaps_row_avx2(Get get, std::size_t n, double m, const double_word<double>& c, Put put,
+                                              Scalar scalar, std::size_t& i) {
+    const vd4 mv = vd4{} + m;
+    const vd4 ch = vd4{} + c.hi;
+    const vd4 cl = vd4{} + c.lo;
+    for (; i + 4 <= n; i += 4) {
+        const ddv<vd4> g = two_sum(mv, -vd4{get(i), get(i + 1), get(i + 2), get(i + 3)});
+        const ddv<vd4> s = two_sum(g.hi, ch);
+        const ddv<vd4> t = two_sum(g.lo, cl);
+        const ddv<vd4> v = fast_two_sum(s.hi, s.lo + t.hi);
+        const ddv<vd4> w = fast_two_sum(v.hi, t.lo + v.lo);
+        if (!all_(abs_(w.hi) <= 0x1.fffffffffffffp+1023)) {  // also NaN
+            for (std::size_t l = 0; l < 4; ++l) {
+                scalar(i + l);
+            }
+            continue;
+        }
+        for (std::size_t l = 0; l < 4; ++l) {
+            put(i + l, double_word<double>(w.hi[l], w.lo[l]));
+        }
+    }
+}
+#endif
+
+/// (m - get(i)) + c for every i in [0, n) by dw::add (the gap m - get(i) exact by TwoSum), in order
+/// of i: put(i, s) receives the sum, rare(i) the elements whose sum is not finite (-inf, or an
+/// overflowing gap). Requires c finite. Vector lanes (AVX2) for the blocks of four, the portable code
+/// for the rest: the same operations, so the same bits.
+template <class Get, class Put, class Rare>
+inline void gaps_row(Get get, std::size_t n, double m, const double_word<double>& c, Put put, Rare rare) {
+    auto scalar = [&](std::size_t i) {
+        const double_word<double> g = dw::two_sum(m, -get(i));
+        const double_word<double> s = dw::add(g, c);
+        if (std::abs(s.hi) <= 0x1.fffffffffffffp+1023) {
+            put(i, s);
+        } else {
+            rare(i);
+        }
+    };
+    std::size_t i = 0;
+#if defined(SHANNON_FAST_X86)
+    if (cpu_supported()) {
+        gaps_row_avx2(get, n, m, c, put, scalar, i);
+    }
+#endif
+    for (; i < n; ++i) {
+        scalar(i);
+    }
+}
+
 /// sum_i w_i (m - z_i) over binary64 z_i = get_z(i) and w_i = get_w(i) (1 when `weighted` is false):
 /// the gaps of a weighted sum of -log softmax (cross-entropy with label smoothing). Each gap is exact
 /// (TwoSum: m - z_i = d_hi + d_lo), w_i d_hi an exact product (plus at most 2^-1074 where its error

@@ -26,6 +26,9 @@
 #include "../losses.hpp"
 #include "../math.hpp"
 #include "../number_traits.hpp"
+#include "../detail/fp_contract.hpp"
+
+SHANNON_FP_CONTRACT_OFF
 
 namespace shannon::profiles {
 
@@ -332,3 +335,5 @@ template <class T, class Make>
 
 }  // namespace detail
 }  // namespace shannon::profiles
+
+SHANNON_FP_CONTRACT_RESTORE

@@ -25,6 +25,9 @@
 #include <vector>
 
 #include "common.hpp"
+#include "../detail/fp_contract.hpp"
+
+SHANNON_FP_CONTRACT_OFF
 
 namespace shannon::profiles::keras {
 
@@ -507,3 +510,5 @@ SHANNON_KERAS_LOSS("tf_keras2.", binary_crossentropy, row_range, crossentropy_op
 }  // namespace shannon::profiles::tf_keras2
 
 #undef SHANNON_KERAS_LOSS
+
+SHANNON_FP_CONTRACT_RESTORE

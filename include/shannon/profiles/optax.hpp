@@ -15,6 +15,9 @@
 #include <vector>
 
 #include "common.hpp"
+#include "../detail/fp_contract.hpp"
+
+SHANNON_FP_CONTRACT_OFF
 
 namespace shannon::profiles::optax {
 
@@ -197,3 +200,5 @@ template <row_range L, row_range Y>
 }
 
 }  // namespace shannon::profiles::optax
+
+SHANNON_FP_CONTRACT_RESTORE

@@ -16,6 +16,9 @@
 
 #include "../measures.hpp"
 #include "common.hpp"
+#include "../detail/fp_contract.hpp"
+
+SHANNON_FP_CONTRACT_OFF
 
 namespace shannon::profiles::scipy {
 
@@ -362,3 +365,5 @@ template <real_range P, real_range Q>
 }
 
 }  // namespace shannon::profiles::scipy
+
+SHANNON_FP_CONTRACT_RESTORE

@@ -19,6 +19,9 @@
 #include <vector>
 
 #include "common.hpp"
+#include "../detail/fp_contract.hpp"
+
+SHANNON_FP_CONTRACT_OFF
 
 namespace shannon::profiles::torch {
 
@@ -938,3 +941,5 @@ template <row_range Input, row_range Target>
 }
 
 }  // namespace shannon::profiles::torch
+
+SHANNON_FP_CONTRACT_RESTORE
