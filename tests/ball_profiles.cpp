@@ -175,8 +175,9 @@ TEST(ball_profiles, torch_losses_and_gradients_agree_with_mpfi) {
          [smooth](const auto& a, const auto& b) { return pt::cross_entropy(a, b, smooth); }, h, hy);
     both(t, "cross_entropy (one class)", [](const auto& a, const auto& b) { return pt::cross_entropy(a, b); },
          rows_t{{3.5}, {-2}}, std::vector<std::int64_t>{0, 0});
-    // The unweighted sum's log-normalizers as one logarithm: confident rows (every S_n tiny: the
-    // ball's log1p each), 700 rows of 3 (the product rescaled), mixed with +inf rows and ignored ones.
+    // The sum's log-normalizers as one logarithm (per target class with weights): confident rows
+    // (every S_n tiny: the ball's log1p each), 700 rows of 3 (the product rescaled), mixed with +inf
+    // rows and ignored ones.
     both(t, "cross_entropy (confident rows)", [](const auto& a, const auto& b) { return pt::cross_entropy(a, b); },
          rows_t{{30, -30, -31}, {-40, 35, 0}, {0, 1, 80}}, std::vector<std::int64_t>{0, 1, 2});
     {
@@ -196,6 +197,15 @@ TEST(ball_profiles, torch_losses_and_gradients_agree_with_mpfi) {
                     -std::numeric_limits<double>::infinity()};
         both(t, "cross_entropy (700 rows, +inf and all -inf rows)",
              [](const auto& a, const auto& b) { return pt::cross_entropy(a, b); }, mixed, my);
+        // with weights the log-normalizers go by target class (one product per class)
+        pt::cross_entropy_options weighted;
+        weighted.weight = {0.5, 2, 1.25};
+        both(t, "cross_entropy (700 rows, weight)",
+             [weighted](const auto& a, const auto& b) { return pt::cross_entropy(a, b, weighted); }, mixed, my);
+        weighted.label_smoothing = 0.1;
+        weighted.reduction = shannon::profiles::reduction::sum;
+        both(t, "cross_entropy (700 rows, weight, smoothing, sum)",
+             [weighted](const auto& a, const auto& b) { return pt::cross_entropy(a, b, weighted); }, many, my);
     }
     std::cout << "torch: " << t.results << " results, " << t.ball << " decided by the ball\n";
     EXPECT_GT(t.ball, t.results * 3 / 4);

@@ -498,6 +498,26 @@ struct binary64_weights {
     }
 };
 
+/// sum_k w_k (z_imax - z_k) for binary64 weights w (empty: all 1) and the index of a finite maximum:
+/// a number type's own kernel where it has one (the ball's sum_weighted_gaps, found through the tag
+/// as sum_exp_rest is), otherwise term by term.
+template <row_of_numbers Z, class W = row_value_t<Z>>
+[[nodiscard]] constexpr W sum_weighted_gaps_of(const Z& z, std::size_t imax, const binary64_weights& w) {
+    if constexpr (requires { sum_weighted_gaps(std::type_identity<W>{}, z, imax, w.w); }) {
+        if (!std::is_constant_evaluated()) {
+            if (const auto g = sum_weighted_gaps(std::type_identity<W>{}, z, imax, w.w)) {
+                return *g;
+            }
+        }
+    }
+    const W m = z[imax];
+    accumulator<W> acc;
+    for (std::size_t k = 0; k < std::ranges::size(z); ++k) {
+        acc.add(w(k, k == imax ? W(0) : W(m - z[k])));
+    }
+    return acc.value();
+}
+
 /// sum_k term(k, -log softmax(z)_k) where term(k, x) = t_k(x) is affine in x with slope coef(k) (as a_k x,
 /// or a_k x with a convention for 0 * inf): the dot product of a row of coefficients with -log softmax,
 /// the core of every soft-label cross-entropy. With a finite maximum m it is computed as
@@ -516,18 +536,11 @@ template <row_of_numbers Z, class Term, class Coef, class W = row_value_t<Z>>
         }
         return acc.value();
     }
-    // sum_k w_k (m - z_k) whole by a number type's own kernel where it applies (the ball's), found
-    // through the tag as sum_exp_rest is; otherwise term by term below
+    // sum_k w_k (m - z_k) whole (sum_weighted_gaps_of) for binary64 weights; otherwise term by term below
     bool whole = false;
     if constexpr (std::is_same_v<Term, binary64_weights>) {
-        if constexpr (requires { sum_weighted_gaps(std::type_identity<W>{}, z, f.imax, term.w); }) {
-            if (!std::is_constant_evaluated()) {
-                if (const auto g = sum_weighted_gaps(std::type_identity<W>{}, z, f.imax, term.w)) {
-                    acc.add(*g);
-                    whole = true;
-                }
-            }
-        }
+        acc.add(sum_weighted_gaps_of(z, f.imax, term));
+        whole = true;
     }
     const W m = z[f.imax];
     accumulator<W> total;

@@ -364,3 +364,55 @@ def test_gradient_values():
     g32 = st.binary_cross_entropy_grad(np.float32([1e-14]), np.float32([1.0]), reduction="sum")
     with mpmath.workprec(24):
         assert g32[0] == np.float32(float(+((mpmath.mpf(float(np.float32(1e-14))) - 1) / eps)))
+
+
+def reference_cross_entropy(x, y, weight, eps):
+    """torch's cross-entropy with class indices, per row in mpmath (the current precision): the sum of
+    the losses and the divisor of the mean (sum of the targets' weights)."""
+    c = x.shape[1]
+    ws = [mpmath.mpf(1)] * c if weight is None else [mpmath.mpf(v) for v in weight]
+    total, d = mpmath.mpf(0), mpmath.mpf(0)
+    for i in range(x.shape[0]):
+        if y[i] == -100:
+            continue
+        row = x[i]
+        if np.isinf(row).any():  # +inf logits share the mass: -log softmax is log(#inf) there, inf elsewhere
+            k = int(np.isinf(row).sum())
+            nl = [mpmath.log(k) if np.isinf(v) else mpmath.inf for v in row]
+        else:
+            top = mpmath.mpf(max(row))
+            lse = top + mpmath.log(mpmath.fsum(mpmath.exp(mpmath.mpf(v) - top) for v in row))
+            nl = [lse - mpmath.mpf(v) for v in row]
+        li = (1 - mpmath.mpf(eps)) * ws[y[i]] * nl[y[i]]
+        if eps:
+            li += mpmath.mpf(eps) / c * mpmath.fsum(ws[k] * nl[k] for k in range(c))
+        total += li
+        d += ws[y[i]]
+    return total, d
+
+
+def test_reduced_cross_entropy_grouped_by_class():
+    """The reduced cross-entropy with class indices sums the rows' gaps and takes the log-normalizers by
+    target class (one logarithm of a product per class for the ball): 400 rows of 7 classes (a bucket
+    per class) and 24 rows of 1,100 classes (sorted by class), with and without class weights and label
+    smoothing, mean and sum, ignored rows, a row with a +inf logit (its own loss), a dominant logit and
+    near-ties, against mpmath's per-row definition (torch's formula) at 300 bits."""
+    r = np.random.default_rng(23)
+    for n, c in ((400, 7), (24, 1100)):
+        x = r.normal(0, 3, (n, c))
+        y = r.integers(0, c, n)
+        y[::37] = -100
+        x[6, :3] = [700.0, -700.0, 699.0]
+        x[7, :4] = 1.0 + np.array([0, 2.0**-40, -(2.0**-40), 2.0**-39])
+        with_inf = x.copy()  # without smoothing only: with it, the row's other classes make the loss +inf
+        with_inf[5, 2] = np.inf
+        y[5] = 2
+        w = r.random(c) + 0.25
+        for weight in (None, w):
+            for eps in (0.0, 0.1):
+                data = with_inf if eps == 0 else x
+                total, d = reference_cross_entropy(data, y, weight, eps)
+                for reduction, exact in (("sum", total), ("mean", total / d)):
+                    got = st.cross_entropy(data, y, weight, label_smoothing=eps, reduction=reduction)
+                    with mpmath.workprec(53):
+                        assert got == float(+exact), (n, c, weight is None, eps, reduction, got, float(+exact))

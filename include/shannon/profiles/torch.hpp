@@ -50,6 +50,50 @@ void check_probabilities(const X& x, std::string_view function) {
     }
 }
 
+/// What the loss of one row with a class index needs besides the row: l = keep w_y nl_y + share sum_k w_k nl_k
+/// (label smoothing e: keep = 1 - e, share = e / C; weight_sum = sum_k w_k).
+template <class W>
+struct index_loss_terms {
+    const cross_entropy_options& o;
+    W keep;
+    W share;
+    W weight_sum;
+    bool logits;
+
+    index_loss_terms(const cross_entropy_options& opts, std::size_t c, bool from_logits)
+        : o(opts), keep(W(1) - W(opts.label_smoothing)), share(W(opts.label_smoothing) / W(static_cast<double>(c))),
+          weight_sum(W(static_cast<double>(c))), logits(from_logits) {
+        if (!o.weight.empty()) {
+            accumulator<W> ws;
+            for (const double w : o.weight) {
+                ws.add(W(w));
+            }
+            weight_sum = ws.value();
+        }
+    }
+
+    /// The loss of row z with target y (checked) and weight wy = w[y].
+    template <class Z>
+    [[nodiscard]] W operator()(const Z& z, std::size_t y, const W& wy) const {
+        if (o.label_smoothing == 0) {  // one element of -log softmax, not the whole row's
+            return W(wy * (logits ? shannon::detail::neg_log_softmax_at(z, y) : W(-z[y])));
+        }
+        // sum_k w_k nl_k, without forming the row of nl (shannon::detail::sum_neg_log_softmax)
+        const shannon::detail::binary64_weights weighted{o.weight};
+        if (logits) {
+            const auto frame = shannon::detail::make_softmax_frame(z);
+            const W smooth = shannon::detail::sum_neg_log_softmax(frame, z, weighted, weight_sum);
+            const W nl_y = shannon::detail::neg_log_softmax_element(frame, z, y);
+            return W(W(keep * W(wy * nl_y)) + W(share * smooth));
+        }
+        accumulator<W> smooth;
+        for (std::size_t k = 0; k < std::ranges::size(z); ++k) {
+            smooth.add(weighted(k, W(-z[k])));
+        }
+        return W(W(keep * W(wy * W(-z[y]))) + W(share * smooth.value()));
+    }
+};
+
 /// Per-sample losses and the divisor of the mean of cross_entropy / nll_loss with class indices.
 /// nl(i) gives the row's -log probabilities (log_softmax for cross_entropy, -input for nll_loss).
 /// Without `with_losses` only the checks and the divisor (the gradients' scale): no loss computed.
@@ -73,17 +117,7 @@ template <class W, class Rows, class Targets>
     }
     std::vector<W> l;
     W divisor = W(0);
-    const W eps = W(o.label_smoothing);
-    const W keep = W(W(1) - eps);
-    const W share = W(eps / W(static_cast<double>(c)));
-    W weight_sum = W(static_cast<double>(c));
-    if (!o.weight.empty()) {
-        accumulator<W> ws;
-        for (const double w : o.weight) {
-            ws.add(W(w));
-        }
-        weight_sum = ws.value();
-    }
+    const index_loss_terms<W> loss(o, c, logits);
     for (std::size_t n = 0; n < rows.size(); ++n) {
         if (t[n] == o.ignore_index) {
             l.push_back(W(0));
@@ -96,28 +130,9 @@ template <class W, class Rows, class Targets>
         const auto y = static_cast<std::size_t>(t[n]);
         const W wy = weight_at<W>(o.weight, y);
         divisor += wy;
-        if (!with_losses) {  // the checks and the divisor only (the gradients' scale)
-            continue;
+        if (with_losses) {  // else the checks and the divisor only (the gradients' scale)
+            l.push_back(loss(rows[n], y, wy));
         }
-        if (o.label_smoothing == 0) {  // one element of -log softmax, not the whole row's
-            l.push_back(W(wy * (logits ? shannon::detail::neg_log_softmax_at(rows[n], y) : W(-rows[n][y]))));
-            continue;
-        }
-        // sum_k w_k nl_k, without forming the row of nl (shannon::detail::sum_neg_log_softmax)
-        const shannon::detail::binary64_weights weighted{o.weight};
-        if (logits) {
-            const auto& z = rows[n];
-            const auto frame = shannon::detail::make_softmax_frame(z);
-            const W smooth = shannon::detail::sum_neg_log_softmax(frame, z, weighted, weight_sum);
-            const W nl_y = shannon::detail::neg_log_softmax_element(frame, z, y);
-            l.push_back(W(W(keep * W(wy * nl_y)) + W(share * smooth)));
-            continue;
-        }
-        accumulator<W> smooth;
-        for (std::size_t k = 0; k < c; ++k) {
-            smooth.add(weighted(k, W(-rows[n][k])));
-        }
-        l.push_back(W(W(keep * W(wy * W(-rows[n][y]))) + W(share * smooth.value())));
     }
     return {std::move(l), divisor};
 }
@@ -197,39 +212,92 @@ template <row_range Input, class Target>
     constexpr std::string_view f = "torch.cross_entropy";
     const auto rows = detail::read_rows<W>(std::forward<Input>(input), f, "input");
     if constexpr (index_range<Target>) {
-        if (o.weight.empty() && o.label_smoothing == 0) {
-            // sum_n l_n = sum_n (m_n - z_n[y_n]) + sum_n log1p(S_n): the gaps summed, the rows'
-            // log-normalizers by sum_log1p (for the ball: one logarithm for the batch). Rows with a
-            // +inf or no finite logit take neg_log_softmax_at.
-            std::vector<std::int64_t> t;
-            for (auto&& y : target) {
-                t.push_back(static_cast<std::int64_t>(y));
-            }
-            const W d = detail::index_losses<W>(rows, t, o, f, true, false).second;
-            shannon::detail::accumulator<W> gaps;
-            std::vector<W> s;
-            s.reserve(rows.size());
-            for (std::size_t n = 0; n < rows.size(); ++n) {
-                if (t[n] == o.ignore_index) {
-                    continue;
-                }
-                const auto& z = rows[n];
-                const auto y = static_cast<std::size_t>(t[n]);
-                const std::size_t imax = shannon::detail::argmax(z);
-                const W m = z[imax];
-                if (shannon::detail::is_pos_inf(shannon::detail::key(m)) || shannon::detail::is_neg_inf(shannon::detail::upper_of(m))) {
-                    gaps.add(shannon::detail::neg_log_softmax_at(z, y));
-                    continue;
-                }
-                if (y != imax) {
-                    gaps.add(W(m - z[y]));
-                }
-                s.push_back(shannon::detail::exp_rest(z, imax));
-            }
-            return scope.round(detail::reduce_sum(W(gaps.value() + shannon::detail::sum_log1p(s)), o.reduction, d, f));
+        // sum_n l_n = keep sum_n w_y (m_n - z_n[y]) + share sum_n G_n + sum_n a_(y_n) log1p(S_n), with
+        // G_n = sum_k w_k (m_n - z_nk) and a_c = keep w_c + share sum_k w_k: the gaps summed (each
+        // sum multiplied once), the rows' log-normalizers grouped by target class and each group's
+        // taken by sum_log1p (for the ball: one logarithm of a product per group, not one per row).
+        // Groups hold at most 1,024 rows, so the working memory stays small (a large fresh
+        // allocation costs more in page faults than the logarithms it saves): one bucket without
+        // weights, one per class for up to 1,024 classes, else (class, S_n) pairs sorted by class
+        // per 1,024 rows. Rows with a +inf or no finite logit take their own loss.
+        std::vector<std::int64_t> t;
+        for (auto&& y : target) {
+            t.push_back(static_cast<std::int64_t>(y));
         }
-        const auto [l, d] = detail::index_losses<W>(rows, std::forward<Target>(target), o, f, true);
-        return scope.round(detail::reduce(l, o.reduction, d, f));
+        const W d = detail::index_losses<W>(rows, t, o, f, true, false).second;  // the checks, the divisor
+        const std::size_t c = rows.front().size();
+        const detail::index_loss_terms<W> loss(o, c, true);
+        const shannon::detail::binary64_weights weighted{o.weight};
+        const bool plain = o.weight.empty() && o.label_smoothing == 0;
+        shannon::detail::accumulator<W> own;          // the rows that take their own loss
+        shannon::detail::accumulator<W> target_gaps;  // sum_n w_y (m_n - z_n[y])
+        shannon::detail::accumulator<W> all_gaps;     // sum_n G_n
+        shannon::detail::accumulator<W> logs;         // sum_n a_(y_n) log1p(S_n)
+        constexpr std::size_t group = 1024;
+        const auto take = [&](std::size_t cls, std::vector<W>& s) {
+            if (!s.empty()) {
+                const W sum = shannon::detail::sum_log1p(s);
+                logs.add(o.weight.empty() ? sum
+                                          : W(W(W(loss.keep * detail::weight_at<W>(o.weight, cls)) +
+                                                W(loss.share * loss.weight_sum)) *
+                                              sum));
+                s.clear();
+            }
+        };
+        const bool sorted = !o.weight.empty() && c > group;
+        std::vector<std::vector<W>> buckets(o.weight.empty() || sorted ? 1 : c);
+        std::vector<std::pair<std::size_t, W>> pairs;  // (class, S_n) when sorted
+        std::vector<W> run;
+        const auto take_pairs = [&] {
+            std::sort(pairs.begin(), pairs.end(), [](const auto& u, const auto& v) { return u.first < v.first; });
+            for (std::size_t i = 0; i < pairs.size();) {
+                const std::size_t cls = pairs[i].first;
+                for (; i < pairs.size() && pairs[i].first == cls; ++i) {
+                    run.push_back(pairs[i].second);
+                }
+                take(cls, run);
+            }
+            pairs.clear();
+        };
+        for (std::size_t n = 0; n < rows.size(); ++n) {
+            if (t[n] == o.ignore_index) {
+                continue;
+            }
+            const auto& z = rows[n];
+            const auto y = static_cast<std::size_t>(t[n]);
+            const std::size_t imax = shannon::detail::argmax(z);
+            const W m = z[imax];
+            if (shannon::detail::is_pos_inf(shannon::detail::key(m)) || shannon::detail::is_neg_inf(shannon::detail::upper_of(m))) {
+                own.add(loss(z, y, detail::weight_at<W>(o.weight, y)));
+                continue;
+            }
+            if (y != imax) {
+                target_gaps.add(o.weight.empty() ? W(m - z[y]) : W(detail::weight_at<W>(o.weight, y) * W(m - z[y])));
+            }
+            if (o.label_smoothing != 0) {
+                all_gaps.add(shannon::detail::sum_weighted_gaps_of(z, imax, weighted));
+            }
+            W s = shannon::detail::exp_rest(z, imax);
+            if (sorted) {
+                pairs.emplace_back(y, std::move(s));
+                if (pairs.size() == group) {
+                    take_pairs();
+                }
+            } else {
+                const std::size_t cls = o.weight.empty() ? 0 : y;
+                buckets[cls].push_back(std::move(s));
+                if (buckets[cls].size() == group) {
+                    take(cls, buckets[cls]);
+                }
+            }
+        }
+        take_pairs();
+        for (std::size_t cls = 0; cls < buckets.size(); ++cls) {
+            take(cls, buckets[cls]);
+        }
+        const W gaps = plain ? target_gaps.value()
+                             : W(W(loss.keep * target_gaps.value()) + W(loss.share * all_gaps.value()));
+        return scope.round(detail::reduce_sum(W(W(own.value() + gaps) + logs.value()), o.reduction, d, f));
     } else {
         const auto t = detail::read_rows<W>(std::forward<Target>(target), f, "target");
         const auto l = detail::probability_losses(rows, t, o, f);
