@@ -592,7 +592,8 @@ TEST(ball, vector_exp_meets_its_bound) {
 /// The row of softmax values the ball computes by detail/sum_exp.hpp's exp_row (e^(z_k - m - c)):
 /// every element's ball holds MPFR's e^(z_k - m - c') at both ends c' = c -+ r of c's ball, on random
 /// rows of lengths 1..13 and 4,099 (vector lanes and the scalar tail), with -inf masks and logits 560 and 800 below the maximum (the elements left to the ball's
-/// own operations), for c a point and a ball.
+/// own operations), for c a point and a ball; and times a scale (2^-20..2^20, a point or a ball), the
+/// product's ball holding MPFR's at the ends of both.
 TEST(ball, softmax_row_encloses_every_element) {
     std::mt19937_64 g(5);
     std::normal_distribution<double> normal(0, 1);
@@ -618,7 +619,11 @@ TEST(ball, softmax_row_encloses_every_element) {
             }
             const double cm = 40 * unit(g);
             const dd_ball c = rep % 2 == 0 ? dd_ball(cm) : dd_ball(word(cm, cm * 0x1p-60), std::ldexp(1.0, -30 - static_cast<int>(g() % 40)));
-            const auto v = exp_shifted_row(std::type_identity<dd_ball>{}, z, imax, c);
+            // times a positive scale: none, a point (a weight over a batch size), a ball
+            const double sm = std::ldexp(0.5 + unit(g), static_cast<int>(g() % 40) - 20);
+            const dd_ball scale = rep % 3 == 0 ? dd_ball(sm) : dd_ball(word(sm, sm * 0x1p-58), sm * std::ldexp(1.0, -25 - static_cast<int>(g() % 60)));
+            const bool scaled = rep % 3 != 2;
+            const auto v = exp_shifted_row(std::type_identity<dd_ball>{}, z, imax, c, scaled ? &scale : nullptr);
             ASSERT_TRUE(v.has_value());
             ASSERT_EQ(v->size(), n);
             for (std::size_t i = 0; i < n; ++i) {
@@ -631,7 +636,15 @@ TEST(ball, softmax_row_encloses_every_element) {
                     mpfr_sub_d(t.v, t.v, z[imax].mid().hi, MPFR_RNDN);
                     mpfr_sub(t.v, t.v, ce.v, MPFR_RNDN);
                     mpfr_exp(e.v, t.v, dir < 0 ? MPFR_RNDD : MPFR_RNDU);
-                    EXPECT_TRUE(holds((*v)[i], e)) << "element " << i << " of " << n << ": " << (*v)[i];
+                    if (scaled) {  // times the scale's end in the same direction, exactly (1000 bits)
+                        big se;
+                        set_end(se, scale, dir);
+                        big prod(1000);
+                        mpfr_mul(prod.v, e.v, se.v, MPFR_RNDN);
+                        EXPECT_TRUE(holds((*v)[i], prod)) << "element " << i << " of " << n << " (scaled): " << (*v)[i];
+                    } else {
+                        EXPECT_TRUE(holds((*v)[i], e)) << "element " << i << " of " << n << ": " << (*v)[i];
+                    }
                 }
                 ++elements;
             }
@@ -641,8 +654,9 @@ TEST(ball, softmax_row_encloses_every_element) {
 }
 
 /// The weighted gaps of label smoothing (detail/sum_exp.hpp's sum_weighted_gaps): sum w_i (m - z_i)
-/// within its bound of MPFR's on random rows of lengths 1..20 and 32,000, weighted and not, logits
-/// of scale 2^-20..2^40, weights 0..2^20 and of both signs.
+/// within its bound of MPFR's on random rows of lengths 1..20 and 32,000, weighted and not, in the
+/// vector lanes and the portable code, logits of scale 2^-20..2^40, weights 0..2^20 and of both
+/// signs.
 TEST(ball, weighted_gaps_meet_their_bound) {
     std::mt19937_64 g(9);
     std::normal_distribution<double> normal(0, 1);
@@ -659,9 +673,10 @@ TEST(ball, weighted_gaps_meet_their_bound) {
             }
             const double m = *std::max_element(z.begin(), z.end());
             const bool weighted = rep % 2 == 0;
+            const bool vector = (rep / 2) % 2 == 0;
             const auto r = shannon::exact::fast::detail::sum_weighted_gaps([&z](std::size_t i) { return z[i]; },
                                                                            [&w](std::size_t i) { return w[i]; },
-                                                                           weighted, n, m);
+                                                                           weighted, n, m, vector);
             big exact(2200);
             mpfr_set_zero(exact.v, 1);
             big t(2200);

@@ -111,6 +111,62 @@ using dd::rel_log1p;
 using dd::square;
 using dd::times_pow2;
 
+/// The row of softmax balls that exp_shifted_row writes (Ball: dd_ball, a template only so that it
+/// can be defined before the class): put(i, e, d) takes the kernel's e within rel_exp_lanes of
+/// e^d, its argument d, and writes out[i], times *scale where one is given. Called per element, and
+/// per block of four lanes where the CPU has AVX2 (the same operations lane by lane: dw::mul is
+/// simd.hpp's mul, so the same bits).
+template <class Ball>
+struct softmax_put {
+    Ball* out;
+    double rc;           // c's radius plus its square
+    const Ball* scale;   // null: none
+    double s_hi = 0;     // the scale's midpoint, magnitude and radius
+    double s_lo = 0;
+    double s_mag = 0;
+    double s_rad = 0;
+
+    softmax_put(Ball* o, double r, const Ball* s) : out(o), rc(r), scale(s) {
+        if (s != nullptr) {
+            s_hi = s->mid().hi;
+            s_lo = s->mid().lo;
+            s_mag = s->mag();
+            s_rad = s->rad();
+        }
+    }
+
+    void operator()(std::size_t i, const word& e, const word& d) const {
+        const double re = up(e.hi * (exact::fast::detail::rel_exp_lanes + std::abs(d.hi) * 0x1p-102 + rc) * (1 + 0x1p-40));
+        if (scale == nullptr) {
+            out[i] = Ball(e, re);
+            return;
+        }
+        const word p = dw::mul(e, word(s_hi, s_lo));
+        out[i] = Ball(p, up(e.hi * s_rad + s_mag * re + re * s_rad + rel_mul * std::abs(p.hi)));
+    }
+
+#if defined(SHANNON_FAST_X86)
+    SHANNON_FAST_TARGET void operator()(std::size_t i, const exact::fast::detail::ddv<exact::fast::detail::vd4>& e,
+                                        const exact::fast::detail::ddv<exact::fast::detail::vd4>& d) const {
+        namespace fd = exact::fast::detail;
+        // up(x) = x (1 + 2^-49) + tiny, lane by lane
+        const fd::vd4 re =
+            e.hi * (exact::fast::detail::rel_exp_lanes + fd::abs_(d.hi) * 0x1p-102 + rc) * (1 + 0x1p-40) * (1 + 0x1p-49) + tiny;
+        if (scale == nullptr) {
+            for (std::size_t l = 0; l < 4; ++l) {
+                out[i + l] = Ball(word(e.hi[l], e.lo[l]), re[l]);
+            }
+            return;
+        }
+        const fd::ddv<fd::vd4> p = fd::mul(e, fd::ddv<fd::vd4>{fd::vd4{} + s_hi, fd::vd4{} + s_lo});
+        const fd::vd4 r = (e.hi * s_rad + s_mag * re + re * s_rad + rel_mul * fd::abs_(p.hi)) * (1 + 0x1p-49) + tiny;
+        for (std::size_t l = 0; l < 4; ++l) {
+            out[i + l] = Ball(word(p.hi[l], p.lo[l]), r[l]);
+        }
+    }
+#endif
+};
+
 }  // namespace ball_detail
 
 class dd_ball_sum;
@@ -659,26 +715,33 @@ public:
 
     /// e^(z_k - z_imax - c) for every k of a row of exact binary64 numbers (points, finite or -inf)
     /// with a finite maximum z_imax and 0 <= c <= 40 (c = log1p of the row's normalizer: the row's
-    /// softmax), by the vector kernel of detail/sum_exp.hpp (exp_row); nothing for any other row. Each
-    /// radius: e (rel_exp_lanes + 2^-102 |d| + r + r^2) (1 + 2^-40), with d the argument the kernel computed
-    /// (within 2^-104 |d|) and r c's radius (e^-c moves by at most e^r - 1 <= r + r^2 within it).
-    /// Elements the kernel leaves (-inf, 550 below the maximum) take the ball's own operations.
+    /// softmax), times the ball *scale where one is given (2^-100 <= |scale| <= 2^100), by the vector
+    /// kernel of detail/sum_exp.hpp (exp_row); nothing for any other row. Each element's ball: e
+    /// within r_e = e (rel_exp_lanes + 2^-102 |d| + r + r^2) (1 + 2^-40), with d the argument the
+    /// kernel computed (within 2^-104 |d|) and r c's radius (e^-c moves by at most e^r - 1 <= r + r^2
+    /// within it); times a scale, operator*'s product and radius for the balls (e, r_e) and *scale
+    /// (the product of magnitudes at least 2^-951: dw::mul's bound holds). Elements the kernel leaves
+    /// (-inf, 550 below the maximum) take the ball's own operations.
     template <class Z>
         requires std::ranges::random_access_range<const Z> && std::ranges::sized_range<const Z>
-    friend SHANNON_FP_CONTRACT_OFF_FRIEND std::optional<std::vector<dd_ball>> exp_shifted_row(std::type_identity<dd_ball>, const Z& z,
-                                                               std::size_t imax, const dd_ball& c) {
+    friend SHANNON_FP_CONTRACT_OFF_FRIEND std::optional<std::vector<dd_ball>> exp_shifted_row(
+        std::type_identity<dd_ball>, const Z& z, std::size_t imax, const dd_ball& c, const dd_ball* scale = nullptr) {
         using namespace ball_detail;
         if (!(c.mid_.hi >= 0 && c.mid_.hi <= 40 && c.rad_ <= 0x1p-20)) {
+            return std::nullopt;
+        }
+        if (scale != nullptr && !(std::abs(scale->mid_.hi) >= 0x1p-100 && std::abs(scale->mid_.hi) <= 0x1p100 &&
+                                  scale->rad_ <= 0x1p-20 * std::abs(scale->mid_.hi))) {
             return std::nullopt;
         }
         const double rc = c.rad_ + c.rad_ * c.rad_;
         return row_of_balls(z, imax, true, [&](auto get, std::size_t n, double m, dd_ball* out) {
             exact::fast::detail::exp_row(
-                get, n, m, c.mid_.hi, c.mid_.lo,
-                [out, rc](std::size_t i, const word& e, const word& d) {
-                    out[i] = dd_ball(e, up(e.hi * (exact::fast::detail::rel_exp_lanes + std::abs(d.hi) * 0x1p-102 + rc) * (1 + 0x1p-40)));
-                },
-                [&](std::size_t i) { out[i] = exp(dd_ball(get(i)) - dd_ball(m) - c); });
+                get, n, m, c.mid_.hi, c.mid_.lo, softmax_put<dd_ball>(out, rc, scale),
+                [&](std::size_t i) {
+                    const dd_ball e = exp(dd_ball(get(i)) - dd_ball(m) - c);
+                    out[i] = scale == nullptr ? e : e * *scale;
+                });
         });
     }
 

@@ -559,14 +559,16 @@ template <row_of_numbers Z, class Term, class Coef, class W = row_value_t<Z>>
     }
 }
 
-/// softmax(z)_k = e^-(-log softmax(z)_k) for every k of a row, from its frame. A number type's own
-/// kernel for the whole row where it applies (the ball's vector loop, e^(z_k - m - log1p S) lane by
-/// lane), found through the tag as sum_exp_rest is; otherwise one exponential per element.
+/// softmax(z)_k = e^-(-log softmax(z)_k) for every k of a row, from its frame, times `scale` where one
+/// is given (a gradient's weight over the divisor, folded into the row's one pass). A number type's
+/// own kernel for the whole row where it applies (the ball's vector loop, e^(z_k - m - log1p S) lane
+/// by lane, each times the scale), found through the tag as sum_exp_rest is; otherwise one
+/// exponential (and one product) per element.
 template <row_of_numbers Z, class W = row_value_t<Z>>
-[[nodiscard]] constexpr std::vector<W> softmax_row(const softmax_frame<W>& f, const Z& z) {
-    if constexpr (requires { exp_shifted_row(std::type_identity<W>{}, z, f.imax, f.rest); }) {
+[[nodiscard]] constexpr std::vector<W> softmax_row(const softmax_frame<W>& f, const Z& z, const W* scale = nullptr) {
+    if constexpr (requires { exp_shifted_row(std::type_identity<W>{}, z, f.imax, f.rest, scale); }) {
         if (!std::is_constant_evaluated() && f.n_pos_inf == 0 && !f.all_neg_inf) {
-            if (auto s = exp_shifted_row(std::type_identity<W>{}, z, f.imax, f.rest)) {
+            if (auto s = exp_shifted_row(std::type_identity<W>{}, z, f.imax, f.rest, scale)) {
                 return std::move(*s);
             }
         }
@@ -575,7 +577,8 @@ template <row_of_numbers Z, class W = row_value_t<Z>>
     std::vector<W> out;
     out.reserve(n);
     for (std::size_t k = 0; k < n; ++k) {
-        out.push_back(exp_(W(-neg_log_softmax_element(f, z, k))));
+        const W e = exp_(W(-neg_log_softmax_element(f, z, k)));
+        out.push_back(scale == nullptr ? e : W(e * *scale));
     }
     return out;
 }

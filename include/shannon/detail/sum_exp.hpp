@@ -26,6 +26,7 @@
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
+#include <type_traits>
 #include <utility>
 
 #include "../double_word.hpp"
@@ -196,15 +197,20 @@ SHANNON_FAST_TARGET inline void exp_row_avx2(Get get, std::size_t n, double m, c
         }
         const ddv<vd4> d = add(d0, c);
         const ddv<vd4> e = exp_lanes(d);
-        for (std::size_t l = 0; l < 4; ++l) {
-            put(i + l, double_word<double>(e.hi[l], e.lo[l]), double_word<double>(d.hi[l], d.lo[l]));
+        if constexpr (std::is_invocable_v<const Put&, std::size_t, const ddv<vd4>&, const ddv<vd4>&>) {
+            put(i, e, d);  // the four lanes at once
+        } else {
+            for (std::size_t l = 0; l < 4; ++l) {
+                put(i + l, double_word<double>(e.hi[l], e.lo[l]), double_word<double>(d.hi[l], d.lo[l]));
+            }
         }
     }
 }
 #endif
 
 /// e^(get(i) - m - c) for every i in [0, n), element by element and in order of i (the softmax of a
-/// row: c = log of its normalizer relative to the maximum m): put(i, e, d) receives e, a double word within rel_exp_lanes
+/// row: c = log of its normalizer relative to the maximum m): put(i, e, d) receives e (and, where put
+/// also takes simd.hpp's four lanes, put(i, e, d) receives the block from i), a double word within rel_exp_lanes
 /// of e^d (exp_lanes; dd::rel_exp in the portable code, smaller), and d, the double word within 2^-104 |d| of get(i) - m - c it was computed from (TwoSum
 /// then one double-double addition of two non-positive numbers: no cancellation). rare(i) receives
 /// the elements this does not compute: -inf, and get(i) - m below -550 (e^d < 2^-793). Requires
@@ -292,19 +298,50 @@ inline void gaps_row(Get get, std::size_t n, double m, const double_word<double>
     }
 }
 
+#if defined(SHANNON_FAST_X86)
+/// sum_weighted_gaps' loop over the blocks of four from i, lane by lane (the same operations: the
+/// product by FMA is the same exact product); i is left at the first element not done.
+template <class GetZ, class GetW>
+SHANNON_FAST_TARGET inline void sum_weighted_gaps_avx2(GetZ get_z, GetW get_w, bool weighted, std::size_t n, double m,
+                                                       running_words<vd4>& lanes, vd4& prod_mag, std::size_t& i) {
+    const vd4 mv = vd4{} + m;
+    for (; i + 4 <= n; i += 4) {
+        const ddv<vd4> d = two_sum(mv, -vd4{get_z(i), get_z(i + 1), get_z(i + 2), get_z(i + 3)});
+        const vd4 w = weighted ? vd4{get_w(i), get_w(i + 1), get_w(i + 2), get_w(i + 3)} : vd4{} + 1.0;
+        const ddv<vd4> p = two_prod(w, d.hi);
+        add_word(lanes, p.hi, p.lo + w * d.lo);
+        prod_mag += abs_(p.hi);
+    }
+}
+#endif
+
 /// sum_i w_i (m - z_i) over binary64 z_i = get_z(i) and w_i = get_w(i) (1 when `weighted` is false):
 /// the gaps of a weighted sum of -log softmax (cross-entropy with label smoothing). Each gap is exact
 /// (TwoSum: m - z_i = d_hi + d_lo), w_i d_hi an exact product (plus at most 2^-1074 where its error
 /// term underflows) and w_i d_lo one rounding (2^-53 of it, < 2^-105 |w_i d_i|); the high words go
 /// to the running sum by TwoSum, the rest into one binary64 accumulator whose roundings are bounded
 /// by the magnitudes after each addition (sum_exp's technique). Requires every |z_i|, |m| <= 2^1000
-/// and |w_i| <= 2^20 finite (the caller checks); portable scalar code (a few ns per term: no vector
-/// exp to amortize).
+/// and |w_i| <= 2^20 finite (the caller checks). Four lanes (AVX2 + FMA) where the CPU has them, each
+/// lane its own running sum (merged at the end, 2^-53 of the magnitudes as every addition); the
+/// portable scalar code for the rest.
 template <class GetZ, class GetW>
-[[nodiscard]] inline exp_sum sum_weighted_gaps(GetZ get_z, GetW get_w, bool weighted, std::size_t n, double m) {
+[[nodiscard]] inline exp_sum sum_weighted_gaps(GetZ get_z, GetW get_w, bool weighted, std::size_t n, double m,
+                                               bool vector = true) {
     running_words<double> acc;
     double prod_mag = 0;  // sum |w_i d_hi|: the low products' roundings
-    for (std::size_t i = 0; i < n; ++i) {
+    std::size_t i = 0;
+#if defined(SHANNON_FAST_X86)
+    if (vector && cpu_supported() && n >= 4) {
+        running_words<vd4> lanes;
+        vd4 mag{};
+        sum_weighted_gaps_avx2(get_z, get_w, weighted, n, m, lanes, mag, i);
+        merge_lanes(acc, lanes);
+        for (int l = 0; l < 4; ++l) {
+            prod_mag += mag[l];
+        }
+    }
+#endif
+    for (; i < n; ++i) {
         const double_word<double> d = dw::two_sum(m, -get_z(i));
         const double w = weighted ? get_w(i) : 1.0;
         const double_word<double> p = dw::two_prod(w, d.hi);

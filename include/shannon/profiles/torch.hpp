@@ -16,6 +16,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <numbers>
+#include <utility>
 #include <vector>
 
 #include "common.hpp"
@@ -727,14 +728,19 @@ struct one_hot {
     W w;
 };
 
-/// add_softmax_grad for one-hot coefficients: softmax_j w scale, and -(1 - softmax_y) w scale at y.
+/// add_softmax_grad for one-hot coefficients: softmax_j w scale (the row times w scale in one pass),
+/// and -(1 - softmax_y) w scale at y.
 template <class W, class Z>
 void add_softmax_grad(std::vector<W>& out, const Z& z, const one_hot<W>& a, const W& scale) {
     const auto f = shannon::detail::make_softmax_frame(z);
-    const std::vector<W> s = shannon::detail::softmax_row(f, z);
     const W ws = W(a.w * scale);
-    for (std::size_t j = 0; j < s.size(); ++j) {
-        out.push_back(j == a.y ? W(-W(ws * shannon::detail::one_minus_softmax(f, z, j, s[j]))) : W(s[j] * ws));
+    std::vector<W> s = shannon::detail::softmax_row(f, z, &ws);
+    const W s_y = shannon::detail::exp_(W(-shannon::detail::neg_log_softmax_element(f, z, a.y)));
+    s[a.y] = W(-W(ws * shannon::detail::one_minus_softmax(f, z, a.y, s_y)));
+    if (out.empty()) {
+        out = std::move(s);  // the first row of a block: no copy
+    } else {
+        out.insert(out.end(), s.begin(), s.end());
     }
 }
 
