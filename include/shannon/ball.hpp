@@ -752,11 +752,11 @@ public:
     /// four lanes at a time where the CPU has AVX2: the same operations, the same bits) with the
     /// ball's bound for it (the radius of c plus rel_add |sum|, as operator+ gives it for a point and
     /// c); an element whose sum is not finite (z_k = -inf, or an overflowing difference) takes the
-    /// ball's own operations.
+    /// ball's own operations. With `negate`, each ball negated (exactly): the row's log-softmax.
     template <class Z>
         requires std::ranges::random_access_range<const Z> && std::ranges::sized_range<const Z>
     friend SHANNON_FP_CONTRACT_OFF_FRIEND std::optional<std::vector<dd_ball>> gaps_plus_row(std::type_identity<dd_ball>, const Z& z,
-                                                             std::size_t imax, const dd_ball& c) {
+                                                             std::size_t imax, const dd_ball& c, bool negate = false) {
         using namespace ball_detail;
         if (!finite(c.mid_.hi) || !finite(c.rad_)) {
             return std::nullopt;
@@ -765,8 +765,13 @@ public:
         return row_of_balls(z, imax, false, [&](auto get, std::size_t n, double m, dd_ball* out) {
             const double r = c.rad_;
             exact::fast::detail::gaps_row(
-                get, n, m, c.mid_, [out, r](std::size_t k, const word& s) { out[k] = dd_ball(s, up(r + rel_add * std::abs(s.hi))); },
-                [&](std::size_t k) { out[k] = dd_ball(m) - dd_ball(get(k)) + c; });
+                get, n, m, c.mid_, [out, r, negate](std::size_t k, const word& s) {
+                    out[k] = dd_ball(negate ? dw::neg(s) : s, up(r + rel_add * std::abs(s.hi)));
+                },
+                [&](std::size_t k) {
+                    const dd_ball g = dd_ball(m) - dd_ball(get(k)) + c;
+                    out[k] = negate ? -g : g;
+                });
         });
     }
 

@@ -589,14 +589,15 @@ template <row_of_numbers Z, class W = row_value_t<Z>>
     return one_minus_exp_neg(s, [&] { return neg_log_softmax_element(f, z, k); });
 }
 
-/// -log softmax(z)_k for every k of a row, from its frame (see neg_log_softmax_element). A number
-/// type's own loop for the whole row where it applies (the ball's: exact gaps z_imax - z_k plus
-/// log1p(S) in one pass), found through the tag as softmax_row's; otherwise element by element.
+/// -log softmax(z)_k for every k of a row, from its frame (see neg_log_softmax_element), or log
+/// softmax(z)_k with `negate` (the same values negated, exactly). A number type's own loop for the
+/// whole row where it applies (the ball's: exact gaps z_imax - z_k plus log1p(S) in one pass, the
+/// sign flipped there), found through the tag as softmax_row's; otherwise element by element.
 template <row_of_numbers Z, class W = row_value_t<Z>>
-[[nodiscard]] constexpr std::vector<W> neg_log_softmax_row(const softmax_frame<W>& f, const Z& z) {
-    if constexpr (requires { gaps_plus_row(std::type_identity<W>{}, z, f.imax, f.rest); }) {
+[[nodiscard]] constexpr std::vector<W> neg_log_softmax_row(const softmax_frame<W>& f, const Z& z, bool negate = false) {
+    if constexpr (requires { gaps_plus_row(std::type_identity<W>{}, z, f.imax, f.rest, negate); }) {
         if (!std::is_constant_evaluated() && f.n_pos_inf == 0 && !f.all_neg_inf) {
-            if (auto g = gaps_plus_row(std::type_identity<W>{}, z, f.imax, f.rest)) {
+            if (auto g = gaps_plus_row(std::type_identity<W>{}, z, f.imax, f.rest, negate)) {
                 return std::move(*g);
             }
         }
@@ -605,7 +606,8 @@ template <row_of_numbers Z, class W = row_value_t<Z>>
     std::vector<W> out;
     out.reserve(n);
     for (std::size_t k = 0; k < n; ++k) {
-        out.push_back(neg_log_softmax_element(f, z, k));
+        const W nl = neg_log_softmax_element(f, z, k);
+        out.push_back(negate ? W(-nl) : nl);
     }
     return out;
 }
@@ -614,6 +616,12 @@ template <row_of_numbers Z, class W = row_value_t<Z>>
 template <row_of_numbers Z, class W = row_value_t<Z>>
 [[nodiscard]] constexpr std::vector<W> neg_log_softmax(const Z& z) {
     return neg_log_softmax_row(make_softmax_frame(z), z);
+}
+
+/// log softmax(z)_k for every k of a row: neg_log_softmax's values negated in the same pass.
+template <row_of_numbers Z, class W = row_value_t<Z>>
+[[nodiscard]] constexpr std::vector<W> log_softmax_row(const Z& z) {
+    return neg_log_softmax_row(make_softmax_frame(z), z, true);
 }
 
 /// -log softmax(z)_k for one k: the same value as neg_log_softmax(z)[k], without the other C - 1.
@@ -820,8 +828,8 @@ struct log_softmax_fn {
         const std::vector<W> v = detail::collect_reals<W>(std::forward<R>(z), "log_softmax", "z");
         std::vector<T> out;
         out.reserve(v.size());
-        for (const W& nl : detail::neg_log_softmax(v)) {
-            out.push_back(scope.round(W(-nl)));
+        for (const W& l : detail::log_softmax_row(v)) {
+            out.push_back(scope.round(l));
         }
         return out;
     }

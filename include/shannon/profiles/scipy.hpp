@@ -312,17 +312,19 @@ template <real_range X>
     using W = working_t<T>;
     const precision_scope<T> scope;
     const auto v = detail::read<W>(std::forward<X>(x), "scipy.special.log_softmax", "x");
-    std::vector<W> nl = shannon::detail::neg_log_softmax(v);
-    if constexpr (std::is_same_v<T, W>) {  // in place (the ball's case: no second row)
-        for (W& e : nl) {
-            e = scope.round(W(-e));
+    std::vector<W> l = shannon::detail::log_softmax_row(v);
+    if constexpr (std::is_same_v<T, W>) {  // the row itself (the ball's case: no second row)
+        if constexpr (!requires { precision_scope<T>::fixed_precision; }) {  // a rounding to do
+            for (W& e : l) {
+                e = scope.round(e);
+            }
         }
-        return nl;
+        return l;
     } else {
         std::vector<T> out;
-        out.reserve(nl.size());
-        for (const W& e : nl) {
-            out.push_back(scope.round(W(-e)));
+        out.reserve(l.size());
+        for (const W& e : l) {
+            out.push_back(scope.round(e));
         }
         return out;
     }
