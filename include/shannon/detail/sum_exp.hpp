@@ -158,6 +158,13 @@ SHANNON_FAST_TARGET inline void sum_exp_avx2(Get get, std::size_t n, std::size_t
         vd4 keep = vd4{} + 1.0;
         if (i + 4 <= n && (skip < i || skip >= i + 4)) {
             z = vd4{get(i), get(i + 1), get(i + 2), get(i + 3)};
+        } else if constexpr (std::is_same_v<Get, array_reader>) {  // a row in memory: a masked load
+            const vi4 idx = vi4{0, 1, 2, 3} + static_cast<std::int64_t>(i);
+            const vi4 in = idx < static_cast<std::int64_t>(n);
+            const vi4 used = in & (idx != static_cast<std::int64_t>(skip));
+            const vd4 loaded = _mm256_maskload_pd(get.p + i, reinterpret_cast<__m256i>(in));  // lanes past n not read
+            z = select_(used, loaded, mv);
+            keep = select_(used, keep, vd4{});
         } else {
             for (std::size_t l = 0; l < 4; ++l) {
                 const bool used = i + l < n && i + l != skip;
@@ -179,8 +186,8 @@ SHANNON_FAST_TARGET inline void sum_exp_avx2(Get get, std::size_t n, std::size_t
     }
 }
 
-/// exp_row's vector loop over the blocks of four from 0; a block with a rare element goes to `scalar`;
-/// i is left at the first element not done.
+/// exp_row's vector loop over the blocks of four from 0, and a last partial block read with a mask; a
+/// block with a rare element goes to `scalar`; i is left at the first element not done.
 template <class Get, class Put, class Scalar>
 SHANNON_FAST_TARGET inline void exp_row_avx2(Get get, std::size_t n, double m, const double_word<double>& neg_c,
                                              Put put, Scalar scalar, std::size_t& i) {
@@ -202,6 +209,22 @@ SHANNON_FAST_TARGET inline void exp_row_avx2(Get get, std::size_t n, double m, c
         } else {
             for (std::size_t l = 0; l < 4; ++l) {
                 put(i + l, double_word<double>(e.hi[l], e.lo[l]), double_word<double>(d.hi[l], d.lo[l]));
+            }
+        }
+    }
+    if constexpr (std::is_same_v<Get, array_reader>) {  // the last, partial block: a masked load
+        if (i < n) {
+            const vi4 idx = vi4{0, 1, 2, 3} + static_cast<std::int64_t>(i);
+            const vi4 in = idx < static_cast<std::int64_t>(n);
+            const vd4 z = select_(in, _mm256_maskload_pd(get.p + i, reinterpret_cast<__m256i>(in)), mv);  // lanes past n: m
+            const ddv<vd4> d0 = two_sum(z, -mv);
+            if (all_(d0.hi >= -550.0)) {
+                const ddv<vd4> d = add(d0, c);
+                const ddv<vd4> e = exp_lanes(d);
+                for (; i < n; ++i) {
+                    const std::size_t l = i % 4;
+                    put(i, double_word<double>(e.hi[l], e.lo[l]), double_word<double>(d.hi[l], d.lo[l]));
+                }
             }
         }
     }
