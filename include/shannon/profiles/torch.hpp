@@ -217,10 +217,11 @@ template <row_range Input, class Target>
         // G_n = sum_k w_k (m_n - z_nk) and a_c = keep w_c + share sum_k w_k: the gaps summed (each
         // sum multiplied once), the rows' log-normalizers grouped by target class and each group's
         // taken by sum_log1p (for the ball: one logarithm of a product per group, not one per row).
-        // Groups hold at most 1,024 rows, so the working memory stays small (a large fresh
-        // allocation costs more in page faults than the logarithms it saves): one bucket without
-        // weights, one per class for up to 1,024 classes, else (class, S_n) pairs sorted by class
-        // per 1,024 rows. Rows with a +inf or no finite logit take their own loss.
+        // Groups hold at most 1,024 rows, so the working memory stays small (at most 64 x 1,024
+        // balls, 1.5 MB: a large fresh allocation costs more in page faults than the logarithms it
+        // saves): one bucket without weights, one per class for up to 64 classes, else (class, S_n)
+        // pairs sorted by class per 1,024 rows. Rows with a +inf or no finite logit take their own
+        // loss.
         std::vector<std::int64_t> t;
         for (auto&& y : target) {
             t.push_back(static_cast<std::int64_t>(y));
@@ -245,7 +246,7 @@ template <row_range Input, class Target>
                 s.clear();
             }
         };
-        const bool sorted = !o.weight.empty() && c > group;
+        const bool sorted = !o.weight.empty() && c > 64;
         std::vector<std::vector<W>> buckets(o.weight.empty() || sorted ? 1 : c);
         std::vector<std::pair<std::size_t, W>> pairs;  // (class, S_n) when sorted
         std::vector<W> run;
