@@ -113,7 +113,7 @@ using dd::times_pow2;
 
 /// The row of softmax balls that exp_shifted_row writes (Ball: dd_ball, a template only so that it
 /// can be defined before the class): put(i, e, d) takes the kernel's e within rel_exp_lanes of
-/// e^d, its argument d, and writes out[i], times *scale where one is given. Called per element, and
+/// e^d, its argument d, and writes out[i], times the ball `scale` points to where one is given. Called per element, and
 /// per block of four lanes where the CPU has AVX2 (the same operations lane by lane: dw::mul is
 /// simd.hpp's mul, so the same bits).
 template <class Ball>
@@ -715,11 +715,11 @@ public:
 
     /// e^(z_k - z_imax - c) for every k of a row of exact binary64 numbers (points, finite or -inf)
     /// with a finite maximum z_imax and 0 <= c <= 40 (c = log1p of the row's normalizer: the row's
-    /// softmax), times the ball *scale where one is given (2^-100 <= |scale| <= 2^100), by the vector
+    /// softmax), times the ball `scale` points to, where one is given (2^-100 <= |scale| <= 2^100), by the vector
     /// kernel of detail/sum_exp.hpp (exp_row); nothing for any other row. Each element's ball: e
     /// within r_e = e (rel_exp_lanes + 2^-102 |d| + r + r^2) (1 + 2^-40), with d the argument the
     /// kernel computed (within 2^-104 |d|) and r c's radius (e^-c moves by at most e^r - 1 <= r + r^2
-    /// within it); times a scale, operator*'s product and radius for the balls (e, r_e) and *scale
+    /// within it); times a scale, operator*'s product and radius for the balls (e, r_e) and that
     /// (the product of magnitudes at least 2^-951: dw::mul's bound holds). Elements the kernel leaves
     /// (-inf, 550 below the maximum) take the ball's own operations.
     template <class Z>
