@@ -6,10 +6,13 @@
 // both (cpu_supported()); elsewhere the callers take their portable paths.
 #pragma once
 
+#include <algorithm>
 #include <bit>
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
+#include <cstdlib>
+#include <string_view>
 
 #include "../double_word.hpp"
 #include "fp_contract.hpp"
@@ -181,15 +184,39 @@ inline void merge_lanes(running_words<double>& s, const running_words<vd4>& v) {
     }
 }
 
-/// Whether this CPU runs the kernels (x86-64: AVX2 and FMA; elsewhere always).
-[[nodiscard]] inline bool cpu_supported() {
+/// The widest vector code the oracle's kernels run on this CPU: 0 the portable scalar code, 1 four
+/// lanes (x86-64 with AVX2 and FMA), 2 eight lanes (also AVX-512 F, DQ and VL: sum_exp.hpp's
+/// exponentials). The environment variable SHANNON_SIMD, read once, lowers it (portable, avx2 or
+/// avx512; any other value is ignored): for tests of the narrower paths on a wide CPU, and for
+/// benchmarks. Every level gives the same correctly rounded results; only the time and the
+/// enclosures' widths differ. Elsewhere than x86-64: 1 (the kernels' generic vector code).
+[[nodiscard]] inline int simd_level() {
 #if defined(SHANNON_FAST_X86)
-    static const bool ok = __builtin_cpu_supports("avx2") != 0 && __builtin_cpu_supports("fma") != 0;
-    return ok;
+    static const int level = [] {
+        int l = 0;
+        if (__builtin_cpu_supports("avx2") != 0 && __builtin_cpu_supports("fma") != 0) {
+            l = 1;
+            if (__builtin_cpu_supports("avx512f") != 0 && __builtin_cpu_supports("avx512dq") != 0 &&
+                __builtin_cpu_supports("avx512vl") != 0) {
+                l = 2;
+            }
+        }
+        if (const char* cap = std::getenv("SHANNON_SIMD")) {  // NOLINT(concurrency-mt-unsafe): read once
+            const std::string_view c(cap);
+            const int most = c == "portable" ? 0 : c == "avx2" ? 1 : c == "avx512" ? 2 : l;
+            l = std::min(l, most);
+        }
+        return l;
+    }();
+    return level;
 #else
-    return true;
+    return 1;
 #endif
 }
+
+/// Whether this CPU runs the four-lane kernels (x86-64: AVX2 and FMA, unless SHANNON_SIMD says
+/// portable; elsewhere always).
+[[nodiscard]] inline bool cpu_supported() { return simd_level() >= 1; }
 
 }  // namespace shannon::exact::fast::detail
 

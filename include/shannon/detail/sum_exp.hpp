@@ -93,142 +93,16 @@ inline void sum_exp_scalar(Get get, std::size_t begin, std::size_t end, std::siz
 inline constexpr double rel_exp_lanes = 0x1p-79;
 
 #if defined(SHANNON_FAST_X86)
-/// e^d for four double words with -600 <= d.hi <= 0.01 and |d.lo| <= 2^-43, within rel_exp_lanes
-/// (2^-79) of e^d, as a normalized double word. Cheaper than dd::exp_parts (about 45 operations per
-/// four lanes against 130, 2.5 ns per term on one core against 7): only what a 2^-80 result needs is
-/// carried in two words.
-///   k = nearest(d_hi 256/ln2), |k| < 2^18; h + l = d_hi - k ln2/256 (k L1 exact, d_hi - k L1 exact
-///   by Sterbenz, k L2 an exact product, TwoSum, then the low words and k L3 rounded: within 2^-113),
-///   |h| <= 2^-9.49, |l| <= 2^-62.4. e^d = 2^(k >> 8) T e^h e^l e^(d_lo), T = T_hi + T_lo the table's
-///   2^(j/256) (2^-106). Computed: T (1 + h + h^2/2 + s) (1 + d_lo) with h^2/2 = H_hi + H_lo exactly
-///   (TwoProd of h and h/2) and s = h^3/6 + ... + h^7/5040 + l (1 + h), each product T_hi h, T_hi H_hi
-///   exact (TwoProd), T_hi + T_hi h + H_hi by two FastTwoSums (exact), everything else in one
-///   binary64 low word. Relative errors (to T, |T e^h| >= 0.997 T):
-///   - l e^h taken as l (1 + h):        |l| (e^h - 1 - h)  < 2^-82.4
-///   - e^(d_lo) taken as 1 + d_lo:      < d_lo^2            < 2^-86
-///   - the series cut after h^7:        < 2^-91.2
-///   - s in binary64 (h^3/2 = H_hi h rounded, Horner by FMAs, coefficients rounded): < 6u of
-///     |h^3/6| (1.01) <= 2^-31.08:      < 2^-81.5
-///   - the low word's five roundings (|low| <= 2^-30 T, the FMA of T_hi s dominating) and the two
-///     FMAs with d_lo:                  < 2^-82.5
-///   - T_lo (1 + h + H_hi) for T_lo e^h: < 2^-84; the table, the reduction: < 2^-104
-///   sum < 2^-80. The scaling by 2^(k >> 8) >= 2^-867 is exact but for a low word below 2^-1022
-///   (then 2^-1075 absolute, < 2^-200 of the result). The final FastTwoSum is exact.
-SHANNON_FAST_INLINE inline ddv<vd4> exp_lanes(const ddv<vd4>& d) {
-    const auto* base = &dd::exp2_table[0].hi;
-    const vd4 t = fma_(d.hi, vd4{} + exp_inv, vd4{} + exp_shifter);
-    const vd4 kd = t - exp_shifter;
-    const vu4 ku = as_bits(t) - as_bits(vd4{} + exp_shifter);
-    const vu4 j = ku & 255U;
-    const vd4 scale = from_bits(((ku - j) << 44U) + as_bits(vd4{} + 1.0));
-    const vd4 rh = fma_(-kd, vd4{} + dd::ln2_256_1, d.hi);  // exact
-    const ddv<vd4> kl2 = two_prod(kd, vd4{} + dd::ln2_256_2);
-    ddv<vd4> r = two_sum(rh, -kl2.hi);
-    r.lo = (r.lo - kl2.lo) - kd * dd::ln2_256_3;
-    const vd4 h = r.hi;
-    const ddv<vd4> h2 = two_prod(h, h * 0.5);  // h^2/2, exactly
-    // s = (h^3/2) (1/3 + h/12 + h^2/60 + h^3/360 + h^4/2520) + l (1 + h)
-    const vd4 series = fma_(h, fma_(h, fma_(h, fma_(h, vd4{} + 1.0 / 2520, vd4{} + 1.0 / 360), vd4{} + 1.0 / 60),
-                                    vd4{} + 1.0 / 12),
-                            vd4{} + 1.0 / 3);
-    const vd4 s = fma_(h2.hi * h, series, fma_(r.lo, h, r.lo));
-    const auto idx = reinterpret_cast<__m256i>(j << 1U);
-    const vd4 th = _mm256_i64gather_pd(base, idx, 8);
-    const vd4 tl = _mm256_i64gather_pd(base + 1, idx, 8);
-    const ddv<vd4> p1 = two_prod(th, h);
-    const ddv<vd4> p2 = two_prod(th, h2.hi);
-    const ddv<vd4> s1 = fast_two_sum(th, p1.hi);
-    const ddv<vd4> s2 = fast_two_sum(s1.hi, p2.hi);
-    vd4 lo = (s1.lo + s2.lo) + (p1.lo + fma_(th, h2.lo, p2.lo)) + fma_(th, s, fma_(tl, h + h2.hi, tl));
-    lo = fma_(s2.hi, d.lo, fma_(lo, d.lo, lo));  // times 1 + d_lo
-    const ddv<vd4> e = fast_two_sum(s2.hi, lo);
-    return {e.hi * scale, e.lo * scale};
-}
-
-/// The vector loop over [0, n) in blocks of four: lanes past n and the lane of `skip` hold m (d = 0)
-/// and are multiplied by 0; a block with a rare term, a term above m or NaN (d_hi > 0: z - m rounds
-/// to 0 only when z = m) goes to the scalar code.
-template <class Get>
-SHANNON_FAST_TARGET inline void sum_exp_avx2(Get get, std::size_t n, std::size_t skip, double m,
-                                             running_words<vd4>& lanes, vd4& mag, running_words<double>& acc,
-                                             double& abs_err, double& rel_mag, bool& bad) {
-    const vd4 mv = vd4{} + m;
-    for (std::size_t i = 0; i < n; i += 4) {
-        vd4 z;
-        vd4 keep = vd4{} + 1.0;
-        if (i + 4 <= n && (skip < i || skip >= i + 4)) {
-            z = vd4{get(i), get(i + 1), get(i + 2), get(i + 3)};
-        } else if constexpr (std::is_same_v<Get, array_reader>) {  // a row in memory: a masked load
-            const vi4 idx = vi4{0, 1, 2, 3} + static_cast<std::int64_t>(i);
-            const vi4 in = idx < static_cast<std::int64_t>(n);
-            const vi4 used = in & (idx != static_cast<std::int64_t>(skip));
-            const vd4 loaded = _mm256_maskload_pd(get.p + i, reinterpret_cast<__m256i>(in));  // lanes past n not read
-            z = select_(used, loaded, mv);
-            keep = select_(used, keep, vd4{});
-        } else {
-            for (std::size_t l = 0; l < 4; ++l) {
-                const bool used = i + l < n && i + l != skip;
-                z[l] = used ? get(i + l) : m;
-                keep[l] = used ? 1.0 : 0.0;
-            }
-        }
-        const ddv<vd4> d = two_sum(z, -mv);
-        const vi4 fast = (d.hi >= -600.0) & (d.hi <= 0.0);
-        if (!all_(fast)) {
-            sum_exp_scalar(get, i, std::min(i + 4, n), skip, m, acc, abs_err, rel_mag, bad);
-            continue;
-        }
-        const ddv<vd4> e = exp_lanes(d);
-        const vd4 e_hi = e.hi * keep;  // exact: keep is 1, or 0 for an unused lane
-        const vd4 e_lo = e.lo * keep;
-        add_word(lanes, e_hi, e_lo);
-        mag += e_hi;
-    }
-}
-
-/// exp_row's vector loop over the blocks of four from 0, and a last partial block read with a mask; a
-/// block with a rare element goes to `scalar`; i is left at the first element not done.
-template <class Get, class Put, class Scalar>
-SHANNON_FAST_TARGET inline void exp_row_avx2(Get get, std::size_t n, double m, const double_word<double>& neg_c,
-                                             Put put, Scalar scalar, std::size_t& i) {
-    const vd4 mv = vd4{} + m;
-    const ddv<vd4> c{vd4{} + neg_c.hi, vd4{} + neg_c.lo};
-    for (; i + 4 <= n; i += 4) {
-        const vd4 z{get(i), get(i + 1), get(i + 2), get(i + 3)};
-        const ddv<vd4> d0 = two_sum(z, -mv);
-        if (!all_(d0.hi >= -550.0)) {
-            for (std::size_t l = 0; l < 4; ++l) {
-                scalar(i + l);
-            }
-            continue;
-        }
-        const ddv<vd4> d = add(d0, c);
-        const ddv<vd4> e = exp_lanes(d);
-        if constexpr (std::is_invocable_v<const Put&, std::size_t, const ddv<vd4>&, const ddv<vd4>&>) {
-            put(i, e, d);  // the four lanes at once
-        } else {
-            for (std::size_t l = 0; l < 4; ++l) {
-                put(i + l, double_word<double>(e.hi[l], e.lo[l]), double_word<double>(d.hi[l], d.lo[l]));
-            }
-        }
-    }
-    if constexpr (std::is_same_v<Get, array_reader>) {  // the last, partial block: a masked load
-        if (i < n) {
-            const vi4 idx = vi4{0, 1, 2, 3} + static_cast<std::int64_t>(i);
-            const vi4 in = idx < static_cast<std::int64_t>(n);
-            const vd4 z = select_(in, _mm256_maskload_pd(get.p + i, reinterpret_cast<__m256i>(in)), mv);  // lanes past n: m
-            const ddv<vd4> d0 = two_sum(z, -mv);
-            if (all_(d0.hi >= -550.0)) {
-                const ddv<vd4> d = add(d0, c);
-                const ddv<vd4> e = exp_lanes(d);
-                for (; i < n; ++i) {
-                    const std::size_t l = i % 4;
-                    put(i, double_word<double>(e.hi[l], e.lo[l]), double_word<double>(d.hi[l], d.lo[l]));
-                }
-            }
-        }
-    }
-}
+// The vector exp (exp_lanes, its bound argued there) and the loops of sum_exp and exp_row, in four
+// lanes (AVX2 + FMA) and in eight (AVX-512): one source, detail/lanes.inc, compiled for each.
+namespace lanes4 {
+#define SHANNON_LANES 4
+#include "lanes.inc"
+}  // namespace lanes4
+namespace lanes8 {
+#define SHANNON_LANES 8
+#include "lanes.inc"
+}  // namespace lanes8
 #endif
 
 /// e^(get(i) - m - c) for every i in [0, n), element by element and in order of i (the softmax of a
@@ -257,8 +131,10 @@ inline void exp_row(Get get, std::size_t n, double m, double c_hi, double c_lo, 
     };
     std::size_t i = 0;
 #if defined(SHANNON_FAST_X86)
-    if (vector && cpu_supported()) {
-        exp_row_avx2(get, n, m, neg_c, put, scalar, i);
+    if (vector && n > 8 && simd_level() >= 2) {  // as sum_exp
+        lanes8::exp_row_blocks(get, n, m, neg_c, put, scalar, i);
+    } else if (vector && simd_level() >= 1) {
+        lanes4::exp_row_blocks(get, n, m, neg_c, put, scalar, i);
     }
 #endif
     for (; i < n; ++i) {
@@ -391,14 +267,11 @@ template <class Get>
     bool bad = false;
     std::size_t begin = 0;
 #if defined(SHANNON_FAST_X86)
-    if (vector && cpu_supported() && n >= 2) {
-        running_words<vd4> lanes;
-        vd4 mag{};
-        sum_exp_avx2(get, n, skip, m, lanes, mag, acc, abs_err, rel_mag, bad);
-        merge_lanes(acc, lanes);
-        for (int l = 0; l < 4; ++l) {
-            lanes_mag += mag[l];
-        }
+    if (vector && n > 8 && simd_level() >= 2) {  // eight lanes from 9 terms (measured: 8 or fewer run faster in four)
+        lanes8::sum_exp_lanes(get, n, skip, m, acc, abs_err, rel_mag, lanes_mag, bad);
+        begin = n;
+    } else if (vector && n >= 2 && simd_level() >= 1) {
+        lanes4::sum_exp_lanes(get, n, skip, m, acc, abs_err, rel_mag, lanes_mag, bad);
         begin = n;
     }
 #endif

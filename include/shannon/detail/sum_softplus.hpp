@@ -164,7 +164,7 @@ SHANNON_FAST_TARGET inline bool sum_softplus_avx2(GetX get_x, GetY get_y, std::s
         const vi4 near = a <= softplus_product;
         far += select_(in_range, vd4{}, one);
         nprod += select_(near, one, vd4{});
-        const ddv<vd4> e0 = exp_lanes(ddv<vd4>{-select_(in_range, a, vd4{}), vd4{}});
+        const ddv<vd4> e0 = lanes4::exp_lanes(ddv<vd4>{-select_(in_range, a, vd4{}), vd4{}});
         const vd4 e_hi = select_(in_range, e0.hi, vd4{});
         const vd4 e_lo = select_(in_range, e0.lo, vd4{});
         mag += e_hi;
