@@ -3,7 +3,9 @@
 //
 // The kernels are written once for a scalar V = double and for V = vd4 (GCC/Clang vector extensions).
 // On x86-64 they are compiled for AVX2 + FMA (SHANNON_FAST_TARGET) and used only when the CPU has
-// both (cpu_supported()); elsewhere the callers take their portable paths.
+// both (cpu_supported()); elsewhere the callers take their portable paths. The hottest ones (the
+// exponentials of sum_exp.hpp) also run in eight lanes where the CPU has AVX-512 (simd_level(),
+// detail/lanes.inc).
 #pragma once
 
 #include <algorithm>

@@ -16,9 +16,10 @@
 // (tight where the low words cancel, which a worst-case n^2 bound would not be). The lanes are
 // merged in double-double (3u^2 each).
 //
-// Vector lanes (AVX2 + FMA) where the CPU has them, for every block of four: the block holding the
-// skipped index and the last, partial block run with those lanes set to d = 0 and their terms
-// multiplied by 0 (exact), so a row of 10 logits takes three vector blocks and no scalar exp.
+// Vector lanes (eight with AVX-512 where the CPU has it, for rows of more than 8; else four with
+// AVX2 + FMA), for every block: the block holding the skipped index and the last, partial block run
+// with those lanes set to d = 0 and their terms multiplied by 0 (exact), so a row of 10 logits takes
+// two or three vector blocks and no scalar exp.
 // Elsewhere the same algorithm in portable scalar binary64 (dd::exp_parts itself); a block with a
 // rare term also goes there.
 #pragma once
@@ -111,8 +112,8 @@ namespace lanes8 {
 /// of e^d (exp_lanes; dd::rel_exp in the portable code, smaller), and d, the double word within 2^-104 |d| of get(i) - m - c it was computed from (TwoSum
 /// then one double-double addition of two non-positive numbers: no cancellation). rare(i) receives
 /// the elements this does not compute: -inf, and get(i) - m below -550 (e^d < 2^-793). Requires
-/// get(i) <= m (finite) and c = c_hi + c_lo in [0, 40]. Vector lanes (AVX2 + FMA) for the blocks of
-/// four with no rare element, the portable scalar code for the rest.
+/// get(i) <= m (finite) and c = c_hi + c_lo in [0, 40]. Vector lanes (eight or four, as sum_exp) for
+/// the blocks with no rare element, the portable scalar code for the rest.
 template <class Get, class Put, class Rare>
 inline void exp_row(Get get, std::size_t n, double m, double c_hi, double c_lo, Put put, Rare rare,
                     bool vector = true) {
