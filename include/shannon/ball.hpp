@@ -668,7 +668,7 @@ public:
             if (below ? !below_max(get, n, imax) : !ball_detail::finite(get(imax))) {
                 return;
             }
-            std::vector<dd_ball> v(n);
+            std::vector<dd_ball> v(n, dd_ball());  // copies of a trivially copyable zero: a plain fill (the default constructor, in the fp-contract region, is not inlined into the library's loop)
             fill(get, n, get(imax), v.data());
             out = std::move(v);
         });

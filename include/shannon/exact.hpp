@@ -1103,6 +1103,15 @@ concept rounded_sink = requires(S& s, std::size_t i, const rounded& r) {
     s.put(i, r);
 };
 
+/// A sink that also takes the ball's binary64 decisions as bare values: put_value(i, v) in place of
+/// put(i, ball_decided(v)), then ball_count(k) once with the number of them (no per-element record
+/// or count through memory in the common case: it was half of the decision loop's time).
+template <class S>
+concept value_sink = rounded_sink<S> && requires(S& s, std::size_t i, double v) {
+    s.put_value(i, v);
+    s.ball_count(i);
+};
+
 /// round_each()'s evaluation into a sink: the ball decides what it can, element by element, straight
 /// into the sink (no per-element record of the undecided); MPFI then evaluates the input again for
 /// the elements it left, and only when there are any.
@@ -1118,15 +1127,24 @@ void round_each_into(const settings& s, format f, Sink& sink, const Quantity& qu
                 sink.start(std::ranges::size(*r));
                 started = true;
                 std::size_t i = 0;
+                std::size_t by_value = 0;  // put_value's count
                 for (const auto& v : *r) {
                     if (double h = 0; f == format::binary64 && ball_rounds_to(v, h)) {  // inline: the common case
-                        sink.put(i, ball_decided(h));
+                        if constexpr (value_sink<Sink>) {
+                            sink.put_value(i, h);
+                            ++by_value;
+                        } else {
+                            sink.put(i, ball_decided(h));
+                        }
                     } else if (const std::optional<rounded> d = decide_ball_ends(dd_ball(v), f)) {
                         sink.put(i, *d);
                     } else {
                         undecided.push_back(i);
                     }
                     ++i;
+                }
+                if constexpr (value_sink<Sink>) {
+                    sink.ball_count(by_value);
                 }
                 if (undecided.empty()) {
                     return;

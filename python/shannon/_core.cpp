@@ -190,6 +190,8 @@ struct tally_sink {
         count(x);
         out[i] = x.value;
     }
+    void put_value(std::size_t i, double v) const { out[i] = v; }
+    void ball_count(std::size_t k) const { count.ball += k; }
 };
 
 /// round_each_into()'s sink into a vector sized by the quantity; counts how each was decided.
@@ -201,6 +203,8 @@ struct vector_sink {
         count(x);
         values[i] = x.value;
     }
+    void put_value(std::size_t i, double v) { values[i] = v; }
+    void ball_count(std::size_t k) { count.ball += k; }
 };
 
 /// A 1-D NumPy array that takes over the vector's buffer (no copy of the results).
