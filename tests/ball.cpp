@@ -518,6 +518,81 @@ TEST(ball, sum_of_exponentials_meets_its_bound) {
     EXPECT_LT(worst_rel, 0.25);
 }
 
+/// sum_exp_rows (detail/sum_exp.hpp: short rows several to a vector, a row per lane) against MPFR:
+/// batches of 1..70 rows (whole groups of eight and four and the rows left over) of every length
+/// 1..20 and 33, 64, 65, logits scaled 1/16..128, and the same batches with -inf masks, logits 650
+/// and 800 below the maximum and near-ties at 2^-40 in some rows (those groups go row by row); each
+/// row's error within its bound, and a NaN or a value above its maximum makes that row not valid.
+TEST(ball, sum_of_exponentials_of_many_rows_meets_its_bound) {
+    namespace fd = shannon::exact::fast::detail;
+    std::mt19937_64 g(7);
+    std::normal_distribution<double> normal(0, 1);
+    std::size_t checked = 0;
+    double worst = 0;
+    big exact(400);
+    big t(400);
+    for (const std::size_t c : {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 33, 64, 65}) {
+        for (const std::size_t rows : {1, 3, 4, 8, 13, 70}) {
+            for (int variant = 0; variant < 3; ++variant) {
+                std::vector<double> z(rows * c);
+                const double scale = std::ldexp(1.0, static_cast<int>(g() % 12) - 4);
+                for (double& x : z) {
+                    x = normal(g) * scale;
+                }
+                std::vector<const double*> p(rows);
+                std::vector<std::size_t> imax(rows);
+                for (std::size_t r = 0; r < rows; ++r) {
+                    p[r] = &z[r * c];
+                    imax[r] = static_cast<std::size_t>(std::max_element(p[r], p[r] + c) - p[r]);
+                    if (variant == 1 && g() % 3 == 0) {  // rare terms in some rows
+                        for (std::size_t k = 0; k < c; ++k) {
+                            if (k != imax[r] && g() % 3 == 0) {
+                                const auto pick = g() % 4;
+                                const double m = z[r * c + imax[r]];
+                                z[r * c + k] = pick == 0 ? -HUGE_VAL : pick == 1 ? m - 650 : pick == 2 ? m - 800 : m - 0x1p-40;
+                            }
+                        }
+                    }
+                }
+                std::vector<std::size_t> bad_rows;
+                if (variant == 2 && c > 1) {  // a NaN or a value above the maximum in some rows
+                    for (std::size_t r = 0; r < rows; r += 5) {
+                        const std::size_t k = (imax[r] + 1) % c;
+                        z[r * c + k] = r % 2 == 0 ? std::nan("") : z[r * c + imax[r]] + 1;
+                        bad_rows.push_back(r);
+                    }
+                }
+                std::vector<fd::exp_sum> out(rows);
+                fd::sum_exp_rows(p.data(), rows, c, imax.data(), out.data());
+                for (std::size_t r = 0; r < rows; ++r) {
+                    if (std::find(bad_rows.begin(), bad_rows.end(), r) != bad_rows.end()) {
+                        EXPECT_FALSE(out[r].valid) << "row " << r << " of " << rows << " x " << c;
+                        continue;
+                    }
+                    ASSERT_TRUE(out[r].valid) << "row " << r << " of " << rows << " x " << c;
+                    const double m = p[r][imax[r]];
+                    mpfr_set_zero(exact.v, 1);
+                    for (std::size_t k = 0; k < c; ++k) {
+                        if (k != imax[r]) {
+                            mpfr_set_d(t.v, p[r][k], MPFR_RNDN);
+                            mpfr_sub_d(t.v, t.v, m, MPFR_RNDN);
+                            mpfr_exp(t.v, t.v, MPFR_RNDN);
+                            mpfr_add(exact.v, exact.v, t.v, MPFR_RNDN);
+                        }
+                    }
+                    set_word(t, word(out[r].hi, out[r].lo));
+                    mpfr_sub(t.v, t.v, exact.v, MPFR_RNDN);
+                    const double e = std::abs(mpfr_get_d(t.v, MPFR_RNDU));
+                    ASSERT_LE(e, out[r].err) << "row " << r << " of " << rows << " x " << c;
+                    worst = std::max(worst, out[r].err > 0 ? e / out[r].err : 0);
+                    ++checked;
+                }
+            }
+        }
+    }
+    std::cout << "  sums of many rows: " << checked << " rows; largest error " << worst << " of the bound\n";
+}
+
 #if defined(SHANNON_FAST_X86)
 /// The vector exp of detail/lanes.inc (exp_lanes), in four lanes and (where the CPU has AVX-512) in
 /// eight, within its bound, rel_exp_lanes = 2^-79, of MPFR's e^(d_hi + d_lo) on 2^18 random arguments

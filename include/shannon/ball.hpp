@@ -713,6 +713,40 @@ public:
         return out;
     }
 
+    /// math.hpp's exp_rest_rows: sum_{j != imax[i]} e^(z_j - z_imax[i]) for each row z = rows[which[i]],
+    /// when every such row is read in place (a lazily lifted view of binary64 values), all have one
+    /// length and finite maxima, by detail/sum_exp.hpp's sum_exp_rows (short rows several to a vector,
+    /// a row per lane); nothing otherwise (then row by row). The same bound as sum_exp_rest's.
+    template <class Rows>
+    friend SHANNON_FP_CONTRACT_OFF_FRIEND std::optional<std::vector<dd_ball>> sum_exp_rest_rows(
+        std::type_identity<dd_ball>, const Rows& rows, std::span<const std::size_t> which, std::span<const std::size_t> imax) {
+        using Z = std::remove_cvref_t<std::ranges::range_value_t<const Rows>>;
+        if constexpr (!lifted_view<Z>::value) {
+            return std::nullopt;
+        } else {
+            const std::size_t n = which.size();
+            std::vector<const double*> p(n);
+            const std::size_t c = n == 0 ? 0 : std::ranges::size(rows[which[0]]);
+            for (std::size_t i = 0; i < n; ++i) {
+                const auto& z = rows[which[i]];
+                p[i] = std::ranges::data(z.base());
+                if (std::ranges::size(z) != c || imax[i] >= c || !ball_detail::finite(p[i][imax[i]])) {
+                    return std::nullopt;
+                }
+            }
+            std::vector<exact::fast::detail::exp_sum> s(n);
+            exact::fast::detail::sum_exp_rows(p.data(), n, c, imax.data(), s.data());
+            std::vector<dd_ball> out(n, dd_ball());
+            for (std::size_t i = 0; i < n; ++i) {
+                if (!s[i].valid) {
+                    return std::nullopt;
+                }
+                out[i] = dd_ball(word(s[i].hi, s[i].lo), ball_detail::up(s[i].err));
+            }
+            return out;
+        }
+    }
+
     /// e^(z_k - z_imax - c) for every k of a row of exact binary64 numbers (points, finite or -inf)
     /// with a finite maximum z_imax and 0 <= c <= 40 (c = log1p of the row's normalizer: the row's
     /// softmax), times the ball `scale` points to, where one is given (2^-100 <= |scale| <= 2^100), by the vector

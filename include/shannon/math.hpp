@@ -401,6 +401,25 @@ template <row_of_numbers Z, class W = row_value_t<Z>>
     return rest.value();
 }
 
+/// exp_rest(rows[which[i]], imax[i]) for every i: a number type's own loop over many rows at once
+/// where it applies (the ball's: short rows several to a vector), found through the tag as
+/// sum_exp_rest is; otherwise row by row.
+template <class Rows, class W = row_value_t<std::ranges::range_value_t<const Rows>>>
+[[nodiscard]] std::vector<W> exp_rest_rows(const Rows& rows, std::span<const std::size_t> which,
+                                           std::span<const std::size_t> imax) {
+    if constexpr (requires { sum_exp_rest_rows(std::type_identity<W>{}, rows, which, imax); }) {
+        if (auto s = sum_exp_rest_rows(std::type_identity<W>{}, rows, which, imax)) {
+            return std::move(*s);
+        }
+    }
+    std::vector<W> out;
+    out.reserve(which.size());
+    for (std::size_t i = 0; i < which.size(); ++i) {
+        out.push_back(exp_rest(rows[which[i]], imax[i]));
+    }
+    return out;
+}
+
 /// log1p(sum_{j != imax} e^(z_j - z_imax)) for a finite maximum: the shared core of logsumexp and
 /// log-softmax.
 template <row_of_numbers Z, class W = row_value_t<Z>>

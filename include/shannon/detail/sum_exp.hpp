@@ -287,6 +287,37 @@ template <class Get>
     return {s.hi, s.lo, err, !bad};
 }
 
+/// sum_exp for `rows` rows of c binary64 values each, row r at p[r] with its maximum at imax[r]
+/// (finite): out[r] = sum_exp(p[r], c, imax[r], p[r][imax[r]]) in value and bound, not in bits. Rows
+/// of at most 64 are summed eight (AVX-512) or four (AVX2) at a time, a row per lane (lanes.inc's
+/// sum_exp_rows; from about 100 a row's own blocks are as fast); a group with a rare term, the rows
+/// left over and longer rows one by one.
+inline void sum_exp_rows(const double* const* p, std::size_t rows, std::size_t c, const std::size_t* imax,
+                         exp_sum* out) {
+    std::size_t r = 0;
+    const auto one_by_one = [&](std::size_t from, std::size_t to) {
+        for (std::size_t i = from; i < to; ++i) {
+            out[i] = sum_exp(array_reader{p[i]}, c, imax[i], p[i][imax[i]]);
+        }
+    };
+#if defined(SHANNON_FAST_X86)
+    if (c <= 64 && simd_level() >= 2) {
+        for (; r + 8 <= rows; r += 8) {
+            if (!lanes8::sum_exp_rows(p + r, c, imax + r, out + r)) {
+                one_by_one(r, r + 8);
+            }
+        }
+    } else if (c <= 64 && simd_level() >= 1) {
+        for (; r + 4 <= rows; r += 4) {
+            if (!lanes4::sum_exp_rows(p + r, c, imax + r, out + r)) {
+                one_by_one(r, r + 4);
+            }
+        }
+    }
+#endif
+    one_by_one(r, rows);
+}
+
 /// f(0, half) in this thread and f(half, n - half) in a second one (the process's helper thread,
 /// detail/helper_thread.hpp), half a multiple of four (the vector blocks keep their alignment): both
 /// results, in order.

@@ -261,6 +261,30 @@ template <row_range Input, class Target>
             }
             pairs.clear();
         };
+        // The normalizers S_n of up to `group` rows at once (exp_rest_rows: short rows several to a
+        // vector), then into their groups.
+        std::vector<std::size_t> which;
+        std::vector<std::size_t> maxima;
+        const auto sort_sums = [&] {
+            std::vector<W> sums = shannon::detail::exp_rest_rows(rows, which, maxima);
+            for (std::size_t i = 0; i < which.size(); ++i) {
+                const auto y = static_cast<std::size_t>(t[which[i]]);
+                if (sorted) {
+                    pairs.emplace_back(y, std::move(sums[i]));
+                    if (pairs.size() == group) {
+                        take_pairs();
+                    }
+                } else {
+                    const std::size_t cls = o.weight.empty() ? 0 : y;
+                    buckets[cls].push_back(std::move(sums[i]));
+                    if (buckets[cls].size() == group) {
+                        take(cls, buckets[cls]);
+                    }
+                }
+            }
+            which.clear();
+            maxima.clear();
+        };
         for (std::size_t n = 0; n < rows.size(); ++n) {
             if (t[n] == o.ignore_index) {
                 continue;
@@ -279,20 +303,13 @@ template <row_range Input, class Target>
             if (o.label_smoothing != 0) {
                 all_gaps.add(shannon::detail::sum_weighted_gaps_of(z, imax, weighted));
             }
-            W s = shannon::detail::exp_rest(z, imax);
-            if (sorted) {
-                pairs.emplace_back(y, std::move(s));
-                if (pairs.size() == group) {
-                    take_pairs();
-                }
-            } else {
-                const std::size_t cls = o.weight.empty() ? 0 : y;
-                buckets[cls].push_back(std::move(s));
-                if (buckets[cls].size() == group) {
-                    take(cls, buckets[cls]);
-                }
+            which.push_back(n);
+            maxima.push_back(imax);
+            if (which.size() == group) {
+                sort_sums();
             }
         }
+        sort_sums();
         take_pairs();
         for (std::size_t cls = 0; cls < buckets.size(); ++cls) {
             take(cls, buckets[cls]);
