@@ -634,22 +634,10 @@ public:
         if (n == 0 || p[0] != p[0]) {  // NOLINT: NaN test
             return 0;
         }
-        // The largest value M (NaN skipped: it compares false) in four independent lanes, so that
-        // the loop vectorizes; then the first index holding M (== treats -0 and +0 alike, as > does).
-        std::array<double, 4> lane{p[0], p[0], p[0], p[0]};
-        std::size_t i = 0;
-        for (; i + 4 <= n; i += 4) {
-            for (std::size_t l = 0; l < 4; ++l) {
-                lane[l] = p[i + l] > lane[l] ? p[i + l] : lane[l];
-            }
-        }
-        double top = lane[0];
-        for (std::size_t l = 1; l < 4; ++l) {
-            top = lane[l] > top ? lane[l] : top;
-        }
-        for (; i < n; ++i) {
-            top = p[i] > top ? p[i] : top;
-        }
+        // The largest value M (NaN skipped: it compares false) by detail/sum_exp.hpp's max_of (vector
+        // lanes; a long row in two threads); then the first index holding M (== treats -0 and +0
+        // alike, as > does).
+        const double top = exact::fast::detail::max_of(p, n, p[0]);
         std::size_t imax = 0;
         while (!(p[imax] == top)) {
             ++imax;

@@ -287,13 +287,59 @@ template <class Get>
     return {s.hi, s.lo, err, !bad};
 }
 
+/// f(0, half) in this thread and f(half, n - half) in a second one (the process's helper thread,
+/// detail/helper_thread.hpp), half a multiple of four (the vector blocks keep their alignment): both
+/// results, in order.
+template <class F>
+[[nodiscard]] auto on_two_halves(std::size_t n, F f) {
+    const std::size_t half = n / 8 * 4;
+    decltype(f(0, 0)) first;
+    decltype(f(0, 0)) second;
+    on_two_threads([&] { second = f(half, n - half); }, [&] { first = f(0, half); });
+    return std::pair{std::move(first), std::move(second)};
+}
+
+/// Two halves' sums added in double-double, their bounds with the addition's (2^-103).
+[[nodiscard]] inline exp_sum add_halves(const exp_sum& a, const exp_sum& b) {
+    const double_word<double> t = dw::add(double_word<double>(a.hi, a.lo), double_word<double>(b.hi, b.lo));
+    return {t.hi, t.lo, (a.err + b.err + 0x1p-103 * std::abs(t.hi)) * (1 + 0x1p-40), a.valid && b.valid};
+}
+
+/// The largest of p[0..n) that compares greater than `start` (NaN never does), or start: in eight or
+/// four lanes where the CPU has them (lanes.inc's max_of), from 64 values. One thread: splitting a
+/// row of 32,000 over the helper thread was measured slower (the hand-over costs about what it saves).
+[[nodiscard]] inline double max_of(const double* p, std::size_t n, double start) {
+#if defined(SHANNON_FAST_X86)
+    if (n >= 64 && simd_level() >= 2) {
+        return lanes8::max_of(p, n, start);
+    }
+    if (n >= 64 && simd_level() >= 1) {
+        return lanes4::max_of(p, n, start);
+    }
+#endif
+    double top = start;
+    for (std::size_t i = 0; i < n; ++i) {
+        top = p[i] > top ? p[i] : top;
+    }
+    return top;
+}
+
 /// sum_exp for `rows` rows of c binary64 values each, row r at p[r] with its maximum at imax[r]
 /// (finite): out[r] = sum_exp(p[r], c, imax[r], p[r][imax[r]]) in value and bound, not in bits. Rows
 /// of at most 64 are summed eight (AVX-512) or four (AVX2) at a time, a row per lane (lanes.inc's
 /// sum_exp_rows; from about 100 a row's own blocks are as fast); a group with a rare term, the rows
-/// left over and longer rows one by one.
+/// left over and longer rows one by one. From 2^16 values in all, the rows are shared by two threads
+/// (the second half in the helper thread: one hand-over for the batch, not one per row).
 inline void sum_exp_rows(const double* const* p, std::size_t rows, std::size_t c, const std::size_t* imax,
                          exp_sum* out) {
+    if (rows >= 2 && rows * c >= (std::size_t{1} << 16U) && hardware_threads() >= 2) {
+        const std::size_t half = rows / 16 * 8;  // whole groups of eight in the first half
+        if (half > 0) {
+            on_two_threads([&] { sum_exp_rows(p + half, rows - half, c, imax + half, out + half); },
+                           [&] { sum_exp_rows(p, half, c, imax, out); });
+            return;
+        }
+    }
     std::size_t r = 0;
     const auto one_by_one = [&](std::size_t from, std::size_t to) {
         for (std::size_t i = from; i < to; ++i) {
@@ -316,24 +362,6 @@ inline void sum_exp_rows(const double* const* p, std::size_t rows, std::size_t c
     }
 #endif
     one_by_one(r, rows);
-}
-
-/// f(0, half) in this thread and f(half, n - half) in a second one (the process's helper thread,
-/// detail/helper_thread.hpp), half a multiple of four (the vector blocks keep their alignment): both
-/// results, in order.
-template <class F>
-[[nodiscard]] auto on_two_halves(std::size_t n, F f) {
-    const std::size_t half = n / 8 * 4;
-    decltype(f(0, 0)) first;
-    decltype(f(0, 0)) second;
-    on_two_threads([&] { second = f(half, n - half); }, [&] { first = f(0, half); });
-    return std::pair{std::move(first), std::move(second)};
-}
-
-/// Two halves' sums added in double-double, their bounds with the addition's (2^-103).
-[[nodiscard]] inline exp_sum add_halves(const exp_sum& a, const exp_sum& b) {
-    const double_word<double> t = dw::add(double_word<double>(a.hi, a.lo), double_word<double>(b.hi, b.lo));
-    return {t.hi, t.lo, (a.err + b.err + 0x1p-103 * std::abs(t.hi)) * (1 + 0x1p-40), a.valid && b.valid};
 }
 
 /// sum_exp over both halves of a long row at once (from 2^14 terms, about 0.1 ms of work, where a
