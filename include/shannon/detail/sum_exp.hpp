@@ -331,12 +331,12 @@ template <class F>
 /// left over and longer rows one by one. From 2^16 values in all, the rows are shared by two threads
 /// (the second half in the helper thread: one hand-over for the batch, not one per row).
 inline void sum_exp_rows(const double* const* p, std::size_t rows, std::size_t c, const std::size_t* imax,
-                         exp_sum* out) {
-    if (rows >= 2 && rows * c >= (std::size_t{1} << 16U) && hardware_threads() >= 2) {
+                         exp_sum* out, bool split = true) {
+    if (split && rows >= 2 && rows * c >= (std::size_t{1} << 16U) && hardware_threads() >= 2) {
         const std::size_t half = rows / 16 * 8;  // whole groups of eight in the first half
         if (half > 0) {
-            on_two_threads([&] { sum_exp_rows(p + half, rows - half, c, imax + half, out + half); },
-                           [&] { sum_exp_rows(p, half, c, imax, out); });
+            on_two_threads([&] { sum_exp_rows(p + half, rows - half, c, imax + half, out + half, false); },
+                           [&] { sum_exp_rows(p, half, c, imax, out, false); });
             return;
         }
     }
