@@ -207,6 +207,27 @@ TEST(ball_profiles, torch_losses_and_gradients_agree_with_mpfi) {
         both(t, "cross_entropy (700 rows, weight, smoothing, sum)",
              [weighted](const auto& a, const auto& b) { return pt::cross_entropy(a, b, weighted); }, many, my);
     }
+    {
+        // 9,400 rows of 7 (65,800 logits, from 2^16: the batch's two halves on two threads), with
+        // ignored rows, and in the second half a row with +inf at its target (a loss of its own, 0)
+        // and a row with -inf masks
+        rows_t many = logits(g, 9400, 7, 2.0);
+        std::vector<std::int64_t> my(many.size());
+        for (std::size_t n = 0; n < my.size(); ++n) {
+            my[n] = n % 101 == 7 ? -100 : static_cast<std::int64_t>(g() % 7);
+        }
+        my[6000] = 2;
+        many[6000][2] = std::numeric_limits<double>::infinity();
+        my[8123] = 0;
+        many[8123][3] = many[8123][5] = -std::numeric_limits<double>::infinity();
+        both(t, "cross_entropy (9,400 rows of 7)", [](const auto& a, const auto& b) { return pt::cross_entropy(a, b); },
+             many, my);
+        pt::cross_entropy_options weighted;
+        weighted.weight = {0.5, 2, 1.25, 1, 3, 0.75, 1.5};
+        weighted.label_smoothing = 0.1;
+        both(t, "cross_entropy (9,400 rows of 7, weight, smoothing)",
+             [weighted](const auto& a, const auto& b) { return pt::cross_entropy(a, b, weighted); }, many, my);
+    }
     std::cout << "torch: " << t.results << " results, " << t.ball << " decided by the ball\n";
     EXPECT_GT(t.ball, t.results * 3 / 4);
 }

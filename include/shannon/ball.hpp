@@ -701,6 +701,19 @@ public:
         return out;
     }
 
+    /// math.hpp's in_halves: rows [0, n) in two halves on two threads (the second in the helper
+    /// thread) from 2^16 terms of work, else in this one.
+    template <class F>
+    friend SHANNON_FP_CONTRACT_OFF_FRIEND void split_work(std::type_identity<dd_ball>, std::size_t n, std::size_t work,
+                                                          const F& f) {
+        if (n >= 2 && work >= (std::size_t{1} << 16U) && exact::fast::detail::hardware_threads() >= 2) {
+            const std::size_t h = n / 2;
+            exact::fast::detail::on_two_threads([&] { f(h, n, std::size_t{1}); }, [&] { f(std::size_t{0}, h, std::size_t{0}); });
+            return;
+        }
+        f(std::size_t{0}, n, std::size_t{0});
+    }
+
     /// math.hpp's exp_rest_rows: sum_{j != imax[i]} e^(z_j - z_imax[i]) for each row z = rows[which[i]],
     /// when every such row is read in place (a lazily lifted view of binary64 values), all have one
     /// length and finite maxima, by detail/sum_exp.hpp's sum_exp_rows (short rows several to a vector,

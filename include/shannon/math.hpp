@@ -420,6 +420,19 @@ template <class Rows, class W = row_value_t<std::ranges::range_value_t<const Row
     return out;
 }
 
+/// f(0, n, 0), or f(0, h, 0) and f(h, n, 1) on two threads where the number type W allows it and
+/// the work (a count of elementary terms) is worth a second thread: W's own split_work, found
+/// through the tag (the ball's: its operations keep no per-thread state, where MPFR's precision
+/// does). f's two calls must write to separate state (parts 0 and 1).
+template <class W, class F>
+void in_halves(std::size_t n, std::size_t work, const F& f) {
+    if constexpr (requires { split_work(std::type_identity<W>{}, n, work, f); }) {
+        split_work(std::type_identity<W>{}, n, work, f);
+    } else {
+        f(std::size_t{0}, n, std::size_t{0});
+    }
+}
+
 /// log1p(sum_{j != imax} e^(z_j - z_imax)) for a finite maximum: the shared core of logsumexp and
 /// log-softmax.
 template <row_of_numbers Z, class W = row_value_t<Z>>

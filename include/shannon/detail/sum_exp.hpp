@@ -328,11 +328,12 @@ template <class F>
 /// (finite): out[r] = sum_exp(p[r], c, imax[r], p[r][imax[r]]) in value and bound, not in bits. Rows
 /// of at most 64 are summed eight (AVX-512) or four (AVX2) at a time, a row per lane (lanes.inc's
 /// sum_exp_rows; from about 100 a row's own blocks are as fast); a group with a rare term, the rows
-/// left over and longer rows one by one. From 2^16 values in all, the rows are shared by two threads
-/// (the second half in the helper thread: one hand-over for the batch, not one per row).
+/// left over and longer rows one by one. Longer rows, from 2^16 values in all, are shared by two
+/// threads (the second half in the helper thread: one hand-over for the batch, not one per row; a
+/// batch of short rows is the caller's to split, as torch's cross_entropy does).
 inline void sum_exp_rows(const double* const* p, std::size_t rows, std::size_t c, const std::size_t* imax,
                          exp_sum* out, bool split = true) {
-    if (split && rows >= 2 && rows * c >= (std::size_t{1} << 16U) && hardware_threads() >= 2) {
+    if (split && c > 64 && rows >= 2 && rows * c >= (std::size_t{1} << 16U) && hardware_threads() >= 2) {
         const std::size_t half = rows / 16 * 8;  // whole groups of eight in the first half
         if (half > 0) {
             on_two_threads([&] { sum_exp_rows(p + half, rows - half, c, imax + half, out + half, false); },

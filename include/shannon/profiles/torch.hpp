@@ -231,92 +231,106 @@ template <row_range Input, class Target>
         const detail::index_loss_terms<W> loss(o, c, true);
         const shannon::detail::binary64_weights weighted{o.weight};
         const bool plain = o.weight.empty() && o.label_smoothing == 0;
-        shannon::detail::accumulator<W> own;          // the rows that take their own loss
-        shannon::detail::accumulator<W> target_gaps;  // sum_n w_y (m_n - z_n[y])
-        shannon::detail::accumulator<W> all_gaps;     // sum_n G_n
-        shannon::detail::accumulator<W> logs;         // sum_n a_(y_n) log1p(S_n)
-        constexpr std::size_t group = 1024;
-        const auto take = [&](std::size_t cls, std::vector<W>& s) {
-            if (!s.empty()) {
-                const W sum = shannon::detail::sum_log1p(s);
-                logs.add(o.weight.empty() ? sum
-                                          : W(W(W(loss.keep * detail::weight_at<W>(o.weight, cls)) +
-                                                W(loss.share * loss.weight_sum)) *
-                                              sum));
-                s.clear();
-            }
+        // The sums of rows [from, to) into their own accumulators (the batch's two halves may run on
+        // two threads: shannon::detail::in_halves).
+        struct partial {
+            shannon::detail::accumulator<W> own;          // the rows that take their own loss
+            shannon::detail::accumulator<W> target_gaps;  // sum_n w_y (m_n - z_n[y])
+            shannon::detail::accumulator<W> all_gaps;     // sum_n G_n
+            shannon::detail::accumulator<W> logs;         // sum_n a_(y_n) log1p(S_n)
         };
+        std::vector<partial> parts(2);
         const bool sorted = !o.weight.empty() && c > 64;
-        std::vector<std::vector<W>> buckets(o.weight.empty() || sorted ? 1 : c);
-        std::vector<std::pair<std::size_t, W>> pairs;  // (class, S_n) when sorted
-        std::vector<W> run;
-        const auto take_pairs = [&] {
-            std::sort(pairs.begin(), pairs.end(), [](const auto& u, const auto& v) { return u.first < v.first; });
-            for (std::size_t i = 0; i < pairs.size();) {
-                const std::size_t cls = pairs[i].first;
-                for (; i < pairs.size() && pairs[i].first == cls; ++i) {
-                    run.push_back(pairs[i].second);
+        const auto rows_from = [&](std::size_t from, std::size_t to, std::size_t part) {
+            partial& acc = parts[part];
+            constexpr std::size_t group = 1024;
+            const auto take = [&](std::size_t cls, std::vector<W>& s) {
+                if (!s.empty()) {
+                    const W sum = shannon::detail::sum_log1p(s);
+                    acc.logs.add(o.weight.empty() ? sum
+                                                  : W(W(W(loss.keep * detail::weight_at<W>(o.weight, cls)) +
+                                                        W(loss.share * loss.weight_sum)) *
+                                                      sum));
+                    s.clear();
                 }
-                take(cls, run);
-            }
-            pairs.clear();
-        };
-        // The normalizers S_n of up to `group` rows at once (exp_rest_rows: short rows several to a
-        // vector), then into their groups.
-        std::vector<std::size_t> which;
-        std::vector<std::size_t> maxima;
-        const auto sort_sums = [&] {
-            std::vector<W> sums = shannon::detail::exp_rest_rows(rows, which, maxima);
-            for (std::size_t i = 0; i < which.size(); ++i) {
-                const auto y = static_cast<std::size_t>(t[which[i]]);
-                if (sorted) {
-                    pairs.emplace_back(y, std::move(sums[i]));
-                    if (pairs.size() == group) {
-                        take_pairs();
+            };
+            std::vector<std::vector<W>> buckets(o.weight.empty() || sorted ? 1 : c);
+            std::vector<std::pair<std::size_t, W>> pairs;  // (class, S_n) when sorted
+            std::vector<W> run;
+            const auto take_pairs = [&] {
+                std::sort(pairs.begin(), pairs.end(), [](const auto& u, const auto& v) { return u.first < v.first; });
+                for (std::size_t i = 0; i < pairs.size();) {
+                    const std::size_t cls = pairs[i].first;
+                    for (; i < pairs.size() && pairs[i].first == cls; ++i) {
+                        run.push_back(pairs[i].second);
                     }
-                } else {
-                    const std::size_t cls = o.weight.empty() ? 0 : y;
-                    buckets[cls].push_back(std::move(sums[i]));
-                    if (buckets[cls].size() == group) {
-                        take(cls, buckets[cls]);
+                    take(cls, run);
+                }
+                pairs.clear();
+            };
+            // The normalizers S_n of up to `group` rows at once (exp_rest_rows: short rows several to
+            // a vector), then into their groups.
+            std::vector<std::size_t> which;
+            std::vector<std::size_t> maxima;
+            const auto sort_sums = [&] {
+                std::vector<W> sums = shannon::detail::exp_rest_rows(rows, which, maxima);
+                for (std::size_t i = 0; i < which.size(); ++i) {
+                    const auto y = static_cast<std::size_t>(t[which[i]]);
+                    if (sorted) {
+                        pairs.emplace_back(y, std::move(sums[i]));
+                        if (pairs.size() == group) {
+                            take_pairs();
+                        }
+                    } else {
+                        const std::size_t cls = o.weight.empty() ? 0 : y;
+                        buckets[cls].push_back(std::move(sums[i]));
+                        if (buckets[cls].size() == group) {
+                            take(cls, buckets[cls]);
+                        }
                     }
                 }
+                which.clear();
+                maxima.clear();
+            };
+            for (std::size_t n = from; n < to; ++n) {
+                if (t[n] == o.ignore_index) {
+                    continue;
+                }
+                const auto& z = rows[n];
+                const auto y = static_cast<std::size_t>(t[n]);
+                const std::size_t imax = shannon::detail::argmax(z);
+                const W m = z[imax];
+                if (shannon::detail::is_pos_inf(shannon::detail::key(m)) || shannon::detail::is_neg_inf(shannon::detail::upper_of(m))) {
+                    acc.own.add(loss(z, y, detail::weight_at<W>(o.weight, y)));
+                    continue;
+                }
+                if (y != imax) {
+                    acc.target_gaps.add(o.weight.empty() ? W(m - z[y]) : W(detail::weight_at<W>(o.weight, y) * W(m - z[y])));
+                }
+                if (o.label_smoothing != 0) {
+                    acc.all_gaps.add(shannon::detail::sum_weighted_gaps_of(z, imax, weighted));
+                }
+                which.push_back(n);
+                maxima.push_back(imax);
+                if (which.size() == group) {
+                    sort_sums();
+                }
             }
-            which.clear();
-            maxima.clear();
+            sort_sums();
+            take_pairs();
+            for (std::size_t cls = 0; cls < buckets.size(); ++cls) {
+                take(cls, buckets[cls]);
+            }
         };
-        for (std::size_t n = 0; n < rows.size(); ++n) {
-            if (t[n] == o.ignore_index) {
-                continue;
-            }
-            const auto& z = rows[n];
-            const auto y = static_cast<std::size_t>(t[n]);
-            const std::size_t imax = shannon::detail::argmax(z);
-            const W m = z[imax];
-            if (shannon::detail::is_pos_inf(shannon::detail::key(m)) || shannon::detail::is_neg_inf(shannon::detail::upper_of(m))) {
-                own.add(loss(z, y, detail::weight_at<W>(o.weight, y)));
-                continue;
-            }
-            if (y != imax) {
-                target_gaps.add(o.weight.empty() ? W(m - z[y]) : W(detail::weight_at<W>(o.weight, y) * W(m - z[y])));
-            }
-            if (o.label_smoothing != 0) {
-                all_gaps.add(shannon::detail::sum_weighted_gaps_of(z, imax, weighted));
-            }
-            which.push_back(n);
-            maxima.push_back(imax);
-            if (which.size() == group) {
-                sort_sums();
-            }
-        }
-        sort_sums();
-        take_pairs();
-        for (std::size_t cls = 0; cls < buckets.size(); ++cls) {
-            take(cls, buckets[cls]);
-        }
-        const W gaps = plain ? target_gaps.value()
-                             : W(W(loss.keep * target_gaps.value()) + W(loss.share * all_gaps.value()));
-        return scope.round(detail::reduce_sum(W(W(own.value() + gaps) + logs.value()), o.reduction, d, f));
+        // Short rows in two halves where the number type allows threads (long rows split their own
+        // sums: shannon::detail::exp_rest_rows).
+        shannon::detail::in_halves<W>(rows.size(), c <= 64 ? rows.size() * c : 0, rows_from);
+        const auto both = [&](shannon::detail::accumulator<W> partial::*a) {
+            return W((parts[0].*a).value() + (parts[1].*a).value());
+        };
+        const W target_gaps = both(&partial::target_gaps);
+        const W gaps = plain ? target_gaps : W(W(loss.keep * target_gaps) + W(loss.share * both(&partial::all_gaps)));
+        return scope.round(detail::reduce_sum(W(W(both(&partial::own) + gaps) + both(&partial::logs)), o.reduction, d, f));
     } else {
         const auto t = detail::read_rows<W>(std::forward<Target>(target), f, "target");
         const auto l = detail::probability_losses(rows, t, o, f);
