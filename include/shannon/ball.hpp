@@ -714,6 +714,43 @@ public:
         f(std::size_t{0}, n, std::size_t{0});
     }
 
+    /// math.hpp's sum_weighted_gaps_rows_of: sum_i sum_k w_k (z_imax[i] - z_k) over the rows z =
+    /// rows[which[i]], when every such row is read in place (a lazily lifted view of binary64 values),
+    /// all have one length, lie within +-2^1000 at or below their maxima, and the weights (empty: all
+    /// 1) within +-2^20, by detail/sum_exp.hpp's sum_weighted_gaps_rows (a row per lane); nothing
+    /// otherwise (then row by row). The weights are checked once for the batch.
+    template <class Rows>
+    friend SHANNON_FP_CONTRACT_OFF_FRIEND std::optional<dd_ball> sum_weighted_gaps_rows(
+        std::type_identity<dd_ball>, const Rows& rows, std::span<const std::size_t> which, std::span<const std::size_t> imax,
+        std::span<const double> w) {
+        using Z = std::remove_cvref_t<std::ranges::range_value_t<const Rows>>;
+        if constexpr (!lifted_view<Z>::value) {
+            return std::nullopt;
+        } else {
+            const std::size_t n = which.size();
+            const std::size_t c = n == 0 ? 0 : std::ranges::size(rows[which[0]]);
+            if (!w.empty() && w.size() != c) {
+                return std::nullopt;
+            }
+            for (const double v : w) {
+                if (!(std::abs(v) <= 0x1p20)) {
+                    return std::nullopt;
+                }
+            }
+            std::vector<const double*> p(n);
+            for (std::size_t i = 0; i < n; ++i) {
+                const auto& z = rows[which[i]];
+                p[i] = std::ranges::data(z.base());
+                if (std::ranges::size(z) != c || imax[i] >= c ||
+                    !below_max(exact::fast::detail::array_reader{p[i]}, c, imax[i], 0x1p1000)) {
+                    return std::nullopt;
+                }
+            }
+            const auto s = exact::fast::detail::sum_weighted_gaps_rows(p.data(), n, c, imax.data(), w.empty() ? nullptr : w.data());
+            return dd_ball(word(s.hi, s.lo), ball_detail::up(s.err));
+        }
+    }
+
     /// math.hpp's exp_rest_rows: sum_{j != imax[i]} e^(z_j - z_imax[i]) for each row z = rows[which[i]],
     /// when every such row is read in place (a lazily lifted view of binary64 values), all have one
     /// length and finite maxima, by detail/sum_exp.hpp's sum_exp_rows (short rows several to a vector,

@@ -550,6 +550,24 @@ template <row_of_numbers Z, class W = row_value_t<Z>>
     return acc.value();
 }
 
+/// sum_i sum_weighted_gaps_of(rows[which[i]], imax[i], w): a number type's own loop over many rows
+/// at once where it applies (the ball's: a row per vector lane), found through the tag; otherwise
+/// row by row.
+template <class Rows, class W = row_value_t<std::ranges::range_value_t<const Rows>>>
+[[nodiscard]] W sum_weighted_gaps_rows_of(const Rows& rows, std::span<const std::size_t> which,
+                                          std::span<const std::size_t> imax, const binary64_weights& w) {
+    if constexpr (requires { sum_weighted_gaps_rows(std::type_identity<W>{}, rows, which, imax, w.w); }) {
+        if (auto s = sum_weighted_gaps_rows(std::type_identity<W>{}, rows, which, imax, w.w)) {
+            return std::move(*s);
+        }
+    }
+    accumulator<W> acc;
+    for (std::size_t i = 0; i < which.size(); ++i) {
+        acc.add(sum_weighted_gaps_of(rows[which[i]], imax[i], w));
+    }
+    return acc.value();
+}
+
 /// sum_k term(k, -log softmax(z)_k) where term(k, x) = t_k(x) is affine in x with slope coef(k) (as a_k x,
 /// or a_k x with a convention for 0 * inf): the dot product of a row of coefficients with -log softmax,
 /// the core of every soft-label cross-entropy. With a finite maximum m it is computed as

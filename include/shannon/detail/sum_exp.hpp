@@ -215,6 +215,23 @@ SHANNON_FAST_TARGET inline void sum_weighted_gaps_avx2(GetZ get_z, GetW get_w, b
 }
 #endif
 
+/// One term w (m - z) of sum_weighted_gaps into the running sum (portable code).
+inline void add_weighted_gap(running_words<double>& acc, double& prod_mag, double m, double z, double w) {
+    const double_word<double> d = dw::two_sum(m, -z);
+    const double_word<double> p = dw::two_prod(w, d.hi);
+    add_word(acc, p.hi, p.lo + w * d.lo);
+    prod_mag += std::abs(p.hi);
+}
+
+/// The running sum of n weighted gaps as hi + lo with its bound (sum_weighted_gaps' argument).
+[[nodiscard]] inline exp_sum weighted_gaps_total(const running_words<double>& acc, double prod_mag, std::size_t n) {
+    const double_word<double> s = dw::fast_two_sum(acc.hi, acc.lo);
+    const double err = (0x1p-104 * prod_mag + 0x1p-53 * acc.lo_mag + 0x1p-104 * std::abs(s.hi) +
+                        static_cast<double>(n) * 0x1p-1073) *
+                       (1 + 0x1p-40);
+    return {s.hi, s.lo, err};
+}
+
 /// sum_i w_i (m - z_i) over binary64 z_i = get_z(i) and w_i = get_w(i) (1 when `weighted` is false):
 /// the gaps of a weighted sum of -log softmax (cross-entropy with label smoothing). Each gap is exact
 /// (TwoSum: m - z_i = d_hi + d_lo), w_i d_hi an exact product (plus at most 2^-1074 where its error
@@ -242,17 +259,33 @@ template <class GetZ, class GetW>
     }
 #endif
     for (; i < n; ++i) {
-        const double_word<double> d = dw::two_sum(m, -get_z(i));
-        const double w = weighted ? get_w(i) : 1.0;
-        const double_word<double> p = dw::two_prod(w, d.hi);
-        add_word(acc, p.hi, p.lo + w * d.lo);
-        prod_mag += std::abs(p.hi);
+        add_weighted_gap(acc, prod_mag, m, get_z(i), weighted ? get_w(i) : 1.0);
     }
-    const double_word<double> s = dw::fast_two_sum(acc.hi, acc.lo);
-    const double err = (0x1p-104 * prod_mag + 0x1p-53 * acc.lo_mag + 0x1p-104 * std::abs(s.hi) +
-                        static_cast<double>(n) * 0x1p-1073) *
-                       (1 + 0x1p-40);
-    return {s.hi, s.lo, err};
+    return weighted_gaps_total(acc, prod_mag, n);
+}
+
+/// sum_weighted_gaps summed over `rows` rows of c binary64 values each (row r at p[r], its maximum at
+/// imax[r]; w null: all 1): one total, with the same bound over all n = rows c terms. Eight (AVX-512)
+/// or four (AVX2) rows at a time, a row per lane (lanes.inc's weighted_gaps_rows); the rows left
+/// over in the portable code. The same requirements as sum_weighted_gaps.
+[[nodiscard]] inline exp_sum sum_weighted_gaps_rows(const double* const* p, std::size_t rows, std::size_t c,
+                                                    const std::size_t* imax, const double* w) {
+    running_words<double> acc;
+    double prod_mag = 0;
+    std::size_t r = 0;
+#if defined(SHANNON_FAST_X86)
+    if (simd_level() >= 2) {
+        lanes8::weighted_gaps_groups(p, rows, c, imax, w, acc, prod_mag, r);
+    } else if (simd_level() >= 1) {
+        lanes4::weighted_gaps_groups(p, rows, c, imax, w, acc, prod_mag, r);
+    }
+#endif
+    for (; r < rows; ++r) {
+        for (std::size_t k = 0; k < c; ++k) {
+            add_weighted_gap(acc, prod_mag, p[r][imax[r]], p[r][k], w == nullptr ? 1.0 : w[k]);
+        }
+    }
+    return weighted_gaps_total(acc, prod_mag, rows * c);
 }
 
 /// sum_{i in [0, n), i != skip} e^(get(i) - m) for binary64 values get(i) <= m (or -inf) and a

@@ -269,10 +269,13 @@ template <row_range Input, class Target>
                 pairs.clear();
             };
             // The normalizers S_n of up to `group` rows at once (exp_rest_rows: short rows several to
-            // a vector), then into their groups.
+            // a vector), then into their groups; with label smoothing, those rows' gaps G_n as one sum.
             std::vector<std::size_t> which;
             std::vector<std::size_t> maxima;
             const auto sort_sums = [&] {
+                if (o.label_smoothing != 0) {
+                    acc.all_gaps.add(shannon::detail::sum_weighted_gaps_rows_of(rows, which, maxima, weighted));
+                }
                 std::vector<W> sums = shannon::detail::exp_rest_rows(rows, which, maxima);
                 for (std::size_t i = 0; i < which.size(); ++i) {
                     const auto y = static_cast<std::size_t>(t[which[i]]);
@@ -306,9 +309,6 @@ template <row_range Input, class Target>
                 }
                 if (y != imax) {
                     acc.target_gaps.add(o.weight.empty() ? W(m - z[y]) : W(detail::weight_at<W>(o.weight, y) * W(m - z[y])));
-                }
-                if (o.label_smoothing != 0) {
-                    acc.all_gaps.add(shannon::detail::sum_weighted_gaps_of(z, imax, weighted));
                 }
                 which.push_back(n);
                 maxima.push_back(imax);
