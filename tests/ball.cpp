@@ -522,7 +522,8 @@ TEST(ball, sum_of_exponentials_meets_its_bound) {
 /// batches of 1..70 rows (whole groups of eight and four and the rows left over) of every length
 /// 1..20 and 33, 64, 65, logits scaled 1/16..128, and the same batches with -inf masks, logits 650
 /// and 800 below the maximum and near-ties at 2^-40 in some rows (those groups go row by row); each
-/// row's error within its bound, and a NaN or a value above its maximum makes that row not valid.
+/// row's error within its bound, and a NaN or a value above its maximum makes that row not valid;
+/// and long rows: one of 20,000 (its own two halves) and 3 of 22,000 (the batch shared by rows).
 TEST(ball, sum_of_exponentials_of_many_rows_meets_its_bound) {
     namespace fd = shannon::exact::fast::detail;
     std::mt19937_64 g(7);
@@ -588,6 +589,39 @@ TEST(ball, sum_of_exponentials_of_many_rows_meets_its_bound) {
                     ++checked;
                 }
             }
+        }
+    }
+    // long rows: one row (its own two halves, sum_exp_split) and a batch shared by two threads by rows
+    for (const auto& [rows, c] : {std::pair<std::size_t, std::size_t>{1, 20000}, {3, 22000}}) {
+        std::vector<double> z(rows * c);
+        for (double& x : z) {
+            x = normal(g) * 4;
+        }
+        std::vector<const double*> p(rows);
+        std::vector<std::size_t> imax(rows);
+        for (std::size_t r = 0; r < rows; ++r) {
+            p[r] = &z[r * c];
+            imax[r] = static_cast<std::size_t>(std::max_element(p[r], p[r] + c) - p[r]);
+        }
+        std::vector<fd::exp_sum> out(rows);
+        fd::sum_exp_rows(p.data(), rows, c, imax.data(), out.data());
+        for (std::size_t r = 0; r < rows; ++r) {
+            ASSERT_TRUE(out[r].valid) << "long row " << r << " of " << rows << " x " << c;
+            mpfr_set_zero(exact.v, 1);
+            for (std::size_t k = 0; k < c; ++k) {
+                if (k != imax[r]) {
+                    mpfr_set_d(t.v, p[r][k], MPFR_RNDN);
+                    mpfr_sub_d(t.v, t.v, p[r][imax[r]], MPFR_RNDN);
+                    mpfr_exp(t.v, t.v, MPFR_RNDN);
+                    mpfr_add(exact.v, exact.v, t.v, MPFR_RNDN);
+                }
+            }
+            set_word(t, word(out[r].hi, out[r].lo));
+            mpfr_sub(t.v, t.v, exact.v, MPFR_RNDN);
+            const double e = std::abs(mpfr_get_d(t.v, MPFR_RNDU));
+            ASSERT_LE(e, out[r].err) << "long row " << r << " of " << rows << " x " << c;
+            worst = std::max(worst, out[r].err > 0 ? e / out[r].err : 0);
+            ++checked;
         }
     }
     std::cout << "  sums of many rows: " << checked << " rows; largest error " << worst << " of the bound\n";

@@ -635,8 +635,7 @@ public:
             return 0;
         }
         // The largest value M (NaN skipped: it compares false) by detail/sum_exp.hpp's max_of (vector
-        // lanes; a long row in two threads); then the first index holding M (== treats -0 and +0
-        // alike, as > does).
+        // lanes); then the first index holding M (== treats -0 and +0 alike, as > does).
         const double top = exact::fast::detail::max_of(p, n, p[0]);
         std::size_t imax = 0;
         while (!(p[imax] == top)) {

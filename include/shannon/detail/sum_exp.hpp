@@ -357,22 +357,40 @@ template <class F>
     return top;
 }
 
+/// sum_exp over both halves of a long row at once (from 2^14 terms, about 0.1 ms of work, where a
+/// thread's start costs a small fraction of it: the long rows of a language model's vocabulary), the
+/// halves' sums added by add_halves: the same enclosure property, and the rounding it decides is
+/// unique.
+[[nodiscard]] inline exp_sum sum_exp_split(array_reader get, std::size_t n, std::size_t skip, double m) {
+    if (n < (std::size_t{1} << 14U) || hardware_threads() < 2) {
+        return sum_exp(get, n, skip, m);
+    }
+    const auto [first, second] = on_two_halves(n, [&](std::size_t from, std::size_t count) {
+        // the skipped index, where it falls in this half
+        return sum_exp(get.offset(from), count, skip >= from ? skip - from : static_cast<std::size_t>(-1), m);
+    });
+    return add_halves(first, second);
+}
+
 /// sum_exp for `rows` rows of c binary64 values each, row r at p[r] with its maximum at imax[r]
 /// (finite): out[r] = sum_exp(p[r], c, imax[r], p[r][imax[r]]) in value and bound, not in bits. Rows
 /// of at most 64 are summed eight (AVX-512) or four (AVX2) at a time, a row per lane (lanes.inc's
 /// sum_exp_rows; from about 100 a row's own blocks are as fast); a group with a rare term, the rows
 /// left over and longer rows one by one. Longer rows, from 2^16 values in all, are shared by two
-/// threads (the second half in the helper thread: one hand-over for the batch, not one per row; a
-/// batch of short rows is the caller's to split, as torch's cross_entropy does).
+/// threads (the second half in the helper thread: one hand-over for the batch, not one per row); a
+/// single longer row is sum_exp_split's (its own two halves from 2^14). A batch of short rows is the
+/// caller's to split, as torch's cross_entropy does.
 inline void sum_exp_rows(const double* const* p, std::size_t rows, std::size_t c, const std::size_t* imax,
                          exp_sum* out, bool split = true) {
+    if (split && c > 64 && rows == 1) {
+        out[0] = sum_exp_split(array_reader{p[0]}, c, imax[0], p[0][imax[0]]);
+        return;
+    }
     if (split && c > 64 && rows >= 2 && rows * c >= (std::size_t{1} << 16U) && hardware_threads() >= 2) {
-        const std::size_t half = rows / 16 * 8;  // whole groups of eight in the first half
-        if (half > 0) {
-            on_two_threads([&] { sum_exp_rows(p + half, rows - half, c, imax + half, out + half, false); },
-                           [&] { sum_exp_rows(p, half, c, imax, out, false); });
-            return;
-        }
+        const std::size_t half = rows / 2;
+        on_two_threads([&] { sum_exp_rows(p + half, rows - half, c, imax + half, out + half, false); },
+                       [&] { sum_exp_rows(p, half, c, imax, out, false); });
+        return;
     }
     std::size_t r = 0;
     const auto one_by_one = [&](std::size_t from, std::size_t to) {
@@ -396,21 +414,6 @@ inline void sum_exp_rows(const double* const* p, std::size_t rows, std::size_t c
     }
 #endif
     one_by_one(r, rows);
-}
-
-/// sum_exp over both halves of a long row at once (from 2^14 terms, about 0.1 ms of work, where a
-/// thread's start costs a small fraction of it: the long rows of a language model's vocabulary), the
-/// halves' sums added by add_halves: the same enclosure property, and the rounding it decides is
-/// unique.
-[[nodiscard]] inline exp_sum sum_exp_split(array_reader get, std::size_t n, std::size_t skip, double m) {
-    if (n < (std::size_t{1} << 14U) || hardware_threads() < 2) {
-        return sum_exp(get, n, skip, m);
-    }
-    const auto [first, second] = on_two_halves(n, [&](std::size_t from, std::size_t count) {
-        // the skipped index, where it falls in this half
-        return sum_exp(get.offset(from), count, skip >= from ? skip - from : static_cast<std::size_t>(-1), m);
-    });
-    return add_halves(first, second);
 }
 
 }  // namespace shannon::exact::fast::detail
