@@ -269,6 +269,60 @@ TEST(ball_profiles, keras_optax_scipy_agree_with_mpfi) {
     EXPECT_GT(t.ball, t.results * 3 / 4);
 }
 
+/// The elementwise log-softmax rounded in the ball's one pass (exact::detail::round_log_softmax_row,
+/// which the Python module runs first for each row): where it reports a row decided, every element
+/// equals MPFI's with the fast paths off, bit for bit; where it does not, the row is left to
+/// round_each. Random rows of 2..17, 64 and 1,000 logits at scales 1, 30 and 300 (the vector blocks
+/// and their tails in eight and four lanes, and the portable code, under SHANNON_SIMD), and the
+/// hard rows. It must decline rows with -inf, NaN or +inf and a lone logit, and decide every random
+/// row at scales 1 and 30. At scale 300 half the rows hold an element it leaves, as the ball does
+/// in round_each: the row's normalizer is e^-100 or less, so an element is its gap to the maximum
+/// plus almost nothing, and a gap of two doubles whose exponents differ is often an exact midpoint
+/// between two doubles (MPFI decides which way the tiny normalizer tips it).
+TEST(ball_profiles, log_softmax_in_one_pass_agrees_with_mpfi) {
+    ex::settings general;
+    general.fast = false;
+    const double inf = std::numeric_limits<double>::infinity();
+    // -inf, NaN, +inf (conventions round_each owns) and a lone logit (log 1 = 0: not decided here)
+    for (const std::vector<double>& z : rows_t{{-inf, 2, -inf, 0.5}, {0.5, std::nan(""), 1}, {0.5, inf, 1}, {3.0}}) {
+        std::vector<double> out(z.size());
+        EXPECT_FALSE(ex::detail::round_log_softmax_row(z, out.data())) << z.size() << " logits, " << z[1 % z.size()];
+    }
+    std::mt19937_64 g(31);
+    rows_t rows;
+    for (const double scale : {1.0, 30.0, 300.0}) {
+        for (const std::size_t c : {2UL, 3UL, 5UL, 7UL, 8UL, 9UL, 15UL, 16UL, 17UL, 64UL, 1000UL}) {
+            for (const auto& row : logits(g, 2, c, scale)) {
+                rows.push_back(row);
+            }
+        }
+    }
+    const std::size_t random_rows = rows.size();
+    for (const auto& row : hard_rows()) {
+        rows.push_back(row);
+    }
+    std::size_t decided = 0;
+    std::size_t decided_random = 0;
+    for (std::size_t r = 0; r < rows.size(); ++r) {
+        const std::vector<double>& z = rows[r];
+        std::vector<double> out(z.size(), -1.0);
+        if (!ex::detail::round_log_softmax_row(z, out.data())) {
+            continue;
+        }
+        ++decided;
+        decided_random += r < random_rows * 2 / 3 ? 1 : 0;  // scales 1 and 30
+        const std::vector<ex::rounded> slow = ex::round_each(general, ex::format::binary64, shannon::log_softmax, z);
+        ASSERT_EQ(slow.size(), z.size());
+        for (std::size_t i = 0; i < z.size(); ++i) {
+            EXPECT_TRUE(same(out[i], slow[i].value))
+                << "row " << r << " [" << i << "] of " << z.size() << ": one pass " << out[i] << ", MPFI " << slow[i].value;
+        }
+    }
+    std::cout << "log_softmax in one pass: " << decided << " of " << rows.size() << " rows decided (" << decided_random
+              << " of " << random_rows * 2 / 3 << " random rows at scales 1 and 30)\n";
+    EXPECT_EQ(decided_random, random_rows * 2 / 3);
+}
+
 /// round_each with the ball deciding all but one element: e^(2^-53) lies 2^-107 above the midpoint
 /// 1 + 2^-53, far inside the ball's radius, so MPFI decides that element alone (round up) and the
 /// ball's results stand for the others; a sink sees each element once.

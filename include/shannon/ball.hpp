@@ -84,7 +84,8 @@ inline constexpr double rel_div = 0x1p-97;
 inline constexpr double rel_sqrt = 0x1p-99;
 
 /// An upper bound of a nonnegative value computed to nearest in at most 8 binary64 operations.
-[[nodiscard]] inline double up(double x) { return x * (1 + 0x1p-49) + tiny; }
+inline constexpr double up_grow = 0x1p-49;
+[[nodiscard]] inline double up(double x) { return x * (1 + up_grow) + tiny; }
 /// A lower bound likewise (may be negative: then no positive lower bound is known).
 [[nodiscard]] inline double down(double x) { return x * (1 - 0x1p-49) - tiny; }
 
@@ -705,7 +706,7 @@ public:
     template <class F>
     friend SHANNON_FP_CONTRACT_OFF_FRIEND void split_work(std::type_identity<dd_ball>, std::size_t n, std::size_t work,
                                                           const F& f) {
-        if (n >= 2 && work >= (std::size_t{1} << 16U) && exact::fast::detail::hardware_threads() >= 2) {
+        if (n >= 2 && work >= (std::size_t{1} << 16U) && exact::fast::detail::may_split()) {
             const std::size_t h = n / 2;
             exact::fast::detail::on_two_threads([&] { f(h, n, std::size_t{1}); }, [&] { f(std::size_t{0}, h, std::size_t{0}); });
             return;
@@ -844,6 +845,28 @@ public:
                     out[k] = negate ? -g : g;
                 });
         });
+    }
+
+    /// gaps_plus_row's balls rounded to binary64 where they are formed, with no row of balls: out[k]
+    /// = the binary64 nearest (z_imax - z_k) + c (negated with `negate`) for every k, by
+    /// detail/sum_exp.hpp's round_gaps_row (the same sums and radii as gaps_plus_row, each decided
+    /// as exact.hpp's ball_rounds_to decides the ball). true when it decided every element; false
+    /// otherwise (out then means nothing), and for any row gaps_plus_row would not take.
+    template <class Z>
+        requires std::ranges::random_access_range<const Z> && std::ranges::sized_range<const Z>
+    friend SHANNON_FP_CONTRACT_OFF_FRIEND bool round_gaps_plus_row(std::type_identity<dd_ball>, const Z& z, std::size_t imax,
+                                                                  const dd_ball& c, bool negate, double* out) {
+        using namespace ball_detail;
+        if (!finite(c.mid_.hi) || !finite(c.rad_)) {
+            return false;
+        }
+        bool ok = false;
+        read_points(z, [&](auto get, std::size_t n) {
+            const double m = get(imax);
+            ok = finite(m) && exact::fast::detail::round_gaps_row(get, n, m, c.mid_,
+                                                                  {c.rad_, rel_add, up_grow, tiny}, negate, out);
+        });
+        return ok;
     }
 
     /// sum_k w_k (z_imax - z_k) for a row of exact binary64 numbers (points) within +-2^1000 whose

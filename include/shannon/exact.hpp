@@ -889,23 +889,36 @@ concept ball_supported = (ball_input<Args> && ...) && requires(const Quantity& q
 }
 
 /// The ball's binary64 decision in its common case, in a few operations and without forming the two
-/// ends: a normal hi with |lo| + rad below half the gap to either neighbour of hi. Every value of the
-/// ball is then within that half gap of hi, so it rounds to hi (true, and h = hi). The half gap is
-/// 2^(e-53) for hi in [2^e, 2^(e+1)), and 2^(e-54) below a power of two (taken on both sides:
-/// conservative). fl(|lo| + rad) < g implies |lo| + rad < g, since g is a double and rounding is
-/// monotonic. A NaN or infinite hi or rad fails the tests.
+/// ends (detail/sum_exp.hpp's decides_nearest: hi normal, |lo| + rad below half the gap to either
+/// neighbour of hi): true, and h = hi, when every value of the ball rounds to hi.
 [[nodiscard]] inline bool ball_rounds_to(const dd_ball& x, double& h) {
     h = x.mid().hi;
-    const auto bits = std::bit_cast<std::uint64_t>(h);
-    const double mag = std::abs(h);
-    if (!(mag >= 0x1p-1000 && mag < 0x1p+1023)) {
+    return fast::detail::decides_nearest(h, x.mid().lo, x.rad());
+}
+
+/// log_softmax(z) rounded to binary64 element by element in the ball's one pass over the row: the
+/// row's frame (its maximum and log1p of its normalizer) by the core's make_softmax_frame in the
+/// ball, as round_each's ball evaluation forms it, then each element decided where it is formed
+/// (dd_ball's round_gaps_plus_row; no row of balls). true when every element was decided: out then
+/// holds round_each's values, the correctly rounded log-softmax. false otherwise, with out of no
+/// use: the caller evaluates the row by round_each, which decides the rest (by the ball's two ends,
+/// then MPFI) and owns the conventions of non-finite rows.
+[[nodiscard]] inline bool round_log_softmax_row(std::span<const double> z, double* out) {
+    if (z.empty()) {
         return false;
     }
-    double g = std::bit_cast<double>(bits & 0x7ff0000000000000ULL) * 0x1p-53;
-    if ((bits & 0x000fffffffffffffULL) == 0) {
-        g *= 0.5;
+    const numbers::ball_scope scope;
+    try {
+        const auto row = lift_ball(z);
+        const auto f = shannon::detail::make_softmax_frame(row);
+        return !numbers::ball_scope::poisoned() && f.n_pos_inf == 0 && !f.all_neg_inf &&
+               round_gaps_plus_row(std::type_identity<dd_ball>{}, row, f.imax, f.rest, true, out) &&
+               !numbers::ball_scope::poisoned();
+    } catch (const shannon::cancelled&) {
+        throw;
+    } catch (const std::exception&) {
+        return false;
     }
-    return std::abs(x.mid().lo) + x.rad() < g;
 }
 
 /// A result decided by the ball.

@@ -331,10 +331,14 @@ py::tuple run_blocks(const request& r, std::size_t n, std::size_t c, const Eval&
     without_gil([&] {
         std::atomic<std::size_t> next{0};
         const std::atomic<bool>* const stop = shannon::detail::stop_flag();
-        const auto work = [&, stop](tally& decided) {
+        const auto work = [&, stop](tally& decided, bool shared) {
             std::optional<shannon::detail::stop_scope> scope;  // the caller's stop flag, in this thread too
             if (stop != nullptr) {
                 scope.emplace(*stop);
+            }
+            std::optional<ex::fast::detail::sharing_scope> sharing;  // two threads already: the kernels do not split
+            if (shared) {
+                sharing.emplace();
             }
             for (std::size_t b = next++; b < blocks; b = next++) {
                 const std::size_t first = b * per_block;
@@ -342,8 +346,8 @@ py::tuple run_blocks(const request& r, std::size_t n, std::size_t c, const Eval&
                 eval(f, first, count, tally_sink{base + first * c, count * c, decided});
             }
         };
-        if (blocks < 2 || n * c < (std::size_t{1} << 16U) || std::thread::hardware_concurrency() < 2) {
-            work(total);
+        if (blocks < 2 || n * c < (std::size_t{1} << 16U) || !ex::fast::detail::may_split()) {
+            work(total, false);
             return;
         }
         tally second;
@@ -351,14 +355,14 @@ py::tuple run_blocks(const request& r, std::size_t n, std::size_t c, const Eval&
         {
             const std::jthread worker([&] {
                 try {
-                    work(second);
+                    work(second, true);
                 } catch (...) {
                     error = std::current_exception();
                     next = blocks;  // the other thread stops at its next block
                 }
             });
             try {
-                work(total);
+                work(total, true);
             } catch (...) {
                 next = blocks;
                 throw;
@@ -373,22 +377,34 @@ py::tuple run_blocks(const request& r, std::size_t n, std::size_t c, const Eval&
 }
 
 /// run_blocks() for a quantity of one row with one result per element (an elementwise function along
-/// an axis), over every row of a C-contiguous N x C array.
-template <class Q>
-py::tuple run_rows(const request& r, const Q& q, const array<double>& x) {
+/// an axis), over `rows` rows of c values from `in`. `fast`, where given, is the quantity's one-pass
+/// kernel for binary64 (fast(row, out) -> whether it decided every element, as
+/// exact::detail::round_log_softmax_row); a row it does not decide whole takes round_each.
+template <class Q, class Fast = std::nullptr_t>
+py::tuple run_rows(const request& r, const Q& q, const double* in, std::size_t rows, std::size_t c,
+                   const Fast& fast = nullptr) {
+    return run_blocks(r, rows, c, [&](ex::format f, std::size_t first, std::size_t count, const tally_sink& block) {
+        for (std::size_t i = 0; i < count; ++i) {
+            tally_sink row{block.out + i * c, c, block.count};
+            const std::span<const double> z(in + (first + i) * c, c);
+            if constexpr (!std::is_same_v<Fast, std::nullptr_t>) {
+                if (f == ex::format::binary64 && fast(z, row.out)) {
+                    row.ball_count(c);
+                    continue;
+                }
+            }
+            ex::detail::round_each_into(ex::settings{}, f, row, q, z);
+        }
+    });
+}
+
+/// run_rows() over every row of a C-contiguous N x C array.
+template <class Q, class Fast = std::nullptr_t>
+py::tuple run_rows(const request& r, const Q& q, const array<double>& x, const Fast& fast = nullptr) {
     if (x.ndim() != 2) {
         throw py::value_error("shannon: expected a 2-D array of rows, got " + std::to_string(x.ndim()) + " dimensions");
     }
-    const auto c = static_cast<std::size_t>(x.shape(1));
-    const double* const in = x.data();
-    return run_blocks(r, static_cast<std::size_t>(x.shape(0)), c,
-                      [&](ex::format f, std::size_t first, std::size_t count, const tally_sink& block) {
-                          for (std::size_t i = 0; i < count; ++i) {
-                              tally_sink row{block.out + i * c, c, block.count};
-                              ex::detail::round_each_into(ex::settings{}, f, row, q,
-                                                          std::span<const double>(in + (first + i) * c, c));
-                          }
-                      });
+    return run_rows(r, q, x.data(), static_cast<std::size_t>(x.shape(0)), static_cast<std::size_t>(x.shape(1)), fast);
 }
 
 shannon::unit unit_of(const std::string& base) {
@@ -508,7 +524,13 @@ void bind_core(py::module_& m) {
           py::arg("request"), py::arg("z"));
     m.def("softmax", [](const request& r, const A& z) { return run(r, shannon::softmax, flat(z)); }, py::arg("request"),
           py::arg("z"));
-    m.def("log_softmax", [](const request& r, const A& z) { return run(r, shannon::log_softmax, flat(z)); },
+    m.def("log_softmax", [](const request& r, const A& z) -> py::object {
+        if (r.mode == "round" && z.size() > 0) {  // one row: the one-pass kernel where it decides
+            return run_rows(r, shannon::log_softmax, z.data(), 1, static_cast<std::size_t>(z.size()),
+                            ex::detail::round_log_softmax_row);
+        }
+        return run(r, shannon::log_softmax, flat(z));
+    },
           py::arg("request"), py::arg("z"));
 
     const auto pair_loss = [&](const char* name, auto fn) {
@@ -798,11 +820,15 @@ void bind_scipy(py::module_& m) {
     m.def("scipy_logsumexp_sign", [](const request& r, const A& a, const A& b) {
         return run(r, [](const auto& x, const auto& y) { return ps::logsumexp_sign(x, y); }, flat(a), flat(b));
     });
-    m.def("scipy_log_softmax", [](const request& r, const A& x) {
-        return run(r, [](const auto& v) { return ps::log_softmax(v); }, flat(x));
+    m.def("scipy_log_softmax", [](const request& r, const A& x) -> py::object {
+        const auto q = [](const auto& v) { return ps::log_softmax(v); };
+        if (r.mode == "round" && x.size() > 0) {  // one row: the one-pass kernel where it decides
+            return run_rows(r, q, x.data(), 1, static_cast<std::size_t>(x.size()), ex::detail::round_log_softmax_row);
+        }
+        return run(r, q, flat(x));
     });
     m.def("scipy_log_softmax_rows", [](const request& r, const A& x) {
-        return run_rows(r, [](const auto& v) { return ps::log_softmax(v); }, x);
+        return run_rows(r, [](const auto& v) { return ps::log_softmax(v); }, x, ex::detail::round_log_softmax_row);
     });
     m.def("scipy_entropy", [](const request& r, const A& pk, std::optional<double> base) {
         return run(r, [base](const auto& p) { return ps::entropy(p, base); }, flat(pk));

@@ -33,6 +33,31 @@ namespace shannon::exact::fast::detail {
     return n;
 }
 
+/// Whether this thread is one of two already sharing a piece of work (a sharing_scope is open): a
+/// kernel then does not split its own part again. Two threads per core only add hand-overs (the
+/// Python module's row blocks on two threads, each row's sum split once more, started a thread per
+/// row: a fifth of an elementwise log-softmax's time went to thread wake-ups).
+[[nodiscard]] inline bool& sharing_work() noexcept {
+    thread_local bool flag = false;
+    return flag;
+}
+
+/// Marks this thread as sharing work for its lifetime (see sharing_work()).
+class sharing_scope {
+public:
+    sharing_scope() noexcept : saved_(std::exchange(sharing_work(), true)) {}
+    sharing_scope(const sharing_scope&) = delete;
+    sharing_scope& operator=(const sharing_scope&) = delete;
+    ~sharing_scope() { sharing_work() = saved_; }
+
+private:
+    bool saved_;
+};
+
+/// Whether a kernel may give half of its work to a second thread: there is a second core, and this
+/// thread is not already one of two sharing work.
+[[nodiscard]] inline bool may_split() { return !sharing_work() && hardware_threads() >= 2; }
+
 /// The process's helper thread: try_start(job), then wait() for it.
 class helper_thread {
 public:
@@ -127,9 +152,18 @@ private:
 };
 
 /// f() on the helper thread, or on a thread of its own when the helper is busy, while g() runs in
-/// this one; returns when both are done (rethrowing what either threw, f's first).
-template <class F, class G>
-void on_two_threads(F&& f, G&& g) {
+/// this one, each in a sharing_scope (neither splits again); returns when both are done (rethrowing
+/// what either threw, f's first).
+template <class F0, class G0>
+void on_two_threads(F0&& f0, G0&& g0) {
+    auto f = [&f0] {
+        const sharing_scope sharing;
+        f0();
+    };
+    auto g = [&g0] {
+        const sharing_scope sharing;
+        g0();
+    };
     helper_thread* h = helper_thread::get();
     if (h != nullptr && h->try_start(std::function<void()>(std::ref(f)))) {
         std::exception_ptr mine;

@@ -25,6 +25,8 @@
 #pragma once
 
 #include <algorithm>
+#include <bit>
+#include <cmath>
 #include <cstddef>
 #include <cstdint>
 #include <type_traits>
@@ -92,6 +94,36 @@ inline void sum_exp_scalar(Get get, std::size_t begin, std::size_t end, std::siz
 
 /// exp_lanes' bound, relative to each term (argued next to it).
 inline constexpr double rel_exp_lanes = 0x1p-79;
+
+/// Whether hi + lo, within rad of an exact value x, decides x's rounding to nearest binary64 as hi:
+/// hi normal (2^-1000 <= |hi| < 2^1023) and |lo| + rad below half the gap to either neighbour of hi,
+/// so that every value within that distance of hi rounds to hi. The half gap is 2^(e-53) for |hi|
+/// in [2^e, 2^(e+1)), and 2^(e-54) at a power of two (taken on both sides: conservative).
+/// fl(|lo| + rad) < g implies |lo| + rad < g (g is a double and rounding is monotonic). A NaN or
+/// infinite hi or rad fails the tests. The ball's common-case decision (exact.hpp's ball_rounds_to)
+/// and round_gaps_row's lanes test exactly this.
+[[nodiscard]] inline bool decides_nearest(double hi, double lo, double rad) {
+    const auto bits = std::bit_cast<std::uint64_t>(hi);
+    const double mag = std::abs(hi);
+    if (!(mag >= 0x1p-1000 && mag < 0x1p+1023)) {
+        return false;
+    }
+    double g = std::bit_cast<double>(bits & 0x7ff0000000000000ULL) * 0x1p-53;
+    if ((bits & 0x000fffffffffffffULL) == 0) {
+        g *= 0.5;
+    }
+    return std::abs(lo) + rad < g;
+}
+
+/// The radius the ball gives a sum s of a point and a ball of radius r (ball.hpp's operator+, with
+/// its constants): up(r + rel |s|) = (r + rel |s|)(1 + grow) + tiny.
+struct sum_radius {
+    double r;
+    double rel;
+    double grow;
+    double tiny;
+    [[nodiscard]] double operator()(double s_hi) const { return (r + rel * std::abs(s_hi)) * (1 + grow) + tiny; }
+};
 
 #if defined(SHANNON_FAST_X86)
 // The vector exp (exp_lanes, its bound argued there) and the loops of sum_exp and exp_row, in four
@@ -196,6 +228,33 @@ inline void gaps_row(Get get, std::size_t n, double m, const double_word<double>
     for (; i < n; ++i) {
         scalar(i);
     }
+}
+
+/// gaps_row's sums rounded to binary64 in the pass that forms them (the elementwise log-softmax
+/// with no row of balls written and read back): for every i, s_i = (m - get(i)) + c by gaps_row's
+/// operations, within rad(s_i) of the exact value when c is within rad.r of its own, and out[i] =
+/// s_i's high word (negated with `negate`: exact) where decides_nearest decides it. true when every
+/// element was decided; false as soon as a block is not (out then holds nothing of use, and the
+/// caller evaluates the row again; -inf and NaN elements fail the test). Eight or four lanes where
+/// the CPU has them, the portable code for the rest: the same operations, so the same bits.
+template <class Get>
+[[nodiscard]] inline bool round_gaps_row(Get get, std::size_t n, double m, const double_word<double>& c,
+                                         const sum_radius& rad, bool negate, double* out) {
+    std::size_t i = 0;
+    bool ok = true;
+#if defined(SHANNON_FAST_X86)
+    if (n > 8 && simd_level() >= 2) {
+        ok = lanes8::round_gaps_blocks(get, n, m, c, rad, negate, out, i);
+    } else if (simd_level() >= 1) {
+        ok = lanes4::round_gaps_blocks(get, n, m, c, rad, negate, out, i);
+    }
+#endif
+    for (; ok && i < n; ++i) {
+        const double_word<double> s = dw::add(dw::two_sum(m, -get(i)), c);
+        ok = decides_nearest(s.hi, s.lo, rad(s.hi));
+        out[i] = negate ? -s.hi : s.hi;
+    }
+    return ok;
 }
 
 #if defined(SHANNON_FAST_X86)
@@ -362,7 +421,7 @@ template <class F>
 /// halves' sums added by add_halves: the same enclosure property, and the rounding it decides is
 /// unique.
 [[nodiscard]] inline exp_sum sum_exp_split(array_reader get, std::size_t n, std::size_t skip, double m) {
-    if (n < (std::size_t{1} << 14U) || hardware_threads() < 2) {
+    if (n < (std::size_t{1} << 14U) || !may_split()) {
         return sum_exp(get, n, skip, m);
     }
     const auto [first, second] = on_two_halves(n, [&](std::size_t from, std::size_t count) {
@@ -381,15 +440,15 @@ template <class F>
 /// single longer row is sum_exp_split's (its own two halves from 2^14). A batch of short rows is the
 /// caller's to split, as torch's cross_entropy does.
 inline void sum_exp_rows(const double* const* p, std::size_t rows, std::size_t c, const std::size_t* imax,
-                         exp_sum* out, bool split = true) {
-    if (split && c > 64 && rows == 1) {
+                         exp_sum* out) {
+    if (c > 64 && rows == 1) {
         out[0] = sum_exp_split(array_reader{p[0]}, c, imax[0], p[0][imax[0]]);
         return;
     }
-    if (split && c > 64 && rows >= 2 && rows * c >= (std::size_t{1} << 16U) && hardware_threads() >= 2) {
+    if (c > 64 && rows >= 2 && rows * c >= (std::size_t{1} << 16U) && may_split()) {
         const std::size_t half = rows / 2;
-        on_two_threads([&] { sum_exp_rows(p + half, rows - half, c, imax + half, out + half, false); },
-                       [&] { sum_exp_rows(p, half, c, imax, out, false); });
+        on_two_threads([&] { sum_exp_rows(p + half, rows - half, c, imax + half, out + half); },
+                       [&] { sum_exp_rows(p, half, c, imax, out); });  // the halves do not split again (sharing_scope)
         return;
     }
     std::size_t r = 0;

@@ -241,7 +241,7 @@ template <class GetX, class GetY>
 /// and the rounding it decides is unique. The readers are array_readers (offset() gives the second
 /// half's).
 [[nodiscard]] inline std::optional<exp_sum> sum_softplus_split(array_reader get_x, array_reader get_y, std::size_t n) {
-    if (n < (std::size_t{1} << 17U) || hardware_threads() < 2) {
+    if (n < (std::size_t{1} << 17U) || !may_split()) {
         return sum_softplus(get_x, get_y, n);
     }
     const auto [first, second] = on_two_halves(
