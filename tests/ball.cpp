@@ -524,14 +524,47 @@ TEST(ball, sum_of_exponentials_meets_its_bound) {
 /// and 800 below the maximum and near-ties at 2^-40 in some rows (those groups go row by row); each
 /// row's error within its bound, and a NaN or a value above its maximum makes that row not valid;
 /// and long rows: one of 20,000 (its own two halves) and 3 of 22,000 (the batch shared by rows).
+/// A batch of `rows` rows of c values stored one after another in z: a pointer to each row and the
+/// index of its maximum (the batch kernels' arguments).
+struct row_batch {
+    std::vector<const double*> p;
+    std::vector<std::size_t> imax;
+};
+
+row_batch batch_of(const std::vector<double>& z, std::size_t rows, std::size_t c) {
+    row_batch b{std::vector<const double*>(rows), std::vector<std::size_t>(rows)};
+    for (std::size_t r = 0; r < rows; ++r) {
+        b.p[r] = &z[r * c];
+        b.imax[r] = static_cast<std::size_t>(std::max_element(b.p[r], b.p[r] + c) - b.p[r]);
+    }
+    return b;
+}
+
+/// |(hi + lo) - sum_{k != imax} e^(z_k - z_imax)| for a row z of c values, the sum by MPFR at 400
+/// bits (rounded up).
+double sum_exp_error(const double* z, std::size_t c, std::size_t imax, double hi, double lo) {
+    big exact(400);
+    big t(400);
+    mpfr_set_zero(exact.v, 1);
+    for (std::size_t k = 0; k < c; ++k) {
+        if (k != imax) {
+            mpfr_set_d(t.v, z[k], MPFR_RNDN);
+            mpfr_sub_d(t.v, t.v, z[imax], MPFR_RNDN);
+            mpfr_exp(t.v, t.v, MPFR_RNDN);
+            mpfr_add(exact.v, exact.v, t.v, MPFR_RNDN);
+        }
+    }
+    set_word(t, word(hi, lo));
+    mpfr_sub(t.v, t.v, exact.v, MPFR_RNDN);
+    return std::abs(mpfr_get_d(t.v, MPFR_RNDU));
+}
+
 TEST(ball, sum_of_exponentials_of_many_rows_meets_its_bound) {
     namespace fd = shannon::exact::fast::detail;
     std::mt19937_64 g(7);
     std::normal_distribution<double> normal(0, 1);
     std::size_t checked = 0;
     double worst = 0;
-    big exact(400);
-    big t(400);
     for (const std::size_t c : {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 33, 64, 65}) {
         for (const std::size_t rows : {1, 3, 4, 8, 13, 70}) {
             for (int variant = 0; variant < 3; ++variant) {
@@ -540,12 +573,9 @@ TEST(ball, sum_of_exponentials_of_many_rows_meets_its_bound) {
                 for (double& x : z) {
                     x = normal(g) * scale;
                 }
-                std::vector<const double*> p(rows);
-                std::vector<std::size_t> imax(rows);
+                const auto [p, imax] = batch_of(z, rows, c);
                 for (std::size_t r = 0; r < rows; ++r) {
-                    p[r] = &z[r * c];
-                    imax[r] = static_cast<std::size_t>(std::max_element(p[r], p[r] + c) - p[r]);
-                    if (variant == 1 && g() % 3 == 0) {  // rare terms in some rows
+                    if (variant == 1 && g() % 3 == 0) {  // rare terms in some rows (below the maximum: imax stands)
                         for (std::size_t k = 0; k < c; ++k) {
                             if (k != imax[r] && g() % 3 == 0) {
                                 const auto pick = g() % 4;
@@ -571,19 +601,7 @@ TEST(ball, sum_of_exponentials_of_many_rows_meets_its_bound) {
                         continue;
                     }
                     ASSERT_TRUE(out[r].valid) << "row " << r << " of " << rows << " x " << c;
-                    const double m = p[r][imax[r]];
-                    mpfr_set_zero(exact.v, 1);
-                    for (std::size_t k = 0; k < c; ++k) {
-                        if (k != imax[r]) {
-                            mpfr_set_d(t.v, p[r][k], MPFR_RNDN);
-                            mpfr_sub_d(t.v, t.v, m, MPFR_RNDN);
-                            mpfr_exp(t.v, t.v, MPFR_RNDN);
-                            mpfr_add(exact.v, exact.v, t.v, MPFR_RNDN);
-                        }
-                    }
-                    set_word(t, word(out[r].hi, out[r].lo));
-                    mpfr_sub(t.v, t.v, exact.v, MPFR_RNDN);
-                    const double e = std::abs(mpfr_get_d(t.v, MPFR_RNDU));
+                    const double e = sum_exp_error(p[r], c, imax[r], out[r].hi, out[r].lo);
                     ASSERT_LE(e, out[r].err) << "row " << r << " of " << rows << " x " << c;
                     worst = std::max(worst, out[r].err > 0 ? e / out[r].err : 0);
                     ++checked;
@@ -597,28 +615,12 @@ TEST(ball, sum_of_exponentials_of_many_rows_meets_its_bound) {
         for (double& x : z) {
             x = normal(g) * 4;
         }
-        std::vector<const double*> p(rows);
-        std::vector<std::size_t> imax(rows);
-        for (std::size_t r = 0; r < rows; ++r) {
-            p[r] = &z[r * c];
-            imax[r] = static_cast<std::size_t>(std::max_element(p[r], p[r] + c) - p[r]);
-        }
+        const auto [p, imax] = batch_of(z, rows, c);
         std::vector<fd::exp_sum> out(rows);
         fd::sum_exp_rows(p.data(), rows, c, imax.data(), out.data());
         for (std::size_t r = 0; r < rows; ++r) {
             ASSERT_TRUE(out[r].valid) << "long row " << r << " of " << rows << " x " << c;
-            mpfr_set_zero(exact.v, 1);
-            for (std::size_t k = 0; k < c; ++k) {
-                if (k != imax[r]) {
-                    mpfr_set_d(t.v, p[r][k], MPFR_RNDN);
-                    mpfr_sub_d(t.v, t.v, p[r][imax[r]], MPFR_RNDN);
-                    mpfr_exp(t.v, t.v, MPFR_RNDN);
-                    mpfr_add(exact.v, exact.v, t.v, MPFR_RNDN);
-                }
-            }
-            set_word(t, word(out[r].hi, out[r].lo));
-            mpfr_sub(t.v, t.v, exact.v, MPFR_RNDN);
-            const double e = std::abs(mpfr_get_d(t.v, MPFR_RNDU));
+            const double e = sum_exp_error(p[r], c, imax[r], out[r].hi, out[r].lo);
             ASSERT_LE(e, out[r].err) << "long row " << r << " of " << rows << " x " << c;
             worst = std::max(worst, out[r].err > 0 ? e / out[r].err : 0);
             ++checked;
@@ -633,26 +635,21 @@ TEST(ball, sum_of_exponentials_of_many_rows_meets_its_bound) {
 /// in [-600, 0.01] with low words up to 2^-43, and on the hard ones: the reduced argument at
 /// +-ln2/512 (d_hi at a midpoint k ln2/256 + ln2/512, and a few ulps either side), d_hi = 0, -600
 /// and tiny; a normalized double word every time, and the same bits in both widths.
-SHANNON_FAST_TARGET void vector_exp4(const double* hi, const double* lo, double* e_hi, double* e_lo) {
-    namespace l4 = shannon::exact::fast::detail::lanes4;
-    shannon::exact::fast::detail::ddv<l4::V> d{};
-    __builtin_memcpy(&d.hi, hi, sizeof d.hi);
-    __builtin_memcpy(&d.lo, lo, sizeof d.lo);
-    const auto e = l4::exp_lanes(d);
-    __builtin_memcpy(e_hi, &e.hi, sizeof e.hi);
-    __builtin_memcpy(e_lo, &e.lo, sizeof e.lo);
-}
-
-__attribute__((target("avx512f,avx512dq,avx512vl,avx2,fma"))) void vector_exp8(const double* hi, const double* lo,
-                                                                              double* e_hi, double* e_lo) {
-    namespace l8 = shannon::exact::fast::detail::lanes8;
-    shannon::exact::fast::detail::ddv<l8::V> d{};
-    __builtin_memcpy(&d.hi, hi, sizeof d.hi);
-    __builtin_memcpy(&d.lo, lo, sizeof d.lo);
-    const auto e = l8::exp_lanes(d);
-    __builtin_memcpy(e_hi, &e.hi, sizeof e.hi);
-    __builtin_memcpy(e_lo, &e.lo, sizeof e.lo);
-}
+// One wrapper per width, written once: a target attribute cannot depend on a template argument (see
+// lanes.inc), so a macro stamps out the two.
+#define SHANNON_TEST_VECTOR_EXP(name, lanes, target)                                   \
+    target void name(const double* hi, const double* lo, double* e_hi, double* e_lo) { \
+        shannon::exact::fast::detail::ddv<lanes::V> d{};                                 \
+        __builtin_memcpy(&d.hi, hi, sizeof d.hi);                                        \
+        __builtin_memcpy(&d.lo, lo, sizeof d.lo);                                        \
+        const auto e = lanes::exp_lanes(d);                                              \
+        __builtin_memcpy(e_hi, &e.hi, sizeof e.hi);                                      \
+        __builtin_memcpy(e_lo, &e.lo, sizeof e.lo);                                      \
+    }
+SHANNON_TEST_VECTOR_EXP(vector_exp4, shannon::exact::fast::detail::lanes4, SHANNON_FAST_TARGET)
+SHANNON_TEST_VECTOR_EXP(vector_exp8, shannon::exact::fast::detail::lanes8,
+                        __attribute__((target("avx512f,avx512dq,avx512vl,avx2,fma"))))
+#undef SHANNON_TEST_VECTOR_EXP
 
 TEST(ball, vector_exp_meets_its_bound) {
     namespace fd = shannon::exact::fast::detail;
@@ -863,12 +860,7 @@ TEST(ball, weighted_gaps_of_many_rows_meet_their_bound) {
                 x = g() % 2 == 0 ? normal(g) : std::ldexp(std::abs(normal(g)), static_cast<int>(g() % 21) - 10);
             }
             const bool weighted = (batches % 3) != 0;
-            std::vector<const double*> p(rows);
-            std::vector<std::size_t> imax(rows);
-            for (std::size_t r = 0; r < rows; ++r) {
-                p[r] = &z[r * c];
-                imax[r] = static_cast<std::size_t>(std::max_element(p[r], p[r] + c) - p[r]);
-            }
+            const auto [p, imax] = batch_of(z, rows, c);
             const auto s = fd::sum_weighted_gaps_rows(p.data(), rows, c, imax.data(), weighted ? w.data() : nullptr);
             mpfr_set_zero(exact.v, 1);
             for (std::size_t r = 0; r < rows; ++r) {

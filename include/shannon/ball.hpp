@@ -714,6 +714,29 @@ public:
         f(std::size_t{0}, n, std::size_t{0});
     }
 
+    /// The rows rows[which[i]] of a batch read in place, as pointers to their binary64 values, when
+    /// each is a lazily lifted view of one length c with imax[i] < c and accept(p, c, imax) holds for
+    /// its values p; nothing otherwise. The batch kernels' shared preamble.
+    template <class Rows, class Accept>
+    static std::optional<std::vector<const double*>> rows_in_place(const Rows& rows, std::span<const std::size_t> which,
+                                                                   std::span<const std::size_t> imax, std::size_t c,
+                                                                   Accept accept) {
+        using Z = std::remove_cvref_t<std::ranges::range_value_t<const Rows>>;
+        if constexpr (!lifted_view<Z>::value) {
+            return std::nullopt;
+        } else {
+            std::vector<const double*> p(which.size());
+            for (std::size_t i = 0; i < which.size(); ++i) {
+                const auto& z = rows[which[i]];
+                p[i] = std::ranges::data(z.base());
+                if (std::ranges::size(z) != c || imax[i] >= c || !accept(p[i], c, imax[i])) {
+                    return std::nullopt;
+                }
+            }
+            return p;
+        }
+    }
+
     /// math.hpp's sum_weighted_gaps_rows_of: sum_i sum_k w_k (z_imax[i] - z_k) over the rows z =
     /// rows[which[i]], when every such row is read in place (a lazily lifted view of binary64 values),
     /// all have one length, lie within +-2^1000 at or below their maxima, and the weights (empty: all
@@ -723,32 +746,24 @@ public:
     friend SHANNON_FP_CONTRACT_OFF_FRIEND std::optional<dd_ball> sum_weighted_gaps_rows(
         std::type_identity<dd_ball>, const Rows& rows, std::span<const std::size_t> which, std::span<const std::size_t> imax,
         std::span<const double> w) {
-        using Z = std::remove_cvref_t<std::ranges::range_value_t<const Rows>>;
-        if constexpr (!lifted_view<Z>::value) {
+        const std::size_t n = which.size();
+        const std::size_t c = n == 0 ? 0 : std::ranges::size(rows[which[0]]);
+        if (!w.empty() && w.size() != c) {
             return std::nullopt;
-        } else {
-            const std::size_t n = which.size();
-            const std::size_t c = n == 0 ? 0 : std::ranges::size(rows[which[0]]);
-            if (!w.empty() && w.size() != c) {
+        }
+        for (const double v : w) {
+            if (!(std::abs(v) <= 0x1p20)) {
                 return std::nullopt;
             }
-            for (const double v : w) {
-                if (!(std::abs(v) <= 0x1p20)) {
-                    return std::nullopt;
-                }
-            }
-            std::vector<const double*> p(n);
-            for (std::size_t i = 0; i < n; ++i) {
-                const auto& z = rows[which[i]];
-                p[i] = std::ranges::data(z.base());
-                if (std::ranges::size(z) != c || imax[i] >= c ||
-                    !below_max(exact::fast::detail::array_reader{p[i]}, c, imax[i], 0x1p1000)) {
-                    return std::nullopt;
-                }
-            }
-            const auto s = exact::fast::detail::sum_weighted_gaps_rows(p.data(), n, c, imax.data(), w.empty() ? nullptr : w.data());
-            return dd_ball(word(s.hi, s.lo), ball_detail::up(s.err));
         }
+        const auto p = rows_in_place(rows, which, imax, c, [](const double* z, std::size_t len, std::size_t k) {
+            return below_max(exact::fast::detail::array_reader{z}, len, k, 0x1p1000);
+        });
+        if (!p) {
+            return std::nullopt;
+        }
+        const auto s = exact::fast::detail::sum_weighted_gaps_rows(p->data(), n, c, imax.data(), w.empty() ? nullptr : w.data());
+        return dd_ball(word(s.hi, s.lo), ball_detail::up(s.err));
     }
 
     /// math.hpp's exp_rest_rows: sum_{j != imax[i]} e^(z_j - z_imax[i]) for each row z = rows[which[i]],
@@ -758,31 +773,24 @@ public:
     template <class Rows>
     friend SHANNON_FP_CONTRACT_OFF_FRIEND std::optional<std::vector<dd_ball>> sum_exp_rest_rows(
         std::type_identity<dd_ball>, const Rows& rows, std::span<const std::size_t> which, std::span<const std::size_t> imax) {
-        using Z = std::remove_cvref_t<std::ranges::range_value_t<const Rows>>;
-        if constexpr (!lifted_view<Z>::value) {
+        const std::size_t n = which.size();
+        const std::size_t c = n == 0 ? 0 : std::ranges::size(rows[which[0]]);
+        const auto p = rows_in_place(rows, which, imax, c, [](const double* z, std::size_t, std::size_t k) {
+            return ball_detail::finite(z[k]);
+        });
+        if (!p) {
             return std::nullopt;
-        } else {
-            const std::size_t n = which.size();
-            std::vector<const double*> p(n);
-            const std::size_t c = n == 0 ? 0 : std::ranges::size(rows[which[0]]);
-            for (std::size_t i = 0; i < n; ++i) {
-                const auto& z = rows[which[i]];
-                p[i] = std::ranges::data(z.base());
-                if (std::ranges::size(z) != c || imax[i] >= c || !ball_detail::finite(p[i][imax[i]])) {
-                    return std::nullopt;
-                }
-            }
-            std::vector<exact::fast::detail::exp_sum> s(n);
-            exact::fast::detail::sum_exp_rows(p.data(), n, c, imax.data(), s.data());
-            std::vector<dd_ball> out(n, dd_ball());
-            for (std::size_t i = 0; i < n; ++i) {
-                if (!s[i].valid) {
-                    return std::nullopt;
-                }
-                out[i] = dd_ball(word(s[i].hi, s[i].lo), ball_detail::up(s[i].err));
-            }
-            return out;
         }
+        std::vector<exact::fast::detail::exp_sum> s(n);
+        exact::fast::detail::sum_exp_rows(p->data(), n, c, imax.data(), s.data());
+        std::vector<dd_ball> out(n, dd_ball());
+        for (std::size_t i = 0; i < n; ++i) {
+            if (!s[i].valid) {
+                return std::nullopt;
+            }
+            out[i] = dd_ball(word(s[i].hi, s[i].lo), ball_detail::up(s[i].err));
+        }
+        return out;
     }
 
     /// e^(z_k - z_imax - c) for every k of a row of exact binary64 numbers (points, finite or -inf)
