@@ -112,6 +112,10 @@ def log_softmax(req, x, axis=None):
     """scipy.special.log_softmax: x - logsumexp(x) along axis (None: over all elements)."""
     (xa,) = floats(x)
     req.infer(xa)
+    if xa.size == 0 and (axis is None or xa.shape[axis] == 0):  # scipy: a ValueError from its np.amax
+        where = "" if axis is None else f" along axis {axis}"
+        raise ValueError(f"shannon.scipy.log_softmax: x has no elements{where} (shape {xa.shape}): the log-softmax "
+                         "of an empty slice is undefined")
     return Assembled(_slices(req, [xa], axis, lambda r, v: _core.scipy_log_softmax(r, v), keep_shape=True,
                              batch=_core.scipy_log_softmax_rows))
 

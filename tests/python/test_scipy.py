@@ -168,6 +168,20 @@ def test_profile_values():
         assert ss.entropy(p, q, base=2) == float(+(mpmath.fsum(a * mpmath.log(a / b) for a, b in zip(P, Q)) / mpmath.log(2)))
 
 
+def test_log_softmax_of_empty_slices():
+    """Empty slices along the axis are an error, as scipy's (which fails in np.amax), with a message that names
+    the function, the argument and the shape; no slices at all give an empty result of the input's shape, as
+    scipy's does."""
+    for shape, axis in [((3, 0), 1), ((0,), 0), ((0,), None), ((2, 0, 4), -2)]:
+        with pytest.raises(ValueError):
+            scipy.special.log_softmax(np.zeros(shape), axis=axis)
+        with pytest.raises(ValueError, match=r"shannon\.scipy\.log_softmax: x has no elements.*shape"):
+            ss.log_softmax(np.zeros(shape), axis=axis)
+    for shape, axis in [((0, 3), 1), ((3, 0), 0)]:
+        assert scipy.special.log_softmax(np.zeros(shape), axis=axis).shape == shape
+        assert np.asarray(ss.log_softmax(np.zeros(shape), axis=axis)).shape == shape
+
+
 def test_log_softmax_in_blocks():
     """A batch rounded in one call, its rows shared by two threads (6 x 12,000): a random row, a row with
     -inf entries, a dominant logit, near-ties, a row with +-1e300 (its gaps overflow: the ball declines it,
