@@ -838,8 +838,9 @@ TEST(ball, weighted_gaps_meet_their_bound) {
 }
 
 /// sum_weighted_gaps_rows (a row per vector lane, the rows left over in the portable code) against
-/// MPFR: batches of 1..70 rows of lengths 1..12, 33 and 64, logits scaled 2^-20..2^40, weights of
-/// both signs or none; the batch's one total within its bound.
+/// MPFR: batches of 1..70 rows of lengths 1..12, 33 and 64, and the two-thread paths (3 rows of
+/// 22,000, one of 70,000), logits scaled 2^-20..2^40, weights of both signs or none; the batch's one
+/// total within its bound.
 TEST(ball, weighted_gaps_of_many_rows_meet_their_bound) {
     namespace fd = shannon::exact::fast::detail;
     std::mt19937_64 g(19);
@@ -848,36 +849,42 @@ TEST(ball, weighted_gaps_of_many_rows_meet_their_bound) {
     double worst = 0;
     big exact(2200);
     big t(2200);
+    std::vector<std::pair<std::size_t, std::size_t>> shapes;  // (c, rows)
     for (const std::size_t c : {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 33, 64}) {
         for (const std::size_t rows : {1, 4, 7, 8, 9, 16, 70}) {
-            const double scale = std::ldexp(1.0, static_cast<int>(g() % 61) - 20);
-            std::vector<double> z(rows * c);
-            for (double& x : z) {
-                x = normal(g) * scale;
-            }
-            std::vector<double> w(c);
-            for (double& x : w) {
-                x = g() % 2 == 0 ? normal(g) : std::ldexp(std::abs(normal(g)), static_cast<int>(g() % 21) - 10);
-            }
-            const bool weighted = (batches % 3) != 0;
-            const auto [p, imax] = batch_of(z, rows, c);
-            const auto s = fd::sum_weighted_gaps_rows(p.data(), rows, c, imax.data(), weighted ? w.data() : nullptr);
-            mpfr_set_zero(exact.v, 1);
-            for (std::size_t r = 0; r < rows; ++r) {
-                for (std::size_t k = 0; k < c; ++k) {
-                    mpfr_set_d(t.v, p[r][imax[r]], MPFR_RNDN);
-                    mpfr_sub_d(t.v, t.v, p[r][k], MPFR_RNDN);  // exact at 2200 bits
-                    mpfr_mul_d(t.v, t.v, weighted ? w[k] : 1.0, MPFR_RNDN);
-                    mpfr_add(exact.v, exact.v, t.v, MPFR_RNDN);
-                }
-            }
-            set_word(t, word(s.hi, s.lo));
-            mpfr_sub(t.v, t.v, exact.v, MPFR_RNDN);
-            const double e = std::abs(mpfr_get_d(t.v, MPFR_RNDU));
-            ASSERT_LE(e, s.err) << rows << " rows of " << c;
-            worst = std::max(worst, s.err > 0 ? e / s.err : 0);
-            ++batches;
+            shapes.emplace_back(c, rows);
         }
+    }
+    shapes.emplace_back(22000, 3);  // long rows: two halves of the rows on two threads
+    shapes.emplace_back(70000, 1);  // a lone long row: two halves of its terms on two threads
+    for (const auto& [c, rows] : shapes) {
+        const double scale = std::ldexp(1.0, static_cast<int>(g() % 61) - 20);
+        std::vector<double> z(rows * c);
+        for (double& x : z) {
+            x = normal(g) * scale;
+        }
+        std::vector<double> w(c);
+        for (double& x : w) {
+            x = g() % 2 == 0 ? normal(g) : std::ldexp(std::abs(normal(g)), static_cast<int>(g() % 21) - 10);
+        }
+        const bool weighted = c > 64 || (batches % 3) != 0;  // the long rows weighted (the halves' offsets into w)
+        const auto [p, imax] = batch_of(z, rows, c);
+        const auto s = fd::sum_weighted_gaps_rows(p.data(), rows, c, imax.data(), weighted ? w.data() : nullptr);
+        mpfr_set_zero(exact.v, 1);
+        for (std::size_t r = 0; r < rows; ++r) {
+            for (std::size_t k = 0; k < c; ++k) {
+                mpfr_set_d(t.v, p[r][imax[r]], MPFR_RNDN);
+                mpfr_sub_d(t.v, t.v, p[r][k], MPFR_RNDN);  // exact at 2200 bits
+                mpfr_mul_d(t.v, t.v, weighted ? w[k] : 1.0, MPFR_RNDN);
+                mpfr_add(exact.v, exact.v, t.v, MPFR_RNDN);
+            }
+        }
+        set_word(t, word(s.hi, s.lo));
+        mpfr_sub(t.v, t.v, exact.v, MPFR_RNDN);
+        const double e = std::abs(mpfr_get_d(t.v, MPFR_RNDU));
+        ASSERT_LE(e, s.err) << rows << " rows of " << c;
+        worst = std::max(worst, s.err > 0 ? e / s.err : 0);
+        ++batches;
     }
     std::cout << "  weighted gaps of many rows: " << batches << " batches; largest error " << worst << " of the bound\n";
 }

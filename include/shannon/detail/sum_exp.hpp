@@ -274,6 +274,24 @@ SHANNON_FAST_TARGET inline void sum_weighted_gaps_avx2(GetZ get_z, GetW get_w, b
 }
 #endif
 
+/// f(0, half) in this thread and f(half, n - half) in a second one (the process's helper thread,
+/// detail/helper_thread.hpp), half a multiple of four (the vector blocks keep their alignment): both
+/// results, in order.
+template <class F>
+[[nodiscard]] auto on_two_halves(std::size_t n, F f) {
+    const std::size_t half = n / 8 * 4;
+    decltype(f(0, 0)) first;
+    decltype(f(0, 0)) second;
+    on_two_threads([&] { second = f(half, n - half); }, [&] { first = f(0, half); });
+    return std::pair{std::move(first), std::move(second)};
+}
+
+/// Two halves' sums added in double-double, their bounds with the addition's (2^-103).
+[[nodiscard]] inline exp_sum add_halves(const exp_sum& a, const exp_sum& b) {
+    const double_word<double> t = dw::add(double_word<double>(a.hi, a.lo), double_word<double>(b.hi, b.lo));
+    return {t.hi, t.lo, (a.err + b.err + 0x1p-103 * std::abs(t.hi)) * (1 + 0x1p-40), a.valid && b.valid};
+}
+
 /// One term w (m - z) of sum_weighted_gaps into the running sum (portable code).
 inline void add_weighted_gap(running_words<double>& acc, double& prod_mag, double m, double z, double w) {
     const double_word<double> d = dw::two_sum(m, -z);
@@ -326,9 +344,27 @@ template <class GetZ, class GetW>
 /// sum_weighted_gaps summed over `rows` rows of c binary64 values each (row r at p[r], its maximum at
 /// imax[r]; w null: all 1): one total, with the same bound over all n = rows c terms. Eight (AVX-512)
 /// or four (AVX2) rows at a time, a row per lane (lanes.inc's weighted_gaps_rows); the rows left
-/// over in the portable code. The same requirements as sum_weighted_gaps.
+/// over in the portable code. The same requirements as sum_weighted_gaps. From 2^16 terms, where a
+/// second thread may be had (may_split()), two halves of the rows (or of a lone row's terms) on two
+/// threads, their totals added by add_halves (each half's bound holds, and so does the sum's).
 [[nodiscard]] inline exp_sum sum_weighted_gaps_rows(const double* const* p, std::size_t rows, std::size_t c,
                                                     const std::size_t* imax, const double* w) {
+    if (rows * c >= (std::size_t{1} << 16U) && may_split()) {
+        if (rows == 1) {
+            const double m = p[0][imax[0]];
+            const auto [first, second] = on_two_halves(c, [&](std::size_t from, std::size_t count) {
+                return sum_weighted_gaps(array_reader{p[0] + from},
+                                         [w, from](std::size_t i) { return w[from + i]; }, w != nullptr, count, m);
+            });
+            return add_halves(first, second);
+        }
+        const std::size_t half = rows / 2;
+        exp_sum first;
+        exp_sum second;
+        on_two_threads([&] { second = sum_weighted_gaps_rows(p + half, rows - half, c, imax + half, w); },
+                       [&] { first = sum_weighted_gaps_rows(p, half, c, imax, w); });  // neither splits again
+        return add_halves(first, second);
+    }
     running_words<double> acc;
     double prod_mag = 0;
     std::size_t r = 0;
@@ -377,24 +413,6 @@ template <class Get>
     const double err = (rel_exp_lanes * lanes_mag + dd::rel_exp * rel_mag + 0x1p-53 * lo_mag + 0x1p-104 * s.hi + abs_err) *
                        (1 + 0x1p-40);
     return {s.hi, s.lo, err, !bad};
-}
-
-/// f(0, half) in this thread and f(half, n - half) in a second one (the process's helper thread,
-/// detail/helper_thread.hpp), half a multiple of four (the vector blocks keep their alignment): both
-/// results, in order.
-template <class F>
-[[nodiscard]] auto on_two_halves(std::size_t n, F f) {
-    const std::size_t half = n / 8 * 4;
-    decltype(f(0, 0)) first;
-    decltype(f(0, 0)) second;
-    on_two_threads([&] { second = f(half, n - half); }, [&] { first = f(0, half); });
-    return std::pair{std::move(first), std::move(second)};
-}
-
-/// Two halves' sums added in double-double, their bounds with the addition's (2^-103).
-[[nodiscard]] inline exp_sum add_halves(const exp_sum& a, const exp_sum& b) {
-    const double_word<double> t = dw::add(double_word<double>(a.hi, a.lo), double_word<double>(b.hi, b.lo));
-    return {t.hi, t.lo, (a.err + b.err + 0x1p-103 * std::abs(t.hi)) * (1 + 0x1p-40), a.valid && b.valid};
 }
 
 /// The largest of p[0..n) that compares greater than `start` (NaN never does), or start: in eight or
