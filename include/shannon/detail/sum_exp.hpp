@@ -234,7 +234,7 @@ inline void gaps_row(Get get, std::size_t n, double m, const double_word<double>
 /// with no row of balls written and read back): for every i, s_i = (m - get(i)) + c by gaps_row's
 /// operations, within rad(s_i) of the exact value when c is within rad.r of its own, and out[i] =
 /// s_i's high word (negated with `negate`: exact) where decides_nearest decides it. true when every
-/// element was decided; false as soon as a block is not (out then holds nothing of use, and the
+/// element was decided; false when some element was not (out then holds nothing of use, and the
 /// caller evaluates the row again; -inf and NaN elements fail the test). Eight or four lanes where
 /// the CPU has them, the portable code for the rest: the same operations, so the same bits.
 template <class Get>
