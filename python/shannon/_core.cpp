@@ -407,6 +407,16 @@ py::tuple run_rows(const request& r, const Q& q, const array<double>& x, const F
     return run_rows(r, q, x.data(), static_cast<std::size_t>(x.shape(0)), static_cast<std::size_t>(x.shape(1)), fast);
 }
 
+/// A quantity of one row with one result per element, over a 1-D array: in round mode run_rows() on
+/// that one row with the quantity's one-pass kernel `fast`; in the other modes run().
+template <class Q, class Fast>
+py::object run_row(const request& r, const Q& q, const array<double>& x, const Fast& fast) {
+    if (r.mode == "round" && x.size() > 0) {
+        return run_rows(r, q, x.data(), 1, static_cast<std::size_t>(x.size()), fast);
+    }
+    return run(r, q, flat(x));
+}
+
 shannon::unit unit_of(const std::string& base) {
     if (base == "nats") {
         return shannon::unit::nats;
@@ -524,13 +534,8 @@ void bind_core(py::module_& m) {
           py::arg("request"), py::arg("z"));
     m.def("softmax", [](const request& r, const A& z) { return run(r, shannon::softmax, flat(z)); }, py::arg("request"),
           py::arg("z"));
-    m.def("log_softmax", [](const request& r, const A& z) -> py::object {
-        if (r.mode == "round" && z.size() > 0) {  // one row: the one-pass kernel where it decides
-            return run_rows(r, shannon::log_softmax, z.data(), 1, static_cast<std::size_t>(z.size()),
-                            ex::detail::round_log_softmax_row);
-        }
-        return run(r, shannon::log_softmax, flat(z));
-    },
+    m.def("log_softmax",
+          [](const request& r, const A& z) { return run_row(r, shannon::log_softmax, z, ex::detail::round_log_softmax_row); },
           py::arg("request"), py::arg("z"));
 
     const auto pair_loss = [&](const char* name, auto fn) {
@@ -820,12 +825,8 @@ void bind_scipy(py::module_& m) {
     m.def("scipy_logsumexp_sign", [](const request& r, const A& a, const A& b) {
         return run(r, [](const auto& x, const auto& y) { return ps::logsumexp_sign(x, y); }, flat(a), flat(b));
     });
-    m.def("scipy_log_softmax", [](const request& r, const A& x) -> py::object {
-        const auto q = [](const auto& v) { return ps::log_softmax(v); };
-        if (r.mode == "round" && x.size() > 0) {  // one row: the one-pass kernel where it decides
-            return run_rows(r, q, x.data(), 1, static_cast<std::size_t>(x.size()), ex::detail::round_log_softmax_row);
-        }
-        return run(r, q, flat(x));
+    m.def("scipy_log_softmax", [](const request& r, const A& x) {
+        return run_row(r, [](const auto& v) { return ps::log_softmax(v); }, x, ex::detail::round_log_softmax_row);
     });
     m.def("scipy_log_softmax_rows", [](const request& r, const A& x) {
         return run_rows(r, [](const auto& v) { return ps::log_softmax(v); }, x, ex::detail::round_log_softmax_row);
