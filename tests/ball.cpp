@@ -840,13 +840,14 @@ TEST(ball, weighted_gaps_meet_their_bound) {
 /// sum_weighted_gaps_rows (a row per vector lane, the rows left over in the portable code) against
 /// MPFR: batches of 1..70 rows of lengths 1..12, 33 and 64, and the two-thread paths (3 rows of
 /// 22,000, one of 70,000), logits scaled 2^-20..2^40, weights of both signs or none; the batch's one
-/// total within its bound.
+/// total within its bound. Likewise sum_target_gaps, one random target per row of the same batches.
 TEST(ball, weighted_gaps_of_many_rows_meet_their_bound) {
     namespace fd = shannon::exact::fast::detail;
     std::mt19937_64 g(19);
     std::normal_distribution<double> normal(0, 1);
     std::size_t batches = 0;
     double worst = 0;
+    double worst_target = 0;
     big exact(2200);
     big t(2200);
     std::vector<std::pair<std::size_t, std::size_t>> shapes;  // (c, rows)
@@ -884,9 +885,28 @@ TEST(ball, weighted_gaps_of_many_rows_meet_their_bound) {
         const double e = std::abs(mpfr_get_d(t.v, MPFR_RNDU));
         ASSERT_LE(e, s.err) << rows << " rows of " << c;
         worst = std::max(worst, s.err > 0 ? e / s.err : 0);
+        // the target logits' gaps of the same rows (one term per row)
+        std::vector<std::size_t> y(rows);
+        for (std::size_t& v : y) {
+            v = g() % c;
+        }
+        const auto tg = fd::sum_target_gaps(p.data(), rows, imax.data(), y.data(), weighted ? w.data() : nullptr);
+        mpfr_set_zero(exact.v, 1);
+        for (std::size_t r = 0; r < rows; ++r) {
+            mpfr_set_d(t.v, p[r][imax[r]], MPFR_RNDN);
+            mpfr_sub_d(t.v, t.v, p[r][y[r]], MPFR_RNDN);
+            mpfr_mul_d(t.v, t.v, weighted ? w[y[r]] : 1.0, MPFR_RNDN);
+            mpfr_add(exact.v, exact.v, t.v, MPFR_RNDN);
+        }
+        set_word(t, word(tg.hi, tg.lo));
+        mpfr_sub(t.v, t.v, exact.v, MPFR_RNDN);
+        const double et = std::abs(mpfr_get_d(t.v, MPFR_RNDU));
+        ASSERT_LE(et, tg.err) << rows << " rows of " << c << " (target gaps)";
+        worst_target = std::max(worst_target, tg.err > 0 ? et / tg.err : 0);
         ++batches;
     }
-    std::cout << "  weighted gaps of many rows: " << batches << " batches; largest error " << worst << " of the bound\n";
+    std::cout << "  weighted gaps of many rows: " << batches << " batches; largest error " << worst
+              << " of the bound (target gaps: " << worst_target << ")\n";
 }
 
 /// The vector sum of binary cross-entropies from logits (detail/sum_softplus.hpp) that the ball takes

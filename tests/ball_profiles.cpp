@@ -357,6 +357,128 @@ TEST(ball_profiles, an_element_the_ball_leaves_is_decided_by_mpfi) {
     EXPECT_EQ(sink.seen, (std::vector<int>{1, 1, 1, 1}));
 }
 
+/// A sink that takes the ball's decisions as bare values (as the Python module's): round_each_into
+/// then rounds a quantity that writes its values (into(out, ...)) as they come.
+struct value_sink {
+    std::vector<ex::rounded> out;
+    std::vector<int> seen;
+    std::size_t by_value = 0;
+    void start(std::size_t n) {
+        out.assign(n, ex::rounded{});
+        seen.assign(n, 0);
+    }
+    void put(std::size_t i, const ex::rounded& r) {
+        out.at(i) = r;
+        ++seen.at(i);
+    }
+    void put_value(std::size_t i, double v) {
+        out.at(i).value = v;
+        out.at(i).ball = true;
+        ++seen.at(i);
+    }
+    void ball_count(std::size_t k) { by_value += k; }
+};
+
+/// round_each_into with a value sink (the values written and decided as they come: a softmax row in
+/// one pass) against round_each by MPFI alone, in binary64; every index put exactly once, except
+/// that an index the writer left undecided is put again by the fallback.
+template <class Q, class... A>
+void written_and_mpfi(tally& t, const std::string& what, const Q& q, const A&... args) {
+    ex::settings general;
+    general.fast = false;
+    value_sink sink;
+    ex::detail::round_each_into(ex::settings{}, ex::format::binary64, sink, q, args...);
+    const std::vector<ex::rounded> slow = ex::round_each(general, ex::format::binary64, q, args...);
+    ASSERT_EQ(sink.out.size(), slow.size()) << what;
+    for (std::size_t i = 0; i < slow.size(); ++i) {
+        ++t.results;
+        EXPECT_GE(sink.seen[i], 1) << what << " [" << i << "]";
+        EXPECT_TRUE(same(sink.out[i].value, slow[i].value))
+            << what << " [" << i << "]: written " << sink.out[i].value << ", MPFI " << slow[i].value;
+    }
+    t.ball += sink.by_value;
+}
+
+/// The gradient of cross_entropy written and rounded as it comes (torch's cross_entropy_grad_of:
+/// the softmax rows decided in the pass that forms them, by dd_ball's round_exp_shifted_row),
+/// against MPFI: class indices with and without weight, ignore_index, label smoothing (the dense
+/// coefficients), probability targets, windows of rows, short and long rows, and the hard rows.
+TEST(ball_profiles, gradient_written_in_one_pass_agrees_with_mpfi) {
+    std::mt19937_64 g(41);
+    tally t;
+    for (const double scale : {1.0, 30.0}) {
+        for (const std::size_t c : {1UL, 2UL, 3UL, 8UL, 9UL, 17UL, 1000UL}) {
+            const rows_t x = logits(g, 5, c, scale);
+            std::vector<std::int64_t> y;
+            for (std::size_t n = 0; n < x.size(); ++n) {
+                y.push_back(n == 3 ? -100 : static_cast<std::int64_t>(g() % c));
+            }
+            pt::cross_entropy_options o;
+            written_and_mpfi(t, "cross_entropy_grad", pt::cross_entropy_grad_of{o, {}}, x, y);
+            written_and_mpfi(t, "cross_entropy_grad (rows 1 to 3)", pt::cross_entropy_grad_of{o, {1, 3}}, x, y);
+            for (std::size_t k = 0; k < c; ++k) {
+                o.weight.push_back(0.25 + static_cast<double>(k % 4));
+            }
+            o.reduction = shannon::profiles::reduction::sum;
+            written_and_mpfi(t, "cross_entropy_grad (weight, sum)", pt::cross_entropy_grad_of{o, {}}, x, y);
+            o.label_smoothing = 0.1;
+            written_and_mpfi(t, "cross_entropy_grad (weight, smoothing)", pt::cross_entropy_grad_of{o, {}}, x, y);
+            written_and_mpfi(t, "cross_entropy_grad (probabilities)", pt::cross_entropy_grad_of{o, {}}, x,
+                             probabilities(g, 5, c));
+        }
+    }
+    const std::size_t random = t.results;
+    const std::size_t random_ball = t.ball;
+    written_and_mpfi(t, "cross_entropy_grad (hard rows)", pt::cross_entropy_grad_of{{}, {}}, hard_rows(),
+                     std::vector<std::int64_t>{0, 1, 3, 1, 2, 0});
+    std::cout << "gradient written in one pass: " << t.ball << " of " << t.results << " decided as written ("
+              << random_ball << " of " << random << " random)\n";
+    EXPECT_GT(random_ball, random * 99 / 100);
+}
+
+/// A quantity that writes e^x for each x (a test of the writer's bookkeeping): the value at 2^-53
+/// lies 2^-107 above a midpoint, so the writer leaves it and MPFI decides it; with `redo`, the value
+/// at index 1 is then replaced (set) by e^0 = 1, which the writer decides: the left entry goes.
+struct exps {
+    bool redo = false;
+    template <class Out, class X>
+    void into(Out& out, const X& x) const {
+        using W = std::remove_cvref_t<std::ranges::range_value_t<X>>;
+        for (auto&& v : x) {
+            out.push(shannon::detail::exp_(W(v)));
+        }
+        if (redo) {
+            out.set(1, shannon::detail::exp_(W(0)));
+        }
+    }
+    template <class X>
+    auto operator()(const X& x) const {
+        using W = std::remove_cvref_t<std::ranges::range_value_t<X>>;
+        std::vector<W> v;
+        shannon::detail::values_writer<W> out{v};
+        into(out, x);
+        return v;
+    }
+};
+
+TEST(ball_profiles, a_value_the_writer_leaves_is_decided_by_mpfi) {
+    const std::vector<double> x{0.5, 0x1p-53, -3.0};
+    value_sink sink;
+    ex::detail::round_each_into(ex::settings{}, ex::format::binary64, sink, exps{}, x);
+    ASSERT_EQ(sink.out.size(), 3U);
+    EXPECT_EQ(sink.by_value, 2U) << "the ball cannot decide e^(2^-53)";
+    EXPECT_EQ(sink.out[1].value, 0x1.0000000000001p+0);
+    EXPECT_FALSE(sink.out[1].ball);
+    EXPECT_EQ(sink.out[0].value, 0x1.a61298e1e069cp+0);  // mpmath at 300 bits
+    EXPECT_EQ(sink.out[2].value, 0x1.97db0ccceb0afp-5);
+    EXPECT_EQ(sink.seen, (std::vector<int>{1, 2, 1}));
+    value_sink redone;
+    ex::detail::round_each_into(ex::settings{}, ex::format::binary64, redone, exps{true}, x);
+    EXPECT_EQ(redone.by_value, 3U);
+    EXPECT_EQ(redone.out[1].value, 1.0);
+    EXPECT_EQ(redone.seen, (std::vector<int>{1, 1, 1}));
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {

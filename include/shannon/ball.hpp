@@ -112,61 +112,49 @@ using dd::rel_log1p;
 using dd::square;
 using dd::times_pow2;
 
-/// The row of softmax balls that exp_shifted_row writes (Ball: dd_ball, a template only so that it
-/// can be defined before the class): put(i, e, d) takes the kernel's e within rel_exp_lanes of
-/// e^d, its argument d, and writes out[i], times the ball `scale` points to where one is given. Called per element, and
-/// per block of four lanes where the CPU has AVX2 (the same operations lane by lane: dw::mul is
-/// simd.hpp's mul, so the same bits).
+/// The softmax balls exp_shifted_row forms (Ball: dd_ball, a template only so that it can be
+/// defined before the class): detail/sum_exp.hpp's exp_term with the ball's constants, for c's
+/// radius plus its square and the ball `scale` points to (null: none).
+template <class Ball>
+[[nodiscard]] exact::fast::detail::exp_term softmax_term(double rc, const Ball* scale) {
+    exact::fast::detail::exp_term t{rc, scale != nullptr, 0, 0, 0, 0, rel_mul, up_grow, tiny};
+    if (scale != nullptr) {
+        t.s_hi = scale->mid().hi;
+        t.s_lo = scale->mid().lo;
+        t.s_mag = scale->mag();
+        t.s_rad = scale->rad();
+    }
+    return t;
+}
+
+/// exp_row's put for exp_shifted_row: out[i] = the ball of softmax_term, per element, and per block
+/// of four lanes where the CPU has AVX2 (exp_term_lanes: the same operations, so the same bits).
 template <class Ball>
 struct softmax_put {
     Ball* out;
-    double rc;           // c's radius plus its square
-    const Ball* scale;   // null: none
-    double s_hi = 0;     // the scale's midpoint, magnitude and radius
-    double s_lo = 0;
-    double s_mag = 0;
-    double s_rad = 0;
-
-    softmax_put(Ball* o, double r, const Ball* s) : out(o), rc(r), scale(s) {
-        if (s != nullptr) {
-            s_hi = s->mid().hi;
-            s_lo = s->mid().lo;
-            s_mag = s->mag();
-            s_rad = s->rad();
-        }
-    }
+    exact::fast::detail::exp_term t;
 
     void operator()(std::size_t i, const word& e, const word& d) const {
-        const double re = up(e.hi * (exact::fast::detail::rel_exp_lanes + std::abs(d.hi) * 0x1p-102 + rc) * (1 + 0x1p-40));
-        if (scale == nullptr) {
-            out[i] = Ball(e, re);
-            return;
-        }
-        const word p = dw::mul(e, word(s_hi, s_lo));
-        out[i] = Ball(p, up(e.hi * s_rad + s_mag * re + re * s_rad + rel_mul * std::abs(p.hi)));
+        const auto [p, r] = t(e, d);
+        out[i] = Ball(p, r);
     }
 
 #if defined(SHANNON_FAST_X86)
     SHANNON_FAST_TARGET void operator()(std::size_t i, const exact::fast::detail::ddv<exact::fast::detail::vd4>& e,
                                         const exact::fast::detail::ddv<exact::fast::detail::vd4>& d) const {
-        namespace fd = exact::fast::detail;
-        // up(x) = x (1 + 2^-49) + tiny, lane by lane
-        const fd::vd4 re =
-            e.hi * (exact::fast::detail::rel_exp_lanes + fd::abs_(d.hi) * 0x1p-102 + rc) * (1 + 0x1p-40) * (1 + 0x1p-49) + tiny;
-        if (scale == nullptr) {
-            for (std::size_t l = 0; l < 4; ++l) {
-                out[i + l] = Ball(word(e.hi[l], e.lo[l]), re[l]);
-            }
-            return;
-        }
-        const fd::ddv<fd::vd4> p = fd::mul(e, fd::ddv<fd::vd4>{fd::vd4{} + s_hi, fd::vd4{} + s_lo});
-        const fd::vd4 r = (e.hi * s_rad + s_mag * re + re * s_rad + rel_mul * fd::abs_(p.hi)) * (1 + 0x1p-49) + tiny;
+        exact::fast::detail::ddv<exact::fast::detail::vd4> p;
+        exact::fast::detail::vd4 r;
+        exact::fast::detail::lanes4::exp_term_lanes(t, e, d, p, r);
         for (std::size_t l = 0; l < 4; ++l) {
             out[i + l] = Ball(word(p.hi[l], p.lo[l]), r[l]);
         }
     }
 #endif
 };
+
+/// An element round_exp_shifted_row could not decide: its index and its ball.
+template <class Ball>
+using left_ball = std::pair<std::size_t, Ball>;
 
 }  // namespace ball_detail
 
@@ -645,6 +633,25 @@ public:
         return imax;
     }
 
+    /// Whether binary64 weights (empty: all 1) are c of them within +-2^20 (the gap kernels' bound).
+    static bool weights_within(std::span<const double> w, std::size_t c) {
+        if (!w.empty() && w.size() != c) {
+            return false;
+        }
+        bool ok = true;
+        for (const double v : w) {
+            ok &= std::abs(v) <= 0x1p20;  // also excludes NaN
+        }
+        return ok;
+    }
+
+    /// exp_shifted_row's conditions on the row's log-normalizer c and the scale.
+    static bool softmax_row_taken(const dd_ball& c, const dd_ball* scale) {
+        return c.mid_.hi >= 0 && c.mid_.hi <= 40 && c.rad_ <= 0x1p-20 &&
+               (scale == nullptr || (std::abs(scale->mid_.hi) >= 0x1p-100 && std::abs(scale->mid_.hi) <= 0x1p100 &&
+                                     scale->rad_ <= 0x1p-20 * std::abs(scale->mid_.hi)));
+    }
+
     /// A row of balls, one per element of a row of exact binary64 numbers (points) with a finite
     /// z_imax = m: fill(get, n, m, out) writes them to out[0..n) (stored by index: no capacity check
     /// per element); nothing for any other row, or when `below` is set and some element lies above m
@@ -748,13 +755,8 @@ public:
         std::span<const double> w) {
         const std::size_t n = which.size();
         const std::size_t c = n == 0 ? 0 : std::ranges::size(rows[which[0]]);
-        if (!w.empty() && w.size() != c) {
+        if (!weights_within(w, c)) {
             return std::nullopt;
-        }
-        for (const double v : w) {
-            if (!(std::abs(v) <= 0x1p20)) {
-                return std::nullopt;
-            }
         }
         const auto p = rows_in_place(rows, which, imax, c, [](const double* z, std::size_t len, std::size_t k) {
             return below_max(exact::fast::detail::array_reader{z}, len, k, 0x1p1000);
@@ -763,6 +765,32 @@ public:
             return std::nullopt;
         }
         const auto s = exact::fast::detail::sum_weighted_gaps_rows(p->data(), n, c, imax.data(), w.empty() ? nullptr : w.data());
+        return dd_ball(word(s.hi, s.lo), ball_detail::up(s.err));
+    }
+
+    /// math.hpp's sum_target_gaps_rows_of: sum_i w_(y[i]) (z_imax[i] - z_y[i]) over the rows z =
+    /// rows[which[i]], when every such row is read in place, all have one length, their maxima and
+    /// target logits lie within +-2^1000 (the target at or below the maximum) and the weights (empty:
+    /// all 1) within +-2^20, by detail/sum_exp.hpp's sum_target_gaps; nothing otherwise (then row by
+    /// row).
+    template <class Rows>
+    friend SHANNON_FP_CONTRACT_OFF_FRIEND std::optional<dd_ball> sum_target_gaps_rows(
+        std::type_identity<dd_ball>, const Rows& rows, std::span<const std::size_t> which, std::span<const std::size_t> imax,
+        std::span<const std::size_t> y, std::span<const double> w) {
+        const std::size_t n = which.size();
+        const std::size_t c = n == 0 ? 0 : std::ranges::size(rows[which[0]]);
+        if (y.size() != n || !weights_within(w, c)) {
+            return std::nullopt;
+        }
+        std::size_t i = 0;  // the row rows_in_place checks (it goes through which in order)
+        const auto p = rows_in_place(rows, which, imax, c, [&](const double* z, std::size_t len, std::size_t k) {
+            const std::size_t t = y[i++];
+            return t < len && std::abs(z[k]) <= 0x1p1000 && z[t] >= -0x1p1000 && z[t] <= z[k];
+        });
+        if (!p) {
+            return std::nullopt;
+        }
+        const auto s = exact::fast::detail::sum_target_gaps(p->data(), n, imax.data(), y.data(), w.empty() ? nullptr : w.data());
         return dd_ball(word(s.hi, s.lo), ball_detail::up(s.err));
     }
 
@@ -807,22 +835,57 @@ public:
     friend SHANNON_FP_CONTRACT_OFF_FRIEND std::optional<std::vector<dd_ball>> exp_shifted_row(
         std::type_identity<dd_ball>, const Z& z, std::size_t imax, const dd_ball& c, const dd_ball* scale = nullptr) {
         using namespace ball_detail;
-        if (!(c.mid_.hi >= 0 && c.mid_.hi <= 40 && c.rad_ <= 0x1p-20)) {
-            return std::nullopt;
-        }
-        if (scale != nullptr && !(std::abs(scale->mid_.hi) >= 0x1p-100 && std::abs(scale->mid_.hi) <= 0x1p100 &&
-                                  scale->rad_ <= 0x1p-20 * std::abs(scale->mid_.hi))) {
+        if (!softmax_row_taken(c, scale)) {
             return std::nullopt;
         }
         const double rc = c.rad_ + c.rad_ * c.rad_;
         return row_of_balls(z, imax, true, [&](auto get, std::size_t n, double m, dd_ball* out) {
             exact::fast::detail::exp_row(
-                get, n, m, c.mid_.hi, c.mid_.lo, softmax_put<dd_ball>(out, rc, scale),
+                get, n, m, c.mid_.hi, c.mid_.lo, softmax_put<dd_ball>{out, softmax_term(rc, scale)},
                 [&](std::size_t i) {
                     const dd_ball e = exp(dd_ball(get(i)) - dd_ball(m) - c);
                     out[i] = scale == nullptr ? e : e * *scale;
                 });
         });
+    }
+
+    /// exp_shifted_row's balls rounded to binary64 where they are formed (detail/sum_exp.hpp's
+    /// round_exp_row), with no row of balls:
+    /// out[k] = the binary64 nearest e^(z_k - z_imax - c) (times the scale) where decides_nearest
+    /// decides the ball exp_shifted_row forms for it (the same operations: the same balls), and (base
+    /// + k, that ball) appended to `left` where it does not (out[k] then means nothing). false, with
+    /// nothing written, for any row exp_shifted_row would not take.
+    template <class Z>
+        requires std::ranges::random_access_range<const Z> && std::ranges::sized_range<const Z>
+    friend SHANNON_FP_CONTRACT_OFF_FRIEND bool round_exp_shifted_row(std::type_identity<dd_ball>, const Z& z, std::size_t imax,
+                                                                    const dd_ball& c, const dd_ball* scale, double* out,
+                                                                    std::size_t base,
+                                                                    std::vector<ball_detail::left_ball<dd_ball>>& left) {
+        using namespace ball_detail;
+        if (!softmax_row_taken(c, scale)) {
+            return false;
+        }
+        const double rc = c.rad_ + c.rad_ * c.rad_;
+        bool taken = false;
+        read_points(z, [&](auto get, std::size_t n) {
+            if (!below_max(get, n, imax)) {
+                return;
+            }
+            taken = true;
+            const double m = get(imax);
+            exact::fast::detail::round_exp_row(
+                get, n, m, c.mid_.hi, c.mid_.lo, softmax_term(rc, scale), out,
+                [&](std::size_t i, const word& p, double r) { left.emplace_back(base + i, dd_ball(p, r)); },
+                [&](std::size_t i) {
+                    const dd_ball e = exp(dd_ball(get(i)) - dd_ball(m) - c);
+                    const dd_ball v = scale == nullptr ? e : e * *scale;
+                    out[i] = v.mid_.hi;
+                    if (!exact::fast::detail::decides_nearest(v.mid_.hi, v.mid_.lo, v.rad_)) {
+                        left.emplace_back(base + i, v);
+                    }
+                });
+        });
+        return taken;
     }
 
     /// (z_imax - z_k) + c for every k of a row of exact binary64 numbers (points, finite or -inf) with

@@ -35,6 +35,7 @@
 #include <cstdint>
 #include <cstdlib>
 #include <limits>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <thread>
@@ -921,6 +922,109 @@ concept ball_supported = (ball_input<Args> && ...) && requires(const Quantity& q
     }
 }
 
+/// math.hpp's writer (see values_writer) for the ball, rounding each value to binary64 as it comes:
+/// values[i] = the nearest binary64 where ball_rounds_to decides the value's ball, and (i, ball) in
+/// `left` where it does not (values[i] then means nothing; the caller decides it by other means).
+/// A softmax row is decided in the pass that forms it (dd_ball's round_exp_shifted_row: the same
+/// balls as softmax_row's, with no row of them written and read back); a row that kernel does not
+/// take, value by value from softmax_row. Each index is in `left` at most once, with its last value.
+struct ball_round_writer {
+    /// A growing array of doubles left uninitialized until written (no fill before each row).
+    struct buffer {
+        std::unique_ptr<double[]> data;
+        std::size_t size = 0;
+        std::size_t capacity = 0;
+        void reserve(std::size_t n) {
+            if (n > capacity) {
+                std::unique_ptr<double[]> more(new double[n]);  // default-initialized: no fill
+                std::copy(data.get(), data.get() + size, more.get());
+                data = std::move(more);
+                capacity = n;
+            }
+        }
+        double* grow(std::size_t n) {
+            if (size + n > capacity) {
+                reserve(std::max(size + n, 2 * capacity));
+            }
+            size += n;
+            return data.get() + size - n;
+        }
+    };
+    using left_ball = numbers::ball_detail::left_ball<dd_ball>;
+
+    buffer& values;
+    std::vector<left_ball>& left;
+
+    /// ball_rounds_to, and a finite point decided as decide_ball_ends decides it (both ends are its
+    /// midpoint, rounded once: a zero, an ignored sample's gradient, in a few operations).
+    [[nodiscard]] static bool decide(const dd_ball& x, double& h) {
+        if (ball_rounds_to(x, h)) {
+            return true;
+        }
+        h = x.mid().hi + x.mid().lo;
+        return x.rad() == 0 && std::isfinite(h);
+    }
+
+    [[nodiscard]] std::size_t size() const { return values.size; }
+    void reserve(std::size_t n) { values.reserve(n); }
+    void push(const dd_ball& x) { push(1, x); }
+    void push(std::size_t n, const dd_ball& x) {
+        double h = 0;
+        const bool decided = decide(x, h);
+        const std::size_t at = values.size;
+        std::fill_n(values.grow(n), n, h);
+        for (std::size_t k = 0; !decided && k < n; ++k) {
+            left.emplace_back(at + k, x);
+        }
+    }
+    template <class Z>
+    void softmax(const shannon::detail::softmax_frame<dd_ball>& f, const Z& z, const dd_ball& scale) {
+        const std::size_t at = values.size;
+        const std::size_t n = std::ranges::size(z);
+        double* const out = values.grow(n);
+        if (f.n_pos_inf == 0 && !f.all_neg_inf &&
+            round_exp_shifted_row(std::type_identity<dd_ball>{}, z, f.imax, f.rest, &scale, out, at, left)) {
+            return;
+        }
+        values.size = at;
+        for (const dd_ball& e : shannon::detail::softmax_row(f, z, &scale)) {
+            push(e);
+        }
+    }
+    void set(std::size_t i, const dd_ball& x) {
+        if (!left.empty()) {
+            std::erase_if(left, [i](const left_ball& e) { return e.first == i; });
+        }
+        double h = 0;
+        if (!decide(x, h)) {
+            left.emplace_back(i, x);
+        }
+        values.data[i] = h;
+    }
+};
+
+/// A concept: the quantity writes its values to a writer (into(out, args...)) and takes the ball's
+/// inputs there.
+template <class Quantity, class... Args>
+concept ball_writes = (ball_input<Args> && ...) && requires(const Quantity& q, ball_round_writer& w, const Args&... a) {
+    q.into(w, lift_ball(a)...);
+};
+
+/// The quantity's values written to ball_round_writer w in balls (as evaluate_ball evaluates it):
+/// true when it completed with every ball enclosing its value.
+template <class Quantity, class... Args>
+[[nodiscard]] bool evaluate_ball_into(const Quantity& quantity, ball_round_writer& w, const Args&... args) {
+    const numbers::ball_scope scope;
+    try {
+        quantity.into(w, lift_ball(args)...);
+        return !numbers::ball_scope::poisoned();
+    } catch (const shannon::cancelled&) {
+        throw;
+    } catch (const std::exception&) {
+        return false;
+    }
+}
+
 /// A result decided by the ball.
 [[nodiscard]] inline rounded ball_decided(double value) {
     rounded out;
@@ -1134,7 +1238,36 @@ void round_each_into(const settings& s, format f, Sink& sink, const Quantity& qu
     thread_setup();
     std::vector<std::size_t> undecided;
     bool started = false;
-    if constexpr (ball_supported<Quantity, Args...>) {
+    if constexpr (ball_writes<Quantity, Args...> && value_sink<Sink>) {
+        // the values rounded as they are written (thread-local memory, reused from call to call)
+        thread_local ball_round_writer::buffer values;
+        thread_local std::vector<ball_round_writer::left_ball> left;
+        values.size = 0;
+        left.clear();
+        ball_round_writer w{values, left};
+        if (s.fast && f == format::binary64 && evaluate_ball_into(quantity, w, args...)) {
+            const std::size_t n = values.size;
+            sink.start(n);
+            started = true;
+            for (std::size_t i = 0; i < n; ++i) {
+                sink.put_value(i, values.data[i]);
+            }
+            sink.ball_count(n - left.size());
+            for (const auto& [i, v] : left) {
+                if (const std::optional<rounded> d = decide_ball_ends(v, f)) {
+                    sink.put(i, *d);
+                } else {
+                    undecided.push_back(i);
+                }
+            }
+            if (values.capacity > (std::size_t{1} << 21U)) {
+                values = {};  // a large call's memory goes back
+            }
+            if (undecided.empty()) {
+                return;
+            }
+        }
+    } else if constexpr (ball_supported<Quantity, Args...>) {
         if (s.fast) {
             if (const auto r = evaluate_ball(quantity, args...)) {
                 sink.start(std::ranges::size(*r));

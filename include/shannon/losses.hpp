@@ -142,6 +142,9 @@ template <class Rows, class Make>
                                            Make make) {
     using R = std::remove_cvref_t<decltype(make(*std::ranges::begin(rows), std::declval<const arg_name&>()))>;
     std::vector<R> out;
+    if constexpr (std::ranges::sized_range<Rows>) {
+        out.reserve(std::ranges::size(rows));
+    }
     std::size_t i = 0;
     for (auto&& row : rows) {
         const arg_name name(argument, i);

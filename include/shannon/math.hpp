@@ -568,6 +568,28 @@ template <class Rows, class W = row_value_t<std::ranges::range_value_t<const Row
     return acc.value();
 }
 
+/// sum_i w_(y[i]) (z_imax[i] - z_y[i]) over the rows z = rows[which[i]] with targets y[i] and the
+/// indices of their finite maxima (the target logits' gaps of a batch's cross-entropy; weights
+/// empty: all 1): a number type's own loop over many rows at once where it applies (the ball's:
+/// exact gaps and products into one running sum), found through the tag; otherwise row by row.
+template <class Rows, class W = row_value_t<std::ranges::range_value_t<const Rows>>>
+[[nodiscard]] W sum_target_gaps_rows_of(const Rows& rows, std::span<const std::size_t> which, std::span<const std::size_t> imax,
+                                        std::span<const std::size_t> y, const binary64_weights& w) {
+    if constexpr (requires { sum_target_gaps_rows(std::type_identity<W>{}, rows, which, imax, y, w.w); }) {
+        if (auto s = sum_target_gaps_rows(std::type_identity<W>{}, rows, which, imax, y, w.w)) {
+            return std::move(*s);
+        }
+    }
+    accumulator<W> acc;
+    for (std::size_t i = 0; i < which.size(); ++i) {
+        if (y[i] != imax[i]) {
+            const auto& z = rows[which[i]];
+            acc.add(w(y[i], W(W(z[imax[i]]) - W(z[y[i]]))));
+        }
+    }
+    return acc.value();
+}
+
 /// sum_k term(k, -log softmax(z)_k) where term(k, x) = t_k(x) is affine in x with slope coef(k) (as a_k x,
 /// or a_k x with a convention for 0 * inf): the dot product of a row of coefficients with -log softmax,
 /// the core of every soft-label cross-entropy. With a finite maximum m it is computed as
@@ -632,6 +654,30 @@ template <row_of_numbers Z, class W = row_value_t<Z>>
     }
     return out;
 }
+
+/// Where a quantity with one value per element puts its values, in order, so that its formula is
+/// written once whatever is done with them: values_writer appends them to a std::vector<W>;
+/// exact.hpp's ball_round_writer rounds each to binary64 as it comes (a softmax row decided in the
+/// pass that forms it, with no row of balls). push(x); push(n, x): n copies; softmax(f, z, scale):
+/// softmax_row(f, z, &scale)'s values; set(i, x): the i-th value replaced; size(); reserve(n).
+template <class W>
+struct values_writer {
+    std::vector<W>& values;
+    [[nodiscard]] constexpr std::size_t size() const { return values.size(); }
+    constexpr void reserve(std::size_t n) { values.reserve(n); }
+    constexpr void push(const W& x) { values.push_back(x); }
+    constexpr void push(std::size_t n, const W& x) { values.insert(values.end(), n, x); }
+    template <row_of_numbers Z>
+    constexpr void softmax(const softmax_frame<W>& f, const Z& z, const W& scale) {
+        std::vector<W> s = softmax_row(f, z, &scale);
+        if (values.empty()) {
+            values = std::move(s);  // the first row: no copy
+        } else {
+            values.insert(values.end(), s.begin(), s.end());
+        }
+    }
+    constexpr void set(std::size_t i, const W& x) { values[i] = x; }
+};
 
 /// 1 - softmax(z)_k given s = softmax(z)_k (one_minus_exp_neg, -log softmax from the frame if needed).
 template <row_of_numbers Z, class W = row_value_t<Z>>

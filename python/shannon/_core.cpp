@@ -649,8 +649,9 @@ py::object by_reduction(const request& r, pr::reduction red, bool grad, const Re
     return run(r, reduced, args...);
 }
 
-/// by_reduction() for a loss over the rows of an N x C input whose gradient takes a row window
-/// (torch's cross_entropy_grad): the gradient is rounded in blocks of rows (run_blocks()).
+/// by_reduction() for a loss over the rows of an N x C input whose gradient takes a row window:
+/// gradient(w) is the gradient's quantity for the rows of window w (torch's cross_entropy_grad_of).
+/// The gradient is rounded in blocks of rows (run_blocks()).
 template <class Reduced, class Unreduced, class Gradient, class... Args>
 py::object by_reduction_rows(const request& r, pr::reduction red, bool grad, const Reduced& reduced,
                              const Unreduced& unreduced, const Gradient& gradient, const array<double>& input,
@@ -658,14 +659,11 @@ py::object by_reduction_rows(const request& r, pr::reduction red, bool grad, con
     if (grad && r.mode == "round" && input.ndim() == 2) {
         return run_blocks(r, static_cast<std::size_t>(input.shape(0)), static_cast<std::size_t>(input.shape(1)),
                           [&](ex::format f, std::size_t first, std::size_t count, tally_sink block) {
-                              const pr::torch::row_window w{first, count};
-                              ex::detail::round_each_into(
-                                  ex::settings{}, f, block,
-                                  [&](const auto&... x) { return gradient(x..., w); }, args...);
+                              ex::detail::round_each_into(ex::settings{}, f, block,
+                                                          gradient(pr::torch::row_window{first, count}), args...);
                           });
     }
-    return by_reduction(r, red, grad, reduced, unreduced,
-                        [&](const auto&... x) { return gradient(x..., pr::torch::row_window{}); }, args...);
+    return by_reduction(r, red, grad, reduced, unreduced, gradient(pr::torch::row_window{}), args...);
 }
 
 void bind_torch(py::module_& m) {
@@ -684,7 +682,7 @@ void bind_torch(py::module_& m) {
               return by_reduction_rows(
                   r, o.reduction, grad, [o](const auto& x, const auto& t) { return pt::cross_entropy(x, t, o); },
                   [o](const auto& x, const auto& t) { return pt::cross_entropy_unreduced(x, t, o); },
-                  [o](const auto& x, const auto& t, pt::row_window w) { return pt::cross_entropy_grad(x, t, o, w); },
+                  [o](pt::row_window w) { return pt::cross_entropy_grad_of{o, w}; },
                   input, rows(input), flat(target));
           },
           py::arg("request"), py::arg("input"), py::arg("target"), py::arg("weight"), py::arg("ignore_index"),
@@ -696,7 +694,7 @@ void bind_torch(py::module_& m) {
               return by_reduction_rows(
                   r, o.reduction, grad, [o](const auto& x, const auto& t) { return pt::cross_entropy(x, t, o); },
                   [o](const auto& x, const auto& t) { return pt::cross_entropy_unreduced(x, t, o); },
-                  [o](const auto& x, const auto& t, pt::row_window w) { return pt::cross_entropy_grad(x, t, o, w); },
+                  [o](pt::row_window w) { return pt::cross_entropy_grad_of{o, w}; },
                   input, rows(input), rows(target));
           },
           py::arg("request"), py::arg("input"), py::arg("target"), py::arg("weight"), py::arg("reduction"),

@@ -126,6 +126,36 @@ struct sum_radius {
 };
 
 #if defined(SHANNON_FAST_X86)
+/// The ball of e^d times a scale that ball.hpp's softmax rows form (its operations, with its
+/// constants: grow and tiny are its up()'s, rel_mul its product's): for e within rel_exp_lanes of
+/// e^d (exp_lanes, or dd::exp_parts, closer) and d within 2^-104 |d| of the exact argument, which c's
+/// radius r moves by at most r, e^d within r_e = up(e (rel_exp_lanes + 2^-102 |d| + rc) (1 + 2^-40))
+/// of the exact e^(z - m - c) (rc = r + r^2 >= e^r - 1 on r <= 2^-20); times a scale ball (s_hi +
+/// s_lo, radius s_rad, magnitude s_mag) where `scaled`, dw::mul's product p with the radius
+/// up(e s_rad + s_mag r_e + r_e s_rad + rel_mul |p|) (|ab - AB| <= |A| rb + |B| ra + ra rb plus the
+/// product's own error). operator() gives (p, radius); exp_term_lanes (lanes.inc) the same lane by lane.
+struct exp_term {
+    double rc;
+    bool scaled;
+    double s_hi;
+    double s_lo;
+    double s_mag;
+    double s_rad;
+    double rel_mul;
+    double grow;
+    double tiny;
+
+    [[nodiscard]] std::pair<double_word<double>, double> operator()(const double_word<double>& e,
+                                                                    const double_word<double>& d) const {
+        const double re = e.hi * (rel_exp_lanes + std::abs(d.hi) * 0x1p-102 + rc) * (1 + 0x1p-40) * (1 + grow) + tiny;
+        if (!scaled) {
+            return {e, re};
+        }
+        const double_word<double> p = dw::mul(e, double_word<double>(s_hi, s_lo));
+        return {p, (e.hi * s_rad + s_mag * re + re * s_rad + rel_mul * std::abs(p.hi)) * (1 + grow) + tiny};
+    }
+};
+
 // The vector exp (exp_lanes, its bound argued there) and the loops of sum_exp and exp_row, in four
 // lanes (AVX2 + FMA) and in eight (AVX-512): one source, detail/lanes.inc, compiled for each.
 namespace lanes4 {
@@ -168,6 +198,44 @@ inline void exp_row(Get get, std::size_t n, double m, double c_hi, double c_lo, 
         lanes8::exp_row_blocks(get, n, m, neg_c, put, scalar, i);
     } else if (vector && simd_level() >= 1) {
         lanes4::exp_row_blocks(get, n, m, neg_c, put, scalar, i);
+    }
+#endif
+    for (; i < n; ++i) {
+        scalar(i);
+    }
+}
+
+/// exp_row's exponentials rounded to binary64 in the pass that forms them (a softmax row, times a
+/// scale, with no row of balls written and read back): for every i, t's ball of e^(get(i) - m - c)
+/// (exp_row's e and d, so the same balls as a put forming them), and out[i] = its high word where
+/// decides_nearest decides it; left(i, p, r) receives the ball of each element it does not decide
+/// (out[i] then means nothing), rare(i) the elements exp_row leaves to the caller. The same
+/// requirements as exp_row; eight or four lanes where the CPU has them, the same bits.
+template <class Get, class Left, class Rare>
+inline void round_exp_row(Get get, std::size_t n, double m, double c_hi, double c_lo, const exp_term& t, double* out,
+                          Left left, Rare rare) {
+    const double_word<double> neg_c{-c_hi, -c_lo};
+    auto scalar = [&](std::size_t i) {
+        const double_word<double> d0 = dw::two_sum(get(i), -m);
+        if (!(d0.hi >= -550)) {  // also -inf
+            rare(i);
+            return;
+        }
+        const double_word<double> d = dw::add(d0, neg_c);
+        const dd::scaled_word e = dd::exp_parts(d);
+        const double scale = dd::pow2(e.e);
+        const auto [p, r] = t(double_word<double>(e.m.hi * scale, e.m.lo * scale), d);
+        out[i] = p.hi;
+        if (!decides_nearest(p.hi, p.lo, r)) {
+            left(i, p, r);
+        }
+    };
+    std::size_t i = 0;
+#if defined(SHANNON_FAST_X86)
+    if (n > 8 && simd_level() >= 2) {  // as exp_row
+        lanes8::round_exp_blocks(get, n, m, neg_c, t, out, left, scalar, i);
+    } else if (simd_level() >= 1) {
+        lanes4::round_exp_blocks(get, n, m, neg_c, t, out, left, scalar, i);
     }
 #endif
     for (; i < n; ++i) {
@@ -339,6 +407,20 @@ template <class GetZ, class GetW>
         add_weighted_gap(acc, prod_mag, m, get_z(i), weighted ? get_w(i) : 1.0);
     }
     return weighted_gaps_total(acc, prod_mag, n);
+}
+
+/// sum_r w_(y[r]) (m_r - z_r) over `rows` pairs of binary64 values, m_r = p[r][imax[r]] and z_r =
+/// p[r][y[r]] (the target logits' gaps of a batch's cross-entropy; w null: all 1): one term per row
+/// by add_weighted_gap, so sum_weighted_gaps' bound with n = rows terms (each term's bound does not
+/// depend on its row's maximum). The same requirements on the values and weights.
+[[nodiscard]] inline exp_sum sum_target_gaps(const double* const* p, std::size_t rows, const std::size_t* imax,
+                                             const std::size_t* y, const double* w) {
+    running_words<double> acc;
+    double prod_mag = 0;
+    for (std::size_t r = 0; r < rows; ++r) {
+        add_weighted_gap(acc, prod_mag, p[r][imax[r]], p[r][y[r]], w == nullptr ? 1.0 : w[y[r]]);
+    }
+    return weighted_gaps_total(acc, prod_mag, rows);
 }
 
 /// sum_weighted_gaps summed over `rows` rows of c binary64 values each (row r at p[r], its maximum at

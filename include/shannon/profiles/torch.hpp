@@ -117,11 +117,15 @@ template <class W, class Rows, class Targets>
                                         shannon::detail::shown_setting{o.label_smoothing});
     }
     std::vector<W> l;
-    W divisor = W(0);
     const index_loss_terms<W> loss(o, c, logits);
+    // The divisor sum_n w[y_n] as sum_k (the number of samples of class k) w_k: one product per
+    // class, no operation per sample (the counts are exact).
+    std::vector<std::size_t> count(o.weight.empty() ? 1 : c, 0);
     for (std::size_t n = 0; n < rows.size(); ++n) {
         if (t[n] == o.ignore_index) {
-            l.push_back(W(0));
+            if (with_losses) {
+                l.push_back(W(0));
+            }
             continue;
         }
         if (t[n] < 0 || static_cast<std::size_t>(t[n]) >= c) {
@@ -129,13 +133,21 @@ template <class W, class Rows, class Targets>
                                                ") or equal ignore_index (", o.ignore_index, ")");
         }
         const auto y = static_cast<std::size_t>(t[n]);
-        const W wy = weight_at<W>(o.weight, y);
-        divisor += wy;
+        ++count[o.weight.empty() ? 0 : y];
         if (with_losses) {  // else the checks and the divisor only (the gradients' scale)
-            l.push_back(loss(rows[n], y, wy));
+            l.push_back(loss(rows[n], y, weight_at<W>(o.weight, y)));
         }
     }
-    return {std::move(l), divisor};
+    if (o.weight.empty()) {
+        return {std::move(l), W(static_cast<double>(count[0]))};
+    }
+    accumulator<W> divisor;
+    for (std::size_t k = 0; k < c; ++k) {
+        if (count[k] != 0) {
+            divisor.add(W(W(static_cast<double>(count[k])) * W(o.weight[k])));
+        }
+    }
+    return {std::move(l), divisor.value()};
 }
 
 /// Per-sample losses of cross_entropy with class-probability targets (divisor: N); without
@@ -269,10 +281,16 @@ template <row_range Input, class Target>
                 pairs.clear();
             };
             // The normalizers S_n of up to `group` rows at once (exp_rest_rows: short rows several to
-            // a vector), then into their groups; with label smoothing, those rows' gaps G_n as one sum.
+            // a vector), then into their groups; those rows' target gaps w_y (m_n - z_n[y]) as one sum,
+            // and with label smoothing their gaps G_n.
             std::vector<std::size_t> which;
             std::vector<std::size_t> maxima;
+            std::vector<std::size_t> targets;
+            which.reserve(std::min(group, to - from));
+            maxima.reserve(std::min(group, to - from));
+            targets.reserve(std::min(group, to - from));
             const auto sort_sums = [&] {
+                acc.target_gaps.add(shannon::detail::sum_target_gaps_rows_of(rows, which, maxima, targets, weighted));
                 if (o.label_smoothing != 0) {
                     acc.all_gaps.add(shannon::detail::sum_weighted_gaps_rows_of(rows, which, maxima, weighted));
                 }
@@ -294,6 +312,7 @@ template <row_range Input, class Target>
                 }
                 which.clear();
                 maxima.clear();
+                targets.clear();
             };
             for (std::size_t n = from; n < to; ++n) {
                 if (t[n] == o.ignore_index) {
@@ -307,11 +326,9 @@ template <row_range Input, class Target>
                     acc.own.add(loss(z, y, detail::weight_at<W>(o.weight, y)));
                     continue;
                 }
-                if (y != imax) {
-                    acc.target_gaps.add(o.weight.empty() ? W(m - z[y]) : W(detail::weight_at<W>(o.weight, y) * W(m - z[y])));
-                }
                 which.push_back(n);
                 maxima.push_back(imax);
+                targets.push_back(y);
                 if (which.size() == group) {
                     sort_sums();
                 }
@@ -712,8 +729,8 @@ namespace detail {
 /// sum_c a_c d(-log softmax(x)_c)/dx_j = s_j sum_c a_c - a_j = s_j sum_{c != j} a_c - a_j (1 - s_j).
 /// sum_{c != j} a_c is the sum of a before j and of a after j (suffix sums, one pass each way): no
 /// cancellation, and linear in the row's length.
-template <class W, class Z>
-void add_softmax_grad(std::vector<W>& out, const Z& z, const std::vector<W>& a, const W& scale) {
+template <class W, class Z, class Out>
+void add_softmax_grad(Out& out, const Z& z, const std::vector<W>& a, const W& scale) {
     const auto f = shannon::detail::make_softmax_frame(z);
     const std::vector<W> s = shannon::detail::softmax_row(f, z);
     const std::size_t c = s.size();
@@ -749,7 +766,7 @@ void add_softmax_grad(std::vector<W>& out, const Z& z, const std::vector<W>& a, 
     }
     for (std::size_t j = 0; j < c; ++j) {
         const W one_minus_s = shannon::detail::one_minus_softmax(f, z, j, s[j]);
-        out.push_back(W(W(W(s[j] * others[j]) - W(a[j] * one_minus_s)) * scale));
+        out.push(W(W(W(s[j] * others[j]) - W(a[j] * one_minus_s)) * scale));
     }
 }
 
@@ -760,20 +777,16 @@ struct one_hot {
     W w;
 };
 
-/// add_softmax_grad for one-hot coefficients: softmax_j w scale (the row times w scale in one pass),
-/// and -(1 - softmax_y) w scale at y.
-template <class W, class Z>
-void add_softmax_grad(std::vector<W>& out, const Z& z, const one_hot<W>& a, const W& scale) {
+/// add_softmax_grad for one-hot coefficients: softmax_j w scale (the row times w scale in one pass:
+/// the writer's softmax), and -(1 - softmax_y) w scale at y.
+template <class W, class Z, class Out>
+void add_softmax_grad(Out& out, const Z& z, const one_hot<W>& a, const W& scale) {
     const auto f = shannon::detail::make_softmax_frame(z);
     const W ws = W(a.w * scale);
-    std::vector<W> s = shannon::detail::softmax_row(f, z, &ws);
+    const std::size_t at = out.size();
+    out.softmax(f, z, ws);
     const W s_y = shannon::detail::exp_(W(-shannon::detail::neg_log_softmax_element(f, z, a.y)));
-    s[a.y] = W(-W(ws * shannon::detail::one_minus_softmax(f, z, a.y, s_y)));
-    if (out.empty()) {
-        out = std::move(s);  // the first row of a block: no copy
-    } else {
-        out.insert(out.end(), s.begin(), s.end());
-    }
+    out.set(at + a.y, W(-W(ws * shannon::detail::one_minus_softmax(f, z, a.y, s_y))));
 }
 
 /// 1 / divisor for the mean reductions, 1 for sum and none (0 / 0: NaN, as the forward).
@@ -801,63 +814,91 @@ struct row_window {
 /// a_c = w_c ((1 - e) y_c + e / C) for probabilities, and d l_n / d x_nj = softmax_j sum_c a_c - a_j.
 /// `window` limits the result to some rows (see row_window): a front end evaluates a large batch in
 /// blocks of rows, each block's gradient the same values as the whole batch's at those rows.
+/// cross_entropy_grad_into writes the values to a writer (see math.hpp's values_writer), in order;
+/// cross_entropy_grad returns them.
+template <class Out, row_range Input, class Target>
+void cross_entropy_grad_into(Out& out, Input&& input, Target&& target, const cross_entropy_options& o = {},
+                             row_window window = {}) {
+    using W = working_t<detail::rows_t<Input>>;
+    constexpr std::string_view f = "torch.cross_entropy";
+    const auto rows = detail::read_rows<W>(std::forward<Input>(input), f, "input");
+    const std::size_t c = rows.front().size();
+    const W e = W(o.label_smoothing);
+    const W share = W(e / W(static_cast<double>(c)));
+    const std::size_t first = std::min(window.first, rows.size());
+    const std::size_t last = first + std::min(window.count, rows.size() - first);
+    out.reserve((last - first) * c);
+    std::vector<W> coeff;  // one row's a_c (dense: probabilities, or label smoothing)
+    coeff.reserve(c);
+    if constexpr (index_range<Target>) {
+        // the forward pass checks the targets and gives the divisor
+        std::vector<std::int64_t> t;
+        for (auto&& y : target) {
+            t.push_back(static_cast<std::int64_t>(y));
+        }
+        const W scale = detail::grad_scale(o.reduction, detail::index_losses<W>(rows, t, o, f, true, false).second);
+        for (std::size_t n = first; n < last; ++n) {
+            if (t[n] == o.ignore_index) {  // a = 0: 0 scale (NaN where every row is ignored, as the forward)
+                out.push(c, W(W(0) * scale));
+                continue;
+            }
+            const auto y = static_cast<std::size_t>(t[n]);
+            if (o.label_smoothing == 0) {
+                detail::add_softmax_grad(out, rows[n], detail::one_hot<W>{y, detail::weight_at<W>(o.weight, y)}, scale);
+                continue;
+            }
+            coeff.clear();
+            for (std::size_t k = 0; k < c; ++k) {
+                coeff.push_back(W(share * detail::weight_at<W>(o.weight, k)));
+            }
+            coeff[y] += W(W(W(1) - e) * detail::weight_at<W>(o.weight, y));
+            detail::add_softmax_grad(out, rows[n], coeff, scale);
+        }
+    } else {
+        const auto tg = detail::read_rows<W>(std::forward<Target>(target), f, "target");
+        (void)detail::probability_losses(rows, tg, o, f, false);  // the forward's checks
+        const W scale = detail::grad_scale(o.reduction, W(static_cast<double>(rows.size())));
+        for (std::size_t n = first; n < last; ++n) {
+            coeff.clear();
+            for (std::size_t k = 0; k < c; ++k) {
+                const W y = o.label_smoothing == 0 ? W(tg[n][k]) : W(W(W(W(1) - e) * tg[n][k]) + share);
+                coeff.push_back(W(detail::weight_at<W>(o.weight, k) * y));
+            }
+            detail::add_softmax_grad(out, rows[n], coeff, scale);
+        }
+    }
+}
+
 template <row_range Input, class Target>
 [[nodiscard]] auto cross_entropy_grad(Input&& input, Target&& target, const cross_entropy_options& o = {},
                                       row_window window = {}) {
     using T = detail::rows_t<Input>;
     using W = working_t<T>;
     return detail::unreduced<T>([&] {
-        constexpr std::string_view f = "torch.cross_entropy";
-        const auto rows = detail::read_rows<W>(std::forward<Input>(input), f, "input");
-        const std::size_t c = rows.front().size();
-        const W e = W(o.label_smoothing);
-        const W share = W(e / W(static_cast<double>(c)));
-        const std::size_t first = std::min(window.first, rows.size());
-        const std::size_t last = first + std::min(window.count, rows.size() - first);
         std::vector<W> g;
-        g.reserve((last - first) * c);
-        std::vector<W> coeff;  // one row's a_c (dense: probabilities, or label smoothing)
-        coeff.reserve(c);
-        if constexpr (index_range<Target>) {
-            // the forward pass checks the targets and gives the divisor
-            std::vector<std::int64_t> t;
-            for (auto&& y : target) {
-                t.push_back(static_cast<std::int64_t>(y));
-            }
-            const W scale = detail::grad_scale(o.reduction, detail::index_losses<W>(rows, t, o, f, true, false).second);
-            for (std::size_t n = first; n < last; ++n) {
-                if (t[n] == o.ignore_index) {  // a = 0: 0 scale (NaN where every row is ignored, as the forward)
-                    g.insert(g.end(), c, W(W(0) * scale));
-                    continue;
-                }
-                const auto y = static_cast<std::size_t>(t[n]);
-                if (o.label_smoothing == 0) {
-                    detail::add_softmax_grad(g, rows[n], detail::one_hot<W>{y, detail::weight_at<W>(o.weight, y)}, scale);
-                    continue;
-                }
-                coeff.clear();
-                for (std::size_t k = 0; k < c; ++k) {
-                    coeff.push_back(W(share * detail::weight_at<W>(o.weight, k)));
-                }
-                coeff[y] += W(W(W(1) - e) * detail::weight_at<W>(o.weight, y));
-                detail::add_softmax_grad(g, rows[n], coeff, scale);
-            }
-        } else {
-            const auto tg = detail::read_rows<W>(std::forward<Target>(target), f, "target");
-            (void)detail::probability_losses(rows, tg, o, f, false);  // the forward's checks
-            const W scale = detail::grad_scale(o.reduction, W(static_cast<double>(rows.size())));
-            for (std::size_t n = first; n < last; ++n) {
-                coeff.clear();
-                for (std::size_t k = 0; k < c; ++k) {
-                    const W y = o.label_smoothing == 0 ? W(tg[n][k]) : W(W(W(W(1) - e) * tg[n][k]) + share);
-                    coeff.push_back(W(detail::weight_at<W>(o.weight, k) * y));
-                }
-                detail::add_softmax_grad(g, rows[n], coeff, scale);
-            }
-        }
+        shannon::detail::values_writer<W> out{g};
+        cross_entropy_grad_into(out, std::forward<Input>(input), std::forward<Target>(target), o, window);
         return g;
     });
 }
+
+/// cross_entropy_grad as a function object with a window (a front end's blocks of rows): the values,
+/// or into(out, input, target) writing them to a writer (math.hpp's values_writer; exact.hpp's
+/// round_each decides them there).
+struct cross_entropy_grad_of {
+    cross_entropy_options o;  ///< the loss's options
+    row_window window;        ///< the rows whose gradient is wanted
+    /// The gradient's values (cross_entropy_grad).
+    template <row_range Input, class Target>
+    [[nodiscard]] auto operator()(Input&& input, Target&& target) const {
+        return cross_entropy_grad(std::forward<Input>(input), std::forward<Target>(target), o, window);
+    }
+    /// The gradient's values written to `out` (cross_entropy_grad_into).
+    template <class Out, row_range Input, class Target>
+    void into(Out& out, Input&& input, Target&& target) const {
+        cross_entropy_grad_into(out, std::forward<Input>(input), std::forward<Target>(target), o, window);
+    }
+};
 
 /// d nll_loss / d input: -w[y_n] / divisor at (n, y_n), 0 elsewhere (and on ignored rows).
 template <row_range Input, index_range Target>
