@@ -168,6 +168,22 @@ namespace lanes8 {
 }  // namespace lanes8
 #endif
 
+/// exp_row's element i in the portable code: put(i, e, d) with dd::exp_parts' e (closer than
+/// rel_exp_lanes), or rare(i) for -inf and get(i) - m below -550.
+template <class Get, class Put, class Rare>
+inline void exp_element(Get get, std::size_t i, double m, const double_word<double>& neg_c, const Put& put,
+                        const Rare& rare) {
+    const double_word<double> d0 = dw::two_sum(get(i), -m);
+    if (!(d0.hi >= -550)) {  // also -inf
+        rare(i);
+        return;
+    }
+    const double_word<double> d = dw::add(d0, neg_c);
+    const dd::scaled_word e = dd::exp_parts(d);
+    const double scale = dd::pow2(e.e);
+    put(i, double_word<double>(e.m.hi * scale, e.m.lo * scale), d);
+}
+
 /// e^(get(i) - m - c) for every i in [0, n), element by element and in order of i (the softmax of a
 /// row: c = log of its normalizer relative to the maximum m): put(i, e, d) receives e (and, where put
 /// also takes simd.hpp's four lanes, put(i, e, d) receives the block from i), a double word within rel_exp_lanes
@@ -180,18 +196,7 @@ template <class Get, class Put, class Rare>
 inline void exp_row(Get get, std::size_t n, double m, double c_hi, double c_lo, Put put, Rare rare,
                     bool vector = true) {
     const double_word<double> neg_c{-c_hi, -c_lo};
-    auto scalar = [&](std::size_t i) {
-        const double z = get(i);
-        const double_word<double> d0 = dw::two_sum(z, -m);
-        if (!(d0.hi >= -550)) {  // also -inf
-            rare(i);
-            return;
-        }
-        const double_word<double> d = dw::add(d0, neg_c);
-        const dd::scaled_word e = dd::exp_parts(d);
-        const double scale = dd::pow2(e.e);
-        put(i, double_word<double>(e.m.hi * scale, e.m.lo * scale), d);
-    };
+    auto scalar = [&](std::size_t i) { exp_element(get, i, m, neg_c, put, rare); };
     std::size_t i = 0;
 #if defined(SHANNON_FAST_X86)
     if (vector && n > 8 && simd_level() >= 2) {  // as sum_exp
@@ -215,21 +220,14 @@ template <class Get, class Left, class Rare>
 inline void round_exp_row(Get get, std::size_t n, double m, double c_hi, double c_lo, const exp_term& t, double* out,
                           Left left, Rare rare) {
     const double_word<double> neg_c{-c_hi, -c_lo};
-    auto scalar = [&](std::size_t i) {
-        const double_word<double> d0 = dw::two_sum(get(i), -m);
-        if (!(d0.hi >= -550)) {  // also -inf
-            rare(i);
-            return;
-        }
-        const double_word<double> d = dw::add(d0, neg_c);
-        const dd::scaled_word e = dd::exp_parts(d);
-        const double scale = dd::pow2(e.e);
-        const auto [p, r] = t(double_word<double>(e.m.hi * scale, e.m.lo * scale), d);
+    const auto put = [&](std::size_t i, const double_word<double>& e, const double_word<double>& d) {
+        const auto [p, r] = t(e, d);
         out[i] = p.hi;
         if (!decides_nearest(p.hi, p.lo, r)) {
             left(i, p, r);
         }
     };
+    auto scalar = [&](std::size_t i) { exp_element(get, i, m, neg_c, put, rare); };
     std::size_t i = 0;
 #if defined(SHANNON_FAST_X86)
     if (n > 8 && simd_level() >= 2) {  // as exp_row

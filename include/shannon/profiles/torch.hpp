@@ -51,6 +51,19 @@ void check_probabilities(const X& x, std::string_view function) {
     }
 }
 
+/// The class indices of a target range as int64, read once into reserved memory.
+template <class Targets>
+[[nodiscard]] std::vector<std::int64_t> class_indices(Targets&& target) {
+    std::vector<std::int64_t> t;
+    if constexpr (std::ranges::sized_range<Targets>) {
+        t.reserve(std::ranges::size(target));
+    }
+    for (auto&& y : target) {
+        t.push_back(static_cast<std::int64_t>(y));
+    }
+    return t;
+}
+
 /// What the loss of one row with a class index needs besides the row: l = keep w_y nl_y + share sum_k w_k nl_k
 /// (label smoothing e: keep = 1 - e, share = e / C; weight_sum = sum_k w_k).
 template <class W>
@@ -103,10 +116,14 @@ template <class W, class Rows, class Targets>
                                                         const cross_entropy_options& o, std::string_view function,
                                                         bool logits, bool with_losses = true) {
     const std::size_t c = rows.front().size();
-    std::vector<std::int64_t> t;
-    for (auto&& y : target) {
-        t.push_back(static_cast<std::int64_t>(y));
+    std::vector<std::int64_t> copy;  // the targets as int64, unless they are already
+    const std::vector<std::int64_t>* indices = &copy;
+    if constexpr (std::is_same_v<std::remove_cvref_t<Targets>, std::vector<std::int64_t>>) {
+        indices = &target;
+    } else {
+        copy = class_indices(target);
     }
+    const std::vector<std::int64_t>& t = *indices;
     same_size(t, rows, function, "target", "input");
     if (!o.weight.empty() && o.weight.size() != c) {
         fail<shannon::invalid_argument>(function, "argument 'weight' has ", o.weight.size(), " elements, but input has ",
@@ -234,10 +251,7 @@ template <row_range Input, class Target>
         // saves): one bucket without weights, one per class for up to 64 classes, else (class, S_n)
         // pairs sorted by class per 1,024 rows. Rows with a +inf or no finite logit take their own
         // loss.
-        std::vector<std::int64_t> t;
-        for (auto&& y : target) {
-            t.push_back(static_cast<std::int64_t>(y));
-        }
+        const std::vector<std::int64_t> t = detail::class_indices(target);
         const W d = detail::index_losses<W>(rows, t, o, f, true, false).second;  // the checks, the divisor
         const std::size_t c = rows.front().size();
         const detail::index_loss_terms<W> loss(o, c, true);
@@ -832,10 +846,7 @@ void cross_entropy_grad_into(Out& out, Input&& input, Target&& target, const cro
     coeff.reserve(c);
     if constexpr (index_range<Target>) {
         // the forward pass checks the targets and gives the divisor
-        std::vector<std::int64_t> t;
-        for (auto&& y : target) {
-            t.push_back(static_cast<std::int64_t>(y));
-        }
+        const std::vector<std::int64_t> t = detail::class_indices(target);
         const W scale = detail::grad_scale(o.reduction, detail::index_losses<W>(rows, t, o, f, true, false).second);
         for (std::size_t n = first; n < last; ++n) {
             if (t[n] == o.ignore_index) {  // a = 0: 0 scale (NaN where every row is ignored, as the forward)
@@ -907,10 +918,7 @@ template <row_range Input, index_range Target>
     using W = working_t<T>;
     return detail::unreduced<T>([&] {
         const auto rows = detail::read_rows<W>(std::forward<Input>(input), "torch.nll_loss", "input");
-        std::vector<std::int64_t> t;
-        for (auto&& y : target) {
-            t.push_back(static_cast<std::int64_t>(y));
-        }
+        const std::vector<std::int64_t> t = detail::class_indices(target);
         const cross_entropy_options ce{o.weight, o.ignore_index, o.reduction, 0.0};
         const W scale = detail::grad_scale(o.reduction, detail::index_losses<W>(rows, t, ce, "torch.nll_loss", false, false).second);
         std::vector<W> g;
