@@ -379,22 +379,25 @@ struct value_sink {
     void ball_count(std::size_t k) { by_value += k; }
 };
 
-/// round_each_into with a value sink (the values written and decided as they come: a softmax row in
-/// one pass) against round_each by MPFI alone, in binary64; every index put exactly once, except
-/// that an index the writer left undecided is put again by the fallback.
+/// round_each_into with a value sink (in binary64 the values written and decided as they come: a
+/// softmax row in one pass; in other formats the ball's values, then decided) against round_each by
+/// MPFI alone; every index put at least once (an index the writer left undecided is put again by the
+/// fallback). t.ball counts the values decided as written (binary64), or by the ball (otherwise).
 template <class Q, class... A>
-void written_and_mpfi(tally& t, const std::string& what, const Q& q, const A&... args) {
+void written_and_mpfi(tally& t, const std::string& what, ex::format f, const Q& q, const A&... args) {
     ex::settings general;
     general.fast = false;
     value_sink sink;
-    ex::detail::round_each_into(ex::settings{}, ex::format::binary64, sink, q, args...);
-    const std::vector<ex::rounded> slow = ex::round_each(general, ex::format::binary64, q, args...);
+    ex::detail::round_each_into(ex::settings{}, f, sink, q, args...);
+    const std::vector<ex::rounded> slow = ex::round_each(general, f, q, args...);
     ASSERT_EQ(sink.out.size(), slow.size()) << what;
     for (std::size_t i = 0; i < slow.size(); ++i) {
         ++t.results;
         EXPECT_GE(sink.seen[i], 1) << what << " [" << i << "]";
         EXPECT_TRUE(same(sink.out[i].value, slow[i].value))
-            << what << " [" << i << "]: written " << sink.out[i].value << ", MPFI " << slow[i].value;
+            << what << " [" << i << "] in " << ex::name(f) << ": written " << sink.out[i].value << ", MPFI "
+            << slow[i].value;
+        t.ball += f != ex::format::binary64 && sink.out[i].ball ? 1 : 0;
     }
     t.ball += sink.by_value;
 }
@@ -404,6 +407,7 @@ void written_and_mpfi(tally& t, const std::string& what, const Q& q, const A&...
 /// against MPFI: class indices with and without weight, ignore_index, label smoothing (the dense
 /// coefficients), probability targets, windows of rows, short and long rows, and the hard rows.
 TEST(ball_profiles, gradient_written_in_one_pass_agrees_with_mpfi) {
+    constexpr ex::format b64 = ex::format::binary64;
     std::mt19937_64 g(41);
     tally t;
     for (const double scale : {1.0, 30.0}) {
@@ -414,26 +418,33 @@ TEST(ball_profiles, gradient_written_in_one_pass_agrees_with_mpfi) {
                 y.push_back(n == 3 ? -100 : static_cast<std::int64_t>(g() % c));
             }
             pt::cross_entropy_options o;
-            written_and_mpfi(t, "cross_entropy_grad", pt::cross_entropy_grad_of{o, {}}, x, y);
-            written_and_mpfi(t, "cross_entropy_grad (rows 1 to 3)", pt::cross_entropy_grad_of{o, {1, 3}}, x, y);
+            written_and_mpfi(t, "cross_entropy_grad", b64, pt::cross_entropy_grad_of{o, {}}, x, y);
+            written_and_mpfi(t, "cross_entropy_grad (rows 1 to 3)", b64, pt::cross_entropy_grad_of{o, {1, 3}}, x, y);
             for (std::size_t k = 0; k < c; ++k) {
                 o.weight.push_back(0.25 + static_cast<double>(k % 4));
             }
             o.reduction = shannon::profiles::reduction::sum;
-            written_and_mpfi(t, "cross_entropy_grad (weight, sum)", pt::cross_entropy_grad_of{o, {}}, x, y);
+            written_and_mpfi(t, "cross_entropy_grad (weight, sum)", b64, pt::cross_entropy_grad_of{o, {}}, x, y);
             o.label_smoothing = 0.1;
-            written_and_mpfi(t, "cross_entropy_grad (weight, smoothing)", pt::cross_entropy_grad_of{o, {}}, x, y);
-            written_and_mpfi(t, "cross_entropy_grad (probabilities)", pt::cross_entropy_grad_of{o, {}}, x,
+            written_and_mpfi(t, "cross_entropy_grad (weight, smoothing)", b64, pt::cross_entropy_grad_of{o, {}}, x, y);
+            written_and_mpfi(t, "cross_entropy_grad (probabilities)", b64, pt::cross_entropy_grad_of{o, {}}, x,
                              probabilities(g, 5, c));
         }
     }
     const std::size_t random = t.results;
     const std::size_t random_ball = t.ball;
-    written_and_mpfi(t, "cross_entropy_grad (hard rows)", pt::cross_entropy_grad_of{{}, {}}, hard_rows(),
+    written_and_mpfi(t, "cross_entropy_grad (hard rows)", b64, pt::cross_entropy_grad_of{{}, {}}, hard_rows(),
                      std::vector<std::int64_t>{0, 1, 3, 1, 2, 0});
     std::cout << "gradient written in one pass: " << t.ball << " of " << t.results << " decided as written ("
               << random_ball << " of " << random << " random)\n";
     EXPECT_GT(random_ball, random * 99 / 100);
+    // binary32 (dtype=float32): not written in one pass, but still decided by the ball
+    tally single;
+    const rows_t x = logits(g, 6, 40, 8.0);
+    written_and_mpfi(single, "cross_entropy_grad in binary32", ex::format::binary32, pt::cross_entropy_grad_of{{}, {}}, x,
+                     std::vector<std::int64_t>{0, 39, 7, -100, 20, 3});
+    std::cout << "  in binary32: " << single.ball << " of " << single.results << " decided by the ball\n";
+    EXPECT_GT(single.ball, single.results * 9 / 10);
 }
 
 /// A quantity that writes e^x for each x (a test of the writer's bookkeeping): the value at 2^-53

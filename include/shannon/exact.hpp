@@ -1267,8 +1267,9 @@ void round_each_into(const settings& s, format f, Sink& sink, const Quantity& qu
                 return;
             }
         }
-    } else if constexpr (ball_supported<Quantity, Args...>) {
-        if (s.fast) {
+    }
+    if constexpr (ball_supported<Quantity, Args...>) {
+        if (s.fast && !started) {  // not written and rounded above (another format, or not taken)
             if (const auto r = evaluate_ball(quantity, args...)) {
                 sink.start(std::ranges::size(*r));
                 started = true;
