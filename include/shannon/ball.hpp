@@ -113,11 +113,12 @@ using dd::square;
 using dd::times_pow2;
 
 /// The softmax balls exp_shifted_row forms (Ball: dd_ball, a template only so that it can be
-/// defined before the class): detail/sum_exp.hpp's exp_term with the ball's constants, for c's
-/// radius plus its square and the ball `scale` points to (null: none).
+/// defined before the class): detail/sum_exp.hpp's exp_term with the ball's constants, for the
+/// row's log-normalizer c (its radius r enters as r + r^2) and the ball `scale` points to (null:
+/// none).
 template <class Ball>
-[[nodiscard]] exact::fast::detail::exp_term softmax_term(double rc, const Ball* scale) {
-    exact::fast::detail::exp_term t{rc, scale != nullptr, 0, 0, 0, 0, rel_mul, up_grow, tiny};
+[[nodiscard]] exact::fast::detail::exp_term softmax_term(const Ball& c, const Ball* scale) {
+    exact::fast::detail::exp_term t{c.rad() + c.rad() * c.rad(), scale != nullptr, 0, 0, 0, 0, rel_mul, up_grow, tiny};
     if (scale != nullptr) {
         t.s_hi = scale->mid().hi;
         t.s_lo = scale->mid().lo;
@@ -645,6 +646,13 @@ public:
         return ok;
     }
 
+    /// e^(z - m - c) (times the scale) by the ball's own operations: the softmax rows' elements their
+    /// kernels leave (-inf, far below the maximum).
+    static dd_ball softmax_element(double z, double m, const dd_ball& c, const dd_ball* scale) {
+        const dd_ball e = exp(dd_ball(z) - dd_ball(m) - c);
+        return scale == nullptr ? e : e * *scale;
+    }
+
     /// exp_shifted_row's conditions on the row's log-normalizer c and the scale.
     static bool softmax_row_taken(const dd_ball& c, const dd_ball* scale) {
         return c.mid_.hi >= 0 && c.mid_.hi <= 40 && c.rad_ <= 0x1p-20 &&
@@ -838,14 +846,9 @@ public:
         if (!softmax_row_taken(c, scale)) {
             return std::nullopt;
         }
-        const double rc = c.rad_ + c.rad_ * c.rad_;
         return row_of_balls(z, imax, true, [&](auto get, std::size_t n, double m, dd_ball* out) {
-            exact::fast::detail::exp_row(
-                get, n, m, c.mid_.hi, c.mid_.lo, softmax_put<dd_ball>{out, softmax_term(rc, scale)},
-                [&](std::size_t i) {
-                    const dd_ball e = exp(dd_ball(get(i)) - dd_ball(m) - c);
-                    out[i] = scale == nullptr ? e : e * *scale;
-                });
+            exact::fast::detail::exp_row(get, n, m, c.mid_.hi, c.mid_.lo, softmax_put<dd_ball>{out, softmax_term(c, scale)},
+                                         [&](std::size_t i) { out[i] = softmax_element(get(i), m, c, scale); });
         });
     }
 
@@ -865,7 +868,6 @@ public:
         if (!softmax_row_taken(c, scale)) {
             return false;
         }
-        const double rc = c.rad_ + c.rad_ * c.rad_;
         bool taken = false;
         read_points(z, [&](auto get, std::size_t n) {
             if (!below_max(get, n, imax)) {
@@ -874,11 +876,10 @@ public:
             taken = true;
             const double m = get(imax);
             exact::fast::detail::round_exp_row(
-                get, n, m, c.mid_.hi, c.mid_.lo, softmax_term(rc, scale), out,
+                get, n, m, c.mid_.hi, c.mid_.lo, softmax_term(c, scale), out,
                 [&](std::size_t i, const word& p, double r) { left.emplace_back(base + i, dd_ball(p, r)); },
                 [&](std::size_t i) {
-                    const dd_ball e = exp(dd_ball(get(i)) - dd_ball(m) - c);
-                    const dd_ball v = scale == nullptr ? e : e * *scale;
+                    const dd_ball v = softmax_element(get(i), m, c, scale);
                     out[i] = v.mid_.hi;
                     if (!exact::fast::detail::decides_nearest(v.mid_.hi, v.mid_.lo, v.rad_)) {
                         left.emplace_back(base + i, v);

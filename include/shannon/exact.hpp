@@ -1238,6 +1238,14 @@ void round_each_into(const settings& s, format f, Sink& sink, const Quantity& qu
     thread_setup();
     std::vector<std::size_t> undecided;
     bool started = false;
+    // a ball its common case did not decide: by its two ends, or left for MPFI
+    const auto by_ends = [&](std::size_t i, const dd_ball& v) {
+        if (const std::optional<rounded> d = decide_ball_ends(v, f)) {
+            sink.put(i, *d);
+        } else {
+            undecided.push_back(i);
+        }
+    };
     if constexpr (ball_writes<Quantity, Args...> && value_sink<Sink>) {
         // the values rounded as they are written (thread-local memory, reused from call to call)
         thread_local ball_round_writer::buffer values;
@@ -1254,11 +1262,7 @@ void round_each_into(const settings& s, format f, Sink& sink, const Quantity& qu
             }
             sink.ball_count(n - left.size());
             for (const auto& [i, v] : left) {
-                if (const std::optional<rounded> d = decide_ball_ends(v, f)) {
-                    sink.put(i, *d);
-                } else {
-                    undecided.push_back(i);
-                }
+                by_ends(i, v);
             }
             if (values.capacity > (std::size_t{1} << 21U)) {
                 values = {};  // a large call's memory goes back
@@ -1283,10 +1287,8 @@ void round_each_into(const settings& s, format f, Sink& sink, const Quantity& qu
                         } else {
                             sink.put(i, ball_decided(h));
                         }
-                    } else if (const std::optional<rounded> d = decide_ball_ends(dd_ball(v), f)) {
-                        sink.put(i, *d);
                     } else {
-                        undecided.push_back(i);
+                        by_ends(i, dd_ball(v));
                     }
                     ++i;
                 }

@@ -125,7 +125,6 @@ struct sum_radius {
     [[nodiscard]] double operator()(double s_hi) const { return (r + rel * std::abs(s_hi)) * (1 + grow) + tiny; }
 };
 
-#if defined(SHANNON_FAST_X86)
 /// The ball of e^d times a scale that ball.hpp's softmax rows form (its operations, with its
 /// constants: grow and tiny are its up()'s, rel_mul its product's): for e within rel_exp_lanes of
 /// e^d (exp_lanes, or dd::exp_parts, closer) and d within 2^-104 |d| of the exact argument, which c's
@@ -156,6 +155,7 @@ struct exp_term {
     }
 };
 
+#if defined(SHANNON_FAST_X86)
 // The vector exp (exp_lanes, its bound argued there) and the loops of sum_exp and exp_row, in four
 // lanes (AVX2 + FMA) and in eight (AVX-512): one source, detail/lanes.inc, compiled for each.
 namespace lanes4 {
