@@ -2,6 +2,7 @@
 # Two ways a user takes shannon into a project, each checked by building and running a program:
 #  1. `meson install` into a prefix, then the compiler flags from pkg-config;
 #  2. shannon as a Meson subproject, found through meson.override_dependency('shannon').
+# Usage: check-packaging.sh [BUILD_DIR]   (a configured and built folder to install; default: a new one)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -22,10 +23,18 @@ int main() {
 CPP
 
 echo "--- 1. meson install + pkg-config"
-meson setup "$tmp/build" --prefix="$tmp/prefix" -Dtests=false >/dev/null
-meson install -C "$tmp/build" >/dev/null
+if [ -n "${1:-}" ]; then
+    # A build folder the test run has already built (tools/test.sh passes its gcc build): installed
+    # as it is, staged under a DESTDIR, so nothing is compiled a second time. pkg-config relocates
+    # the prefix to where the .pc file is (--define-prefix), as for a tree unpacked anywhere.
+    echo "installing the build in $1"
+    meson install -C "$1" --destdir "$tmp/prefix" >/dev/null
+else
+    meson setup "$tmp/build" --prefix="$tmp/prefix" -Dtests=false >/dev/null
+    meson install -C "$tmp/build" >/dev/null
+fi
 pc_dir=$(dirname "$(find "$tmp/prefix" -name shannon.pc | head -1)")
-flags=$(PKG_CONFIG_PATH="$pc_dir" pkg-config --cflags shannon)
+flags=$(PKG_CONFIG_PATH="$pc_dir" pkg-config --define-prefix --cflags shannon)
 echo "pkg-config --cflags shannon: $flags"
 # shellcheck disable=SC2086
 c++ $flags -Wall -Wextra -Wpedantic -Werror "$tmp/use.cpp" -o "$tmp/use-installed"
