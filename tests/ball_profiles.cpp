@@ -402,6 +402,32 @@ void written_and_mpfi(tally& t, const std::string& what, ex::format f, const Q& 
     t.ball += sink.by_value;
 }
 
+/// A front end's blocks of rows: the batch checked once (cross_entropy_grad_of::for_blocks), then each
+/// block's rows and targets passed alone give the whole batch's values at those rows (both by MPFI),
+/// and, written and rounded as they come, agree with MPFI.
+template <class Target>
+void blocks_agree(tally& t, const std::string& what, const pt::cross_entropy_grad_of& q, const rows_t& x,
+                  const Target& y) {
+    constexpr ex::format b64 = ex::format::binary64;
+    ex::settings general;
+    general.fast = false;
+    const std::vector<ex::rounded> whole = ex::round_each(general, b64, q, x, y);
+    const std::size_t c = x.front().size();
+    const pt::cross_entropy_grad_of checked = q.for_blocks(x, y);
+    for (const auto& [first, count] : {std::pair{0UL, 2UL}, std::pair{2UL, 1UL}, std::pair{3UL, 2UL}}) {
+        const rows_t xb(x.begin() + static_cast<std::ptrdiff_t>(first), x.begin() + static_cast<std::ptrdiff_t>(first + count));
+        const Target yb(y.begin() + static_cast<std::ptrdiff_t>(first), y.begin() + static_cast<std::ptrdiff_t>(first + count));
+        written_and_mpfi(t, what + " (a block of a checked batch)", b64, checked, xb, yb);
+        const std::vector<ex::rounded> part = ex::round_each(general, b64, checked, xb, yb);
+        ASSERT_EQ(part.size(), count * c) << what;
+        for (std::size_t i = 0; i < part.size(); ++i) {
+            EXPECT_TRUE(same(part[i].value, whole[first * c + i].value))
+                << what << ": block from row " << first << ", value " << i << ": " << part[i].value << ", whole batch "
+                << whole[first * c + i].value;
+        }
+    }
+}
+
 /// The gradient of cross_entropy written and rounded as it comes (torch's cross_entropy_grad_of:
 /// the softmax rows decided in the pass that forms them, by dd_ball's round_exp_shifted_row),
 /// against MPFI: class indices with and without weight, ignore_index, label smoothing (the dense
@@ -429,7 +455,23 @@ TEST(ball_profiles, gradient_written_in_one_pass_agrees_with_mpfi) {
             written_and_mpfi(t, "cross_entropy_grad (weight, smoothing)", b64, pt::cross_entropy_grad_of{o, {}}, x, y);
             written_and_mpfi(t, "cross_entropy_grad (probabilities)", b64, pt::cross_entropy_grad_of{o, {}}, x,
                              probabilities(g, 5, c));
+            if (c == 3 || c == 17) {  // blocks: the mean's divisor is the whole batch's
+                o.reduction = shannon::profiles::reduction::mean;
+                blocks_agree(t, "cross_entropy_grad (weight, smoothing)", pt::cross_entropy_grad_of{o, {}}, x, y);
+                blocks_agree(t, "cross_entropy_grad (probabilities)", pt::cross_entropy_grad_of{o, {}}, x,
+                             probabilities(g, 5, c));
+                blocks_agree(t, "cross_entropy_grad", pt::cross_entropy_grad_of{}, x, y);
+            }
         }
+    }
+    // for_blocks makes the forward's checks, with its message (the argument, the index, the value)
+    try {
+        (void)pt::cross_entropy_grad_of{}.for_blocks(logits(g, 4, 3, 1.0), std::vector<std::int64_t>{0, 1, 40, 2});
+        ADD_FAILURE() << "for_blocks accepted a class index of 40 for 3 classes";
+    } catch (const shannon::invalid_argument& e) {
+        EXPECT_NE(std::string(e.what()).find("'target' at index 2 is 40: a class index must lie in [0, 3)"),
+                  std::string::npos)
+            << e.what();
     }
     const std::size_t random = t.results;
     const std::size_t random_ball = t.ball;

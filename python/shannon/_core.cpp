@@ -649,21 +649,35 @@ py::object by_reduction(const request& r, pr::reduction red, bool grad, const Re
     return run(r, reduced, args...);
 }
 
-/// by_reduction() for a loss over the rows of an N x C input whose gradient takes a row window:
-/// gradient(w) is the gradient's quantity for the rows of window w (torch's cross_entropy_grad_of).
-/// The gradient is rounded in blocks of rows (run_blocks()).
+/// Elements [first, first + count) of a row-major argument: rows (a vector of row spans) or a flat
+/// span with one element per row (class indices).
+template <class T>
+std::span<const T> block_of(const std::vector<T>& v, std::size_t first, std::size_t count) {
+    return std::span<const T>(v).subspan(first, count);
+}
+template <class T>
+std::span<const T> block_of(std::span<const T> v, std::size_t first, std::size_t count) {
+    return v.subspan(first, count);
+}
+
+/// by_reduction() for a loss over the rows of an N x C input whose gradient takes a row window
+/// (torch's cross_entropy_grad_of): rounded in blocks of rows (run_blocks()), the batch checked once
+/// (gradient.for_blocks) and each block's rows and targets passed alone.
 template <class Reduced, class Unreduced, class Gradient, class... Args>
 py::object by_reduction_rows(const request& r, pr::reduction red, bool grad, const Reduced& reduced,
                              const Unreduced& unreduced, const Gradient& gradient, const array<double>& input,
                              const Args&... args) {
     if (grad && r.mode == "round" && input.ndim() == 2) {
+        // the batch's checks and divisor once; each block then reads only its rows and targets (and
+        // an MPFI fallback lifts those only)
+        const auto whole = gradient.for_blocks(args...);
         return run_blocks(r, static_cast<std::size_t>(input.shape(0)), static_cast<std::size_t>(input.shape(1)),
                           [&](ex::format f, std::size_t first, std::size_t count, tally_sink block) {
-                              ex::detail::round_each_into(ex::settings{}, f, block,
-                                                          gradient(pr::torch::row_window{first, count}), args...);
+                              ex::detail::round_each_into(ex::settings{}, f, block, whole,
+                                                          block_of(args, first, count)...);
                           });
     }
-    return by_reduction(r, red, grad, reduced, unreduced, gradient(pr::torch::row_window{}), args...);
+    return by_reduction(r, red, grad, reduced, unreduced, gradient, args...);
 }
 
 void bind_torch(py::module_& m) {
@@ -682,8 +696,7 @@ void bind_torch(py::module_& m) {
               return by_reduction_rows(
                   r, o.reduction, grad, [o](const auto& x, const auto& t) { return pt::cross_entropy(x, t, o); },
                   [o](const auto& x, const auto& t) { return pt::cross_entropy_unreduced(x, t, o); },
-                  [o](pt::row_window w) { return pt::cross_entropy_grad_of{o, w}; },
-                  input, rows(input), flat(target));
+                  pt::cross_entropy_grad_of{o, {}, {}}, input, rows(input), flat(target));
           },
           py::arg("request"), py::arg("input"), py::arg("target"), py::arg("weight"), py::arg("ignore_index"),
           py::arg("reduction"), py::arg("label_smoothing"), py::arg("grad") = false);
@@ -694,8 +707,7 @@ void bind_torch(py::module_& m) {
               return by_reduction_rows(
                   r, o.reduction, grad, [o](const auto& x, const auto& t) { return pt::cross_entropy(x, t, o); },
                   [o](const auto& x, const auto& t) { return pt::cross_entropy_unreduced(x, t, o); },
-                  [o](pt::row_window w) { return pt::cross_entropy_grad_of{o, w}; },
-                  input, rows(input), rows(target));
+                  pt::cross_entropy_grad_of{o, {}, {}}, input, rows(input), rows(target));
           },
           py::arg("request"), py::arg("input"), py::arg("target"), py::arg("weight"), py::arg("reduction"),
           py::arg("label_smoothing"), py::arg("grad") = false);

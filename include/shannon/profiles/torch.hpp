@@ -15,6 +15,7 @@
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <numbers>
 #include <utility>
 #include <vector>
@@ -54,14 +55,18 @@ void check_probabilities(const X& x, std::string_view function) {
 /// The class indices of a target range as int64, read once into reserved memory.
 template <class Targets>
 [[nodiscard]] std::vector<std::int64_t> class_indices(Targets&& target) {
-    std::vector<std::int64_t> t;
-    if constexpr (std::ranges::sized_range<Targets>) {
-        t.reserve(std::ranges::size(target));
+    if constexpr (std::is_same_v<Targets, std::vector<std::int64_t>>) {  // an rvalue: taken, not copied
+        return std::move(target);
+    } else {
+        std::vector<std::int64_t> t;
+        if constexpr (std::ranges::sized_range<Targets>) {
+            t.reserve(std::ranges::size(target));
+        }
+        for (auto&& y : target) {
+            t.push_back(static_cast<std::int64_t>(y));
+        }
+        return t;
     }
-    for (auto&& y : target) {
-        t.push_back(static_cast<std::int64_t>(y));
-    }
-    return t;
 }
 
 /// What the loss of one row with a class index needs besides the row: l = keep w_y nl_y + share sum_k w_k nl_k
@@ -108,23 +113,21 @@ struct index_loss_terms {
     }
 };
 
-/// Per-sample losses and the divisor of the mean of cross_entropy / nll_loss with class indices.
-/// nl(i) gives the row's -log probabilities (log_softmax for cross_entropy, -input for nll_loss).
-/// Without `with_losses` only the checks and the divisor (the gradients' scale): no loss computed.
-template <class W, class Rows, class Targets>
-[[nodiscard]] std::pair<std::vector<W>, W> index_losses(const Rows& rows, Targets&& target,
-                                                        const cross_entropy_options& o, std::string_view function,
-                                                        bool logits, bool with_losses = true) {
+/// A batch's class-index targets read and checked once against its rows (the forward's checks and
+/// messages), with the number of samples of each class: the weighted mean's divisor sum_n w[y_n] is
+/// sum_k count_k w_k (class_divisor), one product per class and no operation per sample (the counts
+/// are exact). The blocks of one gradient share it (cross_entropy_grad_of::for_blocks).
+struct class_targets {
+    std::vector<std::int64_t> index;  ///< the targets as int64
+    std::vector<std::size_t> count;   ///< the samples of each class, ignored ones not counted (one total without weights)
+};
+
+template <class Rows, class Targets>
+[[nodiscard]] class_targets read_class_targets(const Rows& rows, Targets&& target, const cross_entropy_options& o,
+                                               std::string_view function) {
     const std::size_t c = rows.front().size();
-    std::vector<std::int64_t> copy;  // the targets as int64, unless they are already
-    const std::vector<std::int64_t>* indices = &copy;
-    if constexpr (std::is_same_v<std::remove_cvref_t<Targets>, std::vector<std::int64_t>>) {
-        indices = &target;
-    } else {
-        copy = class_indices(target);
-    }
-    const std::vector<std::int64_t>& t = *indices;
-    same_size(t, rows, function, "target", "input");
+    class_targets ct{class_indices(std::forward<Targets>(target)), std::vector<std::size_t>(o.weight.empty() ? 1 : c, 0)};
+    same_size(ct.index, rows, function, "target", "input");
     if (!o.weight.empty() && o.weight.size() != c) {
         fail<shannon::invalid_argument>(function, "argument 'weight' has ", o.weight.size(), " elements, but input has ",
                                         c, " classes");
@@ -133,38 +136,61 @@ template <class W, class Rows, class Targets>
         fail<shannon::invalid_argument>(function, "label_smoothing must lie in [0, 1], not ",
                                         shannon::detail::shown_setting{o.label_smoothing});
     }
-    std::vector<W> l;
-    const index_loss_terms<W> loss(o, c, logits);
-    // The divisor sum_n w[y_n] as sum_k (the number of samples of class k) w_k: one product per
-    // class, no operation per sample (the counts are exact).
-    std::vector<std::size_t> count(o.weight.empty() ? 1 : c, 0);
-    for (std::size_t n = 0; n < rows.size(); ++n) {
-        if (t[n] == o.ignore_index) {
-            if (with_losses) {
-                l.push_back(W(0));
-            }
+    for (std::size_t n = 0; n < ct.index.size(); ++n) {
+        const std::int64_t y = ct.index[n];
+        if (y == o.ignore_index) {
             continue;
         }
-        if (t[n] < 0 || static_cast<std::size_t>(t[n]) >= c) {
-            fail_at<shannon::invalid_argument>(function, "target", n, t[n], "a class index must lie in [0, ", c,
+        if (y < 0 || static_cast<std::size_t>(y) >= c) {
+            fail_at<shannon::invalid_argument>(function, "target", n, y, "a class index must lie in [0, ", c,
                                                ") or equal ignore_index (", o.ignore_index, ")");
         }
-        const auto y = static_cast<std::size_t>(t[n]);
-        ++count[o.weight.empty() ? 0 : y];
-        if (with_losses) {  // else the checks and the divisor only (the gradients' scale)
-            l.push_back(loss(rows[n], y, weight_at<W>(o.weight, y)));
-        }
+        ++ct.count[o.weight.empty() ? 0 : static_cast<std::size_t>(y)];
     }
+    return ct;
+}
+
+/// The divisor of the mean: sum_k count_k w_k (the number of samples not ignored without weights).
+template <class W>
+[[nodiscard]] W class_divisor(const std::vector<std::size_t>& count, const cross_entropy_options& o) {
     if (o.weight.empty()) {
-        return {std::move(l), W(static_cast<double>(count[0]))};
+        return W(static_cast<double>(count[0]));
     }
     accumulator<W> divisor;
-    for (std::size_t k = 0; k < c; ++k) {
+    for (std::size_t k = 0; k < count.size(); ++k) {
         if (count[k] != 0) {
             divisor.add(W(W(static_cast<double>(count[k])) * W(o.weight[k])));
         }
     }
-    return {std::move(l), divisor.value()};
+    return divisor.value();
+}
+
+/// What a batch's checks found, for the blocks of its gradient (cross_entropy_grad_of::for_blocks):
+/// the number of rows (the mean's divisor with probability targets) and, with class indices, the
+/// samples of each class (class_targets' counts).
+struct checked_batch {
+    std::size_t rows = 0;
+    std::vector<std::size_t> count;
+};
+
+/// Per-sample losses and the divisor of the mean of cross_entropy / nll_loss with class indices
+/// (checked targets: read_class_targets); `logits`: rows of logits (cross_entropy), else of
+/// log-probabilities (nll_loss).
+template <class W, class Rows>
+[[nodiscard]] std::pair<std::vector<W>, W> index_losses(const Rows& rows, const class_targets& ct,
+                                                        const cross_entropy_options& o, bool logits) {
+    const index_loss_terms<W> loss(o, rows.front().size(), logits);
+    std::vector<W> l;
+    l.reserve(rows.size());
+    for (std::size_t n = 0; n < rows.size(); ++n) {
+        if (ct.index[n] == o.ignore_index) {
+            l.push_back(W(0));
+            continue;
+        }
+        const auto y = static_cast<std::size_t>(ct.index[n]);
+        l.push_back(loss(rows[n], y, weight_at<W>(o.weight, y)));
+    }
+    return {std::move(l), class_divisor<W>(ct.count, o)};
 }
 
 /// Per-sample losses of cross_entropy with class-probability targets (divisor: N); without
@@ -227,7 +253,8 @@ template <row_range Input, class Target>
     constexpr std::string_view f = "torch.cross_entropy";
     const auto rows = detail::read_rows<W>(std::forward<Input>(input), f, "input");
     if constexpr (index_range<Target>) {
-        return detail::round_all(scope, detail::index_losses<W>(rows, std::forward<Target>(target), o, f, true).first);
+        const auto ct = detail::read_class_targets(rows, std::forward<Target>(target), o, f);
+        return detail::round_all(scope, detail::index_losses<W>(rows, ct, o, true).first);
     } else {
         const auto t = detail::read_rows<W>(std::forward<Target>(target), f, "target");
         return detail::round_all(scope, detail::probability_losses(rows, t, o, f));
@@ -251,8 +278,9 @@ template <row_range Input, class Target>
         // saves): one bucket without weights, one per class for up to 64 classes, else (class, S_n)
         // pairs sorted by class per 1,024 rows. Rows with a +inf or no finite logit take their own
         // loss.
-        const std::vector<std::int64_t> t = detail::class_indices(target);
-        const W d = detail::index_losses<W>(rows, t, o, f, true, false).second;  // the checks, the divisor
+        const auto ct = detail::read_class_targets(rows, std::forward<Target>(target), o, f);
+        const std::vector<std::int64_t>& t = ct.index;
+        const W d = detail::class_divisor<W>(ct.count, o);
         const std::size_t c = rows.front().size();
         const detail::index_loss_terms<W> loss(o, c, true);
         const shannon::detail::binary64_weights weighted{o.weight};
@@ -388,7 +416,8 @@ template <row_range Input, index_range Target>
     const precision_scope<T> scope;
     const auto rows = detail::read_rows<W>(std::forward<Input>(input), "torch.nll_loss", "input");
     const cross_entropy_options ce{o.weight, o.ignore_index, o.reduction, 0.0};
-    return detail::round_all(scope, detail::index_losses<W>(rows, std::forward<Target>(target), ce, "torch.nll_loss", false).first);
+    const auto ct = detail::read_class_targets(rows, std::forward<Target>(target), ce, "torch.nll_loss");
+    return detail::round_all(scope, detail::index_losses<W>(rows, ct, ce, false).first);
 }
 
 template <row_range Input, index_range Target>
@@ -398,7 +427,8 @@ template <row_range Input, index_range Target>
     const precision_scope<T> scope;
     const auto rows = detail::read_rows<W>(std::forward<Input>(input), "torch.nll_loss", "input");
     const cross_entropy_options ce{o.weight, o.ignore_index, o.reduction, 0.0};
-    const auto [l, d] = detail::index_losses<W>(rows, std::forward<Target>(target), ce, "torch.nll_loss", false);
+    const auto ct = detail::read_class_targets(rows, std::forward<Target>(target), ce, "torch.nll_loss");
+    const auto [l, d] = detail::index_losses<W>(rows, ct, ce, false);
     return scope.round(detail::reduce(l, o.reduction, d, "torch.nll_loss"));
 }
 
@@ -823,91 +853,148 @@ struct row_window {
     std::size_t count = static_cast<std::size_t>(-1);  ///< how many rows (at most to the batch's end)
 };
 
+namespace detail {
+
+/// The cross-entropy gradient's rows [first, last) of `rows`, with class indices t.
+template <class W, class Out, class Rows>
+void cross_entropy_grad_rows(Out& out, const Rows& rows, std::size_t first, std::size_t last,
+                             const std::vector<std::int64_t>& t, const W& scale, const cross_entropy_options& o) {
+    const std::size_t c = rows.front().size();
+    const W e = W(o.label_smoothing);
+    const W share = W(e / W(static_cast<double>(c)));
+    std::vector<W> coeff;  // one row's a_c (label smoothing)
+    for (std::size_t n = first; n < last; ++n) {
+        if (t[n] == o.ignore_index) {  // a = 0: 0 scale (NaN where every row is ignored, as the forward)
+            out.push(c, W(W(0) * scale));
+            continue;
+        }
+        const auto y = static_cast<std::size_t>(t[n]);
+        if (o.label_smoothing == 0) {
+            add_softmax_grad(out, rows[n], one_hot<W>{y, weight_at<W>(o.weight, y)}, scale);
+            continue;
+        }
+        coeff.clear();
+        for (std::size_t k = 0; k < c; ++k) {
+            coeff.push_back(W(share * weight_at<W>(o.weight, k)));
+        }
+        coeff[y] += W(W(W(1) - e) * weight_at<W>(o.weight, y));
+        add_softmax_grad(out, rows[n], coeff, scale);
+    }
+}
+
+/// The same with probability targets (the target rows tg).
+template <class W, class Out, class Rows, class TargetRows>
+void cross_entropy_grad_rows(Out& out, const Rows& rows, const TargetRows& tg, std::size_t first, std::size_t last,
+                             const W& scale, const cross_entropy_options& o) {
+    const std::size_t c = rows.front().size();
+    const W e = W(o.label_smoothing);
+    const W share = W(e / W(static_cast<double>(c)));
+    std::vector<W> coeff;  // one row's a_c
+    coeff.reserve(c);
+    for (std::size_t n = first; n < last; ++n) {
+        coeff.clear();
+        for (std::size_t k = 0; k < c; ++k) {
+            const W y = o.label_smoothing == 0 ? W(tg[n][k]) : W(W(W(W(1) - e) * tg[n][k]) + share);
+            coeff.push_back(W(weight_at<W>(o.weight, k) * y));
+        }
+        add_softmax_grad(out, rows[n], coeff, scale);
+    }
+}
+
+}  // namespace detail
+
 /// d cross_entropy / d input (N x C, row-major): class indices or probabilities, with weight,
 /// ignore_index (zero rows) and label_smoothing; a_c = (1 - e) w_y [c = y] + (e / C) w_c for indices,
 /// a_c = w_c ((1 - e) y_c + e / C) for probabilities, and d l_n / d x_nj = softmax_j sum_c a_c - a_j.
-/// `window` limits the result to some rows (see row_window): a front end evaluates a large batch in
-/// blocks of rows, each block's gradient the same values as the whole batch's at those rows.
+/// `window` limits the result to some rows (see row_window). `batch`, when given, is what a whole
+/// batch's checks found (cross_entropy_grad_of::for_blocks): input and target may then be any block of
+/// that batch's rows, whose gradient is the whole batch's at those rows, read and checked no further
+/// (a front end's blocks then cost what their rows do, the MPFI fallback included).
 /// cross_entropy_grad_into writes the values to a writer (see math.hpp's values_writer), in order;
 /// cross_entropy_grad returns them.
 template <class Out, row_range Input, class Target>
 void cross_entropy_grad_into(Out& out, Input&& input, Target&& target, const cross_entropy_options& o = {},
-                             row_window window = {}) {
+                             row_window window = {}, const detail::checked_batch* batch = nullptr) {
     using W = working_t<detail::rows_t<Input>>;
     constexpr std::string_view f = "torch.cross_entropy";
     const auto rows = detail::read_rows<W>(std::forward<Input>(input), f, "input");
-    const std::size_t c = rows.front().size();
-    const W e = W(o.label_smoothing);
-    const W share = W(e / W(static_cast<double>(c)));
     const std::size_t first = std::min(window.first, rows.size());
     const std::size_t last = first + std::min(window.count, rows.size() - first);
-    out.reserve((last - first) * c);
-    std::vector<W> coeff;  // one row's a_c (dense: probabilities, or label smoothing)
-    coeff.reserve(c);
+    out.reserve((last - first) * rows.front().size());
     if constexpr (index_range<Target>) {
-        // the forward pass checks the targets and gives the divisor
-        const std::vector<std::int64_t> t = detail::class_indices(target);
-        const W scale = detail::grad_scale(o.reduction, detail::index_losses<W>(rows, t, o, f, true, false).second);
-        for (std::size_t n = first; n < last; ++n) {
-            if (t[n] == o.ignore_index) {  // a = 0: 0 scale (NaN where every row is ignored, as the forward)
-                out.push(c, W(W(0) * scale));
-                continue;
-            }
-            const auto y = static_cast<std::size_t>(t[n]);
-            if (o.label_smoothing == 0) {
-                detail::add_softmax_grad(out, rows[n], detail::one_hot<W>{y, detail::weight_at<W>(o.weight, y)}, scale);
-                continue;
-            }
-            coeff.clear();
-            for (std::size_t k = 0; k < c; ++k) {
-                coeff.push_back(W(share * detail::weight_at<W>(o.weight, k)));
-            }
-            coeff[y] += W(W(W(1) - e) * detail::weight_at<W>(o.weight, y));
-            detail::add_softmax_grad(out, rows[n], coeff, scale);
+        if (batch != nullptr) {  // a block of a checked batch: its targets and the batch's divisor
+            const std::vector<std::int64_t> t = detail::class_indices(std::forward<Target>(target));
+            detail::same_size(t, rows, f, "target", "input");
+            const W scale = detail::grad_scale(o.reduction, detail::class_divisor<W>(batch->count, o));
+            detail::cross_entropy_grad_rows(out, rows, first, last, t, scale, o);
+            return;
         }
+        // the forward pass checks the targets and gives the divisor
+        const auto ct = detail::read_class_targets(rows, std::forward<Target>(target), o, f);
+        const W scale = detail::grad_scale(o.reduction, detail::class_divisor<W>(ct.count, o));
+        detail::cross_entropy_grad_rows(out, rows, first, last, ct.index, scale, o);
     } else {
         const auto tg = detail::read_rows<W>(std::forward<Target>(target), f, "target");
-        (void)detail::probability_losses(rows, tg, o, f, false);  // the forward's checks
-        const W scale = detail::grad_scale(o.reduction, W(static_cast<double>(rows.size())));
-        for (std::size_t n = first; n < last; ++n) {
-            coeff.clear();
-            for (std::size_t k = 0; k < c; ++k) {
-                const W y = o.label_smoothing == 0 ? W(tg[n][k]) : W(W(W(W(1) - e) * tg[n][k]) + share);
-                coeff.push_back(W(detail::weight_at<W>(o.weight, k) * y));
-            }
-            detail::add_softmax_grad(out, rows[n], coeff, scale);
+        if (batch == nullptr) {
+            (void)detail::probability_losses(rows, tg, o, f, false);  // the forward's checks
+        } else {
+            detail::same_size(tg, rows, f, "target", "input");
         }
+        const W scale =
+            detail::grad_scale(o.reduction, W(static_cast<double>(batch != nullptr ? batch->rows : rows.size())));
+        detail::cross_entropy_grad_rows(out, rows, tg, first, last, scale, o);
     }
 }
 
 template <row_range Input, class Target>
 [[nodiscard]] auto cross_entropy_grad(Input&& input, Target&& target, const cross_entropy_options& o = {},
-                                      row_window window = {}) {
+                                      row_window window = {}, const detail::checked_batch* batch = nullptr) {
     using T = detail::rows_t<Input>;
     using W = working_t<T>;
     return detail::unreduced<T>([&] {
         std::vector<W> g;
         shannon::detail::values_writer<W> out{g};
-        cross_entropy_grad_into(out, std::forward<Input>(input), std::forward<Target>(target), o, window);
+        cross_entropy_grad_into(out, std::forward<Input>(input), std::forward<Target>(target), o, window, batch);
         return g;
     });
 }
 
-/// cross_entropy_grad as a function object with a window (a front end's blocks of rows): the values,
-/// or into(out, input, target) writing them to a writer (math.hpp's values_writer; exact.hpp's
-/// round_each decides them there).
+/// cross_entropy_grad as a function object with a window: the values, or into(out, input, target)
+/// writing them to a writer (math.hpp's values_writer; exact.hpp's round_each decides them there).
+/// A front end that evaluates a large batch in blocks of rows calls for_blocks(input, target) once:
+/// the copy it returns carries the batch's checks and divisor, and takes any block of the batch's rows
+/// (and their targets) as its input.
 struct cross_entropy_grad_of {
-    cross_entropy_options o;  ///< the loss's options
-    row_window window;        ///< the rows whose gradient is wanted
+    cross_entropy_options o;                                      ///< the loss's options
+    row_window window;                                            ///< the rows whose gradient is wanted
+    std::shared_ptr<const detail::checked_batch> batch = nullptr;  ///< the whole batch's checks (for_blocks), or none
     /// The gradient's values (cross_entropy_grad).
     template <row_range Input, class Target>
     [[nodiscard]] auto operator()(Input&& input, Target&& target) const {
-        return cross_entropy_grad(std::forward<Input>(input), std::forward<Target>(target), o, window);
+        return cross_entropy_grad(std::forward<Input>(input), std::forward<Target>(target), o, window, batch.get());
     }
     /// The gradient's values written to `out` (cross_entropy_grad_into).
     template <class Out, row_range Input, class Target>
     void into(Out& out, Input&& input, Target&& target) const {
-        cross_entropy_grad_into(out, std::forward<Input>(input), std::forward<Target>(target), o, window);
+        cross_entropy_grad_into(out, std::forward<Input>(input), std::forward<Target>(target), o, window, batch.get());
+    }
+    /// This function object with the whole batch's checks made once (the forward's, with its
+    /// messages): the class-index targets counted by class, or the probability targets' shapes.
+    template <row_range Input, class Target>
+    [[nodiscard]] cross_entropy_grad_of for_blocks(const Input& input, const Target& target) const {
+        constexpr std::string_view f = "torch.cross_entropy";
+        using T = detail::rows_t<Input>;  // read as they are (views: nothing copied)
+        const auto rows = detail::read_rows<T>(input, f, "input");
+        detail::checked_batch b{rows.size(), {}};
+        if constexpr (index_range<Target>) {
+            b.count = detail::read_class_targets(rows, target, o, f).count;
+        } else {
+            const auto tg = detail::read_rows<T>(target, f, "target");
+            (void)detail::probability_losses(rows, tg, o, f, false);
+        }
+        cross_entropy_grad_of copy = *this;
+        copy.batch = std::make_shared<const detail::checked_batch>(std::move(b));
+        return copy;
     }
 };
 
@@ -918,9 +1005,10 @@ template <row_range Input, index_range Target>
     using W = working_t<T>;
     return detail::unreduced<T>([&] {
         const auto rows = detail::read_rows<W>(std::forward<Input>(input), "torch.nll_loss", "input");
-        const std::vector<std::int64_t> t = detail::class_indices(target);
         const cross_entropy_options ce{o.weight, o.ignore_index, o.reduction, 0.0};
-        const W scale = detail::grad_scale(o.reduction, detail::index_losses<W>(rows, t, ce, "torch.nll_loss", false, false).second);
+        const auto ct = detail::read_class_targets(rows, std::forward<Target>(target), ce, "torch.nll_loss");
+        const std::vector<std::int64_t>& t = ct.index;
+        const W scale = detail::grad_scale(o.reduction, detail::class_divisor<W>(ct.count, ce));
         std::vector<W> g;
         for (std::size_t n = 0; n < rows.size(); ++n) {
             for (std::size_t k = 0; k < rows[n].size(); ++k) {
