@@ -19,7 +19,8 @@
 #include "../double_word.hpp"
 #include "fp_contract.hpp"
 
-#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+// SHANNON_NO_X86_KERNELS compiles what a CPU other than x86-64 compiles (the tests build it so).
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__)) && !defined(SHANNON_NO_X86_KERNELS)
 #include <immintrin.h>
 #define SHANNON_FAST_X86 1
 #define SHANNON_FAST_TARGET __attribute__((target("avx2,fma")))
@@ -31,6 +32,15 @@
 #define SHANNON_FAST_INLINE SHANNON_FAST_TARGET __attribute__((always_inline))
 
 SHANNON_FP_CONTRACT_OFF
+
+// Without x86's target attributes the four-lane types below are GCC vector types of 32 bytes, whose
+// passing by value GCC notes may differ from code built with AVX (-Wpsabi). These functions are inline
+// and every user of a build is compiled alike, so the note is not a hazard here.
+#if !defined(SHANNON_FAST_X86) && defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wpsabi"
+#define SHANNON_PSABI_POP 1
+#endif
 
 namespace shannon::exact::fast::detail {
 
@@ -221,5 +231,10 @@ inline void merge_lanes(running_words<double>& s, const running_words<vd4>& v) {
 [[nodiscard]] inline bool cpu_supported() { return simd_level() >= 1; }
 
 }  // namespace shannon::exact::fast::detail
+
+#if defined(SHANNON_PSABI_POP)
+#pragma GCC diagnostic pop
+#undef SHANNON_PSABI_POP
+#endif
 
 SHANNON_FP_CONTRACT_RESTORE

@@ -194,7 +194,7 @@ inline void exp_element(Get get, std::size_t i, double m, const double_word<doub
 /// the blocks with no rare element, the portable scalar code for the rest.
 template <class Get, class Put, class Rare>
 inline void exp_row(Get get, std::size_t n, double m, double c_hi, double c_lo, Put put, Rare rare,
-                    bool vector = true) {
+                    [[maybe_unused]] bool vector = true) {
     const double_word<double> neg_c{-c_hi, -c_lo};
     auto scalar = [&](std::size_t i) { exp_element(get, i, m, neg_c, put, rare); };
     std::size_t i = 0;
@@ -386,7 +386,7 @@ inline void add_weighted_gap(running_words<double>& acc, double& prod_mag, doubl
 /// portable scalar code for the rest.
 template <class GetZ, class GetW>
 [[nodiscard]] inline exp_sum sum_weighted_gaps(GetZ get_z, GetW get_w, bool weighted, std::size_t n, double m,
-                                               bool vector = true) {
+                                               [[maybe_unused]] bool vector = true) {
     running_words<double> acc;
     double prod_mag = 0;  // sum |w_i d_hi|: the low products' roundings
     std::size_t i = 0;
@@ -468,7 +468,7 @@ template <class GetZ, class GetW>
 /// caller needs no pass of its own over the row). `vector` = false forces the portable code (for
 /// tests).
 template <class Get>
-[[nodiscard]] inline exp_sum sum_exp(Get get, std::size_t n, std::size_t skip, double m, bool vector = true) {
+[[nodiscard]] inline exp_sum sum_exp(Get get, std::size_t n, std::size_t skip, double m, [[maybe_unused]] bool vector = true) {
     running_words<double> acc;
     double abs_err = 0;  // the rare terms' absolute bounds
     double rel_mag = 0;  // sum of the terms dd::exp_parts' 2^-88 applies to

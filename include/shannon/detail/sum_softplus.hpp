@@ -205,7 +205,7 @@ SHANNON_FAST_TARGET inline bool sum_softplus_avx2(GetX get_x, GetY get_y, std::s
 /// the bound of the header comment; nothing if an input is out of range. `vector` = false forces
 /// the portable code (for tests).
 template <class GetX, class GetY>
-[[nodiscard]] inline std::optional<exp_sum> sum_softplus(GetX get_x, GetY get_y, std::size_t n, bool vector = true) {
+[[nodiscard]] inline std::optional<exp_sum> sum_softplus(GetX get_x, GetY get_y, std::size_t n, [[maybe_unused]] bool vector = true) {
     using word = double_word<double>;
     softplus_state s;
     std::size_t begin = 0;
