@@ -116,7 +116,8 @@ struct index_loss_terms {
 /// A batch's class-index targets read and checked once against its rows (the forward's checks and
 /// messages), with the number of samples of each class: the weighted mean's divisor sum_n w[y_n] is
 /// sum_k count_k w_k (class_divisor), one product per class and no operation per sample (the counts
-/// are exact). The blocks of one gradient share it (cross_entropy_grad_of::for_blocks).
+/// are exact). A gradient computed in blocks keeps only the counts (checked_batch, made once by
+/// cross_entropy_grad_of::for_blocks).
 struct class_targets {
     std::vector<std::int64_t> index;  ///< the targets as int64
     std::vector<std::size_t> count;   ///< the samples of each class, ignored ones not counted (one total without weights)
