@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include <boost/multiprecision/cpp_int.hpp>
 #include <boost/multiprecision/mpfr.hpp>
 
 #include <shannon/dyadic.hpp>
@@ -187,6 +188,77 @@ TEST(dyadic_conversions, doubles_round_trip_and_round_in_direction) {
 }
 
 }  // namespace
+
+// The mantissas' integers (detail/wide_uint.hpp) against Boost's cpp_int, an independent
+// implementation: 20,000 random pairs of every length from one bit to the full width (single-digit
+// divisors, divisors of one limb, quotients of one digit and with the add-back step of algorithm D
+// included), every operation dyadic uses, modulo 2^640 as dyadic<256>'s wide type.
+TEST(wide_uint, agrees_with_cpp_int) {
+    constexpr unsigned bits = 640;
+    using U = shannon::detail::wide_uint<bits>;
+    using C = boost::multiprecision::number<
+        boost::multiprecision::cpp_int_backend<bits, bits, boost::multiprecision::unsigned_magnitude,
+                                               boost::multiprecision::unchecked, void>>;
+    std::mt19937_64 gen(2026);
+    const auto random_pair = [&](unsigned length) {
+        U u;
+        C c;
+        for (unsigned i = 0; i * 64 < length; ++i) {
+            std::uint64_t limb = gen();
+            // Runs of ones and zeros: the carries and the quotient estimates' corrections.
+            switch (gen() % 4) {
+                case 0: limb = ~std::uint64_t{0}; break;
+                case 1: limb &= 0xffffffff00000000ULL; break;
+                default: break;
+            }
+            u = (u << 64) + U(limb);
+            c = (c << 64) + C(limb);
+        }
+        const unsigned drop = (64 - length % 64) % 64;
+        return std::pair{U(u >> drop), C(c >> drop)};
+    };
+    const auto same = [](const U& u, const C& c) { return u.str() == c.str(); };
+    int checked = 0;
+    for (int k = 0; k < 20000; ++k) {
+        const auto [a, ca] = random_pair(1 + static_cast<unsigned>(gen() % bits));
+        auto [b, cb] = random_pair(1 + static_cast<unsigned>(gen() % (k % 3 == 0 ? 64 : bits)));
+        const unsigned s = static_cast<unsigned>(gen() % (bits + 8));
+        ASSERT_TRUE(same(a + b, C(ca + cb))) << a.str() << " + " << b.str();
+        ASSERT_TRUE(same(a - b, C(ca - cb))) << a.str() << " - " << b.str();
+        ASSERT_TRUE(same(a * b, C(ca * cb))) << a.str() << " * " << b.str();
+        ASSERT_TRUE(same(a << s, C(s >= bits ? C(0) : C(ca << s)))) << a.str() << " << " << s;
+        ASSERT_TRUE(same(a >> s, C(s >= bits ? C(0) : C(ca >> s)))) << a.str() << " >> " << s;
+        ASSERT_EQ(a == b, ca == cb);
+        ASSERT_EQ(a < b, ca < cb);
+        if (a != U(0)) {
+            ASSERT_EQ(a.msb(), boost::multiprecision::msb(ca));
+            ASSERT_EQ(a.lsb(), boost::multiprecision::lsb(ca));
+        }
+        if (b == U(0)) {
+            continue;
+        }
+        ASSERT_TRUE(same(a / b, C(ca / cb))) << a.str() << " / " << b.str();
+        ASSERT_TRUE(same(a % b, C(ca % cb))) << a.str() << " % " << b.str();
+        U inc = a;
+        ASSERT_TRUE(same(++inc, C(ca + 1)));
+        ++checked;
+    }
+    EXPECT_GT(checked, 19000);
+    // Quotient digits that need the add-back step (Knuth's example shape: b^2 - 1 over b + 1 with
+    // v's top digits making the estimate two too large), and divisors with every high bit.
+    for (unsigned n = 1; n < 20; ++n) {
+        const U top = (U(1) << (32 * n)) - U(1);
+        const C ctop = (C(1) << (32 * n)) - 1;
+        for (const std::uint64_t d : {std::uint64_t{0x80000000}, std::uint64_t{0xffffffff}, std::uint64_t{0x800000000001},
+                                      std::uint64_t{0xffffffff00000001}}) {
+            const U v = (U(d) << 64) + U(1);
+            const C cv = (C(d) << 64) + 1;
+            EXPECT_TRUE(same(top / v, C(ctop / cv))) << n << " " << d;
+            EXPECT_TRUE(same(top % v, C(ctop % cv))) << n << " " << d;
+        }
+    }
+    static_assert(U(3) * U(5) == U(15) && (U(1) << 600) / U(3) * U(3) + U(1) == U(1) << 600);
+}
 
 int main(int argc, char** argv) {
     M::default_precision(200);  // decimal digits: above 600 bits

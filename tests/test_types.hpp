@@ -4,13 +4,16 @@
 //    _mpfr_float_50 / _mpfr_float_1000 / _mpfi_float_50
 #pragma once
 
+// shannon's core header first: it includes no Boost header, and must still give Boost's types their
+// guard digits (checked below).
+#include <shannon/shannon.hpp>
+
 #include <boost/multiprecision/cpp_bin_float.hpp>
 #include <boost/multiprecision/mpfi.hpp>
 #include <boost/multiprecision/mpfr.hpp>
 
 #include <shannon/mpfi.hpp>
 #include <shannon/mpfr.hpp>
-#include <shannon/shannon.hpp>
 
 #include <boost/version.hpp>
 
@@ -51,6 +54,14 @@ inline constexpr const char* name = "mpfi_float_50";
 #endif
 
 inline constexpr bool interval = shannon::is_interval_v<T>;
+
+#ifndef SHANNON_TEST_VARIABLE_PRECISION
+// Every fixed-precision type is evaluated with guard digits (12 decimal digits for Boost's decimal
+// types; a double word for double; double for float).
+static_assert(!std::is_same_v<shannon::working_t<T>, T>);
+static_assert(std::is_floating_point_v<T> || std::numeric_limits<shannon::working_t<T>>::digits10 >=
+                                                 std::numeric_limits<T>::digits10 + 12);
+#endif
 
 /// Sets the default precision of a variable-precision type (once, before any value is made).
 inline void setup() {

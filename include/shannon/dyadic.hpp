@@ -8,9 +8,9 @@
 //                                         exact result of every operation lies in the interval.
 //                                         Also log, log1p, exp, expm1, pow, abs, hull, pi.
 //
-// The mantissas are fixed-width *unsigned* Boost.Multiprecision cpp_int (constexpr since Boost 1.72;
-// constexpr division of a signed multi-limb cpp_int does not compile with GCC 12 and Boost 1.74, so
-// signs are kept apart from the magnitudes).
+// The mantissas are fixed-width unsigned integers (detail/wide_uint.hpp: the dozen constexpr
+// operations needed, where Boost's cpp_int header cost every including translation unit two seconds);
+// signs are kept apart from the magnitudes.
 //
 // Elementary functions (each a certified enclosure; the proofs check that every enclosure is narrower
 // than 2^-(P - 8) relative to the value on their inputs):
@@ -36,8 +36,7 @@
 #include <type_traits>
 #include <utility>
 
-#include <boost/multiprecision/cpp_int.hpp>
-
+#include "detail/wide_uint.hpp"
 #include "double_word.hpp"
 
 namespace shannon::numbers {
@@ -57,9 +56,7 @@ class dyadic {
 public:
     /// Wide enough for a product of two mantissas, an aligned sum and a shifted dividend, and for
     /// products of the fixed-point values of the elementary functions (F = P + 48 bits each).
-    using wide = boost::multiprecision::number<boost::multiprecision::cpp_int_backend<
-        2 * P + 128, 2 * P + 128, boost::multiprecision::unsigned_magnitude, boost::multiprecision::unchecked, void>,
-        boost::multiprecision::et_off>;
+    using wide = shannon::detail::wide_uint<2 * P + 128>;
     /// What a dyadic number is: finite (zero included), +inf, -inf or NaN.
     enum class kind : unsigned char { finite, pos_inf, neg_inf, nan };
 
@@ -129,28 +126,11 @@ public:
     }
 
     /// m * 2^e rounded to `bits` bits: the new mantissa (2^(bits-1) <= q < 2^bits) and exponent.
-    /// The index of the highest set bit of m != 0, from the top limb (Boost's msb scans bit by bit
-    /// in constant expressions, which dominated the cost of every rounding).
-    [[nodiscard]] static constexpr unsigned msb(const wide& m) {
-        const auto& b = m.backend();
-        const unsigned n = b.size();
-        const auto top = b.limbs()[n - 1];
-        using limb = std::remove_cv_t<decltype(top)>;
-        constexpr unsigned limb_bits = std::numeric_limits<limb>::digits;
-        return (n - 1) * limb_bits + (limb_bits - 1 - static_cast<unsigned>(std::countl_zero(top)));
-    }
+    /// The index of the highest set bit of m != 0.
+    [[nodiscard]] static constexpr unsigned msb(const wide& m) { return m.msb(); }
 
     /// The index of the lowest set bit of m != 0.
-    [[nodiscard]] static constexpr unsigned lsb(const wide& m) {
-        const auto& b = m.backend();
-        unsigned i = 0;
-        while (b.limbs()[i] == 0) {
-            ++i;
-        }
-        using limb = std::remove_cv_t<std::remove_reference_t<decltype(b.limbs()[0])>>;
-        return i * static_cast<unsigned>(std::numeric_limits<limb>::digits) +
-               static_cast<unsigned>(std::countr_zero(b.limbs()[i]));
-    }
+    [[nodiscard]] static constexpr unsigned lsb(const wide& m) { return m.lsb(); }
 
     /// m 2^e (with a sticky bit for what was shifted out) rounded to `bits` bits in direction r: the
     /// rounded mantissa and its exponent. The building block of every rounded operation.
@@ -289,7 +269,7 @@ public:
             return dyadic();
         }
         // Divide by the odd part of b's mantissa: small integers (the 1/k of series) then take
-        // Boost's single-limb division instead of the general one.
+        // the one-digit division instead of the general one.
         const unsigned tz = lsb(b.mag_);
         const wide den = b.mag_ >> tz;
         const wide num = a.mag_ << (P + 2);

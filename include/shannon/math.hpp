@@ -31,8 +31,6 @@
 #include <utility>
 #include <vector>
 
-#include <boost/math/constants/constants.hpp>
-
 #include "ball.hpp"
 #include "detail/stop.hpp"
 #include "double_word.hpp"
@@ -128,8 +126,10 @@ template <class W>
     }
 }
 
-/// pi at W's precision: from the double-word constant for built-in and double-word types, from
-/// Boost.Math's constants (computed at the type's precision) otherwise.
+/// pi at W's precision: from the double-word constant for built-in and double-word types, as the
+/// type's own acos(-1) otherwise (Boost.Multiprecision's: MPFR's and MPFI's correctly rounded or
+/// enclosing acos, cpp_bin_float's pi constant), found by argument-dependent lookup so that no
+/// Boost header is needed here.
 template <class W>
 [[nodiscard]] constexpr W pi() {
     if constexpr (std::is_floating_point_v<W>) {
@@ -139,7 +139,8 @@ template <class W>
     } else if constexpr (requires { W::pi(); }) {
         return W::pi();  // an enclosure computed by the type (dyadic_interval)
     } else {
-        return boost::math::constants::pi<W>();
+        using std::acos;
+        return W(acos(W(-1)));
     }
 }
 

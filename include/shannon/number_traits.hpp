@@ -6,7 +6,7 @@
 //  * working_type<T>: the type a quantity is evaluated in before it is rounded once to T. It carries
 //    guard digits (float -> double, double -> double_word<double>, long double ->
 //    double_word<long double>, cpp_bin_float<D> ->
-//    cpp_bin_float<D + 12>; MPFR and MPFI types get theirs in <shannon/mpfr.hpp> and
+//    cpp_bin_float<D + 12> (no Boost header needed here); MPFR and MPFI types get theirs in <shannon/mpfr.hpp> and
 //    <shannon/mpfi.hpp>). Rounding once from a wider evaluation is what makes double results land
 //    within about half an ulp on well-conditioned inputs, whatever the number of terms. The built-in
 //    types' working types use shannon's own constexpr log/exp kernels, never the C library, so
@@ -24,8 +24,6 @@
 #include <concepts>
 #include <limits>
 #include <type_traits>
-
-#include <boost/multiprecision/cpp_bin_float.hpp>
 
 #include "double_word.hpp"
 #include "detail/fp_contract.hpp"
@@ -78,28 +76,38 @@ struct working_type<long double> {
 };
 
 namespace detail {
-inline constexpr unsigned guard_digits10 = 12;
-}
 
-/// Decimal cpp_bin_float types are evaluated with 12 guard digits.
-template <unsigned Digits, boost::multiprecision::expression_template_option ET>
-struct working_type<boost::multiprecision::number<
-    boost::multiprecision::cpp_bin_float<Digits, boost::multiprecision::backends::digit_base_10>, ET>> {
-    /// cpp_bin_float of Digits + 12 decimal digits.
-    using type = boost::multiprecision::number<
-        boost::multiprecision::cpp_bin_float<Digits + detail::guard_digits10,
-                                             boost::multiprecision::backends::digit_base_10>,
-        ET>;
+/// Guard digits of Boost's cpp_bin_float: 12 decimal digits for a decimal precision, 40 bits for a
+/// binary one.
+inline constexpr unsigned guard_digits10 = 12;
+inline constexpr unsigned guard_bits = 40;
+
+/// Boost.Multiprecision's cpp_bin_float, number<cpp_bin_float<Digits, Base, Allocator, Exponent,
+/// MinExponent, MaxExponent>, ET>, recognized by the shape of its two templates so that this header
+/// needs no Boost header (they cost a double-only translation unit six times a bare one): the same
+/// type with the guard digits added to Digits and every other argument kept. No other Boost type has
+/// this shape; backend_type (Boost's number) and digit bases 2 and 10 are checked besides.
+template <class T>
+struct cpp_bin_float_guarded {};
+template <template <class, auto> class Number, template <unsigned, auto, class, class, auto, auto> class Float,
+          unsigned Digits, auto Base, class Allocator, class Exponent, auto MinExponent, auto MaxExponent, auto ET>
+    requires requires { typename Number<Float<Digits, Base, Allocator, Exponent, MinExponent, MaxExponent>, ET>::backend_type; } &&
+             (static_cast<int>(Base) == 2 || static_cast<int>(Base) == 10)
+struct cpp_bin_float_guarded<Number<Float<Digits, Base, Allocator, Exponent, MinExponent, MaxExponent>, ET>> {
+    using type = Number<Float<Digits + (static_cast<int>(Base) == 10 ? guard_digits10 : guard_bits), Base, Allocator,
+                              Exponent, MinExponent, MaxExponent>,
+                        ET>;
 };
 
-/// Binary cpp_bin_float types are evaluated with 40 guard bits.
-template <unsigned Digits, boost::multiprecision::expression_template_option ET>
-struct working_type<boost::multiprecision::number<
-    boost::multiprecision::cpp_bin_float<Digits, boost::multiprecision::backends::digit_base_2>, ET>> {
-    /// cpp_bin_float of Digits + 40 bits.
-    using type = boost::multiprecision::number<
-        boost::multiprecision::cpp_bin_float<Digits + 40, boost::multiprecision::backends::digit_base_2>,
-        ET>;
+}  // namespace detail
+
+/// cpp_bin_float types are evaluated with 12 guard decimal digits (a decimal precision) or 40 guard
+/// bits (a binary one).
+template <class T>
+    requires requires { typename detail::cpp_bin_float_guarded<T>::type; }
+struct working_type<T> {
+    /// cpp_bin_float of Digits + 12 decimal digits or Digits + 40 bits.
+    using type = typename detail::cpp_bin_float_guarded<T>::type;
 };
 
 template <class T>
