@@ -24,6 +24,7 @@
 #include <vector>
 
 #include <shannon/ball.hpp>
+#include <shannon/ball_rows.hpp>
 #include <shannon/math.hpp>
 #include <shannon/detail/sum_exp.hpp>
 #include <shannon/detail/sum_softplus.hpp>

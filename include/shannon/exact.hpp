@@ -51,6 +51,7 @@
 #include <boost/multiprecision/mpfr.hpp>
 
 #include "ball.hpp"
+#include "ball_rows.hpp"
 #include "detail/default_precision.hpp"
 #include "error.hpp"
 #include "exact_fast.hpp"
