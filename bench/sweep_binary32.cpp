@@ -25,7 +25,7 @@
 #include <thread>
 #include <vector>
 
-#include <shannon/elementary.hpp>
+#include <shannon/core/elementary.hpp>
 
 #include "../tests/mpfr_reference.hpp"
 

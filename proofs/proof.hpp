@@ -9,7 +9,7 @@
 #include <array>
 #include <cstddef>
 
-#include <shannon/dyadic.hpp>
+#include <shannon/numbers/dyadic.hpp>
 #include <shannon/shannon.hpp>
 
 namespace proof {

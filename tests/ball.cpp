@@ -23,9 +23,9 @@
 #include <thread>
 #include <vector>
 
-#include <shannon/ball.hpp>
-#include <shannon/ball_rows.hpp>
-#include <shannon/math.hpp>
+#include <shannon/numbers/ball.hpp>
+#include <shannon/numbers/ball_rows.hpp>
+#include <shannon/core/math.hpp>
 #include <shannon/detail/sum_exp.hpp>
 #include <shannon/detail/sum_softplus.hpp>
 

@@ -12,7 +12,7 @@
 #include <string>
 #include <utility>
 
-#include <shannon/elementary.hpp>
+#include <shannon/core/elementary.hpp>
 
 namespace {
 

@@ -15,7 +15,7 @@
 #include <boost/multiprecision/cpp_int.hpp>
 #include <boost/multiprecision/mpfr.hpp>
 
-#include <shannon/dyadic.hpp>
+#include <shannon/numbers/dyadic.hpp>
 
 namespace {
 

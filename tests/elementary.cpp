@@ -14,7 +14,7 @@
 #include <string>
 #include <vector>
 
-#include <shannon/elementary.hpp>
+#include <shannon/core/elementary.hpp>
 
 namespace {
 

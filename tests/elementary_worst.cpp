@@ -30,7 +30,7 @@
 #include <string>
 #include <vector>
 
-#include <shannon/elementary.hpp>
+#include <shannon/core/elementary.hpp>
 #include <shannon/shannon.hpp>
 
 #include "mpfr_reference.hpp"

@@ -9,7 +9,7 @@
 #include <limits>
 #include <type_traits>
 
-#include <shannon/elementary.hpp>
+#include <shannon/core/elementary.hpp>
 
 namespace mpfr_reference {
 

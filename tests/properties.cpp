@@ -23,7 +23,7 @@
 
 #include <boost/multiprecision/mpfi.hpp>
 
-#include <shannon/mpfi.hpp>
+#include <shannon/numbers/mpfi.hpp>
 #include <shannon/shannon.hpp>
 
 namespace {

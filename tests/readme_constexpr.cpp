@@ -2,7 +2,7 @@
 // so that they cannot go stale: compiling this file is the test.
 #include <array>
 
-#include <shannon/dyadic.hpp>
+#include <shannon/numbers/dyadic.hpp>
 #include <shannon/shannon.hpp>
 
 constexpr double v = shannon::kl_divergence(std::array{0.5, 0.5}, std::array{0.9, 0.1});

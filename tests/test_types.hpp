@@ -12,8 +12,8 @@
 #include <boost/multiprecision/mpfi.hpp>
 #include <boost/multiprecision/mpfr.hpp>
 
-#include <shannon/mpfi.hpp>
-#include <shannon/mpfr.hpp>
+#include <shannon/numbers/mpfi.hpp>
+#include <shannon/numbers/mpfr.hpp>
 
 #include <boost/version.hpp>
 

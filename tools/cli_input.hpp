@@ -34,7 +34,7 @@
 #include <unistd.h>
 #endif
 
-#include <shannon/error.hpp>
+#include <shannon/core/error.hpp>
 
 namespace shannon_cli {
 

@@ -5,8 +5,8 @@
 #include <boost/multiprecision/cpp_bin_float.hpp>
 #include <iomanip>
 #include <iostream>
-#include <shannon/mpfi.hpp>
-#include <shannon/mpfr.hpp>
+#include <shannon/numbers/mpfi.hpp>
+#include <shannon/numbers/mpfr.hpp>
 #include <shannon/shannon.hpp>
 
 namespace bmp = boost::multiprecision;

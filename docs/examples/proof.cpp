@@ -4,7 +4,7 @@
 #include <array>
 #include <iomanip>
 #include <iostream>
-#include <shannon/dyadic.hpp>
+#include <shannon/numbers/dyadic.hpp>
 #include <shannon/shannon.hpp>
 
 using I = shannon::dyadic_interval<>;  // 128-bit dyadic endpoints

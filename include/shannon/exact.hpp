@@ -50,15 +50,15 @@
 #include <boost/multiprecision/mpfi.hpp>
 #include <boost/multiprecision/mpfr.hpp>
 
-#include "ball.hpp"
-#include "ball_rows.hpp"
+#include "numbers/ball.hpp"
+#include "numbers/ball_rows.hpp"
 #include "detail/default_precision.hpp"
-#include "error.hpp"
-#include "exact_fast.hpp"
-#include "exact_fixed.hpp"
-#include "measures.hpp"
-#include "mpfi.hpp"
-#include "mpfr.hpp"
+#include "core/error.hpp"
+#include "exact/fast.hpp"
+#include "exact/fixed.hpp"
+#include "core/measures.hpp"
+#include "numbers/mpfi.hpp"
+#include "numbers/mpfr.hpp"
 #include "detail/fp_contract.hpp"
 
 SHANNON_FP_CONTRACT_OFF

@@ -1,25 +1,6 @@
-// shannon/mpfi.hpp — MPFI interval types (boost::multiprecision::mpfi_float_backend) in shannon.
-//
-// Include this header (and link libmpfi, libmpfr, libgmp) to evaluate quantities over intervals:
-// the result of every quantity then encloses the exact value for every point of the input
-// intervals. mpfi_float_backend<D> is evaluated in mpfi_float_backend<D + 12>; the conversion back is
-// outward (mpfi_set), so the enclosure is kept.
+// shannon/mpfi.hpp — moved to <shannon/numbers/mpfi.hpp>; this header forwards to it, so that code including the
+// old path keeps compiling (the layout: core/ the quantities, numbers/ the number types, exact/ the
+// oracle, profiles/ the frameworks' conventions).
 #pragma once
 
-#include <boost/multiprecision/mpfi.hpp>
-
-#include "mpfr.hpp"
-#include "number_traits.hpp"
-
-namespace shannon {
-
-/// MPFI intervals of D digits are evaluated with 12 guard digits.
-template <unsigned D, boost::multiprecision::expression_template_option ET>
-    requires(D > 0)
-struct working_type<boost::multiprecision::number<boost::multiprecision::mpfi_float_backend<D>, ET>> {
-    /// mpfi_float_backend<D + 12>.
-    using type = boost::multiprecision::number<
-        boost::multiprecision::mpfi_float_backend<D + detail::guard_digits10>, ET>;
-};
-
-}  // namespace shannon
+#include "numbers/mpfi.hpp"  // IWYU pragma: export

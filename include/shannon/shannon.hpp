@@ -4,10 +4,10 @@
 // libmpfr / libmpfi at link time; the core needs only Boost's headers).
 #pragma once
 
-#include "error.hpp"
-#include "likelihood.hpp"
-#include "losses.hpp"
-#include "math.hpp"
-#include "measures.hpp"
-#include "number_traits.hpp"
-#include "options.hpp"
+#include "core/error.hpp"
+#include "core/likelihood.hpp"
+#include "core/losses.hpp"
+#include "core/math.hpp"
+#include "core/measures.hpp"
+#include "numbers/traits.hpp"
+#include "core/options.hpp"

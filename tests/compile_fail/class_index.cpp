@@ -3,7 +3,7 @@
 // expect: categorical_cross_entropy
 // expect: a class index must lie in
 #include <array>
-#include <shannon/losses.hpp>
+#include <shannon/core/losses.hpp>
 #ifdef SHANNON_TWIN
 constexpr double v = shannon::categorical_cross_entropy(1, std::array{0.25, 0.75});
 #else

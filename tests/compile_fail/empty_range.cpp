@@ -3,7 +3,7 @@
 // expect: entropy
 // expect: is empty
 #include <array>
-#include <shannon/measures.hpp>
+#include <shannon/core/measures.hpp>
 #ifdef SHANNON_TWIN
 constexpr double v = shannon::entropy(std::array{1.0});
 #else

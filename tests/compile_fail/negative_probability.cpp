@@ -3,7 +3,7 @@
 // expect: kl_divergence
 // expect: a probability must be >= 0
 #include <array>
-#include <shannon/measures.hpp>
+#include <shannon/core/measures.hpp>
 #ifdef SHANNON_TWIN
 constexpr double v = shannon::kl_divergence(std::array{0.5, 0.5}, std::array{0.75, 0.25});
 #else

@@ -3,7 +3,7 @@
 // expect: entropy
 // expect: sums to
 #include <array>
-#include <shannon/measures.hpp>
+#include <shannon/core/measures.hpp>
 #ifdef SHANNON_TWIN
 constexpr double v = shannon::entropy(std::array{0.5, 0.5});
 #else

@@ -16,7 +16,7 @@
 #include <cstdlib>
 #include <string_view>
 
-#include "../double_word.hpp"
+#include "../numbers/double_word.hpp"
 #include "fp_contract.hpp"
 
 // SHANNON_NO_X86_KERNELS compiles what a CPU other than x86-64 compiles (the tests build it so).

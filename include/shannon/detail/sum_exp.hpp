@@ -32,7 +32,7 @@
 #include <type_traits>
 #include <utility>
 
-#include "../double_word.hpp"
+#include "../numbers/double_word.hpp"
 #include "exp_table.hpp"
 #include "helper_thread.hpp"
 #include "simd.hpp"

@@ -41,7 +41,7 @@
 #include <cstdint>
 #include <optional>
 
-#include "../double_word.hpp"
+#include "../numbers/double_word.hpp"
 #include "simd.hpp"
 #include "sum_exp.hpp"
 

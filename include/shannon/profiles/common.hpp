@@ -22,10 +22,10 @@
 #include <utility>
 #include <vector>
 
-#include "../error.hpp"
-#include "../losses.hpp"
-#include "../math.hpp"
-#include "../number_traits.hpp"
+#include "../core/error.hpp"
+#include "../core/losses.hpp"
+#include "../core/math.hpp"
+#include "../numbers/traits.hpp"
 #include "../detail/fp_contract.hpp"
 
 SHANNON_FP_CONTRACT_OFF

@@ -14,7 +14,7 @@
 #include <optional>
 #include <vector>
 
-#include "../measures.hpp"
+#include "../core/measures.hpp"
 #include "common.hpp"
 #include "../detail/fp_contract.hpp"
 

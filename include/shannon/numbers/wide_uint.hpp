@@ -1,4 +1,4 @@
-// shannon/detail/wide_uint.hpp — a fixed-width unsigned integer for the mantissas of dyadic numbers.
+// shannon/numbers/wide_uint.hpp — a fixed-width unsigned integer for the mantissas of dyadic numbers.
 //
 // dyadic<P> (dyadic.hpp) needs the products, aligned sums and shifted quotients of P-bit mantissas,
 // exactly and in constant expressions. Boost's cpp_int does that, but its header costs every

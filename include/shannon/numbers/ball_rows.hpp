@@ -1,4 +1,4 @@
-// shannon/ball_rows.hpp — the double-double ball's kernels over whole rows: the oracle's vector loops.
+// shannon/numbers/ball_rows.hpp — the double-double ball's kernels over whole rows: the oracle's vector loops.
 //
 // dd_ball (ball.hpp) is the oracle's number type; the generic formulas of math.hpp and losses.hpp
 // ask a number type for its own loop over a row, or over many rows, where it has one: by
@@ -27,9 +27,9 @@
 #include <vector>
 
 #include "ball.hpp"
-#include "detail/fp_contract.hpp"
-#include "detail/sum_exp.hpp"
-#include "detail/sum_softplus.hpp"
+#include "../detail/fp_contract.hpp"
+#include "../detail/sum_exp.hpp"
+#include "../detail/sum_softplus.hpp"
 
 SHANNON_FP_CONTRACT_OFF
 

@@ -1,0 +1,44 @@
+// shannon/core/options.hpp — the choices a caller can make: unit, normalization, reduction.
+#pragma once
+
+namespace shannon {
+
+/// The unit of an information quantity: the base of its logarithm.
+enum class unit {
+    nats,  ///< natural logarithm (the default)
+    bits,  ///< log base 2 (shannons)
+    bans,  ///< log base 10 (hartleys)
+};
+
+/// What a measure does with a distribution argument whose sum is not 1.
+enum class normalization {
+    /// The default: |sum - 1| must be at most options::sum_tolerance, else shannon::domain_error.
+    /// The quantity is then computed for the values exactly as given (they are not rescaled).
+    check,
+    /// Divide by the sum first (as scipy.stats.entropy does). The sum must be positive and finite.
+    normalize,
+    /// Take the values as an unnormalized measure: no check, no rescaling.
+    unnormalized,
+};
+
+/// How a loss over N samples is reduced.
+enum class reduction {
+    mean,  ///< the mean over samples (the default, as in the founding material and the frameworks)
+    sum,   ///< the sum over samples
+};
+
+/// Options shared by the measures and losses. Aggregate: `shannon::options{.base = shannon::unit::bits}`.
+struct options {
+    /// The unit of the logarithm: nats (the default), bits or bans.
+    unit base = unit::nats;
+    /// What to do with a distribution that does not sum to 1 (check, the default; normalize; unnormalized).
+    normalization norm = normalization::check;
+    /// Largest accepted |sum - 1| under normalization::check. The default, 1e-6, accepts any
+    /// distribution produced in float32 or wider (a softmax output sums to 1 within a few float
+    /// ulps) and rejects counts, logits and unnormalized weights. Set it to 0 to demand an exact sum.
+    double sum_tolerance = 1e-6;
+    /// How the batched losses reduce over samples.
+    reduction red = reduction::mean;
+};
+
+}  // namespace shannon

@@ -1,0 +1,67 @@
+// shannon/numbers/mpfr.hpp — MPFR number types (boost::multiprecision::mpfr_float_backend) in shannon.
+//
+// Include this header (and link libmpfr, libgmp) to give MPFR types their guard digits: a fixed
+// precision mpfr_float_backend<D> is evaluated in mpfr_float_backend<D + 12>; the variable-precision
+// mpfr_float evaluates each call at the thread's default precision plus 12 digits and rounds the
+// result to the default precision the caller had set.
+#pragma once
+
+#include <boost/multiprecision/mpfr.hpp>
+
+#include "../detail/default_precision.hpp"
+#include "traits.hpp"
+
+namespace shannon {
+
+/// MPFR numbers of D digits are evaluated with 12 guard digits.
+template <unsigned D, boost::multiprecision::mpfr_allocation_type A,
+          boost::multiprecision::expression_template_option ET>
+    requires(D > 0)
+struct working_type<boost::multiprecision::number<boost::multiprecision::mpfr_float_backend<D, A>, ET>> {
+    /// mpfr_float_backend<D + 12>.
+    using type = boost::multiprecision::number<
+        boost::multiprecision::mpfr_float_backend<D + detail::guard_digits10, A>, ET>;
+};
+
+/// Variable-precision MPFR (mpfr_float): raises the thread's default precision by 12 digits for
+/// the call and rounds the result back to the caller's precision.
+template <boost::multiprecision::expression_template_option ET>
+struct precision_scope<boost::multiprecision::number<boost::multiprecision::mpfr_float_backend<0>, ET>> {
+    /// The variable-precision MPFR number.
+    using number = boost::multiprecision::number<boost::multiprecision::mpfr_float_backend<0>, ET>;
+
+    /// Raises the thread's default precision by 12 digits (see detail/default_precision.hpp).
+    precision_scope() : scope_(detail::guard_digits10, true) {}
+
+    // Boost's assignment keeps the source's precision, so the rounding is done by MPFR itself.
+    /// The working-precision result rounded (by MPFR, to nearest) to the caller's precision.
+    [[nodiscard]] number round(const number& w) const {
+        number r;
+        r.precision(scope_.saved());
+        mpfr_set(r.backend().data(), w.backend().data(), MPFR_RNDN);
+        return r;
+    }
+
+private:
+    detail::default_precision_scope<number> scope_;
+};
+
+/// Variable-precision MPFR: the copy takes the raised working precision.
+template <boost::multiprecision::expression_template_option ET>
+struct convert_to_working<boost::multiprecision::number<boost::multiprecision::mpfr_float_backend<0>, ET>> {
+    /// The variable-precision MPFR number.
+    using number = boost::multiprecision::number<boost::multiprecision::mpfr_float_backend<0>, ET>;
+    /// x at the working precision (exact for every input narrower than it).
+    template <class T>
+    [[nodiscard]] static number from(const T& x) {
+        number w;  // at the (raised) default precision
+        if constexpr (std::is_same_v<T, number>) {
+            mpfr_set(w.backend().data(), x.backend().data(), MPFR_RNDN);
+        } else {
+            w = x;
+        }
+        return w;
+    }
+};
+
+}  // namespace shannon
