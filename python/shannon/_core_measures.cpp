@@ -1,0 +1,159 @@
+// python/shannon/_core_measures.cpp — the bindings of the core's quantities: measures, losses, likelihood, helpers (the shared runner: _core.hpp).
+#include "_core.hpp"
+
+namespace shannon_python {
+
+// ---- the core -----------------------------------------------------------------------------------
+
+template <class T>
+void bind_core_typed(py::module_& m, const std::string& suffix) {
+    const auto measure1 = [&](const char* name, auto fn) {
+        m.def((name + suffix).c_str(),
+              [fn](const request& r, const array<T>& p, const std::string& base, const std::string& norm, double tol,
+                   const std::string& red) { return run(r, fn, flat(p), options_of(base, norm, tol, red)); },
+              py::arg("request"), py::arg("p"), SHANNON_OPTS);
+    };
+    const auto measure2 = [&](const char* name, auto fn) {
+        m.def((name + suffix).c_str(),
+              [fn](const request& r, const array<T>& p, const array<T>& q, const std::string& base, const std::string& norm,
+                   double tol, const std::string& red) { return run(r, fn, flat(p), flat(q), options_of(base, norm, tol, red)); },
+              py::arg("request"), py::arg("p"), py::arg("q"), SHANNON_OPTS);
+    };
+    measure1("entropy", shannon::entropy);
+    measure2("cross_entropy", shannon::cross_entropy);
+    measure2("kl_divergence", shannon::kl_divergence);
+    measure2("generalized_kl_divergence", shannon::generalized_kl_divergence);
+    measure2("js_divergence", shannon::js_divergence);
+}
+
+void bind_core(py::module_& m) {
+    bind_core_typed<double>(m, "");
+    bind_core_typed<float>(m, "_f32");
+    using A = array<double>;
+    using I = array<std::int64_t>;
+
+    // Elementwise scalar functions: one value per element.
+    const auto elementwise = [&](const char* name, auto fn) {
+        m.def(name, [fn](const request& r, const A& x, const std::string& base) {
+            const shannon::unit u = unit_of(base);
+            return run(r, [fn, u](const auto& v) {
+                using E = std::remove_cvref_t<decltype(v[0])>;
+                std::vector<E> out;
+                for (const auto& e : v) {
+                    out.push_back(fn(e, u));
+                }
+                return out;
+            }, flat(x));
+        }, py::arg("request"), py::arg("x"), py::arg("base") = "nats");
+    };
+    elementwise("self_information", [](const auto& p, shannon::unit u) { return shannon::self_information(p, u); });
+    elementwise("binary_entropy", [](const auto& p, shannon::unit u) { return shannon::binary_entropy(p, u); });
+    elementwise("sigmoid", [](const auto& x, shannon::unit) { return shannon::sigmoid(x); });
+    elementwise("softplus", [](const auto& x, shannon::unit) { return shannon::softplus(x); });
+    elementwise("log_sigmoid", [](const auto& x, shannon::unit) { return shannon::log_sigmoid(x); });
+
+    m.def("logsumexp", [](const request& r, const A& z) { return run(r, shannon::logsumexp, flat(z)); },
+          py::arg("request"), py::arg("z"));
+    m.def("softmax", [](const request& r, const A& z) { return run(r, shannon::softmax, flat(z)); }, py::arg("request"),
+          py::arg("z"));
+    m.def("log_softmax",
+          [](const request& r, const A& z) { return run_row(r, shannon::log_softmax, z, ex::detail::round_log_softmax_row); },
+          py::arg("request"), py::arg("z"));
+
+    const auto pair_loss = [&](const char* name, auto fn) {
+        m.def(name,
+              [fn](const request& r, const A& y, const A& x, const std::string& red) {
+                  return run(r, fn, flat(y), flat(x), options_of("nats", "check", 1e-6, red));
+              },
+              py::arg("request"), py::arg("y"), py::arg("x"), py::arg("reduction") = "mean");
+    };
+    pair_loss("binary_cross_entropy", shannon::binary_cross_entropy);
+    pair_loss("binary_cross_entropy_with_logits", shannon::binary_cross_entropy_with_logits);
+
+    const auto categorical = [&](const char* name, auto fn) {
+        m.def(name,
+              [fn](const request& r, const I& target, const A& q, const std::string& base, const std::string& norm, double tol,
+                   const std::string& red) {
+                  const auto o = options_of(base, norm, tol, red);
+                  if (q.ndim() == 1) {
+                      if (target.size() != 1) {
+                          throw std::invalid_argument("shannon: one row of predictions takes one class index");
+                      }
+                      return run(r, fn, static_cast<std::size_t>(*target.data()), flat(q), o);
+                  }
+                  return run(r, fn, flat(target), rows(q), o);
+              },
+              py::arg("request"), py::arg("target"), py::arg("q"), SHANNON_OPTS);
+        m.def((std::string(name) + "_soft").c_str(),
+              [fn](const request& r, const A& target, const A& q, const std::string& base, const std::string& norm, double tol,
+                   const std::string& red) {
+                  const auto o = options_of(base, norm, tol, red);
+                  if (q.ndim() == 1) {
+                      return run(r, fn, flat(target), flat(q), o);
+                  }
+                  return run(r, fn, rows(target), rows(q), o);
+              },
+              py::arg("request"), py::arg("target"), py::arg("q"), SHANNON_OPTS);
+    };
+    categorical("categorical_cross_entropy", shannon::categorical_cross_entropy);
+    categorical("categorical_cross_entropy_with_logits", shannon::categorical_cross_entropy_with_logits);
+
+    const auto multilabel = [&](const char* name, auto fn) {
+        m.def(name,
+              [fn](const request& r, const A& y, const A& x, const std::string& red) {
+                  const auto o = options_of("nats", "check", 1e-6, red);
+                  if (x.ndim() == 1) {
+                      return run(r, fn, flat(y), flat(x), o);
+                  }
+                  return run(r, fn, rows(y), rows(x), o);
+              },
+              py::arg("request"), py::arg("y"), py::arg("x"), py::arg("reduction") = "mean");
+    };
+    multilabel("multilabel_binary_cross_entropy", shannon::multilabel_binary_cross_entropy);
+    multilabel("multilabel_binary_cross_entropy_with_logits", shannon::multilabel_binary_cross_entropy_with_logits);
+
+    // Likelihood.
+    m.def("bernoulli_log_likelihood",
+          [](const request& r, const I& data, double p) {
+              return run(r, [](const auto& d, const auto& pp) { return shannon::bernoulli_log_likelihood(d, pp); }, flat(data), p);
+          },
+          py::arg("request"), py::arg("data"), py::arg("p"));
+    m.def("bernoulli_nll",
+          [](const request& r, const I& data, double p) {
+              return run(r, [](const auto& d, const auto& pp) { return shannon::bernoulli_nll(d, pp); }, flat(data), p);
+          },
+          py::arg("request"), py::arg("data"), py::arg("p"));
+    m.def("categorical_log_likelihood",
+          [](const request& r, const I& data, const A& q) {
+              return run(r, [](const auto& d, const auto& qq) { return shannon::categorical_log_likelihood(d, qq); }, flat(data), flat(q));
+          },
+          py::arg("request"), py::arg("data"), py::arg("q"));
+    m.def("categorical_nll",
+          [](const request& r, const I& data, const A& q) {
+              return run(r, [](const auto& d, const auto& qq) { return shannon::categorical_nll(d, qq); }, flat(data), flat(q));
+          },
+          py::arg("request"), py::arg("data"), py::arg("q"));
+    m.def("gaussian_nll",
+          [](const request& r, const A& y, const A& mu, double s2) {
+              return run(r, [](const auto& a, const auto& b, const auto& s) { return shannon::gaussian_nll(a, b, s); }, flat(y), flat(mu), s2);
+          },
+          py::arg("request"), py::arg("y"), py::arg("mu"), py::arg("sigma2"));
+    m.def("gaussian_log_likelihood",
+          [](const request& r, const A& y, const A& mu, double s2) {
+              return run(r, [](const auto& a, const auto& b, const auto& s) { return shannon::gaussian_log_likelihood(a, b, s); },
+                         flat(y), flat(mu), s2);
+          },
+          py::arg("request"), py::arg("y"), py::arg("mu"), py::arg("sigma2"));
+    m.def("mean_squared_error",
+          [](const request& r, const A& y, const A& mu) {
+              return run(r, [](const auto& a, const auto& b) { return shannon::mean_squared_error(a, b); }, flat(y), flat(mu));
+          },
+          py::arg("request"), py::arg("y"), py::arg("mu"));
+    m.def("sum_squared_error",
+          [](const request& r, const A& y, const A& mu) {
+              return run(r, [](const auto& a, const auto& b) { return shannon::sum_squared_error(a, b); }, flat(y), flat(mu));
+          },
+          py::arg("request"), py::arg("y"), py::arg("mu"));
+}
+
+}  // namespace shannon_python
