@@ -33,8 +33,8 @@ using I = bmp::mpfi_float_50;
 using shannon::normalization;
 using shannon::options;
 
-constexpr options normalize{.norm = normalization::normalize};
-constexpr options unnormalized{.norm = normalization::unnormalized};
+constexpr options normalize{.normalization = normalization::normalize};
+constexpr options unnormalized{.normalization = normalization::unnormalized};
 
 std::vector<I> iv(const std::vector<double>& x) { return {x.begin(), x.end()}; }
 

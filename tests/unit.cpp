@@ -154,9 +154,9 @@ TEST(conventions, units_bits_and_bans) {
 TEST(conventions, normalization_options) {
     const auto counts = v({"1", "1", "2"});
     EXPECT_THROW((void)shannon::entropy(counts), shannon::domain_error);
-    const T h = shannon::entropy(counts, {.norm = shannon::normalization::normalize});
+    const T h = shannon::entropy(counts, {.normalization = shannon::normalization::normalize});
     EXPECT_TRUE(close(h, shannon::entropy(v({"0.25", "0.25", "0.5"}))));
-    const T raw = shannon::entropy(counts, {.norm = shannon::normalization::unnormalized});
+    const T raw = shannon::entropy(counts, {.normalization = shannon::normalization::unnormalized});
     EXPECT_TRUE(close(raw, T(-shannon::xlogy(T(2), T(2)))));  // -(1 log 1 + 1 log 1 + 2 log 2)
     // Within the default tolerance (1e-6) a distribution is accepted as it is.
     EXPECT_NO_THROW((void)shannon::entropy(v({"0.5", "0.5000001"})));

@@ -417,7 +417,7 @@ int run(int argc, char** argv) {
     }
     shannon::options opt;
     opt.base = base == "2" ? shannon::unit::bits : base == "10" ? shannon::unit::bans : shannon::unit::nats;
-    opt.red = reduction == "sum" ? shannon::reduction::sum : shannon::reduction::mean;
+    opt.reduction = reduction == "sum" ? shannon::reduction::sum : shannon::reduction::mean;
 
     std::optional<std::size_t> npy_columns;
     const auto need = [&](const std::string& spec, const char* arg) {

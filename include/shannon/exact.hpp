@@ -548,7 +548,7 @@ template <class Quantity, class R, class On, class... Args>
                     opt = std::get<ranges>(tuple);
                 }
             }
-            if (opt.norm == normalization::normalize || !(opt.sum_tolerance >= 0)) {
+            if (opt.normalization == normalization::normalize || !(opt.sum_tolerance >= 0)) {
                 return std::nullopt;  // the general path normalizes, or reports the bad tolerance
             }
             const auto& p = std::get<0>(tuple);
@@ -589,7 +589,7 @@ template <class Quantity, class... Args>
         if (acc.invalid()) {
             return std::nullopt;
         }
-        if (K != fast::kind::generalized_kl && opt.norm == normalization::check) {
+        if (K != fast::kind::generalized_kl && opt.normalization == normalization::check) {
             if (!clearly_normalized(acc.sum_p(), n, opt.sum_tolerance) ||
                 (K != fast::kind::entropy && !clearly_normalized(acc.sum_q(), n, opt.sum_tolerance))) {
                 return std::nullopt;
@@ -621,7 +621,7 @@ template <class Quantity, class... Args>
     const auto on = [&](auto kind, const auto* pp, const auto* qq, std::size_t n,
                         const options& opt) -> std::optional<std::pair<real, real>> {
         constexpr fast::kind K = decltype(kind)::value;
-        if (K != fast::kind::generalized_kl && opt.norm == normalization::check &&
+        if (K != fast::kind::generalized_kl && opt.normalization == normalization::check &&
             !clearly_normalized(pp, qq, n, opt.sum_tolerance)) {
             return std::nullopt;
         }

@@ -432,19 +432,19 @@ inline shannon::options options_of(const std::string& base, const std::string& n
     shannon::options o;
     o.base = unit_of(base);
     if (norm == "check") {
-        o.norm = shannon::normalization::check;
+        o.normalization = shannon::normalization::check;
     } else if (norm == "normalize") {
-        o.norm = shannon::normalization::normalize;
+        o.normalization = shannon::normalization::normalize;
     } else if (norm == "unnormalized") {
-        o.norm = shannon::normalization::unnormalized;
+        o.normalization = shannon::normalization::unnormalized;
     } else {
         throw py::value_error("shannon: normalization must be 'check', 'normalize' or 'unnormalized', not '" + norm + "'");
     }
     o.sum_tolerance = tol;
     if (red == "mean") {
-        o.red = shannon::reduction::mean;
+        o.reduction = shannon::reduction::mean;
     } else if (red == "sum") {
-        o.red = shannon::reduction::sum;
+        o.reduction = shannon::reduction::sum;
     } else {
         throw py::value_error("shannon: reduction must be 'mean' or 'sum', not '" + red + "'");
     }

@@ -9,7 +9,7 @@
 //                               n-hot targets (the founding material sums over classes)
 //
 // Every loss has a per-sample form and a batched form; the batched form reduces over the N samples
-// by the mean (options::red = reduction::sum for the sum). A batch is a range of samples: a range of
+// by the mean (options::reduction = reduction::sum for the sum). A batch is a range of samples: a range of
 // labels, of class indices, or of rows (each row a range of K values; a flat row-major buffer
 // becomes rows with ranges::views::chunk(K)).
 //
@@ -313,7 +313,7 @@ template <class T, class Targets, class Rows, class RowCheck, class NegLog>
         }
         n = tgt.size();
     }
-    return scope.round(in_unit(reduce(acc, n, opt.red), opt.base));
+    return scope.round(in_unit(reduce(acc, n, opt.reduction), opt.base));
 }
 
 /// One sample as a batch of one (the reduction of one sample is the sample's loss either way): a
@@ -366,7 +366,7 @@ struct binary_cross_entropy_fn {
             detail::check_unit_interval(pv[i], fn, "p", i);
             acc.add(detail::bce(yv[i], pv[i]));
         }
-        return scope.round(detail::in_unit(detail::reduce(acc, yv.size(), opt.red), opt.base));
+        return scope.round(detail::in_unit(detail::reduce(acc, yv.size(), opt.reduction), opt.base));
     }
 };
 /// Binary cross-entropy from probabilities. Accuracy: < 1 ulp of T per sample.
@@ -398,7 +398,7 @@ struct binary_cross_entropy_with_logits_fn {
         for (std::size_t i = 0; i < yv.size(); ++i) {
             detail::check_unit_interval(yv[i], fn, "y", i, "a label");
         }
-        return scope.round(detail::in_unit(detail::reduce(detail::sum_bce_logits(yv, xv), yv.size(), opt.red), opt.base));
+        return scope.round(detail::in_unit(detail::reduce(detail::sum_bce_logits(yv, xv), yv.size(), opt.reduction), opt.base));
     }
 };
 /// Binary cross-entropy from logits (numerically stable for |x| up to 1e300 and at +-inf).
@@ -409,7 +409,7 @@ inline constexpr binary_cross_entropy_with_logits_fn binary_cross_entropy_with_l
 
 /// The type of shannon::categorical_cross_entropy.
 struct categorical_cross_entropy_fn {
-    /// One sample, class-index target: -log q_c. The row q must be a distribution (options::norm).
+    /// One sample, class-index target: -log q_c. The row q must be a distribution (options::normalization).
     template <class_index C, real_range Q>
     [[nodiscard]] constexpr auto operator()(C c, Q&& q, const options& opt = {}) const -> detail::range_real_t<Q> {
         return (*this)(std::array<C, 1>{c}, detail::single(q), opt);
@@ -483,7 +483,7 @@ template <class T, class Targets, class Rows, class PredCheck, class Loss>
             acc.add(loss(tgt[i][k], pred[i][k]));
         }
     }
-    return scope.round(in_unit(reduce(acc, tgt.size(), opt.red), opt.base));
+    return scope.round(in_unit(reduce(acc, tgt.size(), opt.reduction), opt.base));
 }
 }  // namespace detail
 

@@ -83,11 +83,11 @@ constexpr void normalize_argument(std::vector<W>& v, const options& opt, std::st
         fail<shannon::invalid_argument>(function, "option 'sum_tolerance' is ", shown_setting{opt.sum_tolerance},
                                         ": a tolerance must be a number >= 0");
     }
-    if (opt.norm == normalization::unnormalized) {
+    if (opt.normalization == normalization::unnormalized) {
         return;
     }
     const W s = sum_of(v);
-    if (opt.norm == normalization::normalize) {
+    if (opt.normalization == normalization::normalize) {
         if (!(lower_of(s) > 0) || is_pos_inf(s)) {
             fail_at<shannon::domain_error>(function, argument, std::nullopt, s,
                                            "normalization needs a positive, finite sum (this is the sum)");
@@ -334,7 +334,7 @@ using pair_real_t = std::common_type_t<detail::range_real_t<P>, detail::range_re
             const precision_scope<T> scope;                                                                    \
             options o = opt;                                                                                   \
             if (!(checks_norm)) {                                                                              \
-                o.norm = normalization::unnormalized;                                                          \
+                o.normalization = normalization::unnormalized;                                                          \
             }                                                                                                  \
             auto [pv, qv] = detail::read_pair<W>(std::forward<P>(p), std::forward<Q>(q), o, #fn_name);         \
             return scope.round(detail::in_unit(detail::nats_kernel(pv, qv), o.base));                          \
@@ -349,7 +349,7 @@ SHANNON_DETAIL_PAIR_MEASURE(cross_entropy, cross_entropy_nats, true);
 /// against the rounding of the inputs' sums.
 SHANNON_DETAIL_PAIR_MEASURE(kl_divergence, kl_nats, true);
 /// Generalized KL divergence sum [p_i log(p_i/q_i) - p_i + q_i] of two non-negative measures (no
-/// normalization is asked for, whatever options::norm says). Every term is >= 0.
+/// normalization is asked for, whatever options::normalization says). Every term is >= 0.
 SHANNON_DETAIL_PAIR_MEASURE(generalized_kl_divergence, generalized_kl_nats, false);
 /// Jensen–Shannon divergence JS(P,Q) = (D(P||M) + D(Q||M))/2, M = (P+Q)/2; symmetric, 0 <= JS <= log 2.
 SHANNON_DETAIL_PAIR_MEASURE(js_divergence, js_nats, true);

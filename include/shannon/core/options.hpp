@@ -10,7 +10,7 @@ enum class unit {
     bans,  ///< log base 10 (hartleys)
 };
 
-/// What a measure does with a distribution argument whose sum is not 1.
+/// What a measure does with a distribution argument whose sum is not 1 (options::normalization).
 enum class normalization {
     /// The default: |sum - 1| must be at most options::sum_tolerance, else shannon::domain_error.
     /// The quantity is then computed for the values exactly as given (they are not rescaled).
@@ -32,13 +32,13 @@ struct options {
     /// The unit of the logarithm: nats (the default), bits or bans.
     unit base = unit::nats;
     /// What to do with a distribution that does not sum to 1 (check, the default; normalize; unnormalized).
-    normalization norm = normalization::check;
+    shannon::normalization normalization = shannon::normalization::check;
     /// Largest accepted |sum - 1| under normalization::check. The default, 1e-6, accepts any
     /// distribution produced in float32 or wider (a softmax output sums to 1 within a few float
     /// ulps) and rejects counts, logits and unnormalized weights. Set it to 0 to demand an exact sum.
     double sum_tolerance = 1e-6;
     /// How the batched losses reduce over samples.
-    reduction red = reduction::mean;
+    shannon::reduction reduction = shannon::reduction::mean;
 };
 
 }  // namespace shannon

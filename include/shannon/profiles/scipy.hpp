@@ -84,7 +84,7 @@ template <class W, class R>
 [[nodiscard]] std::vector<W> normalized(R&& r, std::string_view function, std::string_view argument) {
     std::vector<W> v = shannon::detail::collect_probabilities<W>(std::forward<R>(r), function, argument);
     options o;
-    o.norm = normalization::normalize;
+    o.normalization = normalization::normalize;
     shannon::detail::normalize_argument(v, o, function, argument);
     return v;
 }
