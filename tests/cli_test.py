@@ -253,6 +253,15 @@ def main():
     expect_error("check: candidates and cases disagree", ["check", "bce-logits", "--labels", "1,0", "--logits", "1,2",
                                                           "--candidates", "0.5"], "'labels'", "2 numbers for 1 candidates")
     expect_error("check without candidates", ["check", "kl", "--p", "1", "--q", "1"], "--candidates")
+    # One name in C++, Python and here (core/registry.hpp), with '-' or '_', and the short aliases.
+    rc_a, kl_alias, _ = run("kl", "--p", "0.5,0.5", "--q", "0.9,0.1")
+    rc_b, kl_dash, _ = run("kl-divergence", "--p", "0.5,0.5", "--q", "0.9,0.1")
+    rc_c, kl_snake, _ = run("kl_divergence", "--p", "0.5,0.5", "--q", "0.9,0.1")
+    check("kl, kl-divergence and kl_divergence are one quantity",
+          rc_a == rc_b == rc_c == 0 and kl_alias == kl_dash == kl_snake and kl_alias.strip() == "0.5108256237659907",
+          kl_alias + kl_dash + kl_snake)
+    rc, out, err = run("gaussian_nll", "--y", "1,2", "--mu", "1,2", "--sigma2", "1")
+    check("gaussian_nll by its C++ name (log 2 pi, mpmath: 1.8378770664093454836)", rc == 0 and out == "1.8378770664093456", out + err)
     rc, out, err = run("--help")
     check("--help lists every quantity with its formula",
           rc == 0 and all(q in out for q in ("entropy", "cross-entropy", "kl", "generalized-kl", "js", "bce", "bce-logits",

@@ -36,25 +36,26 @@ namespace {
 namespace ex = shannon::exact;
 using namespace shannon_cli;  // the readers and usage_error (cli_input.hpp)
 
-struct quantity_help {
-    const char* name;
-    const char* formula;
-    const char* arguments;
-};
+using kinds = shannon::argument_kinds;
 
-constexpr quantity_help quantities[] = {
-    {"entropy", "H(P) = -sum p log p", "--p"},
-    {"cross-entropy", "H(P,Q) = -sum p log q", "--p --q"},
-    {"kl", "KL(P||Q) = sum p log(p/q)", "--p --q"},
-    {"generalized-kl", "sum p log(p/q) - p + q (measures, not normalized)", "--p --q"},
-    {"js", "JS(P,Q) = (KL(P||M) + KL(Q||M))/2, M = (P+Q)/2", "--p --q"},
-    {"bce", "-[y log p + (1-y) log(1-p)], mean over samples", "--labels (y in [0,1]) --p"},
-    {"bce-logits", "y softplus(-x) + (1-y) softplus(x), mean over samples", "--labels --logits"},
-    {"cce", "-log q[label] (or -sum t log q for rows of --labels), mean over rows", "--labels --p --classes K"},
-    {"cce-logits", "logsumexp(z) - z[label], mean over rows", "--labels --logits --classes K"},
-    {"nll-gaussian", "n/2 log(2 pi s2) + sum (y - mu)^2 / (2 s2)", "--y --mu --sigma2"},
-    {"mse", "sum (y - mu)^2 / n", "--y --mu"},
-};
+/// The options a quantity's arguments are read from.
+constexpr std::string_view options_of(kinds k) {
+    switch (k) {
+        case kinds::distribution: return "--p";
+        case kinds::two_distributions: return "--p --q";
+        case kinds::labels_and_probabilities: return "--labels (y in [0,1]) --p";
+        case kinds::labels_and_logits: return "--labels --logits";
+        case kinds::classes_and_probabilities: return "--labels --p --classes K";
+        case kinds::classes_and_logits: return "--labels --logits --classes K";
+        case kinds::gaussian: return "--y --mu --sigma2";
+        case kinds::observations_and_predictions: return "--y --mu";
+    }
+    return "";
+}
+
+/// The kinds of the arguments of a quantity of type Q (from the list of core/registry.hpp).
+template <class Q>
+constexpr kinds kind_of = std::remove_cvref_t<Q>::info.arguments;
 
 // ---- output ------------------------------------------------------------------------------------
 
@@ -271,48 +272,39 @@ int check(const request& r, const std::string& qn, const Need& need, const std::
             },
             args...);
     };
-    if (qn == "entropy") {
-        const auto p = rows_of(need("p"), "p");
-        for (std::size_t i = 0; i < n; ++i) {
-            record(i, shannon::entropy, p[i], opt);
-        }
-    } else if (qn == "cross-entropy" || qn == "kl" || qn == "generalized-kl" || qn == "js") {
-        const auto p = rows_of(need("p"), "p");
-        const auto q = rows_of(need("q"), "q");
-        for (std::size_t i = 0; i < n; ++i) {
-            if (qn == "cross-entropy") {
-                record(i, shannon::cross_entropy, p[i], q[i], opt);
-            } else if (qn == "kl") {
-                record(i, shannon::kl_divergence, p[i], q[i], opt);
-            } else if (qn == "generalized-kl") {
-                record(i, shannon::generalized_kl_divergence, p[i], q[i], opt);
-            } else {
-                record(i, shannon::js_divergence, p[i], q[i], opt);
+    bool supported = true;
+    const bool found = shannon::with_quantity(qn, [&](const auto& quantity) {
+        constexpr kinds kind = kind_of<decltype(quantity)>;
+        if constexpr (kind == kinds::distribution) {
+            const auto p = rows_of(need("p"), "p");
+            for (std::size_t i = 0; i < n; ++i) {
+                record(i, quantity, p[i], opt);
             }
-        }
-    } else if (qn == "bce" || qn == "bce-logits") {
-        const auto y = scalars(need("labels"), "labels");
-        const auto x = scalars(qn == "bce" ? need("p") : need("logits"), qn == "bce" ? "p" : "logits");
-        for (std::size_t i = 0; i < n; ++i) {
-            if (qn == "bce") {
-                record(i, shannon::binary_cross_entropy, std::vector<std::string>{y[i]}, std::vector<std::string>{x[i]}, opt);
-            } else {
-                record(i, shannon::binary_cross_entropy_with_logits, std::vector<std::string>{y[i]},
-                       std::vector<std::string>{x[i]}, opt);
+        } else if constexpr (kind == kinds::two_distributions) {
+            const auto p = rows_of(need("p"), "p");
+            const auto q = rows_of(need("q"), "q");
+            for (std::size_t i = 0; i < n; ++i) {
+                record(i, quantity, p[i], q[i], opt);
             }
-        }
-    } else if (qn == "cce" || qn == "cce-logits") {
-        const bool logits = qn == "cce-logits";
-        const auto rows = rows_of(logits ? need("logits") : need("p"), logits ? "logits" : "p");
-        const auto labels = as_indices(scalars(need("labels"), "labels"), "labels");
-        for (std::size_t i = 0; i < n; ++i) {
-            if (logits) {
-                record(i, shannon::categorical_cross_entropy_with_logits, labels[i], rows[i], opt);
-            } else {
-                record(i, shannon::categorical_cross_entropy, labels[i], rows[i], opt);
+        } else if constexpr (kind == kinds::labels_and_probabilities || kind == kinds::labels_and_logits) {
+            const char* x_name = kind == kinds::labels_and_logits ? "logits" : "p";
+            const auto y = scalars(need("labels"), "labels");
+            const auto x = scalars(need(x_name), x_name);
+            for (std::size_t i = 0; i < n; ++i) {
+                record(i, quantity, std::vector<std::string>{y[i]}, std::vector<std::string>{x[i]}, opt);
             }
+        } else if constexpr (kind == kinds::classes_and_probabilities || kind == kinds::classes_and_logits) {
+            const char* x_name = kind == kinds::classes_and_logits ? "logits" : "p";
+            const auto rows = rows_of(need(x_name), x_name);
+            const auto labels = as_indices(scalars(need("labels"), "labels"), "labels");
+            for (std::size_t i = 0; i < n; ++i) {
+                record(i, quantity, labels[i], rows[i], opt);
+            }
+        } else {
+            supported = false;
         }
-    } else {
+    });
+    if (!found || !supported) {
         throw usage_error(fmt::format("check does not support '{}' (see --help)", qn));
     }
     if (r.json) {
@@ -349,9 +341,12 @@ int check(const request& r, const std::string& qn, const Need& need, const std::
 int run(int argc, char** argv) {
     CLI::App app{"shannon: exact information-theory quantities and losses, correctly rounded"};
     std::string footer = "\nQUANTITY (inputs are exact; mean over samples for the batched losses):\n";
-    for (const auto& qh : quantities) {
-        footer += fmt::format("  {:<15} {:<62} {}\n", qh.name, qh.formula, qh.arguments);
-    }
+    shannon::for_each_quantity([&](const auto& q) {
+        const shannon::quantity_info& i = q.info;
+        const std::string name = shannon::command_line_name(i.name) + (i.alias.empty() ? "" : fmt::format(" ({})", i.alias));
+        footer += fmt::format("  {:<38} {}\n  {:<38} {}\n", name, i.formula, "", options_of(i.arguments));
+    });
+    footer += "  (a name may also be written with '_', as in C++ and Python: kl_divergence)\n";
     footer += "\nA LIST is comma-separated numbers (decimals are exact; hex floats allowed) or @PATH: a .npy\n"
               "(float64/float32/int64/int32, read exactly; at most 2^28 numbers) or a text file of numbers\n"
               "separated by commas, spaces or newlines (at most 256 MiB). Errors: a message on stderr and\n"
@@ -440,10 +435,6 @@ int run(int argc, char** argv) {
         throw usage_error("--candidates belongs to 'shannon check QUANTITY ...'");
     }
     const bool none = reduction == "none";
-    const bool measure = qn == "entropy" || qn == "cross-entropy" || qn == "kl" || qn == "generalized-kl" || qn == "js";
-    if (none && measure) {
-        throw usage_error(fmt::format("--reduction none applies to the losses over samples, not to {}", qn));
-    }
     // --reduction none: one result per sample, each the loss of that sample alone.
     const auto per_sample = [&](std::size_t n, const auto& one) {
         std::vector<nlohmann::json> out;
@@ -458,89 +449,77 @@ int run(int argc, char** argv) {
             throw usage_error(fmt::format("argument '{}' has {} entries for {} in '{}'", arg, v.size(), n, other));
         }
     };
-    if (qn == "entropy") {
-        report(r, shannon::entropy, need(p_spec, "p"), opt);
-    } else if (qn == "cross-entropy" || qn == "kl" || qn == "generalized-kl" || qn == "js") {
-        const auto p = need(p_spec, "p");
-        const auto q = need(q_spec, "q");
-        const auto two = [&](const auto& pv, const auto& qv) {
-            if (qn == "cross-entropy") {
-                report(r, shannon::cross_entropy, pv, qv, opt);
-            } else if (qn == "kl") {
-                report(r, shannon::kl_divergence, pv, qv, opt);
-            } else if (qn == "generalized-kl") {
-                report(r, shannon::generalized_kl_divergence, pv, qv, opt);
-            } else {
-                report(r, shannon::js_divergence, pv, qv, opt);
-            }
-        };
-        two(p, q);
-    } else if (qn == "bce" || qn == "bce-logits") {
-        const bool logits = qn == "bce-logits";
-        const auto y = need(labels_spec, "labels");
-        const auto x = logits ? need(logits_spec, "logits") : need(p_spec, "p");
-        const auto one = [&](const auto& yv, const auto& xv) {
-            return logits ? evaluate(r, shannon::binary_cross_entropy_with_logits, yv, xv, opt)
-                          : evaluate(r, shannon::binary_cross_entropy, yv, xv, opt);
-        };
-        if (none) {
-            same_count(x, logits ? "logits" : "p", y.size(), "labels");
-            per_sample(y.size(), [&](std::size_t i) { return one(std::vector{y[i]}, std::vector{x[i]}); });
-        } else {
-            print(r, {one(y, x)}, false);
-        }
-    } else if (qn == "cce" || qn == "cce-logits") {
-        const bool logits = qn == "cce-logits";
-        const auto pred = logits ? need(logits_spec, "logits") : need(p_spec, "p");
-        const std::size_t k = classes != 0 ? classes : npy_columns.value_or(pred.size());
-        const auto rows = as_rows(pred, k, logits ? "logits" : "p");
-        const auto labels = need(labels_spec, "labels");
-        const bool index_labels = labels.size() == rows.size();
-        const auto one = [&](const auto& t, const auto& z) {
-            return logits ? evaluate(r, shannon::categorical_cross_entropy_with_logits, t, z, opt)
-                          : evaluate(r, shannon::categorical_cross_entropy, t, z, opt);
-        };
-        if (index_labels) {
-            const auto idx = as_indices(labels, "labels");
+    const bool found = shannon::with_quantity(qn, [&](const auto& quantity) {
+        constexpr kinds kind = kind_of<decltype(quantity)>;
+        if constexpr (kind == kinds::distribution || kind == kinds::two_distributions) {
             if (none) {
-                per_sample(rows.size(), [&](std::size_t i) { return one(std::vector{idx[i]}, std::vector<std::vector<std::string>>{rows[i]}); });
-            } else {
-                print(r, {one(idx, rows)}, false);
+                throw usage_error(fmt::format("--reduction none applies to the losses over samples, not to {}", qn));
             }
-        } else {
-            const auto targets = as_rows(labels, k, "labels");
+            if constexpr (kind == kinds::distribution) {
+                report(r, quantity, need(p_spec, "p"), opt);
+            } else {
+                report(r, quantity, need(p_spec, "p"), need(q_spec, "q"), opt);
+            }
+        } else if constexpr (kind == kinds::labels_and_probabilities || kind == kinds::labels_and_logits) {
+            constexpr bool logits = kind == kinds::labels_and_logits;
+            const auto y = need(labels_spec, "labels");
+            const auto x = logits ? need(logits_spec, "logits") : need(p_spec, "p");
             if (none) {
-                same_count(targets, "labels", rows.size(), logits ? "logits" : "p");
-                per_sample(rows.size(), [&](std::size_t i) { return one(std::vector<std::vector<std::string>>{targets[i]}, std::vector<std::vector<std::string>>{rows[i]}); });
+                same_count(x, logits ? "logits" : "p", y.size(), "labels");
+                per_sample(y.size(), [&](std::size_t i) { return evaluate(r, quantity, std::vector{y[i]}, std::vector{x[i]}, opt); });
             } else {
-                print(r, {one(targets, rows)}, false);
+                print(r, {evaluate(r, quantity, y, x, opt)}, false);
+            }
+        } else if constexpr (kind == kinds::classes_and_probabilities || kind == kinds::classes_and_logits) {
+            constexpr bool logits = kind == kinds::classes_and_logits;
+            const auto pred = logits ? need(logits_spec, "logits") : need(p_spec, "p");
+            const std::size_t k = classes != 0 ? classes : npy_columns.value_or(pred.size());
+            const auto rows = as_rows(pred, k, logits ? "logits" : "p");
+            const auto labels = need(labels_spec, "labels");
+            using rows_t = std::vector<std::vector<std::string>>;
+            if (labels.size() == rows.size()) {  // class indices
+                const auto idx = as_indices(labels, "labels");
+                if (none) {
+                    per_sample(rows.size(), [&](std::size_t i) { return evaluate(r, quantity, std::vector{idx[i]}, rows_t{rows[i]}, opt); });
+                } else {
+                    print(r, {evaluate(r, quantity, idx, rows, opt)}, false);
+                }
+            } else {
+                const auto targets = as_rows(labels, k, "labels");
+                if (none) {
+                    same_count(targets, "labels", rows.size(), logits ? "logits" : "p");
+                    per_sample(rows.size(), [&](std::size_t i) { return evaluate(r, quantity, rows_t{targets[i]}, rows_t{rows[i]}, opt); });
+                } else {
+                    print(r, {evaluate(r, quantity, targets, rows, opt)}, false);
+                }
+            }
+        } else if constexpr (kind == kinds::gaussian) {
+            const auto s2 = need(sigma2_spec, "sigma2");
+            if (s2.size() != 1) {
+                throw usage_error("--sigma2 takes one number");
+            }
+            const auto y = need(y_spec, "y");
+            const auto mu = need(mu_spec, "mu");
+            const auto nll = [&quantity](const auto& yv, const auto& mv, const auto& s) { return quantity(yv, mv, s[0]); };
+            if (none) {
+                same_count(mu, "mu", y.size(), "y");
+                per_sample(y.size(), [&](std::size_t i) { return evaluate(r, nll, std::vector{y[i]}, std::vector{mu[i]}, s2); });
+            } else {
+                print(r, {evaluate(r, nll, y, mu, s2)}, false);
+            }
+        } else {
+            static_assert(kind == kinds::observations_and_predictions, "a kind of arguments the command does not read");
+            const auto y = need(y_spec, "y");
+            const auto mu = need(mu_spec, "mu");
+            if (none) {
+                same_count(mu, "mu", y.size(), "y");
+                per_sample(y.size(), [&](std::size_t i) { return evaluate(r, quantity, std::vector{y[i]}, std::vector{mu[i]}); });
+            } else {
+                print(r, {evaluate(r, quantity, y, mu)}, false);
             }
         }
-    } else if (qn == "nll-gaussian") {
-        const auto s2 = need(sigma2_spec, "sigma2");
-        if (s2.size() != 1) {
-            throw usage_error("--sigma2 takes one number");
-        }
-        const auto y = need(y_spec, "y");
-        const auto mu = need(mu_spec, "mu");
-        const auto nll = [](const auto& yv, const auto& mv, const auto& s) { return shannon::gaussian_nll(yv, mv, s[0]); };
-        if (none) {
-            same_count(mu, "mu", y.size(), "y");
-            per_sample(y.size(), [&](std::size_t i) { return evaluate(r, nll, std::vector{y[i]}, std::vector{mu[i]}, s2); });
-        } else {
-            print(r, {evaluate(r, nll, y, mu, s2)}, false);
-        }
-    } else if (qn == "mse") {
-        const auto y = need(y_spec, "y");
-        const auto mu = need(mu_spec, "mu");
-        const auto mse = [](const auto& yv, const auto& mv) { return shannon::mean_squared_error(yv, mv); };
-        if (none) {
-            same_count(mu, "mu", y.size(), "y");
-            per_sample(y.size(), [&](std::size_t i) { return evaluate(r, mse, std::vector{y[i]}, std::vector{mu[i]}); });
-        } else {
-            print(r, {evaluate(r, mse, y, mu)}, false);
-        }
-    } else {
+    });
+    if (!found) {
         throw usage_error(fmt::format("unknown quantity '{}' (see --help)", qn));
     }
     return 0;

@@ -1,7 +1,7 @@
 // shannon/shannon.hpp — the whole core: helpers, measures, losses, likelihood.
 //
 // For MPFR and MPFI number types also include <shannon/mpfr.hpp> / <shannon/mpfi.hpp> (they need
-// libmpfr / libmpfi at link time; the core needs only Boost's headers).
+// libmpfr / libmpfi at link time). The core itself includes no Boost header.
 #pragma once
 
 #include "core/error.hpp"
@@ -11,3 +11,4 @@
 #include "core/measures.hpp"
 #include "numbers/traits.hpp"
 #include "core/options.hpp"
+#include "core/registry.hpp"

@@ -284,3 +284,15 @@ def test_last_paths_counts_how_each_result_was_decided():
     # digits= does not round: the counts start again at zero
     shannon.entropy([0.2, 0.8], digits=30)
     assert sum(shannon.last_paths().values()) == 0
+
+
+def test_every_registered_quantity_is_in_the_package_by_its_name():
+    """core/registry.hpp lists each quantity once; the package must offer every entry by that name."""
+    entries = shannon._core.quantities()
+    names = [name for name, _, _ in entries]
+    assert len(names) == len(set(names)) >= 11
+    for name, formula, alias in entries:
+        assert name in shannon.__all__, name
+        assert callable(getattr(shannon, name)), name
+        assert formula and name.replace("_", "").isalnum(), (name, formula)
+        assert alias == "" or alias not in names, alias

@@ -28,6 +28,7 @@
 #include "losses.hpp"
 #include "math.hpp"
 #include "measures.hpp"
+#include "quantity.hpp"
 #include "../numbers/traits.hpp"
 #include "../detail/fp_contract.hpp"
 
@@ -205,28 +206,44 @@ template <real_range Y, real_range M>
     return scope.round(detail::sse(yv, mv));
 }
 
+/// The type of shannon::mean_squared_error (a function object: it can be passed to the oracle).
+struct mean_squared_error_fn {
+    /// The name, formula and arguments every front end shows (core/registry.hpp).
+    static constexpr quantity_info info{"mean_squared_error", "sum (y - mu)^2 / n",
+                                        argument_kinds::observations_and_predictions, "mse"};
+    /// MSE of observations y and predictions mu.
+    template <real_range Y, real_range M>
+    [[nodiscard]] constexpr auto operator()(Y&& y, M&& mu) const -> pair_real_t<Y, M> {
+        using T = pair_real_t<Y, M>;
+        using W = working_t<T>;
+        const precision_scope<T> scope;
+        const auto [yv, mv] = detail::read_observations<W>(std::forward<Y>(y), std::forward<M>(mu),
+                                                           "mean_squared_error", "y", "prediction");
+        return scope.round(W(detail::sse(yv, mv) / detail::as_real<W>(yv.size())));
+    }
+};
 /// Mean squared error MSE = SSE / n.
-template <real_range Y, real_range M>
-[[nodiscard]] constexpr auto mean_squared_error(Y&& y, M&& mu) -> pair_real_t<Y, M> {
-    using T = pair_real_t<Y, M>;
-    using W = working_t<T>;
-    const precision_scope<T> scope;
-    const auto [yv, mv] = detail::read_observations<W>(std::forward<Y>(y), std::forward<M>(mu),
-                                                       "mean_squared_error", "y", "prediction");
-    return scope.round(W(detail::sse(yv, mv) / detail::as_real<W>(yv.size())));
-}
+inline constexpr mean_squared_error_fn mean_squared_error{};
 
+/// The type of shannon::gaussian_nll (a function object: it can be passed to the oracle).
+struct gaussian_nll_fn {
+    /// The name, formula and arguments every front end shows (core/registry.hpp).
+    static constexpr quantity_info info{"gaussian_nll", "n/2 log(2 pi s2) + sum (y - mu)^2 / (2 s2)",
+                                        argument_kinds::gaussian, "nll-gaussian"};
+    /// The NLL of observations y with means mu and variance sigma2 > 0.
+    template <real_range Y, real_range M, class S>
+    [[nodiscard]] constexpr auto operator()(Y&& y, M&& mu, const S& sigma2) const {
+        using T = std::common_type_t<pair_real_t<Y, M>, detail::real_of<S>>;
+        using W = working_t<T>;
+        const precision_scope<T> scope;
+        constexpr std::string_view fn = "gaussian_nll";
+        detail::check_variance(static_cast<T>(sigma2), fn);
+        const auto [yv, mv] = detail::read_observations<W>(std::forward<Y>(y), std::forward<M>(mu), fn, "y", "mu");
+        return scope.round(detail::gaussian_nll(yv.size(), detail::sse(yv, mv), to_working<W>(static_cast<T>(sigma2))));
+    }
+};
 /// Gaussian negative log-likelihood n/2 log(2 pi sigma2) + SSE/(2 sigma2).
-template <real_range Y, real_range M, class S>
-[[nodiscard]] constexpr auto gaussian_nll(Y&& y, M&& mu, const S& sigma2) {
-    using T = std::common_type_t<pair_real_t<Y, M>, detail::real_of<S>>;
-    using W = working_t<T>;
-    const precision_scope<T> scope;
-    constexpr std::string_view fn = "gaussian_nll";
-    detail::check_variance(static_cast<T>(sigma2), fn);
-    const auto [yv, mv] = detail::read_observations<W>(std::forward<Y>(y), std::forward<M>(mu), fn, "y", "mu");
-    return scope.round(detail::gaussian_nll(yv.size(), detail::sse(yv, mv), to_working<W>(static_cast<T>(sigma2))));
-}
+inline constexpr gaussian_nll_fn gaussian_nll{};
 
 /// Gaussian log-likelihood of observations y with means mu and variance sigma2:
 /// -n/2 log(2 pi sigma2) - SSE/(2 sigma2), the negative of gaussian_nll.

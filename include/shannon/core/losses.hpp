@@ -35,6 +35,7 @@
 #include "measures.hpp"
 #include "../numbers/traits.hpp"
 #include "options.hpp"
+#include "quantity.hpp"
 #include "../detail/fp_contract.hpp"
 
 SHANNON_FP_CONTRACT_OFF
@@ -339,6 +340,9 @@ template <class R>
 
 /// The type of shannon::binary_cross_entropy (a function object: it can be passed to the oracle).
 struct binary_cross_entropy_fn {
+    /// The name, formula and arguments every front end shows (core/registry.hpp).
+    static constexpr quantity_info info{"binary_cross_entropy", "-[y log p + (1-y) log(1-p)], mean over samples",
+                                        argument_kinds::labels_and_probabilities, "bce"};
     /// BCE(y, p) = -[y log p + (1-y) log(1-p)] of one sample; y (soft labels allowed) and p in [0, 1].
     template <class Y, class P>
         requires(!std::ranges::range<Y> && !std::ranges::range<P>)
@@ -374,6 +378,10 @@ inline constexpr binary_cross_entropy_fn binary_cross_entropy{};
 
 /// The type of shannon::binary_cross_entropy_with_logits.
 struct binary_cross_entropy_with_logits_fn {
+    /// The name, formula and arguments every front end shows (core/registry.hpp).
+    static constexpr quantity_info info{"binary_cross_entropy_with_logits",
+                                        "y softplus(-x) + (1-y) softplus(x), mean over samples",
+                                        argument_kinds::labels_and_logits, "bce-logits"};
     /// BCE(y, sigmoid(x)) = y softplus(-x) + (1-y) softplus(x) of one sample; y in [0, 1], any x.
     template <class Y, class X>
         requires(!std::ranges::range<Y> && !std::ranges::range<X>)
@@ -409,6 +417,10 @@ inline constexpr binary_cross_entropy_with_logits_fn binary_cross_entropy_with_l
 
 /// The type of shannon::categorical_cross_entropy.
 struct categorical_cross_entropy_fn {
+    /// The name, formula and arguments every front end shows (core/registry.hpp).
+    static constexpr quantity_info info{"categorical_cross_entropy",
+                                        "-log q[label] (or -sum t log q for rows of targets), mean over rows",
+                                        argument_kinds::classes_and_probabilities, "cce"};
     /// One sample, class-index target: -log q_c. The row q must be a distribution (options::normalization).
     template <class_index C, real_range Q>
     [[nodiscard]] constexpr auto operator()(C c, Q&& q, const options& opt = {}) const -> detail::range_real_t<Q> {
@@ -436,6 +448,9 @@ inline constexpr categorical_cross_entropy_fn categorical_cross_entropy{};
 
 /// The type of shannon::categorical_cross_entropy_with_logits.
 struct categorical_cross_entropy_with_logits_fn {
+    /// The name, formula and arguments every front end shows (core/registry.hpp).
+    static constexpr quantity_info info{"categorical_cross_entropy_with_logits", "logsumexp(z) - z[label], mean over rows",
+                                        argument_kinds::classes_and_logits, "cce-logits"};
     /// One sample, class-index target: logsumexp(z) - z_c.
     template <class_index C, real_range Z>
     [[nodiscard]] constexpr auto operator()(C c, Z&& z, const options& opt = {}) const -> detail::range_real_t<Z> {

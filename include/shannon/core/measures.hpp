@@ -28,6 +28,7 @@
 #include "math.hpp"
 #include "../numbers/traits.hpp"
 #include "options.hpp"
+#include "quantity.hpp"
 #include "../detail/fp_contract.hpp"
 
 SHANNON_FP_CONTRACT_OFF
@@ -303,6 +304,8 @@ template <class T>
 
 /// Entropy H(P) = -sum p_i log p_i of a distribution, in options::base units.
 struct entropy_fn {
+    /// The name, formula and arguments every front end shows (core/registry.hpp).
+    static constexpr quantity_info info{"entropy", "H(P) = -sum p log p", argument_kinds::distribution};
     /// H(P) of a range of probabilities.
     template <std::ranges::input_range P>
     [[nodiscard]] constexpr auto operator()(P&& p, const options& opt = {}) const -> detail::range_real_t<P> {
@@ -325,8 +328,9 @@ inline constexpr entropy_fn entropy{};
 template <class P, class Q>
 using pair_real_t = std::common_type_t<detail::range_real_t<P>, detail::range_real_t<Q>>;
 
-#define SHANNON_DETAIL_PAIR_MEASURE(fn_name, nats_kernel, checks_norm)                                         \
+#define SHANNON_DETAIL_PAIR_MEASURE(fn_name, nats_kernel, checks_norm, formula, alias)                       \
     struct fn_name##_fn {                                                                                      \
+        static constexpr quantity_info info{#fn_name, formula, argument_kinds::two_distributions, alias};     \
         template <std::ranges::input_range P, std::ranges::input_range Q>                                      \
         [[nodiscard]] constexpr auto operator()(P&& p, Q&& q, const options& opt = {}) const -> pair_real_t<P, Q> {      \
             using T = pair_real_t<P, Q>;                                                                       \
@@ -343,16 +347,17 @@ using pair_real_t = std::common_type_t<detail::range_real_t<P>, detail::range_re
     inline constexpr fn_name##_fn fn_name {}
 
 /// Cross-entropy H(P,Q) = -sum p_i log q_i (+inf where q_i = 0 < p_i). Accuracy: < 1 ulp of T.
-SHANNON_DETAIL_PAIR_MEASURE(cross_entropy, cross_entropy_nats, true);
+SHANNON_DETAIL_PAIR_MEASURE(cross_entropy, cross_entropy_nats, true, "H(P,Q) = -sum p log q", "");
 /// KL divergence D(P||Q) = sum p_i log(p_i/q_i) (+inf where q_i = 0 < p_i), >= 0 for distributions,
 /// asymmetric. Computed as sum bd0 + (sum p - sum q). Accuracy: < 1 ulp of T when D is not tiny
 /// against the rounding of the inputs' sums.
-SHANNON_DETAIL_PAIR_MEASURE(kl_divergence, kl_nats, true);
+SHANNON_DETAIL_PAIR_MEASURE(kl_divergence, kl_nats, true, "KL(P||Q) = sum p log(p/q)", "kl");
 /// Generalized KL divergence sum [p_i log(p_i/q_i) - p_i + q_i] of two non-negative measures (no
 /// normalization is asked for, whatever options::normalization says). Every term is >= 0.
-SHANNON_DETAIL_PAIR_MEASURE(generalized_kl_divergence, generalized_kl_nats, false);
+SHANNON_DETAIL_PAIR_MEASURE(generalized_kl_divergence, generalized_kl_nats, false,
+                            "sum p log(p/q) - p + q (measures, not normalized)", "generalized-kl");
 /// Jensen–Shannon divergence JS(P,Q) = (D(P||M) + D(Q||M))/2, M = (P+Q)/2; symmetric, 0 <= JS <= log 2.
-SHANNON_DETAIL_PAIR_MEASURE(js_divergence, js_nats, true);
+SHANNON_DETAIL_PAIR_MEASURE(js_divergence, js_nats, true, "JS(P,Q) = (KL(P||M) + KL(Q||M))/2, M = (P+Q)/2", "js");
 
 #undef SHANNON_DETAIL_PAIR_MEASURE
 

@@ -1,0 +1,42 @@
+// shannon/core/quantity.hpp — what a quantity says about itself, for every front end.
+//
+// Each quantity of the core is a function object (shannon::kl_divergence is a kl_divergence_fn) whose
+// type carries `static constexpr quantity_info info`: its name, a one-line formula, and the kinds of
+// its arguments. core/registry.hpp lists the function objects once; the command-line tool's help,
+// parsing and dispatch, the Python module's bindings and the tests iterate that list, so that adding
+// a quantity is its formula, its info and one line in the list.
+//
+// Names: the C++ and Python names are the same snake_case identifier (kl_divergence); the command
+// line accepts it with '-' or '_' (kl-divergence, kl_divergence) and a short alias where one existed
+// before the list (kl).
+#pragma once
+
+#include <string_view>
+
+namespace shannon {
+
+/// The inputs of a quantity, which decide how a front end reads them.
+enum class argument_kinds {
+    distribution,                 ///< (p): one distribution
+    two_distributions,            ///< (p, q): two distributions of one length
+    labels_and_probabilities,     ///< (y, p): binary labels in [0, 1] and probabilities, one per sample
+    labels_and_logits,            ///< (y, x): binary labels in [0, 1] and logits, one per sample
+    classes_and_probabilities,    ///< (targets, rows): class indices or target rows, rows of probabilities
+    classes_and_logits,           ///< (targets, rows): class indices or target rows, rows of logits
+    observations_and_predictions, ///< (y, mu): observations and predictions, one per sample
+    gaussian,                     ///< (y, mu, sigma2): observations, means and one variance
+};
+
+/// What every front end needs to know about a quantity besides its code.
+struct quantity_info {
+    /// The C++ and Python name (snake_case); the command line's with '-' or '_'.
+    std::string_view name;
+    /// One line: the formula, for --help and docstrings.
+    std::string_view formula;
+    /// The kinds of its arguments.
+    argument_kinds arguments;
+    /// A short command-line name kept from before the list (empty: none).
+    std::string_view alias = {};
+};
+
+}  // namespace shannon
