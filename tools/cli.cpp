@@ -458,7 +458,8 @@ int run(int argc, char** argv) {
             if constexpr (kind == kinds::distribution) {
                 report(r, quantity, need(p_spec, "p"), opt);
             } else {
-                report(r, quantity, need(p_spec, "p"), need(q_spec, "q"), opt);
+                const auto p = need(p_spec, "p");  // p first: its error comes first, as before
+                report(r, quantity, p, need(q_spec, "q"), opt);
             }
         } else if constexpr (kind == kinds::labels_and_probabilities || kind == kinds::labels_and_logits) {
             constexpr bool logits = kind == kinds::labels_and_logits;
