@@ -1,5 +1,6 @@
 // tests/accuracy.cpp — every quantity against the mpmath reference table (tests/gen_reference.py),
-// for one number type per executable (see test_types.hpp).
+// for one number type per executable (see test_types.hpp; built with unit.cpp and typed_main.cpp as
+// one translation unit per type).
 //
 // The error of a result x against the reference r is measured exactly (x converted to a
 // 2100-digit MPFR number) in units of
@@ -311,10 +312,11 @@ INSTANTIATE_TEST_SUITE_P(reference, accuracy, ::testing::ValuesIn(quantities()),
 
 }  // namespace
 
-int main(int argc, char** argv) {
-    test_types::setup();
-    ::testing::InitGoogleTest(&argc, argv);
-    const int rc = RUN_ALL_TESTS();
+// The worst error per quantity, printed after the run (docs/accuracy.py reads it).
+void test_types::print_accuracy_report() {
+    if (report().empty()) {
+        return;
+    }
     std::cout << "\nworst error per quantity for " << test_types::name
               << (test_types::interval ? " (enclosure width)" : "") << ":\n";
     for (const auto& [q, w] : report()) {
@@ -322,5 +324,4 @@ int main(int argc, char** argv) {
                   << std::setw(10) << w.ulps << " ulp, " << std::setw(10) << w.units << " units (line " << w.line
                   << ")\n";
     }
-    return rc;
 }

@@ -1,5 +1,6 @@
 // tests/unit.cpp — the worked examples of the founding material, the conventions, and every kind of
-// bad input, for one number type per executable (see test_types.hpp).
+// bad input, for one number type per executable (see test_types.hpp; built with accuracy.cpp and
+// typed_main.cpp as one translation unit per type).
 #include <gtest/gtest.h>
 
 #include <array>
@@ -289,9 +290,3 @@ TEST(bad_input, least_squares_needs_two_x) {
 }
 
 }  // namespace
-
-int main(int argc, char** argv) {
-    test_types::setup();
-    ::testing::InitGoogleTest(&argc, argv);
-    return RUN_ALL_TESTS();
-}
