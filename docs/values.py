@@ -28,6 +28,14 @@ def value(key, label, f):
     out[key] = {"label": label, "digits": text}
 
 
+# The list of core/registry.hpp, as docs/index.md shows it.
+_rows = ["| C++ and Python | command line | formula | arguments |", "|---|---|---|---|"]
+for _name, _formula, _alias, _kind in shannon._core.quantities():
+    _cli = "`" + _name.replace("_", "-") + "`" + (f", `{_alias}`" if _alias else "")
+    _cell = _formula.replace("|", "\\|")  # KL(P||Q): a table's cell escapes its bars
+    _rows.append(f"| `{_name}` | {_cli} | {_cell} | {_kind.replace('_', ' ')} |")
+out["quantities_table"] = {"text": "\n".join(_rows)}
+
 value("conv_0log0", "entropy([1, 0])", lambda: shannon.entropy([1.0, 0.0]))
 value("conv_q0", "cross_entropy([0.5, 0.5], [1, 0])", lambda: shannon.cross_entropy([0.5, 0.5], [1.0, 0.0]))
 value("conv_kl_q0", "kl_divergence([0.5, 0.5], [1, 0])", lambda: shannon.kl_divergence([0.5, 0.5], [1.0, 0.0]))

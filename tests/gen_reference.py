@@ -282,29 +282,29 @@ def losses():
         for k in (3, 10):
             q = simplex(k, 1.0, single)
             c = rng.randrange(k)
-            add("cce_index", [("int", c), ("list", q)], -mpmath.log(mpf(q[c])), floats=q)
+            add("categorical_cross_entropy_index", [("int", c), ("list", q)], -mpmath.log(mpf(q[c])), floats=q)
             t = simplex(k, 1.0, single)
-            add("cce_soft", [("list", t), ("list", q)], cross_entropy(t, q), floats=t + q)
+            add("categorical_cross_entropy_soft", [("list", t), ("list", q)], cross_entropy(t, q), floats=t + q)
             z = [rng.gauss(0, 3) for _ in range(k)]
             if single:
                 z = [f32(v) for v in z]
             lse = logsumexp(z)
-            add("cce_logits_index", [("int", c), ("list", z)], lse - mpf(z[c]), floats=z)
-            add("cce_logits_soft", [("list", t), ("list", z)],
+            add("categorical_cross_entropy_with_logits_index", [("int", c), ("list", z)], lse - mpf(z[c]), floats=z)
+            add("categorical_cross_entropy_with_logits_soft", [("list", t), ("list", z)],
                 mpmath.fsum(mpf(tk) * (lse - mpf(zk)) for tk, zk in zip(t, z)), floats=t + z)
             rows = [[rng.gauss(0, 3) for _ in range(k)] for _ in range(8)]
             if single:
                 rows = [[f32(v) for v in r] for r in rows]
             idx = [rng.randrange(k) for _ in rows]
             val = mpmath.fsum(logsumexp(r) - mpf(r[i]) for r, i in zip(rows, idx)) / len(rows)
-            add("cce_logits_batch", [("list", idx), ("rows", rows)], val, floats=[v for r in rows for v in r])
+            add("categorical_cross_entropy_with_logits_batch", [("list", idx), ("rows", rows)], val, floats=[v for r in rows for v in r])
             prow = [simplex(k, 1.0, single) for _ in range(8)]
             val = mpmath.fsum(-mpmath.log(mpf(r[i])) for r, i in zip(prow, idx)) / len(prow)
-            add("cce_batch", [("list", idx), ("rows", prow)], val, floats=[v for r in prow for v in r])
-    add("cce_index", [("int", 0), ("list", [0.7, 0.1, 0.1, 0.1])], -mpmath.log(mpf(0.7)), floats=[0.7, 0.1, 0.1, 0.1])
+            add("categorical_cross_entropy_batch", [("list", idx), ("rows", prow)], val, floats=[v for r in prow for v in r])
+    add("categorical_cross_entropy_index", [("int", 0), ("list", [0.7, 0.1, 0.1, 0.1])], -mpmath.log(mpf(0.7)), floats=[0.7, 0.1, 0.1, 0.1])
     big = [1e300, -1e300, 5.0]
-    add("cce_logits_index", [("int", 1), ("list", big)], logsumexp(big) - mpf(-1e300), floats=big)
-    add("cce_logits_index", [("int", 0), ("list", big)], logsumexp(big) - mpf(1e300), floats=big)
+    add("categorical_cross_entropy_with_logits_index", [("int", 1), ("list", big)], logsumexp(big) - mpf(-1e300), floats=big)
+    add("categorical_cross_entropy_with_logits_index", [("int", 0), ("list", big)], logsumexp(big) - mpf(1e300), floats=big)
     # multi-label: sum over classes of BCE with logits
     for single in (True, False):
         k = 5
@@ -312,7 +312,7 @@ def losses():
         z = [rng.gauss(0, 3) for _ in range(k)]
         if single:
             z = [f32(v) for v in z]
-        add("multilabel_bce_logits", [("list", y), ("list", z)],
+        add("multilabel_binary_cross_entropy_with_logits", [("list", y), ("list", z)],
             mpmath.fsum(bce_logits(a, b) for a, b in zip(y, z)), floats=y + z)
 
 

@@ -44,7 +44,7 @@ run_meson_config() {  # name, then meson setup arguments
         status=1
         return
     fi
-    if ! meson test -C "$dir" --print-errorlogs --num-processes 2 >"build-test/$name.test.log" 2>&1; then
+    if ! meson test -C "$dir" --print-errorlogs --num-processes 3 >"build-test/$name.test.log" 2>&1; then
         status=1
     fi
     grep -E "^ *[0-9]+/[0-9]+ " "build-test/$name.test.log" | sed 's/^/  /'
@@ -67,8 +67,8 @@ for c in "${configs[@]}"; do
             # it): gcc and clang build them.
             # clang-1.81 leaves out cpp_bin_float_100: the same Boost backend as cpp_bin_float_50 (only the
             # digits differ), which gcc-1.81 builds in both sizes (half a minute of a 45-minute budget).
-            # Nor the shannon command and the walkthrough: they call the oracle, which tests/exact.cpp
-            # checks here.
+            # Nor the shannon command, the walkthrough and the README's example: they call the oracle
+            # and the core, which tests/exact.cpp and the typed suites check here.
             proofs=false
             types=cpp_bin_float_50,cpp_bin_float_100,mpfr_float_50,mpfr_float_1000,mpfi_float_50
             headers=boost  # each header that includes Boost (exact, numbers/mpfr, numbers/mpfi) alone
@@ -77,7 +77,7 @@ for c in "${configs[@]}"; do
                 types=cpp_bin_float_50,mpfr_float_50,mpfr_float_1000,mpfi_float_50
             fi
             # The x86 kernels compiled out (tests/ball.cpp as other CPUs build it): gcc, clang and sanitize.
-            CXX=$compiler run_meson_config "$c" -Dconstexpr_tests=false -Dproofs=$proofs -Dheader_checks=$headers -Dtools=false -Dportable_test=false \
+            CXX=$compiler run_meson_config "$c" -Dconstexpr_tests=false -Dproofs=$proofs -Dheader_checks=$headers -Dtools=false -Ddemos=false -Dportable_test=false \
                 -Dtest_types=$types \
                 -Dboost_include="$root/.deps/boost-1.81/usr/include" -Dexpect_boost_version=1081 \
                 -Dfuzz_seconds=0 -Dpython=disabled ;;  # the readers and the Python layer: gcc and clang test them
@@ -89,8 +89,9 @@ for c in "${configs[@]}"; do
             # eight takes half an hour on two cores; these take a few minutes.
             # proofs/ are static_asserts (nothing runs): the gcc and clang configurations build them.
             # Nor the compile-time identity tests (compile-time evaluation is not sanitized).
-            # Nor the headers compiled one by one (nothing of them runs).
-            CXX=g++ run_meson_config sanitize -Dpython=disabled -Dbuildtype=plain -Doptimization=1 -Dproofs=false -Dconstexpr_tests=false -Dheader_checks=none \
+            # Nor the headers compiled one by one (nothing of them runs), nor the walkthrough and the
+            # README's example (the library paths they call are the typed suites', run here).
+            CXX=g++ run_meson_config sanitize -Dpython=disabled -Dbuildtype=plain -Doptimization=1 -Dproofs=false -Dconstexpr_tests=false -Dheader_checks=none -Ddemos=false \
                 -Db_sanitize=address,undefined -Db_lundef=false \
                 -Dtest_types=double,long_double,mpfr_float_50,mpfr_float_1000,mpfi_float_50 ;;
         packaging)

@@ -33,8 +33,8 @@ from ._api import indices as _indices
 from ._api import one_value as _one_value
 from ._api import quantity as _quantity
 
+# The measures (entropy, cross_entropy, kl_divergence, ...) join from core/registry.hpp's list below.
 __all__ = [
-    "entropy", "cross_entropy", "kl_divergence", "generalized_kl_divergence", "js_divergence",
     "self_information", "binary_entropy", "sigmoid", "softplus", "log_sigmoid", "logsumexp", "softmax",
     "log_softmax", "binary_cross_entropy", "binary_cross_entropy_with_logits",
     "categorical_cross_entropy", "categorical_cross_entropy_with_logits",
@@ -49,38 +49,40 @@ def _suffix(a):
     return "_f32" if a.dtype == np.float32 else ""
 
 
-@_quantity
-def entropy(req, p, *, base="nats", normalization="check", sum_tolerance=1e-6):
-    """Entropy H(P) = -sum p log p (0 log 0 = 0) of a distribution, in nats (base="bits": log 2,
-    "bans": log 10). normalization: "check" (|sum - 1| <= sum_tolerance, else ValueError),
-    "normalize" (divide by the sum, as scipy.stats.entropy) or "unnormalized"."""
-    (p,) = _floats(p)
-    fn = getattr(_core, "entropy" + _suffix(p))
-    return fn(req.infer(p), p.ravel(), _base(base), normalization, sum_tolerance, "mean"), None
+_NORM = (" In nats unless base= says otherwise (\"bits\": log 2, \"bans\": log 10). normalization: \"check\" "
+         "(|sum - 1| <= sum_tolerance, else ValueError), \"normalize\" (divide by the sum, as scipy.stats.entropy) "
+         "or \"unnormalized\" (a measure of non-negative weights, as the generalized KL, ignores it). Correctly "
+         "rounded, and as fast as numpy's naive formula for float64/float32 arrays of any length where the "
+         "oracle has a fast path.")
 
 
-def _measure2(name, doc):
-    def impl(req, p, q, *, base="nats", normalization="check", sum_tolerance=1e-6):
+def _measure(name, formula, kind):
+    """The package's function for a measure of core/registry.hpp (one or two distributions): its name,
+    its docstring from the list's formula."""
+    def one(req, p, *, base="nats", normalization="check", sum_tolerance=1e-6):
+        (p,) = _floats(p)
+        fn = getattr(_core, name + _suffix(p))
+        return fn(req.infer(p), p.ravel(), _base(base), normalization, sum_tolerance, "mean"), None
+
+    def two(req, p, q, *, base="nats", normalization="check", sum_tolerance=1e-6):
         p, q = _floats(p, q)
         fn = getattr(_core, name + _suffix(p))
         return fn(req.infer(p, q), p.ravel(), q.ravel(), _base(base), normalization, sum_tolerance, "mean"), None
 
+    impl = one if kind == "distribution" else two
     impl.__name__ = name
     impl.__qualname__ = name
-    impl.__doc__ = doc
+    impl.__doc__ = formula + "." + _NORM
     return _quantity(impl)
 
 
-_NORM = (" In nats unless base= says otherwise; normalization as for entropy. Correctly rounded, and "
-         "as fast as numpy's naive formula for float64/float32 arrays of any length.")
-cross_entropy = _measure2("cross_entropy", "Cross-entropy H(P, Q) = -sum p log q (+inf where q = 0 < p)." + _NORM)
-kl_divergence = _measure2(
-    "kl_divergence", "KL divergence D(P||Q) = sum p log(p/q) (+inf where q = 0 < p; >= 0; asymmetric)." + _NORM)
-generalized_kl_divergence = _measure2(
-    "generalized_kl_divergence",
-    "Generalized KL divergence sum [p log(p/q) - p + q] of two non-negative measures (no normalization check).")
-js_divergence = _measure2(
-    "js_divergence", "Jensen-Shannon divergence (D(P||M) + D(Q||M))/2, M = (P+Q)/2; in [0, log 2]." + _NORM)
+# The measures, made from the list of core/registry.hpp: a measure added there is a function here.
+for _name, _formula, _alias, _kind in _core.quantities():
+    if _kind in ("distribution", "two_distributions"):
+        globals()[_name] = _measure(_name, _formula, _kind)
+        if _name not in __all__:
+            __all__.append(_name)
+del _name, _formula, _alias, _kind
 
 
 def _elementwise(name, doc, has_base):

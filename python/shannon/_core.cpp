@@ -20,13 +20,14 @@ PYBIND11_MODULE(_core, m) {
         .def_readwrite("digits", &request::digits)
         .def_readwrite("bits", &request::bits)
         .def_readwrite("candidates", &request::candidates);
-    // The list of core/registry.hpp (name, formula, command-line alias): the package's tests check
-    // that the package offers every entry by its name.
+    // The list of core/registry.hpp (name, formula, command-line alias, argument kinds): the package
+    // makes its measures' functions from it, and its tests check that it offers every entry by name.
     m.def("quantities", [] {
         py::list out;
         shannon::for_each_quantity([&](const auto& q) {
             const shannon::quantity_info& i = q.info;
-            out.append(py::make_tuple(std::string(i.name), std::string(i.formula), std::string(i.alias)));
+            out.append(py::make_tuple(std::string(i.name), std::string(i.formula), std::string(i.alias),
+                                      std::string(shannon::kind_name(i.arguments))));
         });
         return out;
     });

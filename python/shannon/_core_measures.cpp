@@ -7,23 +7,29 @@ namespace shannon_python {
 
 template <class T>
 void bind_core_typed(py::module_& m, const std::string& suffix) {
-    const auto measure1 = [&](const char* name, auto fn) {
+    const auto measure1 = [&](const std::string& name, auto fn) {
         m.def((name + suffix).c_str(),
               [fn](const request& r, const array<T>& p, const std::string& base, const std::string& norm, double tol,
                    const std::string& red) { return run(r, fn, flat(p), options_of(base, norm, tol, red)); },
               py::arg("request"), py::arg("p"), SHANNON_OPTS);
     };
-    const auto measure2 = [&](const char* name, auto fn) {
+    const auto measure2 = [&](const std::string& name, auto fn) {
         m.def((name + suffix).c_str(),
               [fn](const request& r, const array<T>& p, const array<T>& q, const std::string& base, const std::string& norm,
                    double tol, const std::string& red) { return run(r, fn, flat(p), flat(q), options_of(base, norm, tol, red)); },
               py::arg("request"), py::arg("p"), py::arg("q"), SHANNON_OPTS);
     };
-    measure1("entropy", shannon::entropy);
-    measure2("cross_entropy", shannon::cross_entropy);
-    measure2("kl_divergence", shannon::kl_divergence);
-    measure2("generalized_kl_divergence", shannon::generalized_kl_divergence);
-    measure2("js_divergence", shannon::js_divergence);
+    // The measures of the list (core/registry.hpp), by the kinds of their arguments; the other kinds
+    // (losses, likelihood) take framework-shaped inputs and are bound one by one below.
+    shannon::for_each_quantity([&](const auto& q) {
+        using Q = std::remove_cvref_t<decltype(q)>;
+        const std::string name(Q::info.name);
+        if constexpr (Q::info.arguments == shannon::argument_kinds::distribution) {
+            measure1(name, q);
+        } else if constexpr (Q::info.arguments == shannon::argument_kinds::two_distributions) {
+            measure2(name, q);
+        }
+    });
 }
 
 void bind_core(py::module_& m) {

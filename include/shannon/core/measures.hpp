@@ -302,62 +302,97 @@ template <class T>
     }
 }
 
-/// Entropy H(P) = -sum p_i log p_i of a distribution, in options::base units.
-struct entropy_fn {
-    /// The name, formula and arguments every front end shows (core/registry.hpp).
-    static constexpr quantity_info info{"entropy", "H(P) = -sum p log p", argument_kinds::distribution};
-    /// H(P) of a range of probabilities.
+/// The frame of a quantity of one distribution (entropy, perplexity): the derived function object
+/// gives its `info` (core/quantity.hpp) and `kernel(v, opt)`, the value at the working type W of the
+/// checked, normalized probabilities v; this base reads the range into W (every message names
+/// Derived::info.name and the argument "p"), normalizes it as options::normalization says, and rounds
+/// the kernel's value once to the range's number type.
+template <class Derived>
+struct distribution_quantity {
+    /// The quantity of a range of probabilities.
     template <std::ranges::input_range P>
     [[nodiscard]] constexpr auto operator()(P&& p, const options& opt = {}) const -> detail::range_real_t<P> {
         using T = detail::range_real_t<P>;
         using W = working_t<T>;
         const precision_scope<T> scope;
-        std::vector<W> v = detail::collect_probabilities<W>(std::forward<P>(p), "entropy", "p");
-        detail::normalize_argument(v, opt, "entropy", "p");
-        return scope.round(detail::in_unit(detail::entropy_nats(v), opt.base));
+        constexpr std::string_view name = Derived::info.name;
+        std::vector<W> v = detail::collect_probabilities<W>(std::forward<P>(p), name, "p");
+        detail::normalize_argument(v, opt, name, "p");
+        return scope.round(Derived::kernel(v, opt));
     }
-    /// H(P) of [first, last).
+    /// The quantity of [first, last).
     template <std::input_iterator I, std::sentinel_for<I> S>
     [[nodiscard]] constexpr auto operator()(I first, S last, const options& opt = {}) const {
         return (*this)(std::ranges::subrange(std::move(first), std::move(last)), opt);
     }
 };
-/// Entropy H(P) = -sum p log p (0 log 0 = 0). Accuracy: < 1 ulp of T.
-inline constexpr entropy_fn entropy{};
 
 template <class P, class Q>
 using pair_real_t = std::common_type_t<detail::range_real_t<P>, detail::range_real_t<Q>>;
 
+/// The frame of a quantity of two distributions of one length (cross-entropy, KL, JS, ...): as
+/// distribution_quantity, with `kernel(p, q, opt)`; Derived::checks_normalization false reads p and q
+/// as measures whatever options::normalization says (the generalized KL).
+template <class Derived>
+struct two_distribution_quantity {
+    /// The quantity of two ranges of probabilities.
+    template <std::ranges::input_range P, std::ranges::input_range Q>
+    [[nodiscard]] constexpr auto operator()(P&& p, Q&& q, const options& opt = {}) const -> pair_real_t<P, Q> {
+        using T = pair_real_t<P, Q>;
+        using W = working_t<T>;
+        const precision_scope<T> scope;
+        options o = opt;
+        if constexpr (!Derived::checks_normalization) {
+            o.normalization = normalization::unnormalized;
+        }
+        auto [pv, qv] = detail::read_pair<W>(std::forward<P>(p), std::forward<Q>(q), o, Derived::info.name);
+        return scope.round(Derived::kernel(pv, qv, o));
+    }
+};
+
+/// Entropy H(P) = -sum p_i log p_i of a distribution, in options::base units.
+struct entropy_fn : distribution_quantity<entropy_fn> {
+    /// The name, formula and arguments every front end shows (core/registry.hpp).
+    static constexpr quantity_info info{"entropy", "H(P) = -sum p log p (0 log 0 = 0)", argument_kinds::distribution};
+    /// H(P) of checked probabilities at the working type.
+    template <class W>
+    [[nodiscard]] static constexpr W kernel(const std::vector<W>& v, const options& opt) {
+        return detail::in_unit(detail::entropy_nats(v), opt.base);
+    }
+};
+/// Entropy H(P) = -sum p log p (0 log 0 = 0). Accuracy: < 1 ulp of T.
+inline constexpr entropy_fn entropy{};
+
+// A two-distribution measure: its function object, with the kernel (in nats) of detail::.
 #define SHANNON_DETAIL_PAIR_MEASURE(fn_name, nats_kernel, checks_norm, formula, alias)                       \
-    struct fn_name##_fn {                                                                                      \
+    struct fn_name##_fn : two_distribution_quantity<fn_name##_fn> {                                          \
+        /** The name, formula and arguments every front end shows (core/registry.hpp). */                    \
         static constexpr quantity_info info{#fn_name, formula, argument_kinds::two_distributions, alias};     \
-        template <std::ranges::input_range P, std::ranges::input_range Q>                                      \
-        [[nodiscard]] constexpr auto operator()(P&& p, Q&& q, const options& opt = {}) const -> pair_real_t<P, Q> {      \
-            using T = pair_real_t<P, Q>;                                                                       \
-            using W = working_t<T>;                                                                            \
-            const precision_scope<T> scope;                                                                    \
-            options o = opt;                                                                                   \
-            if (!(checks_norm)) {                                                                              \
-                o.normalization = normalization::unnormalized;                                                          \
-            }                                                                                                  \
-            auto [pv, qv] = detail::read_pair<W>(std::forward<P>(p), std::forward<Q>(q), o, #fn_name);         \
-            return scope.round(detail::in_unit(detail::nats_kernel(pv, qv), o.base));                          \
+        /** Whether p and q must be distributions (else: non-negative measures). */                           \
+        static constexpr bool checks_normalization = checks_norm;                                             \
+        /** The value at the working type of checked p and q. */                                              \
+        template <class W>                                                                                     \
+        [[nodiscard]] static constexpr W kernel(const std::vector<W>& p, const std::vector<W>& q,              \
+                                                const options& opt) {                                          \
+            return detail::in_unit(detail::nats_kernel(p, q), opt.base);                                      \
         }                                                                                                      \
     };                                                                                                         \
     inline constexpr fn_name##_fn fn_name {}
 
 /// Cross-entropy H(P,Q) = -sum p_i log q_i (+inf where q_i = 0 < p_i). Accuracy: < 1 ulp of T.
-SHANNON_DETAIL_PAIR_MEASURE(cross_entropy, cross_entropy_nats, true, "H(P,Q) = -sum p log q", "");
+SHANNON_DETAIL_PAIR_MEASURE(cross_entropy, cross_entropy_nats, true, "H(P,Q) = -sum p log q (+inf where q = 0 < p)", "");
 /// KL divergence D(P||Q) = sum p_i log(p_i/q_i) (+inf where q_i = 0 < p_i), >= 0 for distributions,
 /// asymmetric. Computed as sum bd0 + (sum p - sum q). Accuracy: < 1 ulp of T when D is not tiny
 /// against the rounding of the inputs' sums.
-SHANNON_DETAIL_PAIR_MEASURE(kl_divergence, kl_nats, true, "KL(P||Q) = sum p log(p/q)", "kl");
+SHANNON_DETAIL_PAIR_MEASURE(kl_divergence, kl_nats, true,
+                            "KL(P||Q) = sum p log(p/q) (+inf where q = 0 < p; >= 0; asymmetric)", "kl");
 /// Generalized KL divergence sum [p_i log(p_i/q_i) - p_i + q_i] of two non-negative measures (no
 /// normalization is asked for, whatever options::normalization says). Every term is >= 0.
 SHANNON_DETAIL_PAIR_MEASURE(generalized_kl_divergence, generalized_kl_nats, false,
-                            "sum p log(p/q) - p + q (measures, not normalized)", "generalized-kl");
+                            "sum p log(p/q) - p + q of two non-negative measures (not normalized)", "generalized-kl");
 /// Jensen–Shannon divergence JS(P,Q) = (D(P||M) + D(Q||M))/2, M = (P+Q)/2; symmetric, 0 <= JS <= log 2.
-SHANNON_DETAIL_PAIR_MEASURE(js_divergence, js_nats, true, "JS(P,Q) = (KL(P||M) + KL(Q||M))/2, M = (P+Q)/2", "js");
+SHANNON_DETAIL_PAIR_MEASURE(js_divergence, js_nats, true,
+                            "JS(P,Q) = (KL(P||M) + KL(Q||M))/2, M = (P+Q)/2; in [0, log 2]", "js");
 
 #undef SHANNON_DETAIL_PAIR_MEASURE
 

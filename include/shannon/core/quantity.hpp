@@ -27,6 +27,21 @@ enum class argument_kinds {
     gaussian,                     ///< (y, mu, sigma2): observations, means and one variance
 };
 
+/// The snake_case name of an argument kind (as the Python module's quantities() gives it).
+[[nodiscard]] constexpr std::string_view kind_name(argument_kinds k) {
+    switch (k) {
+        case argument_kinds::distribution: return "distribution";
+        case argument_kinds::two_distributions: return "two_distributions";
+        case argument_kinds::labels_and_probabilities: return "labels_and_probabilities";
+        case argument_kinds::labels_and_logits: return "labels_and_logits";
+        case argument_kinds::classes_and_probabilities: return "classes_and_probabilities";
+        case argument_kinds::classes_and_logits: return "classes_and_logits";
+        case argument_kinds::observations_and_predictions: return "observations_and_predictions";
+        case argument_kinds::gaussian: return "gaussian";
+    }
+    return "unknown";
+}
+
 /// What every front end needs to know about a quantity besides its code.
 struct quantity_info {
     /// The C++ and Python name (snake_case); the command line's with '-' or '_'.
