@@ -290,7 +290,12 @@ TEST_P(accuracy, within_tolerance_of_mpmath_reference) {
             ulps = R(err / ulp_of(ref));
         }
         const double units = static_cast<double>(R(err / unit));
-        EXPECT_LE(units, tolerance_units())
+        // An enclosure computed at the working precision around a value within 2^-10 ulp of a number
+        // of T (the perplexity of a uniform distribution is n; of (1/2, 1/2, 5e-324) 2 + 7e-321) holds
+        // that number inside, so rounded outward it reaches both its neighbours: up to 2 units wide.
+        const R in_ulps = R(ref / ulp_of(ref));
+        const bool near_representable = test_types::interval && abs(R(in_ulps - round(in_ulps))) <= ldexp(R(1), -10);
+        EXPECT_LE(units, near_representable ? 2 * tolerance_units() : tolerance_units())
             << brief(c) << "\n  got " << std::setprecision(std::numeric_limits<T>::max_digits10 > 0 ? 40 : 40) << got
             << "\n  reference " << std::setprecision(45) << ref << "\n  error " << units << " units, "
             << static_cast<double>(ulps) << " ulps";
