@@ -213,6 +213,7 @@ def measures():
     for p, q in distributions():
         floats = p + q
         add("entropy", [("list", p)], entropy(p), floats=p)
+        add("perplexity", [("list", p)], mpmath.exp(entropy(p)), floats=p)
         add("cross_entropy", [("list", p), ("list", q)], cross_entropy(p, q), floats=floats)
         d = kl(p, q)
         scale = mpmath.fsum(abs(t) for t in kl_terms(p, q))

@@ -363,6 +363,21 @@ struct entropy_fn : distribution_quantity<entropy_fn> {
 /// Entropy H(P) = -sum p log p (0 log 0 = 0). Accuracy: < 1 ulp of T.
 inline constexpr entropy_fn entropy{};
 
+/// Perplexity PP(P) = exp(H(P)) = prod p_i^-p_i of a distribution: its effective number of outcomes,
+/// in [1, n] (the same number in every unit: 2^H in bits; options::base is not used).
+struct perplexity_fn : distribution_quantity<perplexity_fn> {
+    /// The name, formula and arguments every front end shows (core/registry.hpp).
+    static constexpr quantity_info info{"perplexity", "PP(P) = exp(H(P)) = 2^H in bits; in [1, n]",
+                                        argument_kinds::distribution};
+    /// exp(H(P)) of checked probabilities at the working type.
+    template <class W>
+    [[nodiscard]] static constexpr W kernel(const std::vector<W>& v, const options&) {
+        return detail::exp_(detail::entropy_nats(v));
+    }
+};
+/// Perplexity exp(H(P)). Accuracy: < 1 ulp of T.
+inline constexpr perplexity_fn perplexity{};
+
 // A two-distribution measure: its function object, with the kernel (in nats) of detail::.
 #define SHANNON_DETAIL_PAIR_MEASURE(fn_name, nats_kernel, checks_norm, formula, alias)                       \
     struct fn_name##_fn : two_distribution_quantity<fn_name##_fn> {                                          \

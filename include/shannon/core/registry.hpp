@@ -22,6 +22,7 @@ namespace shannon {
 
 /// Every quantity of the core that the front ends offer, in the order of their help.
 inline constexpr std::tuple quantities{entropy,
+                                       perplexity,
                                        cross_entropy,
                                        kl_divergence,
                                        generalized_kl_divergence,
