@@ -67,16 +67,7 @@ struct request {
 };
 
 ex::format parse_format(const std::string& f) {
-    if (f == "binary32") {
-        return ex::format::binary32;
-    }
-    if (f == "bfloat16") {
-        return ex::format::bfloat16;
-    }
-    if (f == "binary16") {
-        return ex::format::binary16;
-    }
-    return ex::format::binary64;
+    return ex::format_named(f).value_or(ex::format::binary64);  // CLI11 admits the four names only
 }
 
 std::string shortest(double v, ex::format f) {

@@ -38,6 +38,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <string_view>
 #include <thread>
 #include <tuple>
 #include <ranges>
@@ -67,6 +68,22 @@ namespace shannon::exact {
 
 /// The binary formats a result can be rounded to (round to nearest, ties to even).
 enum class format { binary64, binary32, bfloat16, binary16 };
+
+/// The format a name gives: its IEEE name (binary64, binary32, binary16), its NumPy/PyTorch dtype
+/// (float64, float32, float16) or bfloat16; nullopt for any other name (the command line and the
+/// Python module turn that into their own message).
+[[nodiscard]] inline std::optional<format> format_named(std::string_view name) {
+    constexpr std::pair<std::string_view, format> names[] = {
+        {"binary64", format::binary64}, {"float64", format::binary64}, {"binary32", format::binary32},
+        {"float32", format::binary32},  {"bfloat16", format::bfloat16}, {"binary16", format::binary16},
+        {"float16", format::binary16}};
+    for (const auto& [n, f] : names) {
+        if (n == name) {
+            return f;
+        }
+    }
+    return std::nullopt;
+}
 
 /// Precision (with the implicit bit), and the exponents of the smallest and largest normal numbers.
 struct format_traits {
@@ -374,30 +391,25 @@ template <class Quantity, class... Args>
     return decimal(x.backend().data(), n, mode);
 }
 
+/// Which of the fast path's sums (exact/fast.hpp) computes the quantity Q, if one does.
 template <class Q>
 struct fast_kind_of {
     static constexpr bool supported = false;
 };
-template <>
-struct fast_kind_of<shannon::entropy_fn> {
+/// A quantity the fast path's sum K computes.
+template <fast::kind K>
+struct fast_kind_is {
     static constexpr bool supported = true;
-    static constexpr fast::kind value = fast::kind::entropy;
+    static constexpr fast::kind value = K;
 };
 template <>
-struct fast_kind_of<shannon::cross_entropy_fn> {
-    static constexpr bool supported = true;
-    static constexpr fast::kind value = fast::kind::cross_entropy;
-};
+struct fast_kind_of<shannon::entropy_fn> : fast_kind_is<fast::kind::entropy> {};
 template <>
-struct fast_kind_of<shannon::kl_divergence_fn> {
-    static constexpr bool supported = true;
-    static constexpr fast::kind value = fast::kind::kl;
-};
+struct fast_kind_of<shannon::cross_entropy_fn> : fast_kind_is<fast::kind::cross_entropy> {};
 template <>
-struct fast_kind_of<shannon::generalized_kl_divergence_fn> {
-    static constexpr bool supported = true;
-    static constexpr fast::kind value = fast::kind::generalized_kl;
-};
+struct fast_kind_of<shannon::kl_divergence_fn> : fast_kind_is<fast::kind::kl> {};
+template <>
+struct fast_kind_of<shannon::generalized_kl_divergence_fn> : fast_kind_is<fast::kind::generalized_kl> {};
 
 template <class R>
 concept fast_range = std::ranges::contiguous_range<const R> && std::ranges::sized_range<const R> &&

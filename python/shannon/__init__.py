@@ -49,6 +49,14 @@ def _suffix(a):
     return "_f32" if a.dtype == np.float32 else ""
 
 
+def _named(impl, name, doc):
+    """A function of the package made by a factory: its name, its docstring, the request/result frame."""
+    impl.__name__ = name
+    impl.__qualname__ = name
+    impl.__doc__ = doc
+    return _quantity(impl)
+
+
 _NORM = (" In nats unless base= says otherwise (\"bits\": log 2, \"bans\": log 10). normalization: \"check\" "
          "(|sum - 1| <= sum_tolerance, else ValueError), \"normalize\" (divide by the sum, as scipy.stats.entropy) "
          "or \"unnormalized\" (a measure of non-negative weights, as the generalized KL, ignores it). Correctly "
@@ -69,11 +77,7 @@ def _measure(name, formula, kind):
         fn = getattr(_core, name + _suffix(p))
         return fn(req.infer(p, q), p.ravel(), q.ravel(), _base(base), normalization, sum_tolerance, "mean"), None
 
-    impl = one if kind == "distribution" else two
-    impl.__name__ = name
-    impl.__qualname__ = name
-    impl.__doc__ = formula + "." + _NORM
-    return _quantity(impl)
+    return _named(one if kind == "distribution" else two, name, formula + "." + _NORM)
 
 
 # The measures, made from the list of core/registry.hpp: a measure added there is a function here.
@@ -95,10 +99,7 @@ def _elementwise(name, doc, has_base):
             return _one_value(raw), None
         return raw, a.shape
 
-    impl.__name__ = name
-    impl.__qualname__ = name
-    impl.__doc__ = doc
-    return _quantity(impl)
+    return _named(impl, name, doc)
 
 
 self_information = _elementwise("self_information", "Self-information I(p) = -log p (I(0) = +inf), elementwise.", True)
@@ -136,10 +137,7 @@ def _pair_loss(name, doc):
         r = req.infer(x, y)
         return getattr(_core, name)(r, y.astype(np.float64).ravel(), x.astype(np.float64).ravel(), reduction), None
 
-    impl.__name__ = name
-    impl.__qualname__ = name
-    impl.__doc__ = doc
-    return _quantity(impl)
+    return _named(impl, name, doc)
 
 
 binary_cross_entropy = _pair_loss(
@@ -165,10 +163,7 @@ def _categorical(name, doc):
         return getattr(_core, name + "_soft")(r, tf.astype(np.float64), q64, _base(base), normalization, sum_tolerance,
                                               reduction), None
 
-    impl.__name__ = name
-    impl.__qualname__ = name
-    impl.__doc__ = doc
-    return _quantity(impl)
+    return _named(impl, name, doc)
 
 
 categorical_cross_entropy = _categorical(
@@ -187,10 +182,7 @@ def _multilabel(name, doc):
         r = req.infer(x, y)
         return getattr(_core, name)(r, y.astype(np.float64), x.astype(np.float64), reduction), None
 
-    impl.__name__ = name
-    impl.__qualname__ = name
-    impl.__doc__ = doc
-    return _quantity(impl)
+    return _named(impl, name, doc)
 
 
 multilabel_binary_cross_entropy = _multilabel(

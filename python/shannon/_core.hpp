@@ -44,17 +44,8 @@ struct request {
 };
 
 inline ex::format format_of(const std::string& dtype) {
-    if (dtype == "float64") {
-        return ex::format::binary64;
-    }
-    if (dtype == "float32") {
-        return ex::format::binary32;
-    }
-    if (dtype == "bfloat16") {
-        return ex::format::bfloat16;
-    }
-    if (dtype == "float16") {
-        return ex::format::binary16;
+    if (const auto f = ex::format_named(dtype)) {
+        return *f;
     }
     throw py::value_error("shannon: dtype must be float64, float32, bfloat16 or float16, not " + dtype);
 }

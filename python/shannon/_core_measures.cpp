@@ -118,48 +118,34 @@ void bind_core(py::module_& m) {
     multilabel("multilabel_binary_cross_entropy", shannon::multilabel_binary_cross_entropy);
     multilabel("multilabel_binary_cross_entropy_with_logits", shannon::multilabel_binary_cross_entropy_with_logits);
 
-    // Likelihood.
-    m.def("bernoulli_log_likelihood",
-          [](const request& r, const I& data, double p) {
-              return run(r, [](const auto& d, const auto& pp) { return shannon::bernoulli_log_likelihood(d, pp); }, flat(data), p);
-          },
-          py::arg("request"), py::arg("data"), py::arg("p"));
-    m.def("bernoulli_nll",
-          [](const request& r, const I& data, double p) {
-              return run(r, [](const auto& d, const auto& pp) { return shannon::bernoulli_nll(d, pp); }, flat(data), p);
-          },
-          py::arg("request"), py::arg("data"), py::arg("p"));
-    m.def("categorical_log_likelihood",
-          [](const request& r, const I& data, const A& q) {
-              return run(r, [](const auto& d, const auto& qq) { return shannon::categorical_log_likelihood(d, qq); }, flat(data), flat(q));
-          },
-          py::arg("request"), py::arg("data"), py::arg("q"));
-    m.def("categorical_nll",
-          [](const request& r, const I& data, const A& q) {
-              return run(r, [](const auto& d, const auto& qq) { return shannon::categorical_nll(d, qq); }, flat(data), flat(q));
-          },
-          py::arg("request"), py::arg("data"), py::arg("q"));
-    m.def("gaussian_nll",
-          [](const request& r, const A& y, const A& mu, double s2) {
-              return run(r, [](const auto& a, const auto& b, const auto& s) { return shannon::gaussian_nll(a, b, s); }, flat(y), flat(mu), s2);
-          },
-          py::arg("request"), py::arg("y"), py::arg("mu"), py::arg("sigma2"));
-    m.def("gaussian_log_likelihood",
-          [](const request& r, const A& y, const A& mu, double s2) {
-              return run(r, [](const auto& a, const auto& b, const auto& s) { return shannon::gaussian_log_likelihood(a, b, s); },
-                         flat(y), flat(mu), s2);
-          },
-          py::arg("request"), py::arg("y"), py::arg("mu"), py::arg("sigma2"));
-    m.def("mean_squared_error",
-          [](const request& r, const A& y, const A& mu) {
-              return run(r, [](const auto& a, const auto& b) { return shannon::mean_squared_error(a, b); }, flat(y), flat(mu));
-          },
-          py::arg("request"), py::arg("y"), py::arg("mu"));
-    m.def("sum_squared_error",
-          [](const request& r, const A& y, const A& mu) {
-              return run(r, [](const auto& a, const auto& b) { return shannon::sum_squared_error(a, b); }, flat(y), flat(mu));
-          },
-          py::arg("request"), py::arg("y"), py::arg("mu"));
+    // Likelihood: (data, p) and (data, q).
+    const auto bernoulli = [&](const char* name, auto fn) {
+        m.def(name, [fn](const request& r, const I& data, double p) { return run(r, fn, flat(data), p); },
+              py::arg("request"), py::arg("data"), py::arg("p"));
+    };
+    bernoulli("bernoulli_log_likelihood", [](const auto& d, const auto& p) { return shannon::bernoulli_log_likelihood(d, p); });
+    bernoulli("bernoulli_nll", [](const auto& d, const auto& p) { return shannon::bernoulli_nll(d, p); });
+    const auto categorical_likelihood = [&](const char* name, auto fn) {
+        m.def(name, [fn](const request& r, const I& data, const A& q) { return run(r, fn, flat(data), flat(q)); },
+              py::arg("request"), py::arg("data"), py::arg("q"));
+    };
+    categorical_likelihood("categorical_log_likelihood",
+                           [](const auto& d, const auto& q) { return shannon::categorical_log_likelihood(d, q); });
+    categorical_likelihood("categorical_nll", [](const auto& d, const auto& q) { return shannon::categorical_nll(d, q); });
+    // (y, mu, sigma2) and (y, mu).
+    const auto gaussian = [&](const char* name, auto fn) {
+        m.def(name, [fn](const request& r, const A& y, const A& mu, double s2) { return run(r, fn, flat(y), flat(mu), s2); },
+              py::arg("request"), py::arg("y"), py::arg("mu"), py::arg("sigma2"));
+    };
+    gaussian("gaussian_nll", [](const auto& a, const auto& b, const auto& s) { return shannon::gaussian_nll(a, b, s); });
+    gaussian("gaussian_log_likelihood",
+             [](const auto& a, const auto& b, const auto& s) { return shannon::gaussian_log_likelihood(a, b, s); });
+    const auto squared = [&](const char* name, auto fn) {
+        m.def(name, [fn](const request& r, const A& y, const A& mu) { return run(r, fn, flat(y), flat(mu)); },
+              py::arg("request"), py::arg("y"), py::arg("mu"));
+    };
+    squared("mean_squared_error", [](const auto& a, const auto& b) { return shannon::mean_squared_error(a, b); });
+    squared("sum_squared_error", [](const auto& a, const auto& b) { return shannon::sum_squared_error(a, b); });
 }
 
 }  // namespace shannon_python

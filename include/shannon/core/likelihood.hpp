@@ -113,24 +113,29 @@ template <class W, class Y, class M>
 
 }  // namespace detail
 
+namespace detail {
+/// log L(p), negated when `negate`: the frame of bernoulli_log_likelihood and bernoulli_nll.
+template <class D, class P>
+[[nodiscard]] constexpr P bernoulli_ll_of(D&& data, const P& p, std::string_view function, bool negate) {
+    using W = working_t<P>;
+    const precision_scope<P> scope;
+    const auto [n, k] = count_outcomes(std::forward<D>(data), function);
+    check_unit_interval(p, function, "p", std::nullopt);
+    const W ll = bernoulli_ll(n, k, to_working<W>(p));
+    return scope.round(negate ? W(-ll) : ll);
+}
+}  // namespace detail
+
 /// log L(p) = k log p + (n-k) log(1-p) of binary outcomes `data` (0/1, bool) under Bernoulli(p).
 template <std::ranges::input_range D, class P>
 [[nodiscard]] constexpr P bernoulli_log_likelihood(D&& data, const P& p) {
-    using W = working_t<P>;
-    const precision_scope<P> scope;
-    const auto [n, k] = detail::count_outcomes(std::forward<D>(data), "bernoulli_log_likelihood");
-    detail::check_unit_interval(p, "bernoulli_log_likelihood", "p", std::nullopt);
-    return scope.round(detail::bernoulli_ll(n, k, to_working<W>(p)));
+    return detail::bernoulli_ll_of(std::forward<D>(data), p, "bernoulli_log_likelihood", false);
 }
 
 /// NLL(p) = -log L(p) = n * BCE against the empirical distribution.
 template <std::ranges::input_range D, class P>
 [[nodiscard]] constexpr P bernoulli_nll(D&& data, const P& p) {
-    using W = working_t<P>;
-    const precision_scope<P> scope;
-    const auto [n, k] = detail::count_outcomes(std::forward<D>(data), "bernoulli_nll");
-    detail::check_unit_interval(p, "bernoulli_nll", "p", std::nullopt);
-    return scope.round(W(-detail::bernoulli_ll(n, k, to_working<W>(p))));
+    return detail::bernoulli_ll_of(std::forward<D>(data), p, "bernoulli_nll", true);
 }
 
 /// The Bernoulli maximum-likelihood estimate k/n, correctly rounded to T.

@@ -76,46 +76,22 @@ constexpr void poll_stop_at(std::size_t i) {
 
 // The elementary functions of a working type: shannon's constexpr kernels for the built-in types
 // (and, through ADL, for double_word), the type's own functions (found by ADL) otherwise.
-template <class W>
-[[nodiscard]] constexpr W log_(const W& x) {
-    if constexpr (std::is_floating_point_v<W>) {
-        return cx::log(x);
-    } else {
-        poll_stop_in<W>();  // a long interval or multiprecision computation can be stopped here
-        using std::log;
-        return log(x);
+#define SHANNON_DETAIL_ELEMENTARY(fn)                                                                  \
+    template <class W>                                                                                 \
+    [[nodiscard]] constexpr W fn##_(const W& x) {                                                      \
+        if constexpr (std::is_floating_point_v<W>) {                                                   \
+            return cx::fn(x);                                                                          \
+        } else {                                                                                       \
+            poll_stop_in<W>(); /* a long interval or multiprecision computation can be stopped here */ \
+            using std::fn;                                                                             \
+            return fn(x);                                                                              \
+        }                                                                                              \
     }
-}
-template <class W>
-[[nodiscard]] constexpr W log1p_(const W& x) {
-    if constexpr (std::is_floating_point_v<W>) {
-        return cx::log1p(x);
-    } else {
-        poll_stop_in<W>();  // a long interval or multiprecision computation can be stopped here
-        using std::log1p;
-        return log1p(x);
-    }
-}
-template <class W>
-[[nodiscard]] constexpr W exp_(const W& x) {
-    if constexpr (std::is_floating_point_v<W>) {
-        return cx::exp(x);
-    } else {
-        poll_stop_in<W>();  // a long interval or multiprecision computation can be stopped here
-        using std::exp;
-        return exp(x);
-    }
-}
-template <class W>
-[[nodiscard]] constexpr W expm1_(const W& x) {
-    if constexpr (std::is_floating_point_v<W>) {
-        return cx::expm1(x);
-    } else {
-        poll_stop_in<W>();  // a long interval or multiprecision computation can be stopped here
-        using std::expm1;
-        return expm1(x);
-    }
-}
+SHANNON_DETAIL_ELEMENTARY(log)
+SHANNON_DETAIL_ELEMENTARY(log1p)
+SHANNON_DETAIL_ELEMENTARY(exp)
+SHANNON_DETAIL_ELEMENTARY(expm1)
+#undef SHANNON_DETAIL_ELEMENTARY
 template <class W>
 [[nodiscard]] constexpr W abs_(const W& x) {
     if constexpr (std::is_floating_point_v<W>) {
