@@ -24,6 +24,7 @@
 
 #include <boost/multiprecision/cpp_int.hpp>
 
+#include "reference_file.hpp"
 #include "test_types.hpp"
 
 namespace {
@@ -104,25 +105,11 @@ std::vector<std::string> split(const std::string& s, char sep) {
 
 const std::vector<reference_case>& table() {
     static const std::vector<reference_case> cases = [] {
-        const char* path = std::getenv("SHANNON_REFERENCE");
-        if (path == nullptr) {
-            throw std::runtime_error("SHANNON_REFERENCE is not set (meson test sets it)");
-        }
-        std::ifstream in(path);
-        if (!in) {
-            throw std::runtime_error(std::string("cannot read ") + path);
-        }
         std::vector<reference_case> out;
-        std::string line;
-        std::size_t n = 0;
-        while (std::getline(in, line)) {
-            ++n;
-            if (line.empty() || line[0] == '#') {
-                continue;
-            }
+        for (const auto& [number, line] : test_reference::lines("SHANNON_REFERENCE")) {
             auto parts = split(line, '|');
             reference_case c;
-            c.line = n;
+            c.line = number;
             c.quantity = parts[0];
             c.single = parts[1] == "f";
             c.scale = parts.back();

@@ -17,6 +17,8 @@
 
 #include <shannon/numbers/dyadic.hpp>
 
+#include "reference_file.hpp"
+
 namespace {
 
 constexpr unsigned P = 128;
@@ -41,17 +43,9 @@ struct function_case {
 };
 
 std::vector<function_case> reference_table() {
-    const char* path = std::getenv("SHANNON_ELEMENTARY_REFERENCE");
-    if (path == nullptr) {
-        throw std::runtime_error("SHANNON_ELEMENTARY_REFERENCE is not set (meson test sets it)");
-    }
-    std::ifstream in(path);
     std::vector<function_case> out;
-    std::string line;
-    while (std::getline(in, line)) {
-        if (line.empty() || line[0] == '#') {
-            continue;
-        }
+    for (const auto& entry : test_reference::lines("SHANNON_ELEMENTARY_REFERENCE")) {
+        const std::string& line = entry.text;
         std::istringstream fields(line);
         std::string function;
         std::string flag;

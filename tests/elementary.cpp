@@ -16,6 +16,8 @@
 
 #include <shannon/core/elementary.hpp>
 
+#include "reference_file.hpp"
+
 namespace {
 
 struct elementary_case {
@@ -27,17 +29,9 @@ struct elementary_case {
 
 const std::vector<elementary_case>& table() {
     static const std::vector<elementary_case> cases = [] {
-        const char* path = std::getenv("SHANNON_ELEMENTARY_REFERENCE");
-        if (path == nullptr) {
-            throw std::runtime_error("SHANNON_ELEMENTARY_REFERENCE is not set (meson test sets it)");
-        }
-        std::ifstream in(path);
         std::vector<elementary_case> out;
-        std::string line;
-        while (std::getline(in, line)) {
-            if (line.empty() || line[0] == '#') {
-                continue;
-            }
+        for (const auto& entry : test_reference::lines("SHANNON_ELEMENTARY_REFERENCE")) {
+            const std::string& line = entry.text;
             std::istringstream fields(line);
             elementary_case c;
             std::string flag;

@@ -18,6 +18,7 @@
 #include <set>
 #include <span>
 #include <string>
+#include <utility>
 #include <thread>
 #include <vector>
 
@@ -406,58 +407,49 @@ py::object run_row(const request& r, const Q& q, const array<double>& x, const F
     return run(r, q, flat(x));
 }
 
+/// The value `given` names in `table`; a ValueError "shannon<where>: <what> must be <expected>, not
+/// '<given>'" otherwise (the one message of a bad name, whichever argument it is).
+template <class E, std::size_t N>
+E named(const std::string& given, const std::pair<const char*, E> (&table)[N], const std::string& where, const char* what,
+        const std::string& expected) {
+    for (const auto& [name, value] : table) {
+        if (given == name) {
+            return value;
+        }
+    }
+    throw py::value_error("shannon" + where + ": " + what + " must be " + expected + ", not '" + given.substr(0, 80) + "'");
+}
+
 inline shannon::unit unit_of(const std::string& base) {
-    if (base == "nats") {
-        return shannon::unit::nats;
-    }
-    if (base == "bits") {
-        return shannon::unit::bits;
-    }
-    if (base == "bans") {
-        return shannon::unit::bans;
-    }
-    throw py::value_error("shannon: base must be 'nats', 'bits' or 'bans' (or e, 2, 10), not '" + base + "'");
+    static constexpr std::pair<const char*, shannon::unit> units[] = {
+        {"nats", shannon::unit::nats}, {"bits", shannon::unit::bits}, {"bans", shannon::unit::bans}};
+    return named(base, units, "", "base", "'nats', 'bits' or 'bans' (or e, 2, 10)");
 }
 
 inline shannon::options options_of(const std::string& base, const std::string& norm, double tol, const std::string& red) {
+    static constexpr std::pair<const char*, shannon::normalization> normalizations[] = {
+        {"check", shannon::normalization::check},
+        {"normalize", shannon::normalization::normalize},
+        {"unnormalized", shannon::normalization::unnormalized}};
+    static constexpr std::pair<const char*, shannon::reduction> reductions[] = {{"mean", shannon::reduction::mean},
+                                                                              {"sum", shannon::reduction::sum}};
     shannon::options o;
     o.base = unit_of(base);
-    if (norm == "check") {
-        o.normalization = shannon::normalization::check;
-    } else if (norm == "normalize") {
-        o.normalization = shannon::normalization::normalize;
-    } else if (norm == "unnormalized") {
-        o.normalization = shannon::normalization::unnormalized;
-    } else {
-        throw py::value_error("shannon: normalization must be 'check', 'normalize' or 'unnormalized', not '" + norm + "'");
-    }
+    o.normalization = named(norm, normalizations, "", "normalization", "'check', 'normalize' or 'unnormalized'");
     o.sum_tolerance = tol;
-    if (red == "mean") {
-        o.reduction = shannon::reduction::mean;
-    } else if (red == "sum") {
-        o.reduction = shannon::reduction::sum;
-    } else {
-        throw py::value_error("shannon: reduction must be 'mean' or 'sum', not '" + red + "'");
-    }
+    o.reduction = named(red, reductions, "", "reduction", "'mean' or 'sum'");
     return o;
 }
 
 /// PyTorch's reduction argument; 'batchmean' only where torch takes it (kl_div).
 inline pr::reduction reduction_of(const std::string& red, const char* function, bool batchmean = false) {
-    if (red == "none") {
-        return pr::reduction::none;
-    }
-    if (red == "mean") {
-        return pr::reduction::mean;
-    }
-    if (red == "sum") {
-        return pr::reduction::sum;
-    }
+    static constexpr std::pair<const char*, pr::reduction> reductions[] = {
+        {"none", pr::reduction::none}, {"mean", pr::reduction::mean}, {"sum", pr::reduction::sum}};
     if (red == "batchmean" && batchmean) {
         return pr::reduction::batchmean;
     }
-    throw py::value_error(std::string("shannon.") + function + ": reduction must be 'none', 'mean', 'sum'" +
-                          (batchmean ? " or 'batchmean'" : "") + ", not '" + red.substr(0, 80) + "'");
+    return named(red, reductions, std::string(".") + function, "reduction",
+                 std::string("'none', 'mean', 'sum'") + (batchmean ? " or 'batchmean'" : ""));
 }
 
 inline std::vector<double> vec(const std::optional<array<double>>& a) {
