@@ -1088,8 +1088,3 @@ TEST(ball, sum_of_softplus_meets_its_bound) {
 }
 
 }  // namespace
-
-int main(int argc, char** argv) {
-    testing::InitGoogleTest(&argc, argv);
-    return RUN_ALL_TESTS();
-}

@@ -533,8 +533,3 @@ TEST(ball_profiles, a_value_the_writer_leaves_is_decided_by_mpfi) {
 }
 
 }  // namespace
-
-int main(int argc, char** argv) {
-    testing::InitGoogleTest(&argc, argv);
-    return RUN_ALL_TESTS();
-}

@@ -165,7 +165,7 @@ auto dispatch(const exact_case& c, With with) {
     return dispatch_as<double>(c.quantity, c, with);
 }
 
-bool same(double a, double b) { return (a == b && std::signbit(a) == std::signbit(b)) || (a == 0 && b == 0); }
+bool same_up_to_zero_sign(double a, double b) { return (a == b && std::signbit(a) == std::signbit(b)) || (a == 0 && b == 0); }
 
 /// Checks every case of a reference file in the four formats. With `against_general`, every result
 /// the fast path decided is also computed by the general path, which must agree bit for bit.
@@ -195,10 +195,10 @@ void check_against(const std::vector<exact_case>& cases, const char* what, bool 
                     const ex::rounded g = dispatch(c, [&](const auto& q, const auto&... args) {
                         return ex::round(general, formats[i], q, args...);
                     });
-                    EXPECT_TRUE(same(g.value, r.value)) << c.quantity << " fast " << r.value << " general " << g.value;
+                    EXPECT_TRUE(same_up_to_zero_sign(g.value, r.value)) << c.quantity << " fast " << r.value << " general " << g.value;
                 }
             }
-            if (!r.determined || !same(r.value, c.refs[i])) {
+            if (!r.determined || !same_up_to_zero_sign(r.value, c.refs[i])) {
                 ++misrounded;
                 ADD_FAILURE() << what << ": " << c.quantity << "(" << c.args.at(0).substr(0, 200) << ") in "
                               << ex::name(formats[i]) << ": " << r.value << " (determined " << r.determined
@@ -738,8 +738,3 @@ TEST(exact, concurrent_calls_get_single_threaded_bits) {
 }
 
 }  // namespace
-
-int main(int argc, char** argv) {
-    testing::InitGoogleTest(&argc, argv);
-    return RUN_ALL_TESTS();
-}
