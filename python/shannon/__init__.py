@@ -57,7 +57,8 @@ def _named(impl, name, doc):
     return _quantity(impl)
 
 
-_NORM = (" In nats unless base= says otherwise (\"bits\": log 2, \"bans\": log 10). normalization: \"check\" "
+_NORM = (" Information in nats unless base= says otherwise (\"bits\": log 2, \"bans\": log 10; a perplexity, a "
+         "number of outcomes, is the same in every base). normalization: \"check\" "
          "(|sum - 1| <= sum_tolerance, else ValueError), \"normalize\" (divide by the sum, as scipy.stats.entropy) "
          "or \"unnormalized\" (a measure of non-negative weights, as the generalized KL, ignores it). Correctly "
          "rounded, and as fast as numpy's naive formula for float64/float32 arrays of any length where the "

@@ -111,9 +111,6 @@ template <class W, class Y, class M>
     return {std::move(yv), std::move(mv)};
 }
 
-}  // namespace detail
-
-namespace detail {
 /// log L(p), negated when `negate`: the frame of bernoulli_log_likelihood and bernoulli_nll.
 template <class D, class P>
 [[nodiscard]] constexpr P bernoulli_ll_of(D&& data, const P& p, std::string_view function, bool negate) {
@@ -124,6 +121,7 @@ template <class D, class P>
     const W ll = bernoulli_ll(n, k, to_working<W>(p));
     return scope.round(negate ? W(-ll) : ll);
 }
+
 }  // namespace detail
 
 /// log L(p) = k log p + (n-k) log(1-p) of binary outcomes `data` (0/1, bool) under Bernoulli(p).
