@@ -2,7 +2,7 @@
 """The accuracy page's figures: runs the accuracy suites (tests/accuracy.cpp, one executable per number type)
 against the mpmath reference table and collects the worst error each reports, per type.
 
-Usage: accuracy.py OUT.json TYPE=EXECUTABLE ...     (SHANNON_REFERENCE: the reference table, tests/gen_reference.py)
+Usage: accuracy.py OUT.json TYPE=EXECUTABLE ...     (SHANNON_REFERENCE: the reference table, generators/gen_reference.py)
 Writes {"accuracy_table": {"text": markdown table}, "accuracy_cases": ..., "accuracy_quantities": ...,
 "accuracy_measured": {type: {"cases", "quantities", "ulp", "units"}}} (the last for docs/readme_check.py).
 """

@@ -1,4 +1,4 @@
-// tests/accuracy.cpp — every quantity against the mpmath reference table (tests/gen_reference.py),
+// tests/accuracy.cpp — every quantity against the mpmath reference table (generators/gen_reference.py),
 // for one number type per executable (see test_types.hpp; built with unit.cpp and typed_main.cpp as
 // one translation unit per type).
 //
@@ -314,7 +314,7 @@ TEST(registry, every_quantity_has_reference_cases) {
         const bool found = std::any_of(table().begin(), table().end(), [&](const reference_case& c) {
             return c.quantity == name || c.quantity.rfind(name + "_", 0) == 0;
         });
-        EXPECT_TRUE(found) << name << " has no case in the reference table (tests/gen_reference.py)";
+        EXPECT_TRUE(found) << name << " has no case in the reference table (generators/gen_reference.py)";
     });
 }
 

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Tests of the `shannon` command (tools/cli.cpp): values against mpmath, the input forms (inline,
+"""Tests of the `shannon` command (cli/main.cpp): values against mpmath, the input forms (inline,
 text files, .npy of every accepted dtype and shape), the output forms, and bad input (exit status 2,
 a message naming the argument, empty stdout).
 

@@ -1,4 +1,4 @@
-// tests/exact.cpp — the oracle (include/shannon/exact.hpp) against mpmath (tests/gen_exact.py):
+// tests/exact.cpp — the oracle (include/shannon/exact.hpp) against mpmath (generators/gen_exact.py):
 // every result correctly rounded to binary64, binary32, bfloat16 and binary16, and 40 correct
 // digits, on random cases and on the hard families (P ~ Q at 1e-9..1e-15, P = Q, one-hot,
 // subnormal q, p ~ 1e-300, logits of +-1e300, ties plus e^-745). Also: ulp errors, the report,
@@ -25,6 +25,7 @@
 #include <vector>
 
 #include <shannon/exact.hpp>
+#include <shannon/profiles/common.hpp>
 #include <shannon/shannon.hpp>
 
 namespace {
@@ -241,6 +242,50 @@ TEST(exact, correctly_rounded_in_every_format) {
     check_against(cases, "reference cases", true);
 }
 
+// core/format.hpp's rounding of a double (profiles::in_dtype, the ball path's decisions) against
+// MPFR's rounding to the format's precision (exact::detail::round_to: mpfr_set at p bits, subnormal
+// and overflow ranges by hand): 10^5 random doubles of every exponent from far below the
+// formats' subnormals to above their largest finite numbers, and the hard cases (halfway points,
+// the largest finite number and the halfway point above it, the smallest subnormal and half of it),
+// each rounded to each of the four formats.
+TEST(exact, one_rounding_of_doubles_to_every_format) {
+    std::mt19937_64 gen(17);
+    std::vector<double> xs;
+    std::uniform_int_distribution<int> exponent(-160, 140);
+    std::uniform_int_distribution<std::uint64_t> bits(0, (std::uint64_t{1} << 52U) - 1);
+    for (int i = 0; i < 100000; ++i) {
+        const double m = 1.0 + std::ldexp(static_cast<double>(bits(gen)), -52);
+        xs.push_back((i % 2 == 0 ? 1 : -1) * std::ldexp(m, exponent(gen)));
+    }
+    for (const ex::format f : {ex::format::binary64, ex::format::binary32, ex::format::bfloat16, ex::format::binary16}) {
+        const ex::format_traits t = ex::traits(f);
+        for (int e = t.emin - t.precision - 2; e <= t.emax + 1; ++e) {
+            for (const double k : {1.0, 1.5, 1.25, 2.0 - std::ldexp(1.0, -t.precision), 1.0 + std::ldexp(1.0, -t.precision)}) {
+                xs.push_back(std::ldexp(k, e));  // halfway points at every binade, and their neighbours
+                xs.push_back(-std::nextafter(std::ldexp(k, e), 0.0));
+            }
+        }
+    }
+    std::size_t checked = 0;
+    mpfr_t m;
+    mpfr_init2(m, 53);
+    for (const ex::format f : {ex::format::binary64, ex::format::binary32, ex::format::bfloat16, ex::format::binary16}) {
+        for (const double x : xs) {
+            mpfr_set_d(m, x, MPFR_RNDN);
+            const double want = ex::detail::round_to(m, f);
+            const double got = shannon::round_to_format(x, f);
+            ASSERT_TRUE(std::bit_cast<std::uint64_t>(got) == std::bit_cast<std::uint64_t>(want))
+                << ex::name(f) << ": " << std::hexfloat << x << " -> " << got << ", MPFR " << want;
+            ++checked;
+        }
+    }
+    mpfr_clear(m);
+    EXPECT_GT(checked, std::size_t{500000});
+    // The dtype of the profiles is the same type, by its NumPy names.
+    static_assert(std::is_same_v<shannon::profiles::dtype, ex::format>);
+    EXPECT_EQ(shannon::profiles::in_dtype(0.1, shannon::profiles::dtype::float16), 0x1.998p-4);
+}
+
 // Up to 20 digits the double-double ball decides most values (then 256-bit fixed point or MPFI):
 // 17 correct digits of every reference case agree with mpmath's 40, rounded to 17 by MPFR.
 TEST(exact, seventeen_digits_by_the_ball) {
@@ -368,7 +413,7 @@ TEST(exact, fast_path_order_and_chunking) {
     EXPECT_EQ(klf.value, ex::round(general, ex::format::binary32, shannon::kl_divergence, pf, qf, loose).value);
 }
 
-// The large reference run (tests/gen_exact_large.py; built with -Dlarge_reference=true): 10^5
+// The large reference run (generators/gen_exact_large.py; built with -Dlarge_reference=true): 10^5
 // random cases and sums of 10^6 terms (random, P ~ Q at 1e-12, binary32 inputs).
 TEST(exact_large, random_cases) {
     const auto cases = table("SHANNON_EXACT_LARGE", "exact_large_random.txt");

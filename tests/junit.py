@@ -1,5 +1,5 @@
 """The JUnit XML report and summary line shared by the Python test drivers (compile_fail.py,
-cli_test.py): tools/count_tests.py reads the report from the path in GTEST_OUTPUT ('xml:PATH'), as
+cli_test.py): scripts/count_tests.py reads the report from the path in GTEST_OUTPUT ('xml:PATH'), as
 it does for the GoogleTest executables."""
 import os
 import xml.etree.ElementTree as ET

@@ -1,7 +1,7 @@
 // tests/typed_main.cpp — main() of the per-type test executable: accuracy.cpp, unit.cpp and this file
 // are compiled as one translation unit per number type (Meson's unity build, tests/meson.build), so the
 // headers (GoogleTest, Boost.Multiprecision, shannon: about 5 s) are parsed once per type, not twice.
-// tools/test.sh runs it twice, as the accuracy and the unit suite (--gtest_filter).
+// scripts/test.sh runs it twice, as the accuracy and the unit suite (--gtest_filter).
 #include <gtest/gtest.h>
 
 #include "test_types.hpp"

@@ -51,20 +51,6 @@ inline ex::format format_of(const std::string& dtype) {
     throw py::value_error("shannon: dtype must be float64, float32, bfloat16 or float16, not " + dtype);
 }
 
-inline pr::dtype profile_dtype(const std::string& dtype) {
-    switch (format_of(dtype)) {
-        case ex::format::binary32:
-            return pr::dtype::float32;
-        case ex::format::bfloat16:
-            return pr::dtype::bfloat16;
-        case ex::format::binary16:
-            return pr::dtype::float16;
-        case ex::format::binary64:
-            break;
-    }
-    return pr::dtype::float64;
-}
-
 /// The exact value given as n correct digits -> its ulp error against a candidate: 40 digits fix
 /// the error to ~1e-24 ulp, and for the fast quantities they come from the fixed-point path
 /// (nanoseconds per term) rather than the 256-bit general one.

@@ -97,7 +97,7 @@ O keras_options(keywords& k, const request& r, const std::string& function) {
     O o;
     o.reduction = keras_reduction_of(k.get<std::string>("reduction", "none"), function);
     o.sample_weight = k.get<std::vector<double>>("sample_weight", {});
-    o.dtype = profile_dtype(r.dtype);
+    o.dtype = format_of(r.dtype);
     o.epsilon = k.get<double>("epsilon", o.epsilon);
     if constexpr (requires { o.from_logits; }) {
         o.from_logits = k.get<bool>("from_logits", o.from_logits);

@@ -94,7 +94,7 @@ void bind_torch(py::module_& m) {
     m.def("torch_binary_cross_entropy",
           [](const request& r, const A& input, const A& target, const OA& weight, const std::string& reduction, bool grad) {
               const pt::binary_cross_entropy_options o{vec(weight), reduction_of(reduction, "torch.binary_cross_entropy")};
-              const pr::dtype dt = profile_dtype(r.dtype);
+              const pr::dtype dt = format_of(r.dtype);
               return by_reduction(
                   r, o.reduction, grad, [o](const auto& x, const auto& t) { return pt::binary_cross_entropy(x, t, o); },
                   [o](const auto& x, const auto& t) { return pt::binary_cross_entropy_unreduced(x, t, o); },
@@ -133,7 +133,7 @@ void bind_torch(py::module_& m) {
           [](const request& r, const A& input, const A& target, const A& var, bool full, double eps,
              const std::string& reduction, bool grad) {
               const pt::gaussian_nll_loss_options o{full, eps, reduction_of(reduction, "torch.gaussian_nll_loss"),
-                                                    profile_dtype(r.dtype)};
+                                                    format_of(r.dtype)};
               return by_reduction(
                   r, o.reduction, grad,
                   [o](const auto& x, const auto& t, const auto& v) { return pt::gaussian_nll_loss(x, t, v, o); },

@@ -14,7 +14,7 @@
 //   exp        k = nearest(x 256/ln2), r = x - k ln2/256 with ln2/256 in three parts (k L1 exact,
 //              x.hi - k L1 exact by Sterbenz): |r| <= 2^-9.5, errs < 2^-103 |r| + 2^-127;
 //              e^x = 2^(k >> 8) T_(k & 255) (1 + p), T_j = 2^(j/256) in double-double (2^-106,
-//              tools/gen_exp_table.py), p = r + r^2/2 + r^3/6 [double-double] + r^4 (1/24 + ... +
+//              generators/gen_exp_table.py), p = r + r^2/2 + r^3/6 [double-double] + r^4 (1/24 + ... +
 //              r^5/9!) [binary64]: the binary64 tail (< 2^-33 |r|) carries ~8u of itself, < 2^-83 |r|,
 //              so < 2^-92.5 relative after 1 + p; truncation after r^9: < 2^-104; the double-double
 //              operations and the table < 2^-101:  < 2^-92                         (used: 2^-88)

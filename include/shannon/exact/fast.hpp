@@ -24,7 +24,7 @@
 // when p/q leaves the normal range, which handles q = 5e-324).
 //
 // The double-double logarithm (log_dd): x = 2^k m; m in [1 + i/1024, 1 + (i+1)/1024) picks a table
-// entry (c_i, L_i) (tools/gen_log_table.py: c_i a multiple of 2^-11 near 1/m, L_i = -log c_i, with
+// entry (c_i, L_i) (generators/gen_log_table.py: c_i a multiple of 2^-11 near 1/m, L_i = -log c_i, with
 // log 2 folded in for m >= 1.414 so that x just below 1 never cancels); r = m c_i - 1 is exact in
 // binary64 (|r| < 2^-10 and r is a multiple of 2^-63: 53 bits) and
 // log x = k log 2 + L_i + log1p(r),

@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "../core/error.hpp"
+#include "../core/format.hpp"
 #include "../core/losses.hpp"
 #include "../core/math.hpp"
 #include "../numbers/traits.hpp"
@@ -40,38 +41,13 @@ enum class reduction {
     batchmean,  ///< torch.nn.functional.kl_div: the sum divided by the batch size (input.size(0))
 };
 
-/// The floating-point type of the framework's tensors: the constants a framework stores in the
-/// tensor's dtype (Keras' epsilon and 1 - epsilon, PyTorch's eps clamps) take its rounding.
-enum class dtype { float64, float32, bfloat16, float16 };
+/// The floating-point type of the framework's tensors (core/format.hpp's shannon::format, named as
+/// NumPy and PyTorch name it: float64, float32, bfloat16, float16): the constants a framework stores
+/// in the tensor's dtype (Keras' epsilon and 1 - epsilon, PyTorch's eps clamps) take its rounding.
+using dtype = shannon::format;
 
 /// The value of c in the dtype: round to nearest, ties to even (Python float -> tensor dtype).
-[[nodiscard]] inline double in_dtype(double c, dtype d) {
-    int precision = 53;
-    int emin = -1022;
-    switch (d) {
-        case dtype::float32:
-            return static_cast<double>(static_cast<float>(c));
-        case dtype::bfloat16:
-            precision = 8;
-            emin = -126;
-            break;
-        case dtype::float16:
-            precision = 11;
-            emin = -14;
-            break;
-        case dtype::float64:
-            return c;
-    }
-    if (c == 0 || !std::isfinite(c)) {
-        return c;
-    }
-    // Round the significand to `precision` bits (fewer below the normal range) by adding and
-    // subtracting a power of two that leaves exactly those bits (rounds to nearest even).
-    const int e = std::max(std::ilogb(c), emin);
-    const double big = std::ldexp(1.0, e - precision + 1 + 52);
-    const double r = (c + std::copysign(big, c)) - std::copysign(big, c);
-    return r;
-}
+[[nodiscard]] inline double in_dtype(double c, dtype d) { return round_to_format(c, d); }
 
 namespace detail {
 

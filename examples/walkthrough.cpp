@@ -1,4 +1,4 @@
-// tools/walkthrough.cpp — the worked examples of the founding material, each computed by shannon
+// examples/walkthrough.cpp — the worked examples of the founding material, each computed by shannon
 // at 50 significant digits (cpp_bin_float_50) and as a double.
 #include <array>
 #include <iomanip>

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what shannon needs to build, demo and test on Debian 12 (Debian packages only).
-#   tools/install-deps.sh                 compilers, Meson, Boost 1.74, MPFR/MPFI, GoogleTest, RapidCheck,
+#   scripts/install-deps.sh                 compilers, Meson, Boost 1.74, MPFR/MPFI, GoogleTest, RapidCheck,
 #                                         CLI11, fmt, nlohmann-json (the shannon command),
 #                                         range-v3, python3-mpmath with python3-gmpy2 (mpmath's GMP backend: the
 #                                         test references compute 5-10 times faster), clang's libFuzzer (the readers' fuzz run),
@@ -8,8 +8,8 @@
 #                                         tests run against (python3-scipy, python3-torch), and the
 #                                         documentation's tools (doxygen, python3-markdown, python3-matplotlib;
 #                                         chromium and python3-websocket for its render check)
-#   tools/install-deps.sh --bench         also Google Benchmark, numpy and scipy (bench/compare.py)
-#   tools/install-deps.sh --boost-1.81    also unpacks Debian's libboost1.81-dev headers into .deps/
+#   scripts/install-deps.sh --bench         also Google Benchmark, numpy and scipy (bench/compare.py)
+#   scripts/install-deps.sh --boost-1.81    also unpacks Debian's libboost1.81-dev headers into .deps/
 #                                         (not installed: it conflicts with libboost-dev 1.74)
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -1,15 +1,15 @@
-// tools/fuzz_cli_input.cpp — a libFuzzer target for the `shannon` command's input readers
-// (cli_input.hpp): .npy bytes, text lists, inline lists, then the conversions the command applies
+// fuzz/cli_input.cpp — a libFuzzer target for the `shannon` command's input readers
+// (cli/input.hpp): .npy bytes, text lists, inline lists, then the conversions the command applies
 // (exact binary64, --round-inputs, class indices, rows). Malformed input must end in a usage_error;
 // any other exception, a crash, a sanitizer report, a leak or a hang is a bug. The first byte picks
-// the reader and the row length. Run by tests/run_fuzz.py for a bounded time (clang builds).
+// the reader and the row length. Run by fuzz/run_fuzz.py for a bounded time (clang builds).
 #include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
 
-#include "cli_input.hpp"
+#include "../cli/input.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     if (size == 0) {

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Runs a libFuzzer target for a bounded time on a fresh corpus seeded with valid inputs of each
-reader (tools/fuzz_cli_input.cpp), so that the run is reproducible (-seed=1) and needs no files in
+reader (fuzz/cli_input.cpp), so that the run is reproducible (-seed=1) and needs no files in
 the repository. Exit status: the fuzzer's (0 when it found nothing).
 
 Usage: run_fuzz.py FUZZER SECONDS

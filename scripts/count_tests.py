@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Counts test cases over the configurations tools/test.sh ran and prints 'N passed, N failed'.
+"""Counts test cases over the configurations scripts/test.sh ran and prints 'N passed, N failed'.
 
 Arguments: build folders (their meson-logs/testlog.json and gtest-results/*.xml are read),
 'DIR:setup-failed' / 'DIR:build-failed' (one failure each), or 'NAME:ok:N' / 'NAME:failed:N'

@@ -3,7 +3,7 @@
 # and prints where it is. Open build-docs/docs/site/index.html in a browser.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash tools/install-deps.sh
+bash scripts/install-deps.sh
 rm -rf build-docs
 meson setup build-docs -Ddocs=enabled >/dev/null
 meson compile -C build-docs docs

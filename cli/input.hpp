@@ -1,6 +1,6 @@
-// tools/cli_input.hpp — the `shannon` command's input readers: numbers as exact text, lists,
-// .npy files, class indices and rows. Shared by the command (cli.cpp) and its fuzz target
-// (fuzz_cli_input.cpp); every malformed input ends in a usage_error naming the argument, the
+// cli/input.hpp — the `shannon` command's input readers: numbers as exact text, lists,
+// .npy files, class indices and rows. Shared by the command (cli/) and its fuzz target
+// (fuzz/cli_input.cpp); every malformed input ends in a usage_error naming the argument, the
 // index and the value.
 #pragma once
 

@@ -11,12 +11,12 @@
 #                           for double, long double, mpfr_float_50, mpfr_float (1000 digits), mpfi_float_50
 #   packaging               'meson install' + pkg-config, and shannon used as a Meson subproject
 #
-# All with -Wall -Wextra -Wpedantic -Werror. `tools/test.sh gcc` runs one configuration.
+# All with -Wall -Wextra -Wpedantic -Werror. `scripts/test.sh gcc` runs one configuration.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
 
-bash tools/install-deps.sh --boost-1.81 || { echo "0 passed, 1 failed"; exit 1; }
+bash scripts/install-deps.sh --boost-1.81 || { echo "0 passed, 1 failed"; exit 1; }
 
 configs=("$@")
 if [ "${#configs[@]}" -eq 0 ]; then
@@ -77,7 +77,7 @@ for c in "${configs[@]}"; do
                 types=cpp_bin_float_50,mpfr_float_50,mpfr_float_1000,mpfi_float_50
             fi
             # The x86 kernels compiled out (tests/ball.cpp as other CPUs build it): gcc, clang and sanitize.
-            CXX=$compiler run_meson_config "$c" -Dconstexpr_tests=false -Dproofs=$proofs -Dheader_checks=$headers -Dtools=false -Ddemos=false -Dportable_test=false \
+            CXX=$compiler run_meson_config "$c" -Dconstexpr_tests=false -Dproofs=$proofs -Dheader_checks=$headers -Dcli=false -Ddemos=false -Dportable_test=false \
                 -Dtest_types=$types \
                 -Dboost_include="$root/.deps/boost-1.81/usr/include" -Dexpect_boost_version=1081 \
                 -Dfuzz_seconds=0 -Dpython=disabled ;;  # the readers and the Python layer: gcc and clang test them
@@ -99,7 +99,7 @@ for c in "${configs[@]}"; do
             # The gcc build, when this run made it, is what gets installed (no second compilation).
             built=""
             [ -f build-test/gcc/build.ninja ] && [[ " ${results[*]} " == *" build-test/gcc "* ]] && built=build-test/gcc
-            if bash tools/check-packaging.sh $built >build-test/packaging.log 2>&1; then
+            if bash scripts/check-packaging.sh $built >build-test/packaging.log 2>&1; then
                 results+=("packaging:ok:2")
             else
                 tail -30 build-test/packaging.log
@@ -111,5 +111,5 @@ for c in "${configs[@]}"; do
     esac
 done
 
-python3 tools/count_tests.py "${results[@]}"
+python3 scripts/count_tests.py "${results[@]}"
 exit $status

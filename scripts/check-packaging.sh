@@ -24,7 +24,7 @@ CPP
 
 echo "--- 1. meson install + pkg-config"
 if [ -n "${1:-}" ]; then
-    # A build folder the test run has already built (tools/test.sh passes its gcc build): installed
+    # A build folder the test run has already built (scripts/test.sh passes its gcc build): installed
     # as it is, staged under a DESTDIR, so nothing is compiled a second time. pkg-config relocates
     # the prefix to where the .pc file is (--define-prefix), as for a tree unpacked anywhere.
     echo "installing the build in $1"
