@@ -187,10 +187,10 @@ int main(int argc, char** argv) {
         const double d_sh = ns_per_call(
             [f](double x) {
                 switch (f) {
-                    case fn::log: return shannon::cx::log(x);
-                    case fn::log1p: return shannon::cx::log1p(x);
-                    case fn::exp: return shannon::cx::exp(x);
-                    case fn::expm1: return shannon::cx::expm1(x);
+                    case fn::log: return shannon::correctly_rounded::log(x);
+                    case fn::log1p: return shannon::correctly_rounded::log1p(x);
+                    case fn::exp: return shannon::correctly_rounded::exp(x);
+                    case fn::expm1: return shannon::correctly_rounded::expm1(x);
                 }
                 return 0.0;
             },

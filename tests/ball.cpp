@@ -166,7 +166,7 @@ TEST(ball, log_encloses_and_meets_its_bound) {
                                                   1.4142135623730951});
     for (int i = 0; i < 1000; ++i) {  // near 1, where log x is small
         in.push_back(random_word(g, -60, -1, false));
-        in.back() = shannon::dw::add(word(1.0), in.back());
+        in.back() = shannon::double_word_arith::add(word(1.0), in.back());
     }
     stats s;
     check_unary("log", [](const dd_ball& x) { return log(x); }, mpfr_log, bd::rel_log, in, g, s);
@@ -223,7 +223,7 @@ TEST(ball, log1p_encloses_and_meets_its_bound) {
         in.push_back(random_word(g, -1074, -1, false));  // |x| < 1, both signs
     }
     for (int i = 0; i < 500; ++i) {  // near -1
-        in.push_back(shannon::dw::add(word(-1.0), random_word(g, -100, -2, true)));
+        in.push_back(shannon::double_word_arith::add(word(-1.0), random_word(g, -100, -2, true)));
     }
     for (double h : {0x1p-20, -0x1p-20, std::nextafter(0x1p-20, 0.0), 0x1.0ba8b8a0617f5p+55, -0.5, 1.0}) {
         in.emplace_back(h, 0.0);
@@ -261,7 +261,7 @@ TEST(ball, arithmetic_encloses_and_meets_its_bounds) {
         const word wa = random_word(g, -range, range);
         word wb = random_word(g, -range, range);
         if (i % 5 == 0) {  // near cancellation: b = -a (1 + tiny)
-            wb = shannon::dw::mul(wa, word(-1.0 - std::ldexp(1.0, -static_cast<int>(g() % 100))));
+            wb = shannon::double_word_arith::mul(wa, word(-1.0 - std::ldexp(1.0, -static_cast<int>(g() % 100))));
         }
         dd_ball a = random_ball(g, wa);
         dd_ball b = random_ball(g, wb);
@@ -316,7 +316,7 @@ TEST(ball, running_sum_encloses_the_exact_sum) {
         for (std::size_t k = 0; k < n; ++k) {
             word w = random_word(g, -range, range);
             if (i % 5 == 0 && k > 0 && g() % 2 == 0) {  // cancel the previous term up to a tiny part
-                w = shannon::dw::mul(terms.back().mid(), word(-1.0 - std::ldexp(1.0, -static_cast<int>(g() % 100))));
+                w = shannon::double_word_arith::mul(terms.back().mid(), word(-1.0 - std::ldexp(1.0, -static_cast<int>(g() % 100))));
             }
             if (i % 7 == 0 && g() % 3 == 0) {
                 w = random_word(g, -1074, -1000);  // subnormal and near-subnormal terms

@@ -30,13 +30,13 @@ constexpr F input(fn f, int i) {
     const int spread = static_cast<int>((r >> 8U) % 61U) - 30;         // -30 .. 30
     switch (f) {
         case fn::log:
-            return shannon::dw::ldexp(F(0.5) + u, spread * 3);
+            return shannon::double_word_arith::ldexp(F(0.5) + u, spread * 3);
         case fn::log1p:
-            return (i % 2 == 0) ? F(-0.9375) + u * F(4) : shannon::dw::ldexp(u - F(0.5), spread - 30);
+            return (i % 2 == 0) ? F(-0.9375) + u * F(4) : shannon::double_word_arith::ldexp(u - F(0.5), spread - 30);
         case fn::exp:
-            return (i % 2 == 0) ? (u - F(0.5)) * F(160) : shannon::dw::ldexp(u - F(0.5), spread - 30);
+            return (i % 2 == 0) ? (u - F(0.5)) * F(160) : shannon::double_word_arith::ldexp(u - F(0.5), spread - 30);
         case fn::expm1:
-            return (i % 2 == 0) ? (u - F(0.5)) * F(80) : shannon::dw::ldexp(u - F(0.5), spread - 30);
+            return (i % 2 == 0) ? (u - F(0.5)) * F(80) : shannon::double_word_arith::ldexp(u - F(0.5), spread - 30);
     }
     return F(0);
 }
@@ -45,13 +45,13 @@ template <class F>
 constexpr F apply(fn f, F x) {
     switch (f) {
         case fn::log:
-            return shannon::cx::log(x);
+            return shannon::correctly_rounded::log(x);
         case fn::log1p:
-            return shannon::cx::log1p(x);
+            return shannon::correctly_rounded::log1p(x);
         case fn::exp:
-            return shannon::cx::exp(x);
+            return shannon::correctly_rounded::exp(x);
         case fn::expm1:
-            return shannon::cx::expm1(x);
+            return shannon::correctly_rounded::expm1(x);
     }
     return F(0);
 }

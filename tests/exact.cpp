@@ -427,7 +427,7 @@ TEST(exact_large, a_million_terms) {
     check_against(cases, "sums of a million terms", false, true);
 }
 
-// The 256-bit fixed-point logarithm of the digits path (exact_fixed.hpp) against MPFR at 600 bits:
+// The 256-bit fixed-point logarithm of the digits path (exact/fixed.hpp) against MPFR at 600 bits:
 // |error| < (|e| + 16) 2^-256 for x = 2^e m, over the whole binary64 range.
 TEST(exact, fixed_point_log_bound) {
     std::mt19937_64 rng(17);

@@ -74,10 +74,10 @@ F elementary(fn f, F x) {
 template <class F>
 F shannon_of(fn f, F x) {
     switch (f) {
-        case fn::log: return shannon::cx::log(x);
-        case fn::log1p: return shannon::cx::log1p(x);
-        case fn::exp: return shannon::cx::exp(x);
-        case fn::expm1: return shannon::cx::expm1(x);
+        case fn::log: return shannon::correctly_rounded::log(x);
+        case fn::log1p: return shannon::correctly_rounded::log1p(x);
+        case fn::exp: return shannon::correctly_rounded::exp(x);
+        case fn::expm1: return shannon::correctly_rounded::expm1(x);
     }
     return 0;
 }

@@ -116,7 +116,7 @@ void without_gil(F&& work) {
     }
 }
 
-/// How each result was decided: by a kernel of exact_fast.hpp, by the double-double ball, by MPFI,
+/// How each result was decided: by a kernel of exact/fast.hpp, by the double-double ball, by MPFI,
 /// or not at all (undetermined at the precision cap).
 struct tally {
     std::size_t kernel = 0;

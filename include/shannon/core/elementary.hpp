@@ -39,7 +39,7 @@ namespace shannon {
 namespace detail {
 
 /// formula(args...) correctly rounded to F from its enclosure in dyadic_interval<256> (dyadic.hpp:
-/// certified, about 248 correct bits): the second step of every certified rounding, cx's elementary
+/// certified, about 248 correct bits): the second step of every certified rounding, correctly_rounded's elementary
 /// functions here and math.hpp's certified_round. The two ends must round alike, a zero's sign
 /// included (ends -0 and +0 straddle 0); a NaN enclosure gives NaN. An exact value on a rounding
 /// boundary of F is decided by neither end: that raises std::runtime_error naming `function` rather
@@ -85,7 +85,7 @@ template <std::floating_point G>
             return (x * dd::pow2(k + 1000)) * dd::pow2(-1000);  // the first product stays normal
         }
     }
-    return dw::ldexp(x, static_cast<int>(k));
+    return double_word_arith::ldexp(x, static_cast<int>(k));
 }
 
 /// The exponent of a positive normal G, x in [2^t, 2^(t+1)), and whether x is a power of two.
@@ -105,7 +105,7 @@ template <std::floating_point G>
             return {static_cast<long long>(bits >> 52U) - 1023, (bits & ((std::uint64_t{1} << 52U) - 1)) == 0};
         }
     }
-    const auto me = dw::frexp(x);
+    const auto me = double_word_arith::frexp(x);
     return {me.e - 1, me.m == G(0.5)};
 }
 
@@ -114,7 +114,7 @@ template <std::floating_point G>
 template <std::floating_point G>
 [[nodiscard]] constexpr G nearest_integer(G x) {
     constexpr int p = std::numeric_limits<G>::digits;
-    constexpr G integral = dw::ldexp(G(1), p - 1);
+    constexpr G integral = double_word_arith::ldexp(G(1), p - 1);
     constexpr G shifter = G(1.5) * integral;
     if (x < 0) {
         return -nearest_integer(-x);
@@ -159,9 +159,9 @@ template <std::floating_point F, std::floating_point G>
     const G d = f + b;
     const G j = nearest_integer(d);
     const G r = d - j;  // exact: |d| < 4 and j within 1/2 of it
-    constexpr G u = dw::ldexp(G(1), 1 - std::numeric_limits<G>::digits);
-    const G bound = (rel * (a + dw::abs(b)) + u * (dw::abs(f) + dw::abs(b))) * (1 + 4 * u);
-    if (!(G(0.5) - dw::abs(r) > bound)) {
+    constexpr G u = double_word_arith::ldexp(G(1), 1 - std::numeric_limits<G>::digits);
+    const G bound = (rel * (a + double_word_arith::abs(b)) + u * (double_word_arith::abs(f) + double_word_arith::abs(b))) * (1 + 4 * u);
+    if (!(G(0.5) - double_word_arith::abs(r) > bound)) {
         return {};
     }
     // N 2^q is exact in G and F (N <= 2^p), or overflows to infinity as the correct rounding does.
@@ -171,25 +171,25 @@ template <std::floating_point F, std::floating_point G>
 
 /// The relative bound of the long double series kernels (see the header comment).
 template <std::floating_point F>
-inline constexpr F series_bound = dw::ldexp(F(1), 28 - 2 * std::numeric_limits<F>::digits);
+inline constexpr F series_bound = double_word_arith::ldexp(F(1), 28 - 2 * std::numeric_limits<F>::digits);
 
 /// True when F is rounded from the binary64 kernels.
 template <std::floating_point F>
 inline constexpr bool by_dd = std::numeric_limits<F>::digits <= 53 && std::numeric_limits<double>::digits == 53;
 
-/// The first step of cx::log: log x for a finite x > 0, x != 1: the rounding test decides or not.
+/// The first step of correctly_rounded::log: log x for a finite x > 0, x != 1: the rounding test decides or not.
 template <std::floating_point F>
 [[nodiscard]] constexpr decided<F> first_log(F x) {
     decided<F> r;
     if constexpr (by_dd<F>) {
         r = round_scaled<F>(dd::log_dd(double_word<double>(static_cast<double>(x))), 0, dd::rel_log);
     } else {
-        r = round_scaled<F>(dw::log(double_word<F>(x)), 0, series_bound<F>);
+        r = round_scaled<F>(double_word_arith::log(double_word<F>(x)), 0, series_bound<F>);
     }
     return r;
 }
 
-/// The first step of cx::log1p: log(1 + x) for a finite x > -1 with |x| >= 2^-(p+2): the rounding
+/// The first step of correctly_rounded::log1p: log(1 + x) for a finite x > -1 with |x| >= 2^-(p+2): the rounding
 /// test decides or not.
 template <std::floating_point F>
 [[nodiscard]] constexpr decided<F> first_log1p(F x) {
@@ -199,12 +199,12 @@ template <std::floating_point F>
     } else {
         // 1 + x as an exact double word, also above 2^(p+2): there log(1 + x) = log x + 1/x - ..., and
         // the 1/x term, though far below an ulp, decides the rounding when log x lies near a midpoint.
-        r = round_scaled<F>(dw::log(dw::two_sum(F(1), x)), 0, series_bound<F>);
+        r = round_scaled<F>(double_word_arith::log(double_word_arith::two_sum(F(1), x)), 0, series_bound<F>);
     }
     return r;
 }
 
-/// The first step of cx::exp: e^x for x between the underflow and overflow thresholds, x != 0: the
+/// The first step of correctly_rounded::exp: e^x for x between the underflow and overflow thresholds, x != 0: the
 /// rounding test decides or not.
 template <std::floating_point F>
 [[nodiscard]] constexpr decided<F> first_exp(F x) {
@@ -213,13 +213,13 @@ template <std::floating_point F>
         const dd::scaled_word s = dd::exp_parts(double_word<double>(static_cast<double>(x)));
         r = round_scaled<F>(s.m, s.e, dd::rel_exp);
     } else {
-        const auto s = dw::exp_parts(double_word<F>(x));
+        const auto s = double_word_arith::exp_parts(double_word<F>(x));
         r = round_scaled<F>(s.m, s.k, series_bound<F>);
     }
     return r;
 }
 
-/// The first step of cx::expm1: e^x - 1 for x in [-2p, the overflow threshold], |x| >= 2^-(p+2): the
+/// The first step of correctly_rounded::expm1: e^x - 1 for x in [-2p, the overflow threshold], |x| >= 2^-(p+2): the
 /// rounding test decides or not.
 template <std::floating_point F>
 [[nodiscard]] constexpr decided<F> first_expm1(F x) {
@@ -227,7 +227,7 @@ template <std::floating_point F>
     if constexpr (by_dd<F>) {
         r = round_scaled<F>(dd::expm1_dd(double_word<double>(static_cast<double>(x))), 0, dd::rel_expm1);
     } else {
-        r = round_scaled<F>(dw::expm1(double_word<F>(x)), 0, series_bound<F>);
+        r = round_scaled<F>(double_word_arith::expm1(double_word<F>(x)), 0, series_bound<F>);
     }
     return r;
 }
@@ -243,7 +243,7 @@ template <std::floating_point F, class Formula>
 // ---------------------------------------------------------------------------------------------
 // Scalar functions of F with IEEE special cases, correctly rounded.
 
-namespace cx {
+namespace correctly_rounded {
 
 template <std::floating_point F>
 inline constexpr F infinity = std::numeric_limits<F>::infinity();
@@ -269,7 +269,7 @@ template <std::floating_point F>
     if (x == 1) {
         return 0;
     }
-    return finish(first_log(x), "cx::log", [](const auto& v) { return log(v); }, x);
+    return finish(first_log(x), "correctly_rounded::log", [](const auto& v) { return log(v); }, x);
 }
 
 /// log(1 + x), correctly rounded. log1p(-1) = -inf, x < -1 gives NaN.
@@ -285,11 +285,11 @@ template <std::floating_point F>
     if (x == infinity<F> || x == 0) {
         return x;
     }
-    if (dw::abs(x) < dw::ldexp(F(1), -std::numeric_limits<F>::digits - 2)) {
+    if (double_word_arith::abs(x) < double_word_arith::ldexp(F(1), -std::numeric_limits<F>::digits - 2)) {
         // log1p(x) = x - x^2/2 + ...: x itself is the correctly rounded result (and keeps -0).
         return x;
     }
-    return finish(first_log1p(x), "cx::log1p", [](const auto& v) { return log1p(v); }, x);
+    return finish(first_log1p(x), "correctly_rounded::log1p", [](const auto& v) { return log1p(v); }, x);
 }
 
 /// e^x, correctly rounded, also where the result is subnormal; +inf above the overflow threshold, 0
@@ -314,7 +314,7 @@ template <std::floating_point F>
     if (x == 0) {
         return 1;
     }
-    return finish(first_exp(x), "cx::exp", [](const auto& v) { return exp(v); }, x);
+    return finish(first_exp(x), "correctly_rounded::exp", [](const auto& v) { return exp(v); }, x);
 }
 
 /// e^x - 1 without cancellation near 0, correctly rounded; expm1(-inf) = -1.
@@ -330,13 +330,13 @@ template <std::floating_point F>
     if (x > F(std::numeric_limits<F>::max_exponent) * F(0.6931471805599453094172321214581766L)) {
         return infinity<F>;
     }
-    if (dw::abs(x) < dw::ldexp(F(1), -std::numeric_limits<F>::digits - 2)) {
+    if (double_word_arith::abs(x) < double_word_arith::ldexp(F(1), -std::numeric_limits<F>::digits - 2)) {
         return x;
     }
-    return finish(first_expm1(x), "cx::expm1", [](const auto& v) { return expm1(v); }, x);
+    return finish(first_expm1(x), "correctly_rounded::expm1", [](const auto& v) { return expm1(v); }, x);
 }
 
-}  // namespace cx
+}  // namespace correctly_rounded
 }  // namespace shannon
 
 SHANNON_FP_CONTRACT_RESTORE

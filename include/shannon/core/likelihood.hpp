@@ -122,6 +122,17 @@ template <class D, class P>
     return scope.round(negate ? W(-ll) : ll);
 }
 
+/// Class counts n_c of categorical outcomes, with the bad-input messages naming `function`.
+template <std::ranges::input_range D>
+[[nodiscard]] constexpr std::vector<std::size_t> count_classes(D&& data, std::size_t classes, std::string_view function) {
+    const std::vector<std::size_t> idx = collect_indices(std::forward<D>(data), classes, function, "data");
+    std::vector<std::size_t> counts(classes, 0);
+    for (const std::size_t c : idx) {
+        ++counts[c];
+    }
+    return counts;
+}
+
 }  // namespace detail
 
 /// log L(p) = k log p + (n-k) log(1-p) of binary outcomes `data` (0/1, bool) under Bernoulli(p).
@@ -147,14 +158,8 @@ template <class T = double, std::ranges::input_range D>
 
 /// Class counts n_c of categorical outcomes (class indices in [0, classes)).
 template <std::ranges::input_range D>
-[[nodiscard]] constexpr std::vector<std::size_t> class_counts(D&& data, std::size_t classes,
-                                                    std::string_view function = "class_counts") {
-    const std::vector<std::size_t> idx = detail::collect_indices(std::forward<D>(data), classes, function, "data");
-    std::vector<std::size_t> counts(classes, 0);
-    for (const std::size_t c : idx) {
-        ++counts[c];
-    }
-    return counts;
+[[nodiscard]] constexpr std::vector<std::size_t> class_counts(D&& data, std::size_t classes) {
+    return detail::count_classes(std::forward<D>(data), classes, "class_counts");
 }
 
 /// log L(q) = sum_i log q_{x_i} of class-index outcomes under the categorical distribution q.
@@ -166,7 +171,7 @@ template <std::ranges::input_range D, real_range Q>
     constexpr std::string_view fn = "categorical_log_likelihood";
     std::vector<W> qv = detail::collect_probabilities<W>(std::forward<Q>(q), fn, "q");
     detail::normalize_argument(qv, opt, fn, "q");
-    const std::vector<std::size_t> counts = class_counts(std::forward<D>(data), qv.size(), fn);
+    const std::vector<std::size_t> counts = detail::count_classes(std::forward<D>(data), qv.size(), fn);
     detail::accumulator<W> acc;
     for (std::size_t c = 0; c < qv.size(); ++c) {
         acc.add(detail::xlogy(detail::as_real<W>(counts[c]), qv[c]));
@@ -185,7 +190,7 @@ template <class T = double, std::ranges::input_range D>
 [[nodiscard]] constexpr std::vector<T> categorical_mle(D&& data, std::size_t classes) {
     using W = working_t<T>;
     const precision_scope<T> scope;
-    const std::vector<std::size_t> counts = class_counts(std::forward<D>(data), classes, "categorical_mle");
+    const std::vector<std::size_t> counts = detail::count_classes(std::forward<D>(data), classes, "categorical_mle");
     std::size_t n = 0;
     for (const std::size_t c : counts) {
         n += c;

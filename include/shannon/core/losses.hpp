@@ -209,16 +209,16 @@ template <class Indices>
 
 /// Mean or sum of per-sample losses.
 template <class W>
-[[nodiscard]] constexpr W reduce(const W& sum, std::size_t n, reduction red) {
-    if (red == reduction::sum) {
+[[nodiscard]] constexpr W reduce(const W& sum, std::size_t n, reduction how) {
+    if (how == reduction::sum) {
         return sum;
     }
     return sum / W(static_cast<double>(n));
 }
 
 template <class W>
-[[nodiscard]] constexpr W reduce(const accumulator<W>& acc, std::size_t n, reduction red) {
-    return reduce(acc.value(), n, red);
+[[nodiscard]] constexpr W reduce(const accumulator<W>& acc, std::size_t n, reduction how) {
+    return reduce(acc.value(), n, how);
 }
 
 template <class W>

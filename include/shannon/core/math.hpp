@@ -13,7 +13,7 @@
 //   logsumexp(z)    = m + log1p(sum_{j != i*} e^(z_j - m)),  m = z_{i*} = max z
 //   xlogy(x, y)     = x log y with 0 log y = 0 (also for y = 0)
 // The branches only select between algebraically identical forms, so for intervals they are taken
-// on the midpoint (detail::key) and the enclosure stays valid.
+// on the midpoint (detail::representative) and the enclosure stays valid.
 #pragma once
 
 #include <bit>
@@ -80,7 +80,7 @@ constexpr void poll_stop_at(std::size_t i) {
     template <class W>                                                                                 \
     [[nodiscard]] constexpr W fn##_(const W& x) {                                                      \
         if constexpr (std::is_floating_point_v<W>) {                                                   \
-            return cx::fn(x);                                                                          \
+            return correctly_rounded::fn(x);                                                                          \
         } else {                                                                                       \
             poll_stop_in<W>(); /* a long interval or multiprecision computation can be stopped here */ \
             using std::fn;                                                                             \
@@ -109,9 +109,9 @@ template <class W>
 template <class W>
 [[nodiscard]] constexpr W pi() {
     if constexpr (std::is_floating_point_v<W>) {
-        return dw::pi<W>.value();
-    } else if constexpr (requires { dw::pi<decltype(W{}.hi)>; }) {
-        return dw::pi<decltype(W{}.hi)>;
+        return double_word_arith::pi<W>.value();
+    } else if constexpr (requires { double_word_arith::pi<decltype(W{}.hi)>; }) {
+        return double_word_arith::pi<decltype(W{}.hi)>;
     } else if constexpr (requires { W::pi(); }) {
         return W::pi();  // an enclosure computed by the type (dyadic_interval)
     } else {
@@ -175,7 +175,7 @@ struct softplus_tail {
 
 template <class W>
 [[nodiscard]] constexpr softplus_tail<W> softplus_split(const W& x) {
-    if (key(x) > 0) {
+    if (representative(x) > 0) {
         return {log1p_(exp_(W(-x))), true};
     }
     return {log1p_(exp_(x)), false};
@@ -210,7 +210,7 @@ template <class W>
 
 template <class W>
 [[nodiscard]] constexpr W sigmoid(const W& x) {
-    if (key(x) >= 0) {
+    if (representative(x) >= 0) {
         const W e = exp_(W(-x));
         return W(1) / (W(1) + e);
     }
@@ -220,7 +220,7 @@ template <class W>
 
 template <class W>
 [[nodiscard]] constexpr W log1mexp(const W& a) {
-    if (key(a) <= key(ln2<W>())) {
+    if (representative(a) <= representative(ln2<W>())) {
         return log_(W(-expm1_(W(-a))));
     }
     return log1p_(W(-exp_(W(-a))));
@@ -231,7 +231,7 @@ template <class W>
 /// within two roundings, for an enclosure as tight, and no second exponential); -expm1(-a) otherwise.
 template <class W, class A>
 [[nodiscard]] constexpr W one_minus_exp_neg(const W& e, const A& a) {
-    if (key(e) <= 0.36) {
+    if (representative(e) <= 0.36) {
         return W(W(1) - e);
     }
     return W(-expm1_(W(-a())));
@@ -346,7 +346,7 @@ template <row_of_numbers Z>
     std::size_t imax = 0;
     const std::size_t n = std::ranges::size(z);
     for (std::size_t i = 1; i < n; ++i) {
-        if (key(z[i]) > key(z[imax])) {
+        if (representative(z[i]) > representative(z[imax])) {
             imax = i;
         }
     }
@@ -470,7 +470,7 @@ template <row_of_numbers Z, class W = row_value_t<Z>>
     f.imax = argmax(z);
     // A logit whose lower end is +inf has the key +inf (a key lies within the enclosure), and then so
     // has the maximum's: only then can there be any to count.
-    if (is_pos_inf(key(z[f.imax]))) {
+    if (is_pos_inf(representative(z[f.imax]))) {
         for (const W& zi : z) {
             f.n_pos_inf += is_pos_inf(lower_of(zi)) ? 1 : 0;
         }

@@ -184,7 +184,7 @@ template <class W>
     const W d = p - q;
     const W v = d / W(p + q);
     const W av = abs_(v);
-    if (key(av) < 0.25 && upper_of(av) < 0.5) {
+    if (representative(av) < 0.25 && upper_of(av) < 0.5) {
         return d * v + p * atanh_tail_series(v);
     }
     // Direct form; for intervals an enclosure for every point of p and q (q touching 0 gives an

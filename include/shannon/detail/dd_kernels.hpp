@@ -18,7 +18,7 @@
 //              r^5/9!) [binary64]: the binary64 tail (< 2^-33 |r|) carries ~8u of itself, < 2^-83 |r|,
 //              so < 2^-92.5 relative after 1 + p; truncation after r^9: < 2^-104; the double-double
 //              operations and the table < 2^-101:  < 2^-92                         (used: 2^-88)
-//   log        x = 2^e m, the table of exact_fast.hpp (detail/log_table.hpp: c_i near 1/m, L_i =
+//   log        x = 2^e m, the table of exact/fast.hpp (detail/log_table.hpp: c_i near 1/m, L_i =
 //              -log c_i, log 2 folded in above sqrt 2): r = m c_i - 1 exact for the high word (Dekker's
 //              product, Sterbenz), plus the low word times c_i as an exact product; log1p(r) = r -
 //              r^2/2 + r^3/3 [double-double] - r^4 (1/4 - ... + r^6/10) [binary64]: the tail (< 2^-32
@@ -65,13 +65,13 @@ inline constexpr double rel_log1p = 0x1p-78;
         const double f = pow2(m);
         return {w.hi * f, w.lo * f};
     }
-    return {dw::ldexp(w.hi, static_cast<int>(m)), dw::ldexp(w.lo, static_cast<int>(m))};
+    return {double_word_arith::ldexp(w.hi, static_cast<int>(m)), double_word_arith::ldexp(w.lo, static_cast<int>(m))};
 }
 
 /// r^2 of a double word, to about 2^-104 relative (the dropped lo^2 and one rounding of 2 hi lo).
 SHANNON_DW_INLINE [[nodiscard]] constexpr word square(const word& r) {
-    const word s = dw::two_prod(r.hi, r.hi);
-    return dw::fast_two_sum(s.hi, s.lo + 2 * r.hi * r.lo);
+    const word s = double_word_arith::two_prod(r.hi, r.hi);
+    return double_word_arith::fast_two_sum(s.hi, s.lo + 2 * r.hi * r.lo);
 }
 
 /// e^r - 1 for a reduced argument |r| <= 2^-9.5: r + r^2/2 + r^3/6 [double-double] + r^4 (1/24 +
@@ -83,8 +83,8 @@ SHANNON_DW_INLINE [[nodiscard]] constexpr word square(const word& r) {
         (r2.hi * r2.hi) *
         (1.0 / 24 + rh * (1.0 / 120 + rh * (1.0 / 720 + rh * (1.0 / 5040 + rh * (1.0 / 40320 + rh * (1.0 / 362880))))));
     constexpr word sixth{0x1.5555555555555p-3, 0x1.5555555555555p-57};
-    const word p = dw::add(r, word(0.5 * r2.hi, 0.5 * r2.lo));
-    return dw::add(p, dw::add(dw::mul(dw::mul(r2, r), sixth), word(tail)));
+    const word p = double_word_arith::add(r, word(0.5 * r2.hi, 0.5 * r2.lo));
+    return double_word_arith::add(p, double_word_arith::add(double_word_arith::mul(double_word_arith::mul(r2, r), sixth), word(tail)));
 }
 
 /// e^x as m 2^e with m a double word in [0.99, 2.01] (normal, whatever x): what a correct rounding
@@ -104,14 +104,14 @@ struct scaled_word {
     const auto k = static_cast<long long>(kd);
     // r = x - k ln2/256: k L1 is exact (33 + 20 bits) and x.hi - k L1 exact (Sterbenz), then the
     // two lower parts of ln2/256, the middle one by an exact product.
-    word r = dw::two_sum(x.hi - kd * ln2_256_1, x.lo);
-    r = dw::add(r, dw::neg(dw::two_prod(kd, ln2_256_2)));
-    r = dw::add(r, word(-kd * ln2_256_3));
+    word r = double_word_arith::two_sum(x.hi - kd * ln2_256_1, x.lo);
+    r = double_word_arith::add(r, double_word_arith::neg(double_word_arith::two_prod(kd, ln2_256_2)));
+    r = double_word_arith::add(r, word(-kd * ln2_256_3));
     const word p = expm1_reduced(r);
     // e^x = 2^(k >> 8) T_(k & 255) (1 + p).
     const exp_table_entry& t = exp2_table[static_cast<std::size_t>(k & 255)];
     const word tw{t.hi, t.lo};
-    return {dw::add(tw, dw::mul(tw, p)), k >> 8};
+    return {double_word_arith::add(tw, double_word_arith::mul(tw, p)), k >> 8};
 }
 
 /// e^x for a double word with -746 < x.hi < 709.8 (bound in the header comment).
@@ -132,52 +132,52 @@ struct scaled_word {
     const auto e = static_cast<long long>(bits >> 52U) - 1023;
     const std::uint64_t frac = bits & ((std::uint64_t{1} << 52U) - 1);
     const double mh = std::bit_cast<double>(frac | 0x3ff0000000000000ULL);  // in [1, 2)
-    const double ml = e <= 1022 ? v.lo * pow2(-e) : dw::ldexp(v.lo, -1023);  // exact
+    const double ml = e <= 1022 ? v.lo * pow2(-e) : double_word_arith::ldexp(v.lo, -1023);  // exact
     const exact::detail::log_table_entry& t = exact::detail::log_table[frac >> 42U];
     // r = m c - 1: mh c - 1 is exact in binary64 (|r| < 2^-10, a multiple of 2^-63), and so is
     // (p - 1) + e for Dekker's exact product p + e = mh c; ml c is added as an exact product.
-    const word pc = dw::two_prod(mh, t.c);
+    const word pc = double_word_arith::two_prod(mh, t.c);
     const double rh = (pc.hi - 1) + pc.lo;
-    const word r = dw::add(word(rh), dw::two_prod(ml, t.c));
+    const word r = double_word_arith::add(word(rh), double_word_arith::two_prod(ml, t.c));
     // log1p(r) = r - r^2/2 + r^3/3 [double-double] - r^4 (1/4 - r/5 + ... - r^6/10) [binary64].
     const word r2 = square(r);
-    const word r3 = dw::mul(r2, r);
+    const word r3 = double_word_arith::mul(r2, r);
     const double h = r.hi;
     const double tail =
         (r2.hi * r2.hi) * (0.25 - h * (0.2 - h * (1.0 / 6 - h * (1.0 / 7 - h * (0.125 - h * (1.0 / 9 - h * 0.1))))));
     constexpr word third{0x1.5555555555555p-2, 0x1.5555555555555p-56};
-    word l = dw::add(r, word(-0.5 * r2.hi, -0.5 * r2.lo));
-    l = dw::add(l, dw::add(dw::mul(r3, third), word(-tail)));
+    word l = double_word_arith::add(r, word(-0.5 * r2.hi, -0.5 * r2.lo));
+    l = double_word_arith::add(l, double_word_arith::add(double_word_arith::mul(r3, third), word(-tail)));
     // + L_i + k ln 2, k = e + the table's fold - shift.
     const double k = static_cast<double>(e) + t.k - shift;
-    l = dw::add(l, word(t.hi, t.lo));
-    const word kl = dw::add(dw::two_prod(k, dw::ln2<double>.hi), word(k * dw::ln2<double>.lo));
-    return dw::add(kl, l);
+    l = double_word_arith::add(l, word(t.hi, t.lo));
+    const word kl = double_word_arith::add(double_word_arith::two_prod(k, double_word_arith::ln2<double>.hi), word(k * double_word_arith::ln2<double>.lo));
+    return double_word_arith::add(kl, l);
 }
 
 /// log(1 + x) for a double word x > -1 (finite): the series below 2^-20, else log_dd(1 + x).
 [[nodiscard]] constexpr word log1p_dd(const word& x) {
-    if (dw::abs(x.hi) < 0x1p-20) {
+    if (double_word_arith::abs(x.hi) < 0x1p-20) {
         // x - x^2/2 [double-double] + x^3 (1/3 - x/4 + x^2/5) [binary64]: x^6/6 < 2^-100 |x|.
         const word x2 = square(x);
         const double h = x.hi;
         const double tail = x2.hi * h * (1.0 / 3 - h * (0.25 - h * 0.2));
-        return dw::add(dw::add(x, word(-0.5 * x2.hi, -0.5 * x2.lo)), word(tail));
+        return double_word_arith::add(double_word_arith::add(x, word(-0.5 * x2.hi, -0.5 * x2.lo)), word(tail));
     }
-    return log_dd(dw::add(word(1.0), x));
+    return log_dd(double_word_arith::add(word(1.0), x));
 }
 
 /// e^x - 1 for a double word with x.hi < 709.8: from exp_dd's own reduction where k = 0 (|x| <=
 /// ln2/512), e^x - 1 in double-double elsewhere (|e^x - 1| >= 2^-9.6 e^min(x,0) there), -1 below
 /// -746 (e^x < 2^-1076, then exp_dd - 1 keeps it).
 [[nodiscard]] constexpr word expm1_dd(const word& x) {
-    if (dw::abs(x.hi) < 0x1.62e42fefa39efp-10) {  // ln2/512 rounded: k = 0, x = r
+    if (double_word_arith::abs(x.hi) < 0x1.62e42fefa39efp-10) {  // ln2/512 rounded: k = 0, x = r
         return expm1_reduced(x);
     }
     if (x.hi < -746) {
         return word(-1.0);
     }
-    return dw::add(exp_dd(x), word(-1.0));
+    return double_word_arith::add(exp_dd(x), word(-1.0));
 }
 
 }  // namespace shannon::dd

@@ -1,5 +1,5 @@
 // shannon/detail/simd.hpp — four binary64 lanes and the double-double building blocks of the
-// oracle's vector kernels (exact_fast.hpp, sum_exp.hpp).
+// oracle's vector kernels (exact/fast.hpp, sum_exp.hpp).
 //
 // The kernels are written once for a scalar V = double and for V = vd4 (GCC/Clang vector extensions).
 // On x86-64 they are compiled for AVX2 + FMA (SHANNON_FAST_TARGET) and used only when the CPU has
@@ -168,7 +168,7 @@ struct running_words {
 
 /// Adds h + l (portable scalar code).
 inline void add_word(running_words<double>& s, double h, double l) {
-    const double_word<double> t = dw::two_sum(s.hi, h);
+    const double_word<double> t = double_word_arith::two_sum(s.hi, h);
     s.hi = t.hi;
     s.lo += t.lo;
     s.lo_mag += std::abs(s.lo);

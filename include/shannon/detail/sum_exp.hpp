@@ -71,7 +71,7 @@ inline void sum_exp_scalar(Get get, std::size_t begin, std::size_t end, std::siz
             bad = true;
             continue;
         }
-        const double_word<double> d = dw::two_sum(z, -m);
+        const double_word<double> d = double_word_arith::two_sum(z, -m);
         double e_hi = 0;
         double e_lo = 0;
         if (d.hi >= -600) {
@@ -130,7 +130,7 @@ struct sum_radius {
 /// e^d (exp_lanes, or dd::exp_parts, closer) and d within 2^-104 |d| of the exact argument, which c's
 /// radius r moves by at most r, e^d within r_e = up(e (rel_exp_lanes + 2^-102 |d| + rc) (1 + 2^-40))
 /// of the exact e^(z - m - c) (rc = r + r^2 >= e^r - 1 on r <= 2^-20); times a scale ball (s_hi +
-/// s_lo, radius s_rad, magnitude s_mag) where `scaled`, dw::mul's product p with the radius
+/// s_lo, radius s_rad, magnitude s_mag) where `scaled`, double_word_arith::mul's product p with the radius
 /// up(e s_rad + s_mag r_e + r_e s_rad + rel_mul |p|) (|ab - AB| <= |A| rb + |B| ra + ra rb plus the
 /// product's own error). operator() gives (p, radius); exp_term_lanes (lanes.inc) the same lane by lane.
 struct exp_term {
@@ -150,7 +150,7 @@ struct exp_term {
         if (!scaled) {
             return {e, re};
         }
-        const double_word<double> p = dw::mul(e, double_word<double>(s_hi, s_lo));
+        const double_word<double> p = double_word_arith::mul(e, double_word<double>(s_hi, s_lo));
         return {p, (e.hi * s_rad + s_mag * re + re * s_rad + rel_mul * std::abs(p.hi)) * (1 + grow) + tiny};
     }
 };
@@ -173,12 +173,12 @@ namespace lanes8 {
 template <class Get, class Put, class Rare>
 inline void exp_element(Get get, std::size_t i, double m, const double_word<double>& neg_c, const Put& put,
                         const Rare& rare) {
-    const double_word<double> d0 = dw::two_sum(get(i), -m);
+    const double_word<double> d0 = double_word_arith::two_sum(get(i), -m);
     if (!(d0.hi >= -550)) {  // also -inf
         rare(i);
         return;
     }
-    const double_word<double> d = dw::add(d0, neg_c);
+    const double_word<double> d = double_word_arith::add(d0, neg_c);
     const dd::scaled_word e = dd::exp_parts(d);
     const double scale = dd::pow2(e.e);
     put(i, double_word<double>(e.m.hi * scale, e.m.lo * scale), d);
@@ -242,7 +242,7 @@ inline void round_exp_row(Get get, std::size_t n, double m, double c_hi, double 
 }
 
 #if defined(SHANNON_FAST_X86)
-/// gaps_row's vector loop over the blocks of four from 0 (dw::add lane by lane: TwoSum, TwoSum,
+/// gaps_row's vector loop over the blocks of four from 0 (double_word_arith::add lane by lane: TwoSum, TwoSum,
 /// FastTwoSum, FastTwoSum); a block with a sum that is not finite goes to `scalar`; i is left at the
 /// first element not done.
 template <class Get, class Put, class Scalar>
@@ -270,15 +270,15 @@ SHANNON_FAST_TARGET inline void gaps_row_avx2(Get get, std::size_t n, double m, 
 }
 #endif
 
-/// (m - get(i)) + c for every i in [0, n) by dw::add (the gap m - get(i) exact by TwoSum), in order
+/// (m - get(i)) + c for every i in [0, n) by double_word_arith::add (the gap m - get(i) exact by TwoSum), in order
 /// of i: put(i, s) receives the sum, rare(i) the elements whose sum is not finite (-inf, or an
 /// overflowing gap). Requires c finite. Vector lanes (AVX2) for the blocks of four, the portable code
 /// for the rest: the same operations, so the same bits.
 template <class Get, class Put, class Rare>
 inline void gaps_row(Get get, std::size_t n, double m, const double_word<double>& c, Put put, Rare rare) {
     auto scalar = [&](std::size_t i) {
-        const double_word<double> g = dw::two_sum(m, -get(i));
-        const double_word<double> s = dw::add(g, c);
+        const double_word<double> g = double_word_arith::two_sum(m, -get(i));
+        const double_word<double> s = double_word_arith::add(g, c);
         if (std::abs(s.hi) <= 0x1.fffffffffffffp+1023) {
             put(i, s);
         } else {
@@ -316,7 +316,7 @@ template <class Get>
     }
 #endif
     for (; ok && i < n; ++i) {
-        const double_word<double> s = dw::add(dw::two_sum(m, -get(i)), c);
+        const double_word<double> s = double_word_arith::add(double_word_arith::two_sum(m, -get(i)), c);
         ok = decides_nearest(s.hi, s.lo, rad(s.hi));
         out[i] = negate ? -s.hi : s.hi;
     }
@@ -354,21 +354,21 @@ template <class F>
 
 /// Two halves' sums added in double-double, their bounds with the addition's (2^-103).
 [[nodiscard]] inline exp_sum add_halves(const exp_sum& a, const exp_sum& b) {
-    const double_word<double> t = dw::add(double_word<double>(a.hi, a.lo), double_word<double>(b.hi, b.lo));
+    const double_word<double> t = double_word_arith::add(double_word<double>(a.hi, a.lo), double_word<double>(b.hi, b.lo));
     return {t.hi, t.lo, (a.err + b.err + 0x1p-103 * std::abs(t.hi)) * (1 + 0x1p-40), a.valid && b.valid};
 }
 
 /// One term w (m - z) of sum_weighted_gaps into the running sum (portable code).
 inline void add_weighted_gap(running_words<double>& acc, double& prod_mag, double m, double z, double w) {
-    const double_word<double> d = dw::two_sum(m, -z);
-    const double_word<double> p = dw::two_prod(w, d.hi);
+    const double_word<double> d = double_word_arith::two_sum(m, -z);
+    const double_word<double> p = double_word_arith::two_prod(w, d.hi);
     add_word(acc, p.hi, p.lo + w * d.lo);
     prod_mag += std::abs(p.hi);
 }
 
 /// The running sum of n weighted gaps as hi + lo with its bound (sum_weighted_gaps' argument).
 [[nodiscard]] inline exp_sum weighted_gaps_total(const running_words<double>& acc, double prod_mag, std::size_t n) {
-    const double_word<double> s = dw::fast_two_sum(acc.hi, acc.lo);
+    const double_word<double> s = double_word_arith::fast_two_sum(acc.hi, acc.lo);
     const double err = (0x1p-104 * prod_mag + 0x1p-53 * acc.lo_mag + 0x1p-104 * std::abs(s.hi) +
                         static_cast<double>(n) * 0x1p-1073) *
                        (1 + 0x1p-40);
@@ -485,7 +485,7 @@ template <class Get>
     }
 #endif
     sum_exp_scalar(get, begin, n, skip, m, acc, abs_err, rel_mag, bad);
-    const double_word<double> s = dw::fast_two_sum(acc.hi, acc.lo);
+    const double_word<double> s = double_word_arith::fast_two_sum(acc.hi, acc.lo);
     const double lo_mag = acc.lo_mag;
     // exp's bound per term, 2^-53 per unit of the low accumulators' magnitudes after each addition,
     // the final normalization (2^-105 of the sum), the rare terms; 1 + 2^-40 covers this

@@ -85,8 +85,8 @@ inline void renormalize(softplus_state& s) { renormalize(s.p_hi, s.p_lo, s.p_exp
     using word = double_word<double>;
     const word log_m = dd::log_dd(m);
     const auto ed = static_cast<double>(e);
-    const word e_ln2 = dw::fast_two_sum(ed * ln2_word_hi, std::fma(ed, ln2_word_hi, -ed * ln2_word_hi) + ed * ln2_word_lo);
-    const word b = dw::add(log_m, e_ln2);
+    const word e_ln2 = double_word_arith::fast_two_sum(ed * ln2_word_hi, std::fma(ed, ln2_word_hi, -ed * ln2_word_hi) + ed * ln2_word_lo);
+    const word b = double_word_arith::add(log_m, e_ln2);
     err = dd::rel_log * std::abs(log_m.hi) + std::abs(ed) * 0x1p-104 + 0x1p-103 * std::abs(b.hi);
     return b;
 }
@@ -101,8 +101,8 @@ inline bool sum_softplus_scalar(GetX get_x, GetY get_y, std::size_t begin, std::
         if (!(std::abs(x) <= softplus_limit && std::abs(y) <= softplus_limit)) {  // also NaN
             return false;
         }
-        const word p = dw::two_prod(y, x);
-        const word t = dw::two_sum(x > 0 ? x : 0.0, -p.hi);
+        const word p = double_word_arith::two_prod(y, x);
+        const word t = double_word_arith::two_sum(x > 0 ? x : 0.0, -p.hi);
         add_word(s.a, t.hi, t.lo);
         s.a.lo -= p.lo;
         s.a.lo_mag += std::abs(s.a.lo);
@@ -116,15 +116,15 @@ inline bool sum_softplus_scalar(GetX get_x, GetY get_y, std::size_t begin, std::
         const word e{es.m.hi * scale, es.m.lo * scale};
         s.rel_mag += e.hi;
         if (a > softplus_product) {  // e - e^2/2 + e^3/3 - e^4/4 into the running sum
-            const word sq = dw::two_prod(e.hi, e.hi);
-            const word h = dw::two_sum(e.hi, -0.5 * sq.hi);
+            const word sq = double_word_arith::two_prod(e.hi, e.hi);
+            const word h = double_word_arith::two_sum(e.hi, -0.5 * sq.hi);
             const double tail = e.lo * (1 - e.hi) - 0.5 * sq.lo + sq.hi * (e.hi * (1.0 / 3) - sq.hi * 0.25);
             add_word(s.a, h.hi, h.lo + tail);
             continue;
         }
-        const word f1 = dw::two_sum(1.0, e.hi);
-        const word f = dw::fast_two_sum(f1.hi, f1.lo + e.lo);
-        const word q = dw::mul(word(s.p_hi, s.p_lo), f);
+        const word f1 = double_word_arith::two_sum(1.0, e.hi);
+        const word f = double_word_arith::fast_two_sum(f1.hi, f1.lo + e.lo);
+        const word q = double_word_arith::mul(word(s.p_hi, s.p_lo), f);
         s.p_hi = q.hi;
         s.p_lo = q.lo;
         if (++s.factors % 64 == 0) {
@@ -188,7 +188,7 @@ SHANNON_FAST_TARGET inline bool sum_softplus_avx2(GetX get_x, GetY get_y, std::s
     }
     merge_lanes(s.a, lanes);
     for (int l = 0; l < 4; ++l) {  // the lanes' products into the scalar state
-        const double_word<double> q = dw::mul(double_word<double>(s.p_hi, s.p_lo), double_word<double>(prod.hi[l], prod.lo[l]));
+        const double_word<double> q = double_word_arith::mul(double_word<double>(s.p_hi, s.p_lo), double_word<double>(prod.hi[l], prod.lo[l]));
         s.p_hi = q.hi;
         s.p_lo = q.lo;
         s.p_exp += pe[l];
@@ -226,9 +226,9 @@ template <class GetX, class GetY>
     const word b = log_scaled(word(s.p_hi, s.p_lo), s.p_exp, err_log);
     const double err_b =
         (0x1.02p-79 * s.lanes_mag + 0x1.12p-88 * s.rel_mag + factors * 0x1.2p-100) * (1 + 0x1p-40) + err_log;
-    const word a = dw::fast_two_sum(s.a.hi, s.a.lo);
+    const word a = double_word_arith::fast_two_sum(s.a.hi, s.a.lo);
     const double err_a = 0x1p-53 * s.a.lo_mag + 0x1p-104 * std::abs(a.hi) + static_cast<double>(n) * 0x1p-1073;
-    const word total = dw::add(a, b);
+    const word total = double_word_arith::add(a, b);
     const double err = (err_a + err_b + s.abs_err + 0x1p-103 * std::abs(total.hi)) * (1 + 0x1p-40);
     if (!std::isfinite(total.hi) || !std::isfinite(err)) {  // a sum beyond binary64's range
         return std::nullopt;

@@ -263,7 +263,7 @@ template <class Quantity, class... Args>
     return with_fast_inputs<Quantity, rounded>(on, args...);
 }
 
-/// The 256-bit fixed-point enclosure (exact_fixed.hpp) of the same quantities, in the unit asked
+/// The 256-bit fixed-point enclosure (exact/fixed.hpp) of the same quantities, in the unit asked
 /// for (MPFR numbers of about 665 bits), split across the cores from s.parallel_from / 64 terms;
 /// nullopt on input the path does not take.
 template <class Quantity, class... Args>

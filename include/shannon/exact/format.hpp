@@ -28,7 +28,7 @@ struct rounded {
     long bound_log2 = 0;
     /// The precision (bits) at which the two ends of the enclosure agreed (0 for the fast path).
     unsigned bits = 0;
-    /// Decided by a double-double fast path (Ziv's test passed there): a kernel of exact_fast.hpp or,
+    /// Decided by a double-double fast path (Ziv's test passed there): a kernel of exact/fast.hpp or,
     /// when `ball` is also set, the generic evaluation in certified double-double balls.
     bool fast = false;
     /// When undetermined: the two neighbouring results the ends of the final enclosure round to;

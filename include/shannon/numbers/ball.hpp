@@ -68,8 +68,8 @@ namespace numbers {
 
 // The double-word constants the ball's functions rest on, checked against their correctly rounded
 // digits (mpmath): ln 2 and pi errs below 2^-107 and 2^-103 (relative) respectively.
-static_assert(dw::ln2<double>.hi == 0x1.62e42fefa39efp-1 && dw::ln2<double>.lo == 0x1.abc9e3b39803ep-56);
-static_assert(dw::pi<double>.hi == 0x1.921fb54442d18p+1 && dw::pi<double>.lo == 0x1.1a62633145c04p-53);
+static_assert(double_word_arith::ln2<double>.hi == 0x1.62e42fefa39efp-1 && double_word_arith::ln2<double>.lo == 0x1.abc9e3b39803ep-56);
+static_assert(double_word_arith::pi<double>.hi == 0x1.921fb54442d18p+1 && double_word_arith::pi<double>.lo == 0x1.1a62633145c04p-53);
 
 namespace ball_detail {
 
@@ -93,7 +93,7 @@ inline constexpr double up_grow = 0x1p-49;
     return flag;
 }
 
-using dw::finite;
+using double_word_arith::finite;
 
 using word = double_word<double>;
 
@@ -150,7 +150,7 @@ public:
     /// Not a number (from a NaN operand).
     [[nodiscard]] static dd_ball nan() { return {word(std::numeric_limits<double>::quiet_NaN()), 0}; }
     /// pi, from the checked double-word constant (error below 2^-103 relative).
-    [[nodiscard]] static dd_ball pi() { return {dw::pi<double>, 0x1p-100}; }
+    [[nodiscard]] static dd_ball pi() { return {double_word_arith::pi<double>, 0x1p-100}; }
 
     /// True for NaN.
     [[nodiscard]] bool is_nan() const { return mid_.hi != mid_.hi; }  // NOLINT: NaN test
@@ -172,7 +172,7 @@ public:
     [[nodiscard]] double mag() const { return std::abs(mid_.hi); }
 
     /// -x (exact).
-    friend SHANNON_FP_CONTRACT_OFF_FRIEND dd_ball operator-(const dd_ball& x) { return {dw::neg(x.mid_), x.rad_}; }
+    friend SHANNON_FP_CONTRACT_OFF_FRIEND dd_ball operator-(const dd_ball& x) { return {double_word_arith::neg(x.mid_), x.rad_}; }
 
     /// a + b.
     friend SHANNON_FP_CONTRACT_OFF_FRIEND dd_ball operator+(const dd_ball& a, const dd_ball& b) {
@@ -181,13 +181,13 @@ public:
             return special(a, b, a.mid_.hi + b.mid_.hi);
         }
         if (a.rad_ == 0 && b.rad_ == 0 && a.mid_.lo == 0 && b.mid_.lo == 0) {
-            const word s = dw::two_sum(a.mid_.hi, b.mid_.hi);  // two doubles: TwoSum is exact
+            const word s = double_word_arith::two_sum(a.mid_.hi, b.mid_.hi);  // two doubles: TwoSum is exact
             if (!finite(s.hi)) {
                 return poison();
             }
             return {s, 0};
         }
-        const word s = dw::add(a.mid_, b.mid_);
+        const word s = double_word_arith::add(a.mid_, b.mid_);
         if (!finite(s.hi)) {
             return poison();
         }
@@ -314,13 +314,13 @@ public:
         if (lo == hi) {
             return {lo, 0};
         }
-        const word m = dw::mul(dw::add(lo, hi), 0.5);
-        const word w = dw::sub(hi, lo);
+        const word m = double_word_arith::mul(double_word_arith::add(lo, hi), 0.5);
+        const word w = double_word_arith::sub(hi, lo);
         return {m, up(0.5 * w.hi + rel_add * std::abs(m.hi) + rel_add * w.hi)};
     }
 
     /// |x|: the ball (|mid|, rad) encloses |x| also when x straddles 0.
-    friend SHANNON_FP_CONTRACT_OFF_FRIEND dd_ball abs(const dd_ball& x) { return {x.mid_.hi < 0 ? dw::neg(x.mid_) : x.mid_, x.rad_}; }
+    friend SHANNON_FP_CONTRACT_OFF_FRIEND dd_ball abs(const dd_ball& x) { return {x.mid_.hi < 0 ? double_word_arith::neg(x.mid_) : x.mid_, x.rad_}; }
 
     /// x^n by repeated squaring (1 / x^-n for n < 0).
     friend SHANNON_FP_CONTRACT_OFF_FRIEND dd_ball pow(const dd_ball& x, int n) {
@@ -367,8 +367,8 @@ public:
         const int k = std::ilogb(x.mid_.hi) / 2;
         const word m = scale(x.mid_, -2 * k);
         const double s0 = std::sqrt(m.hi);
-        const word residual = dw::sub(m, dw::two_prod(s0, s0));
-        const word s = scale(dw::add(word(s0), word(residual.hi / (2 * s0))), k);
+        const word residual = double_word_arith::sub(m, double_word_arith::two_prod(s0, s0));
+        const word s = scale(double_word_arith::add(word(s0), word(residual.hi / (2 * s0))), k);
         double prop = 0;
         if (x.rad_ > 0) {
             const double slow = std::sqrt(down(lo.hi - std::abs(lo.lo)));
@@ -423,7 +423,7 @@ public:
         if (x.rad_ == 0 && x.mid_.hi == 0) {
             return x;  // log1p(+-0) = +-0
         }
-        const word one_plus = dw::add(word(1.0), x.mid_);  // zero only when exactly zero
+        const word one_plus = double_word_arith::add(word(1.0), x.mid_);  // zero only when exactly zero
         if (x.rad_ == 0 && one_plus.hi == 0) {
             return {word(-inf), 0};
         }
@@ -432,7 +432,7 @@ public:
         }
         double prop = 0;
         if (x.rad_ > 0) {
-            const word lx = dw::add(word(1.0), lower(x));
+            const word lx = double_word_arith::add(word(1.0), lower(x));
             const double low = down(lx.hi - std::abs(lx.lo) - rel_add * std::abs(lx.hi));
             if (!(low > 0)) {
                 return poison();
@@ -502,22 +502,22 @@ private:
         const double x = std::abs(a.hi);
         const double y = std::abs(b.hi);
         if ((x >= 0x1p-900 && x <= 0x1p900 && y >= 0x1p-900 && y <= 0x1p900) || x == 0 || y == 0) {
-            return dw::mul(a, b);
+            return double_word_arith::mul(a, b);
         }
         const int ea = std::ilogb(a.hi);
         const int eb = std::ilogb(b.hi);
-        return scale(dw::mul(scale(a, -ea), scale(b, -eb)), ea + eb);
+        return scale(double_word_arith::mul(scale(a, -ea), scale(b, -eb)), ea + eb);
     }
 
     /// a / b computed on operands scaled to [1, 2): the residuals' error terms never underflow (they
     /// would below 2^-969, and a residual error then grows by 1 / |b| in the quotient).
     static word scaled_div(const word& a, const word& b) {
         if (a.hi == 0) {
-            return dw::div(a, b);
+            return double_word_arith::div(a, b);
         }
         const int ea = std::ilogb(a.hi);
         const int eb = std::ilogb(b.hi);
-        return scale(dw::div(scale(a, -ea), scale(b, -eb)), ea - eb);
+        return scale(double_word_arith::div(scale(a, -ea), scale(b, -eb)), ea - eb);
     }
 
     /// An operation with an infinite operand, by binary64's rules on the midpoints (`r`): exact
@@ -541,10 +541,10 @@ private:
         if (!finite(rad_)) {
             return word(dir < 0 ? -inf : inf);
         }
-        const word e = dw::add(mid_, word(dir < 0 ? -rad_ : rad_));
+        const word e = double_word_arith::add(mid_, word(dir < 0 ? -rad_ : rad_));
         // The sum errs by at most 2^-104 |e|: step outward by twice that.
         const double step = up(0x1p-102 * std::abs(e.hi));
-        return dw::add(e, word(dir < 0 ? -step : step));
+        return double_word_arith::add(e, word(dir < 0 ? -step : step));
     }
 
     word mid_{};
@@ -588,7 +588,7 @@ public:
         if (!finite(hi_) || !finite(lo_) || !finite(mag_) || !finite(rad_)) {
             return dd_ball::poison();  // the finite terms' sum left the range: MPFI decides
         }
-        const dd_ball::word m = dw::two_sum(hi_, lo_);  // exact, normalized
+        const dd_ball::word m = double_word_arith::two_sum(hi_, lo_);  // exact, normalized
         const double scale = 1 + (2 * static_cast<double>(n_) + 4) * 0x1p-52;
         // No radius and no low-word rounding: every addition was exact, and the sum is a point.
         const double r = rad_ == 0 && mag_ == 0 ? 0 : up((rad_ + 0x1p-53 * mag_) * scale);

@@ -226,8 +226,8 @@ inline std::optional<dd_ball> log_of_product_1p(std::type_identity<dd_ball>, con
             small = small + log1p(x);
             continue;
         }
-        const word f1 = dw::two_sum(1.0, x.mid().hi);
-        p = dw::mul(p, dw::fast_two_sum(f1.hi, f1.lo + x.mid().lo));
+        const word f1 = double_word_arith::two_sum(1.0, x.mid().hi);
+        p = double_word_arith::mul(p, double_word_arith::fast_two_sum(f1.hi, f1.lo + x.mid().lo));
         rel += x.rad();
         ++factors;
         if (p.hi > 0x1p500) {
@@ -391,7 +391,7 @@ std::optional<std::vector<dd_ball>> sum_exp_rest_rows(
 /// within r_e = e (rel_exp_lanes + 2^-102 |d| + r + r^2) (1 + 2^-40), with d the argument the
 /// kernel computed (within 2^-104 |d|) and r c's radius (e^-c moves by at most e^r - 1 <= r + r^2
 /// within it); times a scale, operator*'s product and radius for the balls (e, r_e) and that
-/// (the product of magnitudes at least 2^-951: dw::mul's bound holds). Elements the kernel leaves
+/// (the product of magnitudes at least 2^-951: double_word_arith::mul's bound holds). Elements the kernel leaves
 /// (-inf, 550 below the maximum) take the ball's own operations.
 template <class Z>
     requires std::ranges::random_access_range<const Z> && std::ranges::sized_range<const Z>
@@ -447,7 +447,7 @@ bool round_exp_shifted_row(std::type_identity<dd_ball>, const Z& z, std::size_t 
 /// (z_imax - z_k) + c for every k of a row of exact binary64 numbers (points, finite or -inf) with
 /// a finite maximum z_imax, and c a finite ball (c = log1p of the row's normalizer: the row's
 /// -log softmax), in one pass; nothing for any other row. Each gap is exact as a double word
-/// (TwoSum of two doubles, when finite) and each sum is dw::add's (detail/sum_exp.hpp's gaps_row,
+/// (TwoSum of two doubles, when finite) and each sum is double_word_arith::add's (detail/sum_exp.hpp's gaps_row,
 /// four lanes at a time where the CPU has AVX2: the same operations, the same bits) with the
 /// ball's bound for it (the radius of c plus rel_add |sum|, as operator+ gives it for a point and
 /// c); an element whose sum is not finite (z_k = -inf, or an overflowing difference) takes the
@@ -465,7 +465,7 @@ std::optional<std::vector<dd_ball>> gaps_plus_row(std::type_identity<dd_ball>, c
         const double r = c.rad();
         exact::fast::detail::gaps_row(
             get, n, m, c.mid(), [out, r, negate](std::size_t k, const word& s) {
-                out[k] = dd_ball(negate ? dw::neg(s) : s, up(r + rel_add * std::abs(s.hi)));
+                out[k] = dd_ball(negate ? double_word_arith::neg(s) : s, up(r + rel_add * std::abs(s.hi)));
             },
             [&](std::size_t k) {
                 const dd_ball g = dd_ball(m) - dd_ball(get(k)) + c;

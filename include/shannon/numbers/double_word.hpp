@@ -105,7 +105,7 @@ struct double_word {
 
 using numbers::double_word;
 
-namespace dw {
+namespace double_word_arith {
 
 template <std::floating_point F>
 SHANNON_DW_INLINE [[nodiscard]] constexpr double_word<F> two_sum(F a, F b) {
@@ -398,10 +398,10 @@ template <std::floating_point F>
     if (abs(x.hi) < F(0.125)) {
         return expm1_taylor(x);
     }
-    return sub(dw::exp(x), double_word<F>(1));
+    return sub(double_word_arith::exp(x), double_word<F>(1));
 }
 
-}  // namespace dw
+}  // namespace double_word_arith
 
 }  // namespace shannon
 
@@ -414,7 +414,7 @@ namespace shannon {
 // ---------------------------------------------------------------------------------------------
 // double_word<F> as a number type: what the generic core needs of a working type.
 
-namespace dw {
+namespace double_word_arith {
 
 /// Atan(x) = x - x^3/3 + x^5/5 - ... for |x| <= 1/5.
 template <std::floating_point F>
@@ -433,29 +433,29 @@ inline constexpr double_word<F> pi =
     sub(mul(atan_small(div(double_word<F>(F(1)), double_word<F>(F(5)))), F(16)),
         mul(atan_small(div(double_word<F>(F(1)), double_word<F>(F(239)))), F(4)));
 
-}  // namespace dw
+}  // namespace double_word_arith
 
 namespace numbers {
 
 template <std::floating_point F>
 [[nodiscard]] constexpr double_word<F> operator+(const double_word<F>& x, const double_word<F>& y) {
-    return dw::add(x, y);
+    return double_word_arith::add(x, y);
 }
 template <std::floating_point F>
 [[nodiscard]] constexpr double_word<F> operator-(const double_word<F>& x, const double_word<F>& y) {
-    return dw::sub(x, y);
+    return double_word_arith::sub(x, y);
 }
 template <std::floating_point F>
 [[nodiscard]] constexpr double_word<F> operator*(const double_word<F>& x, const double_word<F>& y) {
-    return dw::mul(x, y);
+    return double_word_arith::mul(x, y);
 }
 template <std::floating_point F>
 [[nodiscard]] constexpr double_word<F> operator/(const double_word<F>& x, const double_word<F>& y) {
-    return dw::div(x, y);
+    return double_word_arith::div(x, y);
 }
 template <std::floating_point F>
 [[nodiscard]] constexpr double_word<F> operator-(const double_word<F>& x) {
-    return dw::neg(x);
+    return double_word_arith::neg(x);
 }
 template <std::floating_point F>
 constexpr double_word<F>& operator+=(double_word<F>& x, const double_word<F>& y) {
@@ -524,7 +524,7 @@ template <std::floating_point F>
 }
 template <std::floating_point F>
 [[nodiscard]] constexpr bool isfinite(const double_word<F>& x) {
-    return dw::finite(x.hi);
+    return double_word_arith::finite(x.hi);
 }
 template <std::floating_point F>
 [[nodiscard]] constexpr bool isinf(const double_word<F>& x) {
@@ -547,7 +547,7 @@ template <std::floating_point F>
     if (!isfinite(x)) {
         return x;
     }
-    return dw::log(x);
+    return double_word_arith::log(x);
 }
 template <std::floating_point F>
 [[nodiscard]] constexpr double_word<F> log1p(const double_word<F>& x) {
@@ -557,20 +557,20 @@ template <std::floating_point F>
     if (!isfinite(x)) {
         return x;
     }
-    const auto u = dw::add(double_word<F>(F(1)), x);
+    const auto u = double_word_arith::add(double_word<F>(F(1)), x);
     if (u.hi == 0) {
         return {-std::numeric_limits<F>::infinity(), 0};
     }
     // For tiny x, 1 + x loses x's low bits even in double word: sum the series instead.
-    if (dw::abs(x.hi) < F(0x1p-20)) {
+    if (double_word_arith::abs(x.hi) < F(0x1p-20)) {
         // log1p(x) = x - x^2/2 + x^3/3 - ..., |x| < 2^-20: terms fall by 2^-20 or more each.
         double_word<F> power = x;
-        return dw::series(x, 2, 1, 40, [&](int k) {
-            power = dw::neg(dw::mul(power, x));
-            return dw::div(power, double_word<F>(F(k)));
+        return double_word_arith::series(x, 2, 1, 40, [&](int k) {
+            power = double_word_arith::neg(double_word_arith::mul(power, x));
+            return double_word_arith::div(power, double_word<F>(F(k)));
         });
     }
-    return dw::log(u);
+    return double_word_arith::log(u);
 }
 template <std::floating_point F>
 [[nodiscard]] constexpr double_word<F> exp(const double_word<F>& x) {
@@ -584,7 +584,7 @@ template <std::floating_point F>
     if (x.hi < F(std::numeric_limits<F>::min_exponent - std::numeric_limits<F>::digits - 1) * ln2_f) {
         return {F(0), F(0)};
     }
-    return dw::exp(x);
+    return double_word_arith::exp(x);
 }
 template <std::floating_point F>
 [[nodiscard]] constexpr double_word<F> expm1(const double_word<F>& x) {
@@ -597,7 +597,7 @@ template <std::floating_point F>
     if (x.hi > F(std::numeric_limits<F>::max_exponent) * F(0.6931471805599453094172321214581766L)) {
         return {std::numeric_limits<F>::infinity(), 0};
     }
-    return dw::expm1(x);
+    return double_word_arith::expm1(x);
 }
 
 template <class CharT, class Traits, std::floating_point F>
@@ -628,11 +628,11 @@ public:
     static constexpr int max_digits10 = 2 * base::max_digits10;
     static constexpr int min_exponent = base::min_exponent + base::digits;
     static constexpr int max_exponent = base::max_exponent;
-    static constexpr W epsilon() noexcept { return W(shannon::dw::ldexp(F(1), 1 - digits), F(0)); }
+    static constexpr W epsilon() noexcept { return W(shannon::double_word_arith::ldexp(F(1), 1 - digits), F(0)); }
     static constexpr W infinity() noexcept { return W(base::infinity(), F(0)); }
     static constexpr W quiet_NaN() noexcept { return W(base::quiet_NaN(), F(0)); }
     static constexpr W max() noexcept { return W(base::max(), F(0)); }
-    static constexpr W min() noexcept { return W(shannon::dw::ldexp(base::min(), base::digits), F(0)); }
+    static constexpr W min() noexcept { return W(shannon::double_word_arith::ldexp(base::min(), base::digits), F(0)); }
     static constexpr W lowest() noexcept { return W(base::lowest(), F(0)); }
     static constexpr W denorm_min() noexcept { return W(base::denorm_min(), F(0)); }
 };

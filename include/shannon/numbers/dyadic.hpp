@@ -81,9 +81,9 @@ public:
                 return;
             }
             const bool neg = x < 0;
-            const auto [m, e] = dw::frexp(neg ? -x : x);  // m in [1/2, 1)
+            const auto [m, e] = double_word_arith::frexp(neg ? -x : x);  // m in [1/2, 1)
             constexpr int digits = std::numeric_limits<A>::digits;
-            const auto integer = static_cast<unsigned long long>(dw::ldexp(m, digits));
+            const auto integer = static_cast<unsigned long long>(double_word_arith::ldexp(m, digits));
             *this = make(neg, wide(integer), e - digits, false, rounding::nearest);
         } else if constexpr (std::is_signed_v<A>) {
             const bool neg = x < 0;
@@ -315,7 +315,7 @@ public:
             return neg_ ? -v : v;
         }
         const auto [q, e] = round_bits(neg_, mag_, exp_, false, r, static_cast<unsigned>(bits));
-        const F v = dw::ldexp(static_cast<F>(static_cast<unsigned long long>(q)), e);
+        const F v = double_word_arith::ldexp(static_cast<F>(static_cast<unsigned long long>(q)), e);
         return neg_ ? -v : v;
     }
     /// to<F>(): rounded to nearest F.

@@ -13,7 +13,7 @@
 //    their results are the same on every platform and at compile time.
 //  * is_interval<T>: interval types (Boost's mpfi_float) give enclosures. Interval code never
 //    branches on an interval comparison (MPFI comparisons can terminate the process); it asks for
-//    the endpoints, or for a selection key (see key()) when a branch only chooses between two
+//    the endpoints, or for a selection key (see representative()) when a branch only chooses between two
 //    algebraically identical formulas.
 //  * precision_scope<T>: variable-precision types (mpfr_float with precision 0) get their guard digits
 //    by raising the thread's default precision for the duration of one call.
@@ -186,7 +186,7 @@ template <class T>
 /// A scalar that stands for x when a branch only selects between algebraically identical formulas
 /// (so the choice affects accuracy, never correctness): the value itself, or an interval's midpoint.
 template <class T>
-[[nodiscard]] constexpr auto key(const T& x) {
+[[nodiscard]] constexpr auto representative(const T& x) {
     if constexpr (is_interval_v<T>) {
         return median(x);
     } else {

@@ -228,12 +228,12 @@ template <class W>
 /// weights, the number of elements, or the batch size): 0/0 (every sample ignored) is NaN.
 /// A sum reduced: itself, or divided by the divisor (0: NaN, as the frameworks' 0 / 0).
 template <class W>
-[[nodiscard]] W reduce_sum(const W& sum, reduction red, const W& divisor, std::string_view function) {
-    if (red == reduction::none) {
+[[nodiscard]] W reduce_sum(const W& sum, reduction how, const W& divisor, std::string_view function) {
+    if (how == reduction::none) {
         fail<shannon::invalid_argument>(function,
                                         "reduction 'none' gives one value per element: call the *_unreduced form");
     }
-    if (red == reduction::sum) {
+    if (how == reduction::sum) {
         return sum;
     }
     if (shannon::detail::is_exact_zero(divisor)) {
@@ -243,12 +243,12 @@ template <class W>
 }
 
 template <class W>
-[[nodiscard]] W reduce(const std::vector<W>& l, reduction red, const W& divisor, std::string_view function) {
+[[nodiscard]] W reduce(const std::vector<W>& l, reduction how, const W& divisor, std::string_view function) {
     accumulator<W> acc;
     for (const W& x : l) {
         acc.add(x);
     }
-    return reduce_sum(acc.value(), red, divisor, function);
+    return reduce_sum(acc.value(), how, divisor, function);
 }
 
 template <class T, class W>
@@ -302,10 +302,10 @@ template <class T, class Make>
 }
 
 template <class T, class Make>
-[[nodiscard]] T reduced(const Make& make, profiles::reduction red, std::string_view function, double divisor = -1) {
+[[nodiscard]] T reduced(const Make& make, profiles::reduction how, std::string_view function, double divisor = -1) {
     const precision_scope<T> scope;
     const auto l = make();
-    return scope.round(reduce(l, red, working_t<T>(divisor < 0 ? static_cast<double>(l.size()) : divisor), function));
+    return scope.round(reduce(l, how, working_t<T>(divisor < 0 ? static_cast<double>(l.size()) : divisor), function));
 }
 
 

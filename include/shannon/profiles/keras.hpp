@@ -163,12 +163,12 @@ template <class W>
 /// the number of rows counted (those not ignored), 0 when none is (Keras' divide_no_nan).
 template <class W>
 [[nodiscard]] W reduce_rows(const std::vector<W>& l, const std::vector<double>& sample_weight,
-                            const std::vector<bool>& counted, profiles::reduction red, std::string_view function) {
-    if (red == reduction::none) {
+                            const std::vector<bool>& counted, profiles::reduction how, std::string_view function) {
+    if (how == reduction::none) {
         fail<shannon::invalid_argument>(function,
                                         "reduction None gives one value per sample: call the *_unreduced form");
     }
-    if (red == reduction::batchmean) {
+    if (how == reduction::batchmean) {
         fail<shannon::invalid_argument>(function,
                                         "reduction must be 'sum_over_batch_size' (mean), 'sum' or None, not batchmean");
     }
@@ -185,7 +185,7 @@ template <class W>
         ++n;
         acc.add(W(weight_at<W>(sample_weight, i) * l[i]));
     }
-    if (red == reduction::sum) {
+    if (how == reduction::sum) {
         return acc.value();
     }
     if (n == 0) {
@@ -202,11 +202,11 @@ template <class T, class Make>
 }
 
 template <class T, class Make>
-[[nodiscard]] T rows_reduced(const Make& make, const std::vector<double>& sample_weight, profiles::reduction red,
+[[nodiscard]] T rows_reduced(const Make& make, const std::vector<double>& sample_weight, profiles::reduction how,
                              std::string_view function) {
     const precision_scope<T> scope;
     const auto [l, counted] = make();
-    return scope.round(reduce_rows(l, sample_weight, counted, red, function));
+    return scope.round(reduce_rows(l, sample_weight, counted, how, function));
 }
 
 template <class W>

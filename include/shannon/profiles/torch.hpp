@@ -365,7 +365,7 @@ template <row_range Input, class Target>
                 const auto y = static_cast<std::size_t>(t[n]);
                 const std::size_t imax = shannon::detail::argmax(z);
                 const W m = z[imax];
-                if (shannon::detail::is_pos_inf(shannon::detail::key(m)) || shannon::detail::is_neg_inf(shannon::detail::upper_of(m))) {
+                if (shannon::detail::is_pos_inf(shannon::detail::representative(m)) || shannon::detail::is_neg_inf(shannon::detail::upper_of(m))) {
                     acc.own.add(loss(z, y, detail::weight_at<W>(o.weight, y)));
                     continue;
                 }
@@ -702,8 +702,8 @@ template <real_range Input, real_range Target>
 }
 
 template <real_range Input, real_range Target>
-[[nodiscard]] auto mse_loss(Input&& input, Target&& target, profiles::reduction red = reduction::mean) {
-    return detail::reduced<detail::pair_t<Input, Target>>([&] { return detail::mse_loss_terms(std::forward<Input>(input), std::forward<Target>(target)); }, red, "torch.mse_loss");
+[[nodiscard]] auto mse_loss(Input&& input, Target&& target, profiles::reduction how = reduction::mean) {
+    return detail::reduced<detail::pair_t<Input, Target>>([&] { return detail::mse_loss_terms(std::forward<Input>(input), std::forward<Target>(target)); }, how, "torch.mse_loss");
 }
 
 /// multilabel_soft_margin_loss (and its _grad).
@@ -836,8 +836,8 @@ void add_softmax_grad(Out& out, const Z& z, const one_hot<W>& a, const W& scale)
 
 /// 1 / divisor for the mean reductions, 1 for sum and none (0 / 0: NaN, as the forward).
 template <class W>
-[[nodiscard]] W grad_scale(profiles::reduction red, const W& divisor) {
-    if (red == reduction::mean || red == reduction::batchmean) {
+[[nodiscard]] W grad_scale(profiles::reduction how, const W& divisor) {
+    if (how == reduction::mean || how == reduction::batchmean) {
         if (shannon::detail::is_exact_zero(divisor)) {
             return shannon::detail::quiet_nan<W>();
         }
@@ -1024,10 +1024,10 @@ template <row_range Input, index_range Target>
 namespace detail {
 /// Elementwise gradients: term(i) for each element, times 1/N for the mean.
 template <class T, class Term>
-[[nodiscard]] std::vector<T> elementwise_grad(std::size_t n, profiles::reduction red, const Term& term) {
+[[nodiscard]] std::vector<T> elementwise_grad(std::size_t n, profiles::reduction how, const Term& term) {
     using W = working_t<T>;
     return unreduced<T>([&] {
-        const W scale = grad_scale(red, W(static_cast<double>(n)));
+        const W scale = grad_scale(how, W(static_cast<double>(n)));
         std::vector<W> g;
         for (std::size_t i = 0; i < n; ++i) {
             g.push_back(W(term(i) * scale));
@@ -1113,14 +1113,14 @@ template <real_range Input, real_range Target>
 
 /// d mse_loss / d input: 2 (input - target).
 template <real_range Input, real_range Target>
-[[nodiscard]] auto mse_loss_grad(Input&& input, Target&& target, profiles::reduction red = reduction::mean) {
+[[nodiscard]] auto mse_loss_grad(Input&& input, Target&& target, profiles::reduction how = reduction::mean) {
     using T = detail::pair_t<Input, Target>;
     using W = working_t<T>;
     [[maybe_unused]] const precision_scope<T> scope;  // the inputs are read at the working precision
     const auto xy = detail::read_pair<W>(std::forward<Input>(input), std::forward<Target>(target), "torch.mse_loss");
     const auto& x = xy.first;
     const auto& y = xy.second;
-    return detail::elementwise_grad<T>(x.size(), red, [&](std::size_t i) { return W(W(2) * W(x[i] - y[i])); });
+    return detail::elementwise_grad<T>(x.size(), how, [&](std::size_t i) { return W(W(2) * W(x[i] - y[i])); });
 }
 
 /// d gaussian_nll_loss / d input: (input - target) / max(var, eps).
