@@ -16,6 +16,7 @@
 
 #include <shannon/exact.hpp>
 #include <shannon/profiles/keras.hpp>
+#include <shannon/profiles/tf_keras2.hpp>
 #include <shannon/profiles/optax.hpp>
 #include <shannon/profiles/scipy.hpp>
 #include <shannon/profiles/torch.hpp>

@@ -2,7 +2,7 @@
 [eps, 1 - eps] (eps and 1 - eps in y_pred's dtype) it adds eps again inside the logs,
 -(y' log(p' + eps) + (1 - y') log(1 - p' + eps)). The other arguments as in shannon.keras.
 
-The formula lives once, in C++ (include/shannon/profiles/keras.hpp, namespace tf_keras2).
+The formula lives once, in C++ (include/shannon/profiles/tf_keras2.hpp).
 """
 
 from . import keras as _keras

@@ -1,0 +1,81 @@
+// shannon/profiles/tf_keras2.hpp — tf.keras (Keras 2)'s binary_crossentropy where it differs from
+// Keras 3 (profiles/keras.hpp): after clipping to [eps, 1 - eps] it adds eps again inside the logs.
+// The clip bounds, the smoothing, the readers and the reductions are keras.hpp's.
+#pragma once
+
+#include <cstddef>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "../detail/fp_contract.hpp"
+#include "keras.hpp"
+
+SHANNON_FP_CONTRACT_OFF
+
+namespace shannon::profiles::tf_keras2 {
+
+using keras::crossentropy_options;
+
+namespace detail {
+
+using namespace keras::detail;
+
+template <class W, class True, class Pred>
+[[nodiscard]] row_losses<W> binary_crossentropy_rows(True&& y_true, Pred&& y_pred, const crossentropy_options& o) {
+    constexpr std::string_view f = "tf_keras2.binary_crossentropy";
+    check_smoothing(o.label_smoothing, f);
+    const auto [t, p] = read_rows_pair<W>(std::forward<True>(y_true), std::forward<Pred>(y_pred), f, "y_true", "y_pred");
+    // epsilon_ is a tensor of y_pred's dtype, and 1 - epsilon_ is computed (rounded) in that dtype;
+    // the epsilon added inside the logs is the Python float, converted to the dtype as well.
+    const double eps = in_dtype(o.epsilon, o.dtype);
+    const clip_bounds<W> b(o.epsilon, o.dtype, 1.0 - eps);
+    const W e = W(eps);
+    const std::size_t c = t.front().size();
+    std::vector<W> l;
+    l.reserve(t.size());
+    for (std::size_t n = 0; n < t.size(); ++n) {
+        if (o.from_logits && o.label_smoothing == 0) {  // the row's sum whole (the ball's vector kernel)
+            l.push_back(W(shannon::detail::sum_bce_logits(t[n], p[n]) / W(static_cast<double>(c))));
+            continue;
+        }
+        accumulator<W> acc;
+        for (std::size_t k = 0; k < c; ++k) {
+            const W y = smoothed(t[n][k], o.label_smoothing, 2);
+            if (o.from_logits) {
+                acc.add(shannon::detail::bce_logits(y, p[n][k]));
+                continue;
+            }
+            const two_sided<W> pq = from_probability(p[n][k]);
+            const W a = log_(W(b.p(pq.p) + e));
+            const W d = log_(W(b.q(pq.q) + e));
+            acc.add(W(-W(W(y * a) + W(W(W(1) - y) * d))));
+        }
+        l.push_back(W(acc.value() / W(static_cast<double>(c))));
+    }
+    return {std::move(l), {}};
+}
+
+}  // namespace detail
+
+/// tf.keras (Keras 2) losses.binary_crossentropy(y_true, y_pred, from_logits, label_smoothing), axis -1:
+/// l_n = mean_k -(y' log(p' + eps) + (1 - y') log(1 - p' + eps)), p' = clip(p, eps, 1 - eps) with eps and
+/// 1 - eps in y_pred's dtype, y' = y (1 - s) + s / 2; from_logits: the exact sigmoid cross-entropy.
+/// Source: keras 2.x keras/backend.py binary_crossentropy (tf.keras.backend.binary_crossentropy); keras/losses.py.
+template <row_range Y, row_range P>
+[[nodiscard]] auto binary_crossentropy_unreduced(Y&& y_true, P&& y_pred, const crossentropy_options& o = {}) {
+    using T = keras::detail::rows_t<P>;
+    return keras::detail::rows_unreduced<T>(
+        [&] { return detail::binary_crossentropy_rows<working_t<T>>(std::forward<Y>(y_true), std::forward<P>(y_pred), o); });
+}
+template <row_range Y, row_range P>
+[[nodiscard]] auto binary_crossentropy(Y&& y_true, P&& y_pred, const crossentropy_options& o = {}) {
+    using T = keras::detail::rows_t<P>;
+    return keras::detail::rows_reduced<T>(
+        [&] { return detail::binary_crossentropy_rows<working_t<T>>(std::forward<Y>(y_true), std::forward<P>(y_pred), o); },
+        o.sample_weight, o.reduction, "tf_keras2.binary_crossentropy");
+}
+
+}  // namespace shannon::profiles::tf_keras2
+
+SHANNON_FP_CONTRACT_RESTORE
