@@ -187,10 +187,10 @@ def cases(n_random):
         elif kind == 3:
             out.append(("js_divergence", [p, q]))
         elif kind == 4:
-            out.append(("bce_logits", [[rng.random()], [rng.uniform(-40, 40)]]))
+            out.append(("binary_cross_entropy_with_logits", [[rng.random()], [rng.uniform(-40, 40)]]))
         else:
             z = [rng.uniform(-30, 30) for _ in range(n)]
-            out.append(("cce_logits", [f"#{rng.randrange(n)}", z]))
+            out.append(("categorical_cross_entropy_with_logits", [f"#{rng.randrange(n)}", z]))
     # Hard families.
     for noise in (1e-9, 1e-12, 1e-15):
         for _ in range(40):
@@ -211,16 +211,42 @@ def cases(n_random):
         out.append(("kl_divergence", [[1.0, tiny], [0.5, 0.5]]))
         out.append(("kl_divergence", [[1.0 - 1e-16, tiny], [1.0, tiny * 0.5]]))
     for big in (1e300, -1e300, 1e5, -745.0, 710.0):
-        out.append(("bce_logits", [[1.0], [big]]))
-        out.append(("bce_logits", [[0.0], [big]]))
-        out.append(("bce_logits", [[0.25], [big]]))
-        out.append(("cce_logits", ["#0", [big, 0.0, -big]]))
-        out.append(("cce_logits", ["#1", [big, 0.0, 1.0]]))
+        out.append(("binary_cross_entropy_with_logits", [[1.0], [big]]))
+        out.append(("binary_cross_entropy_with_logits", [[0.0], [big]]))
+        out.append(("binary_cross_entropy_with_logits", [[0.25], [big]]))
+        out.append(("categorical_cross_entropy_with_logits", ["#0", [big, 0.0, -big]]))
+        out.append(("categorical_cross_entropy_with_logits", ["#1", [big, 0.0, 1.0]]))
     for p in (0.5, 0.1, 1e-300, 1 - 2**-53, 0.0, 1.0):
         out.append(("binary_entropy", [[p]]))
         if p > 0:
             out.append(("self_information", [[p]]))
     out += random_f32_cases(300)
+    out += listed_cases(random.Random(12), 40)
+    return out
+
+
+def listed_cases(r, count):
+    """The rest of the list of quantities (include/shannon/core/registry.hpp), `count` random cases
+    each and their edges, from their own generator (the cases above keep their inputs)."""
+    out = []
+    for _ in range(count):
+        n = r.randint(1, 6)
+        p = simplex(r.randint(2, 8), r.choice([0.05, 0.3, 1.0, 5.0]))
+        out.append(("perplexity", [p]))
+        y = [r.choice([0.0, 1.0, r.random()]) for _ in range(n)]
+        out.append(("binary_cross_entropy", [y, [r.uniform(1e-6, 1 - 1e-6) for _ in range(n)]]))
+        out.append(("categorical_cross_entropy", [f"#{r.randrange(len(p))}", p]))
+        ys = [r.uniform(-10, 10) for _ in range(n)]
+        mus = [r.uniform(-10, 10) for _ in range(n)]
+        out.append(("gaussian_nll", [ys, mus, [r.choice([r.uniform(0.01, 100), 1.0, 1e-300, 1e300])]]))
+        out.append(("mean_squared_error", [ys, mus]))
+    out.append(("perplexity", [[0.0, 1.0, 0.0]]))  # one-hot: exactly 1
+    out.append(("perplexity", [[0.5, 0.5, 5e-324]]))  # 2 + 7e-321, within 2^-10 ulp of 2
+    out.append(("binary_cross_entropy", [[1.0], [1e-300]]))
+    out.append(("binary_cross_entropy", [[0.0], [1 - 2**-53]]))
+    out.append(("categorical_cross_entropy", ["#1", [1.0 - 2**-53, 2**-53]]))
+    out.append(("gaussian_nll", [[1.0], [1.0], [1.0]]))  # log(2 pi) / 2
+    out.append(("mean_squared_error", [[0.1, 0.2, 0.3], [0.1, 0.2, 0.3]]))  # exactly 0
     return out
 
 
@@ -231,12 +257,12 @@ def random_f32_cases(count):
         n = rng.randint(2, 8)
         p = [f32(x) for x in simplex(n, rng.choice([0.05, 0.3, 1.0, 5.0]))]
         q = [f32(x) for x in simplex(n, rng.choice([0.3, 1.0, 5.0]))]
-        name = rng.choice(["entropy", "cross_entropy", "kl_divergence", "generalized_kl", "js_divergence",
-                           "bce_logits"])
+        name = rng.choice(["entropy", "cross_entropy", "kl_divergence", "generalized_kl_divergence", "js_divergence",
+                           "binary_cross_entropy_with_logits"])
         if name == "entropy":
             out.append(("entropy:f32", [p]))
-        elif name == "bce_logits":
-            out.append(("bce_logits:f32", [[f32(rng.random())], [f32(rng.uniform(-40, 40))]]))
+        elif name == "binary_cross_entropy_with_logits":
+            out.append(("binary_cross_entropy_with_logits:f32", [[f32(rng.random())], [f32(rng.uniform(-40, 40))]]))
         else:
             out.append((name + ":f32", [p, q]))
     return out
@@ -244,7 +270,7 @@ def random_f32_cases(count):
 
 def value(name, args):
     name = name.removesuffix(":f32")  # binary32 inputs: the same mathematics on other numbers
-    if name == "generalized_kl":
+    if name == "generalized_kl_divergence":
         return generalized_kl(args[0], args[1])
     if name == "entropy":
         return entropy(args[0])
@@ -254,14 +280,27 @@ def value(name, args):
         return kl(args[0], args[1])
     if name == "js_divergence":
         return js(args[0], args[1])
-    if name == "bce_logits":
+    if name == "binary_cross_entropy_with_logits":
         return bce_logits(args[0][0], args[1][0])
-    if name == "cce_logits":
+    if name == "categorical_cross_entropy_with_logits":
         return cce_logits(int(args[0][1:]), args[1])
     if name == "binary_entropy":
         return binary_entropy(args[0][0])
     if name == "self_information":
         return -mpmath.log(mpf(args[0][0]))
+    if name == "perplexity":
+        return mpmath.exp(entropy(args[0]))
+    if name == "binary_cross_entropy":  # mean over the samples of -(y log p + (1 - y) log(1 - p))
+        t = [-xlogy(mpf(y), mpf(x)) - (1 - mpf(y)) * mpmath.log1p(-mpf(x)) for y, x in zip(args[0], args[1])]
+        return mpmath.fsum(t) / len(t)
+    if name == "categorical_cross_entropy":
+        return -mpmath.log(mpf(args[1][int(args[0][1:])]))
+    if name == "gaussian_nll":  # n/2 log(2 pi sigma2) + SSE / (2 sigma2)
+        y, mu, s2 = args[0], args[1], mpf(args[2][0])
+        sse = mpmath.fsum((mpf(a) - mpf(b)) ** 2 for a, b in zip(y, mu))
+        return len(y) * mpmath.log(2 * mpmath.pi * s2) / 2 + sse / (2 * s2)
+    if name == "mean_squared_error":
+        return mpmath.fsum((mpf(a) - mpf(b)) ** 2 for a, b in zip(args[0], args[1])) / len(args[0])
     raise ValueError(name)
 
 

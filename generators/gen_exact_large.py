@@ -44,13 +44,13 @@ def maybe_zeros(p):
 
 
 def random_case():
-    name = rng.choice(["entropy", "cross_entropy", "kl_divergence", "generalized_kl", "js_divergence",
-                       "bce_logits", "cce_logits", "binary_entropy", "self_information"])
+    name = rng.choice(["entropy", "cross_entropy", "kl_divergence", "generalized_kl_divergence", "js_divergence",
+                       "binary_cross_entropy_with_logits", "categorical_cross_entropy_with_logits", "binary_entropy", "self_information"])
     n = rng.choice([1, 2, 2, 3, 4, 5, 8, 16, 64])
     alpha_p = rng.choice([0.05, 0.3, 1.0, 5.0])
     p = maybe_zeros(g.simplex(n, alpha_p))
     q = g.simplex(n, rng.choice([0.3, 1.0, 5.0]))
-    single = rng.random() < 0.2 and name in ("entropy", "cross_entropy", "kl_divergence", "generalized_kl",
+    single = rng.random() < 0.2 and name in ("entropy", "cross_entropy", "kl_divergence", "generalized_kl_divergence",
                                                  "js_divergence")
     if single:
         p = [g.f32(x) for x in p]
@@ -58,10 +58,10 @@ def random_case():
         name += ":f32"
     if name.startswith("entropy"):
         return (name, [p])
-    if name == "bce_logits":
+    if name == "binary_cross_entropy_with_logits":
         scale = rng.choice([1.0, 40.0, 1e3, 1e300])
         return (name, [[rng.choice([0.0, 1.0, rng.random()])], [rng.uniform(-scale, scale)]])
-    if name == "cce_logits":
+    if name == "categorical_cross_entropy_with_logits":
         m = max(n, 2)
         scale = rng.choice([1.0, 30.0, 1e3, 1e300])
         return (name, [f"#{rng.randrange(m)}", [rng.uniform(-scale, scale) for _ in range(m)]])
@@ -149,7 +149,7 @@ def main():
             for family, (pf, qf, code) in files.items():
                 t = totals[family]
                 suffix = ":f32" if code == "f" else ""
-                values = {"kl_divergence": t["plogpq"], "generalized_kl": t["plogpq"] - t["p"] + t["q"]}
+                values = {"kl_divergence": t["plogpq"], "generalized_kl_divergence": t["plogpq"] - t["p"] + t["q"]}
                 if family != "near":
                     values["entropy"] = -t["plogp"]
                     values["cross_entropy"] = -t["plogq"]

@@ -124,37 +124,47 @@ std::vector<T> list_as(const std::string& s) {
     return {d.begin(), d.end()};
 }
 
+/// Calls with(quantity, args...) for a case of a listed quantity (core/registry.hpp), found by its
+/// name and read by the kind of its arguments; nullopt-free: an unknown name throws.
 template <class T, class With>
 auto dispatch_as(const std::string& quantity, const exact_case& c, With with) {
-    const auto a0 = c.args.at(0);
-    if (quantity == "entropy") {
-        return with(shannon::entropy, list_as<T>(a0));
-    }
-    if (quantity == "cross_entropy") {
-        return with(shannon::cross_entropy, list_as<T>(a0), list_as<T>(c.args.at(1)));
-    }
-    if (quantity == "kl_divergence") {
-        return with(shannon::kl_divergence, list_as<T>(a0), list_as<T>(c.args.at(1)));
-    }
-    if (quantity == "generalized_kl") {
-        return with(shannon::generalized_kl_divergence, list_as<T>(a0), list_as<T>(c.args.at(1)));
-    }
-    if (quantity == "js_divergence") {
-        return with(shannon::js_divergence, list_as<T>(a0), list_as<T>(c.args.at(1)));
-    }
-    if (quantity == "bce_logits") {
-        return with(shannon::binary_cross_entropy_with_logits, list_as<T>(a0).at(0), list_as<T>(c.args.at(1)).at(0));
-    }
-    if (quantity == "cce_logits") {
-        return with(shannon::categorical_cross_entropy_with_logits, std::stoi(a0.substr(1)), list_as<T>(c.args.at(1)));
-    }
-    if (quantity == "binary_entropy") {
-        return with([](const auto& p) { return shannon::binary_entropy(p); }, list_as<T>(a0).at(0));
+    using kinds = shannon::argument_kinds;
+    using result = decltype(with(shannon::entropy, std::vector<T>{}));
+    const auto arg = [&](std::size_t i) { return list_as<T>(c.args.at(i)); };
+    // One sample of a binary loss is passed as scalars (the scalar overloads), more as ranges.
+    const auto samples = [&](const auto& q) {
+        const std::vector<T> a = arg(0);
+        const std::vector<T> b = arg(1);
+        return a.size() == 1 ? with(q, a.at(0), b.at(0)) : with(q, a, b);
+    };
+    if (quantity == "binary_entropy") {  // scalar functions, not in the list (no range form)
+        return with([](const auto& p) { return shannon::binary_entropy(p); }, arg(0).at(0));
     }
     if (quantity == "self_information") {
-        return with([](const auto& p) { return shannon::self_information(p); }, list_as<T>(a0).at(0));
+        return with([](const auto& p) { return shannon::self_information(p); }, arg(0).at(0));
     }
-    throw std::runtime_error("unknown quantity " + c.quantity);
+    std::optional<result> out;
+    shannon::with_quantity(quantity, [&](const auto& q) {
+        constexpr kinds kind = std::remove_cvref_t<decltype(q)>::info.arguments;
+        if constexpr (kind == kinds::distribution) {
+            out = with(q, arg(0));
+        } else if constexpr (kind == kinds::two_distributions) {
+            out = with(q, arg(0), arg(1));
+        } else if constexpr (kind == kinds::labels_and_probabilities || kind == kinds::labels_and_logits) {
+            out = samples(q);
+        } else if constexpr (kind == kinds::observations_and_predictions) {
+            out = with(q, arg(0), arg(1));
+        } else if constexpr (kind == kinds::classes_and_probabilities || kind == kinds::classes_and_logits) {
+            out = with(q, std::stoi(c.args.at(0).substr(1)), arg(1));  // "#k": a class index
+        } else {
+            static_assert(kind == kinds::gaussian);
+            out = with(q, arg(0), arg(1), arg(2).at(0));
+        }
+    });
+    if (!out) {
+        throw std::runtime_error("unknown quantity " + c.quantity);
+    }
+    return *out;
 }
 
 /// Calls `with(quantity object, args...)` for a case.
@@ -284,6 +294,18 @@ TEST(exact, one_rounding_of_doubles_to_every_format) {
     // The dtype of the profiles is the same type, by its NumPy names.
     static_assert(std::is_same_v<shannon::profiles::dtype, ex::format>);
     EXPECT_EQ(shannon::profiles::in_dtype(0.1, shannon::profiles::dtype::float16), 0x1.998p-4);
+}
+
+// The oracle's reference covers the whole list of quantities (core/registry.hpp), by the list's names.
+TEST(exact, every_listed_quantity_has_reference_cases) {
+    std::map<std::string, std::size_t> count;
+    for (const auto& c : table()) {
+        ++count[c.quantity.substr(0, c.quantity.find(':'))];
+    }
+    shannon::for_each_quantity([&](const auto& q) {
+        const std::string name(q.info.name);
+        EXPECT_GE(count[name], 10u) << name << " has too few cases in the oracle's reference (generators/gen_exact.py)";
+    });
 }
 
 // Up to 20 digits the double-double ball decides most values (then 256-bit fixed point or MPFI):
