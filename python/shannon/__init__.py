@@ -141,14 +141,6 @@ def _pair_loss(name, doc):
     return _named(impl, name, doc)
 
 
-binary_cross_entropy = _pair_loss(
-    "binary_cross_entropy",
-    "BCE(y, p) = -[y log p + (1-y) log(1-p)] over samples (labels y, probabilities p in [0, 1]); "
-    "reduction 'mean' (default) or 'sum'.")
-binary_cross_entropy_with_logits = _pair_loss(
-    "binary_cross_entropy_with_logits",
-    "BCE from logits x: y softplus(-x) + (1-y) softplus(x) (= BCE(y, sigmoid x), exact for |x| up to 1e300); "
-    "reduction 'mean' or 'sum'.")
 
 
 def _categorical(name, doc):
@@ -167,14 +159,48 @@ def _categorical(name, doc):
     return _named(impl, name, doc)
 
 
-categorical_cross_entropy = _categorical(
-    "categorical_cross_entropy",
-    "Categorical cross-entropy -sum_k t_k log q_k: target = class indices (int array, one per row of q) or "
-    "one-hot/soft rows; q = probability rows (N x K, or one row). reduction 'mean' or 'sum' over rows.")
-categorical_cross_entropy_with_logits = _categorical(
-    "categorical_cross_entropy_with_logits",
-    "Categorical cross-entropy from logits z: sum_k t_k (-log softmax(z)_k); target as for "
-    "categorical_cross_entropy.")
+
+
+def _gaussian(name, doc):
+    def impl(req, y, mu, sigma2):
+        y, mu = _floats(y, mu)
+        return getattr(_core, name)(req.infer(y, mu), y.astype(np.float64).ravel(), mu.astype(np.float64).ravel(),
+                                    float(sigma2)), None
+
+    return _named(impl, name, doc)
+
+
+def _squared(name, doc):
+    def impl(req, y, mu):
+        y, mu = _floats(y, mu)
+        return getattr(_core, name)(req.infer(y, mu), y.astype(np.float64).ravel(), mu.astype(np.float64).ravel()), None
+
+    return _named(impl, name, doc)
+
+
+# The losses of the list (core/registry.hpp), by the kinds of their arguments: the list's formula and
+# what the kind's inputs are make the docstring.
+_LOSS_KINDS = {
+    "labels_and_probabilities": (_pair_loss, "y: labels in [0, 1] (soft labels allowed), x: the probabilities p, one per "
+                                             "sample; reduction 'mean' (default) or 'sum'."),
+    "labels_and_logits": (_pair_loss, "y: labels in [0, 1], x: the logits, one per sample (exact for |x| up to 1e300 "
+                                      "and at +-inf); reduction 'mean' (default) or 'sum'."),
+    "classes_and_probabilities": (_categorical, "target: class indices (int array, one per row of q) or "
+                                                "one-hot/soft rows; q: probability rows (N x K, or one row); "
+                                                "reduction 'mean' or 'sum' over rows."),
+    "classes_and_logits": (_categorical, "target: as for categorical_cross_entropy; q: rows of logits; "
+                                         "reduction 'mean' or 'sum' over rows."),
+    "gaussian": (_gaussian, "y: observations, mu: means, one per sample; sigma2 > 0: one variance (the minimum "
+                            "over mu is least squares)."),
+    "observations_and_predictions": (_squared, "y: observations, mu: predictions, one per sample."),
+}
+for _name, _formula, _alias, _kind in _core.quantities():
+    if _kind in _LOSS_KINDS:
+        _make, _inputs = _LOSS_KINDS[_kind]
+        globals()[_name] = _make(_name, _formula + ". " + _inputs)
+        if _name not in __all__:
+            __all__.append(_name)
+del _name, _formula, _alias, _kind, _make, _inputs
 
 
 def _multilabel(name, doc):
@@ -221,26 +247,11 @@ def categorical_nll(req, data, q):
 
 
 @_quantity
-def gaussian_nll(req, y, mu, sigma2):
-    """Gaussian negative log-likelihood n/2 log(2 pi sigma2) + SSE / (2 sigma2): least squares is its minimum."""
-    y, mu = _floats(y, mu)
-    return _core.gaussian_nll(req.infer(y, mu), y.astype(np.float64).ravel(), mu.astype(np.float64).ravel(),
-                              float(sigma2)), None
-
-
-@_quantity
 def gaussian_log_likelihood(req, y, mu, sigma2):
     """Gaussian log-likelihood -gaussian_nll(y, mu, sigma2)."""
     y, mu = _floats(y, mu)
     return _core.gaussian_log_likelihood(req.infer(y, mu), y.astype(np.float64).ravel(),
                                          mu.astype(np.float64).ravel(), float(sigma2)), None
-
-
-@_quantity
-def mean_squared_error(req, y, mu):
-    """(1/n) sum (y - mu)^2."""
-    y, mu = _floats(y, mu)
-    return _core.mean_squared_error(req.infer(y, mu), y.astype(np.float64).ravel(), mu.astype(np.float64).ravel()), None
 
 
 @_quantity

@@ -19,8 +19,8 @@ void bind_core_typed(py::module_& m, const std::string& suffix) {
                    double tol, const std::string& red) { return run(r, fn, flat(p), flat(q), options_of(base, norm, tol, red)); },
               py::arg("request"), py::arg("p"), py::arg("q"), SHANNON_OPTS);
     };
-    // The measures of the list (core/registry.hpp), by the kinds of their arguments; the other kinds
-    // (losses, likelihood) take framework-shaped inputs and are bound one by one below.
+    // The measures of the list (core/registry.hpp), by the kinds of their arguments, for float64 and
+    // float32 arrays; the list's other kinds are bound in bind_core.
     shannon::for_each_quantity([&](const auto& q) {
         using Q = std::remove_cvref_t<decltype(q)>;
         const std::string name(Q::info.name);
@@ -73,8 +73,6 @@ void bind_core(py::module_& m) {
               },
               py::arg("request"), py::arg("y"), py::arg("x"), py::arg("reduction") = "mean");
     };
-    pair_loss("binary_cross_entropy", shannon::binary_cross_entropy);
-    pair_loss("binary_cross_entropy_with_logits", shannon::binary_cross_entropy_with_logits);
 
     const auto categorical = [&](const char* name, auto fn) {
         m.def(name,
@@ -101,8 +99,6 @@ void bind_core(py::module_& m) {
               },
               py::arg("request"), py::arg("target"), py::arg("q"), SHANNON_OPTS);
     };
-    categorical("categorical_cross_entropy", shannon::categorical_cross_entropy);
-    categorical("categorical_cross_entropy_with_logits", shannon::categorical_cross_entropy_with_logits);
 
     const auto multilabel = [&](const char* name, auto fn) {
         m.def(name,
@@ -137,15 +133,34 @@ void bind_core(py::module_& m) {
         m.def(name, [fn](const request& r, const A& y, const A& mu, double s2) { return run(r, fn, flat(y), flat(mu), s2); },
               py::arg("request"), py::arg("y"), py::arg("mu"), py::arg("sigma2"));
     };
-    gaussian("gaussian_nll", [](const auto& a, const auto& b, const auto& s) { return shannon::gaussian_nll(a, b, s); });
     gaussian("gaussian_log_likelihood",
              [](const auto& a, const auto& b, const auto& s) { return shannon::gaussian_log_likelihood(a, b, s); });
     const auto squared = [&](const char* name, auto fn) {
         m.def(name, [fn](const request& r, const A& y, const A& mu) { return run(r, fn, flat(y), flat(mu)); },
               py::arg("request"), py::arg("y"), py::arg("mu"));
     };
-    squared("mean_squared_error", [](const auto& a, const auto& b) { return shannon::mean_squared_error(a, b); });
     squared("sum_squared_error", [](const auto& a, const auto& b) { return shannon::sum_squared_error(a, b); });
+
+    // The losses of the list (core/registry.hpp), by the kinds of their arguments (the measures:
+    // bind_core_typed); the functions bound above by name are not in the list.
+    shannon::for_each_quantity([&](const auto& q) {
+        using Q = std::remove_cvref_t<decltype(q)>;
+        constexpr shannon::argument_kinds kind = Q::info.arguments;
+        using kinds = shannon::argument_kinds;
+        const char* name = Q::info.name.data();  // a string literal: NUL-terminated
+        if constexpr (kind == kinds::labels_and_probabilities || kind == kinds::labels_and_logits) {
+            pair_loss(name, q);
+        } else if constexpr (kind == kinds::classes_and_probabilities || kind == kinds::classes_and_logits) {
+            categorical(name, q);
+        } else if constexpr (kind == kinds::gaussian) {
+            gaussian(name, q);
+        } else if constexpr (kind == kinds::observations_and_predictions) {
+            squared(name, q);
+        } else {
+            static_assert(kind == kinds::distribution || kind == kinds::two_distributions,
+                          "a kind of arguments the extension does not bind");
+        }
+    });
 }
 
 }  // namespace shannon_python

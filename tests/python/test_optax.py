@@ -115,7 +115,7 @@ def test_conventions():
 def test_errors():
     with pytest.raises(ValueError, match="class index"):
         optax.softmax_cross_entropy_with_integer_labels([[0.0, 1.0]], [2])
-    with pytest.raises(ValueError, match="same shape|broadcast"):
+    with pytest.raises(ValueError, match="same length|broadcast"):
         optax.softmax_cross_entropy([[0.0, 1.0]], [[1.0, 0.0, 0.0]])
     with pytest.raises(TypeError):
         optax.softmax_cross_entropy_with_integer_labels([[0.0, 1.0]], [0.5])

@@ -163,5 +163,20 @@ template <class Error, class T, class... Why>
     throw_error<Error>(function, "argument '", argument, "' is ", shown_exact<T>{value}, ": ", why...);
 }
 
+/// The one message for an empty input: "shannon::NAME: argument 'ARG' is empty".
+[[noreturn]] constexpr void fail_empty(std::string_view function, const arg_name& argument) {
+    fail<shannon::invalid_argument>(function, "argument '", argument, "' is empty");
+}
+
+/// The one message for two inputs of different lengths: "shannon::NAME: arguments 'A' (length N)
+/// and 'B' (length M) must have the same length".
+constexpr void check_lengths(std::size_t na, std::size_t nb, std::string_view function, std::string_view a,
+                             std::string_view b) {
+    if (na != nb) {
+        fail<shannon::invalid_argument>(function, "arguments '", a, "' (length ", na, ") and '", b, "' (length ", nb,
+                                        ") must have the same length");
+    }
+}
+
 }  // namespace detail
 }  // namespace shannon

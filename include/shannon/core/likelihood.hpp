@@ -51,7 +51,7 @@ template <class R>
         ++n;
     }
     if (n == 0) {
-        fail<shannon::invalid_argument>(function, "argument 'data' is empty");
+        fail_empty(function, "data");
     }
     return {n, k};
 }

@@ -162,7 +162,7 @@ template <class Rows, class Make>
         ++i;
     }
     if (out.empty()) {
-        fail<shannon::invalid_argument>(function, "argument '", arg_name(argument), "' is empty");
+        fail_empty(function, argument);
     }
     return out;
 }
@@ -202,7 +202,7 @@ template <class Indices>
         ++i;
     }
     if (out.empty()) {
-        fail<shannon::invalid_argument>(function, "argument '", arg_name(argument), "' is empty");
+        fail_empty(function, argument);
     }
     return out;
 }

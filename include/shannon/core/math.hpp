@@ -737,7 +737,7 @@ template <class W, class R, class Check>
         ++i;
     }
     if (out.empty()) {
-        fail<shannon::invalid_argument>(function, "argument '", arg_name(argument), "' is empty");
+        fail_empty(function, argument);
     }
     return out;
 }

@@ -113,10 +113,7 @@ constexpr void normalize_argument(std::vector<W>& v, const options& opt, std::st
 
 template <class P, class Q>
 constexpr void check_same_length(const P& p, const Q& q, std::string_view function, std::string_view a, std::string_view b) {
-    if (p.size() != q.size()) {
-        fail<shannon::invalid_argument>(function, "arguments '", a, "' (length ", p.size(), ") and '", b,
-                                        "' (length ", q.size(), ") must have the same length");
-    }
+    check_lengths(p.size(), q.size(), function, a, b);
 }
 
 /// log(p/q) for p, q > 0. A ratio that overflows or underflows (subnormal q or p in a type without

@@ -143,7 +143,7 @@ template <class W, class R>
         out.push_back(to_working<W>(static_cast<shannon::detail::real_of<std::remove_cvref_t<decltype(x)>>>(x)));
     }
     if (out.empty()) {
-        fail<shannon::invalid_argument>(function, "argument '", shannon::detail::arg_name(argument), "' is empty");
+        shannon::detail::fail_empty(function, argument);
     }
     return out;
 }
@@ -154,7 +154,7 @@ template <class W, class R>
 [[nodiscard]] auto read(R&& r, std::string_view function, std::string_view argument) {
     if constexpr (in_place<R, W>) {
         if (std::ranges::empty(r)) {
-            fail<shannon::invalid_argument>(function, "argument '", shannon::detail::arg_name(argument), "' is empty");
+            shannon::detail::fail_empty(function, argument);
         }
         return std::remove_cvref_t<R>(r);
     } else {
@@ -180,9 +180,14 @@ template <class W, class Rows>
 
 template <class A, class B>
 void same_size(const A& a, const B& b, std::string_view function, std::string_view an, std::string_view bn) {
-    if (a.size() != b.size()) {
-        fail<shannon::invalid_argument>(function, "arguments '", an, "' (", a.size(), " elements) and '", bn, "' (",
-                                        b.size(), " elements) must have the same shape");
+    shannon::detail::check_lengths(a.size(), b.size(), function, an, bn);
+}
+
+/// A per-class weight (torch's `weight`): none, or one per class.
+inline void check_class_weights(const std::vector<double>& weight, std::size_t classes, std::string_view function) {
+    if (!weight.empty() && weight.size() != classes) {
+        fail<shannon::invalid_argument>(function, "argument 'weight' has ", weight.size(), " elements, but input has ",
+                                        classes, " classes");
     }
 }
 
@@ -204,8 +209,8 @@ template <class W, class A, class B>
     auto y = read_rows<W>(std::forward<B>(b), function, bn);
     same_size(x, y, function, an, bn);
     if (x.front().size() != y.front().size()) {
-        fail<shannon::invalid_argument>(function, "the rows of '", an, "' (", x.front().size(), " elements) and '", bn,
-                                        "' (", y.front().size(), " elements) must have the same length");
+        fail<shannon::invalid_argument>(function, "the rows of '", an, "' (length ", x.front().size(), ") and '", bn,
+                                        "' (length ", y.front().size(), ") must have the same length");
     }
     return std::pair{std::move(x), std::move(y)};
 }

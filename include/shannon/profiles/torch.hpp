@@ -129,10 +129,7 @@ template <class Rows, class Targets>
     const std::size_t c = rows.front().size();
     class_targets ct{class_indices(std::forward<Targets>(target)), std::vector<std::size_t>(o.weight.empty() ? 1 : c, 0)};
     same_size(ct.index, rows, function, "target", "input");
-    if (!o.weight.empty() && o.weight.size() != c) {
-        fail<shannon::invalid_argument>(function, "argument 'weight' has ", o.weight.size(), " elements, but input has ",
-                                        c, " classes");
-    }
+    detail::check_class_weights(o.weight, c, function);
     if (o.label_smoothing < 0 || o.label_smoothing > 1) {
         fail<shannon::invalid_argument>(function, "label_smoothing must lie in [0, 1], not ",
                                         shannon::detail::shown_setting{o.label_smoothing});
@@ -206,10 +203,7 @@ template <class Rows, class Targets, class W = shannon::detail::row_value_t<std:
         fail<shannon::invalid_argument>(function, "target rows have ", target.front().size(),
                                         " classes, input rows have ", c);
     }
-    if (!o.weight.empty() && o.weight.size() != c) {
-        fail<shannon::invalid_argument>(function, "argument 'weight' has ", o.weight.size(), " elements, but input has ",
-                                        c, " classes");
-    }
+    detail::check_class_weights(o.weight, c, function);
     const W eps = W(o.label_smoothing);
     const W keep = W(W(1) - eps);
     const W share = W(eps / W(static_cast<double>(c)));
@@ -728,10 +722,7 @@ template <row_range Input, row_range Target>
     detail::same_size(x, y, f, "input", "target");
     const std::size_t c = x.front().size();
     detail::same_size(x.front(), y.front(), f, "input[0]", "target[0]");
-    if (!o.weight.empty() && o.weight.size() != c) {
-        detail::fail<shannon::invalid_argument>(f, "argument 'weight' has ", o.weight.size(), " elements, but input has ",
-                                                c, " classes");
-    }
+    detail::check_class_weights(o.weight, c, f);
     std::vector<W> l;
     l.reserve(x.size());
     for (std::size_t n = 0; n < x.size(); ++n) {
@@ -1166,10 +1157,7 @@ template <row_range Input, row_range Target>
     detail::same_size(x, y, f, "input", "target");
     detail::same_size(x.front(), y.front(), f, "input[0]", "target[0]");
     const std::size_t c = x.front().size();
-    if (!o.weight.empty() && o.weight.size() != c) {
-        detail::fail<shannon::invalid_argument>(f, "argument 'weight' has ", o.weight.size(), " elements, but input has ",
-                                                c, " classes");
-    }
+    detail::check_class_weights(o.weight, c, f);
     return detail::unreduced<T>([&] {
         const W scale = W(detail::grad_scale(o.reduction, W(static_cast<double>(x.size()))) / W(static_cast<double>(c)));
         std::vector<W> g;
