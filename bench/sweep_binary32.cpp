@@ -10,7 +10,7 @@
 // MPFR at binary32's precision and exponent range decides. The sweep counts misrounded results and
 // the inputs whose first step (double-double kernel plus rounding test) left them to the second
 // (the dyadic enclosure). It then times shannon's functions against the C library's on 10^7 random
-// inputs (binary32 and binary64). The CI runs a sample of the same check (tests/elementary_worst.cpp);
+// inputs (binary32 and binary64). The CI runs a sample of the same check (tests/core/elementary_worst.cpp);
 // this full sweep takes about a quarter of an hour per function on two cores.
 #include <mpfr.h>
 

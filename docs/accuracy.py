@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""The accuracy page's figures: runs the accuracy suites (tests/accuracy.cpp, one executable per number type)
+"""The accuracy page's figures: runs the accuracy suites (tests/core/accuracy.cpp, one executable per number type)
 against the mpmath reference table and collects the worst error each reports, per type.
 
 Usage: accuracy.py OUT.json TYPE=EXECUTABLE ...     (SHANNON_REFERENCE: the reference table, generators/gen_reference.py)

@@ -3,7 +3,7 @@
 // shannon's own log, log1p, exp and expm1 for float, double and long double (double_word.hpp), and
 // the core quantities evaluated in double by the compiler, each lie within one ulp of the exact
 // value of the same floating-point inputs (the dyadic enclosure of the function at the input, which
-// every built-in number is exactly). The run-time results are the same bits (tests/constexpr_identity.cpp).
+// every built-in number is exactly). The run-time results are the same bits (tests/core/constexpr_identity.cpp).
 #include "proof.hpp"
 
 namespace proof {

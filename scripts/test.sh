@@ -63,12 +63,12 @@ for c in "${configs[@]}"; do
             [ "$c" = clang-1.81 ] && compiler=clang++
             # What depends on Boost's version: the Boost, MPFR and MPFI number types (the built-in
             # types use shannon's own kernels) and the oracle. proofs/ and the compile-time identity
-            # tests include no Boost header (the core header does not; tests/light_core.cpp checks
+            # tests include no Boost header (the core header does not; tests/core/light_core.cpp checks
             # it): gcc and clang build them.
             # clang-1.81 leaves out cpp_bin_float_100: the same Boost backend as cpp_bin_float_50 (only the
             # digits differ), which gcc-1.81 builds in both sizes (half a minute of a 45-minute budget).
             # Nor the shannon command, the walkthrough and the README's example: they call the oracle
-            # and the core, which tests/exact.cpp and the typed suites check here.
+            # and the core, which tests/exact/exact.cpp and the typed suites check here.
             proofs=false
             types=cpp_bin_float_50,cpp_bin_float_100,mpfr_float_50,mpfr_float_1000,mpfi_float_50
             headers=boost  # each header that includes Boost (exact, numbers/mpfr, numbers/mpfi) alone
@@ -76,7 +76,7 @@ for c in "${configs[@]}"; do
                 headers=none  # gcc-1.81 (Boost's version) and clang (the compiler) check them
                 types=cpp_bin_float_50,mpfr_float_50,mpfr_float_1000,mpfi_float_50
             fi
-            # The x86 kernels compiled out (tests/ball.cpp as other CPUs build it): gcc, clang and sanitize.
+            # The x86 kernels compiled out (tests/numbers/ball.cpp as other CPUs build it): gcc, clang and sanitize.
             CXX=$compiler run_meson_config "$c" -Dconstexpr_tests=false -Dproofs=$proofs -Dheader_checks=$headers -Dcli=false -Ddemos=false -Dportable_test=false \
                 -Dtest_types=$types \
                 -Dboost_include="$root/.deps/boost-1.81/usr/include" -Dexpect_boost_version=1081 \

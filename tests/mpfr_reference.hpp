@@ -1,6 +1,6 @@
 // tests/mpfr_reference.hpp — the correct rounding of log, log1p, exp, expm1 (and of any MPFR value)
 // to float, double and long double, by MPFR at the format's own precision and exponent range with
-// subnormals emulated: the independent reference of tests/elementary_worst.cpp and
+// subnormals emulated: the independent reference of tests/core/elementary_worst.cpp and
 // bench/sweep_binary32.cpp; and shannon's functions under the same names, to check against it.
 #pragma once
 

@@ -1,4 +1,4 @@
-// tests/reference_file.hpp — the lines of a reference table that a generator script wrote (tests/gen_*.py)
+// tests/reference_file.hpp — the lines of a reference table that a generator script wrote (generators/gen_*.py)
 // and the test's environment names (meson test sets the variable): every line but the empty ones and
 // the '#' comments, with its line number for the failure messages.
 #pragma once

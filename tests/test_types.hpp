@@ -83,7 +83,7 @@ inline int digits() {
 #endif
 }
 
-// tests/accuracy.cpp: the worst error per quantity after a run that ran its suite (else nothing).
+// tests/core/accuracy.cpp: the worst error per quantity after a run that ran its suite (else nothing).
 void print_accuracy_report();
 
 }  // namespace test_types

@@ -5,7 +5,7 @@
 //   1. A fast evaluation with a proven relative error bound: the table-driven double-double kernels
 //      of detail/dd_kernels.hpp for float and double (bounds 2^-88 for exp, 2^-78 for the others),
 //      the series kernels of double_word.hpp for long double (about 2p - 8 correct bits; the bound
-//      used, 2^-(2p - 28), leaves a factor 2^20 over what tests/elementary_worst.cpp measures).
+//      used, 2^-(2p - 28), leaves a factor 2^20 over what tests/core/elementary_worst.cpp measures).
 //      A rounding test (round_scaled) decides whether every value within the bound rounds to the
 //      same F. The exponent is applied only after the rounding, on F's own grid, so results below
 //      F's normal range are rounded once, from the whole double word (a double word whose low part

@@ -10,7 +10,7 @@
 // about 1 us per exp against about 65 ns here.)
 //
 // Relative error bounds (u = 2^-53), each checked against MPFR on random and hard inputs in
-// tests/ball.cpp, which prints the largest error measured:
+// tests/numbers/ball.cpp, which prints the largest error measured:
 //   exp        k = nearest(x 256/ln2), r = x - k ln2/256 with ln2/256 in three parts (k L1 exact,
 //              x.hi - k L1 exact by Sterbenz): |r| <= 2^-9.5, errs < 2^-103 |r| + 2^-127;
 //              e^x = 2^(k >> 8) T_(k & 255) (1 + p), T_j = 2^(j/256) in double-double (2^-106,

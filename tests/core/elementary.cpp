@@ -1,4 +1,4 @@
-// tests/elementary.cpp — the correctly rounded constexpr log, log1p, exp and expm1
+// tests/core/elementary.cpp — the correctly rounded constexpr log, log1p, exp and expm1
 // (include/shannon/elementary.hpp) against mpmath (generators/gen_elementary.py), for float, double
 // and long double. Each result must be the correctly rounded one (the README says so of these
 // inputs); a misrounded result is reported, with whether it is at least the neighbour on the exact

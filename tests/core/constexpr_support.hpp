@@ -1,4 +1,4 @@
-// tests/constexpr_support.hpp — shared by the compile-time/run-time identity tests: a constexpr
+// tests/core/constexpr_support.hpp — shared by the compile-time/run-time identity tests: a constexpr
 // generator of inputs and the bitwise comparison of results.
 #pragma once
 

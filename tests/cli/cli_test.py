@@ -14,9 +14,10 @@ import subprocess
 import sys
 import tempfile
 
-import junit
-import mpmath
-from mpmath import mp, mpf
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))  # tests/junit.py
+import junit  # noqa: E402
+import mpmath  # noqa: E402
+from mpmath import mp, mpf  # noqa: E402
 
 mp.dps = 60
 exe = sys.argv[1]

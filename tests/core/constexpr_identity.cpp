@@ -1,4 +1,4 @@
-// tests/constexpr_identity.cpp — the double-word kernels give the same bits at compile time and at
+// tests/core/constexpr_identity.cpp — the double-word kernels give the same bits at compile time and at
 // run time. Inputs come from a constexpr generator; each block of results is a constant
 // (static constexpr, evaluated by the compiler) and is compared bit for bit with the same calls
 // made at run time (through a volatile, so the optimizer cannot fold them).

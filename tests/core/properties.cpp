@@ -1,4 +1,4 @@
-// tests/properties.cpp — the identities of the founding material as RapidCheck properties.
+// tests/core/properties.cpp — the identities of the founding material as RapidCheck properties.
 //
 // Inputs are generated as doubles and taken exactly (a double converts to a point interval of
 // mpfi_float_50 without rounding). Each property is a mathematical truth checked so that it can

@@ -1,4 +1,4 @@
-// tests/constexpr_quantities.cpp — the core quantities give the same bits at compile time and at
+// tests/core/constexpr_quantities.cpp — the core quantities give the same bits at compile time and at
 // run time: entropy, cross-entropy, KL, JS, BCE from logits, categorical CE from logits, logsumexp
 // and the Gaussian NLL, for float, double and long double, on inputs from a constexpr generator.
 // Each block of results is a constant evaluated by the compiler, compared bit for bit with the same

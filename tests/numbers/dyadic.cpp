@@ -1,4 +1,4 @@
-// tests/dyadic.cpp — the constexpr dyadic intervals (include/shannon/dyadic.hpp) against
+// tests/numbers/dyadic.cpp — the constexpr dyadic intervals (include/shannon/dyadic.hpp) against
 // independent values: the elementary functions against mpmath (generators/gen_elementary.py, 50 digits),
 // the four operations against MPFR at 600 bits. Every enclosure must contain the exact value and be
 // narrow: at most 2^-(P - 8) relative for the functions, two ulps of P bits for the operations.

@@ -1,4 +1,4 @@
-// tests/ball_profiles.cpp — the oracle's ball path (include/shannon/ball.hpp) against its MPFI path,
+// tests/exact/ball_profiles.cpp — the oracle's ball path (include/shannon/ball.hpp) against its MPFI path,
 // bit for bit, on the framework profiles and their gradients: random inputs (normal logits of scale
 // 1 to 30, probabilities, weights, label smoothing, ignore_index, pos_weight) and hard rows (a
 // dominant logit, near-ties to 2^-40, +-1e300, -inf masks, one class). Each result the ball decides

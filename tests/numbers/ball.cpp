@@ -1,4 +1,4 @@
-// tests/ball.cpp — the certified double-double ball (include/shannon/ball.hpp) against MPFR.
+// tests/numbers/ball.cpp — the certified double-double ball (include/shannon/ball.hpp) against MPFR.
 //
 // Every operation and elementary function of dd_ball is evaluated on random and hard double-word
 // inputs, as points and as balls of random radius; MPFR computes the exact image of the ball's ends

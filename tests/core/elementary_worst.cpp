@@ -1,4 +1,4 @@
-// tests/elementary_worst.cpp — the correctly rounded log, log1p, exp and expm1 of elementary.hpp on
+// tests/core/elementary_worst.cpp — the correctly rounded log, log1p, exp and expm1 of elementary.hpp on
 // the inputs where rounding is hardest, against MPFR (each function evaluated by MPFR directly at the
 // target format's precision and exponent range, subnormals emulated: MPFR's correct rounding, an
 // independent implementation).

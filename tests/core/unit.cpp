@@ -1,4 +1,4 @@
-// tests/unit.cpp — the worked examples of the founding material, the conventions, and every kind of
+// tests/core/unit.cpp — the worked examples of the founding material, the conventions, and every kind of
 // bad input, for one number type per executable (see test_types.hpp; built with accuracy.cpp and
 // typed_main.cpp as one translation unit per type).
 #include <gtest/gtest.h>

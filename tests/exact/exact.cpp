@@ -1,4 +1,4 @@
-// tests/exact.cpp — the oracle (include/shannon/exact.hpp) against mpmath (generators/gen_exact.py):
+// tests/exact/exact.cpp — the oracle (include/shannon/exact.hpp) against mpmath (generators/gen_exact.py):
 // every result correctly rounded to binary64, binary32, bfloat16 and binary16, and 40 correct
 // digits, on random cases and on the hard families (P ~ Q at 1e-9..1e-15, P = Q, one-hot,
 // subnormal q, p ~ 1e-300, logits of +-1e300, ties plus e^-745). Also: ulp errors, the report,

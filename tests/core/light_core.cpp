@@ -1,4 +1,4 @@
-// tests/light_core.cpp — <shannon/shannon.hpp> stays light: no Boost header, no <thread>, no
+// tests/core/light_core.cpp — <shannon/shannon.hpp> stays light: no Boost header, no <thread>, no
 // <immintrin.h> (the oracle's vector kernels are in numbers/ball_rows.hpp, included by exact.hpp).
 // Those headers cost a translation unit that uses double several times its own compilation
 // (bench/compile_time.sh measures it); a core header that pulls one in again fails to build here.

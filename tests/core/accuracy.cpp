@@ -1,4 +1,4 @@
-// tests/accuracy.cpp — every quantity against the mpmath reference table (generators/gen_reference.py),
+// tests/core/accuracy.cpp — every quantity against the mpmath reference table (generators/gen_reference.py),
 // for one number type per executable (see test_types.hpp; built with unit.cpp and typed_main.cpp as
 // one translation unit per type).
 //
