@@ -212,12 +212,14 @@ template <class T, class Make>
 template <class W>
 using row_losses = std::pair<std::vector<W>, std::vector<bool>>;
 
-template <class W, class True, class Pred>
-[[nodiscard]] row_losses<W> binary_crossentropy_rows(True&& y_true, Pred&& y_pred, const crossentropy_options& o) {
-    constexpr std::string_view f = "keras.binary_crossentropy";
+/// The rows of a binary cross-entropy, mean over each row's elements: from logits the exact sigmoid
+/// cross-entropy, else term(y', p) of the smoothed label y' and the probability p (two-sided); the
+/// frame of keras' and tf_keras2's binary_crossentropy, which differ in that term.
+template <class W, class True, class Pred, class Term>
+[[nodiscard]] row_losses<W> bce_rows(True&& y_true, Pred&& y_pred, const crossentropy_options& o, std::string_view f,
+                                     const Term& term) {
     check_smoothing(o.label_smoothing, f);
     const auto [t, p] = read_rows_pair<W>(std::forward<True>(y_true), std::forward<Pred>(y_pred), f, "y_true", "y_pred");
-    const clip_bounds<W> b(o.epsilon, o.dtype);
     const std::size_t c = t.front().size();
     std::vector<W> l;
     l.reserve(t.size());
@@ -229,11 +231,18 @@ template <class W, class True, class Pred>
         accumulator<W> acc;
         for (std::size_t k = 0; k < c; ++k) {
             const W y = smoothed(t[n][k], o.label_smoothing, 2);
-            acc.add(o.from_logits ? shannon::detail::bce_logits(y, p[n][k]) : clipped_bce(y, from_probability(p[n][k]), b));
+            acc.add(o.from_logits ? shannon::detail::bce_logits(y, p[n][k]) : term(y, from_probability(p[n][k])));
         }
         l.push_back(W(acc.value() / W(static_cast<double>(c))));
     }
     return {std::move(l), {}};
+}
+
+template <class W, class True, class Pred>
+[[nodiscard]] row_losses<W> binary_crossentropy_rows(True&& y_true, Pred&& y_pred, const crossentropy_options& o) {
+    const clip_bounds<W> b(o.epsilon, o.dtype);
+    return bce_rows<W>(std::forward<True>(y_true), std::forward<Pred>(y_pred), o, "keras.binary_crossentropy",
+                       [&b](const W& y, const two_sided<W>& pq) { return clipped_bce(y, pq, b); });
 }
 
 template <class W, class True, class Pred>

@@ -23,37 +23,17 @@ using namespace keras::detail;
 
 template <class W, class True, class Pred>
 [[nodiscard]] row_losses<W> binary_crossentropy_rows(True&& y_true, Pred&& y_pred, const crossentropy_options& o) {
-    constexpr std::string_view f = "tf_keras2.binary_crossentropy";
-    check_smoothing(o.label_smoothing, f);
-    const auto [t, p] = read_rows_pair<W>(std::forward<True>(y_true), std::forward<Pred>(y_pred), f, "y_true", "y_pred");
     // epsilon_ is a tensor of y_pred's dtype, and 1 - epsilon_ is computed (rounded) in that dtype;
     // the epsilon added inside the logs is the Python float, converted to the dtype as well.
     const double eps = in_dtype(o.epsilon, o.dtype);
     const clip_bounds<W> b(o.epsilon, o.dtype, 1.0 - eps);
     const W e = W(eps);
-    const std::size_t c = t.front().size();
-    std::vector<W> l;
-    l.reserve(t.size());
-    for (std::size_t n = 0; n < t.size(); ++n) {
-        if (o.from_logits && o.label_smoothing == 0) {  // the row's sum whole (the ball's vector kernel)
-            l.push_back(W(shannon::detail::sum_bce_logits(t[n], p[n]) / W(static_cast<double>(c))));
-            continue;
-        }
-        accumulator<W> acc;
-        for (std::size_t k = 0; k < c; ++k) {
-            const W y = smoothed(t[n][k], o.label_smoothing, 2);
-            if (o.from_logits) {
-                acc.add(shannon::detail::bce_logits(y, p[n][k]));
-                continue;
-            }
-            const two_sided<W> pq = from_probability(p[n][k]);
-            const W a = log_(W(b.p(pq.p) + e));
-            const W d = log_(W(b.q(pq.q) + e));
-            acc.add(W(-W(W(y * a) + W(W(W(1) - y) * d))));
-        }
-        l.push_back(W(acc.value() / W(static_cast<double>(c))));
-    }
-    return {std::move(l), {}};
+    return bce_rows<W>(std::forward<True>(y_true), std::forward<Pred>(y_pred), o, "tf_keras2.binary_crossentropy",
+                       [&b, &e](const W& y, const two_sided<W>& pq) {
+                           const W a = log_(W(b.p(pq.p) + e));
+                           const W d = log_(W(b.q(pq.q) + e));
+                           return W(-W(W(y * a) + W(W(W(1) - y) * d)));
+                       });
 }
 
 }  // namespace detail
