@@ -57,7 +57,10 @@ for c in "${configs[@]}"; do
         gcc)
             CXX=g++ run_meson_config gcc -Dexpect_boost_version=1074 -Dlarge_reference=true ;;
         clang)
-            CXX=clang++ run_meson_config clang -Dexpect_boost_version=1074 -Ddocs=disabled ;;  # gcc builds and checks the docs
+            # gcc builds and checks the docs, and compiles each header alone (whether a header includes
+            # what it uses does not depend on the compiler: the same libstdc++ and Boost headers; clang
+            # compiles every header inside the suites).
+            CXX=clang++ run_meson_config clang -Dexpect_boost_version=1074 -Ddocs=disabled -Dheader_checks=none ;;
         gcc-1.81 | clang-1.81)
             compiler=g++
             [ "$c" = clang-1.81 ] && compiler=clang++
