@@ -17,13 +17,13 @@
 // as the point [0, 0]; a value too close to 0 (or to a rounding boundary) to decide within the
 // precision cap is reported as undetermined with the bound |value| < 2^-k that was proved.
 //
-// This is the general path: a few microseconds per term and precision step. Entropy,
+// This is the general path: a few microseconds per term and precision step. Entropy, perplexity,
 // cross-entropy, KL and generalized KL of contiguous float/double ranges first try the
 // double-double fast path of exact/fast.hpp (settings::fast), whose Ziv test either
 // proves the same correctly rounded result or hands over to this path; every other quantity of
 // binary inputs is first evaluated by its own generic formula in certified double-double balls
 // (numbers/ball.hpp, exact/ball_path.hpp: rounded::ball), likewise decided by Ziv's test or handed
-// over. For up to 60 digits of the four measures, exact::digits first tries the 256-bit fixed-point
+// over. For up to 60 digits of those five measures, exact::digits first tries the 256-bit fixed-point
 // path of exact/fixed.hpp (up to 20 digits of the rest, the ball), which likewise hands over when
 // its enclosure does not decide them; exact::enclose_fast gives those paths' enclosures.
 //

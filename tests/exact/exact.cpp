@@ -308,6 +308,38 @@ TEST(exact, every_listed_quantity_has_reference_cases) {
     });
 }
 
+// The kernels are chosen by what a quantity declares (quantity_info::sum, exp_of_sum): every listed
+// quantity that declares a kernel sum is decided by a kernel (not the ball) on double and float
+// ranges, in bits as in nats, and the others are not.
+TEST(exact, kernels_follow_the_declared_sum) {
+    const std::vector<double> p{0.5, 0.25, 0.125, 0.125};
+    const std::vector<double> q{0.25, 0.25, 0.25, 0.25};
+    const std::vector<float> pf(p.begin(), p.end());
+    const std::vector<float> qf(q.begin(), q.end());
+    std::size_t declared = 0;
+    shannon::for_each_quantity([&](const auto& quantity) {
+        using Q = std::remove_cvref_t<decltype(quantity)>;
+        constexpr auto kind = Q::info.arguments;
+        if constexpr (kind == shannon::argument_kinds::distribution || kind == shannon::argument_kinds::two_distributions) {
+            shannon::options bits;
+            bits.base = shannon::unit::bits;
+            const auto call = [&](const auto& a, const auto& b, const shannon::options& o) {
+                if constexpr (kind == shannon::argument_kinds::distribution) {
+                    return ex::round(ex::format::binary64, quantity, a, o);
+                } else {
+                    return ex::round(ex::format::binary64, quantity, a, b, o);
+                }
+            };
+            const bool kernel = Q::info.sum != shannon::kernel_sum::none;
+            declared += kernel ? 1 : 0;
+            for (const ex::rounded& r : {call(p, q, {}), call(p, q, bits), call(pf, qf, {})}) {
+                EXPECT_EQ(r.fast && !r.ball, kernel) << Q::info.name << ": fast " << r.fast << ", ball " << r.ball;
+            }
+        }
+    });
+    EXPECT_EQ(declared, 5u);  // entropy, perplexity, cross-entropy, KL, generalized KL
+}
+
 // Up to 20 digits the double-double ball decides most values (then 256-bit fixed point or MPFI):
 // 17 correct digits of every reference case agree with mpmath's 40, rounded to 17 by MPFR.
 TEST(exact, seventeen_digits_by_the_ball) {
@@ -423,7 +455,7 @@ TEST(exact, fast_path_order_and_chunking) {
             whole.merge(part);
             at += len;
         }
-        const std::optional<ex::rounded> merged = ex::detail::fast_decide(whole, ex::format::binary64, shannon::unit::nats);
+        const std::optional<ex::rounded> merged = ex::detail::fast_decide<shannon::kl_divergence_fn>(whole, ex::format::binary64, shannon::unit::nats);
         ASSERT_TRUE(merged.has_value());
         EXPECT_EQ(merged->value, kl.value);
     }

@@ -350,7 +350,8 @@ struct two_distribution_quantity {
 /// Entropy H(P) = -sum p_i log p_i of a distribution, in options::base units.
 struct entropy_fn : distribution_quantity<entropy_fn> {
     /// The name, formula and arguments every front end shows (core/registry.hpp).
-    static constexpr quantity_info info{"entropy", "H(P) = -sum p log p (0 log 0 = 0)", argument_kinds::distribution};
+    static constexpr quantity_info info{"entropy", "H(P) = -sum p log p (0 log 0 = 0)", argument_kinds::distribution, "",
+                                        kernel_sum::entropy};
     /// H(P) of checked probabilities at the working type.
     template <class W>
     [[nodiscard]] static constexpr W kernel(const std::vector<W>& v, const options& opt) {
@@ -365,7 +366,7 @@ inline constexpr entropy_fn entropy{};
 struct perplexity_fn : distribution_quantity<perplexity_fn> {
     /// The name, formula and arguments every front end shows (core/registry.hpp).
     static constexpr quantity_info info{"perplexity", "PP(P) = exp(H(P)) = 2^H in bits; in [1, n]",
-                                        argument_kinds::distribution};
+                                        argument_kinds::distribution, "", kernel_sum::entropy, true};
     /// exp(H(P)) of checked probabilities at the working type.
     template <class W>
     [[nodiscard]] static constexpr W kernel(const std::vector<W>& v, const options&) {
@@ -376,10 +377,10 @@ struct perplexity_fn : distribution_quantity<perplexity_fn> {
 inline constexpr perplexity_fn perplexity{};
 
 // A two-distribution measure: its function object, with the kernel (in nats) of detail::.
-#define SHANNON_DETAIL_PAIR_MEASURE(fn_name, nats_kernel, checks_norm, formula, alias)                       \
+#define SHANNON_DETAIL_PAIR_MEASURE(fn_name, nats_kernel, checks_norm, formula, alias, sum)                  \
     struct fn_name##_fn : two_distribution_quantity<fn_name##_fn> {                                          \
         /** The name, formula and arguments every front end shows (core/registry.hpp). */                    \
-        static constexpr quantity_info info{#fn_name, formula, argument_kinds::two_distributions, alias};     \
+        static constexpr quantity_info info{#fn_name, formula, argument_kinds::two_distributions, alias, sum}; \
         /** Whether p and q must be distributions (else: non-negative measures). */                           \
         static constexpr bool checks_normalization = checks_norm;                                             \
         /** The value at the working type of checked p and q. */                                              \
@@ -392,19 +393,22 @@ inline constexpr perplexity_fn perplexity{};
     inline constexpr fn_name##_fn fn_name {}
 
 /// Cross-entropy H(P,Q) = -sum p_i log q_i (+inf where q_i = 0 < p_i). Accuracy: < 1 ulp of T.
-SHANNON_DETAIL_PAIR_MEASURE(cross_entropy, cross_entropy_nats, true, "H(P,Q) = -sum p log q (+inf where q = 0 < p)", "");
+SHANNON_DETAIL_PAIR_MEASURE(cross_entropy, cross_entropy_nats, true, "H(P,Q) = -sum p log q (+inf where q = 0 < p)", "",
+                            kernel_sum::cross_entropy);
 /// KL divergence D(P||Q) = sum p_i log(p_i/q_i) (+inf where q_i = 0 < p_i), >= 0 for distributions,
 /// asymmetric. Computed as sum bd0 + (sum p - sum q). Accuracy: < 1 ulp of T when D is not tiny
 /// against the rounding of the inputs' sums.
 SHANNON_DETAIL_PAIR_MEASURE(kl_divergence, kl_nats, true,
-                            "KL(P||Q) = sum p log(p/q) (+inf where q = 0 < p; >= 0; asymmetric)", "kl");
+                            "KL(P||Q) = sum p log(p/q) (+inf where q = 0 < p; >= 0; asymmetric)", "kl",
+                            kernel_sum::kl_divergence);
 /// Generalized KL divergence sum [p_i log(p_i/q_i) - p_i + q_i] of two non-negative measures (no
 /// normalization is asked for, whatever options::normalization says). Every term is >= 0.
 SHANNON_DETAIL_PAIR_MEASURE(generalized_kl_divergence, generalized_kl_nats, false,
-                            "sum p log(p/q) - p + q of two non-negative measures (not normalized)", "generalized-kl");
+                            "sum p log(p/q) - p + q of two non-negative measures (not normalized)", "generalized-kl",
+                            kernel_sum::generalized_kl_divergence);
 /// Jensen–Shannon divergence JS(P,Q) = (D(P||M) + D(Q||M))/2, M = (P+Q)/2; symmetric, 0 <= JS <= log 2.
 SHANNON_DETAIL_PAIR_MEASURE(js_divergence, js_nats, true,
-                            "JS(P,Q) = (KL(P||M) + KL(Q||M))/2, M = (P+Q)/2; in [0, log 2]", "js");
+                            "JS(P,Q) = (KL(P||M) + KL(Q||M))/2, M = (P+Q)/2; in [0, log 2]", "js", kernel_sum::none);
 
 #undef SHANNON_DETAIL_PAIR_MEASURE
 

@@ -42,6 +42,11 @@ enum class argument_kinds {
     return "unknown";
 }
 
+/// The sums the oracle's kernels compute fast (exact/fast.hpp, exact/fixed.hpp, in nats): the sum a
+/// quantity is, or the sum it is the exponential of (perplexity = exp H), for the oracle to choose
+/// its fast path by; none for the others.
+enum class kernel_sum { none, entropy, cross_entropy, kl_divergence, generalized_kl_divergence };
+
 /// What every front end needs to know about a quantity besides its code.
 struct quantity_info {
     /// The C++ and Python name (snake_case); the command line's with '-' or '_'.
@@ -52,6 +57,10 @@ struct quantity_info {
     argument_kinds arguments;
     /// A short command-line name kept from before the list (empty: none).
     std::string_view alias = {};
+    /// The kernels' sum the quantity is (in the unit options::base asks for), or its exponential.
+    kernel_sum sum = kernel_sum::none;
+    /// The quantity is exp(sum in nats), whatever options::base says (perplexity).
+    bool exp_of_sum = false;
 };
 
 }  // namespace shannon

@@ -29,25 +29,32 @@ namespace shannon::exact {
 
 namespace detail {
 
-/// Which of the fast path's sums (exact/fast.hpp) computes the quantity Q, if one does.
+/// The kernel of a sum a quantity declares (quantity_info::sum).
+[[nodiscard]] constexpr fast::kind kernel_of(kernel_sum s) {
+    switch (s) {
+        case kernel_sum::cross_entropy: return fast::kind::cross_entropy;
+        case kernel_sum::kl_divergence: return fast::kind::kl;
+        case kernel_sum::generalized_kl_divergence: return fast::kind::generalized_kl;
+        case kernel_sum::entropy:
+        case kernel_sum::none: break;
+    }
+    return fast::kind::entropy;
+}
+
+/// Which of the fast path's sums (exact/fast.hpp) computes the quantity Q, if one does: the sum its
+/// quantity_info declares (a lambda or a quantity without one takes the other paths).
 template <class Q>
 struct fast_kind_of {
     static constexpr bool supported = false;
 };
-/// A quantity the fast path's sum K computes.
-template <fast::kind K>
-struct fast_kind_is {
+template <class Q>
+    requires requires { Q::info.sum; } && (Q::info.sum != kernel_sum::none)
+struct fast_kind_of<Q> {
     static constexpr bool supported = true;
-    static constexpr fast::kind value = K;
+    static constexpr fast::kind value = kernel_of(Q::info.sum);
+    /// The quantity is exp of the sum in nats (perplexity), whatever the unit.
+    static constexpr bool exp_of_sum = Q::info.exp_of_sum;
 };
-template <>
-struct fast_kind_of<shannon::entropy_fn> : fast_kind_is<fast::kind::entropy> {};
-template <>
-struct fast_kind_of<shannon::cross_entropy_fn> : fast_kind_is<fast::kind::cross_entropy> {};
-template <>
-struct fast_kind_of<shannon::kl_divergence_fn> : fast_kind_is<fast::kind::kl> {};
-template <>
-struct fast_kind_of<shannon::generalized_kl_divergence_fn> : fast_kind_is<fast::kind::generalized_kl> {};
 
 template <class R>
 concept fast_range = std::ranges::contiguous_range<const R> && std::ranges::sized_range<const R> &&
@@ -117,9 +124,21 @@ inline void in_unit(mpfr_t lo, mpfr_t hi, unit base) {
     mpfi_clear(x);
 }
 
+/// [lo, hi] in the unit asked for, or exp of it (nats) for a quantity that is the sum's exponential;
+/// outward rounding either way.
+template <class Quantity>
+void finish_enclosure(mpfr_t lo, mpfr_t hi, unit base) {
+    if constexpr (fast_kind_of<Quantity>::exp_of_sum) {
+        mpfr_exp(lo, lo, MPFR_RNDD);
+        mpfr_exp(hi, hi, MPFR_RNDU);
+    } else {
+        in_unit(lo, hi, base);
+    }
+}
+
 /// Ziv's test on the fast path's enclosure: the rounded result when both ends of
-/// [V - E, V + E] (+ the exact mass sum p - sum q for KL, / log(base)) round alike.
-template <fast::kind K>
+/// [V - E, V + E] (+ the exact mass sum p - sum q for KL, / log(base), or its exp) round alike.
+template <class Quantity, fast::kind K>
 [[nodiscard]] std::optional<rounded> fast_decide(const fast::accumulator<K>& acc, format f, unit base,
                                                  const fast::exact_sum* exact_mass = nullptr) {
     if (acc.infinite()) {
@@ -155,7 +174,7 @@ template <fast::kind K>
             mpfr_add_d(hi, hi, me, MPFR_RNDU);
         }
     }
-    in_unit(lo, hi, base);
+    finish_enclosure<Quantity>(lo, hi, base);
     const double a = round_to(lo, f);
     const double b = round_to(hi, f);
     mpfr_clears(lo, hi, mass, static_cast<mpfr_ptr>(nullptr));
@@ -245,7 +264,7 @@ template <class Quantity, class... Args>
                 return std::nullopt;
             }
         }
-        std::optional<rounded> r = fast_decide(acc, f, opt.base);
+        std::optional<rounded> r = fast_decide<Quantity>(acc, f, opt.base);
         if constexpr (K == fast::kind::kl) {
             if (!r) {
                 // Second pass: sum p - sum q exactly, then decide again.
@@ -255,7 +274,7 @@ template <class Quantity, class... Args>
                     mass.add(d.hi);
                     mass.add(d.lo);
                 }
-                r = fast_decide(acc, f, opt.base, &mass);
+                r = fast_decide<Quantity>(acc, f, opt.base, &mass);
             }
         }
         return r;
@@ -284,7 +303,7 @@ template <class Quantity, class... Args>
         }
         std::pair<real, real> e{real(0, 200), real(0, 200)};  // 200 digits: above the 640 bits it fills
         acc.enclose(e.first.backend().data(), e.second.backend().data());
-        in_unit(e.first.backend().data(), e.second.backend().data(), opt.base);
+        finish_enclosure<Quantity>(e.first.backend().data(), e.second.backend().data(), opt.base);
         return e;
     };
     return with_fast_inputs<Quantity, std::pair<real, real>>(on, args...);
