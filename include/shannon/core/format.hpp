@@ -55,6 +55,7 @@ struct format_traits {
     int emax;
 };
 
+/// The format's precision and exponent range.
 [[nodiscard]] constexpr format_traits traits(format f) noexcept {
     switch (f) {
         case format::binary32:

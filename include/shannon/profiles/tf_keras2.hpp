@@ -42,12 +42,14 @@ template <class W, class True, class Pred>
 /// l_n = mean_k -(y' log(p' + eps) + (1 - y') log(1 - p' + eps)), p' = clip(p, eps, 1 - eps) with eps and
 /// 1 - eps in y_pred's dtype, y' = y (1 - s) + s / 2; from_logits: the exact sigmoid cross-entropy.
 /// Source: keras 2.x keras/backend.py binary_crossentropy (tf.keras.backend.binary_crossentropy); keras/losses.py.
+/// The unreduced form: one loss per row of y_pred.
 template <row_range Y, row_range P>
 [[nodiscard]] auto binary_crossentropy_unreduced(Y&& y_true, P&& y_pred, const crossentropy_options& o = {}) {
     using T = keras::detail::rows_t<P>;
     return keras::detail::rows_unreduced<T>(
         [&] { return detail::binary_crossentropy_rows<working_t<T>>(std::forward<Y>(y_true), std::forward<P>(y_pred), o); });
 }
+/// The reduced form (o.reduction, o.sample_weight).
 template <row_range Y, row_range P>
 [[nodiscard]] auto binary_crossentropy(Y&& y_true, P&& y_pred, const crossentropy_options& o = {}) {
     using T = keras::detail::rows_t<P>;
