@@ -8,6 +8,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -24,6 +25,10 @@ namespace shannon_cli {
 
 namespace ex = shannon::exact;
 using kinds = shannon::argument_kinds;
+
+/// The kinds of the arguments of a quantity of type Q (from the list of core/registry.hpp).
+template <class Q>
+constexpr kinds kind_of = std::remove_cvref_t<Q>::info.arguments;
 
 /// What to print: the quantity's name, N digits or a format, JSON or text.
 struct request {

@@ -22,10 +22,6 @@
 
 namespace shannon_cli {
 
-/// The kinds of the arguments of a quantity of type Q (from the list of core/registry.hpp).
-template <class Q>
-constexpr kinds kind_of = std::remove_cvref_t<Q>::info.arguments;
-
 /// Evaluates one quantity at its arguments as given: {"value": text} and, for --json, the enclosure.
 template <class Quantity, class... Args>
 nlohmann::json evaluate_as_given(const request& r, const Quantity& q, const Args&... args) {

@@ -110,24 +110,7 @@ constexpr std::string_view options_of(kinds k) {
 /// false when no quantity has that name.
 template <class F>
 bool with_kind(const std::string& name, F&& f) {
-    std::optional<kinds> kind;
-    shannon::with_quantity(name, [&](const auto& q) { kind = q.info.arguments; });
-    if (!kind) {
-        return false;
-    }
-    switch (*kind) {
-        case kinds::distribution: f(std::integral_constant<kinds, kinds::distribution>{}); break;
-        case kinds::two_distributions: f(std::integral_constant<kinds, kinds::two_distributions>{}); break;
-        case kinds::labels_and_probabilities: f(std::integral_constant<kinds, kinds::labels_and_probabilities>{}); break;
-        case kinds::labels_and_logits: f(std::integral_constant<kinds, kinds::labels_and_logits>{}); break;
-        case kinds::classes_and_probabilities: f(std::integral_constant<kinds, kinds::classes_and_probabilities>{}); break;
-        case kinds::classes_and_logits: f(std::integral_constant<kinds, kinds::classes_and_logits>{}); break;
-        case kinds::gaussian: f(std::integral_constant<kinds, kinds::gaussian>{}); break;
-        case kinds::observations_and_predictions:
-            f(std::integral_constant<kinds, kinds::observations_and_predictions>{});
-            break;
-    }
-    return true;
+    return shannon::with_quantity(name, [&](const auto& q) { f(std::integral_constant<kinds, kind_of<decltype(q)>>{}); });
 }
 
 /// `shannon check`: the ulp error of each candidate against the correctly rounded value of its case.

@@ -246,19 +246,10 @@ def categorical_nll(req, data, q):
     return _core.categorical_nll(req.infer(q), _indices(data).ravel(), q.astype(np.float64).ravel()), None
 
 
-@_quantity
-def gaussian_log_likelihood(req, y, mu, sigma2):
-    """Gaussian log-likelihood -gaussian_nll(y, mu, sigma2)."""
-    y, mu = _floats(y, mu)
-    return _core.gaussian_log_likelihood(req.infer(y, mu), y.astype(np.float64).ravel(),
-                                         mu.astype(np.float64).ravel(), float(sigma2)), None
+gaussian_log_likelihood = _gaussian("gaussian_log_likelihood", "Gaussian log-likelihood -gaussian_nll(y, mu, sigma2).")
 
 
-@_quantity
-def sum_squared_error(req, y, mu):
-    """sum (y - mu)^2."""
-    y, mu = _floats(y, mu)
-    return _core.sum_squared_error(req.infer(y, mu), y.astype(np.float64).ravel(), mu.astype(np.float64).ravel()), None
+sum_squared_error = _squared("sum_squared_error", "sum (y - mu)^2.")
 
 
 from . import keras, optax, scipy, testing, tf_keras2, torch  # noqa: E402  (the submodules use the names above)

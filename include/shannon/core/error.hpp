@@ -170,11 +170,12 @@ template <class Error, class T, class... Why>
 
 /// The one message for two inputs of different lengths: "shannon::NAME: arguments 'A' (length N)
 /// and 'B' (length M) must have the same length".
-constexpr void check_lengths(std::size_t na, std::size_t nb, std::string_view function, std::string_view a,
-                             std::string_view b) {
-    if (na != nb) {
-        fail<shannon::invalid_argument>(function, "arguments '", a, "' (length ", na, ") and '", b, "' (length ", nb,
-                                        ") must have the same length");
+template <class P, class Q>
+constexpr void check_same_length(const P& p, const Q& q, std::string_view function, std::string_view a,
+                                 std::string_view b) {
+    if (p.size() != q.size()) {
+        fail<shannon::invalid_argument>(function, "arguments '", a, "' (length ", p.size(), ") and '", b, "' (length ",
+                                        q.size(), ") must have the same length");
     }
 }
 

@@ -111,11 +111,6 @@ constexpr void normalize_argument(std::vector<W>& v, const options& opt, std::st
     }
 }
 
-template <class P, class Q>
-constexpr void check_same_length(const P& p, const Q& q, std::string_view function, std::string_view a, std::string_view b) {
-    check_lengths(p.size(), q.size(), function, a, b);
-}
-
 /// log(p/q) for p, q > 0. A ratio that overflows or underflows (subnormal q or p in a type without
 /// a wider exponent range) is taken as log p - log q; intervals (MPFR's exponent range) never need it.
 template <class W>

@@ -89,9 +89,6 @@ concept ball_supported = (ball_input<Args> && ...) && requires(const Quantity& q
     return d;
 }
 
-/// The format's rounding of a double (core/format.hpp).
-[[nodiscard]] inline double round_double(double x, format f) { return round_to_format(x, f); }
-
 /// The ball's binary64 decision in its common case, in a few operations and without forming the two
 /// ends (detail/sum_exp.hpp's decides_nearest: hi normal, |lo| + rad below half the gap to either
 /// neighbour of hi): true, and h = hi, when every value of the ball rounds to hi.
@@ -251,8 +248,8 @@ template <class Quantity, class... Args>
         a = nearest(lo);
         b = nearest(hi);
     } else {
-        a = round_double(outward(lo, -1), f);
-        b = round_double(outward(hi, 1), f);
+        a = round_to_format(outward(lo, -1), f);
+        b = round_to_format(outward(hi, 1), f);
     }
     if (a == b) {
         return ball_decided(std::signbit(a) == std::signbit(b) ? a : 0.0);  // [-0, +0] gives +0

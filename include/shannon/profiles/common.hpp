@@ -178,10 +178,7 @@ template <class W, class Rows>
     }
 }
 
-template <class A, class B>
-void same_size(const A& a, const B& b, std::string_view function, std::string_view an, std::string_view bn) {
-    shannon::detail::check_lengths(a.size(), b.size(), function, an, bn);
-}
+using shannon::detail::check_same_length;
 
 /// A per-class weight (torch's `weight`): none, or one per class.
 inline void check_class_weights(const std::vector<double>& weight, std::size_t classes, std::string_view function) {
@@ -197,7 +194,7 @@ template <class W, class A, class B>
                              std::string_view bn = "target") {
     auto x = read<W>(std::forward<A>(a), function, an);
     auto y = read<W>(std::forward<B>(b), function, bn);
-    same_size(x, y, function, an, bn);
+    check_same_length(x, y, function, an, bn);
     return std::pair{std::move(x), std::move(y)};
 }
 
@@ -207,7 +204,7 @@ template <class W, class A, class B>
     A&& a, B&& b, std::string_view function, std::string_view an, std::string_view bn) {
     auto x = read_rows<W>(std::forward<A>(a), function, an);
     auto y = read_rows<W>(std::forward<B>(b), function, bn);
-    same_size(x, y, function, an, bn);
+    check_same_length(x, y, function, an, bn);
     if (x.front().size() != y.front().size()) {
         fail<shannon::invalid_argument>(function, "the rows of '", an, "' (length ", x.front().size(), ") and '", bn,
                                         "' (length ", y.front().size(), ") must have the same length");

@@ -291,7 +291,7 @@ template <class W, class True, class Pred>
         t.push_back(static_cast<std::int64_t>(y));
     }
     const auto p = read_rows<W>(std::forward<Pred>(y_pred), f, "y_pred");
-    same_size(t, p, f, "y_true", "y_pred");
+    check_same_length(t, p, f, "y_true", "y_pred");
     const clip_bounds<W> b(o.epsilon, o.dtype);
     const std::size_t c = p.front().size();
     std::vector<W> l;

@@ -97,7 +97,7 @@ template <row_range L, index_range Y>
         for (auto&& y : labels) {
             t.push_back(static_cast<std::int64_t>(y));
         }
-        detail::same_size(t, x, f, "labels", "logits");
+        detail::check_same_length(t, x, f, "labels", "logits");
         std::vector<W> l;
         l.reserve(x.size());
         for (std::size_t n = 0; n < x.size(); ++n) {

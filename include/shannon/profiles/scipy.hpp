@@ -36,7 +36,7 @@ template <class T, class F, class... R>
     const precision_scope<T> scope;
     const std::vector<std::vector<W>> in{read_copy<W>(std::forward<R>(r), function, "x")...};
     for (const auto& v : in) {
-        same_size(in.front(), v, function, "x", "y");
+        check_same_length(in.front(), v, function, "x", "y");
     }
     std::vector<T> out;
     for (std::size_t i = 0; i < in.front().size(); ++i) {
@@ -263,7 +263,7 @@ template <class W, class A, class B>
         bv.push_back(to_working<W>(x));
     }
     if (!bv.empty()) {
-        same_size(av, bv, "scipy.special.logsumexp", "a", "b");
+        check_same_length(av, bv, "scipy.special.logsumexp", "a", "b");
     }
     return logsumexp(av, bv);
 }
@@ -349,7 +349,7 @@ template <real_range P, real_range Q>
     const precision_scope<T> scope;
     const auto p = detail::normalized<W>(std::forward<P>(pk), "scipy.stats.entropy", "pk");
     const auto q = detail::normalized<W>(std::forward<Q>(qk), "scipy.stats.entropy", "qk");
-    detail::same_size(p, q, "scipy.stats.entropy", "pk", "qk");
+    detail::check_same_length(p, q, "scipy.stats.entropy", "pk", "qk");
     return scope.round(detail::divided_by_log(shannon::detail::kl_nats(p, q), base, "scipy.stats.entropy"));
 }
 
@@ -362,7 +362,7 @@ template <real_range P, real_range Q>
     const precision_scope<T> scope;
     const auto pv = detail::normalized<W>(std::forward<P>(p), "scipy.spatial.distance.jensenshannon", "p");
     const auto qv = detail::normalized<W>(std::forward<Q>(q), "scipy.spatial.distance.jensenshannon", "q");
-    detail::same_size(pv, qv, "scipy.spatial.distance.jensenshannon", "p", "q");
+    detail::check_same_length(pv, qv, "scipy.spatial.distance.jensenshannon", "p", "q");
     return scope.round(detail::sqrt_(detail::divided_by_log(shannon::detail::js_nats(pv, qv), base, "scipy.spatial.distance.jensenshannon")));
 }
 

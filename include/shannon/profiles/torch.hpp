@@ -128,7 +128,7 @@ template <class Rows, class Targets>
                                                std::string_view function) {
     const std::size_t c = rows.front().size();
     class_targets ct{class_indices(std::forward<Targets>(target)), std::vector<std::size_t>(o.weight.empty() ? 1 : c, 0)};
-    same_size(ct.index, rows, function, "target", "input");
+    check_same_length(ct.index, rows, function, "target", "input");
     detail::check_class_weights(o.weight, c, function);
     if (o.label_smoothing < 0 || o.label_smoothing > 1) {
         fail<shannon::invalid_argument>(function, "label_smoothing must lie in [0, 1], not ",
@@ -198,7 +198,7 @@ template <class Rows, class Targets, class W = shannon::detail::row_value_t<std:
                                                 const cross_entropy_options& o, std::string_view function,
                                                 bool with_losses = true) {
     const std::size_t c = rows.front().size();
-    same_size(target, rows, function, "target", "input");
+    check_same_length(target, rows, function, "target", "input");
     if (target.front().size() != c) {
         fail<shannon::invalid_argument>(function, "target rows have ", target.front().size(),
                                         " classes, input rows have ", c);
@@ -595,8 +595,8 @@ template <real_range Input, real_range Target, real_range Var>
     const auto x = detail::read<W>(std::forward<Input>(input), f, "input");
     const auto y = detail::read<W>(std::forward<Target>(target), f, "target");
     const auto v = detail::read<W>(std::forward<Var>(var), f, "var");
-    detail::same_size(x, y, f, "input", "target");
-    detail::same_size(x, v, f, "input", "var");
+    detail::check_same_length(x, y, f, "input", "target");
+    detail::check_same_length(x, v, f, "input", "var");
     const double eps = in_dtype(o.eps, o.dtype);
     std::vector<W> l;
     l.reserve(x.size());
@@ -719,9 +719,9 @@ template <row_range Input, row_range Target>
     constexpr std::string_view f = "torch.multilabel_soft_margin_loss";
     const auto x = detail::read_rows<W>(std::forward<Input>(input), f, "input");
     const auto y = detail::read_rows<W>(std::forward<Target>(target), f, "target");
-    detail::same_size(x, y, f, "input", "target");
+    detail::check_same_length(x, y, f, "input", "target");
     const std::size_t c = x.front().size();
-    detail::same_size(x.front(), y.front(), f, "input[0]", "target[0]");
+    detail::check_same_length(x.front(), y.front(), f, "input[0]", "target[0]");
     detail::check_class_weights(o.weight, c, f);
     std::vector<W> l;
     l.reserve(x.size());
@@ -916,7 +916,7 @@ void cross_entropy_grad_into(Out& out, Input&& input, Target&& target, const cro
     if constexpr (index_range<Target>) {
         if (batch != nullptr) {  // a block of a checked batch: its targets and the batch's divisor
             const std::vector<std::int64_t> t = detail::class_indices(std::forward<Target>(target));
-            detail::same_size(t, rows, f, "target", "input");
+            detail::check_same_length(t, rows, f, "target", "input");
             const W scale = detail::grad_scale(o.reduction, detail::class_divisor<W>(batch->count, o));
             detail::cross_entropy_grad_rows(out, rows, first, last, t, scale, o);
             return;
@@ -930,7 +930,7 @@ void cross_entropy_grad_into(Out& out, Input&& input, Target&& target, const cro
         if (batch == nullptr) {
             (void)detail::probability_losses(rows, tg, o, f, false);  // the forward's checks
         } else {
-            detail::same_size(tg, rows, f, "target", "input");
+            detail::check_same_length(tg, rows, f, "target", "input");
         }
         const W scale =
             detail::grad_scale(o.reduction, W(static_cast<double>(batch != nullptr ? batch->rows : rows.size())));
@@ -1123,8 +1123,8 @@ template <real_range Input, real_range Target, real_range Var>
     const auto x = detail::read<W>(std::forward<Input>(input), "torch.gaussian_nll_loss", "input");
     const auto y = detail::read<W>(std::forward<Target>(target), "torch.gaussian_nll_loss", "target");
     const auto v = detail::read<W>(std::forward<Var>(var), "torch.gaussian_nll_loss", "var");
-    detail::same_size(x, y, "torch.gaussian_nll_loss", "input", "target");
-    detail::same_size(x, v, "torch.gaussian_nll_loss", "input", "var");
+    detail::check_same_length(x, y, "torch.gaussian_nll_loss", "input", "target");
+    detail::check_same_length(x, v, "torch.gaussian_nll_loss", "input", "var");
     const double eps = in_dtype(o.eps, o.dtype);
     return detail::elementwise_grad<T>(x.size(), o.reduction,
                                        [&](std::size_t i) { return W(W(x[i] - y[i]) / detail::at_least(v[i], eps)); });
@@ -1154,8 +1154,8 @@ template <row_range Input, row_range Target>
     constexpr std::string_view f = "torch.multilabel_soft_margin_loss";
     const auto x = detail::read_rows<W>(std::forward<Input>(input), f, "input");
     const auto y = detail::read_rows<W>(std::forward<Target>(target), f, "target");
-    detail::same_size(x, y, f, "input", "target");
-    detail::same_size(x.front(), y.front(), f, "input[0]", "target[0]");
+    detail::check_same_length(x, y, f, "input", "target");
+    detail::check_same_length(x.front(), y.front(), f, "input[0]", "target[0]");
     const std::size_t c = x.front().size();
     detail::check_class_weights(o.weight, c, f);
     return detail::unreduced<T>([&] {
