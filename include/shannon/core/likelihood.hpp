@@ -115,11 +115,12 @@ template <class W, class Y, class M>
 template <class D, class P>
 [[nodiscard]] constexpr P bernoulli_ll_of(D&& data, const P& p, std::string_view function, bool negate) {
     using W = working_t<P>;
-    const precision_scope<P> scope;
-    const auto [n, k] = count_outcomes(std::forward<D>(data), function);
-    check_unit_interval(p, function, "p", std::nullopt);
-    const W ll = bernoulli_ll(n, k, to_working<W>(p));
-    return scope.round(negate ? W(-ll) : ll);
+    return evaluate_rounded<P>([&]() -> working_t<P> {
+        const auto [n, k] = count_outcomes(std::forward<D>(data), function);
+        check_unit_interval(p, function, "p", std::nullopt);
+        const W ll = bernoulli_ll(n, k, to_working<W>(p));
+        return negate ? W(-ll) : ll;
+    });
 }
 
 /// Class counts n_c of categorical outcomes, with the bad-input messages naming `function`.
@@ -151,9 +152,10 @@ template <std::ranges::input_range D, class P>
 template <class T = double, std::ranges::input_range D>
 [[nodiscard]] constexpr T bernoulli_mle(D&& data) {
     using W = working_t<T>;
-    const precision_scope<T> scope;
-    const auto [n, k] = detail::count_outcomes(std::forward<D>(data), "bernoulli_mle");
-    return scope.round(W(detail::as_real<W>(k) / detail::as_real<W>(n)));
+    return evaluate_rounded<T>([&]() -> working_t<T> {
+        const auto [n, k] = detail::count_outcomes(std::forward<D>(data), "bernoulli_mle");
+        return W(detail::as_real<W>(k) / detail::as_real<W>(n));
+    });
 }
 
 /// Class counts n_c of categorical outcomes (class indices in [0, classes)).
@@ -167,16 +169,17 @@ template <std::ranges::input_range D, real_range Q>
 [[nodiscard]] constexpr auto categorical_log_likelihood(D&& data, Q&& q, const options& opt = {}) -> detail::range_real_t<Q> {
     using T = detail::range_real_t<Q>;
     using W = working_t<T>;
-    const precision_scope<T> scope;
-    constexpr std::string_view fn = "categorical_log_likelihood";
-    std::vector<W> qv = detail::collect_probabilities<W>(std::forward<Q>(q), fn, "q");
-    detail::normalize_argument(qv, opt, fn, "q");
-    const std::vector<std::size_t> counts = detail::count_classes(std::forward<D>(data), qv.size(), fn);
-    detail::accumulator<W> acc;
-    for (std::size_t c = 0; c < qv.size(); ++c) {
-        acc.add(detail::xlogy(detail::as_real<W>(counts[c]), qv[c]));
-    }
-    return scope.round(acc.value());
+    return evaluate_rounded<T>([&]() -> working_t<T> {
+        constexpr std::string_view fn = "categorical_log_likelihood";
+        std::vector<W> qv = detail::collect_probabilities<W>(std::forward<Q>(q), fn, "q");
+        detail::normalize_argument(qv, opt, fn, "q");
+        const std::vector<std::size_t> counts = detail::count_classes(std::forward<D>(data), qv.size(), fn);
+        detail::accumulator<W> acc;
+        for (std::size_t c = 0; c < qv.size(); ++c) {
+            acc.add(detail::xlogy(detail::as_real<W>(counts[c]), qv[c]));
+        }
+        return acc.value();
+    });
 }
 
 /// NLL(q) = -log L(q) = n * H(P_data, q).
@@ -189,18 +192,19 @@ template <std::ranges::input_range D, real_range Q>
 template <class T = double, std::ranges::input_range D>
 [[nodiscard]] constexpr std::vector<T> categorical_mle(D&& data, std::size_t classes) {
     using W = working_t<T>;
-    const precision_scope<T> scope;
-    const std::vector<std::size_t> counts = detail::count_classes(std::forward<D>(data), classes, "categorical_mle");
-    std::size_t n = 0;
-    for (const std::size_t c : counts) {
-        n += c;
-    }
-    std::vector<T> out;
-    out.reserve(classes);
-    for (const std::size_t c : counts) {
-        out.push_back(scope.round(W(detail::as_real<W>(c) / detail::as_real<W>(n))));
-    }
-    return out;
+    return evaluate_rounded<T>([&] {
+        const std::vector<std::size_t> counts = detail::count_classes(std::forward<D>(data), classes, "categorical_mle");
+        std::size_t n = 0;
+        for (const std::size_t c : counts) {
+            n += c;
+        }
+        std::vector<W> out;
+        out.reserve(classes);
+        for (const std::size_t c : counts) {
+            out.push_back(W(detail::as_real<W>(c) / detail::as_real<W>(n)));
+        }
+        return out;
+    });
 }
 
 /// Sum of squared errors SSE = sum (y_i - mu_i)^2.
@@ -208,10 +212,11 @@ template <real_range Y, real_range M>
 [[nodiscard]] constexpr auto sum_squared_error(Y&& y, M&& mu) -> pair_real_t<Y, M> {
     using T = pair_real_t<Y, M>;
     using W = working_t<T>;
-    const precision_scope<T> scope;
-    const auto [yv, mv] = detail::read_observations<W>(std::forward<Y>(y), std::forward<M>(mu),
-                                                       "sum_squared_error", "y", "prediction");
-    return scope.round(detail::sse(yv, mv));
+    return evaluate_rounded<T>([&]() -> working_t<T> {
+        const auto [yv, mv] = detail::read_observations<W>(std::forward<Y>(y), std::forward<M>(mu),
+                                                           "sum_squared_error", "y", "prediction");
+        return detail::sse(yv, mv);
+    });
 }
 
 /// The type of shannon::mean_squared_error (a function object: it can be passed to the oracle).
@@ -224,10 +229,11 @@ struct mean_squared_error_fn {
     [[nodiscard]] constexpr auto operator()(Y&& y, M&& mu) const -> pair_real_t<Y, M> {
         using T = pair_real_t<Y, M>;
         using W = working_t<T>;
-        const precision_scope<T> scope;
-        const auto [yv, mv] = detail::read_observations<W>(std::forward<Y>(y), std::forward<M>(mu),
-                                                           "mean_squared_error", "y", "prediction");
-        return scope.round(W(detail::sse(yv, mv) / detail::as_real<W>(yv.size())));
+        return evaluate_rounded<T>([&]() -> working_t<T> {
+            const auto [yv, mv] = detail::read_observations<W>(std::forward<Y>(y), std::forward<M>(mu),
+                                                               "mean_squared_error", "y", "prediction");
+            return W(detail::sse(yv, mv) / detail::as_real<W>(yv.size()));
+        });
     }
 };
 /// Mean squared error MSE = SSE / n.
@@ -243,11 +249,12 @@ struct gaussian_nll_fn {
     [[nodiscard]] constexpr auto operator()(Y&& y, M&& mu, const S& sigma2) const {
         using T = std::common_type_t<pair_real_t<Y, M>, detail::real_of<S>>;
         using W = working_t<T>;
-        const precision_scope<T> scope;
-        constexpr std::string_view fn = "gaussian_nll";
-        detail::check_variance(static_cast<T>(sigma2), fn);
-        const auto [yv, mv] = detail::read_observations<W>(std::forward<Y>(y), std::forward<M>(mu), fn, "y", "mu");
-        return scope.round(detail::gaussian_nll(yv.size(), detail::sse(yv, mv), to_working<W>(static_cast<T>(sigma2))));
+        return evaluate_rounded<T>([&]() -> working_t<T> {
+            constexpr std::string_view fn = "gaussian_nll";
+            detail::check_variance(static_cast<T>(sigma2), fn);
+            const auto [yv, mv] = detail::read_observations<W>(std::forward<Y>(y), std::forward<M>(mu), fn, "y", "mu");
+            return detail::gaussian_nll(yv.size(), detail::sse(yv, mv), to_working<W>(static_cast<T>(sigma2)));
+        });
     }
 };
 /// Gaussian negative log-likelihood n/2 log(2 pi sigma2) + SSE/(2 sigma2).
@@ -276,26 +283,28 @@ template <real_range X, real_range Y>
 [[nodiscard]] constexpr auto least_squares(X&& x, Y&& y) -> linear_fit<pair_real_t<X, Y>> {
     using T = pair_real_t<X, Y>;
     using W = working_t<T>;
-    const precision_scope<T> scope;
-    constexpr std::string_view fn = "least_squares";
-    const auto [xv, yv] = detail::read_observations<W>(std::forward<X>(x), std::forward<Y>(y), fn, "x", "y");
-    const W n = detail::as_real<W>(xv.size());
-    const W xbar = detail::sum_of(xv) / n;
-    const W ybar = detail::sum_of(yv) / n;
-    detail::accumulator<W> sxy;
-    detail::accumulator<W> sxx;
-    for (std::size_t i = 0; i < xv.size(); ++i) {
-        const W dx = xv[i] - xbar;
-        sxy.add(W(dx * W(yv[i] - ybar)));
-        sxx.add(W(dx * dx));
-    }
-    const W den = sxx.value();
-    if (detail::is_exact_zero(den)) {
-        detail::fail<shannon::domain_error>(fn, "argument 'x' has no two distinct values: the slope is undetermined");
-    }
-    const W w = sxy.value() / den;
-    const W b = ybar - w * xbar;
-    return {scope.round(w), scope.round(b)};
+    const std::vector<T> wb = evaluate_rounded<T>([&] {
+        constexpr std::string_view fn = "least_squares";
+        const auto [xv, yv] = detail::read_observations<W>(std::forward<X>(x), std::forward<Y>(y), fn, "x", "y");
+        const W n = detail::as_real<W>(xv.size());
+        const W xbar = detail::sum_of(xv) / n;
+        const W ybar = detail::sum_of(yv) / n;
+        detail::accumulator<W> sxy;
+        detail::accumulator<W> sxx;
+        for (std::size_t i = 0; i < xv.size(); ++i) {
+            const W dx = xv[i] - xbar;
+            sxy.add(W(dx * W(yv[i] - ybar)));
+            sxx.add(W(dx * dx));
+        }
+        const W den = sxx.value();
+        if (detail::is_exact_zero(den)) {
+            detail::fail<shannon::domain_error>(fn, "argument 'x' has no two distinct values: the slope is undetermined");
+        }
+        const W w = sxy.value() / den;
+        const W b = ybar - w * xbar;
+        return std::vector<W>{w, b};
+    });
+    return {wb[0], wb[1]};
 }
 
 }  // namespace shannon

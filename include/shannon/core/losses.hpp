@@ -284,37 +284,38 @@ template <class T, class Targets, class Rows, class RowCheck, class NegLog>
 [[nodiscard]] constexpr T categorical_batch(Targets&& targets, Rows&& rows, const options& opt, std::string_view function,
                                   bool rows_are_distributions, RowCheck row_check, NegLog nl_of_row) {
     using W = working_t<T>;
-    const precision_scope<T> scope;
-    std::vector<std::vector<W>> pred = collect_rows<W>(std::forward<Rows>(rows), function, "prediction", row_check);
-    if (rows_are_distributions) {
-        normalize_rows(pred, opt, function, "prediction");
-    }
-    const std::size_t classes = pred.front().size();
-    accumulator<W> acc;
-    std::size_t n = 0;
-    if constexpr (index_range<Targets>) {
-        const std::vector<std::size_t> idx =
-            collect_indices(std::forward<Targets>(targets), classes, function, "target");
-        check_same_length(idx, pred, function, "target", "prediction");
-        for (std::size_t i = 0; i < idx.size(); ++i) {
-            acc.add(nl_of_row(pred[i])[idx[i]]);
+    return evaluate_rounded<T>([&]() -> working_t<T> {
+        std::vector<std::vector<W>> pred = collect_rows<W>(std::forward<Rows>(rows), function, "prediction", row_check);
+        if (rows_are_distributions) {
+            normalize_rows(pred, opt, function, "prediction");
         }
-        n = idx.size();
-    } else {
-        std::vector<std::vector<W>> tgt =
-            collect_rows<W>(std::forward<Targets>(targets), function, "target", probability_checker<W>(function));
-        normalize_rows(tgt, opt, function, "target");
-        check_same_length(tgt, pred, function, "target", "prediction");
-        if (tgt.front().size() != classes) {
-            fail<shannon::invalid_argument>(function, "target rows have ", tgt.front().size(),
-                                            " classes, prediction rows have ", classes);
+        const std::size_t classes = pred.front().size();
+        accumulator<W> acc;
+        std::size_t n = 0;
+        if constexpr (index_range<Targets>) {
+            const std::vector<std::size_t> idx =
+                collect_indices(std::forward<Targets>(targets), classes, function, "target");
+            check_same_length(idx, pred, function, "target", "prediction");
+            for (std::size_t i = 0; i < idx.size(); ++i) {
+                acc.add(nl_of_row(pred[i])[idx[i]]);
+            }
+            n = idx.size();
+        } else {
+            std::vector<std::vector<W>> tgt =
+                collect_rows<W>(std::forward<Targets>(targets), function, "target", probability_checker<W>(function));
+            normalize_rows(tgt, opt, function, "target");
+            check_same_length(tgt, pred, function, "target", "prediction");
+            if (tgt.front().size() != classes) {
+                fail<shannon::invalid_argument>(function, "target rows have ", tgt.front().size(),
+                                                " classes, prediction rows have ", classes);
+            }
+            for (std::size_t i = 0; i < tgt.size(); ++i) {
+                acc.add(soft_target_loss(tgt[i], nl_of_row(pred[i])));
+            }
+            n = tgt.size();
         }
-        for (std::size_t i = 0; i < tgt.size(); ++i) {
-            acc.add(soft_target_loss(tgt[i], nl_of_row(pred[i])));
-        }
-        n = tgt.size();
-    }
-    return scope.round(in_unit(reduce(acc, n, opt.reduction), opt.base));
+        return in_unit(reduce(acc, n, opt.reduction), opt.base);
+    });
 }
 
 /// One sample as a batch of one (the reduction of one sample is the sample's loss either way): a
@@ -349,28 +350,30 @@ struct binary_cross_entropy_fn {
     [[nodiscard]] constexpr auto operator()(const Y& y, const P& p) const {
         using T = std::common_type_t<detail::real_of<Y>, detail::real_of<P>>;
         using W = working_t<T>;
-        const precision_scope<T> scope;
-        const W yw = detail::checked_label<W>(static_cast<T>(y), "binary_cross_entropy", "y", std::nullopt);
-        const W pw = detail::checked_unit_probability<W>(static_cast<T>(p), "binary_cross_entropy", "p", std::nullopt);
-        return scope.round(detail::bce(yw, pw));
+        return evaluate_rounded<T>([&]() -> working_t<T> {
+            const W yw = detail::checked_label<W>(static_cast<T>(y), "binary_cross_entropy", "y", std::nullopt);
+            const W pw = detail::checked_unit_probability<W>(static_cast<T>(p), "binary_cross_entropy", "p", std::nullopt);
+            return detail::bce(yw, pw);
+        });
     }
     /// The mean (or sum) over N samples.
     template <real_range Y, real_range P>
     [[nodiscard]] constexpr auto operator()(Y&& y, P&& p, const options& opt = {}) const -> pair_real_t<Y, P> {
         using T = pair_real_t<Y, P>;
         using W = working_t<T>;
-        const precision_scope<T> scope;
-        constexpr std::string_view fn = "binary_cross_entropy";
-        const std::vector<W> yv = detail::collect_reals<W>(std::forward<Y>(y), fn, "y");
-        const std::vector<W> pv = detail::collect_reals<W>(std::forward<P>(p), fn, "p");
-        detail::check_same_length(yv, pv, fn, "y", "p");
-        detail::accumulator<W> acc;
-        for (std::size_t i = 0; i < yv.size(); ++i) {
-            detail::check_unit_interval(yv[i], fn, "y", i, "a label");
-            detail::check_unit_interval(pv[i], fn, "p", i);
-            acc.add(detail::bce(yv[i], pv[i]));
-        }
-        return scope.round(detail::in_unit(detail::reduce(acc, yv.size(), opt.reduction), opt.base));
+        return evaluate_rounded<T>([&]() -> working_t<T> {
+            constexpr std::string_view fn = "binary_cross_entropy";
+            const std::vector<W> yv = detail::collect_reals<W>(std::forward<Y>(y), fn, "y");
+            const std::vector<W> pv = detail::collect_reals<W>(std::forward<P>(p), fn, "p");
+            detail::check_same_length(yv, pv, fn, "y", "p");
+            detail::accumulator<W> acc;
+            for (std::size_t i = 0; i < yv.size(); ++i) {
+                detail::check_unit_interval(yv[i], fn, "y", i, "a label");
+                detail::check_unit_interval(pv[i], fn, "p", i);
+                acc.add(detail::bce(yv[i], pv[i]));
+            }
+            return detail::in_unit(detail::reduce(acc, yv.size(), opt.reduction), opt.base);
+        });
     }
 };
 /// Binary cross-entropy from probabilities. Accuracy: < 1 ulp of T per sample.
@@ -388,25 +391,27 @@ struct binary_cross_entropy_with_logits_fn {
     [[nodiscard]] constexpr auto operator()(const Y& y, const X& x) const {
         using T = std::common_type_t<detail::real_of<Y>, detail::real_of<X>>;
         using W = working_t<T>;
-        const precision_scope<T> scope;
-        const W yw = detail::checked_label<W>(static_cast<T>(y), "binary_cross_entropy_with_logits", "y", std::nullopt);
-        const W xw = detail::checked_logit<W>(static_cast<T>(x), "binary_cross_entropy_with_logits", "x", std::nullopt);
-        return scope.round(detail::bce_logits(yw, xw));
+        return evaluate_rounded<T>([&]() -> working_t<T> {
+            const W yw = detail::checked_label<W>(static_cast<T>(y), "binary_cross_entropy_with_logits", "y", std::nullopt);
+            const W xw = detail::checked_logit<W>(static_cast<T>(x), "binary_cross_entropy_with_logits", "x", std::nullopt);
+            return detail::bce_logits(yw, xw);
+        });
     }
     /// The mean (or sum) over N samples.
     template <real_range Y, real_range X>
     [[nodiscard]] constexpr auto operator()(Y&& y, X&& x, const options& opt = {}) const -> pair_real_t<Y, X> {
         using T = pair_real_t<Y, X>;
         using W = working_t<T>;
-        const precision_scope<T> scope;
-        constexpr std::string_view fn = "binary_cross_entropy_with_logits";
-        const std::vector<W> yv = detail::collect_reals<W>(std::forward<Y>(y), fn, "y");
-        const std::vector<W> xv = detail::collect_reals<W>(std::forward<X>(x), fn, "x");
-        detail::check_same_length(yv, xv, fn, "y", "x");
-        for (std::size_t i = 0; i < yv.size(); ++i) {
-            detail::check_unit_interval(yv[i], fn, "y", i, "a label");
-        }
-        return scope.round(detail::in_unit(detail::reduce(detail::sum_bce_logits(yv, xv), yv.size(), opt.reduction), opt.base));
+        return evaluate_rounded<T>([&]() -> working_t<T> {
+            constexpr std::string_view fn = "binary_cross_entropy_with_logits";
+            const std::vector<W> yv = detail::collect_reals<W>(std::forward<Y>(y), fn, "y");
+            const std::vector<W> xv = detail::collect_reals<W>(std::forward<X>(x), fn, "x");
+            detail::check_same_length(yv, xv, fn, "y", "x");
+            for (std::size_t i = 0; i < yv.size(); ++i) {
+                detail::check_unit_interval(yv[i], fn, "y", i, "a label");
+            }
+            return detail::in_unit(detail::reduce(detail::sum_bce_logits(yv, xv), yv.size(), opt.reduction), opt.base);
+        });
     }
 };
 /// Binary cross-entropy from logits (numerically stable for |x| up to 1e300 and at +-inf).
@@ -484,21 +489,22 @@ template <class T, class Targets, class Rows, class PredCheck, class Loss>
 [[nodiscard]] constexpr T multilabel_batch(Targets&& targets, Rows&& rows, const options& opt, std::string_view function,
                                  PredCheck pred_check, Loss loss) {
     using W = working_t<T>;
-    const precision_scope<T> scope;
-    const auto tgt = collect_rows<W>(std::forward<Targets>(targets), function, "target", label_checker<W>(function));
-    const auto pred = collect_rows<W>(std::forward<Rows>(rows), function, "prediction", pred_check);
-    check_same_length(tgt, pred, function, "target", "prediction");
-    if (tgt.front().size() != pred.front().size()) {
-        fail<shannon::invalid_argument>(function, "target rows have ", tgt.front().size(),
-                                        " classes, prediction rows have ", pred.front().size());
-    }
-    accumulator<W> acc;
-    for (std::size_t i = 0; i < tgt.size(); ++i) {
-        for (std::size_t k = 0; k < tgt[i].size(); ++k) {
-            acc.add(loss(tgt[i][k], pred[i][k]));
+    return evaluate_rounded<T>([&]() -> working_t<T> {
+        const auto tgt = collect_rows<W>(std::forward<Targets>(targets), function, "target", label_checker<W>(function));
+        const auto pred = collect_rows<W>(std::forward<Rows>(rows), function, "prediction", pred_check);
+        check_same_length(tgt, pred, function, "target", "prediction");
+        if (tgt.front().size() != pred.front().size()) {
+            fail<shannon::invalid_argument>(function, "target rows have ", tgt.front().size(),
+                                            " classes, prediction rows have ", pred.front().size());
         }
-    }
-    return scope.round(in_unit(reduce(acc, tgt.size(), opt.reduction), opt.base));
+        accumulator<W> acc;
+        for (std::size_t i = 0; i < tgt.size(); ++i) {
+            for (std::size_t k = 0; k < tgt[i].size(); ++k) {
+                acc.add(loss(tgt[i][k], pred[i][k]));
+            }
+        }
+        return in_unit(reduce(acc, tgt.size(), opt.reduction), opt.base);
+    });
 }
 }  // namespace detail
 

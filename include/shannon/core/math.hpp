@@ -829,15 +829,13 @@ template <std::floating_point T, class Formula, class... A>
 #define SHANNON_DETAIL_SCALAR(name)                                                    \
     template <class T>                                                                 \
     [[nodiscard]] constexpr T name(const T& x) {                                                 \
-        using W = working_t<T>;                                                        \
-        const precision_scope<T> scope;                                                \
         if (detail::has_nan(x)) {                                                      \
             detail::fail_at<shannon::domain_error>(#name, "x", std::nullopt, x, "NaN"); \
         }                                                                              \
         if constexpr (std::is_floating_point_v<T>) {                                   \
             return detail::certified_round<T>(#name, [](const auto& v) { return detail::name(v); }, x); \
         } else {                                                                       \
-            return scope.round(detail::name(to_working<W>(x)));                        \
+            return evaluate_rounded<T>([&] { return detail::name(to_working<working_t<T>>(x)); }); \
         }                                                                              \
     }
 
@@ -854,8 +852,6 @@ SHANNON_DETAIL_SCALAR(log_sigmoid)
 /// Requires y >= 0 (domain_error otherwise). Correctly rounded for the built-in types.
 template <class T>
 [[nodiscard]] constexpr T xlogy(const T& x, const T& y) {
-    using W = working_t<T>;
-    const precision_scope<T> scope;
     if (detail::has_nan(x)) {
         detail::fail_at<shannon::domain_error>("xlogy", "x", std::nullopt, x, "NaN");
     }
@@ -866,7 +862,8 @@ template <class T>
         return detail::certified_round<T>(
             "xlogy", [](const auto& a, const auto& b) { return detail::xlogy(a, b); }, x, y);
     } else {
-        return scope.round(detail::xlogy(to_working<W>(x), to_working<W>(y)));
+        using W = working_t<T>;
+        return evaluate_rounded<T>([&] { return detail::xlogy(to_working<W>(x), to_working<W>(y)); });
     }
 }
 
@@ -878,9 +875,10 @@ struct logsumexp_fn {
     [[nodiscard]] constexpr auto operator()(R&& z) const -> detail::range_real_t<R> {
         using T = detail::range_real_t<R>;
         using W = working_t<T>;
-        const precision_scope<T> scope;
-        const std::vector<W> v = detail::collect_reals<W>(std::forward<R>(z), "logsumexp", "z");
-        return scope.round(detail::logsumexp(v));
+        return evaluate_rounded<T>([&]() -> working_t<T> {
+            const std::vector<W> v = detail::collect_reals<W>(std::forward<R>(z), "logsumexp", "z");
+            return detail::logsumexp(v);
+        });
     }
     /// logsumexp of [first, last).
     template <std::input_iterator I, std::sentinel_for<I> S>
@@ -897,14 +895,10 @@ struct log_softmax_fn {
     [[nodiscard]] constexpr auto operator()(R&& z) const -> std::vector<detail::range_real_t<R>> {
         using T = detail::range_real_t<R>;
         using W = working_t<T>;
-        const precision_scope<T> scope;
-        const std::vector<W> v = detail::collect_reals<W>(std::forward<R>(z), "log_softmax", "z");
-        std::vector<T> out;
-        out.reserve(v.size());
-        for (const W& l : detail::log_softmax_row(v)) {
-            out.push_back(scope.round(l));
-        }
-        return out;
+        return evaluate_rounded<T>([&] {
+            const std::vector<W> v = detail::collect_reals<W>(std::forward<R>(z), "log_softmax", "z");
+            return detail::log_softmax_row(v);
+        });
     }
 };
 inline constexpr log_softmax_fn log_softmax{};
@@ -916,14 +910,10 @@ struct softmax_fn {
     [[nodiscard]] constexpr auto operator()(R&& z) const -> std::vector<detail::range_real_t<R>> {
         using T = detail::range_real_t<R>;
         using W = working_t<T>;
-        const precision_scope<T> scope;
-        const std::vector<W> v = detail::collect_reals<W>(std::forward<R>(z), "softmax", "z");
-        std::vector<T> out;
-        out.reserve(v.size());
-        for (const W& s : detail::softmax_row(detail::make_softmax_frame(v), v)) {
-            out.push_back(scope.round(s));
-        }
-        return out;
+        return evaluate_rounded<T>([&] {
+            const std::vector<W> v = detail::collect_reals<W>(std::forward<R>(z), "softmax", "z");
+            return detail::softmax_row(detail::make_softmax_frame(v), v);
+        });
     }
 };
 inline constexpr softmax_fn softmax{};

@@ -261,8 +261,6 @@ template <class W>
 /// T otherwise.
 template <class T>
 [[nodiscard]] constexpr T self_information(const T& p, unit base = unit::nats) {
-    using W = working_t<T>;
-    const precision_scope<T> scope;
     detail::check_unit_interval(p, "self_information", "p", std::nullopt);
     if (detail::is_exact_zero(p)) {
         return detail::pos_infinity<T>();
@@ -271,7 +269,8 @@ template <class T>
         return detail::certified_round<T>(
             "self_information", [base](const auto& v) { return detail::in_unit(-detail::log_(v), base); }, p);
     } else {
-        return scope.round(detail::in_unit(W(-detail::log_(to_working<W>(p))), base));
+        using W = working_t<T>;
+        return evaluate_rounded<T>([&] { return detail::in_unit(W(-detail::log_(to_working<W>(p))), base); });
     }
 }
 
@@ -280,8 +279,6 @@ template <class T>
 /// of T otherwise.
 template <class T>
 [[nodiscard]] constexpr T binary_entropy(const T& p, unit base = unit::nats) {
-    using W = working_t<T>;
-    const precision_scope<T> scope;
     detail::check_unit_interval(p, "binary_entropy", "p", std::nullopt);
     const auto formula = [base](const auto& w) {
         using V = std::remove_cvref_t<decltype(w)>;
@@ -290,7 +287,7 @@ template <class T>
     if constexpr (std::is_floating_point_v<T>) {
         return detail::certified_round<T>("binary_entropy", formula, p);
     } else {
-        return scope.round(formula(to_working<W>(p)));
+        return evaluate_rounded<T>([&] { return formula(to_working<working_t<T>>(p)); });
     }
 }
 
@@ -306,11 +303,12 @@ struct distribution_quantity {
     [[nodiscard]] constexpr auto operator()(P&& p, const options& opt = {}) const -> detail::range_real_t<P> {
         using T = detail::range_real_t<P>;
         using W = working_t<T>;
-        const precision_scope<T> scope;
-        constexpr std::string_view name = Derived::info.name;
-        std::vector<W> v = detail::collect_probabilities<W>(std::forward<P>(p), name, "p");
-        detail::normalize_argument(v, opt, name, "p");
-        return scope.round(Derived::kernel(v, opt));
+        return evaluate_rounded<T>([&]() -> working_t<T> {
+            constexpr std::string_view name = Derived::info.name;
+            std::vector<W> v = detail::collect_probabilities<W>(std::forward<P>(p), name, "p");
+            detail::normalize_argument(v, opt, name, "p");
+            return Derived::kernel(v, opt);
+        });
     }
     /// The quantity of [first, last).
     template <std::input_iterator I, std::sentinel_for<I> S>
@@ -332,13 +330,14 @@ struct two_distribution_quantity {
     [[nodiscard]] constexpr auto operator()(P&& p, Q&& q, const options& opt = {}) const -> pair_real_t<P, Q> {
         using T = pair_real_t<P, Q>;
         using W = working_t<T>;
-        const precision_scope<T> scope;
-        options o = opt;
-        if constexpr (!Derived::checks_normalization) {
-            o.normalization = normalization::unnormalized;
-        }
-        auto [pv, qv] = detail::read_pair<W>(std::forward<P>(p), std::forward<Q>(q), o, Derived::info.name);
-        return scope.round(Derived::kernel(pv, qv, o));
+        return evaluate_rounded<T>([&]() -> working_t<T> {
+            options o = opt;
+            if constexpr (!Derived::checks_normalization) {
+                o.normalization = normalization::unnormalized;
+            }
+            auto [pv, qv] = detail::read_pair<W>(std::forward<P>(p), std::forward<Q>(q), o, Derived::info.name);
+            return Derived::kernel(pv, qv, o);
+        });
     }
 };
 

@@ -16,9 +16,10 @@ namespace shannon {
 /// MPFI intervals of D digits are evaluated with 12 guard digits.
 template <unsigned D, boost::multiprecision::expression_template_option ET>
     requires(D > 0)
-struct working_type<boost::multiprecision::number<boost::multiprecision::mpfi_float_backend<D>, ET>> {
+struct number_traits<boost::multiprecision::number<boost::multiprecision::mpfi_float_backend<D>, ET>>
+    : default_number_traits<boost::multiprecision::number<boost::multiprecision::mpfi_float_backend<D>, ET>> {
     /// mpfi_float_backend<D + 12>.
-    using type = boost::multiprecision::number<
+    using working = boost::multiprecision::number<
         boost::multiprecision::mpfi_float_backend<D + detail::guard_digits10>, ET>;
 };
 

@@ -17,43 +17,52 @@ namespace shannon {
 template <unsigned D, boost::multiprecision::mpfr_allocation_type A,
           boost::multiprecision::expression_template_option ET>
     requires(D > 0)
-struct working_type<boost::multiprecision::number<boost::multiprecision::mpfr_float_backend<D, A>, ET>> {
+struct number_traits<boost::multiprecision::number<boost::multiprecision::mpfr_float_backend<D, A>, ET>>
+    : default_number_traits<boost::multiprecision::number<boost::multiprecision::mpfr_float_backend<D, A>, ET>> {
     /// mpfr_float_backend<D + 12>.
-    using type = boost::multiprecision::number<
+    using working = boost::multiprecision::number<
         boost::multiprecision::mpfr_float_backend<D + detail::guard_digits10, A>, ET>;
 };
 
-/// Variable-precision MPFR (mpfr_float): raises the thread's default precision by 12 digits for
-/// the call and rounds the result back to the caller's precision.
-template <boost::multiprecision::expression_template_option ET>
-struct precision_scope<boost::multiprecision::number<boost::multiprecision::mpfr_float_backend<0>, ET>> {
-    /// The variable-precision MPFR number.
-    using number = boost::multiprecision::number<boost::multiprecision::mpfr_float_backend<0>, ET>;
+namespace detail {
 
+/// The evaluation scope of the variable-precision MPFR type: raises the thread's default precision
+/// by 12 digits for the call and rounds the result back to the caller's precision.
+template <class Number>
+struct mpfr_precision_scope {
     /// Raises the thread's default precision by 12 digits (see detail/default_precision.hpp).
-    precision_scope() : scope_(detail::guard_digits10, true) {}
+    mpfr_precision_scope() : scope_(guard_digits10, true) {}
 
     // Boost's assignment keeps the source's precision, so the rounding is done by MPFR itself.
     /// The working-precision result rounded (by MPFR, to nearest) to the caller's precision.
-    [[nodiscard]] number round(const number& w) const {
-        number r;
+    [[nodiscard]] Number round(const Number& w) const {
+        Number r;
         r.precision(scope_.saved());
         mpfr_set(r.backend().data(), w.backend().data(), MPFR_RNDN);
         return r;
     }
 
 private:
-    detail::default_precision_scope<number> scope_;
+    default_precision_scope<Number> scope_;
 };
 
-/// Variable-precision MPFR: the copy takes the raised working precision.
+}  // namespace detail
+
+/// Variable-precision MPFR (mpfr_float): evaluated in itself at the thread's default precision
+/// raised by 12 digits for the call, its inputs copied at that precision, the result rounded back
+/// to the caller's precision.
 template <boost::multiprecision::expression_template_option ET>
-struct convert_to_working<boost::multiprecision::number<boost::multiprecision::mpfr_float_backend<0>, ET>> {
+struct number_traits<boost::multiprecision::number<boost::multiprecision::mpfr_float_backend<0>, ET>>
+    : default_number_traits<boost::multiprecision::number<boost::multiprecision::mpfr_float_backend<0>, ET>> {
     /// The variable-precision MPFR number.
     using number = boost::multiprecision::number<boost::multiprecision::mpfr_float_backend<0>, ET>;
-    /// x at the working precision (exact for every input narrower than it).
+    /// Raises the precision for the call (see detail::mpfr_precision_scope).
+    using scope = detail::mpfr_precision_scope<number>;
+
+    /// x at the working precision (exact for every input narrower than it): Boost's copy would keep
+    /// the source's precision, and every later operation would inherit it.
     template <class T>
-    [[nodiscard]] static number from(const T& x) {
+    [[nodiscard]] static number convert(const T& x) {
         number w;  // at the (raised) default precision
         if constexpr (std::is_same_v<T, number>) {
             mpfr_set(w.backend().data(), x.backend().data(), MPFR_RNDN);

@@ -1,22 +1,25 @@
 // shannon/numbers/traits.hpp — what the library needs to know about a number type.
 //
-// Every quantity in shannon is one template over its number type T. Three facts about T drive the
-// generic code:
+// Every quantity in shannon is one template over its number type T. One traits class says what
+// the generic code needs to know about T, and a number type specializes it once
+// (number_traits<T>, deriving from default_number_traits<T> and replacing what differs):
 //
-//  * working_type<T>: the type a quantity is evaluated in before it is rounded once to T. It carries
-//    guard digits (float -> double, double -> double_word<double>, long double ->
-//    double_word<long double>, cpp_bin_float<D> ->
-//    cpp_bin_float<D + 12> (no Boost header needed here); MPFR and MPFI types get theirs in <shannon/mpfr.hpp> and
-//    <shannon/mpfi.hpp>). Rounding once from a wider evaluation is what makes double results land
-//    within about half an ulp on well-conditioned inputs, whatever the number of terms. The built-in
-//    types' working types use shannon's own constexpr log/exp kernels, never the C library, so
-//    their results are the same on every platform and at compile time.
-//  * is_interval<T>: interval types (Boost's mpfi_float) give enclosures. Interval code never
-//    branches on an interval comparison (MPFI comparisons can terminate the process); it asks for
-//    the endpoints, or for a selection key (see representative()) when a branch only chooses between two
-//    algebraically identical formulas.
-//  * precision_scope<T>: variable-precision types (mpfr_float with precision 0) get their guard digits
-//    by raising the thread's default precision for the duration of one call.
+//  * working (working_t<T>): the type a quantity is evaluated in before it is rounded once to T. It
+//    carries guard digits (float -> double, double -> double_word<double>, long double ->
+//    double_word<long double>, cpp_bin_float<D> -> cpp_bin_float<D + 12> (no Boost header needed
+//    here); MPFR and MPFI types get theirs in <shannon/numbers/mpfr.hpp> and
+//    <shannon/numbers/mpfi.hpp>). Rounding once from a wider evaluation is what makes double results
+//    land within about half an ulp on well-conditioned inputs, whatever the number of terms. The
+//    built-in types' working types use shannon's own constexpr log/exp kernels, never the C library,
+//    so their results are the same on every platform and at compile time.
+//  * scope (precision_scope<T>) and convert (to_working<W>): variable-precision types (mpfr_float
+//    with precision 0) get their guard digits by raising the thread's default precision for the
+//    duration of one call, and read their inputs at that precision.
+//
+// Interval types are recognized by what they offer, not by a trait: an ADL-visible lower/upper/zero_in
+// (interval_number). Interval code never branches on an interval comparison (MPFI comparisons can
+// terminate the process); it asks for the endpoints, or for a selection key (see representative())
+// when a branch only chooses between two algebraically identical formulas.
 #pragma once
 
 #include <cfloat>
@@ -24,6 +27,8 @@
 #include <concepts>
 #include <limits>
 #include <type_traits>
+#include <utility>
+#include <vector>
 
 #include "double_word.hpp"
 #include "../detail/fp_contract.hpp"
@@ -44,35 +49,77 @@ concept interval_number = requires(const T& x) {
 template <class T>
 inline constexpr bool is_interval_v = interval_number<T>;
 
-/// The type in which a quantity over T is evaluated before one final rounding to T.
-/// Specialize it for your own types; the primary template evaluates in T itself.
+/// The evaluation context of one call of a fixed-precision type: nothing to raise; it only rounds
+/// the working-precision result to T (number_traits' default scope).
 template <class T>
-struct working_type {
-    /// The working type.
-    using type = T;
+struct fixed_precision_scope {
+    /// Nothing to raise for a fixed-precision type.
+    constexpr fixed_precision_scope() noexcept = default;
+    fixed_precision_scope(const fixed_precision_scope&) = delete;
+    fixed_precision_scope& operator=(const fixed_precision_scope&) = delete;
+    /// Nothing to restore.
+    constexpr ~fixed_precision_scope() = default;
+    /// The precision is the type's own (variable-precision types' scopes lack this).
+    static constexpr bool fixed_precision = true;
+
+    /// The working-precision result w rounded (once) to T.
+    template <class W>
+    [[nodiscard]] constexpr T round(const W& w) const {
+        if constexpr (std::is_same_v<W, T>) {
+            return w;
+        } else {
+            return static_cast<T>(w);
+        }
+    }
 };
+
+/// What the generic code needs to know about a number type T, as the defaults every type starts
+/// from (a specialization of number_traits derives from it and replaces what differs).
+template <class T>
+struct default_number_traits {
+    /// The type a quantity over T is evaluated in before one final rounding to T: T itself.
+    using working = T;
+    /// The context of one call (constructed first, it rounds the result): nothing to raise.
+    using scope = fixed_precision_scope<T>;
+    /// x converted exactly to T, when T is a working type (every working type is at least as wide as
+    /// its inputs).
+    template <class X>
+    [[nodiscard]] static constexpr T convert(const X& x) {
+        if constexpr (std::is_same_v<X, T>) {
+            return x;
+        } else {
+            return static_cast<T>(x);
+        }
+    }
+};
+
+/// The one customization point of a number type: its working type, its evaluation scope and the
+/// conversion of inputs into it (see default_number_traits). Specialize it for your own types
+/// (deriving from default_number_traits<T>); the primary template evaluates in T itself.
+template <class T>
+struct number_traits : default_number_traits<T> {};
 
 /// float is evaluated in double.
 template <>
-struct working_type<float> {
+struct number_traits<float> : default_number_traits<float> {
     /// double.
-    using type = double;
+    using working = double;
 };
 
 // Double words (double_word.hpp): 106 bits for double, 128 for x87 long double, evaluated with
 // the same constexpr code at compile time and at run time.
 /// double is evaluated in a double word of 106 bits.
 template <>
-struct working_type<double> {
+struct number_traits<double> : default_number_traits<double> {
     /// double_word<double>.
-    using type = double_word<double>;
+    using working = double_word<double>;
 };
 
 /// long double is evaluated in a double word (128 bits for x87's 64-bit mantissa).
 template <>
-struct working_type<long double> {
+struct number_traits<long double> : default_number_traits<long double> {
     /// double_word<long double>.
-    using type = double_word<long double>;
+    using working = double_word<long double>;
 };
 
 namespace detail {
@@ -105,58 +152,59 @@ struct cpp_bin_float_guarded<Number<Float<Digits, Base, Allocator, Exponent, Min
 /// bits (a binary one).
 template <class T>
     requires requires { typename detail::cpp_bin_float_guarded<T>::type; }
-struct working_type<T> {
+struct number_traits<T> : default_number_traits<T> {
     /// cpp_bin_float of Digits + 12 decimal digits or Digits + 40 bits.
-    using type = typename detail::cpp_bin_float_guarded<T>::type;
+    using working = typename detail::cpp_bin_float_guarded<T>::type;
 };
 
+/// The working type of T (number_traits<T>::working).
 template <class T>
-using working_t = typename working_type<T>::type;
+using working_t = typename number_traits<T>::working;
 
-/// The evaluation context of one call: for most types it only rounds the working-precision result
-/// to T. Variable-precision types specialize it to raise the thread's default precision by guard
-/// digits while the call runs and to round the result back to the caller's precision.
+/// The evaluation context of one call over T (number_traits<T>::scope): for most types it only
+/// rounds the working-precision result to T; variable-precision types raise the thread's default
+/// precision by guard digits while the call runs and round the result back to the caller's precision.
 template <class T>
-struct precision_scope {
-    /// Nothing to raise for a fixed-precision type.
-    constexpr precision_scope() noexcept = default;
-    precision_scope(const precision_scope&) = delete;
-    precision_scope& operator=(const precision_scope&) = delete;
-    /// Nothing to restore.
-    constexpr ~precision_scope() = default;
-    /// The precision is the type's own (variable-precision types' specializations lack this).
-    static constexpr bool fixed_precision = true;
+using precision_scope = typename number_traits<T>::scope;
 
-    /// The working-precision result w rounded (once) to T.
-    template <class W>
-    [[nodiscard]] constexpr T round(const W& w) const {
-        if constexpr (std::is_same_v<W, T>) {
-            return w;
-        } else {
-            return static_cast<T>(w);
-        }
-    }
-};
-
-/// Converts an input element to the working type exactly (every working type is at least as wide).
-/// Variable-precision types specialize it so that the copy takes the raised working precision
-/// (Boost keeps the precision of the source otherwise, and every later operation would inherit it).
-template <class W>
-struct convert_to_working {
-    /// x converted exactly to the working type W.
-    template <class T>
-    [[nodiscard]] static constexpr W from(const T& x) {
-        if constexpr (std::is_same_v<W, T>) {
-            return x;
-        } else {
-            return static_cast<W>(x);
-        }
-    }
-};
-
+/// x converted exactly to the working type W (number_traits<W>::convert): variable-precision types
+/// make the copy at the raised working precision (Boost keeps the precision of the source otherwise,
+/// and every later operation would inherit it).
 template <class W, class T>
 [[nodiscard]] constexpr W to_working(const T& x) {
-    return convert_to_working<W>::from(x);
+    return number_traits<W>::convert(x);
+}
+
+namespace detail {
+
+template <class V>
+inline constexpr bool is_vector_v = false;
+template <class E, class A>
+inline constexpr bool is_vector_v<std::vector<E, A>> = true;
+
+}  // namespace detail
+
+/// The evaluation frame of every quantity over T, written once: the call's scope is entered first
+/// (a variable-precision type raises its precision, so that the inputs are read at the working
+/// precision), `body()` reads and checks the inputs and evaluates in working_t<T>, and what it
+/// returns is rounded once to T: a value, or each element of a std::vector of values.
+template <class T, class Body>
+[[nodiscard]] constexpr auto evaluate_rounded(Body&& body) {
+    const precision_scope<T> scope;
+    auto w = std::forward<Body>(body)();
+    using R = decltype(w);
+    if constexpr (!detail::is_vector_v<R>) {
+        return scope.round(w);
+    } else if constexpr (std::is_same_v<R, std::vector<T>> && requires { requires precision_scope<T>::fixed_precision; }) {
+        return w;  // T is its own working type: rounding is the identity (the ball, for one)
+    } else {
+        std::vector<T> out;
+        out.reserve(w.size());
+        for (const auto& x : w) {
+            out.push_back(scope.round(x));
+        }
+        return out;
+    }
 }
 
 namespace detail {

@@ -253,16 +253,6 @@ template <class W>
     return reduce_sum(acc.value(), how, divisor, function);
 }
 
-template <class T, class W>
-[[nodiscard]] std::vector<T> round_all(const precision_scope<T>& scope, const std::vector<W>& v) {
-    std::vector<T> out;
-    out.reserve(v.size());
-    for (const W& x : v) {
-        out.push_back(scope.round(x));
-    }
-    return out;
-}
-
 /// Weights broadcast to n elements: w[i] is the i-th given weight, or 1 when none were given (the
 /// ones are not stored).
 template <class W>
@@ -291,23 +281,14 @@ template <class W>
     return broadcast_weights<W>(std::move(out));
 }
 
-/// The unreduced values (rounded to T) and the reduced value of the terms make() computes in W
-/// (the mean divides by the number of elements unless `divisor` is given).
-template <class T, class Make>
-[[nodiscard]] std::vector<T> unreduced(const Make& make) {
-    if constexpr (requires { requires precision_scope<T>::fixed_precision; } && std::is_same_v<working_t<T>, T>) {
-        return make();  // T is its own working type: rounding is the identity (the ball, for one)
-    } else {
-        const precision_scope<T> scope;
-        return round_all(scope, make());
-    }
-}
-
+/// The reduced value, rounded to T, of the terms make() computes in W (the mean divides by the number
+/// of terms unless `divisor` is given); the unreduced values are evaluate_rounded<T>(make).
 template <class T, class Make>
 [[nodiscard]] T reduced(const Make& make, profiles::reduction how, std::string_view function, double divisor = -1) {
-    const precision_scope<T> scope;
-    const auto l = make();
-    return scope.round(reduce(l, how, working_t<T>(divisor < 0 ? static_cast<double>(l.size()) : divisor), function));
+    return evaluate_rounded<T>([&]() -> working_t<T> {
+        const auto l = make();
+        return reduce(l, how, working_t<T>(divisor < 0 ? static_cast<double>(l.size()) : divisor), function);
+    });
 }
 
 

@@ -198,15 +198,16 @@ template <class W>
 /// the Loss class's value.
 template <class T, class Make>
 [[nodiscard]] std::vector<T> rows_unreduced(const Make& make) {
-    return unreduced<T>([&] { return make().first; });
+    return evaluate_rounded<T>([&] { return make().first; });
 }
 
 template <class T, class Make>
 [[nodiscard]] T rows_reduced(const Make& make, const std::vector<double>& sample_weight, profiles::reduction how,
                              std::string_view function) {
-    const precision_scope<T> scope;
-    const auto [l, counted] = make();
-    return scope.round(reduce_rows(l, sample_weight, counted, how, function));
+    return evaluate_rounded<T>([&]() -> working_t<T> {
+        const auto [l, counted] = make();
+        return reduce_rows(l, sample_weight, counted, how, function);
+    });
 }
 
 template <class W>

@@ -63,7 +63,7 @@ template <class LP, class TR, class W = shannon::detail::row_value_t<LP>>
 template <row_range L, row_range Y>
 [[nodiscard]] auto softmax_cross_entropy(L&& logits, Y&& labels) {
     using T = detail::rows_t<L>;
-    return detail::unreduced<T>([&] {
+    return evaluate_rounded<T>([&] {
         return detail::softmax_xent<working_t<T>>(std::forward<L>(logits), std::forward<Y>(labels),
                                                   "optax.softmax_cross_entropy",
                                                   [](const auto& a, const auto& b) { return detail::ieee_times(a, b); });
@@ -76,7 +76,7 @@ template <row_range L, row_range Y>
 template <row_range L, row_range Y>
 [[nodiscard]] auto safe_softmax_cross_entropy(L&& logits, Y&& labels) {
     using T = detail::rows_t<L>;
-    return detail::unreduced<T>([&] {
+    return evaluate_rounded<T>([&] {
         return detail::softmax_xent<working_t<T>>(
             std::forward<L>(logits), std::forward<Y>(labels), "optax.safe_softmax_cross_entropy",
             [](const auto& a, const auto& b) { return shannon::detail::times_or_zero(a, b); });
@@ -90,7 +90,7 @@ template <row_range L, index_range Y>
 [[nodiscard]] auto softmax_cross_entropy_with_integer_labels(L&& logits, Y&& labels) {
     using T = detail::rows_t<L>;
     using W = working_t<T>;
-    return detail::unreduced<T>([&] {
+    return evaluate_rounded<T>([&] {
         constexpr std::string_view f = "optax.softmax_cross_entropy_with_integer_labels";
         const auto x = detail::read_rows<W>(std::forward<L>(logits), f, "logits");
         std::vector<std::int64_t> t;
@@ -119,7 +119,7 @@ template <real_range L, real_range Y>
 [[nodiscard]] auto sigmoid_binary_cross_entropy(L&& logits, Y&& labels) {
     using T = detail::pair_t<L, Y>;
     using W = working_t<T>;
-    return detail::unreduced<T>([&] {
+    return evaluate_rounded<T>([&] {
         constexpr std::string_view f = "optax.sigmoid_binary_cross_entropy";
         const auto [x, y] = detail::read_pair<W>(std::forward<L>(logits), std::forward<Y>(labels), f, "logits", "labels");
         std::vector<W> l;
@@ -139,7 +139,7 @@ template <row_range L, row_range Y>
 [[nodiscard]] auto kl_divergence(L&& log_predictions, Y&& targets) {
     using T = detail::rows_t<L>;
     using W = working_t<T>;
-    return detail::unreduced<T>([&] {
+    return evaluate_rounded<T>([&] {
         const auto [lp, t] = detail::read_rows_pair<W>(std::forward<L>(log_predictions), std::forward<Y>(targets),
                                                   "optax.kl_divergence", "log_predictions", "targets");
         std::vector<W> l;
@@ -158,7 +158,7 @@ template <row_range L, row_range Y>
 [[nodiscard]] auto kl_divergence_with_log_targets(L&& log_predictions, Y&& log_targets) {
     using T = detail::rows_t<L>;
     using W = working_t<T>;
-    return detail::unreduced<T>([&] {
+    return evaluate_rounded<T>([&] {
         const auto [lp, lt] = detail::read_rows_pair<W>(std::forward<L>(log_predictions), std::forward<Y>(log_targets),
                                                    "optax.kl_divergence_with_log_targets", "log_predictions",
                                                    "log_targets");
@@ -182,7 +182,7 @@ template <row_range L, row_range Y>
 [[nodiscard]] auto generalized_kl_divergence(L&& log_predictions, Y&& targets) {
     using T = detail::rows_t<L>;
     using W = working_t<T>;
-    return detail::unreduced<T>([&] {
+    return evaluate_rounded<T>([&] {
         const auto [lp, t] = detail::read_rows_pair<W>(std::forward<L>(log_predictions), std::forward<Y>(targets),
                                                   "optax.generalized_kl_divergence", "log_predictions", "targets");
         std::vector<W> l;

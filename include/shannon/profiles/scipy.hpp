@@ -33,20 +33,22 @@ using shannon::detail::upper_of;
 template <class T, class F, class... R>
 [[nodiscard]] std::vector<T> elementwise(std::string_view function, const F& f, R&&... r) {
     using W = working_t<T>;
-    const precision_scope<T> scope;
-    const std::vector<std::vector<W>> in{read_copy<W>(std::forward<R>(r), function, "x")...};
-    for (const auto& v : in) {
-        check_same_length(in.front(), v, function, "x", "y");
-    }
-    std::vector<T> out;
-    for (std::size_t i = 0; i < in.front().size(); ++i) {
-        if constexpr (sizeof...(R) == 1) {
-            out.push_back(scope.round(f(in[0][i])));
-        } else {
-            out.push_back(scope.round(f(in[0][i], in[1][i])));
+    return evaluate_rounded<T>([&] {
+        const std::vector<std::vector<W>> in{read_copy<W>(std::forward<R>(r), function, "x")...};
+        for (const auto& v : in) {
+            check_same_length(in.front(), v, function, "x", "y");
         }
-    }
-    return out;
+        std::vector<W> out;
+        out.reserve(in.front().size());
+        for (std::size_t i = 0; i < in.front().size(); ++i) {
+            if constexpr (sizeof...(R) == 1) {
+                out.push_back(f(in[0][i]));
+            } else {
+                out.push_back(f(in[0][i], in[1][i]));
+            }
+        }
+        return out;
+    });
 }
 
 template <class W>
@@ -276,12 +278,10 @@ template <real_range A, real_range B>
 [[nodiscard]] auto logsumexp(A&& a, B&& b) {
     using T = detail::pair_t<A, B>;
     using W = working_t<T>;
-    const precision_scope<T> scope;
-    const auto r = detail::logsumexp_of<W>(std::forward<A>(a), std::forward<B>(b));
-    if (detail::upper_of(r.sign) < 0) {
-        return scope.round(detail::nan<W>());
-    }
-    return scope.round(r.value);
+    return evaluate_rounded<T>([&] {
+        const auto r = detail::logsumexp_of<W>(std::forward<A>(a), std::forward<B>(b));
+        return detail::upper_of(r.sign) < 0 ? detail::nan<W>() : r.value;
+    });
 }
 
 template <real_range A>
@@ -293,16 +293,18 @@ template <real_range A>
 template <real_range A, real_range B>
 [[nodiscard]] auto logsumexp_sign(A&& a, B&& b) {
     using T = detail::pair_t<A, B>;
-    const precision_scope<T> scope;
-    return scope.round(detail::logsumexp_of<working_t<T>>(std::forward<A>(a), std::forward<B>(b)).sign);
+    return evaluate_rounded<T>([&]() -> working_t<T> {
+        return detail::logsumexp_of<working_t<T>>(std::forward<A>(a), std::forward<B>(b)).sign;
+    });
 }
 
 /// log|sum_i b_i e^(a_i)| (scipy.special.logsumexp with return_sign=True gives it with the sign).
 template <real_range A, real_range B>
 [[nodiscard]] auto logsumexp_abs(A&& a, B&& b) {
     using T = detail::pair_t<A, B>;
-    const precision_scope<T> scope;
-    return scope.round(detail::logsumexp_of<working_t<T>>(std::forward<A>(a), std::forward<B>(b)).value);
+    return evaluate_rounded<T>([&]() -> working_t<T> {
+        return detail::logsumexp_of<working_t<T>>(std::forward<A>(a), std::forward<B>(b)).value;
+    });
 }
 
 /// scipy.special.log_softmax(x) over one slice: x_k - logsumexp(x).
@@ -310,24 +312,9 @@ template <real_range X>
 [[nodiscard]] auto log_softmax(X&& x) {
     using T = shannon::detail::range_real_t<X>;
     using W = working_t<T>;
-    const precision_scope<T> scope;
-    const auto v = detail::read<W>(std::forward<X>(x), "scipy.special.log_softmax", "x");
-    std::vector<W> l = shannon::detail::log_softmax_row(v);
-    if constexpr (std::is_same_v<T, W>) {  // the row itself (the ball's case: no second row)
-        if constexpr (!requires { precision_scope<T>::fixed_precision; }) {  // a rounding to do
-            for (W& e : l) {
-                e = scope.round(e);
-            }
-        }
-        return l;
-    } else {
-        std::vector<T> out;
-        out.reserve(l.size());
-        for (const W& e : l) {
-            out.push_back(scope.round(e));
-        }
-        return out;
-    }
+    return evaluate_rounded<T>([&] {
+        return shannon::detail::log_softmax_row(detail::read<W>(std::forward<X>(x), "scipy.special.log_softmax", "x"));
+    });
 }
 
 /// scipy.stats.entropy(pk, base=None) over one slice: -sum p log p with p = pk / sum pk, / log(base).
@@ -335,9 +322,10 @@ template <real_range P>
 [[nodiscard]] auto entropy(P&& pk, std::optional<double> base = std::nullopt) {
     using T = shannon::detail::range_real_t<P>;
     using W = working_t<T>;
-    const precision_scope<T> scope;
-    const auto p = detail::normalized<W>(std::forward<P>(pk), "scipy.stats.entropy", "pk");
-    return scope.round(detail::divided_by_log(shannon::detail::entropy_nats(p), base, "scipy.stats.entropy"));
+    return evaluate_rounded<T>([&]() -> working_t<T> {
+        const auto p = detail::normalized<W>(std::forward<P>(pk), "scipy.stats.entropy", "pk");
+        return detail::divided_by_log(shannon::detail::entropy_nats(p), base, "scipy.stats.entropy");
+    });
 }
 
 /// scipy.stats.entropy(pk, qk, base=None) over one slice: sum rel_entr(p, q) = KL(p || q) with p and q
@@ -346,11 +334,12 @@ template <real_range P, real_range Q>
 [[nodiscard]] auto entropy(P&& pk, Q&& qk, std::optional<double> base = std::nullopt) {
     using T = detail::pair_t<P, Q>;
     using W = working_t<T>;
-    const precision_scope<T> scope;
-    const auto p = detail::normalized<W>(std::forward<P>(pk), "scipy.stats.entropy", "pk");
-    const auto q = detail::normalized<W>(std::forward<Q>(qk), "scipy.stats.entropy", "qk");
-    detail::check_same_length(p, q, "scipy.stats.entropy", "pk", "qk");
-    return scope.round(detail::divided_by_log(shannon::detail::kl_nats(p, q), base, "scipy.stats.entropy"));
+    return evaluate_rounded<T>([&]() -> working_t<T> {
+        const auto p = detail::normalized<W>(std::forward<P>(pk), "scipy.stats.entropy", "pk");
+        const auto q = detail::normalized<W>(std::forward<Q>(qk), "scipy.stats.entropy", "qk");
+        detail::check_same_length(p, q, "scipy.stats.entropy", "pk", "qk");
+        return detail::divided_by_log(shannon::detail::kl_nats(p, q), base, "scipy.stats.entropy");
+    });
 }
 
 /// scipy.spatial.distance.jensenshannon(p, q, base=None) over one slice: sqrt(JS(p, q)) with p and q
@@ -359,11 +348,12 @@ template <real_range P, real_range Q>
 [[nodiscard]] auto jensenshannon(P&& p, Q&& q, std::optional<double> base = std::nullopt) {
     using T = detail::pair_t<P, Q>;
     using W = working_t<T>;
-    const precision_scope<T> scope;
-    const auto pv = detail::normalized<W>(std::forward<P>(p), "scipy.spatial.distance.jensenshannon", "p");
-    const auto qv = detail::normalized<W>(std::forward<Q>(q), "scipy.spatial.distance.jensenshannon", "q");
-    detail::check_same_length(pv, qv, "scipy.spatial.distance.jensenshannon", "p", "q");
-    return scope.round(detail::sqrt_(detail::divided_by_log(shannon::detail::js_nats(pv, qv), base, "scipy.spatial.distance.jensenshannon")));
+    return evaluate_rounded<T>([&]() -> working_t<T> {
+        const auto pv = detail::normalized<W>(std::forward<P>(p), "scipy.spatial.distance.jensenshannon", "p");
+        const auto qv = detail::normalized<W>(std::forward<Q>(q), "scipy.spatial.distance.jensenshannon", "q");
+        detail::check_same_length(pv, qv, "scipy.spatial.distance.jensenshannon", "p", "q");
+        return detail::sqrt_(detail::divided_by_log(shannon::detail::js_nats(pv, qv), base, "scipy.spatial.distance.jensenshannon"));
+    });
 }
 
 }  // namespace shannon::profiles::scipy

@@ -244,152 +244,154 @@ template <row_range Input, class Target>
 [[nodiscard]] auto cross_entropy_unreduced(Input&& input, Target&& target, const cross_entropy_options& o = {}) {
     using T = detail::rows_t<Input>;
     using W = working_t<T>;
-    const precision_scope<T> scope;
-    constexpr std::string_view f = "torch.cross_entropy";
-    const auto rows = detail::read_rows<W>(std::forward<Input>(input), f, "input");
-    if constexpr (index_range<Target>) {
-        const auto ct = detail::read_class_targets(rows, std::forward<Target>(target), o, f);
-        return detail::round_all(scope, detail::index_losses<W>(rows, ct, o, true).first);
-    } else {
-        const auto t = detail::read_rows<W>(std::forward<Target>(target), f, "target");
-        return detail::round_all(scope, detail::probability_losses(rows, t, o, f));
-    }
+    return evaluate_rounded<T>([&]() -> std::vector<W> {
+        constexpr std::string_view f = "torch.cross_entropy";
+        const auto rows = detail::read_rows<W>(std::forward<Input>(input), f, "input");
+        if constexpr (index_range<Target>) {
+            const auto ct = detail::read_class_targets(rows, std::forward<Target>(target), o, f);
+            return detail::index_losses<W>(rows, ct, o, true).first;
+        } else {
+            const auto t = detail::read_rows<W>(std::forward<Target>(target), f, "target");
+            return detail::probability_losses(rows, t, o, f);
+        }
+    });
 }
 
 template <row_range Input, class Target>
 [[nodiscard]] auto cross_entropy(Input&& input, Target&& target, const cross_entropy_options& o = {}) {
     using T = detail::rows_t<Input>;
     using W = working_t<T>;
-    const precision_scope<T> scope;
-    constexpr std::string_view f = "torch.cross_entropy";
-    const auto rows = detail::read_rows<W>(std::forward<Input>(input), f, "input");
-    if constexpr (index_range<Target>) {
-        // sum_n l_n = keep sum_n w_y (m_n - z_n[y]) + share sum_n G_n + sum_n a_(y_n) log1p(S_n), with
-        // G_n = sum_k w_k (m_n - z_nk) and a_c = keep w_c + share sum_k w_k: the gaps summed (each
-        // sum multiplied once), the rows' log-normalizers grouped by target class and each group's
-        // taken by sum_log1p (for the ball: one logarithm of a product per group, not one per row).
-        // Groups hold at most 1,024 rows, so the working memory stays small (at most 64 x 1,024
-        // balls, 1.5 MB: a large fresh allocation costs more in page faults than the logarithms it
-        // saves): one bucket without weights, one per class for up to 64 classes, else (class, S_n)
-        // pairs sorted by class per 1,024 rows. Rows with a +inf or no finite logit take their own
-        // loss.
-        const auto ct = detail::read_class_targets(rows, std::forward<Target>(target), o, f);
-        const std::vector<std::int64_t>& t = ct.index;
-        const W d = detail::class_divisor<W>(ct.count, o);
-        const std::size_t c = rows.front().size();
-        const detail::index_loss_terms<W> loss(o, c, true);
-        const shannon::detail::binary64_weights weighted{o.weight};
-        const bool plain = o.weight.empty() && o.label_smoothing == 0;
-        // The sums of rows [from, to) into their own accumulators (the batch's two halves may run on
-        // two threads: shannon::detail::in_halves).
-        struct partial {
-            shannon::detail::accumulator<W> own;          // the rows that take their own loss
-            shannon::detail::accumulator<W> target_gaps;  // sum_n w_y (m_n - z_n[y])
-            shannon::detail::accumulator<W> all_gaps;     // sum_n G_n
-            shannon::detail::accumulator<W> logs;         // sum_n a_(y_n) log1p(S_n)
-        };
-        std::vector<partial> parts(2);
-        const bool sorted = !o.weight.empty() && c > 64;
-        const auto rows_from = [&](std::size_t from, std::size_t to, std::size_t part) {
-            partial& acc = parts[part];
-            constexpr std::size_t group = 1024;
-            const auto take = [&](std::size_t cls, std::vector<W>& s) {
-                if (!s.empty()) {
-                    const W sum = shannon::detail::sum_log1p(s);
-                    acc.logs.add(o.weight.empty() ? sum
-                                                  : W(W(W(loss.keep * detail::weight_at<W>(o.weight, cls)) +
-                                                        W(loss.share * loss.weight_sum)) *
-                                                      sum));
-                    s.clear();
-                }
+    return evaluate_rounded<T>([&]() -> W {
+        constexpr std::string_view f = "torch.cross_entropy";
+        const auto rows = detail::read_rows<W>(std::forward<Input>(input), f, "input");
+        if constexpr (index_range<Target>) {
+            // sum_n l_n = keep sum_n w_y (m_n - z_n[y]) + share sum_n G_n + sum_n a_(y_n) log1p(S_n), with
+            // G_n = sum_k w_k (m_n - z_nk) and a_c = keep w_c + share sum_k w_k: the gaps summed (each
+            // sum multiplied once), the rows' log-normalizers grouped by target class and each group's
+            // taken by sum_log1p (for the ball: one logarithm of a product per group, not one per row).
+            // Groups hold at most 1,024 rows, so the working memory stays small (at most 64 x 1,024
+            // balls, 1.5 MB: a large fresh allocation costs more in page faults than the logarithms it
+            // saves): one bucket without weights, one per class for up to 64 classes, else (class, S_n)
+            // pairs sorted by class per 1,024 rows. Rows with a +inf or no finite logit take their own
+            // loss.
+            const auto ct = detail::read_class_targets(rows, std::forward<Target>(target), o, f);
+            const std::vector<std::int64_t>& t = ct.index;
+            const W d = detail::class_divisor<W>(ct.count, o);
+            const std::size_t c = rows.front().size();
+            const detail::index_loss_terms<W> loss(o, c, true);
+            const shannon::detail::binary64_weights weighted{o.weight};
+            const bool plain = o.weight.empty() && o.label_smoothing == 0;
+            // The sums of rows [from, to) into their own accumulators (the batch's two halves may run on
+            // two threads: shannon::detail::in_halves).
+            struct partial {
+                shannon::detail::accumulator<W> own;          // the rows that take their own loss
+                shannon::detail::accumulator<W> target_gaps;  // sum_n w_y (m_n - z_n[y])
+                shannon::detail::accumulator<W> all_gaps;     // sum_n G_n
+                shannon::detail::accumulator<W> logs;         // sum_n a_(y_n) log1p(S_n)
             };
-            std::vector<std::vector<W>> buckets(o.weight.empty() || sorted ? 1 : c);
-            std::vector<std::pair<std::size_t, W>> pairs;  // (class, S_n) when sorted
-            std::vector<W> run;
-            const auto take_pairs = [&] {
-                std::sort(pairs.begin(), pairs.end(), [](const auto& u, const auto& v) { return u.first < v.first; });
-                for (std::size_t i = 0; i < pairs.size();) {
-                    const std::size_t cls = pairs[i].first;
-                    for (; i < pairs.size() && pairs[i].first == cls; ++i) {
-                        run.push_back(pairs[i].second);
+            std::vector<partial> parts(2);
+            const bool sorted = !o.weight.empty() && c > 64;
+            const auto rows_from = [&](std::size_t from, std::size_t to, std::size_t part) {
+                partial& acc = parts[part];
+                constexpr std::size_t group = 1024;
+                const auto take = [&](std::size_t cls, std::vector<W>& s) {
+                    if (!s.empty()) {
+                        const W sum = shannon::detail::sum_log1p(s);
+                        acc.logs.add(o.weight.empty() ? sum
+                                                      : W(W(W(loss.keep * detail::weight_at<W>(o.weight, cls)) +
+                                                            W(loss.share * loss.weight_sum)) *
+                                                          sum));
+                        s.clear();
                     }
-                    take(cls, run);
-                }
-                pairs.clear();
-            };
-            // The normalizers S_n of up to `group` rows at once (exp_rest_rows: short rows several to
-            // a vector), then into their groups; those rows' target gaps w_y (m_n - z_n[y]) as one sum,
-            // and with label smoothing their gaps G_n.
-            std::vector<std::size_t> which;
-            std::vector<std::size_t> maxima;
-            std::vector<std::size_t> targets;
-            which.reserve(std::min(group, to - from));
-            maxima.reserve(std::min(group, to - from));
-            targets.reserve(std::min(group, to - from));
-            const auto sort_sums = [&] {
-                acc.target_gaps.add(shannon::detail::sum_target_gaps_rows_of(rows, which, maxima, targets, weighted));
-                if (o.label_smoothing != 0) {
-                    acc.all_gaps.add(shannon::detail::sum_weighted_gaps_rows_of(rows, which, maxima, weighted));
-                }
-                std::vector<W> sums = shannon::detail::exp_rest_rows(rows, which, maxima);
-                for (std::size_t i = 0; i < which.size(); ++i) {
-                    const auto y = static_cast<std::size_t>(t[which[i]]);
-                    if (sorted) {
-                        pairs.emplace_back(y, std::move(sums[i]));
-                        if (pairs.size() == group) {
-                            take_pairs();
+                };
+                std::vector<std::vector<W>> buckets(o.weight.empty() || sorted ? 1 : c);
+                std::vector<std::pair<std::size_t, W>> pairs;  // (class, S_n) when sorted
+                std::vector<W> run;
+                const auto take_pairs = [&] {
+                    std::sort(pairs.begin(), pairs.end(), [](const auto& u, const auto& v) { return u.first < v.first; });
+                    for (std::size_t i = 0; i < pairs.size();) {
+                        const std::size_t cls = pairs[i].first;
+                        for (; i < pairs.size() && pairs[i].first == cls; ++i) {
+                            run.push_back(pairs[i].second);
                         }
-                    } else {
-                        const std::size_t cls = o.weight.empty() ? 0 : y;
-                        buckets[cls].push_back(std::move(sums[i]));
-                        if (buckets[cls].size() == group) {
-                            take(cls, buckets[cls]);
+                        take(cls, run);
+                    }
+                    pairs.clear();
+                };
+                // The normalizers S_n of up to `group` rows at once (exp_rest_rows: short rows several to
+                // a vector), then into their groups; those rows' target gaps w_y (m_n - z_n[y]) as one sum,
+                // and with label smoothing their gaps G_n.
+                std::vector<std::size_t> which;
+                std::vector<std::size_t> maxima;
+                std::vector<std::size_t> targets;
+                which.reserve(std::min(group, to - from));
+                maxima.reserve(std::min(group, to - from));
+                targets.reserve(std::min(group, to - from));
+                const auto sort_sums = [&] {
+                    acc.target_gaps.add(shannon::detail::sum_target_gaps_rows_of(rows, which, maxima, targets, weighted));
+                    if (o.label_smoothing != 0) {
+                        acc.all_gaps.add(shannon::detail::sum_weighted_gaps_rows_of(rows, which, maxima, weighted));
+                    }
+                    std::vector<W> sums = shannon::detail::exp_rest_rows(rows, which, maxima);
+                    for (std::size_t i = 0; i < which.size(); ++i) {
+                        const auto y = static_cast<std::size_t>(t[which[i]]);
+                        if (sorted) {
+                            pairs.emplace_back(y, std::move(sums[i]));
+                            if (pairs.size() == group) {
+                                take_pairs();
+                            }
+                        } else {
+                            const std::size_t cls = o.weight.empty() ? 0 : y;
+                            buckets[cls].push_back(std::move(sums[i]));
+                            if (buckets[cls].size() == group) {
+                                take(cls, buckets[cls]);
+                            }
                         }
                     }
+                    which.clear();
+                    maxima.clear();
+                    targets.clear();
+                };
+                for (std::size_t n = from; n < to; ++n) {
+                    if (t[n] == o.ignore_index) {
+                        continue;
+                    }
+                    const auto& z = rows[n];
+                    const auto y = static_cast<std::size_t>(t[n]);
+                    const std::size_t imax = shannon::detail::argmax(z);
+                    const W m = z[imax];
+                    if (shannon::detail::is_pos_inf(shannon::detail::representative(m)) || shannon::detail::is_neg_inf(shannon::detail::upper_of(m))) {
+                        acc.own.add(loss(z, y, detail::weight_at<W>(o.weight, y)));
+                        continue;
+                    }
+                    which.push_back(n);
+                    maxima.push_back(imax);
+                    targets.push_back(y);
+                    if (which.size() == group) {
+                        sort_sums();
+                    }
                 }
-                which.clear();
-                maxima.clear();
-                targets.clear();
+                sort_sums();
+                take_pairs();
+                for (std::size_t cls = 0; cls < buckets.size(); ++cls) {
+                    take(cls, buckets[cls]);
+                }
             };
-            for (std::size_t n = from; n < to; ++n) {
-                if (t[n] == o.ignore_index) {
-                    continue;
-                }
-                const auto& z = rows[n];
-                const auto y = static_cast<std::size_t>(t[n]);
-                const std::size_t imax = shannon::detail::argmax(z);
-                const W m = z[imax];
-                if (shannon::detail::is_pos_inf(shannon::detail::representative(m)) || shannon::detail::is_neg_inf(shannon::detail::upper_of(m))) {
-                    acc.own.add(loss(z, y, detail::weight_at<W>(o.weight, y)));
-                    continue;
-                }
-                which.push_back(n);
-                maxima.push_back(imax);
-                targets.push_back(y);
-                if (which.size() == group) {
-                    sort_sums();
-                }
-            }
-            sort_sums();
-            take_pairs();
-            for (std::size_t cls = 0; cls < buckets.size(); ++cls) {
-                take(cls, buckets[cls]);
-            }
-        };
-        // Short rows in two halves where the number type allows threads (long rows split their own
-        // sums: shannon::detail::exp_rest_rows).
-        shannon::detail::in_halves<W>(rows.size(), c <= 64 ? rows.size() * c : 0, rows_from);
-        const auto both = [&](shannon::detail::accumulator<W> partial::*a) {
-            return W((parts[0].*a).value() + (parts[1].*a).value());
-        };
-        const W target_gaps = both(&partial::target_gaps);
-        const W gaps = plain ? target_gaps : W(W(loss.keep * target_gaps) + W(loss.share * both(&partial::all_gaps)));
-        return scope.round(detail::reduce_sum(W(W(both(&partial::own) + gaps) + both(&partial::logs)), o.reduction, d, f));
-    } else {
-        const auto t = detail::read_rows<W>(std::forward<Target>(target), f, "target");
-        const auto l = detail::probability_losses(rows, t, o, f);
-        return scope.round(detail::reduce(l, o.reduction, W(static_cast<double>(l.size())), f));
-    }
+            // Short rows in two halves where the number type allows threads (long rows split their own
+            // sums: shannon::detail::exp_rest_rows).
+            shannon::detail::in_halves<W>(rows.size(), c <= 64 ? rows.size() * c : 0, rows_from);
+            const auto both = [&](shannon::detail::accumulator<W> partial::*a) {
+                return W((parts[0].*a).value() + (parts[1].*a).value());
+            };
+            const W target_gaps = both(&partial::target_gaps);
+            const W gaps = plain ? target_gaps : W(W(loss.keep * target_gaps) + W(loss.share * both(&partial::all_gaps)));
+            return detail::reduce_sum(W(W(both(&partial::own) + gaps) + both(&partial::logs)), o.reduction, d, f);
+        } else {
+            const auto t = detail::read_rows<W>(std::forward<Target>(target), f, "target");
+            const auto l = detail::probability_losses(rows, t, o, f);
+            return detail::reduce(l, o.reduction, W(static_cast<double>(l.size())), f);
+        }
+    });
 }
 
 // ---- nll_loss ---------------------------------------------------------------------------------
@@ -408,23 +410,25 @@ template <row_range Input, index_range Target>
 [[nodiscard]] auto nll_loss_unreduced(Input&& input, Target&& target, const nll_loss_options& o = {}) {
     using T = detail::rows_t<Input>;
     using W = working_t<T>;
-    const precision_scope<T> scope;
-    const auto rows = detail::read_rows<W>(std::forward<Input>(input), "torch.nll_loss", "input");
-    const cross_entropy_options ce{o.weight, o.ignore_index, o.reduction, 0.0};
-    const auto ct = detail::read_class_targets(rows, std::forward<Target>(target), ce, "torch.nll_loss");
-    return detail::round_all(scope, detail::index_losses<W>(rows, ct, ce, false).first);
+    return evaluate_rounded<T>([&]() -> std::vector<W> {
+        const auto rows = detail::read_rows<W>(std::forward<Input>(input), "torch.nll_loss", "input");
+        const cross_entropy_options ce{o.weight, o.ignore_index, o.reduction, 0.0};
+        const auto ct = detail::read_class_targets(rows, std::forward<Target>(target), ce, "torch.nll_loss");
+        return detail::index_losses<W>(rows, ct, ce, false).first;
+    });
 }
 
 template <row_range Input, index_range Target>
 [[nodiscard]] auto nll_loss(Input&& input, Target&& target, const nll_loss_options& o = {}) {
     using T = detail::rows_t<Input>;
     using W = working_t<T>;
-    const precision_scope<T> scope;
-    const auto rows = detail::read_rows<W>(std::forward<Input>(input), "torch.nll_loss", "input");
-    const cross_entropy_options ce{o.weight, o.ignore_index, o.reduction, 0.0};
-    const auto ct = detail::read_class_targets(rows, std::forward<Target>(target), ce, "torch.nll_loss");
-    const auto [l, d] = detail::index_losses<W>(rows, ct, ce, false);
-    return scope.round(detail::reduce(l, o.reduction, d, "torch.nll_loss"));
+    return evaluate_rounded<T>([&]() -> working_t<T> {
+        const auto rows = detail::read_rows<W>(std::forward<Input>(input), "torch.nll_loss", "input");
+        const cross_entropy_options ce{o.weight, o.ignore_index, o.reduction, 0.0};
+        const auto ct = detail::read_class_targets(rows, std::forward<Target>(target), ce, "torch.nll_loss");
+        const auto [l, d] = detail::index_losses<W>(rows, ct, ce, false);
+        return detail::reduce(l, o.reduction, d, "torch.nll_loss");
+    });
 }
 
 // ---- elementwise losses -----------------------------------------------------------------------
@@ -463,7 +467,7 @@ template <real_range Input, real_range Target>
 
 template <real_range Input, real_range Target>
 [[nodiscard]] auto binary_cross_entropy_unreduced(Input&& input, Target&& target, const binary_cross_entropy_options& o = {}) {
-    return detail::unreduced<detail::pair_t<Input, Target>>([&] { return detail::binary_cross_entropy_terms(std::forward<Input>(input), std::forward<Target>(target), o); });
+    return evaluate_rounded<detail::pair_t<Input, Target>>([&] { return detail::binary_cross_entropy_terms(std::forward<Input>(input), std::forward<Target>(target), o); });
 }
 
 template <real_range Input, real_range Target>
@@ -509,7 +513,7 @@ template <real_range Input, real_range Target>
 template <real_range Input, real_range Target>
 [[nodiscard]] auto binary_cross_entropy_with_logits_unreduced(Input&& input, Target&& target,
                                                               const binary_cross_entropy_with_logits_options& o = {}) {
-    return detail::unreduced<detail::pair_t<Input, Target>>([&] { return detail::binary_cross_entropy_with_logits_terms(std::forward<Input>(input), std::forward<Target>(target), o); });
+    return evaluate_rounded<detail::pair_t<Input, Target>>([&] { return detail::binary_cross_entropy_with_logits_terms(std::forward<Input>(input), std::forward<Target>(target), o); });
 }
 
 template <real_range Input, real_range Target>
@@ -520,10 +524,11 @@ template <real_range Input, real_range Target>
     if (o.weight.empty() && o.pos_weight.empty() && o.reduction != reduction::none) {
         // the sum whole (shannon::detail::sum_bce_logits: the ball's vector kernel), no terms stored
         using W = working_t<T>;
-        const precision_scope<T> scope;
-        const auto xy = detail::read_pair<W>(std::forward<Input>(input), std::forward<Target>(target), f);
-        const W n = W(static_cast<double>(std::ranges::size(xy.first)));
-        return scope.round(detail::reduce_sum(shannon::detail::sum_bce_logits(xy.second, xy.first), o.reduction, n, f));
+        return evaluate_rounded<T>([&]() -> working_t<T> {
+            const auto xy = detail::read_pair<W>(std::forward<Input>(input), std::forward<Target>(target), f);
+            const W n = W(static_cast<double>(std::ranges::size(xy.first)));
+            return detail::reduce_sum(shannon::detail::sum_bce_logits(xy.second, xy.first), o.reduction, n, f);
+        });
     }
     return detail::reduced<T>([&] { return detail::binary_cross_entropy_with_logits_terms(std::forward<Input>(input), std::forward<Target>(target), o); }, o.reduction, f);
 }
@@ -564,7 +569,7 @@ template <real_range Input, real_range Target>
 
 template <real_range Input, real_range Target>
 [[nodiscard]] auto kl_div_unreduced(Input&& input, Target&& target, const kl_div_options& o = {}) {
-    return detail::unreduced<detail::pair_t<Input, Target>>([&] { return detail::kl_div_terms(std::forward<Input>(input), std::forward<Target>(target), o); });
+    return evaluate_rounded<detail::pair_t<Input, Target>>([&] { return detail::kl_div_terms(std::forward<Input>(input), std::forward<Target>(target), o); });
 }
 
 template <real_range Input, real_range Target>
@@ -618,7 +623,7 @@ template <real_range Input, real_range Target, real_range Var>
 
 template <real_range Input, real_range Target, real_range Var>
 [[nodiscard]] auto gaussian_nll_loss_unreduced(Input&& input, Target&& target, Var&& var, const gaussian_nll_loss_options& o = {}) {
-    return detail::unreduced<detail::pair_t<Input, Target>>([&] { return detail::gaussian_nll_loss_terms(std::forward<Input>(input), std::forward<Target>(target), std::forward<Var>(var), o); });
+    return evaluate_rounded<detail::pair_t<Input, Target>>([&] { return detail::gaussian_nll_loss_terms(std::forward<Input>(input), std::forward<Target>(target), std::forward<Var>(var), o); });
 }
 
 template <real_range Input, real_range Target, real_range Var>
@@ -663,7 +668,7 @@ template <real_range Input, real_range Target>
 
 template <real_range Input, real_range Target>
 [[nodiscard]] auto poisson_nll_loss_unreduced(Input&& input, Target&& target, const poisson_nll_loss_options& o = {}) {
-    return detail::unreduced<detail::pair_t<Input, Target>>([&] { return detail::poisson_nll_loss_terms(std::forward<Input>(input), std::forward<Target>(target), o); });
+    return evaluate_rounded<detail::pair_t<Input, Target>>([&] { return detail::poisson_nll_loss_terms(std::forward<Input>(input), std::forward<Target>(target), o); });
 }
 
 template <real_range Input, real_range Target>
@@ -692,7 +697,7 @@ template <real_range Input, real_range Target>
 
 template <real_range Input, real_range Target>
 [[nodiscard]] auto mse_loss_unreduced(Input&& input, Target&& target) {
-    return detail::unreduced<detail::pair_t<Input, Target>>([&] { return detail::mse_loss_terms(std::forward<Input>(input), std::forward<Target>(target)); });
+    return evaluate_rounded<detail::pair_t<Input, Target>>([&] { return detail::mse_loss_terms(std::forward<Input>(input), std::forward<Target>(target)); });
 }
 
 template <real_range Input, real_range Target>
@@ -739,7 +744,7 @@ template <row_range Input, row_range Target>
 template <row_range Input, row_range Target>
 [[nodiscard]] auto multilabel_soft_margin_loss_unreduced(Input&& input, Target&& target,
                                                          const multilabel_soft_margin_loss_options& o = {}) {
-    return detail::unreduced<detail::rows_t<Input>>([&] { return detail::multilabel_soft_margin_loss_terms(std::forward<Input>(input), std::forward<Target>(target), o); });
+    return evaluate_rounded<detail::rows_t<Input>>([&] { return detail::multilabel_soft_margin_loss_terms(std::forward<Input>(input), std::forward<Target>(target), o); });
 }
 
 template <row_range Input, row_range Target>
@@ -943,7 +948,7 @@ template <row_range Input, class Target>
                                       row_window window = {}, const detail::checked_batch* batch = nullptr) {
     using T = detail::rows_t<Input>;
     using W = working_t<T>;
-    return detail::unreduced<T>([&] {
+    return evaluate_rounded<T>([&] {
         std::vector<W> g;
         shannon::detail::values_writer<W> out{g};
         cross_entropy_grad_into(out, std::forward<Input>(input), std::forward<Target>(target), o, window, batch);
@@ -995,7 +1000,7 @@ template <row_range Input, index_range Target>
 [[nodiscard]] auto nll_loss_grad(Input&& input, Target&& target, const nll_loss_options& o = {}) {
     using T = detail::rows_t<Input>;
     using W = working_t<T>;
-    return detail::unreduced<T>([&] {
+    return evaluate_rounded<T>([&] {
         const auto rows = detail::read_rows<W>(std::forward<Input>(input), "torch.nll_loss", "input");
         const cross_entropy_options ce{o.weight, o.ignore_index, o.reduction, 0.0};
         const auto ct = detail::read_class_targets(rows, std::forward<Target>(target), ce, "torch.nll_loss");
@@ -1013,18 +1018,17 @@ template <row_range Input, index_range Target>
 }
 
 namespace detail {
-/// Elementwise gradients: term(i) for each element, times 1/N for the mean.
-template <class T, class Term>
-[[nodiscard]] std::vector<T> elementwise_grad(std::size_t n, profiles::reduction how, const Term& term) {
-    using W = working_t<T>;
-    return unreduced<T>([&] {
-        const W scale = grad_scale(how, W(static_cast<double>(n)));
-        std::vector<W> g;
-        for (std::size_t i = 0; i < n; ++i) {
-            g.push_back(W(term(i) * scale));
-        }
-        return g;
-    });
+/// Elementwise gradients in W: term(i) for each of the n elements, times 1/divisor for the mean (the
+/// divisor: n unless given).
+template <class W, class Term>
+[[nodiscard]] std::vector<W> elementwise_grad(std::size_t n, profiles::reduction how, const Term& term, double divisor = -1) {
+    const W scale = grad_scale(how, W(divisor < 0 ? static_cast<double>(n) : divisor));
+    std::vector<W> g;
+    g.reserve(n);
+    for (std::size_t i = 0; i < n; ++i) {
+        g.push_back(W(term(i) * scale));
+    }
+    return g;
 }
 }  // namespace detail
 
@@ -1036,26 +1040,27 @@ template <real_range Input, real_range Target>
                                              profiles::dtype dt = profiles::dtype::float64) {
     using T = detail::pair_t<Input, Target>;
     using W = working_t<T>;
-    [[maybe_unused]] const precision_scope<T> scope;  // the inputs are read at the working precision
-    constexpr std::string_view f = "torch.binary_cross_entropy";
-    const auto xy = detail::read_pair<W>(std::forward<Input>(input), std::forward<Target>(target), f);
-    const auto& x = xy.first;
-    const auto& y = xy.second;
-    detail::check_probabilities(x, f);
-    const auto w = detail::broadcast_weight<W>(o.weight, x.size(), f, "weight");
-    const double eps = in_dtype(static_cast<double>(1e-12F), dt);
-    return detail::elementwise_grad<T>(x.size(), o.reduction, [&](std::size_t i) {
-        const W d = detail::at_least(W(x[i] * W(W(1) - x[i])), eps);
-        const W num = W(w[i] * W(x[i] - y[i]));
-        if (shannon::detail::is_exact_zero(d)) {
-            // eps is 0 in float16 (1e-12 underflows): ATen divides by 0, giving +-inf (NaN for 0 / 0)
-            if (shannon::detail::is_exact_zero(num)) {
-                return shannon::detail::quiet_nan<W>();
+    return evaluate_rounded<T>([&]() -> std::vector<W> {
+        constexpr std::string_view f = "torch.binary_cross_entropy";
+        const auto xy = detail::read_pair<W>(std::forward<Input>(input), std::forward<Target>(target), f);
+        const auto& x = xy.first;
+        const auto& y = xy.second;
+        detail::check_probabilities(x, f);
+        const auto w = detail::broadcast_weight<W>(o.weight, x.size(), f, "weight");
+        const double eps = in_dtype(static_cast<double>(1e-12F), dt);
+        return detail::elementwise_grad<W>(x.size(), o.reduction, [&](std::size_t i) {
+            const W d = detail::at_least(W(x[i] * W(W(1) - x[i])), eps);
+            const W num = W(w[i] * W(x[i] - y[i]));
+            if (shannon::detail::is_exact_zero(d)) {
+                // eps is 0 in float16 (1e-12 underflows): ATen divides by 0, giving +-inf (NaN for 0 / 0)
+                if (shannon::detail::is_exact_zero(num)) {
+                    return shannon::detail::quiet_nan<W>();
+                }
+                return shannon::detail::lower_of(num) > 0 ? shannon::detail::pos_infinity<W>()
+                                                          : W(-shannon::detail::pos_infinity<W>());
             }
-            return shannon::detail::lower_of(num) > 0 ? shannon::detail::pos_infinity<W>()
-                                                      : W(-shannon::detail::pos_infinity<W>());
-        }
-        return W(num / d);
+            return W(num / d);
+        });
     });
 }
 
@@ -1065,17 +1070,18 @@ template <real_range Input, real_range Target>
                                                          const binary_cross_entropy_with_logits_options& o = {}) {
     using T = detail::pair_t<Input, Target>;
     using W = working_t<T>;
-    [[maybe_unused]] const precision_scope<T> scope;  // the inputs are read at the working precision
-    constexpr std::string_view f = "torch.binary_cross_entropy_with_logits";
-    const auto xy = detail::read_pair<W>(std::forward<Input>(input), std::forward<Target>(target), f);
-    const auto& x = xy.first;
-    const auto& y = xy.second;
-    const auto w = detail::broadcast_weight<W>(o.weight, x.size(), f, "weight");
-    const auto p = detail::broadcast_weight<W>(o.pos_weight, x.size(), f, "pos_weight");
-    return detail::elementwise_grad<T>(x.size(), o.reduction, [&](std::size_t i) {
-        const W a = W(W(W(1) - y[i]) * shannon::detail::sigmoid(x[i]));
-        const W b = W(W(p[i] * y[i]) * shannon::detail::sigmoid(W(-x[i])));
-        return W(w[i] * W(a - b));
+    return evaluate_rounded<T>([&]() -> std::vector<W> {
+        constexpr std::string_view f = "torch.binary_cross_entropy_with_logits";
+        const auto xy = detail::read_pair<W>(std::forward<Input>(input), std::forward<Target>(target), f);
+        const auto& x = xy.first;
+        const auto& y = xy.second;
+        const auto w = detail::broadcast_weight<W>(o.weight, x.size(), f, "weight");
+        const auto p = detail::broadcast_weight<W>(o.pos_weight, x.size(), f, "pos_weight");
+        return detail::elementwise_grad<W>(x.size(), o.reduction, [&](std::size_t i) {
+            const W a = W(W(W(1) - y[i]) * shannon::detail::sigmoid(x[i]));
+            const W b = W(W(p[i] * y[i]) * shannon::detail::sigmoid(W(-x[i])));
+            return W(w[i] * W(a - b));
+        });
     });
 }
 
@@ -1084,22 +1090,16 @@ template <real_range Input, real_range Target>
 [[nodiscard]] auto kl_div_grad(Input&& input, Target&& target, std::size_t batch, const kl_div_options& o = {}) {
     using T = detail::pair_t<Input, Target>;
     using W = working_t<T>;
-    [[maybe_unused]] const precision_scope<T> scope;  // the inputs are read at the working precision
-    const auto xy = detail::read_pair<W>(std::forward<Input>(input), std::forward<Target>(target), "torch.kl_div");
-    const auto& x = xy.first;
-    const auto& y = xy.second;
-    const auto term = [&](std::size_t i) { return o.log_target ? W(-shannon::detail::exp_(y[i])) : W(-y[i]); };
-    if (o.reduction == reduction::batchmean) {
-        return detail::unreduced<T>([&] {
-            const W scale = detail::grad_scale(reduction::mean, W(static_cast<double>(batch)));
-            std::vector<W> g;
-            for (std::size_t i = 0; i < x.size(); ++i) {
-                g.push_back(W(term(i) * scale));
-            }
-            return g;
-        });
-    }
-    return detail::elementwise_grad<T>(x.size(), o.reduction, term);
+    return evaluate_rounded<T>([&]() -> std::vector<W> {
+        const auto xy = detail::read_pair<W>(std::forward<Input>(input), std::forward<Target>(target), "torch.kl_div");
+        const auto& x = xy.first;
+        const auto& y = xy.second;
+        const auto term = [&](std::size_t i) { return o.log_target ? W(-shannon::detail::exp_(y[i])) : W(-y[i]); };
+        if (o.reduction == reduction::batchmean) {
+            return detail::elementwise_grad<W>(x.size(), reduction::mean, term, static_cast<double>(batch));
+        }
+        return detail::elementwise_grad<W>(x.size(), o.reduction, term);
+    });
 }
 
 /// d mse_loss / d input: 2 (input - target).
@@ -1107,11 +1107,12 @@ template <real_range Input, real_range Target>
 [[nodiscard]] auto mse_loss_grad(Input&& input, Target&& target, profiles::reduction how = reduction::mean) {
     using T = detail::pair_t<Input, Target>;
     using W = working_t<T>;
-    [[maybe_unused]] const precision_scope<T> scope;  // the inputs are read at the working precision
-    const auto xy = detail::read_pair<W>(std::forward<Input>(input), std::forward<Target>(target), "torch.mse_loss");
-    const auto& x = xy.first;
-    const auto& y = xy.second;
-    return detail::elementwise_grad<T>(x.size(), how, [&](std::size_t i) { return W(W(2) * W(x[i] - y[i])); });
+    return evaluate_rounded<T>([&]() -> std::vector<W> {
+        const auto xy = detail::read_pair<W>(std::forward<Input>(input), std::forward<Target>(target), "torch.mse_loss");
+        const auto& x = xy.first;
+        const auto& y = xy.second;
+        return detail::elementwise_grad<W>(x.size(), how, [&](std::size_t i) { return W(W(2) * W(x[i] - y[i])); });
+    });
 }
 
 /// d gaussian_nll_loss / d input: (input - target) / max(var, eps).
@@ -1119,15 +1120,16 @@ template <real_range Input, real_range Target, real_range Var>
 [[nodiscard]] auto gaussian_nll_loss_grad(Input&& input, Target&& target, Var&& var, const gaussian_nll_loss_options& o = {}) {
     using T = detail::pair_t<Input, Target>;
     using W = working_t<T>;
-    [[maybe_unused]] const precision_scope<T> scope;  // the inputs are read at the working precision
-    const auto x = detail::read<W>(std::forward<Input>(input), "torch.gaussian_nll_loss", "input");
-    const auto y = detail::read<W>(std::forward<Target>(target), "torch.gaussian_nll_loss", "target");
-    const auto v = detail::read<W>(std::forward<Var>(var), "torch.gaussian_nll_loss", "var");
-    detail::check_same_length(x, y, "torch.gaussian_nll_loss", "input", "target");
-    detail::check_same_length(x, v, "torch.gaussian_nll_loss", "input", "var");
-    const double eps = in_dtype(o.eps, o.dtype);
-    return detail::elementwise_grad<T>(x.size(), o.reduction,
-                                       [&](std::size_t i) { return W(W(x[i] - y[i]) / detail::at_least(v[i], eps)); });
+    return evaluate_rounded<T>([&]() -> std::vector<W> {
+        const auto x = detail::read<W>(std::forward<Input>(input), "torch.gaussian_nll_loss", "input");
+        const auto y = detail::read<W>(std::forward<Target>(target), "torch.gaussian_nll_loss", "target");
+        const auto v = detail::read<W>(std::forward<Var>(var), "torch.gaussian_nll_loss", "var");
+        detail::check_same_length(x, y, "torch.gaussian_nll_loss", "input", "target");
+        detail::check_same_length(x, v, "torch.gaussian_nll_loss", "input", "var");
+        const double eps = in_dtype(o.eps, o.dtype);
+        return detail::elementwise_grad<W>(x.size(), o.reduction,
+                                           [&](std::size_t i) { return W(W(x[i] - y[i]) / detail::at_least(v[i], eps)); });
+    });
 }
 
 /// d poisson_nll_loss / d input: exp(input) - target (log_input), else 1 - target / (input + eps).
@@ -1135,12 +1137,13 @@ template <real_range Input, real_range Target>
 [[nodiscard]] auto poisson_nll_loss_grad(Input&& input, Target&& target, const poisson_nll_loss_options& o = {}) {
     using T = detail::pair_t<Input, Target>;
     using W = working_t<T>;
-    [[maybe_unused]] const precision_scope<T> scope;  // the inputs are read at the working precision
-    const auto xy = detail::read_pair<W>(std::forward<Input>(input), std::forward<Target>(target), "torch.poisson_nll_loss");
-    const auto& x = xy.first;
-    const auto& y = xy.second;
-    return detail::elementwise_grad<T>(x.size(), o.reduction, [&](std::size_t i) {
-        return o.log_input ? W(shannon::detail::exp_(x[i]) - y[i]) : W(W(1) - W(y[i] / W(x[i] + W(o.eps))));
+    return evaluate_rounded<T>([&]() -> std::vector<W> {
+        const auto xy = detail::read_pair<W>(std::forward<Input>(input), std::forward<Target>(target), "torch.poisson_nll_loss");
+        const auto& x = xy.first;
+        const auto& y = xy.second;
+        return detail::elementwise_grad<W>(x.size(), o.reduction, [&](std::size_t i) {
+            return o.log_input ? W(shannon::detail::exp_(x[i]) - y[i]) : W(W(1) - W(y[i] / W(x[i] + W(o.eps))));
+        });
     });
 }
 
@@ -1150,15 +1153,14 @@ template <row_range Input, row_range Target>
                                                     const multilabel_soft_margin_loss_options& o = {}) {
     using T = detail::rows_t<Input>;
     using W = working_t<T>;
-    [[maybe_unused]] const precision_scope<T> scope;  // the inputs are read at the working precision
-    constexpr std::string_view f = "torch.multilabel_soft_margin_loss";
-    const auto x = detail::read_rows<W>(std::forward<Input>(input), f, "input");
-    const auto y = detail::read_rows<W>(std::forward<Target>(target), f, "target");
-    detail::check_same_length(x, y, f, "input", "target");
-    detail::check_same_length(x.front(), y.front(), f, "input[0]", "target[0]");
-    const std::size_t c = x.front().size();
-    detail::check_class_weights(o.weight, c, f);
-    return detail::unreduced<T>([&] {
+    return evaluate_rounded<T>([&]() -> std::vector<W> {
+        constexpr std::string_view f = "torch.multilabel_soft_margin_loss";
+        const auto x = detail::read_rows<W>(std::forward<Input>(input), f, "input");
+        const auto y = detail::read_rows<W>(std::forward<Target>(target), f, "target");
+        detail::check_same_length(x, y, f, "input", "target");
+        detail::check_same_length(x.front(), y.front(), f, "input[0]", "target[0]");
+        const std::size_t c = x.front().size();
+        detail::check_class_weights(o.weight, c, f);
         const W scale = W(detail::grad_scale(o.reduction, W(static_cast<double>(x.size()))) / W(static_cast<double>(c)));
         std::vector<W> g;
         for (std::size_t n = 0; n < x.size(); ++n) {
