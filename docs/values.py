@@ -36,6 +36,13 @@ for _name, _formula, _alias, _kind in shannon._core.quantities():
     _rows.append(f"| `{_name}` | {_cli} | {_cell} | {_kind.replace('_', ' ')} |")
 out["quantities_table"] = {"text": "\n".join(_rows)}
 
+# The list of profiles/registry.hpp, as docs/profiles.md shows it.
+_rows = ["| Python | C++ (`shannon::profiles::`) | reproduces | gradient |", "|---|---|---|---|"]
+for _fw, _name, _reproduces, _grad in shannon._core.profile_functions():
+    _rows.append(f"| `shannon.{_fw}.{_name}` | `{_fw}::{_name}` | `{_reproduces.split(' ')[0]}`"
+                 f"{' ' + _reproduces.split(' ', 1)[1] if ' ' in _reproduces else ''} | {'`' + _name + '_grad`' if _grad else ''} |")
+out["profiles_table"] = {"text": "\n".join(_rows)}
+
 value("conv_0log0", "entropy([1, 0])", lambda: shannon.entropy([1.0, 0.0]))
 value("conv_q0", "cross_entropy([0.5, 0.5], [1, 0])", lambda: shannon.cross_entropy([0.5, 0.5], [1.0, 0.0]))
 value("conv_kl_q0", "kl_divergence([0.5, 0.5], [1, 0])", lambda: shannon.kl_divergence([0.5, 0.5], [1.0, 0.0]))

@@ -31,6 +31,15 @@ PYBIND11_MODULE(_core, m) {
         });
         return out;
     });
+    // The list of profiles/registry.hpp (framework, name, the function it reproduces, has a gradient):
+    // the package's tests check that each framework module offers exactly these, the site lists them.
+    m.def("profile_functions", [] {
+        py::list out;
+        for (const shannon::profiles::profile_info& i : shannon::profiles::profile_functions) {
+            out.append(py::make_tuple(std::string(i.framework), std::string(i.name), std::string(i.reproduces), i.gradient));
+        }
+        return out;
+    });
     bind_core(m);
     bind_torch(m);
     bind_scipy(m);

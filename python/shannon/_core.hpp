@@ -26,6 +26,7 @@
 #include <shannon/profiles/keras.hpp>
 #include <shannon/profiles/tf_keras2.hpp>
 #include <shannon/profiles/optax.hpp>
+#include <shannon/profiles/registry.hpp>
 #include <shannon/profiles/scipy.hpp>
 #include <shannon/profiles/torch.hpp>
 #include <shannon/shannon.hpp>

@@ -301,3 +301,24 @@ def test_every_registered_quantity_is_in_the_package_by_its_name():
         assert callable(getattr(shannon, name)), name
         assert formula and name.replace("_", "").isalnum(), (name, formula)
         assert alias == "" or alias not in names, alias
+
+
+def test_every_listed_profile_function_is_in_its_module_and_no_other():
+    """profiles/registry.hpp lists each framework function once: each framework module offers exactly the
+    listed functions (and <name>_grad where listed), each documented as what it reproduces."""
+    import importlib
+
+    from shannon._api import Quantity
+
+    entries = shannon._core.profile_functions()
+    assert len({(fw, name) for fw, name, _, _ in entries}) == len(entries) >= 30
+    for fw in sorted({fw for fw, _, _, _ in entries}):
+        module = importlib.import_module("shannon." + fw)
+        offered = {n for n in dir(module) if not n.startswith("_") and isinstance(getattr(module, n), Quantity)}
+        listed = set()
+        for f, name, reproduces, gradient in entries:
+            if f == fw:
+                listed |= {name, name + "_grad"} if gradient else {name}
+                doc = getattr(module, name).__doc__
+                assert reproduces.split(" ")[0] in doc, (fw, name, reproduces)
+        assert offered == listed, (fw, sorted(offered - listed), sorted(listed - offered))
