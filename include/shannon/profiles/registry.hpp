@@ -16,14 +16,14 @@ namespace shannon::profiles {
 
 /// What the front ends need to know about a profile function.
 struct profile_info {
-    /// The framework's profile: the C++ namespace shannon::profiles::<framework> and the Python module
-    /// shannon.<framework>.
+    /// The framework's profile, which names the C++ namespace and the Python module (torch:
+    /// shannon::profiles::torch and shannon.torch).
     std::string_view framework;
     /// The function's name in both (the framework's own name).
     std::string_view name;
     /// The framework's function it reproduces, fully qualified.
     std::string_view reproduces;
-    /// It has a gradient with respect to its first input (<name>_grad).
+    /// It has a gradient with respect to its first input (the name followed by _grad).
     bool gradient = false;
 };
 
