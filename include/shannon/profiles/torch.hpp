@@ -487,17 +487,32 @@ struct binary_cross_entropy_with_logits_options {
 ///     =  w_n [p_n y_n softplus(-x_n) + (1 - y_n) softplus(x_n)]     (p_n = pos_weight, 1 by default).
 /// Source: torch.nn.BCEWithLogitsLoss docs.
 namespace detail {
+/// The inputs of binary_cross_entropy_with_logits and its gradient, read and checked once: logits
+/// xy.first, targets xy.second (read_pair's), weight w and pos_weight p broadcast to the elements.
+template <class W, class Pair>
+struct bce_logits_inputs {
+    Pair xy;
+    broadcast_weights<W> w;
+    broadcast_weights<W> p;
+};
+template <class W, real_range Input, real_range Target>
+[[nodiscard]] auto read_bce_logits(Input&& input, Target&& target, const binary_cross_entropy_with_logits_options& o) {
+    constexpr std::string_view f = "torch.binary_cross_entropy_with_logits";
+    auto xy = detail::read_pair<W>(std::forward<Input>(input), std::forward<Target>(target), f);
+    const std::size_t n = xy.first.size();
+    return bce_logits_inputs<W, decltype(xy)>{std::move(xy), detail::broadcast_weight<W>(o.weight, n, f, "weight"),
+                                              detail::broadcast_weight<W>(o.pos_weight, n, f, "pos_weight")};
+}
+
 template <real_range Input, real_range Target>
 [[nodiscard]] auto binary_cross_entropy_with_logits_terms(Input&& input, Target&& target,
                                                               const binary_cross_entropy_with_logits_options& o = {}) {
-    using T = detail::pair_t<Input, Target>;
-    using W = working_t<T>;
-    constexpr std::string_view f = "torch.binary_cross_entropy_with_logits";
-    const auto xy = detail::read_pair<W>(std::forward<Input>(input), std::forward<Target>(target), f);
-    const auto& x = xy.first;
-    const auto& y = xy.second;
-    const auto w = detail::broadcast_weight<W>(o.weight, x.size(), f, "weight");
-    const auto p = detail::broadcast_weight<W>(o.pos_weight, x.size(), f, "pos_weight");
+    using W = working_t<detail::pair_t<Input, Target>>;
+    const auto in = read_bce_logits<W>(std::forward<Input>(input), std::forward<Target>(target), o);
+    const auto& x = in.xy.first;
+    const auto& y = in.xy.second;
+    const auto& w = in.w;
+    const auto& p = in.p;
     std::vector<W> l;
     l.reserve(x.size());
     for (std::size_t i = 0; i < x.size(); ++i) {
@@ -1071,12 +1086,11 @@ template <real_range Input, real_range Target>
     using T = detail::pair_t<Input, Target>;
     using W = working_t<T>;
     return evaluate_rounded<T>([&]() -> std::vector<W> {
-        constexpr std::string_view f = "torch.binary_cross_entropy_with_logits";
-        const auto xy = detail::read_pair<W>(std::forward<Input>(input), std::forward<Target>(target), f);
-        const auto& x = xy.first;
-        const auto& y = xy.second;
-        const auto w = detail::broadcast_weight<W>(o.weight, x.size(), f, "weight");
-        const auto p = detail::broadcast_weight<W>(o.pos_weight, x.size(), f, "pos_weight");
+        const auto in = detail::read_bce_logits<W>(std::forward<Input>(input), std::forward<Target>(target), o);
+        const auto& x = in.xy.first;
+        const auto& y = in.xy.second;
+        const auto& w = in.w;
+        const auto& p = in.p;
         return detail::elementwise_grad<W>(x.size(), o.reduction, [&](std::size_t i) {
             const W a = W(W(W(1) - y[i]) * shannon::detail::sigmoid(x[i]));
             const W b = W(W(p[i] * y[i]) * shannon::detail::sigmoid(W(-x[i])));
