@@ -257,6 +257,136 @@ template <row_range Input, class Target>
     });
 }
 
+namespace detail {
+
+/// The reduced cross_entropy of rows of logits with checked class-index targets (read_class_targets).
+/// sum_n l_n = keep sum_n w_y (m_n - z_n[y]) + share sum_n G_n + sum_n a_(y_n) log1p(S_n), with
+/// G_n = sum_k w_k (m_n - z_nk) and a_c = keep w_c + share sum_k w_k: the gaps summed (each
+/// sum multiplied once), the rows' log-normalizers grouped by target class and each group's
+/// taken by sum_log1p (for the ball: one logarithm of a product per group, not one per row).
+/// Groups hold at most 1,024 rows, so the working memory stays small (at most 64 x 1,024
+/// balls, 1.5 MB: a large fresh allocation costs more in page faults than the logarithms it
+/// saves): one bucket without weights, one per class for up to 64 classes, else (class, S_n)
+/// pairs sorted by class per 1,024 rows. Rows with a +inf or no finite logit take their own
+/// loss.
+template <class W, class Rows>
+[[nodiscard]] W index_cross_entropy(const Rows& rows, const class_targets& ct, const cross_entropy_options& o,
+                                    std::string_view f) {
+    const std::vector<std::int64_t>& t = ct.index;
+    const W d = detail::class_divisor<W>(ct.count, o);
+    const std::size_t c = rows.front().size();
+    const detail::index_loss_terms<W> loss(o, c, true);
+    const shannon::detail::binary64_weights weighted{o.weight};
+    const bool plain = o.weight.empty() && o.label_smoothing == 0;
+    // The sums of rows [from, to) into their own accumulators (the batch's two halves may run on
+    // two threads: shannon::detail::in_halves).
+    struct partial {
+        shannon::detail::accumulator<W> own;          // the rows that take their own loss
+        shannon::detail::accumulator<W> target_gaps;  // sum_n w_y (m_n - z_n[y])
+        shannon::detail::accumulator<W> all_gaps;     // sum_n G_n
+        shannon::detail::accumulator<W> logs;         // sum_n a_(y_n) log1p(S_n)
+    };
+    std::vector<partial> parts(2);
+    const bool sorted = !o.weight.empty() && c > 64;
+    const auto rows_from = [&](std::size_t from, std::size_t to, std::size_t part) {
+        partial& acc = parts[part];
+        constexpr std::size_t group = 1024;
+        const auto take = [&](std::size_t cls, std::vector<W>& s) {
+            if (!s.empty()) {
+                const W sum = shannon::detail::sum_log1p(s);
+                acc.logs.add(o.weight.empty() ? sum
+                                              : W(W(W(loss.keep * detail::weight_at<W>(o.weight, cls)) +
+                                                    W(loss.share * loss.weight_sum)) *
+                                                  sum));
+                s.clear();
+            }
+        };
+        std::vector<std::vector<W>> buckets(o.weight.empty() || sorted ? 1 : c);
+        std::vector<std::pair<std::size_t, W>> pairs;  // (class, S_n) when sorted
+        std::vector<W> run;
+        const auto take_pairs = [&] {
+            std::sort(pairs.begin(), pairs.end(), [](const auto& u, const auto& v) { return u.first < v.first; });
+            for (std::size_t i = 0; i < pairs.size();) {
+                const std::size_t cls = pairs[i].first;
+                for (; i < pairs.size() && pairs[i].first == cls; ++i) {
+                    run.push_back(pairs[i].second);
+                }
+                take(cls, run);
+            }
+            pairs.clear();
+        };
+        // The normalizers S_n of up to `group` rows at once (exp_rest_rows: short rows several to
+        // a vector), then into their groups; those rows' target gaps w_y (m_n - z_n[y]) as one sum,
+        // and with label smoothing their gaps G_n.
+        std::vector<std::size_t> which;
+        std::vector<std::size_t> maxima;
+        std::vector<std::size_t> targets;
+        which.reserve(std::min(group, to - from));
+        maxima.reserve(std::min(group, to - from));
+        targets.reserve(std::min(group, to - from));
+        const auto sort_sums = [&] {
+            acc.target_gaps.add(shannon::detail::sum_target_gaps_rows_of(rows, which, maxima, targets, weighted));
+            if (o.label_smoothing != 0) {
+                acc.all_gaps.add(shannon::detail::sum_weighted_gaps_rows_of(rows, which, maxima, weighted));
+            }
+            std::vector<W> sums = shannon::detail::exp_rest_rows(rows, which, maxima);
+            for (std::size_t i = 0; i < which.size(); ++i) {
+                const auto y = static_cast<std::size_t>(t[which[i]]);
+                if (sorted) {
+                    pairs.emplace_back(y, std::move(sums[i]));
+                    if (pairs.size() == group) {
+                        take_pairs();
+                    }
+                } else {
+                    const std::size_t cls = o.weight.empty() ? 0 : y;
+                    buckets[cls].push_back(std::move(sums[i]));
+                    if (buckets[cls].size() == group) {
+                        take(cls, buckets[cls]);
+                    }
+                }
+            }
+            which.clear();
+            maxima.clear();
+            targets.clear();
+        };
+        for (std::size_t n = from; n < to; ++n) {
+            if (t[n] == o.ignore_index) {
+                continue;
+            }
+            const auto& z = rows[n];
+            const auto y = static_cast<std::size_t>(t[n]);
+            const std::size_t imax = shannon::detail::argmax(z);
+            const W m = z[imax];
+            if (shannon::detail::is_pos_inf(shannon::detail::representative(m)) || shannon::detail::is_neg_inf(shannon::detail::upper_of(m))) {
+                acc.own.add(loss(z, y, detail::weight_at<W>(o.weight, y)));
+                continue;
+            }
+            which.push_back(n);
+            maxima.push_back(imax);
+            targets.push_back(y);
+            if (which.size() == group) {
+                sort_sums();
+            }
+        }
+        sort_sums();
+        take_pairs();
+        for (std::size_t cls = 0; cls < buckets.size(); ++cls) {
+            take(cls, buckets[cls]);
+        }
+    };
+    // Short rows in two halves where the number type allows threads (long rows split their own
+    // sums: shannon::detail::exp_rest_rows).
+    shannon::detail::in_halves<W>(rows.size(), c <= 64 ? rows.size() * c : 0, rows_from);
+    const auto both = [&](shannon::detail::accumulator<W> partial::*a) {
+        return W((parts[0].*a).value() + (parts[1].*a).value());
+    };
+    const W target_gaps = both(&partial::target_gaps);
+    const W gaps = plain ? target_gaps : W(W(loss.keep * target_gaps) + W(loss.share * both(&partial::all_gaps)));
+    return detail::reduce_sum(W(W(both(&partial::own) + gaps) + both(&partial::logs)), o.reduction, d, f);
+}
+
+}  // namespace detail
+
 template <row_range Input, class Target>
 [[nodiscard]] auto cross_entropy(Input&& input, Target&& target, const cross_entropy_options& o = {}) {
     using T = detail::rows_t<Input>;
@@ -265,127 +395,8 @@ template <row_range Input, class Target>
         constexpr std::string_view f = "torch.cross_entropy";
         const auto rows = detail::read_rows<W>(std::forward<Input>(input), f, "input");
         if constexpr (index_range<Target>) {
-            // sum_n l_n = keep sum_n w_y (m_n - z_n[y]) + share sum_n G_n + sum_n a_(y_n) log1p(S_n), with
-            // G_n = sum_k w_k (m_n - z_nk) and a_c = keep w_c + share sum_k w_k: the gaps summed (each
-            // sum multiplied once), the rows' log-normalizers grouped by target class and each group's
-            // taken by sum_log1p (for the ball: one logarithm of a product per group, not one per row).
-            // Groups hold at most 1,024 rows, so the working memory stays small (at most 64 x 1,024
-            // balls, 1.5 MB: a large fresh allocation costs more in page faults than the logarithms it
-            // saves): one bucket without weights, one per class for up to 64 classes, else (class, S_n)
-            // pairs sorted by class per 1,024 rows. Rows with a +inf or no finite logit take their own
-            // loss.
             const auto ct = detail::read_class_targets(rows, std::forward<Target>(target), o, f);
-            const std::vector<std::int64_t>& t = ct.index;
-            const W d = detail::class_divisor<W>(ct.count, o);
-            const std::size_t c = rows.front().size();
-            const detail::index_loss_terms<W> loss(o, c, true);
-            const shannon::detail::binary64_weights weighted{o.weight};
-            const bool plain = o.weight.empty() && o.label_smoothing == 0;
-            // The sums of rows [from, to) into their own accumulators (the batch's two halves may run on
-            // two threads: shannon::detail::in_halves).
-            struct partial {
-                shannon::detail::accumulator<W> own;          // the rows that take their own loss
-                shannon::detail::accumulator<W> target_gaps;  // sum_n w_y (m_n - z_n[y])
-                shannon::detail::accumulator<W> all_gaps;     // sum_n G_n
-                shannon::detail::accumulator<W> logs;         // sum_n a_(y_n) log1p(S_n)
-            };
-            std::vector<partial> parts(2);
-            const bool sorted = !o.weight.empty() && c > 64;
-            const auto rows_from = [&](std::size_t from, std::size_t to, std::size_t part) {
-                partial& acc = parts[part];
-                constexpr std::size_t group = 1024;
-                const auto take = [&](std::size_t cls, std::vector<W>& s) {
-                    if (!s.empty()) {
-                        const W sum = shannon::detail::sum_log1p(s);
-                        acc.logs.add(o.weight.empty() ? sum
-                                                      : W(W(W(loss.keep * detail::weight_at<W>(o.weight, cls)) +
-                                                            W(loss.share * loss.weight_sum)) *
-                                                          sum));
-                        s.clear();
-                    }
-                };
-                std::vector<std::vector<W>> buckets(o.weight.empty() || sorted ? 1 : c);
-                std::vector<std::pair<std::size_t, W>> pairs;  // (class, S_n) when sorted
-                std::vector<W> run;
-                const auto take_pairs = [&] {
-                    std::sort(pairs.begin(), pairs.end(), [](const auto& u, const auto& v) { return u.first < v.first; });
-                    for (std::size_t i = 0; i < pairs.size();) {
-                        const std::size_t cls = pairs[i].first;
-                        for (; i < pairs.size() && pairs[i].first == cls; ++i) {
-                            run.push_back(pairs[i].second);
-                        }
-                        take(cls, run);
-                    }
-                    pairs.clear();
-                };
-                // The normalizers S_n of up to `group` rows at once (exp_rest_rows: short rows several to
-                // a vector), then into their groups; those rows' target gaps w_y (m_n - z_n[y]) as one sum,
-                // and with label smoothing their gaps G_n.
-                std::vector<std::size_t> which;
-                std::vector<std::size_t> maxima;
-                std::vector<std::size_t> targets;
-                which.reserve(std::min(group, to - from));
-                maxima.reserve(std::min(group, to - from));
-                targets.reserve(std::min(group, to - from));
-                const auto sort_sums = [&] {
-                    acc.target_gaps.add(shannon::detail::sum_target_gaps_rows_of(rows, which, maxima, targets, weighted));
-                    if (o.label_smoothing != 0) {
-                        acc.all_gaps.add(shannon::detail::sum_weighted_gaps_rows_of(rows, which, maxima, weighted));
-                    }
-                    std::vector<W> sums = shannon::detail::exp_rest_rows(rows, which, maxima);
-                    for (std::size_t i = 0; i < which.size(); ++i) {
-                        const auto y = static_cast<std::size_t>(t[which[i]]);
-                        if (sorted) {
-                            pairs.emplace_back(y, std::move(sums[i]));
-                            if (pairs.size() == group) {
-                                take_pairs();
-                            }
-                        } else {
-                            const std::size_t cls = o.weight.empty() ? 0 : y;
-                            buckets[cls].push_back(std::move(sums[i]));
-                            if (buckets[cls].size() == group) {
-                                take(cls, buckets[cls]);
-                            }
-                        }
-                    }
-                    which.clear();
-                    maxima.clear();
-                    targets.clear();
-                };
-                for (std::size_t n = from; n < to; ++n) {
-                    if (t[n] == o.ignore_index) {
-                        continue;
-                    }
-                    const auto& z = rows[n];
-                    const auto y = static_cast<std::size_t>(t[n]);
-                    const std::size_t imax = shannon::detail::argmax(z);
-                    const W m = z[imax];
-                    if (shannon::detail::is_pos_inf(shannon::detail::representative(m)) || shannon::detail::is_neg_inf(shannon::detail::upper_of(m))) {
-                        acc.own.add(loss(z, y, detail::weight_at<W>(o.weight, y)));
-                        continue;
-                    }
-                    which.push_back(n);
-                    maxima.push_back(imax);
-                    targets.push_back(y);
-                    if (which.size() == group) {
-                        sort_sums();
-                    }
-                }
-                sort_sums();
-                take_pairs();
-                for (std::size_t cls = 0; cls < buckets.size(); ++cls) {
-                    take(cls, buckets[cls]);
-                }
-            };
-            // Short rows in two halves where the number type allows threads (long rows split their own
-            // sums: shannon::detail::exp_rest_rows).
-            shannon::detail::in_halves<W>(rows.size(), c <= 64 ? rows.size() * c : 0, rows_from);
-            const auto both = [&](shannon::detail::accumulator<W> partial::*a) {
-                return W((parts[0].*a).value() + (parts[1].*a).value());
-            };
-            const W target_gaps = both(&partial::target_gaps);
-            const W gaps = plain ? target_gaps : W(W(loss.keep * target_gaps) + W(loss.share * both(&partial::all_gaps)));
-            return detail::reduce_sum(W(W(both(&partial::own) + gaps) + both(&partial::logs)), o.reduction, d, f);
+            return detail::index_cross_entropy<W>(rows, ct, o, f);
         } else {
             const auto t = detail::read_rows<W>(std::forward<Target>(target), f, "target");
             const auto l = detail::probability_losses(rows, t, o, f);
