@@ -39,8 +39,8 @@ out["quantities_table"] = {"text": "\n".join(_rows)}
 # The list of profiles/registry.hpp, as docs/profiles.md shows it.
 _rows = ["| Python | C++ (`shannon::profiles::`) | reproduces | gradient |", "|---|---|---|---|"]
 for _fw, _name, _reproduces, _grad in shannon._core.profile_functions():
-    _rows.append(f"| `shannon.{_fw}.{_name}` | `{_fw}::{_name}` | `{_reproduces.split(' ')[0]}`"
-                 f"{' ' + _reproduces.split(' ', 1)[1] if ' ' in _reproduces else ''} | {'`' + _name + '_grad`' if _grad else ''} |")
+    _grad_cell = f"`{_name}_grad`" if _grad else ""
+    _rows.append(f"| `shannon.{_fw}.{_name}` | `{_fw}::{_name}` | `{_reproduces}` | {_grad_cell} |")
 out["profiles_table"] = {"text": "\n".join(_rows)}
 
 value("conv_0log0", "entropy([1, 0])", lambda: shannon.entropy([1.0, 0.0]))
