@@ -1,7 +1,14 @@
 #!/usr/bin/env bash
-# Two ways a user takes shannon into a project, each checked by building and running a program:
-#  1. `meson install` into a prefix, then the compiler flags from pkg-config;
-#  2. shannon as a Meson subproject, found through meson.override_dependency('shannon').
+# The ways a user takes shannon into a project, each checked by building and running a program in a
+# fresh folder with the commands the README gives:
+#  1. `meson install` into a prefix, then the compiler flags from pkg-config: `shannon` (the core) and,
+#     in a plain Makefile, `shannon-multiprecision` (the oracle: exact::round);
+#  2. the same install from CMake: find_package(shannon 0.1 CONFIG REQUIRED), shannon::shannon and
+#     shannon::multiprecision;
+#  3. shannon as a Meson subproject, found through meson.override_dependency('shannon');
+#  4. the Python package by pip (pyproject.toml, meson-python) into a new virtual environment, offline:
+#     `pip install --no-build-isolation .`, then the package's test suite run against that install from
+#     a folder outside the source tree; and `pip wheel`, the wheel installed into a second environment.
 # Usage: check-packaging.sh [BUILD_DIR]   (a configured and built folder to install; default: a new one)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -46,7 +53,59 @@ PYTHONPATH=$(dirname "$(dirname "$core")") /usr/bin/python3 -c \
     "import shannon; v = shannon.kl_divergence([0.5, 0.5], [0.9, 0.1]); assert 0.5108256237659 < v < 0.5108256237660, v"
 echo "installed Python package: $core"
 
-echo "--- 2. Meson subproject"
+cat >"$tmp/oracle.cpp" <<'CPP'
+#include <cstdio>
+#include <vector>
+#include <shannon/exact.hpp>
+int main() {
+    namespace ex = shannon::exact;
+    const std::vector<double> p{0.5, 0.5}, q{0.9, 0.1};
+    const ex::rounded r = ex::round(ex::format::binary64, shannon::kl_divergence, p, q);
+    std::printf("%.17g %s\n", r.value, ex::digits(30, shannon::kl_divergence, p, q).c_str());
+    return r.determined && r.value == 0.5108256237659906 ? 0 : 1;  // the correctly rounded value (mpmath)
+}
+CPP
+prefix=$(dirname "$(dirname "$pc_dir")")  # <prefix>/share/pkgconfig -> <prefix>
+[ -n "${1:-}" ] && prefix="$tmp/prefix$(meson introspect "$1" --buildoptions | /usr/bin/python3 -c \
+    "import json,sys; print(next(o['value'] for o in json.load(sys.stdin) if o['name'] == 'prefix'))")"
+
+echo "--- 1b. a Makefile with pkg-config --cflags --libs shannon-multiprecision"
+mkdir "$tmp/make" && cp "$tmp/oracle.cpp" "$tmp/make/"
+cat >"$tmp/make/Makefile" <<'MAKE'
+CXXFLAGS += -O2 -Wall -Wextra -Wpedantic -Werror $(shell pkg-config --define-prefix --cflags shannon-multiprecision)
+LDLIBS += $(shell pkg-config --define-prefix --libs shannon-multiprecision)
+oracle: oracle.cpp
+MAKE
+(cd "$tmp/make" && PKG_CONFIG_PATH="$pc_dir" make -s oracle && ./oracle)
+
+echo "--- 2. CMake: find_package(shannon 0.1 CONFIG REQUIRED)"
+mkdir "$tmp/cmake" && cp "$tmp/use.cpp" "$tmp/oracle.cpp" "$tmp/cmake/"
+cat >"$tmp/cmake/CMakeLists.txt" <<'CMAKE'
+cmake_minimum_required(VERSION 3.16)
+project(consumer CXX)
+find_package(shannon 0.1 CONFIG REQUIRED COMPONENTS multiprecision)
+add_executable(use use.cpp)
+target_link_libraries(use PRIVATE shannon::shannon)
+add_executable(oracle oracle.cpp)
+target_link_libraries(oracle PRIVATE shannon::multiprecision)
+target_compile_options(use PRIVATE -Wall -Wextra -Wpedantic -Werror)
+target_compile_options(oracle PRIVATE -Wall -Wextra -Wpedantic -Werror)
+CMAKE
+cmake -S "$tmp/cmake" -B "$tmp/cmake/build" -DCMAKE_PREFIX_PATH="$prefix" -DCMAKE_BUILD_TYPE=Release >/dev/null
+cmake --build "$tmp/cmake/build" -j2 >/dev/null
+"$tmp/cmake/build/use" && "$tmp/cmake/build/oracle"
+# A version the install does not satisfy is refused (0.x: a minor version may break the API).
+cat >"$tmp/cmake/CMakeLists.txt" <<'CMAKE'
+cmake_minimum_required(VERSION 3.16)
+project(consumer CXX)
+find_package(shannon 0.2 CONFIG REQUIRED)
+CMAKE
+if cmake -S "$tmp/cmake" -B "$tmp/cmake/build2" -DCMAKE_PREFIX_PATH="$prefix" >"$tmp/cmake/v.log" 2>&1; then
+    echo "find_package(shannon 0.2) accepted version 0.1"; exit 1
+fi
+grep -q "0.1.0" "$tmp/cmake/v.log" && echo "find_package(shannon 0.2): refused, as it should be"
+
+echo "--- 3. Meson subproject"
 mkdir -p "$tmp/consumer/subprojects"
 ln -s "$root" "$tmp/consumer/subprojects/shannon"
 cp "$tmp/use.cpp" "$tmp/consumer/use.cpp"
@@ -58,4 +117,24 @@ MESON
 meson setup "$tmp/consumer/build" "$tmp/consumer" >/dev/null
 meson compile -C "$tmp/consumer/build" >/dev/null
 "$tmp/consumer/build/use"
+
+echo "--- 4. pip (pyproject.toml with meson-python), offline, into a new virtual environment"
+# --system-site-packages: numpy, meson-python, pybind11 (and pytest, mpmath, torch, scipy for the
+# tests) come from Debian's packages; no package index is reachable.
+/usr/bin/python3 -m venv --system-site-packages "$tmp/venv"
+(cd "$root" && "$tmp/venv/bin/pip" install --no-build-isolation --no-index . >"$tmp/pip-install.log" 2>&1) \
+    || { tail -40 "$tmp/pip-install.log"; exit 1; }
+mkdir "$tmp/elsewhere"
+cd "$tmp/elsewhere"
+where=$("$tmp/venv/bin/python" -c "import shannon; print(shannon.__file__)")
+case "$where" in "$tmp/venv/"*) echo "pip install .: shannon imported from $where" ;;
+    *) echo "the environment imports shannon from $where, not from its own install"; exit 1 ;; esac
+"$tmp/venv/bin/python" -m pytest -q -p no:cacheprovider "$root/tests/python" | tail -1
+echo "--- 4b. pip wheel, and the wheel installed into another environment"
+(cd "$root" && "$tmp/venv/bin/pip" wheel --no-build-isolation --no-deps --no-index . -w "$tmp/dist" >"$tmp/pip-wheel.log" 2>&1) \
+    || { tail -40 "$tmp/pip-wheel.log"; exit 1; }
+/usr/bin/python3 -m venv --system-site-packages "$tmp/venv2"
+"$tmp/venv2/bin/pip" install --no-index "$tmp"/dist/shannon-*.whl >/dev/null
+ls "$tmp"/dist
+"$tmp/venv2/bin/python" -c "import shannon; v = shannon.kl_divergence([0.5, 0.5], [0.9, 0.1]); assert v == 0.5108256237659906, v; print('wheel:', shannon.__file__, v)"
 echo "packaging: ok"

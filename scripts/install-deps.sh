@@ -4,7 +4,8 @@
 #                                         CLI11, fmt, nlohmann-json (the shannon command),
 #                                         range-v3, python3-mpmath with python3-gmpy2 (mpmath's GMP backend: the
 #                                         test references compute 5-10 times faster), clang's libFuzzer (the readers' fuzz run),
-#                                         the Python package's pybind11, numpy, pytest, and the frameworks its
+#                                         the Python package's pybind11, numpy, pytest, pip, venv and meson-python
+#                                         (pip install .), Dask with distributed (shannon.dask), and the frameworks its
 #                                         tests run against (python3-scipy, python3-torch), and the
 #                                         documentation's tools (doxygen, python3-markdown, python3-matplotlib;
 #                                         chromium and python3-websocket for its render check)
@@ -25,6 +26,7 @@ packages=(g++ clang meson ninja-build pkg-config cmake
           libcli11-dev libfmt-dev nlohmann-json3-dev
           libclang-rt-14-dev python3 python3-mpmath python3-gmpy2
           python3-dev pybind11-dev python3-numpy python3-pytest python3-scipy python3-torch
+          python3-pip python3-venv python3-mesonpy python3-dask python3-distributed
           doxygen python3-markdown python3-matplotlib chromium python3-websocket fonts-dejavu-core)
 
 if [ "${1:-}" = "--bench" ]; then

@@ -9,7 +9,9 @@
 #                           because the package conflicts with 1.74)
 #   sanitize                GCC 12, Boost 1.74, AddressSanitizer + UndefinedBehaviorSanitizer (any report fails),
 #                           for double, mpfr_float_50, mpfr_float (1000 digits), mpfi_float_50
-#   packaging               'meson install' + pkg-config, and shannon used as a Meson subproject
+#   packaging               what a new user types, each in a fresh folder: 'meson install', then pkg-config
+#                           (shannon, and shannon-multiprecision from a Makefile) and CMake's find_package;
+#                           shannon as a Meson subproject; pip install . and pip wheel (scripts/check-packaging.sh)
 #
 # All with -Wall -Wextra -Wpedantic -Werror. `scripts/test.sh gcc` runs one configuration.
 set -uo pipefail
@@ -106,15 +108,15 @@ for c in "${configs[@]}"; do
                 -Db_sanitize=address,undefined -Db_lundef=false \
                 -Dtest_types=double,mpfr_float_50,mpfr_float_1000,mpfi_float_50 ;;
         packaging)
-            echo "=== packaging: meson install + pkg-config, and use as a subproject"
+            echo "=== packaging: meson install + pkg-config + CMake, a Meson subproject, pip install and pip wheel"
             # The gcc build, when this run made it, is what gets installed (no second compilation).
             built=""
             [ -f build-test/gcc/build.ninja ] && [[ " ${results[*]} " == *" build-test/gcc "* ]] && built=build-test/gcc
             if bash scripts/check-packaging.sh $built >build-test/packaging.log 2>&1; then
-                results+=("packaging:ok:2")
+                results+=("packaging:ok:7")  # the seven checks of scripts/check-packaging.sh
             else
                 tail -30 build-test/packaging.log
-                results+=("packaging:failed:2")
+                results+=("packaging:failed:7")
                 status=1
             fi ;;
         *)
