@@ -1,7 +1,9 @@
 """shannon: the exact values of information theory and of the machine-learning losses.
 
 Every function returns the exact value of its quantity at the given inputs (NumPy arrays, lists,
-numbers or CPU torch tensors, each float taken as the exact number it is), correctly rounded:
+numbers, CPU torch tensors of any real dtype — float64, float32, float16, bfloat16, integers — and
+any object with ``__array__`` or ``__dlpack__``; each float taken as the exact number it is, float64
+and float32 tensors read without a copy), correctly rounded:
 
     >>> import numpy as np, shannon
     >>> shannon.kl_divergence(np.array([0.5, 0.5]), np.array([0.9, 0.1]))
@@ -9,8 +11,11 @@ numbers or CPU torch tensors, each float taken as the exact number it is), corre
     >>> shannon.kl_divergence([0.5, 0.5], [0.9, 0.1], digits=30)
     Decimal('0.510825623765990643114127095951')
 
-The result is a float64 unless every floating-point input is float32 (then a numpy.float32) or
-``dtype=`` asks for float64, float32, bfloat16 (returned as the float64 holding it) or float16.
+The result has the inputs' format: float32 (a numpy.float32) when every floating-point input is
+float32, float16 or bfloat16 when every one is that (bfloat16 is returned as the float64 holding it:
+NumPy has no bfloat16), float32 for float16 or bfloat16 mixed with float32 (PyTorch's promotion),
+else float64; ``dtype=`` asks for float64, float32, bfloat16 or float16. Tensors on a GPU or the
+meta device, complex, quantized and sparse tensors are a TypeError saying what to do.
 ``digits=N`` gives N correct significant digits as a decimal.Decimal. ``shannon.enclose(f, *inputs)``
 gives an enclosure of the exact value, ``shannon.ulp_error(actual, f, *inputs)`` the error of a
 result computed elsewhere, and ``shannon.testing.assert_close`` asserts a bound on it.

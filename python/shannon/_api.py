@@ -46,16 +46,102 @@ class UndeterminedWarning(RuntimeWarning):
     """The oracle reached its precision cap without deciding the rounding (see shannon::exact)."""
 
 
+_NARROW = ("bfloat16", "float16")
+
+
+def _bfloat16_bits_to_float32(bits):
+    """float32 values of bfloat16 bit patterns (uint16): a bfloat16 is the upper half of a float32, so
+    this is exact (NaN payloads included)."""
+    bits = np.asarray(bits)
+    return (bits.reshape(-1).view(np.uint16).astype(np.uint32) << 16).view(np.float32).reshape(bits.shape)
+
+
+def _read_torch(x):
+    """A NumPy array of a torch tensor's values (a view when NumPy holds its dtype), and its dtype's name."""
+    import torch
+
+    name = str(x.dtype).replace("torch.", "")
+    if x.device.type != "cpu":
+        what = "a meta tensor holds no values" if x.device.type == "meta" else "shannon reads host memory"
+        raise TypeError(f"shannon: a torch tensor of shape {tuple(x.shape)} on device '{x.device}': move it to "
+                        f"the CPU first (x.cpu()); {what}")
+    if x.is_complex():
+        raise TypeError(f"shannon: complex input (dtype {x.dtype}): the quantities take real numbers "
+                        "(pass x.real explicitly if that is what you mean)")
+    if x.is_quantized:
+        raise TypeError(f"shannon: a quantized tensor (dtype {x.dtype}): dequantize it first (x.dequantize()), "
+                        "so that the values read are the ones meant")
+    if x.layout != torch.strided:
+        raise TypeError(f"shannon: a tensor of layout {x.layout}: pass x.to_dense()")
+    x = x.detach()
+    if x.is_neg():  # a lazily negated view: .numpy() refuses it
+        x = x.resolve_neg()
+    if name == "bfloat16":
+        return _bfloat16_bits_to_float32(x.contiguous().view(torch.int16).numpy()), name
+    return x.numpy(), name
+
+
+def read_input(x):
+    """x as a NumPy array when it is an array-like object (a NumPy array, a torch tensor, an object with
+    ``__array__`` or ``__dlpack__``), with the name of its element type; (x, None) for anything else
+    (lists and numbers: as_array reads them). bfloat16 values become float32 (exact); nothing else
+    is converted, so a float64 or float32 tensor on the CPU is read without a copy."""
+    if isinstance(x, np.ndarray):
+        a = x
+    elif type(x).__module__.split(".")[0] == "torch" and hasattr(x, "detach") and hasattr(x, "device"):
+        return _read_torch(x)
+    elif hasattr(x, "__array__"):
+        a = np.asarray(x)
+    elif hasattr(x, "__dlpack__"):
+        if hasattr(x, "__dlpack_device__") and x.__dlpack_device__()[0] != 1:  # DLPack's kDLCPU
+            raise TypeError(f"shannon: a {type(x).__name__} on DLPack device {tuple(x.__dlpack_device__())}: "
+                            "move it to the CPU first; shannon reads host memory")
+        try:
+            a = np.from_dlpack(x)
+        except (TypeError, BufferError, RuntimeError) as e:  # e.g. bfloat16, which NumPy has no type for
+            try:
+                from torch.utils.dlpack import from_dlpack
+            except ImportError:
+                raise TypeError(f"shannon: cannot read a {type(x).__name__} through DLPack: {e}") from None
+            return _read_torch(from_dlpack(x))
+    else:
+        return x, None
+    name = a.dtype.name
+    if name == "bfloat16" and a.dtype.itemsize == 2:  # ml_dtypes' bfloat16 (JAX's NumPy arrays)
+        return _bfloat16_bits_to_float32(a), name
+    return a, name
+
+
+def read_inputs(args, kwargs):
+    """The array-like arguments of a call read by read_input, and the result dtype their element types
+    imply when it is not float64 or float32: "bfloat16" or "float16" when every floating-point array is
+    of that type (as a framework computes in it), else None."""
+    names = []
+
+    def one(x):
+        a, name = read_input(x)
+        if name is not None and np.dtype(a.dtype).kind == "f":
+            names.append(name)
+        return a
+
+    args = [one(x) for x in args]
+    kwargs = {k: one(v) for k, v in kwargs.items()}
+    narrow = names[0] if names and names[0] in _NARROW and all(n == names[0] for n in names) else None
+    return args, kwargs, narrow
+
+
 def as_array(x, dtype=None, real=True):
-    """A NumPy view of x (an array, a list, a number, a CPU torch tensor), C-contiguous.
+    """A NumPy view of x (an array, a list, a number, a CPU torch tensor, an object with __array__ or
+    __dlpack__), C-contiguous.
 
     Inputs are read exactly or refused: with ``real`` (every input but class indices) an array must
     hold real numbers (complex, object, text and date arrays are a TypeError: text is not parsed,
     so "0.1" is never silently the double 0.1), and one that float64 cannot hold exactly
     (np.longdouble values with more than 53 bits, integers beyond 2^53) is a ValueError naming the
-    first such element. np.longdouble arrays whose values are all doubles become float64."""
-    if hasattr(x, "detach") and hasattr(x, "numpy"):  # a torch tensor
-        x = x.detach().cpu().numpy()
+    first such element. np.longdouble arrays whose values are all doubles become float64; float16
+    and bfloat16 arrays become float32 (exact). Tensors on a GPU or the meta device are a TypeError
+    ("move it to the CPU")."""
+    x, _ = read_input(x)
     if isinstance(x, (str, bytes)):
         raise TypeError(f"shannon: text input {x[:80]!r}: the Python functions take numbers (text is not parsed; "
                         "the shannon command reads exact decimals)")
@@ -83,6 +169,8 @@ def _exactly_float64(a):
                              f"exactly (shannon reads inputs exactly; round them yourself if that is meant)")
         if kind == "f":
             return a.astype(np.float64)
+    if a.dtype == np.float16:
+        return a.astype(np.float32)
     return a
 
 
@@ -152,6 +240,7 @@ class Request:
     """What one call asks of the oracle (wraps shannon._core.Request)."""
 
     def __init__(self, mode="round", dtype=None, digits=17, bits=256, candidates=()):
+        self.narrow = None  # "bfloat16" / "float16" when every floating-point input array is of that type
         self.core = _core.Request()
         self.core.mode = mode
         self.core.digits = _whole("digits", digits, 1, 10000)
@@ -161,9 +250,13 @@ class Request:
         self.core.dtype = self.explicit_dtype or "float64"
 
     def infer(self, *arrays):
-        """The result dtype: the one asked for, else float32 when every input is float32."""
+        """The result dtype: the one asked for; else float32 when every input is float32 after reading
+        (float16 and bfloat16 arrays are read as float32), narrowed to bfloat16 or float16 when every
+        floating-point input array was of that type; else float64. Mixed formats thus promote as
+        PyTorch's do (float16 with bfloat16 or float32: float32)."""
         if self.explicit_dtype is None:
-            self.core.dtype = "float32" if arrays and all(a.dtype == np.float32 for a in arrays) else "float64"
+            narrowest = arrays and all(a.dtype == np.float32 for a in arrays)
+            self.core.dtype = (self.narrow or "float32") if narrowest else "float64"
         return self.core
 
 
@@ -238,6 +331,7 @@ class Quantity:
 
     def evaluate(self, request, *args, **kwargs):
         _local.paths = dict.fromkeys(_PATHS, 0)
+        args, kwargs, request.narrow = read_inputs(args, kwargs)
         out = self._impl(request, *args, **kwargs)
         if isinstance(out, Assembled):
             return out.value
@@ -248,9 +342,10 @@ class Quantity:
         return self.evaluate(Request("enclose", None, bits=bits), *args, **kwargs)
 
     def ulp_error(self, actual, *args, dtype=None, **kwargs):
-        a = as_array(actual)
-        if dtype is None and a.dtype in (np.float32, np.float16):
-            dtype = a.dtype.name
+        a, name = read_input(actual)
+        a = as_array(a)
+        if dtype is None and name in ("float32", "float16", "bfloat16"):
+            dtype = name
         req = Request("ulp", dtype, candidates=np.asarray(a, dtype=np.float64).ravel())
         out = self.evaluate(req, *args, **kwargs)
         if isinstance(out, np.ndarray) and a.ndim > 0:
