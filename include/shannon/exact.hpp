@@ -35,6 +35,7 @@
 // them all.
 #pragma once
 
+#include "exact/accumulator.hpp" // IWYU pragma: export
 #include "exact/ball_path.hpp"   // IWYU pragma: export
 #include "exact/fast_calls.hpp"  // IWYU pragma: export
 #include "exact/format.hpp"      // IWYU pragma: export

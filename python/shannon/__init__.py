@@ -46,7 +46,7 @@ __all__ = [
     "multilabel_binary_cross_entropy", "multilabel_binary_cross_entropy_with_logits",
     "bernoulli_log_likelihood", "bernoulli_nll", "categorical_log_likelihood", "categorical_nll",
     "gaussian_nll", "gaussian_log_likelihood", "mean_squared_error", "sum_squared_error",
-    "enclose", "ulp_error", "last_paths", "Quantity", "UndeterminedWarning",
+    "enclose", "ulp_error", "last_paths", "Quantity", "UndeterminedWarning", "Accumulator",
 ]
 
 
@@ -257,4 +257,5 @@ gaussian_log_likelihood = _gaussian("gaussian_log_likelihood", "Gaussian log-lik
 sum_squared_error = _squared("sum_squared_error", "sum (y - mu)^2.")
 
 
-from . import keras, optax, scipy, testing, tf_keras2, torch  # noqa: E402  (the submodules use the names above)
+from . import keras, optax, scipy, testing, tf_keras2, torch  # noqa: E402
+from ._accumulate import Accumulator  # noqa: E402  (the submodules use the names above)

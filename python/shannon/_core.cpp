@@ -19,7 +19,57 @@ PYBIND11_MODULE(_core, m) {
         .def_readwrite("dtype", &request::dtype)
         .def_readwrite("digits", &request::digits)
         .def_readwrite("bits", &request::bits)
-        .def_readwrite("candidates", &request::candidates);
+        .def_readwrite("candidates", &request::candidates)
+        .def_readwrite("into", &request::into);
+    // exact::accumulator: the state of a sum seen in parts (the Python class shannon.Accumulator wraps it).
+    py::class_<ex::accumulator, std::shared_ptr<ex::accumulator>>(m, "Accumulator")
+        .def(py::init([](const std::string& name, bool mean, std::size_t sums, unsigned bits) {
+                 return std::make_shared<ex::accumulator>(name, mean ? ex::accumulation::mean : ex::accumulation::sum, sums,
+                                                          bits);
+             }),
+             py::arg("name"), py::arg("mean"), py::arg("sums"), py::arg("bits"))
+        .def_property_readonly("name", &ex::accumulator::name)
+        .def_property_readonly("mean", [](const ex::accumulator& a) { return a.how() == ex::accumulation::mean; })
+        .def_property_readonly("bits", &ex::accumulator::bits)
+        .def_property_readonly("parts", &ex::accumulator::parts)
+        .def_property_readonly("sums", &ex::accumulator::sums)
+        .def("add_exact",
+             [](ex::accumulator& a, std::size_t i, const py::array_t<double, py::array::c_style | py::array::forcecast>& x) {
+                 const double* d = x.data();
+                 const auto n = static_cast<std::size_t>(x.size());
+                 without_gil([&] { a.add_exact(i, d, n); });
+             })
+        .def("exact_sum",
+             [](const ex::accumulator& a, std::size_t i) {  // (m, e): the sum is m 2^e exactly
+                 const ex::real s = a.exact_sum(i);
+                 mpz_t z;
+                 mpz_init(z);
+                 long e = 0;
+                 if (!mpfr_zero_p(s.backend().data())) {
+                     e = mpfr_get_z_2exp(z, s.backend().data());
+                 }
+                 char* text = mpz_get_str(nullptr, 16, z);
+                 std::string hex(text);
+                 void (*free_fn)(void*, std::size_t) = nullptr;
+                 mp_get_memory_functions(nullptr, nullptr, &free_fn);
+                 free_fn(text, hex.size() + 1);
+                 mpz_clear(z);
+                 return py::make_tuple(py::int_(py::reinterpret_steal<py::object>(PyLong_FromString(hex.c_str(), nullptr, 16))), e);
+             })
+        .def("merge", [](ex::accumulator& a, const ex::accumulator& o) { a.merge(o); })
+        .def("to_bytes", [](const ex::accumulator& a) { return py::bytes(a.to_bytes()); })
+        .def_static("from_bytes",
+                    [](const py::bytes& b) { return std::make_shared<ex::accumulator>(ex::accumulator::from_bytes(std::string(b))); })
+        .def("round",
+             [](const ex::accumulator& a, const std::string& dtype) {
+                 const ex::rounded r = a.round(format_of(dtype));
+                 return py::make_tuple(r.value, r.determined);
+             })
+        .def("digits", &ex::accumulator::digits)
+        .def("enclose", [](const ex::accumulator& a, unsigned n) {
+            const auto [lo, hi] = a.enclose();
+            return py::make_tuple(ex::detail::decimal(lo, n, MPFR_RNDD), ex::detail::decimal(hi, n, MPFR_RNDU));
+        });
     // The list of core/registry.hpp (name, formula, command-line alias, argument kinds): the package
     // makes its measures' functions from it, and its tests check that it offers every entry by name.
     m.def("quantities", [] {

@@ -14,6 +14,7 @@
 #include <atomic>
 #include <cstdint>
 #include <exception>
+#include <memory>
 #include <optional>
 #include <set>
 #include <span>
@@ -44,6 +45,8 @@ struct request {
     unsigned digits = 17;
     unsigned bits = 256;
     std::vector<double> candidates{};
+    /// mode "partial": the accumulator the value of the call (one part of a sum) is added to.
+    std::shared_ptr<ex::accumulator> into{};
 };
 
 inline ex::format format_of(const std::string& dtype) {
@@ -242,6 +245,17 @@ py::object run(const request& r, const Q& q, const A&... a) {
             }
         });
         return py::make_tuple(py::cast(out), each);
+    }
+    if (r.mode == "partial") {
+        if constexpr (each) {
+            throw py::value_error("shannon: an accumulator takes quantities with one value (a sum), not one value per element");
+        } else {
+            if (!r.into) {
+                throw py::value_error("shannon: a partial request without an accumulator");
+            }
+            without_gil([&] { r.into->add(q, a...); });
+            return py::none();
+        }
     }
     if (r.mode == "ulp") {
         std::vector<double> out;

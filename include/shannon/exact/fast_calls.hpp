@@ -136,21 +136,15 @@ void finish_enclosure(mpfr_t lo, mpfr_t hi, unit base) {
     }
 }
 
-/// Ziv's test on the fast path's enclosure: the rounded result when both ends of
-/// [V - E, V + E] (+ the exact mass sum p - sum q for KL, / log(base), or its exp) round alike.
+/// The fast path's enclosure [V - E, V + E] (+ the exact mass sum p - sum q for KL), in the unit
+/// asked for or its exp, into lo and hi (initialized by the caller, 256 bits), rounded outward.
 template <class Quantity, fast::kind K>
-[[nodiscard]] std::optional<rounded> fast_decide(const fast::accumulator<K>& acc, format f, unit base,
-                                                 const fast::exact_sum* exact_mass = nullptr) {
-    if (acc.infinite()) {
-        return rounded{std::numeric_limits<double>::infinity(), true, 0, 0, true};
-    }
+void fast_enclosure(const fast::accumulator<K>& acc, unit base, mpfr_t lo, mpfr_t hi,
+                    const fast::exact_sum* exact_mass = nullptr) {
     const fast::dd v = acc.value();
     const double e = acc.error_bound();
-    constexpr mpfr_prec_t prec = 256;
-    mpfr_t lo;
-    mpfr_t hi;
     mpfr_t mass;
-    mpfr_inits2(prec, lo, hi, mass, static_cast<mpfr_ptr>(nullptr));
+    mpfr_init2(mass, 256);
     mpfr_set_d(lo, v.hi, MPFR_RNDN);  // exact
     mpfr_set_d(hi, v.hi, MPFR_RNDN);
     mpfr_add_d(lo, lo, v.lo, MPFR_RNDD);
@@ -174,10 +168,25 @@ template <class Quantity, fast::kind K>
             mpfr_add_d(hi, hi, me, MPFR_RNDU);
         }
     }
+    mpfr_clear(mass);
     finish_enclosure<Quantity>(lo, hi, base);
+}
+
+/// Ziv's test on the fast path's enclosure: the rounded result when both ends of
+/// [V - E, V + E] (+ the exact mass sum p - sum q for KL, / log(base), or its exp) round alike.
+template <class Quantity, fast::kind K>
+[[nodiscard]] std::optional<rounded> fast_decide(const fast::accumulator<K>& acc, format f, unit base,
+                                                 const fast::exact_sum* exact_mass = nullptr) {
+    if (acc.infinite()) {
+        return rounded{std::numeric_limits<double>::infinity(), true, 0, 0, true};
+    }
+    mpfr_t lo;
+    mpfr_t hi;
+    mpfr_inits2(256, lo, hi, static_cast<mpfr_ptr>(nullptr));
+    fast_enclosure<Quantity>(acc, base, lo, hi, exact_mass);
     const double a = round_to(lo, f);
     const double b = round_to(hi, f);
-    mpfr_clears(lo, hi, mass, static_cast<mpfr_ptr>(nullptr));
+    mpfr_clears(lo, hi, static_cast<mpfr_ptr>(nullptr));
     if (a == b && std::signbit(a) == std::signbit(b)) {
         return rounded{a, true, 0, 0, true};
     }
@@ -280,6 +289,43 @@ template <class Quantity, class... Args>
         return r;
     };
     return with_fast_inputs<Quantity, rounded>(on, args...);
+}
+
+/// The double-double kernel's enclosure of the same quantities (about 100 bits relative to the sum of
+/// the terms' magnitudes; the mass of KL summed exactly), in the unit asked for; nullopt on input the
+/// path does not take, and for +inf values (the general path gives them).
+template <class Quantity, class... Args>
+[[nodiscard]] std::optional<std::pair<real, real>> try_fast_enclosure(const settings& s, const Args&... args) {
+    if (!fast::detail::cpu_supported()) {
+        return std::nullopt;
+    }
+    const auto on = [&](auto kind, const auto* pp, const auto* qq, std::size_t n,
+                        const options& opt) -> std::optional<std::pair<real, real>> {
+        constexpr fast::kind K = decltype(kind)::value;
+        if (K != fast::kind::generalized_kl && opt.normalization == normalization::check) {
+            return std::nullopt;  // the check is the general path's (and its message)
+        }
+        const fast::accumulator<K> acc = fast_accumulate<K>(s, pp, qq, n);
+        if (acc.invalid() || acc.infinite()) {
+            return std::nullopt;
+        }
+        std::pair<real, real> e{real(0, 100), real(0, 100)};  // 100 digits: above the 256 bits it fills
+        mpfr_set_prec(e.first.backend().data(), 256);
+        mpfr_set_prec(e.second.backend().data(), 256);
+        if constexpr (K == fast::kind::kl) {
+            fast::exact_sum mass;  // sum p - sum q exactly: the bound then holds the terms' rounding only
+            for (std::size_t i = 0; i < n; ++i) {
+                const auto d = fast::detail::two_sum(static_cast<double>(pp[i]), -static_cast<double>(qq[i]));
+                mass.add(d.hi);
+                mass.add(d.lo);
+            }
+            fast_enclosure<Quantity>(acc, opt.base, e.first.backend().data(), e.second.backend().data(), &mass);
+        } else {
+            fast_enclosure<Quantity>(acc, opt.base, e.first.backend().data(), e.second.backend().data());
+        }
+        return e;
+    };
+    return with_fast_inputs<Quantity, std::pair<real, real>>(on, args...);
 }
 
 /// The 256-bit fixed-point enclosure (exact/fixed.hpp) of the same quantities, in the unit asked

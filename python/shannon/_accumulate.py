@@ -1,0 +1,292 @@
+"""shannon.Accumulator: the exact value of a sum over data seen in parts (chunks, files, workers).
+
+Each ``update(chunk...)`` encloses the chunk's exact value with the oracle and adds the ends of the
+enclosure exactly (shannon::exact::accumulator, include/shannon/exact/accumulator.hpp); a mean also
+adds its denominator exactly (the number of samples, or PyTorch's sum of the weights of the
+targets). States merge in any order and any tree, travel as versioned bytes, and give the correctly
+rounded value of the whole: the same bits for every split that decides it.
+
+A quantity joins by one entry in SUMS below: how a chunk's part is computed (the quantity itself
+with the options that make it the chunk's sum) and which exact sums it keeps.
+"""
+
+import fractions
+import hashlib
+
+import numpy as np
+
+from . import _core
+from ._api import Request, as_array, dtype_name, indices, read_input
+
+# Options that define the value: they are part of the state's name, so states of different options
+# do not merge (and a state says what it is the sum of).
+
+
+def _weights_digest(w):
+    if w is None:
+        return "None"
+    a = np.ascontiguousarray(as_array(w, np.float64))
+    return "sha256:" + hashlib.sha256(a.tobytes() + str(a.shape).encode()).hexdigest()[:16]
+
+
+class _Spec:
+    """How one quantity is accumulated.
+
+    part_options(opts): the options of the call that gives a chunk's sum; sums(opts): how many
+    exact sums are kept; add_sums(acc, opts, *chunk): adds the chunk's exact sums; mean(opts):
+    whether the value is sum / (exact sum 0); check(acc, opts): raises when the whole is invalid
+    (a distribution that does not sum to 1)."""
+
+    def __init__(self, part_options, sums=lambda o: 0, add_sums=None, mean=lambda o: False, check=None, defaults=None):
+        self.part_options = part_options
+        self.sums = sums
+        self.add_sums = add_sums
+        self.mean = mean
+        self.check = check
+        self.defaults = defaults or {}
+
+
+def _exact_fraction(acc, i):
+    m, e = acc.exact_sum(i)
+    return fractions.Fraction(m) * (fractions.Fraction(2) ** e)
+
+
+def _measure_spec(name, arrays):
+    """entropy(p), cross_entropy(p, q), kl_divergence(p, q): the chunk's terms without the
+    normalization check, and the exact masses of p (and q) to check it on the whole."""
+    def part_options(o):
+        if o["normalization"] == "normalize":
+            raise ValueError(f"shannon.Accumulator({name}): normalization='normalize' needs the whole's masses before "
+                             "the terms; accumulate with 'check' (the default) or 'unnormalized'")
+        return {"base": o["base"], "normalization": "unnormalized"}
+
+    def add_sums(acc, o, *chunk):
+        if o["normalization"] == "check":
+            for i, x in enumerate(chunk[:arrays]):
+                acc.add_exact(i, np.ascontiguousarray(as_array(x, np.float64)).ravel())
+
+    def check(acc, o):
+        if o["normalization"] != "check":
+            return
+        tol = fractions.Fraction(o["sum_tolerance"])
+        for i, arg in enumerate("pq"[:arrays]):
+            s = _exact_fraction(acc, i)
+            if abs(s - 1) > tol:
+                raise ValueError(f"shannon.{name}: argument '{arg}' sums to {float(s)!r} (|sum - 1| = {float(abs(s - 1))!r}) "
+                                 f"over all {acc.parts} parts, not 1 within sum_tolerance {o['sum_tolerance']!r} "
+                                 "(normalization='unnormalized' takes it as it is)")
+
+    return _Spec(part_options, sums=lambda o: arrays if o["normalization"] == "check" else 0, add_sums=add_sums,
+                 check=check, defaults={"base": "nats", "normalization": "check", "sum_tolerance": 1e-6})
+
+
+def _torch_class_denominator(acc, o, input, target):
+    """PyTorch's mean over class indices: sum of w[y_n] over the targets not ignored (1 per target
+    without weights); over probabilities: the number of samples."""
+    x = as_array(input)
+    t = as_array(target, real=False)
+    if t.dtype.kind in "iub":
+        t = indices(t).ravel()
+        t = t[t != o["ignore_index"]]
+        if o["weight"] is None:
+            acc.add_exact(0, np.ones(t.size))
+        else:
+            w = as_array(o["weight"], np.float64).ravel()
+            if t.size and (t.min() < 0 or t.max() >= w.size):
+                return  # the part's evaluation has already refused it, naming the index
+            acc.add_exact(0, w[t])
+    else:
+        n = 1 if x.ndim <= 1 else x.shape[0] * int(np.prod(x.shape[2:], dtype=np.int64))
+        acc.add_exact(0, np.ones(n))
+
+
+def _reduced(denominator, means=("mean",), sums=("sum",)):
+    """A reduced loss: the chunk's part is its 'sum'; a mean divides by the exact denominator."""
+    def part_options(o):
+        r = o["reduction"]
+        if r not in means + sums:
+            raise ValueError(f"shannon.Accumulator: reduction must be one of {', '.join(means + sums)} (a sum over the "
+                             f"samples), not {r!r}")
+        return {k: v for k, v in o.items() if k != "reduction"} | {"reduction": "sum"}
+
+    return _Spec(part_options, sums=lambda o: 1 if o["reduction"] in means else 0,
+                 add_sums=lambda acc, o, *c: denominator(acc, o, *c) if o["reduction"] in means else None,
+                 mean=lambda o: o["reduction"] in means)
+
+
+def _numel(acc, o, input, *rest):
+    acc.add_exact(0, np.ones(as_array(input).size))
+
+
+def _batch(acc, o, input, *rest):
+    x = as_array(input)
+    n = x.shape[0] if x.ndim else 1
+    acc.add_exact(0, np.ones(n) if o["reduction"] == "batchmean" else np.ones(x.size))
+
+
+SUMS = {
+    "shannon.entropy": _measure_spec("entropy", 1),
+    "shannon.cross_entropy": _measure_spec("cross_entropy", 2),
+    "shannon.kl_divergence": _measure_spec("kl_divergence", 2),
+    "shannon.generalized_kl_divergence": _Spec(lambda o: dict(o), defaults={"base": "nats"}),
+    "shannon.torch.cross_entropy": _reduced(_torch_class_denominator),
+    "shannon.torch.nll_loss": _reduced(_torch_class_denominator),
+    "shannon.torch.binary_cross_entropy": _reduced(_numel),
+    "shannon.torch.binary_cross_entropy_with_logits": _reduced(_numel),
+    "shannon.torch.mse_loss": _reduced(_numel),
+    "shannon.torch.kl_div": _reduced(_batch, means=("mean", "batchmean")),
+}
+
+
+def _qualified(q):
+    return f"{q.__module__}.{q.__name__}"
+
+
+def _defaults(q):
+    import inspect
+
+    sig = inspect.signature(q.__wrapped__)
+    return {k: p.default for k, p in sig.parameters.items()
+            if p.default is not inspect.Parameter.empty and not k.startswith("_")}
+
+
+class Accumulator:
+    """The exact value of a sum seen in parts: ``Accumulator(shannon.kl_divergence)``,
+    ``Accumulator(shannon.torch.cross_entropy, weight=w, ignore_index=0, label_smoothing=0.1)``, ...
+    (the quantity's options as keywords; ``bits=0`` encloses each part on the oracle's fast paths,
+    ``bits=N`` at N bits).
+
+    ``update(*chunk)`` adds a chunk (the quantity's array arguments for some of the samples: rows of
+    a batch, a slice of a distribution), ``merge(other)`` another accumulator's, ``to_bytes()`` /
+    ``Accumulator.from_bytes(b)`` serialize it (versioned and checked: a corrupted or foreign state
+    is a ValueError), ``result(dtype=..., digits=...)`` gives the whole's value correctly rounded (or
+    N correct digits), as the quantity would on the concatenated data. When the parts' enclosures
+    are too wide to decide it, result() raises ArithmeticError: accumulate again with more bits.
+    """
+
+    def __init__(self, quantity, *, bits=0, **options):
+        name = _qualified(quantity)
+        if name not in SUMS:
+            raise ValueError(f"shannon.Accumulator: {name} is not a sum over its data (accumulated: {', '.join(SUMS)})")
+        spec = SUMS[name]
+        opts = _defaults(quantity) | spec.defaults
+        unknown = set(options) - set(opts)
+        if unknown:
+            raise TypeError(f"shannon.Accumulator({name}): unknown option(s) {', '.join(sorted(unknown))}")
+        opts.update(options)
+        spec.part_options(opts)  # refuses what cannot be accumulated, now rather than at the first chunk
+        shown = ", ".join(f"{k}={_weights_digest(v) if k in ('weight', 'pos_weight') else v!r}" for k, v in sorted(opts.items()))
+        self._quantity, self._spec, self._opts = quantity, spec, opts
+        self._core = _core.Accumulator(f"{name}({shown})", spec.mean(opts), spec.sums(opts), int(bits))
+
+    @property
+    def name(self):
+        """The quantity and its options, as the state records them."""
+        return self._core.name
+
+    @property
+    def parts(self):
+        """The number of chunks added (merged states included)."""
+        return self._core.parts
+
+    def update(self, *chunk):
+        """Adds one chunk of the data: the quantity's array arguments for some of the samples."""
+        if any(isinstance(v, str) and v.startswith("sha256:") for v in self._opts.values()):
+            raise ValueError("shannon.Accumulator.update: a state read from bytes records its weights by digest only; "
+                             "update the accumulator made with them, then merge")
+        chunk = [read_input(x)[0] for x in chunk]
+        req = Request("partial")
+        req.core.into = self._core
+        self._quantity.evaluate(req, *chunk, **self._spec.part_options(self._opts))
+        if self._spec.add_sums is not None:
+            self._spec.add_sums(self._core, self._opts, *chunk)
+        return self
+
+    def merge(self, other):
+        """Adds another accumulator's state (of the same quantity and options); returns self."""
+        if not isinstance(other, Accumulator):
+            raise TypeError(f"shannon.Accumulator.merge: takes an Accumulator, not {type(other).__name__}")
+        try:
+            self._core.merge(other._core)
+        except ValueError as e:
+            raise ValueError(str(e).replace("shannon::exact::accumulator::merge", "shannon.Accumulator.merge")) from None
+        return self
+
+    def to_bytes(self):
+        """The state as bytes (shannon::exact::accumulator's format, version 1)."""
+        return self._core.to_bytes()
+
+    @classmethod
+    def from_bytes(cls, data):
+        """An accumulator from to_bytes(): ValueError for anything else (another format or version, a
+        truncated or corrupted state, a quantity this shannon does not accumulate)."""
+        if not isinstance(data, (bytes, bytearray, memoryview)):
+            raise TypeError(f"shannon.Accumulator.from_bytes: takes bytes, not {type(data).__name__}")
+        try:
+            core = _core.Accumulator.from_bytes(bytes(data))
+        except ValueError as e:
+            raise ValueError(str(e).replace("shannon::exact::accumulator::from_bytes", "shannon.Accumulator.from_bytes")) from None
+        name = core.name.split("(", 1)[0]
+        if name not in SUMS:
+            raise ValueError(f"shannon.Accumulator.from_bytes: a state of {name!r}, which this shannon does not accumulate")
+        import importlib
+
+        self = cls.__new__(cls)
+        self._core = core
+        self._spec = SUMS[name]
+        module, _, function = name.rpartition(".")
+        self._quantity = getattr(importlib.import_module(module), function)
+        self._opts = _options_of(core.name)
+        return self
+
+    def result(self, dtype=None, digits=None):
+        """The whole's exact value: correctly rounded to dtype (float64 by default; float32, bfloat16 -
+        returned as the float64 holding it -, float16), or ``digits=N`` correct significant digits as
+        a decimal.Decimal."""
+        if self._spec.check is not None:
+            self._spec.check(self._core, self._opts)
+        def undecided(what):
+            more = max(256, 2 * self._core.bits, int(3.33 * (digits or 0)) + 64)
+            return ArithmeticError(f"shannon.Accumulator.result: the parts' enclosures ({self._core.bits or 'fast-path'} "
+                                   f"bits) do not decide {what} of {self._core.name}; accumulate again with "
+                                   f"Accumulator(..., bits={more})")
+
+        if digits is not None:
+            import decimal
+
+            from ._api import _whole
+
+            s = self._core.digits(_whole("digits", digits, 1, 10000))
+            if s.startswith("undetermined"):
+                raise undecided(f"{digits} digits")
+            return decimal.Decimal(s)
+        name = dtype_name(dtype) or "float64"
+        value, determined = self._core.round(name)
+        if not determined:
+            raise undecided(f"the rounding to {name}")
+        return {"float32": np.float32, "float16": np.float16}.get(name, float)(value)
+
+    def enclose(self, digits=40):
+        """An enclosure (lo, hi) of the whole's exact value, as decimal.Decimal ends rounded outward."""
+        import decimal
+
+        lo, hi = self._core.enclose(int(digits))
+        return decimal.Decimal(lo), decimal.Decimal(hi)
+
+    def __repr__(self):
+        return f"<shannon.Accumulator {self._core.name}: {self._core.parts} parts>"
+
+
+def _options_of(name):
+    """The options recorded in a state's name (the values that were numbers or text; weights by digest)."""
+    import ast
+
+    inner = name.split("(", 1)[1][:-1]
+    out = {}
+    for item in filter(None, (s.strip() for s in inner.split(", "))):
+        k, _, v = item.partition("=")
+        try:
+            out[k] = ast.literal_eval(v)
+        except (ValueError, SyntaxError):
+            out[k] = v
+    return out

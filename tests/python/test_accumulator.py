@@ -1,0 +1,210 @@
+"""shannon.Accumulator (shannon::exact::accumulator): sums seen in parts, merged in any order and any
+tree, serialized, and rounded correctly at the end.
+
+Expected values: mpmath at 300 bits on the exact inputs, rounded by mpmath to 53 bits, and the
+single-call oracle on the concatenated data; every split must give the same bits as both."""
+
+import random
+
+import mpmath
+import numpy as np
+import pytest
+
+import shannon
+
+mpmath.mp.prec = 300
+rng = np.random.default_rng(1818)
+
+
+def rn(x):
+    with mpmath.workprec(53):
+        return float(+x)
+
+
+def kl_ref(p, q):
+    return mpmath.fsum(mpmath.mpf(a) * mpmath.log(mpmath.mpf(a) / mpmath.mpf(b)) for a, b in zip(p, q) if a != 0)
+
+
+def random_splits(n, k):
+    """k chunkings of range(n): ragged, with 1-element chunks, and one chunk."""
+    out = [[], [1], list(range(1, n))]  # one chunk, a 1-element head, all 1-element chunks
+    while len(out) < k:
+        cuts = sorted(set(rng.integers(1, n, int(rng.integers(1, max(2, n // 3)))).tolist()))
+        out.append(cuts)
+    return out
+
+
+def accumulate(quantity, arrays, cuts, options, shuffle=True, tree=False, via_bytes=True):
+    """Accumulators of the chunks, merged in a random order (or pairwise, as a tree), through bytes."""
+    idx = np.split(np.arange(len(arrays[0])), cuts)
+    parts = []
+    for ix in idx:
+        a = shannon.Accumulator(quantity, **options)
+        a.update(*[x[ix] for x in arrays])
+        parts.append(shannon.Accumulator.from_bytes(a.to_bytes()) if via_bytes else a)
+    if shuffle:
+        random.Random(len(parts)).shuffle(parts)
+    if tree:
+        while len(parts) > 1:
+            parts = [parts[i].merge(parts[i + 1]) if i + 1 < len(parts) else parts[i] for i in range(0, len(parts), 2)]
+        return parts[0]
+    total = shannon.Accumulator(quantity, **options)
+    for a in parts:
+        total.merge(a)
+    return total
+
+
+def test_measures_are_bit_identical_over_25_chunkings_and_equal_to_mpmath():
+    n = 200
+    p = rng.dirichlet(np.ones(n))
+    q = rng.dirichlet(np.ones(n))
+    p[::17] = 0.0
+    p /= p.sum()
+    cases = [(shannon.kl_divergence, (p, q), {"normalization": "unnormalized"}, rn(kl_ref(p, q))),
+             (shannon.entropy, (p,), {"normalization": "unnormalized"}, rn(-kl_ref(p, np.ones(n)))),
+             (shannon.cross_entropy, (p, q), {"normalization": "unnormalized"},
+              rn(-mpmath.fsum(mpmath.mpf(a) * mpmath.log(mpmath.mpf(b)) for a, b in zip(p, q))))]
+    for quantity, arrays, options, want in cases:
+        assert quantity(*arrays, **options) == want
+        for k, cuts in enumerate(random_splits(n, 25)):
+            acc = accumulate(quantity, arrays, cuts, options, tree=k % 2 == 1)
+            assert acc.result() == want, (quantity, cuts)
+        # digits: 20 from the fast paths; 60 at 256 bits
+        acc = accumulate(quantity, arrays, random_splits(n, 4)[3], dict(options, bits=256))
+        assert acc.result(digits=60) == quantity(*arrays, **options, digits=60)
+
+
+def test_the_normalization_check_is_made_on_the_whole():
+    p = rng.dirichlet(np.ones(100))
+    q = rng.dirichlet(np.ones(100))
+    acc = accumulate(shannon.kl_divergence, (p, q), [10, 50], {})  # normalization="check" (the default)
+    assert acc.result() == shannon.kl_divergence(p, q)
+    acc = accumulate(shannon.kl_divergence, (p * 1.01, q), [10, 50], {})
+    with pytest.raises(ValueError, match="argument 'p' sums to 1.0099.*over all 3 parts"):
+        acc.result()
+    with pytest.raises(ValueError, match="normalization='normalize'"):
+        shannon.Accumulator(shannon.kl_divergence, normalization="normalize")
+
+
+torch = pytest.importorskip("torch")
+import shannon.torch as st  # noqa: E402
+
+
+def ce_ref(x, y, w, ignore, smoothing):
+    """PyTorch's weighted mean cross-entropy of class indices with label smoothing, exactly."""
+    num, den = [], []
+    c = x.shape[1]
+    for row, k in zip(x, y):
+        if k == ignore:
+            continue
+        m = [mpmath.mpf(v) for v in row]
+        lse = mpmath.log(mpmath.fsum(mpmath.exp(v) for v in m))
+        nll = [lse - v for v in m]
+        num.append((1 - mpmath.mpf(smoothing)) * mpmath.mpf(w[k]) * nll[k]
+                   + mpmath.mpf(smoothing) / c * mpmath.fsum(mpmath.mpf(w[j]) * nll[j] for j in range(c)))
+        den.append(mpmath.mpf(w[k]))
+    return mpmath.fsum(num) / mpmath.fsum(den)
+
+
+def test_torch_cross_entropy_weighted_mean_with_ignore_index_and_label_smoothing():
+    n, c = 120, 7
+    x = rng.standard_normal((n, c)) * 3
+    y = rng.integers(0, c, n)
+    y[rng.random(n) < 0.2] = -100
+    w = rng.random(c) + 0.1
+    for smoothing in (0.0, 0.1):
+        opts = {"weight": w, "label_smoothing": smoothing}
+        want = rn(ce_ref(x, y, w, -100, smoothing))
+        assert st.cross_entropy(x, y, **opts) == want
+        for k, cuts in enumerate(random_splits(n, 21)):
+            assert accumulate(st.cross_entropy, (x, y), cuts, opts, tree=k % 2 == 0).result() == want, cuts
+
+
+def test_other_torch_losses_and_reductions_over_random_chunkings():
+    n = 64
+    x = rng.standard_normal((n, 5))
+    t = rng.random((n, 5))
+    logp = np.log(rng.dirichlet(np.ones(5), n))
+    p = rng.dirichlet(np.ones(5), n)
+    y = rng.integers(0, 5, n)
+    cases = [(st.binary_cross_entropy_with_logits, (x, t), {"reduction": "mean", "pos_weight": np.arange(1.0, 6.0)}),
+             (st.binary_cross_entropy, (t, (t > 0.5).astype(float)), {"reduction": "sum"}),
+             (st.mse_loss, (x, t), {}),
+             (st.kl_div, (logp, p), {"reduction": "batchmean"}),
+             (st.kl_div, (logp, p), {"reduction": "mean"}),
+             (st.nll_loss, (logp, y), {"weight": np.arange(1.0, 6.0)}),
+             (st.cross_entropy, (x, p), {"label_smoothing": 0.05})]  # probability targets: mean over samples
+    for quantity, arrays, opts in cases:
+        want = quantity(*arrays, **opts)
+        for cuts in random_splits(n, 20):
+            assert accumulate(quantity, arrays, cuts, opts).result() == want, (quantity, opts, cuts)
+
+
+def test_every_target_ignored_gives_nan_as_pytorch_and_infinities_propagate():
+    x = rng.standard_normal((4, 3))
+    acc = shannon.Accumulator(st.cross_entropy)
+    acc.update(x[:2], np.array([-100, -100]))
+    acc.merge(shannon.Accumulator(st.cross_entropy).update(x[2:], np.array([-100, -100])))
+    assert np.isnan(acc.result()) and np.isnan(st.cross_entropy(x, np.full(4, -100)))
+    acc = shannon.Accumulator(shannon.kl_divergence, normalization="unnormalized")
+    acc.update(np.array([0.5]), np.array([0.0]))  # p > 0 = q: +inf
+    acc.update(np.array([0.5]), np.array([1.0]))
+    assert acc.result() == np.inf
+
+
+def test_results_in_other_formats_and_digits():
+    p = rng.dirichlet(np.ones(50))
+    q = rng.dirichlet(np.ones(50))
+    acc = accumulate(shannon.kl_divergence, (p, q), [3, 20], {})
+    for dtype in ("float32", "bfloat16", "float16"):
+        assert acc.result(dtype=dtype) == shannon.kl_divergence(p, q, dtype=dtype)
+    assert type(acc.result(dtype="float32")) is np.float32
+    with pytest.raises(ArithmeticError, match=r"accumulate again with Accumulator\(\.\.\., bits="):
+        acc.result(digits=60)  # the fast paths' enclosures hold about 25 digits
+
+
+def test_a_state_that_is_not_decided_says_so_and_more_bits_decide_it():
+    # KL(P || P') with P' one ulp above P: a tiny value; 80 digits need more than the fast paths' width.
+    p = rng.dirichlet(np.ones(30))
+    q = np.nextafter(p, 1.0)
+    with mpmath.workprec(700):  # log(p/q) cancels 53 bits
+        want = kl_ref(p, q)
+    fast = accumulate(shannon.kl_divergence, (p, q), [7], {"normalization": "unnormalized"})
+    with pytest.raises(ArithmeticError, match="bits="):
+        fast.result(digits=80)
+    acc = accumulate(shannon.kl_divergence, (p, q), [7], {"normalization": "unnormalized", "bits": 1024})
+    got = mpmath.mpf(str(acc.result(digits=80)))
+    assert abs(got - want) <= mpmath.mpf(10) ** (mpmath.floor(mpmath.log10(abs(want))) - 79) / 2
+    assert acc.result() == rn(want)
+
+
+def corrupt(b, at, value):
+    return b[:at] + bytes([value]) + b[at + 1:]
+
+
+def test_bad_states_are_clear_errors():
+    acc = shannon.Accumulator(shannon.kl_divergence)
+    acc.update(*[rng.dirichlet(np.ones(10)) for _ in range(2)])
+    b = acc.to_bytes()
+    assert shannon.Accumulator.from_bytes(b).to_bytes() == b
+    with pytest.raises(ValueError, match="not a shannon accumulator state"):
+        shannon.Accumulator.from_bytes(b"PK\x03\x04" + b[4:])
+    with pytest.raises(ValueError, match="corrupted"):
+        shannon.Accumulator.from_bytes(corrupt(b, len(b) // 2, b[len(b) // 2] ^ 0x10))
+    with pytest.raises(ValueError, match="corrupted|truncated"):
+        shannon.Accumulator.from_bytes(b[:-5])
+    with pytest.raises(ValueError, match="format version 2; this shannon reads version 1"):
+        shannon.Accumulator.from_bytes(corrupt(b, 11, 2))
+    with pytest.raises(TypeError, match="takes bytes"):
+        shannon.Accumulator.from_bytes("SHANNON-ACC")
+    other = shannon.Accumulator(shannon.entropy)
+    with pytest.raises(ValueError, match="states are of different quantities"):
+        acc.merge(other)
+    with pytest.raises(ValueError, match="states are of different quantities"):
+        acc.merge(shannon.Accumulator(shannon.kl_divergence, base="bits"))
+    with pytest.raises(ValueError, match="not a sum over its data"):
+        shannon.Accumulator(shannon.softmax)
+    with pytest.raises(ValueError, match="reduction must be one of"):
+        shannon.Accumulator(st.cross_entropy, reduction="none")
+    with pytest.raises(TypeError, match="unknown option"):
+        shannon.Accumulator(st.cross_entropy, weights=[1.0])
