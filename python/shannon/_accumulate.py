@@ -273,6 +273,10 @@ class Accumulator:
         lo, hi = self._core.enclose(int(digits))
         return decimal.Decimal(lo), decimal.Decimal(hi)
 
+    def __reduce__(self):
+        """Pickled as its bytes (Dask, multiprocessing): the copy merges, and updates unless weights were given."""
+        return (Accumulator.from_bytes, (self.to_bytes(),))
+
     def __repr__(self):
         return f"<shannon.Accumulator {self._core.name}: {self._core.parts} parts>"
 

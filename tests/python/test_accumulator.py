@@ -178,6 +178,18 @@ def test_a_state_that_is_not_decided_says_so_and_more_bits_decide_it():
     assert acc.result() == rn(want)
 
 
+def test_accumulators_pickle_and_keep_updating():
+    import pickle
+
+    p = rng.dirichlet(np.ones(40))
+    q = rng.dirichlet(np.ones(40))
+    a = shannon.Accumulator(shannon.kl_divergence)
+    a.update(p[:10], q[:10])
+    b = pickle.loads(pickle.dumps(a))
+    b.update(p[10:], q[10:])
+    assert b.result() == shannon.kl_divergence(p, q) and b.parts == 2
+
+
 def corrupt(b, at, value):
     return b[:at] + bytes([value]) + b[at + 1:]
 

@@ -20,6 +20,7 @@
 #pragma once
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
 #include <cstdint>
 #include <cstring>
@@ -296,26 +297,23 @@ public:
         }
         at(i).add(x);
     }
-    /// Adds x[0..n) exactly to the exact sum number i: each x = M 2^e (M < 2^53) is added into a
-    /// 128-bit bin of its exponent (2^74 additions before one could overflow), and the 2,098 bins into
-    /// the sum at the end: a few nanoseconds per number.
+    /// Adds x[0..n) exactly to the exact sum number i: each x = M 2^e (|M| < 2^53, e >= -1074, read
+    /// from its bits) is added into a 128-bit bin of its exponent (2^74 additions before one could
+    /// overflow), and the 2,046 bins into the sum at the end: about a nanosecond per number.
     void add_exact(std::size_t i, const double* x, std::size_t n) {
         detail::dyadic_sum& s = at(i);
         __extension__ typedef __int128 i128;  // GCC and Clang; __extension__ keeps -Wpedantic quiet
-        std::vector<i128> bins(2098, 0);      // exponents -1074 .. 1023 of the integer significand's unit
+        std::vector<i128> bins(2046, 0);      // exponents -1074 .. 971 of the integer significand's unit
         for (std::size_t k = 0; k < n; ++k) {
-            const double v = x[k];
-            if (!std::isfinite(v)) {
-                add_exact(i, v);  // throws, naming the value
+            const auto b = std::bit_cast<std::uint64_t>(x[k]);
+            const auto field = static_cast<unsigned>((b >> 52U) & 0x7ffU);
+            if (field == 0x7ffU) {
+                add_exact(i, x[k]);  // NaN or an infinity: throws, naming the value
             }
-            if (v == 0) {
-                continue;
-            }
-            int e = 0;
-            const double m = std::frexp(v, &e);  // v = m 2^e, |m| in [0.5, 1)
-            const int unit = std::max(e - 53, -1074);
-            const auto mant = static_cast<std::int64_t>(std::ldexp(m, e - unit));  // exact: |mant| < 2^53
-            bins[static_cast<std::size_t>(unit + 1074)] += mant;
+            const std::uint64_t m = (b & 0xfffffffffffffULL) | (field != 0 ? 0x10000000000000ULL : 0);
+            const auto mant = static_cast<std::int64_t>(m);
+            // field 0: subnormal (or zero), unit 2^-1074; else unit 2^(field - 1075).
+            bins[field == 0 ? 0 : field - 1] += (b >> 63U) != 0 ? -mant : mant;
         }
         mpfr_t t;
         mpfr_init2(t, 128);
