@@ -239,8 +239,11 @@ public:
         }
     }
 
+    /// The quantity and its options, as given to the constructor.
     [[nodiscard]] const std::string& name() const { return name_; }
+    /// A sum, or a mean over the exact sum number 0.
     [[nodiscard]] accumulation how() const { return how_; }
+    /// The precision of the parts' enclosures (0: the fast paths).
     [[nodiscard]] unsigned bits() const { return bits_; }
     /// The number of parts added (merged states included).
     [[nodiscard]] std::uint64_t parts() const { return parts_; }
@@ -267,6 +270,7 @@ public:
 
     /// Adds a part whose exact value lies in [lo, hi] (NaN ends: the part's value is NaN).
     void add_enclosure(const real& lo, const real& hi) { add_enclosure(lo.backend().data(), hi.backend().data()); }
+    /// add_enclosure() on MPFR numbers.
     void add_enclosure(mpfr_srcptr lo, mpfr_srcptr hi) {
         ++parts_;
         if (mpfr_nan_p(lo) || mpfr_nan_p(hi)) {
@@ -348,6 +352,7 @@ public:
         s.get(out.backend().data(), MPFR_RNDN);  // exact
         return out;
     }
+    /// How many exact sums the accumulator keeps.
     [[nodiscard]] std::size_t sums() const { return sums_.size(); }
 
     /// Adds another accumulator's state: of the same quantity, options and precision.
