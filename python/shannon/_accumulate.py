@@ -37,7 +37,9 @@ class _Spec:
     whether the value is sum / (exact sum 0); check(acc, opts): raises when the whole is invalid
     (a distribution that does not sum to 1)."""
 
-    def __init__(self, part_options, sums=lambda o: 0, add_sums=None, mean=lambda o: False, check=None, defaults=None):
+    def __init__(self, part_options, sums=lambda o: 0, add_sums=None, mean=lambda o: False, check=None, defaults=None,
+                 part=None):
+        self.part = part  # the quantity that gives a chunk's part, when not the accumulated one itself
         self.part_options = part_options
         self.sums = sums
         self.add_sums = add_sums
@@ -118,6 +120,22 @@ def _numel(acc, o, input, *rest):
     acc.add_exact(0, np.ones(as_array(input).size))
 
 
+def _rows_of(which):
+    """The number of rows (samples) of argument `which`: its first dimension (1 for a single row)."""
+    def count(acc, o, *chunk):
+        x = as_array(chunk[which], real=False)
+        acc.add_exact(0, np.ones(x.shape[0] if x.ndim > 1 else 1))
+    return count
+
+
+def _count(acc, o, y, *rest):
+    acc.add_exact(0, np.ones(as_array(y).size))
+
+
+def _plain():
+    return _Spec(lambda o: dict(o))
+
+
 def _batch(acc, o, input, *rest):
     x = as_array(input)
     n = x.shape[0] if x.ndim else 1
@@ -129,6 +147,21 @@ SUMS = {
     "shannon.cross_entropy": _measure_spec("cross_entropy", 2),
     "shannon.kl_divergence": _measure_spec("kl_divergence", 2),
     "shannon.generalized_kl_divergence": _Spec(lambda o: dict(o), defaults={"base": "nats"}),
+    "shannon.binary_cross_entropy": _reduced(_numel),
+    "shannon.binary_cross_entropy_with_logits": _reduced(_numel),
+    "shannon.categorical_cross_entropy": _reduced(_rows_of(1)),
+    "shannon.categorical_cross_entropy_with_logits": _reduced(_rows_of(1)),
+    "shannon.multilabel_binary_cross_entropy": _reduced(_rows_of(0)),
+    "shannon.multilabel_binary_cross_entropy_with_logits": _reduced(_rows_of(0)),
+    "shannon.bernoulli_log_likelihood": _plain(),
+    "shannon.bernoulli_nll": _plain(),
+    "shannon.categorical_log_likelihood": _plain(),
+    "shannon.categorical_nll": _plain(),
+    "shannon.gaussian_nll": _plain(),
+    "shannon.gaussian_log_likelihood": _plain(),
+    "shannon.sum_squared_error": _plain(),
+    "shannon.mean_squared_error": _Spec(lambda o: dict(o), sums=lambda o: 1, add_sums=_count, mean=lambda o: True,
+                                        part="sum_squared_error"),
     "shannon.torch.cross_entropy": _reduced(_torch_class_denominator),
     "shannon.torch.nll_loss": _reduced(_torch_class_denominator),
     "shannon.torch.binary_cross_entropy": _reduced(_numel),
@@ -197,7 +230,12 @@ class Accumulator:
         chunk = [read_input(x)[0] for x in chunk]
         req = Request("partial")
         req.core.into = self._core
-        self._quantity.evaluate(req, *chunk, **self._spec.part_options(self._opts))
+        part = self._quantity
+        if self._spec.part is not None:
+            import shannon
+
+            part = getattr(shannon, self._spec.part)
+        part.evaluate(req, *chunk, **self._spec.part_options(self._opts))
         if self._spec.add_sums is not None:
             self._spec.add_sums(self._core, self._opts, *chunk)
         return self
