@@ -168,6 +168,9 @@ SUMS = {
     "shannon.torch.binary_cross_entropy_with_logits": _reduced(_numel),
     "shannon.torch.mse_loss": _reduced(_numel),
     "shannon.torch.kl_div": _reduced(_batch, means=("mean", "batchmean")),
+    "shannon.torch.gaussian_nll_loss": _reduced(_numel),
+    "shannon.torch.poisson_nll_loss": _reduced(_numel),
+    "shannon.torch.multilabel_soft_margin_loss": _reduced(_rows_of(0)),
 }
 
 

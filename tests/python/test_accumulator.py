@@ -167,7 +167,10 @@ def test_other_torch_losses_and_reductions_over_random_chunkings():
              (st.kl_div, (logp, p), {"reduction": "batchmean"}),
              (st.kl_div, (logp, p), {"reduction": "mean"}),
              (st.nll_loss, (logp, y), {"weight": np.arange(1.0, 6.0)}),
-             (st.cross_entropy, (x, p), {"label_smoothing": 0.05})]  # probability targets: mean over samples
+             (st.cross_entropy, (x, p), {"label_smoothing": 0.05}),  # probability targets: mean over samples
+             (st.gaussian_nll_loss, (x, t, t + 0.5), {"full": True}),
+             (st.poisson_nll_loss, (x, t * 3), {}),
+             (st.multilabel_soft_margin_loss, (x, (t > 0.5).astype(float)), {"weight": np.arange(1.0, 6.0)})]
     for quantity, arrays, opts in cases:
         want = quantity(*arrays, **opts)
         for cuts in random_splits(n, 20):

@@ -12,8 +12,8 @@ from . import reduce_blocks
 def _loss(name):
     quantity = getattr(_st, name)
 
-    def f(input, target, dtype=None, digits=None, bits=0, split_every=None, **options):
-        return reduce_blocks(quantity, input, (target,), options=options, dtype=dtype, digits=digits, bits=bits,
+    def f(input, target, *more, dtype=None, digits=None, bits=0, split_every=None, **options):
+        return reduce_blocks(quantity, input, (target,) + more, options=options, dtype=dtype, digits=digits, bits=bits,
                              split_every=split_every)
 
     f.__name__ = f.__qualname__ = name
@@ -29,5 +29,9 @@ binary_cross_entropy = _loss("binary_cross_entropy")
 binary_cross_entropy_with_logits = _loss("binary_cross_entropy_with_logits")
 mse_loss = _loss("mse_loss")
 kl_div = _loss("kl_div")
+gaussian_nll_loss = _loss("gaussian_nll_loss")  # var chunked with input: pass it with input's shape
+poisson_nll_loss = _loss("poisson_nll_loss")
+multilabel_soft_margin_loss = _loss("multilabel_soft_margin_loss")
 
-__all__ = ["cross_entropy", "nll_loss", "binary_cross_entropy", "binary_cross_entropy_with_logits", "mse_loss", "kl_div"]
+__all__ = ["cross_entropy", "nll_loss", "binary_cross_entropy", "binary_cross_entropy_with_logits", "mse_loss", "kl_div",
+           "gaussian_nll_loss", "poisson_nll_loss", "multilabel_soft_margin_loss"]
