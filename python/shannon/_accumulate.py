@@ -323,15 +323,12 @@ class Accumulator:
 
 
 def _options_of(name):
-    """The options recorded in a state's name (the values that were numbers or text; weights by digest)."""
+    """The options recorded in a state's name, "module.function(k=v, ...)" with each v a Python literal
+    (weights by their digest)."""
     import ast
 
-    inner = name.split("(", 1)[1][:-1]
-    out = {}
-    for item in filter(None, (s.strip() for s in inner.split(", "))):
-        k, _, v = item.partition("=")
-        try:
-            out[k] = ast.literal_eval(v)
-        except (ValueError, SyntaxError):
-            out[k] = v
-    return out
+    try:
+        call = ast.parse(name, mode="eval").body
+        return {k.arg: ast.literal_eval(k.value) for k in call.keywords}
+    except (SyntaxError, ValueError, AttributeError):
+        raise ValueError(f"shannon.Accumulator.from_bytes: a state whose name {name!r} is not one shannon writes") from None
