@@ -18,13 +18,10 @@ import numpy as np
 from . import _core
 from ._api import Request, as_array, dtype_name, indices, read_input
 
-# Options that define the value: they are part of the state's name, so states of different options
-# do not merge (and a state says what it is the sum of).
-
-
 def _weights_digest(w):
+    """How a state's name records a weight array: by a digest of its values and shape (None stays None)."""
     if w is None:
-        return "None"
+        return None
     a = np.ascontiguousarray(as_array(w, np.float64))
     return "sha256:" + hashlib.sha256(a.tobytes() + str(a.shape).encode()).hexdigest()[:16]
 
@@ -211,6 +208,8 @@ class Accumulator:
             raise TypeError(f"shannon.Accumulator({name}): unknown option(s) {', '.join(sorted(unknown))}")
         opts.update(options)
         spec.part_options(opts)  # refuses what cannot be accumulated, now rather than at the first chunk
+        # The options define the value: they are part of the state's name, so states of different
+        # options do not merge (and a state says what it is the sum of).
         shown = ", ".join(f"{k}={_weights_digest(v) if k in ('weight', 'pos_weight') else v!r}" for k, v in sorted(opts.items()))
         self._quantity, self._spec, self._opts = quantity, spec, opts
         self._core = _core.Accumulator(f"{name}({shown})", spec.mean(opts), spec.sums(opts), int(bits))

@@ -225,6 +225,20 @@ def test_accumulators_pickle_and_keep_updating():
     b = pickle.loads(pickle.dumps(a))
     b.update(p[10:], q[10:])
     assert b.result() == shannon.kl_divergence(p, q) and b.parts == 2
+    x = rng.standard_normal((8, 3))
+    y = rng.integers(0, 3, 8)
+    c = pickle.loads(pickle.dumps(shannon.Accumulator(st_torch().cross_entropy).update(x[:3], y[:3])))
+    c.update(x[3:], y[3:])
+    assert c.result() == st_torch().cross_entropy(x, y)
+    w = pickle.loads(pickle.dumps(shannon.Accumulator(st_torch().cross_entropy, weight=np.ones(3))))
+    with pytest.raises(ValueError, match="records its weights by digest only"):
+        w.update(x, y)
+
+
+def st_torch():
+    import shannon.torch
+
+    return shannon.torch
 
 
 def corrupt(b, at, value):
