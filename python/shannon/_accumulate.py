@@ -35,8 +35,10 @@ class _Spec:
     (a distribution that does not sum to 1)."""
 
     def __init__(self, part_options, sums=lambda o: 0, add_sums=None, mean=lambda o: False, check=None, defaults=None,
-                 part=None):
+                 part=None, per_sample=(), empty_mean=None):
         self.part = part  # the quantity that gives a chunk's part, when not the accumulated one itself
+        self.per_sample = per_sample  # keyword arrays given with each chunk (Keras' sample_weight)
+        self.empty_mean = empty_mean  # the value of a mean over nothing, when not NaN (Keras: 0)
         self.part_options = part_options
         self.sums = sums
         self.add_sums = add_sums
@@ -99,7 +101,7 @@ def _torch_class_denominator(acc, o, input, target):
         acc.add_exact(0, np.ones(n))
 
 
-def _reduced(denominator, means=("mean",), sums=("sum",)):
+def _reduced(denominator, means=("mean",), sums=("sum",), **spec):
     """A reduced loss: the chunk's part is its 'sum'; a mean divides by the exact denominator."""
     def part_options(o):
         r = o["reduction"]
@@ -110,7 +112,23 @@ def _reduced(denominator, means=("mean",), sums=("sum",)):
 
     return _Spec(part_options, sums=lambda o: 1 if o["reduction"] in means else 0,
                  add_sums=lambda acc, o, *c: denominator(acc, o, *c) if o["reduction"] in means else None,
-                 mean=lambda o: o["reduction"] in means)
+                 mean=lambda o: o["reduction"] in means, **spec)
+
+
+def _keras_rows(acc, o, y_true, y_pred):
+    """Keras' sum_over_batch_size: the number of samples (y_pred without its class axis), those whose
+    class is ignore_class left out (sparse_categorical_crossentropy)."""
+    p = as_array(y_pred)
+    n = p.size // p.shape[o.get("axis", -1)] if p.ndim else 1
+    if o.get("ignore_class") is not None:
+        t = indices(y_true)
+        n = int(np.count_nonzero(t != o["ignore_class"]))
+    acc.add_exact(0, np.ones(n))
+
+
+def _keras():
+    return _reduced(_keras_rows, means=("sum_over_batch_size", "mean"), per_sample=("sample_weight",), empty_mean=0.0,
+                    defaults={"reduction": "sum_over_batch_size"})
 
 
 def _numel(acc, o, input, *rest):
@@ -165,6 +183,12 @@ SUMS = {
     "shannon.torch.binary_cross_entropy_with_logits": _reduced(_numel),
     "shannon.torch.mse_loss": _reduced(_numel),
     "shannon.torch.kl_div": _reduced(_batch, means=("mean", "batchmean")),
+    "shannon.keras.binary_crossentropy": _keras(),
+    "shannon.keras.categorical_crossentropy": _keras(),
+    "shannon.keras.sparse_categorical_crossentropy": _keras(),
+    "shannon.keras.kl_divergence": _keras(),
+    "shannon.keras.binary_focal_crossentropy": _keras(),
+    "shannon.keras.categorical_focal_crossentropy": _keras(),
     "shannon.torch.gaussian_nll_loss": _reduced(_numel),
     "shannon.torch.poisson_nll_loss": _reduced(_numel),
     "shannon.torch.multilabel_soft_margin_loss": _reduced(_rows_of(0)),
@@ -202,7 +226,11 @@ class Accumulator:
         if name not in SUMS:
             raise ValueError(f"shannon.Accumulator: {name} is not a sum over its data (accumulated: {', '.join(SUMS)})")
         spec = SUMS[name]
-        opts = _defaults(quantity) | spec.defaults
+        opts = {k: v for k, v in (_defaults(quantity) | spec.defaults).items() if k not in spec.per_sample}
+        given = set(options) & set(spec.per_sample)
+        if given:
+            raise TypeError(f"shannon.Accumulator({name}): {', '.join(sorted(given))} goes with each chunk: "
+                            "pass it to update()")
         unknown = set(options) - set(opts)
         if unknown:
             raise TypeError(f"shannon.Accumulator({name}): unknown option(s) {', '.join(sorted(unknown))}")
@@ -224,11 +252,16 @@ class Accumulator:
         """The number of chunks added (merged states included)."""
         return self._core.parts
 
-    def update(self, *chunk):
-        """Adds one chunk of the data: the quantity's array arguments for some of the samples."""
+    def update(self, *chunk, **per_sample):
+        """Adds one chunk of the data: the quantity's array arguments for some of the samples (and, for
+        Keras' losses, their sample_weight=)."""
         if any(isinstance(v, str) and v.startswith("sha256:") for v in self._opts.values()):
             raise ValueError("shannon.Accumulator.update: a state read from bytes records its weights by digest only; "
                              "update the accumulator made with them, then merge")
+        unknown = set(per_sample) - set(self._spec.per_sample)
+        if unknown:
+            raise TypeError(f"shannon.Accumulator.update: unknown per-sample argument(s) {', '.join(sorted(unknown))} "
+                            f"(this quantity takes {', '.join(self._spec.per_sample) or 'none'})")
         chunk = [read_input(x)[0] for x in chunk]
         req = Request("partial")
         req.core.into = self._core
@@ -237,7 +270,7 @@ class Accumulator:
             import shannon
 
             part = getattr(shannon, self._spec.part)
-        part.evaluate(req, *chunk, **self._spec.part_options(self._opts))
+        part.evaluate(req, *chunk, **self._spec.part_options(self._opts), **per_sample)
         if self._spec.add_sums is not None:
             self._spec.add_sums(self._core, self._opts, *chunk)
         return self
@@ -301,10 +334,13 @@ class Accumulator:
                 raise undecided(f"{digits} digits")
             return decimal.Decimal(s)
         name = dtype_name(dtype) or "float64"
+        kind = {"float32": np.float32, "float16": np.float16}.get(name, float)
+        if self._spec.empty_mean is not None and self._core.mean and self._core.exact_sum(0)[0] == 0:
+            return kind(self._spec.empty_mean)  # Keras' divide_no_nan
         value, determined = self._core.round(name)
         if not determined:
             raise undecided(f"the rounding to {name}")
-        return {"float32": np.float32, "float16": np.float16}.get(name, float)(value)
+        return kind(value)
 
     def enclose(self, digits=40):
         """An enclosure (lo, hi) of the whole's exact value, as decimal.Decimal ends rounded outward."""

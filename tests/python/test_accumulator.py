@@ -177,6 +177,35 @@ def test_other_torch_losses_and_reductions_over_random_chunkings():
             assert accumulate(quantity, arrays, cuts, opts).result() == want, (quantity, opts, cuts)
 
 
+def test_keras_loss_classes_with_sample_weights_over_random_chunkings():
+    import shannon.keras as sk
+
+    n, c = 60, 4
+    y_pred = rng.dirichlet(np.ones(c), n).astype(np.float32)
+    y_hot = np.eye(c)[rng.integers(0, c, n)]
+    labels = rng.integers(0, c, n)
+    w = rng.random(n)
+    cases = [(sk.categorical_crossentropy, (y_hot, y_pred), {"label_smoothing": 0.1}),
+             (sk.sparse_categorical_crossentropy, (labels, y_pred), {"ignore_class": 2}),
+             (sk.binary_crossentropy, ((y_hot > 0).astype(np.float32), y_pred), {"reduction": "sum"}),
+             (sk.kl_divergence, (y_hot, y_pred), {})]
+    for quantity, arrays, opts in cases:
+        whole = {"reduction": "sum_over_batch_size"} | opts
+        want = quantity(*arrays, **whole, sample_weight=w)
+        for cuts in random_splits(n, 20):
+            acc = shannon.Accumulator(quantity, **opts)
+            for ix in np.split(np.arange(n), cuts):
+                acc.merge(shannon.Accumulator(quantity, **opts).update(*[a[ix] for a in arrays], sample_weight=w[ix]))
+            assert acc.result(dtype="float32") == want, (quantity.__name__, opts, cuts)
+    # Keras' divide_no_nan: a mean over no counted sample is 0.
+    acc = shannon.Accumulator(sk.sparse_categorical_crossentropy, ignore_class=2)
+    acc.update(np.array([2, 2]), y_pred[:2])
+    assert acc.result() == 0.0 == sk.sparse_categorical_crossentropy(np.array([2, 2]), y_pred[:2], ignore_class=2,
+                                                                     reduction="sum_over_batch_size")
+    with pytest.raises(TypeError, match="sample_weight goes with each chunk"):
+        shannon.Accumulator(sk.kl_divergence, sample_weight=w)
+
+
 def test_every_target_ignored_gives_nan_as_pytorch_and_infinities_propagate():
     x = rng.standard_normal((4, 3))
     acc = shannon.Accumulator(st.cross_entropy)
