@@ -6,9 +6,9 @@
 #  2. the same install from CMake: find_package(shannon 0.1 CONFIG REQUIRED), shannon::shannon and
 #     shannon::multiprecision;
 #  3. shannon as a Meson subproject, found through meson.override_dependency('shannon');
-#  4. the Python package by pip (pyproject.toml, meson-python) into a new virtual environment, offline:
-#     `pip install --no-build-isolation .`, then the package's test suite run against that install from
-#     a folder outside the source tree; and `pip wheel`, the wheel installed into a second environment.
+#  4. the Python package by pip (pyproject.toml, meson-python), offline: `pip wheel` (the wheel installed
+#     into a new virtual environment) and `pip install --no-build-isolation .` into another, the
+#     package's test suite run against that install from a folder outside the source tree.
 # Usage: check-packaging.sh [BUILD_DIR]   (a configured and built folder to install; default: a new one)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -118,23 +118,27 @@ meson setup "$tmp/consumer/build" "$tmp/consumer" >/dev/null
 meson compile -C "$tmp/consumer/build" >/dev/null
 "$tmp/consumer/build/use"
 
-echo "--- 4. pip (pyproject.toml with meson-python), offline, into a new virtual environment"
-# --system-site-packages: numpy, meson-python, pybind11 (and pytest, mpmath, torch, scipy for the
-# tests) come from Debian's packages; no package index is reachable.
+echo "--- 4. pip (pyproject.toml with meson-python), offline, into new virtual environments"
+# --system-site-packages: numpy, meson-python, pybind11 (and pytest, mpmath, torch, scipy, dask for
+# the tests) come from Debian's packages; no package index is reachable. The README's commands, with
+# one build folder for both (--config-settings=builddir=): the extension compiles once, not twice.
 /usr/bin/python3 -m venv --system-site-packages "$tmp/venv"
-(cd "$root" && "$tmp/venv/bin/pip" install --no-build-isolation --no-index . >"$tmp/pip-install.log" 2>&1) \
+/usr/bin/python3 -m venv --system-site-packages "$tmp/venv2"
+reuse=--config-settings=builddir="$tmp/pip-build"
+(cd "$root" && "$tmp/venv/bin/pip" wheel --no-build-isolation --no-deps --no-index "$reuse" . -w "$tmp/dist" \
+    >"$tmp/pip-wheel.log" 2>&1) || { tail -40 "$tmp/pip-wheel.log"; exit 1; }
+ls "$tmp"/dist
+(cd "$root" && "$tmp/venv/bin/pip" install --no-build-isolation --no-index "$reuse" . >"$tmp/pip-install.log" 2>&1) \
     || { tail -40 "$tmp/pip-install.log"; exit 1; }
+"$tmp/venv2/bin/pip" install --no-index "$tmp"/dist/shannon-*.whl >/dev/null
 mkdir "$tmp/elsewhere"
 cd "$tmp/elsewhere"
-where=$("$tmp/venv/bin/python" -c "import shannon; print(shannon.__file__)")
-case "$where" in "$tmp/venv/"*) echo "pip install .: shannon imported from $where" ;;
-    *) echo "the environment imports shannon from $where, not from its own install"; exit 1 ;; esac
+for env in venv venv2; do
+    where=$("$tmp/$env/bin/python" -c "import shannon; print(shannon.__file__)")
+    case "$where" in "$tmp/$env/"*) echo "$env: shannon imported from $where" ;;
+        *) echo "$env imports shannon from $where, not from its own install"; exit 1 ;; esac
+done
+"$tmp/venv2/bin/python" -c "import shannon; v = shannon.kl_divergence([0.5, 0.5], [0.9, 0.1]); assert v == 0.5108256237659906, v"
+# The package's tests against the install of `pip install .` (from a folder outside the source tree).
 "$tmp/venv/bin/python" -m pytest -q -p no:cacheprovider "$root/tests/python" | tail -1
-echo "--- 4b. pip wheel, and the wheel installed into another environment"
-(cd "$root" && "$tmp/venv/bin/pip" wheel --no-build-isolation --no-deps --no-index . -w "$tmp/dist" >"$tmp/pip-wheel.log" 2>&1) \
-    || { tail -40 "$tmp/pip-wheel.log"; exit 1; }
-/usr/bin/python3 -m venv --system-site-packages "$tmp/venv2"
-"$tmp/venv2/bin/pip" install --no-index "$tmp"/dist/shannon-*.whl >/dev/null
-ls "$tmp"/dist
-"$tmp/venv2/bin/python" -c "import shannon; v = shannon.kl_divergence([0.5, 0.5], [0.9, 0.1]); assert v == 0.5108256237659906, v; print('wheel:', shannon.__file__, v)"
 echo "packaging: ok"
