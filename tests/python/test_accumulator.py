@@ -188,7 +188,9 @@ def test_keras_loss_classes_with_sample_weights_over_random_chunkings():
     cases = [(sk.categorical_crossentropy, (y_hot, y_pred), {"label_smoothing": 0.1}),
              (sk.sparse_categorical_crossentropy, (labels, y_pred), {"ignore_class": 2}),
              (sk.binary_crossentropy, ((y_hot > 0).astype(np.float32), y_pred), {"reduction": "sum"}),
-             (sk.kl_divergence, (y_hot, y_pred), {})]
+             (sk.kl_divergence, (y_hot, y_pred), {}),
+             (sk.binary_focal_crossentropy, ((y_hot > 0).astype(np.float32), y_pred), {"apply_class_balancing": True}),
+             (sk.categorical_focal_crossentropy, (y_hot, y_pred), {"gamma": 1.5})]
     for quantity, arrays, opts in cases:
         whole = {"reduction": "sum_over_batch_size"} | opts
         want = quantity(*arrays, **whole, sample_weight=w)
