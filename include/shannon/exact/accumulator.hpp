@@ -128,44 +128,33 @@ private:
     long e_ = 0;
 };
 
-/// Little-endian integers and a checksum for the accumulator's bytes.
-inline void put_u64(std::string& out, std::uint64_t v) {
-    for (int i = 0; i < 8; ++i) {
-        out.push_back(static_cast<char>((v >> (8 * i)) & 0xffU));
-    }
-}
-inline void put_u32(std::string& out, std::uint32_t v) {
-    for (int i = 0; i < 4; ++i) {
-        out.push_back(static_cast<char>((v >> (8 * i)) & 0xffU));
-    }
-}
-
 [[noreturn]] inline void bad_state(const std::string& why) {
     throw std::invalid_argument("shannon::exact::accumulator::from_bytes: " + why);
 }
 
-inline std::uint64_t get_u64(std::string_view in, std::size_t& at) {
-    if (in.size() - at < 8 || at > in.size()) {
+/// Little-endian unsigned integers (std::uint32_t, std::uint64_t) for the accumulator's bytes.
+template <class U>
+void put_le(std::string& out, U v) {
+    for (std::size_t i = 0; i < sizeof(U); ++i) {
+        out.push_back(static_cast<char>((v >> (8 * i)) & 0xffU));
+    }
+}
+template <class U>
+U get_le(std::string_view in, std::size_t& at) {
+    if (at > in.size() || in.size() - at < sizeof(U)) {
         bad_state("the state is truncated at byte " + std::to_string(in.size()));
     }
-    std::uint64_t v = 0;
-    for (int i = 0; i < 8; ++i) {
-        v |= static_cast<std::uint64_t>(static_cast<unsigned char>(in[at + static_cast<std::size_t>(i)])) << (8 * i);
+    U v = 0;
+    for (std::size_t i = 0; i < sizeof(U); ++i) {
+        v |= static_cast<U>(static_cast<unsigned char>(in[at + i])) << (8 * i);
     }
-    at += 8;
+    at += sizeof(U);
     return v;
 }
-inline std::uint32_t get_u32(std::string_view in, std::size_t& at) {
-    if (in.size() - at < 4 || at > in.size()) {
-        bad_state("the state is truncated at byte " + std::to_string(in.size()));
-    }
-    std::uint32_t v = 0;
-    for (int i = 0; i < 4; ++i) {
-        v |= static_cast<std::uint32_t>(static_cast<unsigned char>(in[at + static_cast<std::size_t>(i)])) << (8 * i);
-    }
-    at += 4;
-    return v;
-}
+inline void put_u64(std::string& out, std::uint64_t v) { put_le(out, v); }
+inline void put_u32(std::string& out, std::uint32_t v) { put_le(out, v); }
+inline std::uint64_t get_u64(std::string_view in, std::size_t& at) { return get_le<std::uint64_t>(in, at); }
+inline std::uint32_t get_u32(std::string_view in, std::size_t& at) { return get_le<std::uint32_t>(in, at); }
 
 /// FNV-1a, 64 bits: detects corruption (not tampering: the state is not signed).
 inline std::uint64_t fnv1a(std::string_view s) {
