@@ -47,6 +47,11 @@ class _Spec:
         self.defaults = defaults or {}
 
 
+def _add_count(acc, n):
+    """Adds the count n (an integer below 2^53, so exact as a double) to the denominator, sum 0."""
+    acc.add_exact(0, np.array([float(n)]))
+
+
 def _exact_fraction(acc, i):
     m, e = acc.exact_sum(i)
     return fractions.Fraction(m) * (fractions.Fraction(2) ** e)
@@ -90,7 +95,7 @@ def _torch_class_denominator(acc, o, input, target):
         t = indices(t).ravel()
         t = t[t != o["ignore_index"]]
         if o["weight"] is None:
-            acc.add_exact(0, np.ones(t.size))
+            _add_count(acc, t.size)
         else:
             w = as_array(o["weight"], np.float64).ravel()
             if t.size and (t.min() < 0 or t.max() >= w.size):
@@ -98,7 +103,7 @@ def _torch_class_denominator(acc, o, input, target):
             acc.add_exact(0, w[t])
     else:
         n = 1 if x.ndim <= 1 else x.shape[0] * int(np.prod(x.shape[2:], dtype=np.int64))
-        acc.add_exact(0, np.ones(n))
+        _add_count(acc, n)
 
 
 def _reduced(denominator, means=("mean",), sums=("sum",), **spec):
@@ -123,7 +128,7 @@ def _keras_rows(acc, o, y_true, y_pred):
     if o.get("ignore_class") is not None:
         t = indices(y_true)
         n = int(np.count_nonzero(t != o["ignore_class"]))
-    acc.add_exact(0, np.ones(n))
+    _add_count(acc, n)
 
 
 def _keras():
@@ -132,19 +137,15 @@ def _keras():
 
 
 def _numel(acc, o, input, *rest):
-    acc.add_exact(0, np.ones(as_array(input).size))
+    _add_count(acc, as_array(input).size)
 
 
 def _rows_of(which):
     """The number of rows (samples) of argument `which`: its first dimension (1 for a single row)."""
     def count(acc, o, *chunk):
         x = as_array(chunk[which], real=False)
-        acc.add_exact(0, np.ones(x.shape[0] if x.ndim > 1 else 1))
+        _add_count(acc, x.shape[0] if x.ndim > 1 else 1)
     return count
-
-
-def _count(acc, o, y, *rest):
-    acc.add_exact(0, np.ones(as_array(y).size))
 
 
 def _plain():
@@ -154,7 +155,7 @@ def _plain():
 def _batch(acc, o, input, *rest):
     x = as_array(input)
     n = x.shape[0] if x.ndim else 1
-    acc.add_exact(0, np.ones(n) if o["reduction"] == "batchmean" else np.ones(x.size))
+    _add_count(acc, n if o["reduction"] == "batchmean" else x.size)
 
 
 SUMS = {
@@ -175,7 +176,7 @@ SUMS = {
     "shannon.gaussian_nll": _plain(),
     "shannon.gaussian_log_likelihood": _plain(),
     "shannon.sum_squared_error": _plain(),
-    "shannon.mean_squared_error": _Spec(lambda o: dict(o), sums=lambda o: 1, add_sums=_count, mean=lambda o: True,
+    "shannon.mean_squared_error": _Spec(lambda o: dict(o), sums=lambda o: 1, add_sums=_numel, mean=lambda o: True,
                                         part="sum_squared_error"),
     "shannon.torch.cross_entropy": _reduced(_torch_class_denominator),
     "shannon.torch.nll_loss": _reduced(_torch_class_denominator),
