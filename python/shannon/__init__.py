@@ -22,7 +22,9 @@ result computed elsewhere, and ``shannon.testing.assert_close`` asserts a bound 
 
 Submodules: ``shannon.torch`` and ``shannon.scipy`` hold the exact values of what those libraries'
 functions compute, with their conventions, argument names and defaults; ``shannon.testing`` the
-assertions. Bad input raises ValueError (or TypeError) with the library's message, which names the
+assertions. ``shannon.Accumulator`` gives the exact value of a sum seen in parts (mergeable,
+serializable, the same bits for every split), and ``shannon.dask`` (imported on its own) the same on
+Dask arrays. Bad input raises ValueError (or TypeError) with the library's message, which names the
 function, the argument, the index and the value.
 """
 
