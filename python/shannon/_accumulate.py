@@ -12,11 +12,12 @@ with the options that make it the chunk's sum) and which exact sums it keeps.
 
 import fractions
 import hashlib
+import math
 
 import numpy as np
 
 from . import _core
-from ._api import Request, as_array, dtype_name, indices, read_input
+from ._api import Request, as_array, base_name, dtype_name, indices, read_input
 
 def _weights_digest(w):
     """How a state's name records a weight array: by a digest of its values and shape (None stays None)."""
@@ -32,17 +33,26 @@ class _Spec:
     part_options(opts): the options of the call that gives a chunk's sum; sums(opts): how many
     exact sums are kept; add_sums(acc, opts, *chunk): adds the chunk's exact sums; mean(opts):
     whether the value is sum / (exact sum 0); check(acc, opts): raises when the whole is invalid
-    (a distribution that does not sum to 1)."""
+    (a distribution that does not sum to 1, or whose mass is 0)."""
 
     def __init__(self, part_options, sums=lambda o: 0, add_sums=None, mean=lambda o: False, check=None, defaults=None,
-                 part=None, per_sample=(), empty_mean=None):
-        self.part = part  # the quantity that gives a chunk's part, when not the accumulated one itself
+                 part=None, per_sample=(), empty_mean=None, form=None, arity=None, flatten=None):
+        # the quantity of shannon that gives a chunk's part (a name, or a function of the options), when
+        # not the accumulated one itself
+        self.part = part
+        # form(opts): how the core forms the value ("sum", "mean" or ("normalized", plus, minus, base));
+        # by default "mean" when mean(opts), else "sum"
+        self.form = form or (lambda o: "mean" if mean(o) else "sum")
+        # arity: the option recording how many arrays a chunk has, when the first chunk decides it
+        # (scipy.stats.entropy: pk, or pk and qk)
+        self.arity = arity
+        # flatten(opts): whether chunks are flattened (else a measure's chunk must be 1-D)
+        self.flatten = flatten
         self.per_sample = per_sample  # keyword arrays given with each chunk (Keras' sample_weight)
         self.empty_mean = empty_mean  # the value of a mean over nothing, when not NaN (Keras: 0)
         self.part_options = part_options
         self.sums = sums
         self.add_sums = add_sums
-        self.mean = mean
         self.check = check
         self.defaults = defaults or {}
 
@@ -57,21 +67,53 @@ def _exact_fraction(acc, i):
     return fractions.Fraction(m) * (fractions.Fraction(2) ** e)
 
 
+_BASES = {"nats": 0.0, "bits": 2.0, "bans": 10.0}
+
+
+def _masses(acc, o, *chunk):
+    """Adds the exact masses of the chunk's distributions (p to sum 0, q to sum 1)."""
+    for i, x in enumerate(chunk[:acc.sums]):
+        acc.add_exact(i, np.ascontiguousarray(as_array(x, np.float64)).ravel())
+
+
+def _positive_masses(name, names):
+    """The normalized value's check: each mass > 0 (finite: a sum of finite doubles)."""
+    def check(acc, o):
+        for i, arg in enumerate(names[:acc.sums]):
+            if _exact_fraction(acc, i) <= 0:
+                raise ValueError(f"shannon.{name}: argument '{arg}' sums to 0 over all {acc.parts} parts: "
+                                 "normalization needs a positive, finite sum")
+    return check
+
+
+def _normalized_form(arrays, base):
+    """The core's form of the normalized value: entropy S/P + log P, cross-entropy S/P + log Q, KL
+    S/P + log(Q/P) (S in nats), divided by log(base) (0: e)."""
+    return ("normalized", 0, -1, base) if arrays == 1 else ("normalized", 1, 0 if arrays == 3 else -1, base)
+
+
 def _measure_spec(name, arrays):
     """entropy(p), cross_entropy(p, q), kl_divergence(p, q): the chunk's terms without the
-    normalization check, and the exact masses of p (and q) to check it on the whole."""
+    normalization, and the exact masses of p (and q) to check it on the whole ('check') or to
+    normalize the whole ('normalize': the terms in nats, the value formed from the masses)."""
+    kind = {"entropy": 1, "cross_entropy": 2, "kl_divergence": 3}[name]
+
     def part_options(o):
         if o["normalization"] == "normalize":
-            raise ValueError(f"shannon.Accumulator({name}): normalization='normalize' needs the whole's masses before "
-                             "the terms; accumulate with 'check' (the default) or 'unnormalized'")
+            base_name(o["base"])
+            return {"base": "nats", "normalization": "unnormalized"}
         return {"base": o["base"], "normalization": "unnormalized"}
 
-    def add_sums(acc, o, *chunk):
-        if o["normalization"] == "check":
-            for i, x in enumerate(chunk[:arrays]):
-                acc.add_exact(i, np.ascontiguousarray(as_array(x, np.float64)).ravel())
+    def form(o):
+        if o["normalization"] == "normalize":
+            return _normalized_form(kind, _BASES[base_name(o["base"])])
+        return "sum"
+
+    positive = _positive_masses(name, "pq")
 
     def check(acc, o):
+        if o["normalization"] == "normalize":
+            positive(acc, o)
         if o["normalization"] != "check":
             return
         tol = fractions.Fraction(o["sum_tolerance"])
@@ -82,8 +124,37 @@ def _measure_spec(name, arrays):
                                  f"over all {acc.parts} parts, not 1 within sum_tolerance {o['sum_tolerance']!r} "
                                  "(normalization='unnormalized' takes it as it is)")
 
-    return _Spec(part_options, sums=lambda o: arrays if o["normalization"] == "check" else 0, add_sums=add_sums,
-                 check=check, defaults={"base": "nats", "normalization": "check", "sum_tolerance": 1e-6})
+    return _Spec(part_options, sums=lambda o: arrays if o["normalization"] in ("check", "normalize") else 0,
+                 add_sums=lambda acc, o, *c: _masses(acc, o, *c) if o["normalization"] != "unnormalized" else None,
+                 form=form, check=check, defaults={"base": "nats", "normalization": "check", "sum_tolerance": 1e-6})
+
+
+def _scipy_entropy():
+    """scipy.stats.entropy(pk[, qk], base): pk (and qk) normalized over the whole, in nats divided by
+    log(base). Chunks are 1-D slices of the distribution (axis 0), or any shape with axis=None
+    (flattened); the first chunk decides whether qk is given (the option qk=True/False records it)."""
+    def base_of(o):
+        b = o["base"]
+        if b is None:
+            return 0.0
+        b = float(b)
+        if not (math.isfinite(b) and b > 0 and b != 1):
+            raise ValueError(f"shannon.Accumulator(shannon.scipy.stats.entropy): base must be a finite number > 0 other "
+                             f"than 1, not {o['base']!r}")
+        return b
+
+    def part_options(o):
+        base_of(o)
+        if o["axis"] not in (0, -1, None):
+            raise ValueError("shannon.Accumulator(shannon.scipy.stats.entropy): accumulates one distribution, chunked "
+                             f"along it: axis 0 with 1-D chunks, or axis=None (flattened), not axis={o['axis']!r}")
+        return {"base": "nats", "normalization": "unnormalized"}
+
+    return _Spec(part_options, sums=lambda o: 2 if o["qk"] else 1, add_sums=_masses,
+                 form=lambda o: _normalized_form(3 if o["qk"] else 1, base_of(o)),
+                 check=_positive_masses("scipy.stats.entropy", ("pk", "qk")),
+                 part=lambda o: "kl_divergence" if o["qk"] else "entropy", arity="qk",
+                 flatten=lambda o: o["axis"] is None)
 
 
 def _torch_class_denominator(acc, o, input, target):
@@ -162,6 +233,7 @@ SUMS = {
     "shannon.entropy": _measure_spec("entropy", 1),
     "shannon.cross_entropy": _measure_spec("cross_entropy", 2),
     "shannon.kl_divergence": _measure_spec("kl_divergence", 2),
+    "shannon.scipy.entropy": _scipy_entropy(),
     "shannon.generalized_kl_divergence": _Spec(lambda o: dict(o), defaults={"base": "nats"}),
     "shannon.binary_cross_entropy": _reduced(_numel),
     "shannon.binary_cross_entropy_with_logits": _reduced(_numel),
@@ -237,21 +309,36 @@ class Accumulator:
             raise TypeError(f"shannon.Accumulator({name}): unknown option(s) {', '.join(sorted(unknown))}")
         opts.update(options)
         spec.part_options(opts)  # refuses what cannot be accumulated, now rather than at the first chunk
-        # The options define the value: they are part of the state's name, so states of different
-        # options do not merge (and a state says what it is the sum of).
+        self._name, self._quantity, self._spec, self._opts, self._bits = name, quantity, spec, opts, int(bits)
+        self._core = None
+        if spec.arity is None or opts.get(spec.arity) is not None:
+            self._start()
+
+    def _start(self):
+        """Makes the state, once the options are all known. The options define the value: they are part of
+        the state's name, so states of different options do not merge (and a state says what it is the
+        sum of)."""
+        opts, spec = self._opts, self._spec
         shown = ", ".join(f"{k}={_weights_digest(v) if k in ('weight', 'pos_weight') else v!r}" for k, v in sorted(opts.items()))
-        self._quantity, self._spec, self._opts = quantity, spec, opts
-        self._core = _core.Accumulator(f"{name}({shown})", spec.mean(opts), spec.sums(opts), int(bits))
+        form = spec.form(opts)
+        how, plus, minus, base = (form, -1, -1, 0.0) if isinstance(form, str) else form
+        self._core = _core.Accumulator(f"{self._name}({shown})", how, spec.sums(opts), self._bits, plus, minus, base)
+
+    def _started(self, what):
+        if self._core is None:
+            raise ValueError(f"shannon.Accumulator.{what}: nothing added yet, and the first chunk decides the state's form "
+                             f"(pass {self._spec.arity}=True or False to decide it now)")
+        return self._core
 
     @property
     def name(self):
         """The quantity and its options, as the state records them."""
-        return self._core.name
+        return self._started("name").name
 
     @property
     def parts(self):
         """The number of chunks added (merged states included)."""
-        return self._core.parts
+        return 0 if self._core is None else self._core.parts
 
     def update(self, *chunk, **per_sample):
         """Adds one chunk of the data: the quantity's array arguments for some of the samples (and, for
@@ -264,22 +351,48 @@ class Accumulator:
             raise TypeError(f"shannon.Accumulator.update: unknown per-sample argument(s) {', '.join(sorted(unknown))} "
                             f"(this quantity takes {', '.join(self._spec.per_sample) or 'none'})")
         chunk = [read_input(x)[0] for x in chunk]
+        spec = self._spec
+        if spec.arity is not None:
+            given = len(chunk) == 2
+            if len(chunk) not in (1, 2):
+                raise TypeError(f"shannon.Accumulator.update: {self._name} takes pk or pk and qk, not {len(chunk)} arrays")
+            if self._core is None:
+                self._opts[spec.arity] = given
+                self._start()
+            elif self._opts[spec.arity] != given:
+                raise ValueError(f"shannon.Accumulator.update: this state's chunks are {'pk and qk' if not given else 'pk alone'}"
+                                 f", not {len(chunk)} array(s)")
+        if spec.flatten is not None:
+            flat = spec.flatten(self._opts)
+            chunk = [np.ravel(x) if flat else x for x in chunk]
+            if not flat and any(np.ndim(x) != 1 for x in chunk):
+                raise ValueError(f"shannon.Accumulator.update: {self._name} with axis={self._opts['axis']!r} takes 1-D chunks "
+                                 f"of one distribution, not shapes {[np.shape(x) for x in chunk]} (axis=None flattens them)")
         req = Request("partial")
         req.core.into = self._core
         part = self._quantity
-        if self._spec.part is not None:
+        if spec.part is not None:
             import shannon
 
-            part = getattr(shannon, self._spec.part)
-        part.evaluate(req, *chunk, **self._spec.part_options(self._opts), **per_sample)
-        if self._spec.add_sums is not None:
-            self._spec.add_sums(self._core, self._opts, *chunk)
+            part = getattr(shannon, spec.part(self._opts) if callable(spec.part) else spec.part)
+        part.evaluate(req, *chunk, **spec.part_options(self._opts), **per_sample)
+        if spec.add_sums is not None:
+            spec.add_sums(self._core, self._opts, *chunk)
         return self
 
     def merge(self, other):
         """Adds another accumulator's state (of the same quantity and options); returns self."""
         if not isinstance(other, Accumulator):
             raise TypeError(f"shannon.Accumulator.merge: takes an Accumulator, not {type(other).__name__}")
+        if other._core is None:
+            return self
+        if self._core is None:  # the other's form: adopt its options, then merge as usual
+            if other._name != self._name or {k: v for k, v in other._opts.items() if k != self._spec.arity} != {
+                    k: v for k, v in self._opts.items() if k != self._spec.arity}:
+                raise ValueError("shannon.Accumulator.merge: the states are of different quantities or options "
+                                 f"({self._name} and {other.name})")
+            self._opts = dict(other._opts)
+            self._start()
         try:
             self._core.merge(other._core)
         except ValueError as e:
@@ -287,8 +400,8 @@ class Accumulator:
         return self
 
     def to_bytes(self):
-        """The state as bytes (shannon::exact::accumulator's format, version 1)."""
-        return self._core.to_bytes()
+        """The state as bytes (shannon::exact::accumulator's format, version 2)."""
+        return self._started("to_bytes").to_bytes()
 
     @classmethod
     def from_bytes(cls, data):
@@ -303,13 +416,12 @@ class Accumulator:
         name = core.name.split("(", 1)[0]
         if name not in SUMS:
             raise ValueError(f"shannon.Accumulator.from_bytes: a state of {name!r}, which this shannon does not accumulate")
-        import importlib
-
         self = cls.__new__(cls)
         self._core = core
+        self._name = name
+        self._bits = core.bits
         self._spec = SUMS[name]
-        module, _, function = name.rpartition(".")
-        self._quantity = getattr(importlib.import_module(module), function)
+        self._quantity = _quantity_named(name)
         self._opts = _options_of(core.name)
         return self
 
@@ -317,6 +429,7 @@ class Accumulator:
         """The whole's exact value: correctly rounded to dtype (float64 by default; float32, bfloat16 -
         returned as the float64 holding it -, float16), or ``digits=N`` correct significant digits as
         a decimal.Decimal."""
+        self._started("result")
         if self._spec.check is not None:
             self._spec.check(self._core, self._opts)
         def undecided(what):
@@ -347,15 +460,32 @@ class Accumulator:
         """An enclosure (lo, hi) of the whole's exact value, as decimal.Decimal ends rounded outward."""
         import decimal
 
-        lo, hi = self._core.enclose(int(digits))
+        lo, hi = self._started("enclose").enclose(int(digits))
         return decimal.Decimal(lo), decimal.Decimal(hi)
 
     def __reduce__(self):
         """Pickled as its bytes (Dask, multiprocessing): the copy merges, and updates unless weights were given."""
+        if self._core is None:
+            return (_unstarted, (self._name, self._bits, self._opts))
         return (Accumulator.from_bytes, (self.to_bytes(),))
 
     def __repr__(self):
+        if self._core is None:
+            return f"<shannon.Accumulator {self._name}: 0 parts>"
         return f"<shannon.Accumulator {self._core.name}: {self._core.parts} parts>"
+
+
+def _quantity_named(name):
+    """The function of this name ("module.function"), as a state records it."""
+    import importlib
+
+    module, _, function = name.rpartition(".")
+    return getattr(importlib.import_module(module), function)
+
+
+def _unstarted(name, bits, opts):
+    """An accumulator to which nothing was added, whose first chunk decides its form (unpickling)."""
+    return Accumulator(_quantity_named(name), bits=bits, **opts)
 
 
 def _options_of(name):

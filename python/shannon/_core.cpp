@@ -23,11 +23,18 @@ PYBIND11_MODULE(_core, m) {
         .def_readwrite("into", &request::into);
     // exact::accumulator: the state of a sum seen in parts (the Python class shannon.Accumulator wraps it).
     py::class_<ex::accumulator, std::shared_ptr<ex::accumulator>>(m, "Accumulator")
-        .def(py::init([](const std::string& name, bool mean, std::size_t sums, unsigned bits) {
-                 return std::make_shared<ex::accumulator>(name, mean ? ex::accumulation::mean : ex::accumulation::sum, sums,
-                                                          bits);
+        .def(py::init([](const std::string& name, const std::string& how, std::size_t sums, unsigned bits, int plus, int minus,
+                         double base) {
+                 if (how != "sum" && how != "mean" && how != "normalized") {
+                     throw py::value_error("shannon._core.Accumulator: how is 'sum', 'mean' or 'normalized', not '" + how + "'");
+                 }
+                 const ex::accumulation kind = how == "sum"    ? ex::accumulation::sum
+                                               : how == "mean" ? ex::accumulation::mean
+                                                               : ex::accumulation::normalized;
+                 return std::make_shared<ex::accumulator>(name, kind, sums, bits, ex::normalized_form{plus, minus, base});
              }),
-             py::arg("name"), py::arg("mean"), py::arg("sums"), py::arg("bits"))
+             py::arg("name"), py::arg("how"), py::arg("sums"), py::arg("bits"), py::arg("plus") = -1, py::arg("minus") = -1,
+             py::arg("base") = 0.0)
         .def_property_readonly("name", &ex::accumulator::name)
         .def_property_readonly("mean", [](const ex::accumulator& a) { return a.how() == ex::accumulation::mean; })
         .def_property_readonly("bits", &ex::accumulator::bits)

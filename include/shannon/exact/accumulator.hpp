@@ -2,7 +2,7 @@
 // value enclosed by the oracle, the ends of the enclosures added exactly, mergeable in any order and
 // any tree, serializable.
 //
-//   exact::accumulator a("kl_divergence");                 // or {name, reduction::mean, sums, bits}
+//   exact::accumulator a("kl_divergence");                 // or {name, accumulation::mean, sums, bits}
 //   a.add(kl, p_part, q_part);                             // for each part, wherever it is
 //   a.merge(b);                                            // b: another part's accumulator
 //   std::string state = a.to_bytes();                      // to send; accumulator::from_bytes(state)
@@ -17,6 +17,11 @@
 // differ give different part enclosures, so the width differs, and one split may leave undetermined
 // what another decides: round() says so (`determined` false) and the caller accumulates again at
 // a higher precision (bits), as shannon.dask does. It never guesses.
+//
+// Normalized distributions (accumulation::normalized): the parts are unnormalized sums, S = the
+// sum over all parts of p log(p/q) (or -p log q, -p log p) in nats, and the caller adds the masses
+// P = sum p, Q = sum q as exact sums; the value of the normalized distributions is then
+// (S / P + log(Q / P)) / log(base) (or log Q, log P): exact P and Q, so exact whatever the split.
 #pragma once
 
 #include <algorithm>
@@ -24,6 +29,7 @@
 #include <cmath>
 #include <cstdint>
 #include <cstring>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -31,6 +37,7 @@
 #include <vector>
 
 #include <gmp.h>
+#include <mpfi.h>
 #include <mpfr.h>
 
 #include "general.hpp"
@@ -202,23 +209,35 @@ inline void dyadic_sum::read(std::string_view in, std::size_t& at) {
 }  // namespace detail
 
 /// How the whole's value is formed from the exact sums: the sum of the parts' values, or that sum
-/// divided by the exact sum number 0 (a mean: the number of samples, or the sum of their weights).
-enum class accumulation : std::uint32_t { sum = 0, mean = 1 };
+/// divided by the exact sum number 0 (a mean: the number of samples, or the sum of their weights),
+/// or a value of normalized distributions (normalized_form).
+enum class accumulation : std::uint32_t { sum = 0, mean = 1, normalized = 2 };
+
+/// For accumulation::normalized: the whole's value is (S / M0 + log(M[plus] / M[minus])) / log(base),
+/// S the sum of the parts' values (in nats), M[i] the exact sum number i (M0: the mass of p; -1 for
+/// plus or minus: the factor 1). Entropy: plus 0; cross-entropy: plus 1 (Q); KL: plus 1, minus 0.
+struct normalized_form {
+    std::int32_t plus = -1;   ///< the exact sum whose logarithm is added (-1: none)
+    std::int32_t minus = -1;  ///< the exact sum whose logarithm is subtracted (-1: none)
+    double base = 0;          ///< the logarithm's base: 0 for e (nats), else a finite base > 0, != 1
+};
 
 /// The exact value of a quantity that is a sum over data seen in parts (see the file's comment).
 /// Not synchronized: one accumulator per thread, merged at the end.
 class accumulator {
 public:
     /// The version of to_bytes()'s format; from_bytes() reads this one and refuses the others.
-    static constexpr std::uint32_t format_version = 1;
+    /// (Version 2 added accumulation::normalized; version 1 states are read as they were written.)
+    static constexpr std::uint32_t format_version = 2;
 
     /// `name` identifies the quantity and its options (merge and from_bytes check it); `sums`: how
     /// many exact input sums the caller keeps (at least one for a mean); `bits`: the precision of the
     /// parts' enclosures, 0 for the fast paths (the fixed-point and double-double ones, about 75 and
     /// 24 digits, else 128 bits).
-    explicit accumulator(std::string name, accumulation how = accumulation::sum, std::size_t sums = 0, unsigned bits = 0)
-        : name_(std::move(name)), how_(how), sums_(std::max<std::size_t>(sums, how == accumulation::mean ? 1 : 0)),
-          bits_(bits) {
+    explicit accumulator(std::string name, accumulation how = accumulation::sum, std::size_t sums = 0, unsigned bits = 0,
+                         normalized_form form = {})
+        : name_(std::move(name)), how_(how), sums_(std::max<std::size_t>(sums, how == accumulation::sum ? 0 : 1)),
+          bits_(bits), form_(form) {
         if (bits != 0 && (bits < 64 || bits > (1U << 20))) {
             throw std::invalid_argument("shannon::exact::accumulator: bits must be 0 (the fast paths) or in [64, 2^20], not " +
                                         std::to_string(bits));
@@ -226,12 +245,28 @@ public:
         if (sums_.size() > 64) {
             throw std::invalid_argument("shannon::exact::accumulator: at most 64 exact sums, not " + std::to_string(sums));
         }
+        if (how == accumulation::normalized) {
+            const auto n = static_cast<std::int32_t>(sums_.size());
+            if (form.plus < -1 || form.plus >= n || form.minus < -1 || form.minus >= n) {
+                throw std::invalid_argument("shannon::exact::accumulator: normalized_form's plus and minus must be -1 or the "
+                                            "number of an exact sum (0 to " + std::to_string(n - 1) + "), not " +
+                                            std::to_string(form.plus) + " and " + std::to_string(form.minus));
+            }
+            if (!(form.base == 0 || (std::isfinite(form.base) && form.base > 0 && form.base != 1))) {
+                throw std::invalid_argument("shannon::exact::accumulator: normalized_form's base must be 0 (e) or a finite "
+                                            "number > 0 other than 1, not " + std::to_string(form.base));
+            }
+        } else {
+            form_ = {};
+        }
     }
 
     /// The quantity and its options, as given to the constructor.
     [[nodiscard]] const std::string& name() const { return name_; }
-    /// A sum, or a mean over the exact sum number 0.
+    /// A sum, a mean over the exact sum number 0, or a value of normalized distributions.
     [[nodiscard]] accumulation how() const { return how_; }
+    /// For accumulation::normalized, how the value is formed from the exact sums.
+    [[nodiscard]] normalized_form form() const { return form_; }
     /// The precision of the parts' enclosures (0: the fast paths).
     [[nodiscard]] unsigned bits() const { return bits_; }
     /// The number of parts added (merged states included).
@@ -346,7 +381,9 @@ public:
 
     /// Adds another accumulator's state: of the same quantity, options and precision.
     void merge(const accumulator& o) {
-        if (o.name_ != name_ || o.how_ != how_ || o.sums_.size() != sums_.size() || o.bits_ != bits_) {
+        if (o.name_ != name_ || o.how_ != how_ || o.sums_.size() != sums_.size() || o.bits_ != bits_ ||
+            o.form_.plus != form_.plus || o.form_.minus != form_.minus ||
+            std::bit_cast<std::uint64_t>(o.form_.base) != std::bit_cast<std::uint64_t>(form_.base)) {
             throw std::invalid_argument("shannon::exact::accumulator::merge: the states are of different quantities or "
                                         "precisions ('" + name_ + "', " + std::to_string(bits_) + " bits and '" + o.name_ +
                                         "', " + std::to_string(o.bits_) + " bits)");
@@ -371,6 +408,11 @@ public:
         detail::put_u32(out, flags_);
         detail::put_u64(out, parts_);
         detail::put_u64(out, sums_.size());
+        if (how_ == accumulation::normalized) {  // format version 2
+            detail::put_u32(out, static_cast<std::uint32_t>(form_.plus));
+            detail::put_u32(out, static_cast<std::uint32_t>(form_.minus));
+            detail::put_u64(out, std::bit_cast<std::uint64_t>(form_.base));
+        }
         lo_.write(out);
         hi_.write(out);
         for (const detail::dyadic_sum& s : sums_) {
@@ -388,8 +430,8 @@ public:
         }
         std::size_t at = magic.size();
         const std::uint32_t version = detail::get_u32(in, at);
-        if (version != format_version) {
-            detail::bad_state("a state of format version " + std::to_string(version) + "; this shannon reads version " +
+        if (version != 1 && version != format_version) {
+            detail::bad_state("a state of format version " + std::to_string(version) + "; this shannon reads versions 1 and " +
                               std::to_string(format_version));
         }
         if (in.size() < at + 8 || detail::fnv1a(in.substr(0, in.size() - 8)) != [&] {
@@ -411,10 +453,22 @@ public:
         const std::uint32_t flags = detail::get_u32(body, at);
         const std::uint64_t parts = detail::get_u64(body, at);
         const std::uint64_t sums = detail::get_u64(body, at);
-        if (how > 1 || sums > 64 || (how == 1 && sums == 0) || (flags & ~all_flags) != 0) {
+        if (how > (version == 1 ? 1U : 2U) || sums > 64 || (how != 0 && sums == 0) || (flags & ~all_flags) != 0) {
             detail::bad_state("malformed header fields");
         }
-        accumulator a(std::move(name), static_cast<accumulation>(how), sums, bits);
+        normalized_form form;
+        if (how == 2) {
+            form.plus = static_cast<std::int32_t>(detail::get_u32(body, at));
+            form.minus = static_cast<std::int32_t>(detail::get_u32(body, at));
+            form.base = std::bit_cast<double>(detail::get_u64(body, at));
+        }
+        std::optional<accumulator> made;
+        try {
+            made.emplace(std::move(name), static_cast<accumulation>(how), sums, bits, form);
+        } catch (const std::invalid_argument&) {
+            detail::bad_state("malformed header fields");
+        }
+        accumulator& a = *made;
         a.flags_ = flags;
         a.parts_ = parts;
         a.lo_.read(body, at);
@@ -428,10 +482,11 @@ public:
         if (a.lo_.compare(a.hi_) > 0) {
             detail::bad_state("the sum of the lower ends exceeds that of the upper ends");
         }
-        return a;
+        return std::move(a);
     }
 
-    /// An enclosure of the whole's exact value (NaN for an empty mean, or 0/0).
+    /// An enclosure of the whole's exact value (NaN for an empty mean, or 0/0). For a normalized
+    /// form, std::domain_error when a mass it divides by or takes the logarithm of is not > 0.
     [[nodiscard]] std::pair<real, real> enclose() const {
         const mpfr_prec_t p = precision();
         const detail::bits_scope scope(static_cast<unsigned>(p));  // copies of `real` keep every bit
@@ -473,6 +528,9 @@ public:
                 mpfr_div(h, h, d, MPFR_RNDU);
             }
             mpfr_clear(d);
+        }
+        if (how_ == accumulation::normalized && !nan) {
+            normalize(l, h, p);
         }
         std::pair<real, real> out;
         mpfr_set_prec(out.first.backend().data(), p);
@@ -518,11 +576,58 @@ private:
         return sums_[i];
     }
 
+    /// [l, h] := (l / M0 + log(M[plus] / M[minus])) / log(base), outward, at precision p (which holds
+    /// every exact sum); the logarithm of an exact 1 is an exact 0.
+    void normalize(mpfr_ptr l, mpfr_ptr h, mpfr_prec_t p) const {
+        const auto mass = [&](std::int32_t i, mpfr_ptr out) {
+            sums_[static_cast<std::size_t>(i)].get(out, MPFR_RNDN);  // exact
+            if (!(mpfr_sgn(out) > 0)) {
+                throw std::domain_error("shannon::exact::accumulator: normalization needs a positive mass, and exact sum " +
+                                        std::to_string(i) + " of '" + name_ + "' is " +
+                                        detail::decimal(out, 17));
+            }
+        };
+        mpfr_t m;
+        mpfr_init2(m, p);
+        mpfi_t x;
+        mpfi_t t;
+        mpfi_init2(x, p);
+        mpfi_init2(t, p);
+        mass(0, m);
+        mpfi_interv_fr(x, l, h);
+        mpfi_div_fr(x, x, m);
+        if (form_.plus >= 0 || form_.minus >= 0) {
+            mpfi_set_ui(t, 1);
+            if (form_.plus >= 0) {
+                mass(form_.plus, m);
+                mpfi_mul_fr(t, t, m);
+            }
+            if (form_.minus >= 0) {
+                mass(form_.minus, m);
+                mpfi_div_fr(t, t, m);
+            }
+            mpfi_log(t, t);
+            mpfi_add(x, x, t);
+        }
+        if (form_.base != 0) {
+            mpfi_set_d(t, form_.base);
+            mpfi_log(t, t);
+            mpfi_div(x, x, t);
+        }
+        mpfi_get_left(l, x);
+        mpfi_get_right(h, x);
+        mpfi_clear(t);
+        mpfi_clear(x);
+        mpfr_clear(m);
+    }
+
     /// Enough bits for every exact sum, and for a quotient as wide as the ends' spacing.
     [[nodiscard]] mpfr_prec_t precision() const {
         std::size_t b = std::max(lo_.size_bits(), hi_.size_bits());
-        if (how_ == accumulation::mean) {
-            b = std::max(b, sums_[0].size_bits());
+        if (how_ != accumulation::sum) {
+            for (const detail::dyadic_sum& s : sums_) {
+                b = std::max(b, s.size_bits());
+            }
         }
         return static_cast<mpfr_prec_t>(std::max<std::size_t>(b + 64, 128));
     }
@@ -540,6 +645,7 @@ private:
     accumulation how_;
     std::vector<detail::dyadic_sum> sums_;
     unsigned bits_;
+    normalized_form form_;
     detail::dyadic_sum lo_;
     detail::dyadic_sum hi_;
     std::uint32_t flags_ = 0;
