@@ -116,3 +116,44 @@ def test_float32_digits_and_bad_dtypes(client):
         sd.entropy(da.from_array(p.astype(np.complex64), chunks=100)).compute()
     with pytest.raises(ValueError, match="first dimensions differ"):
         sd.kl_divergence(P, da.from_array(p[:10], chunks=5))
+
+
+def test_core_losses_keras_with_sample_weights_scipy_and_normalize_on_the_cluster(client):
+    """Every module of shannon.dask on the cluster: the core's losses (scalar and per-class arguments go
+    whole to every block), Keras' losses with sample_weight split with the batch (float32 results, as
+    Keras'), scipy.stats.entropy and normalization='normalize' (the whole's exact masses)."""
+    import shannon.dask.keras as sdk
+    import shannon.dask.scipy as sds
+    import shannon.keras as sk
+
+    n, c = 3000, 5
+    y = rng.random(n)
+    x = rng.standard_normal(n) * 3
+    labels = rng.integers(0, c, n)
+    rows = rng.dirichlet(np.ones(c), n)
+    q = rng.dirichlet(np.ones(c))
+    p_un, q_un = rng.gamma(1.0, size=n) * 5, rng.gamma(1.0, size=n)
+    y_pred = rng.dirichlet(np.ones(c), n).astype(np.float32)
+    w = rng.random(n)
+    cases = [(shannon.binary_cross_entropy_with_logits, sd.binary_cross_entropy_with_logits, (y, x), {}),
+             (shannon.categorical_cross_entropy, sd.categorical_cross_entropy, (labels, rows), {"reduction": "sum"}),
+             (shannon.categorical_nll, sd.categorical_nll, (labels, q), {}),
+             (shannon.gaussian_nll, sd.gaussian_nll, (y, x, 2.5), {}),
+             (shannon.kl_divergence, sd.kl_divergence, (p_un, q_un), {"normalization": "normalize", "base": "bits"}),
+             (shannon.scipy.stats.entropy, sds.stats.entropy, (p_un, q_un), {"base": 3.0}),
+             (shannon.scipy.stats.entropy, sds.stats.entropy, (p_un,), {}),
+             (lambda *a, **o: sk.categorical_crossentropy(*a, reduction="sum_over_batch_size", **o),
+              sdk.categorical_crossentropy, (np.eye(c)[labels], y_pred), {"sample_weight": w, "label_smoothing": 0.1}),
+             (lambda *a, **o: sk.sparse_categorical_crossentropy(*a, reduction="sum_over_batch_size", **o),
+              sdk.sparse_categorical_crossentropy, (labels, y_pred), {"sample_weight": w, "ignore_class": 1})]
+    for single, dask_version, arrays, opts in cases:
+        want = single(*arrays, **opts)
+        for chunks in random_chunks(n, 3):
+            darrays = [da.from_array(a, chunks=(chunks,) + a.shape[1:]) if np.ndim(a) and len(a) == n else a for a in arrays]
+            dopts = {k: da.from_array(v, chunks=(chunks,)) if k == "sample_weight" else v for k, v in opts.items()}
+            got = dask_version(*darrays, **dopts).compute()
+            assert got == want and np.asarray(got).dtype == np.asarray(want).dtype, (dask_version.__name__, opts, chunks[:4])
+    # the normalized KL against mpmath directly
+    P, Q = mpmath.fsum(map(mpmath.mpf, p_un)), mpmath.fsum(map(mpmath.mpf, q_un))
+    ref = mpmath.fsum(mpmath.mpf(a) / P * mpmath.log((mpmath.mpf(a) / P) / (mpmath.mpf(b) / Q)) for a, b in zip(p_un, q_un))
+    assert sds.stats.entropy(da.from_array(p_un, chunks=101), da.from_array(q_un, chunks=333)).compute() == rn(ref)

@@ -40,6 +40,7 @@
 #include <mpfi.h>
 #include <mpfr.h>
 
+#include "../detail/helper_thread.hpp"
 #include "general.hpp"
 #include "round.hpp"
 
@@ -327,32 +328,43 @@ public:
     }
     /// Adds x[0..n) exactly to the exact sum number i: each x = M 2^e (|M| < 2^53, e >= -1074, read
     /// from its bits) is added into a 128-bit bin of its exponent (2^74 additions before one could
-    /// overflow), and the 2,046 bins into the sum at the end: about a nanosecond per number.
+    /// overflow), and the bins into the sum at the end: under a nanosecond per number. Four lanes of
+    /// bins take the numbers in turn, so that neighbours of one binade (the usual case: a probability
+    /// vector) do not wait for each other's store; from 2^18 numbers, two threads take a half each.
     void add_exact(std::size_t i, const double* x, std::size_t n) {
         detail::dyadic_sum& s = at(i);
-        __extension__ typedef __int128 i128;  // GCC and Clang; __extension__ keeps -Wpedantic quiet
-        std::vector<i128> bins(2046, 0);      // exponents -1074 .. 971 of the integer significand's unit
-        for (std::size_t k = 0; k < n; ++k) {
-            const auto b = std::bit_cast<std::uint64_t>(x[k]);
-            const auto field = static_cast<unsigned>((b >> 52U) & 0x7ffU);
-            if (field == 0x7ffU) {
-                add_exact(i, x[k]);  // NaN or an infinity: throws, naming the value
+        std::vector<i128> bins(lanes * bin_count, 0);
+        std::size_t bad = n;
+        if (n >= (std::size_t{1} << 18U) && fast::detail::may_split()) {
+            std::vector<i128> other(lanes * bin_count, 0);
+            std::size_t bad_other = n;
+            const std::size_t half = n / 2;
+            fast::detail::on_two_threads([&] { bad_other = bin_doubles(x + half, n - half, other.data()); },
+                                         [&] { bad = bin_doubles(x, half, bins.data()); });
+            if (bad == half) {  // the first half is finite: the first bad number, if any, is in the second
+                bad = half + bad_other;
             }
-            const std::uint64_t m = (b & 0xfffffffffffffULL) | (field != 0 ? 0x10000000000000ULL : 0);
-            const auto mant = static_cast<std::int64_t>(m);
-            // field 0: subnormal (or zero), unit 2^-1074; else unit 2^(field - 1075).
-            bins[field == 0 ? 0 : field - 1] += (b >> 63U) != 0 ? -mant : mant;
+            for (std::size_t b = 0; b < bins.size(); ++b) {
+                bins[b] += other[b];  // each lane bin of a half holds under 2^73 in magnitude: no overflow
+            }
+        } else {
+            bad = bin_doubles(x, n, bins.data());
+        }
+        if (bad < n) {
+            add_exact(i, x[bad]);  // NaN or an infinity: throws, naming the value (nothing was added)
         }
         mpfr_t t;
         mpfr_init2(t, 128);
-        for (std::size_t b = 0; b < bins.size(); ++b) {
-            if (bins[b] != 0) {
-                const i128 v = bins[b];
+        mpz_t z;
+        mpz_init(z);
+        for (std::size_t b = 0; b < bin_count; ++b) {
+            i128 v = 0;
+            for (std::size_t l = 0; l < lanes; ++l) {
+                v += bins[l * bin_count + b];  // under 2^74 in magnitude in all: no overflow
+            }
+            if (v != 0) {
                 const bool negative = v < 0;
-                __extension__ typedef unsigned __int128 u128;
                 const auto mag = static_cast<u128>(negative ? -v : v);
-                mpz_t z;
-                mpz_init(z);
                 mpz_set_ui(z, static_cast<unsigned long>(mag >> 64U));
                 mpz_mul_2exp(z, z, 64);
                 mpz_add_ui(z, z, static_cast<unsigned long>(mag & 0xffffffffffffffffULL));
@@ -361,9 +373,9 @@ public:
                 }
                 mpfr_set_z_2exp(t, z, static_cast<long>(b) - 1074, MPFR_RNDN);  // exact: 128 bits
                 s.add(t);
-                mpz_clear(z);
             }
         }
+        mpz_clear(z);
         mpfr_clear(t);
     }
     /// The exact sum number i, as an MPFR number of the precision it needs.
@@ -488,6 +500,7 @@ public:
     /// An enclosure of the whole's exact value (NaN for an empty mean, or 0/0). For a normalized
     /// form, std::domain_error when a mass it divides by or takes the logarithm of is not > 0.
     [[nodiscard]] std::pair<real, real> enclose() const {
+        check_masses();
         const mpfr_prec_t p = precision();
         const detail::bits_scope scope(static_cast<unsigned>(p));  // copies of `real` keep every bit
         mpfr_t l;
@@ -564,6 +577,41 @@ public:
     }
 
 private:
+    __extension__ typedef __int128 i128;  // GCC and Clang; __extension__ keeps -Wpedantic quiet
+    __extension__ typedef unsigned __int128 u128;
+    static constexpr std::size_t lanes = 4;
+    static constexpr std::size_t bin_count = 2046;  // exponents -1074 .. 971 of the integer significand's unit
+
+    /// Adds x[0..n) into the lanes of bins (lanes * bin_count); returns the index of the first NaN or
+    /// infinity (the numbers before it added), or n.
+    static std::size_t bin_doubles(const double* x, std::size_t n, i128* bins) {
+        const auto put = [bins](double v, std::size_t lane) {
+            const auto b = std::bit_cast<std::uint64_t>(v);
+            const auto field = static_cast<unsigned>((b >> 52U) & 0x7ffU);
+            const std::uint64_t m = (b & 0xfffffffffffffULL) | (field != 0 ? 0x10000000000000ULL : 0);
+            const auto mant = static_cast<std::int64_t>(m);
+            // field 0: subnormal (or zero), unit 2^-1074; else unit 2^(field - 1075). (A NaN or an
+            // infinity, field 0x7ff, goes to bin 0: the caller throws and discards the bins.)
+            const unsigned bin = field == 0 || field == 0x7ffU ? 0 : field - 1;
+            bins[lane * bin_count + bin] += (b >> 63U) != 0 ? -mant : mant;
+            return field != 0x7ffU;
+        };
+        std::size_t k = 0;
+        for (; k + lanes <= n; k += lanes) {
+            const unsigned ok = static_cast<unsigned>(put(x[k], 0)) & static_cast<unsigned>(put(x[k + 1], 1)) &
+                                static_cast<unsigned>(put(x[k + 2], 2)) & static_cast<unsigned>(put(x[k + 3], 3));
+            if (ok == 0) {
+                break;
+            }
+        }
+        for (; k < n; ++k) {
+            if (!put(x[k], 0)) {
+                return k;
+            }
+        }
+        return n;
+    }
+
     static constexpr std::string_view magic = "SHANNON-ACC";
     static constexpr std::uint32_t nan_flag = 1, plus_inf_flag = 2, minus_inf_flag = 4, lo_unbounded_flag = 8,
                                    hi_unbounded_flag = 16, all_flags = 31;
@@ -578,14 +626,23 @@ private:
 
     /// [l, h] := (l / M0 + log(M[plus] / M[minus])) / log(base), outward, at precision p (which holds
     /// every exact sum); the logarithm of an exact 1 is an exact 0.
+    /// For a normalized form: std::domain_error unless every mass it uses is > 0.
+    void check_masses() const {
+        if (how_ != accumulation::normalized) {
+            return;
+        }
+        for (const std::int32_t i : {0, form_.plus, form_.minus}) {
+            if (i >= 0 && sums_[static_cast<std::size_t>(i)].sign() <= 0) {
+                const real v = exact_sum(static_cast<std::size_t>(i));
+                throw std::domain_error("shannon::exact::accumulator: normalization needs a positive mass, and exact sum " +
+                                        std::to_string(i) + " of '" + name_ + "' is " + detail::decimal(v, 17));
+            }
+        }
+    }
+
     void normalize(mpfr_ptr l, mpfr_ptr h, mpfr_prec_t p) const {
         const auto mass = [&](std::int32_t i, mpfr_ptr out) {
             sums_[static_cast<std::size_t>(i)].get(out, MPFR_RNDN);  // exact
-            if (!(mpfr_sgn(out) > 0)) {
-                throw std::domain_error("shannon::exact::accumulator: normalization needs a positive mass, and exact sum " +
-                                        std::to_string(i) + " of '" + name_ + "' is " +
-                                        detail::decimal(out, 17));
-            }
         };
         mpfr_t m;
         mpfr_init2(m, p);
