@@ -2,7 +2,8 @@
 // data that bench/compare.py writes (raw little-endian float64 files named by SHANNON_BENCH_P and
 // SHANNON_BENCH_Q), so that numpy and scipy are timed on the same numbers in the same run.
 // Counter "fast" is the share of results decided by the double-double fast path. Also: 50 correct
-// digits (exact::digits) and, as the anchor, MPFR at that working precision one term at a time.
+// digits (exact::digits) and, as the anchor, MPFR at that working precision one term at a time; the
+// accumulator of a sum seen in parts (KL with its exact input masses) and its exact input sums.
 #include <benchmark/benchmark.h>
 
 #include <algorithm>
@@ -124,5 +125,46 @@ BENCHMARK(kl_50_digits)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(entropy_50_digits)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(cross_entropy_50_digits)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(mpfr_entropy_terms)->Unit(benchmark::kMillisecond)->UseRealTime();
+
+/// shannon::exact::accumulator on the same data: KL as one part with the exact masses of p and q that
+/// the normalization check of the whole needs (what shannon.Accumulator does per chunk), then rounded.
+void accumulator_kl(benchmark::State& state) {
+    const std::vector<double>& p = p_data();
+    const std::vector<double>& q = q_data();
+    const shannon::options unnormalized{.normalization = shannon::normalization::unnormalized};
+    for (auto _ : state) {
+        shannon::exact::accumulator a("kl", shannon::exact::accumulation::sum, 2);
+        a.add(shannon::kl_divergence, p, q, unnormalized);
+        a.add_exact(0, p.data(), p.size());
+        a.add_exact(1, q.data(), q.size());
+        benchmark::DoNotOptimize(a.round(shannon::exact::format::binary64).value);
+    }
+    per_term(state, p.size());
+}
+
+/// The exact sum of p alone (accumulator::add_exact), and the anchor: the naive double sum.
+void exact_input_sum(benchmark::State& state) {
+    const std::vector<double>& p = p_data();
+    for (auto _ : state) {
+        shannon::exact::accumulator a("sum", shannon::exact::accumulation::sum, 1);
+        a.add_exact(0, p.data(), p.size());
+        benchmark::DoNotOptimize(a.sums());
+    }
+    per_term(state, p.size());
+}
+void naive_double_sum(benchmark::State& state) {
+    const std::vector<double>& p = p_data();
+    for (auto _ : state) {
+        double s = 0;
+        for (const double x : p) {
+            s += x;
+        }
+        benchmark::DoNotOptimize(s);
+    }
+    per_term(state, p.size());
+}
+BENCHMARK(accumulator_kl)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(exact_input_sum)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(naive_double_sum)->Unit(benchmark::kMillisecond)->UseRealTime();
 
 BENCHMARK_MAIN();
