@@ -395,3 +395,52 @@ def ulp_error(actual, q, *args, dtype=None, **kwargs):
     """(actual - exact) / ulp(exact) in the dtype (float64, or the candidate's float32/float16): 0.5 or
     less for a correctly rounded result. An array of errors for a quantity with one value per element."""
     return q.ulp_error(actual, *args, dtype=dtype, **kwargs)
+
+
+def slices(req, arrays, axis, call, keep_shape=False, batch=None):
+    """Applies call(request, *slices) to every 1-D slice along `axis` (None: the whole flattened array) and
+    returns the results assembled (one value per slice, or one per element when keep_shape). `batch`, for
+    an elementwise call of one array, takes every slice at once as the rows of a 2-D array when rounding
+    (one extension call, the rows split over the cores, one output array)."""
+    if axis is None:
+        flat = [np.ascontiguousarray(a.ravel(), dtype=np.float64) for a in arrays]
+        out = finish(call(req.core, *flat), req)
+        if keep_shape and isinstance(out, np.ndarray):
+            return out.reshape(arrays[0].shape)
+        return out
+    moved = [np.moveaxis(a, axis, -1) for a in arrays]
+    outer = moved[0].shape[:-1]
+    n = moved[0].shape[-1]
+    rows = [np.ascontiguousarray(m, dtype=np.float64).reshape(-1, n) for m in moved]
+    if batch is not None and keep_shape and req.core.mode == "round" and len(rows) == 1:
+        out = finish(batch(req.core, rows[0]), req).reshape(moved[0].shape)
+        return np.moveaxis(out, -1, axis)
+    results = []
+    candidates = list(req.core.candidates)
+    per = n if keep_shape else 1
+    for i in range(rows[0].shape[0]):
+        sub = Request(req.core.mode, req.explicit_dtype or req.core.dtype, digits=req.core.digits, bits=req.core.bits,
+                      candidates=candidates[i * per:(i + 1) * per] if req.core.mode == "ulp" else ())
+        results.append(finish(call(sub.core, *[r[i] for r in rows]), sub))
+    if keep_shape:
+        if req.core.mode in ("round", "ulp") and all(isinstance(r, np.ndarray) for r in results):
+            # one concatenation of the slices' arrays (not a Python list of every element)
+            stacked = assemble(np.concatenate([r.ravel() for r in results]), moved[0].shape, req).value
+        else:
+            stacked = assemble([v for row in results for v in row], moved[0].shape, req).value
+        return np.moveaxis(stacked, -1, axis) if not isinstance(stacked, list) else stacked
+    return assemble(results, outer, req).value
+
+
+def product_zero_signs(out, x, other_negative):
+    """The sign of a zero result of x * g(y) as IEEE arithmetic gives it (scipy's and PyTorch's xlogy
+    and xlog1py): -0.0 where the exact product is 0 or underflows, x != 0, and exactly one factor is
+    negative (other_negative: where g(y) is negative or -0); +0 where x = 0. The oracle's exact zero
+    carries no sign. out: the rounded results (an array, changed in place, or a scalar)."""
+    a = np.asarray(out)
+    zero = (a == 0) & (np.asarray(x) != 0)
+    if not np.any(zero):
+        return out
+    signs = np.signbit(np.asarray(x)) ^ np.asarray(other_negative)
+    fixed = np.where(zero, np.where(signs, -0.0, 0.0).astype(a.dtype), a)
+    return fixed if a.ndim else fixed[()]

@@ -30,6 +30,7 @@
 #include <shannon/profiles/registry.hpp>
 #include <shannon/profiles/scipy.hpp>
 #include <shannon/profiles/torch.hpp>
+#include <shannon/profiles/torch_special.hpp>
 #include <shannon/shannon.hpp>
 
 namespace py = pybind11;

@@ -177,6 +177,39 @@ void bind_torch(py::module_& m) {
           },
           py::arg("request"), py::arg("input"), py::arg("target"), py::arg("weight"), py::arg("reduction"),
           py::arg("grad") = false);
+    // torch.special and torch.nn.functional's elementwise functions (profiles/torch_special.hpp): one
+    // value per element of the broadcast, flattened inputs; `dtype` names the input's own dtype (the
+    // one PyTorch rounds its constants and tests to), which may differ from the request's.
+    namespace ts = pt::special;
+    m.def("torch_special_entr", [](const request& r, const A& x) {
+        return run(r, [](const auto& v) { return ts::entr(v); }, flat(x));
+    });
+    m.def("torch_special_xlogy", [](const request& r, const A& x, const A& y) {
+        return run(r, [](const auto& a, const auto& b) { return ts::xlogy(a, b); }, flat(x), flat(y));
+    });
+    m.def("torch_special_xlog1py", [](const request& r, const A& x, const A& y) {
+        return run(r, [](const auto& a, const auto& b) { return ts::xlog1py(a, b); }, flat(x), flat(y));
+    });
+    m.def("torch_special_expit", [](const request& r, const A& x) {
+        return run(r, [](const auto& v) { return ts::expit(v); }, flat(x));
+    });
+    m.def("torch_special_log1p", [](const request& r, const A& x) {
+        return run(r, [](const auto& v) { return ts::log1p(v); }, flat(x));
+    });
+    m.def("torch_special_expm1", [](const request& r, const A& x) {
+        return run(r, [](const auto& v) { return ts::expm1(v); }, flat(x));
+    });
+    m.def("torch_special_logit", [](const request& r, const A& x, std::optional<double> eps, const std::string& dtype) {
+        const ex::format d = format_of(dtype);
+        return run(r, [eps, d](const auto& v) { return ts::logit(v, eps, d); }, flat(x));
+    });
+    m.def("torch_softplus", [](const request& r, const A& x, double beta, double threshold, const std::string& dtype) {
+        const ex::format d = format_of(dtype);
+        return run(r, [beta, threshold, d](const auto& v) { return pt::softplus(v, beta, threshold, d); }, flat(x));
+    });
+    m.def("torch_logsigmoid", [](const request& r, const A& x) {
+        return run(r, [](const auto& v) { return pt::logsigmoid(v); }, flat(x));
+    });
 }
 
 }  // namespace shannon_python

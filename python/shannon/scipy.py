@@ -13,7 +13,7 @@ import types
 import numpy as np
 
 from . import _core
-from ._api import Assembled, Request, as_array, assemble, finish, floats, one_value, quantity
+from ._api import Assembled, Request, as_array, floats, one_value, quantity, slices as _slices
 
 
 def _elementwise(name, doc):
@@ -40,41 +40,6 @@ kl_div = _elementwise("kl_div", "scipy.special.kl_div(x, y) = x log(x/y) - x + y
                                 "+inf otherwise.")
 xlogy = _elementwise("xlogy", "scipy.special.xlogy(x, y) = x log y, 0 where x = 0.")
 xlog1py = _elementwise("xlog1py", "scipy.special.xlog1py(x, y) = x log1p(y), 0 where x = 0.")
-
-
-def _slices(req, arrays, axis, call, keep_shape=False, batch=None):
-    """Applies call(request, *slices) to every 1-D slice along `axis` (None: the whole flattened array) and
-    returns the results assembled (one value per slice, or one per element when keep_shape). `batch`, for
-    an elementwise call of one array, takes every slice at once as the rows of a 2-D array when rounding
-    (one extension call, the rows split over the cores, one output array)."""
-    if axis is None:
-        flat = [np.ascontiguousarray(a.ravel(), dtype=np.float64) for a in arrays]
-        out = finish(call(req.core, *flat), req)
-        if keep_shape and isinstance(out, np.ndarray):
-            return out.reshape(arrays[0].shape)
-        return out
-    moved = [np.moveaxis(a, axis, -1) for a in arrays]
-    outer = moved[0].shape[:-1]
-    n = moved[0].shape[-1]
-    rows = [np.ascontiguousarray(m, dtype=np.float64).reshape(-1, n) for m in moved]
-    if batch is not None and keep_shape and req.core.mode == "round" and len(rows) == 1:
-        out = finish(batch(req.core, rows[0]), req).reshape(moved[0].shape)
-        return np.moveaxis(out, -1, axis)
-    results = []
-    candidates = list(req.core.candidates)
-    per = n if keep_shape else 1
-    for i in range(rows[0].shape[0]):
-        sub = Request(req.core.mode, req.explicit_dtype or req.core.dtype, digits=req.core.digits, bits=req.core.bits,
-                      candidates=candidates[i * per:(i + 1) * per] if req.core.mode == "ulp" else ())
-        results.append(finish(call(sub.core, *[r[i] for r in rows]), sub))
-    if keep_shape:
-        if req.core.mode in ("round", "ulp") and all(isinstance(r, np.ndarray) for r in results):
-            # one concatenation of the slices' arrays (not a Python list of every element)
-            stacked = assemble(np.concatenate([r.ravel() for r in results]), moved[0].shape, req).value
-        else:
-            stacked = assemble([v for row in results for v in row], moved[0].shape, req).value
-        return np.moveaxis(stacked, -1, axis) if not isinstance(stacked, list) else stacked
-    return assemble(results, outer, req).value
 
 
 @quantity

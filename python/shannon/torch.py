@@ -4,14 +4,19 @@ mean's divisor, label smoothing, ignore_index, the log clamp at -100 of binary_c
 in the tensor's dtype), argument names and defaults, correctly rounded to the inputs' dtype.
 
 Inputs are NumPy arrays or CPU torch tensors. The formulas live once, in C++
-(include/shannon/profiles/torch.hpp); each docstring states the formula and its source.
-PyTorch itself is not needed.
+(include/shannon/profiles/torch.hpp, torch_special.hpp); each docstring states the formula and its
+source. PyTorch itself is not needed. torch.special's functions are in shannon.torch.special.
 """
+
+import sys
 
 import numpy as np
 
 from . import _core
-from ._api import Assembled, as_array, finish, floats, indices, quantity
+from . import _torch_special as special
+from ._api import Assembled, as_array, finish, floats, indices, one_value, quantity
+
+sys.modules[__name__ + ".special"] = special  # import shannon.torch.special, as torch.special
 
 
 def _f64(*xs):
@@ -194,6 +199,28 @@ def multilabel_soft_margin_loss(req, input, target, weight=None, reduction="mean
     raw = _core.torch_multilabel_soft_margin_loss(req.infer(xin, yin), np.ascontiguousarray(x),
                                                   np.ascontiguousarray(y), _optional(weight), reduction, _grad)
     return _out(raw, _grad, reduction, x.shape[:1] if x.ndim > 1 else (), x.shape)
+
+
+@quantity
+def softplus(req, input, beta=1.0, threshold=20.0):
+    """torch.nn.functional.softplus(input, beta=1, threshold=20): log(1 + e^(beta x)) / beta, and x itself
+    where beta x > threshold (PyTorch's linear region: beta, threshold and the product beta x rounded to
+    the input's dtype, as ATen tests it)."""
+    (x,) = floats(input)
+    core = req.infer(x)
+    raw = _core.torch_softplus(core, np.ascontiguousarray(x, dtype=np.float64).ravel(), float(beta), float(threshold),
+                               special._input_dtype(req, x))
+    return (one_value(raw), None) if x.ndim == 0 else (raw, x.shape)
+
+
+@quantity
+def logsigmoid(req, input):
+    """torch.nn.functional.logsigmoid(input) = log(1 / (1 + e^-x)) = -softplus(-x): -inf at -inf, 0 at +inf.
+    A value that underflows is -0.0, the correct rounding of the negative exact value (PyTorch gives +0.0
+    where its e^-x underflows: logsigmoid(1e300))."""
+    (x,) = floats(input)
+    raw = _core.torch_logsigmoid(req.infer(x), np.ascontiguousarray(x, dtype=np.float64).ravel())
+    return (one_value(raw), None) if x.ndim == 0 else (raw, x.shape)
 
 
 # ---- gradients ---------------------------------------------------------------------------------------

@@ -180,6 +180,85 @@ template <class W, class Rows>
 
 using shannon::detail::check_same_length;
 
+/// Applies f elementwise to equal-length flat inputs and rounds each value to T.
+template <class T, class F, class... R>
+[[nodiscard]] std::vector<T> elementwise(std::string_view function, const F& f, R&&... r) {
+    using W = working_t<T>;
+    return evaluate_rounded<T>([&] {
+        const std::vector<std::vector<W>> in{read_copy<W>(std::forward<R>(r), function, "x")...};
+        for (const auto& v : in) {
+            check_same_length(in.front(), v, function, "x", "y");
+        }
+        std::vector<W> out;
+        out.reserve(in.front().size());
+        for (std::size_t i = 0; i < in.front().size(); ++i) {
+            if constexpr (sizeof...(R) == 1) {
+                out.push_back(f(in[0][i]));
+            } else {
+                out.push_back(f(in[0][i], in[1][i]));
+            }
+        }
+        return out;
+    });
+}
+
+template <class W>
+[[nodiscard]] W nan() {
+    return shannon::detail::quiet_nan<W>();
+}
+template <class W>
+[[nodiscard]] W inf() {
+    return shannon::detail::pos_infinity<W>();
+}
+
+// The elementwise values that scipy.special and torch.special share (the same boundary values in
+// both, checked against both): entr, xlogy, xlog1py.
+
+/// -x log x for x > 0, +0 at x = 0, -inf for x < 0, NaN for NaN.
+template <class W>
+[[nodiscard]] W entr_value(const W& v) {
+    if (shannon::detail::has_nan(v)) {
+        return nan<W>();
+    }
+    if (shannon::detail::upper_of(v) < 0) {
+        return W(-inf<W>());
+    }
+    if (shannon::detail::is_exact_zero(v)) {
+        return W(0);  // +0, as scipy and torch
+    }
+    return W(-shannon::detail::xlogy(v, v));
+}
+
+/// Whether x is +inf or -inf.
+template <class W>
+[[nodiscard]] bool is_infinite(const W& x) {
+    return shannon::detail::is_pos_inf(x) || shannon::detail::is_neg_inf(x);
+}
+
+/// x log y, 0 when x = 0 (and y is not NaN); NaN for y < 0, x != 0, for a NaN, and for +-inf log 1
+/// (IEEE's inf * 0, as scipy and torch compute it).
+template <class W>
+[[nodiscard]] W xlogy_value(const W& a, const W& b) {
+    if (shannon::detail::has_nan(a) || shannon::detail::has_nan(b) ||
+        (!shannon::detail::is_exact_zero(a) && shannon::detail::upper_of(b) < 0) ||
+        (is_infinite(a) && shannon::detail::lower_of(b) == 1 && shannon::detail::upper_of(b) == 1)) {
+        return nan<W>();
+    }
+    return shannon::detail::xlogy(a, b);
+}
+
+/// x log1p(y), 0 when x = 0 (and y is not NaN); NaN for y < -1, x != 0, for a NaN, and for
+/// +-inf log1p(0) (IEEE's inf * 0).
+template <class W>
+[[nodiscard]] W xlog1py_value(const W& a, const W& b) {
+    if (shannon::detail::has_nan(a) || shannon::detail::has_nan(b) ||
+        (!shannon::detail::is_exact_zero(a) && shannon::detail::upper_of(b) < -1) ||
+        (is_infinite(a) && shannon::detail::is_exact_zero(b))) {
+        return nan<W>();
+    }
+    return shannon::detail::xlog1py(a, b);
+}
+
 /// A per-class weight (torch's `weight`): none, or one per class.
 inline void check_class_weights(const std::vector<double>& weight, std::size_t classes, std::string_view function) {
     if (!weight.empty() && weight.size() != classes) {

@@ -17,7 +17,8 @@ namespace shannon::profiles {
 /// What the front ends need to know about a profile function.
 struct profile_info {
     /// The framework's profile, which names the C++ namespace and the Python module (torch:
-    /// shannon::profiles::torch and shannon.torch).
+    /// shannon::profiles::torch and shannon.torch; torch.special: shannon::profiles::torch::special and
+    /// shannon.torch.special).
     std::string_view framework;
     /// The function's name in both (the framework's own name).
     std::string_view name;
@@ -38,6 +39,18 @@ inline constexpr std::array profile_functions{
     profile_info{"torch", "poisson_nll_loss", "torch.nn.functional.poisson_nll_loss", true},
     profile_info{"torch", "mse_loss", "torch.nn.functional.mse_loss", true},
     profile_info{"torch", "multilabel_soft_margin_loss", "torch.nn.functional.multilabel_soft_margin_loss", true},
+    profile_info{"torch", "softplus", "torch.nn.functional.softplus"},
+    profile_info{"torch", "logsigmoid", "torch.nn.functional.logsigmoid"},
+    profile_info{"torch.special", "entr", "torch.special.entr"},
+    profile_info{"torch.special", "xlogy", "torch.special.xlogy"},
+    profile_info{"torch.special", "xlog1py", "torch.special.xlog1py"},
+    profile_info{"torch.special", "expit", "torch.special.expit"},
+    profile_info{"torch.special", "logit", "torch.special.logit"},
+    profile_info{"torch.special", "log1p", "torch.special.log1p"},
+    profile_info{"torch.special", "expm1", "torch.special.expm1"},
+    profile_info{"torch.special", "logsumexp", "torch.special.logsumexp"},
+    profile_info{"torch.special", "softmax", "torch.special.softmax"},
+    profile_info{"torch.special", "log_softmax", "torch.special.log_softmax"},
     profile_info{"keras", "binary_crossentropy", "keras.losses.binary_crossentropy"},
     profile_info{"keras", "categorical_crossentropy", "keras.losses.categorical_crossentropy"},
     profile_info{"keras", "sparse_categorical_crossentropy", "keras.losses.sparse_categorical_crossentropy"},

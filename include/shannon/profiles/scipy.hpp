@@ -29,37 +29,6 @@ using shannon::detail::is_exact_zero;
 using shannon::detail::lower_of;
 using shannon::detail::upper_of;
 
-/// Applies f elementwise to equal-length flat inputs and rounds each value to T.
-template <class T, class F, class... R>
-[[nodiscard]] std::vector<T> elementwise(std::string_view function, const F& f, R&&... r) {
-    using W = working_t<T>;
-    return evaluate_rounded<T>([&] {
-        const std::vector<std::vector<W>> in{read_copy<W>(std::forward<R>(r), function, "x")...};
-        for (const auto& v : in) {
-            check_same_length(in.front(), v, function, "x", "y");
-        }
-        std::vector<W> out;
-        out.reserve(in.front().size());
-        for (std::size_t i = 0; i < in.front().size(); ++i) {
-            if constexpr (sizeof...(R) == 1) {
-                out.push_back(f(in[0][i]));
-            } else {
-                out.push_back(f(in[0][i], in[1][i]));
-            }
-        }
-        return out;
-    });
-}
-
-template <class W>
-[[nodiscard]] W nan() {
-    return shannon::detail::quiet_nan<W>();
-}
-template <class W>
-[[nodiscard]] W inf() {
-    return shannon::detail::pos_infinity<W>();
-}
-
 /// sqrt in W: Boost's (found by ADL) for multiprecision and interval types; for double words one
 /// Newton step from the double square root (error ~ 2^-104 relative).
 template <class W>
@@ -116,21 +85,7 @@ template <real_range X>
 [[nodiscard]] auto entr(X&& x) {
     using T = shannon::detail::range_real_t<X>;
     using W = working_t<T>;
-    return detail::elementwise<T>(
-        "scipy.special.entr",
-        [](const W& v) {
-            if (detail::has_nan(v)) {
-                return detail::nan<W>();
-            }
-            if (detail::upper_of(v) < 0) {
-                return W(-detail::inf<W>());
-            }
-            if (detail::is_exact_zero(v)) {
-                return W(0);  // +0, as scipy
-            }
-            return W(-shannon::detail::xlogy(v, v));
-        },
-        std::forward<X>(x));
+    return detail::elementwise<T>("scipy.special.entr", detail::entr_value<W>, std::forward<X>(x));
 }
 
 /// scipy.special.rel_entr(x, y) = x log(x/y) for x, y > 0; 0 for x = 0, y >= 0; +inf otherwise.
@@ -182,15 +137,7 @@ template <real_range X, real_range Y>
 [[nodiscard]] auto xlogy(X&& x, Y&& y) {
     using T = detail::pair_t<X, Y>;
     using W = working_t<T>;
-    return detail::elementwise<T>(
-        "scipy.special.xlogy",
-        [](const W& a, const W& b) {
-            if (detail::has_nan(a) || detail::has_nan(b) || (!detail::is_exact_zero(a) && detail::upper_of(b) < 0)) {
-                return detail::nan<W>();
-            }
-            return shannon::detail::xlogy(a, b);
-        },
-        std::forward<X>(x), std::forward<Y>(y));
+    return detail::elementwise<T>("scipy.special.xlogy", detail::xlogy_value<W>, std::forward<X>(x), std::forward<Y>(y));
 }
 
 /// scipy.special.xlog1py(x, y) = x log1p(y), 0 when x = 0 (and y is not NaN); NaN for y < -1, x != 0.
@@ -198,15 +145,8 @@ template <real_range X, real_range Y>
 [[nodiscard]] auto xlog1py(X&& x, Y&& y) {
     using T = detail::pair_t<X, Y>;
     using W = working_t<T>;
-    return detail::elementwise<T>(
-        "scipy.special.xlog1py",
-        [](const W& a, const W& b) {
-            if (detail::has_nan(a) || detail::has_nan(b) || (!detail::is_exact_zero(a) && detail::upper_of(b) < -1)) {
-                return detail::nan<W>();
-            }
-            return shannon::detail::xlog1py(a, b);
-        },
-        std::forward<X>(x), std::forward<Y>(y));
+    return detail::elementwise<T>("scipy.special.xlog1py", detail::xlog1py_value<W>, std::forward<X>(x),
+                                  std::forward<Y>(y));
 }
 
 namespace detail {
