@@ -179,36 +179,46 @@ void bind_torch(py::module_& m) {
           py::arg("grad") = false);
     // torch.special and torch.nn.functional's elementwise functions (profiles/torch_special.hpp): one
     // value per element of the broadcast, flattened inputs; `dtype` names the input's own dtype (the
-    // one PyTorch rounds its constants and tests to), which may differ from the request's.
+    // one PyTorch rounds its constants and tests to), which may differ from the request's. One runner
+    // for the one-argument functions and one for the two-argument ones, the function chosen inside:
+    // each run() instantiates the whole oracle, and nine of them doubled this file's compile time.
     namespace ts = pt::special;
-    m.def("torch_special_entr", [](const request& r, const A& x) {
-        return run(r, [](const auto& v) { return ts::entr(v); }, flat(x));
-    });
-    m.def("torch_special_xlogy", [](const request& r, const A& x, const A& y) {
-        return run(r, [](const auto& a, const auto& b) { return ts::xlogy(a, b); }, flat(x), flat(y));
-    });
-    m.def("torch_special_xlog1py", [](const request& r, const A& x, const A& y) {
-        return run(r, [](const auto& a, const auto& b) { return ts::xlog1py(a, b); }, flat(x), flat(y));
-    });
-    m.def("torch_special_expit", [](const request& r, const A& x) {
-        return run(r, [](const auto& v) { return ts::expit(v); }, flat(x));
-    });
-    m.def("torch_special_log1p", [](const request& r, const A& x) {
-        return run(r, [](const auto& v) { return ts::log1p(v); }, flat(x));
-    });
-    m.def("torch_special_expm1", [](const request& r, const A& x) {
-        return run(r, [](const auto& v) { return ts::expm1(v); }, flat(x));
-    });
-    m.def("torch_special_logit", [](const request& r, const A& x, std::optional<double> eps, const std::string& dtype) {
-        const ex::format d = format_of(dtype);
-        return run(r, [eps, d](const auto& v) { return ts::logit(v, eps, d); }, flat(x));
-    });
-    m.def("torch_softplus", [](const request& r, const A& x, double beta, double threshold, const std::string& dtype) {
-        const ex::format d = format_of(dtype);
-        return run(r, [beta, threshold, d](const auto& v) { return pt::softplus(v, beta, threshold, d); }, flat(x));
-    });
-    m.def("torch_logsigmoid", [](const request& r, const A& x) {
-        return run(r, [](const auto& v) { return pt::logsigmoid(v); }, flat(x));
+    m.def("torch_elementwise",
+          [](const request& r, const std::string& name, const A& x, double beta, double threshold,
+             std::optional<double> eps, const std::string& dtype) {
+              enum class fn { entr, expit, logit, log1p, expm1, softplus, logsigmoid };
+              const fn f = name == "entr"       ? fn::entr
+                           : name == "expit"    ? fn::expit
+                           : name == "logit"    ? fn::logit
+                           : name == "log1p"    ? fn::log1p
+                           : name == "expm1"    ? fn::expm1
+                           : name == "softplus" ? fn::softplus
+                           : name == "logsigmoid"
+                               ? fn::logsigmoid
+                               : throw py::value_error("shannon._core.torch_elementwise: no function '" + name + "'");
+              const ex::format d = format_of(dtype);
+              return run(r, [=](const auto& v) {
+                  switch (f) {
+                      case fn::entr: return ts::entr(v);
+                      case fn::expit: return ts::expit(v);
+                      case fn::logit: return ts::logit(v, eps, d);
+                      case fn::log1p: return ts::log1p(v);
+                      case fn::expm1: return ts::expm1(v);
+                      case fn::softplus: return pt::softplus(v, beta, threshold, d);
+                      case fn::logsigmoid: break;
+                  }
+                  return pt::logsigmoid(v);
+              }, flat(x));
+          },
+          py::arg("request"), py::arg("name"), py::arg("x"), py::arg("beta") = 1.0, py::arg("threshold") = 20.0,
+          py::arg("eps") = std::nullopt, py::arg("dtype") = "float64");
+    m.def("torch_elementwise2", [](const request& r, const std::string& name, const A& x, const A& y) {
+        if (name != "xlogy" && name != "xlog1py") {
+            throw py::value_error("shannon._core.torch_elementwise2: no function '" + name + "'");
+        }
+        const bool log1p = name == "xlog1py";
+        return run(r, [log1p](const auto& a, const auto& b) { return log1p ? ts::xlog1py(a, b) : ts::xlogy(a, b); },
+                   flat(x), flat(y));
     });
 }
 

@@ -37,12 +37,14 @@ def _elementwise(name, reproduces, doc, keeps_zero=False, zero_sign=None):
         b = np.broadcast_arrays(*arrays)
         f64 = [np.ascontiguousarray(a, dtype=np.float64).ravel() for a in b]
         core = req.infer(*arrays)
+        call = (lambda: _core.torch_elementwise(core, name, *f64)) if len(f64) == 1 else (
+            lambda: _core.torch_elementwise2(core, name, *f64))
         if keeps_zero and core.mode == "round" and np.any(np.signbit(f64[0]) & (f64[0] == 0)):
-            return Assembled(_with_zeros_kept(finish(getattr(_core, name)(core, *f64), req), f64[0], b[0].shape, req))
+            return Assembled(_with_zeros_kept(finish(call(), req), f64[0], b[0].shape, req))
         if zero_sign is not None and core.mode == "round":
-            out = product_zero_signs(finish(getattr(_core, name)(core, *f64), req), f64[0], zero_sign(*f64))
+            out = product_zero_signs(finish(call(), req), f64[0], zero_sign(*f64))
             return Assembled(out.reshape(b[0].shape) if b[0].shape != () else out[0])
-        raw = getattr(_core, name)(core, *f64)
+        raw = call()
         shape = b[0].shape
         if shape == ():
             return one_value(raw), None
@@ -53,16 +55,16 @@ def _elementwise(name, reproduces, doc, keeps_zero=False, zero_sign=None):
     return quantity(impl)
 
 
-entr = _elementwise("torch_special_entr", "torch.special.entr", "-x log x for x > 0, 0 at 0, -inf for x < 0.")
-xlogy = _elementwise("torch_special_xlogy", "torch.special.xlogy", "x log y, 0 where x = 0 (NaN where y is NaN); "
+entr = _elementwise("entr", "torch.special.entr", "-x log x for x > 0, 0 at 0, -inf for x < 0.")
+xlogy = _elementwise("xlogy", "torch.special.xlogy", "x log y, 0 where x = 0 (NaN where y is NaN); "
                      "a zero product signed as IEEE's x * log(y).", zero_sign=lambda x, y: y < 1)
-xlog1py = _elementwise("torch_special_xlog1py", "torch.special.xlog1py",
+xlog1py = _elementwise("xlog1py", "torch.special.xlog1py",
                        "x log1p(y), 0 where x = 0 (NaN where y is NaN); a zero product signed as IEEE's "
                        "x * log1p(y).", zero_sign=lambda x, y: np.signbit(y))
-expit = _elementwise("torch_special_expit", "torch.special.expit", "1 / (1 + e^-x) (torch.sigmoid).")
-log1p = _elementwise("torch_special_log1p", "torch.special.log1p",
+expit = _elementwise("expit", "torch.special.expit", "1 / (1 + e^-x) (torch.sigmoid).")
+log1p = _elementwise("log1p", "torch.special.log1p",
                      "log(1 + x): -inf at -1, NaN below -1, x itself at +-0.", keeps_zero=True)
-expm1 = _elementwise("torch_special_expm1", "torch.special.expm1", "e^x - 1: -1 at -inf, x itself at +-0.",
+expm1 = _elementwise("expm1", "torch.special.expm1", "e^x - 1: -1 at -inf, x itself at +-0.",
                      keeps_zero=True)
 
 
@@ -81,8 +83,8 @@ def logit(req, input, eps=None):
     -inf at 0, +inf at 1, NaN outside [0, 1]."""
     (x,) = floats(input)
     core = req.infer(x)
-    raw = _core.torch_special_logit(core, np.ascontiguousarray(x, dtype=np.float64).ravel(),
-                                    None if eps is None else float(eps), _input_dtype(req, x))
+    raw = _core.torch_elementwise(core, "logit", np.ascontiguousarray(x, dtype=np.float64).ravel(),
+                                  eps=None if eps is None else float(eps), dtype=_input_dtype(req, x))
     return (one_value(raw), None) if x.ndim == 0 else (raw, x.shape)
 
 
