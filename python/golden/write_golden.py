@@ -137,7 +137,7 @@ def torch_cases():
     p = rng.uniform(0.01, 0.99, 6)
     y = rng.integers(0, 2, 6).astype(np.float64)
     z = rng.normal(0, 4, 6)
-    return {
+    cases = {
         ("torch.nn.functional.cross_entropy", ("input", "target")): [
             case("logits-indices-mean", torch.cross_entropy, [x, t], {}, torch.cross_entropy_grad),
             case("logits-indices-weight-smoothing", torch.cross_entropy, [x, t],
@@ -177,6 +177,31 @@ def torch_cases():
             case("weight", torch.multilabel_soft_margin_loss, [x, rng.integers(0, 2, (4, 5)).astype(np.float64)],
                  {"weight": w}, torch.multilabel_soft_margin_loss_grad),
         ],
+        ("torch.nn.functional.softplus", ("input",)): [
+            case("beta-threshold", torch.softplus, [np.array([-30.0, -1.0, 0.0, 4.9, 5.0, 5.1, 30.0])],
+                 {"beta": 2.0, "threshold": 10.0}),
+        ],
+        ("torch.nn.functional.logsigmoid", ("input",)): [
+            case("random", torch.logsigmoid, [z], {}),
+        ],
+    }
+    sp = torch.special
+    u = np.array([0.0, 1e-7, 0.25, 0.5, 0.75, 1.0 - 1e-7, 1.0])
+    return cases | {
+        ("torch.special.entr", ("input",)): [case("boundary", sp.entr, [np.array([-1.0, 0.0, 0.5, 1.0, 3.0])], {})],
+        ("torch.special.xlogy", ("input", "other")): [
+            case("zero-x", sp.xlogy, [np.array([0.0, 2.0, -2.0, 0.5]), np.array([0.0, 1.0, 1.0, 3.0])], {})],
+        ("torch.special.xlog1py", ("input", "other")): [
+            case("near-minus-one", sp.xlog1py, [np.array([0.0, 2.0, 1.0, 0.5]), np.array([-1.0, 1e-9, -0.999999, 3.0])],
+                 {})],
+        ("torch.special.expit", ("input",)): [case("random", sp.expit, [z * 10], {})],
+        ("torch.special.logit", ("input",)): [case("clamped", sp.logit, [u], {"eps": 1e-6}),
+                                              case("unclamped", sp.logit, [u], {})],
+        ("torch.special.log1p", ("input",)): [case("small", sp.log1p, [np.array([-0.5, -1e-10, 1e-10, 3.0])], {})],
+        ("torch.special.expm1", ("input",)): [case("small", sp.expm1, [np.array([-3.0, -1e-10, 1e-10, 3.0])], {})],
+        ("torch.special.logsumexp", ("input",)): [case("dim1", sp.logsumexp, [x], {"dim": 1})],
+        ("torch.special.softmax", ("input",)): [case("confident", sp.softmax, [xh], {"dim": 1})],
+        ("torch.special.log_softmax", ("input",)): [case("confident", sp.log_softmax, [xh], {"dim": 1})],
     }
 
 
@@ -250,12 +275,18 @@ def scipy_cases():
 
 
 FRAMEWORKS = {
-    "torch": ("PyTorch (torch.nn.functional)", torch_cases),
+    "torch": ("PyTorch (torch.nn.functional, torch.special)", torch_cases),
     "keras": ("Keras 3 (keras.losses, TensorFlow backend)", lambda: keras_cases(keras, "keras.losses")),
     "tf_keras2": ("tf.keras 2 (Keras 2 losses)", lambda: keras_cases(tf_keras2, "tf.keras.losses")),
     "optax": ("optax (optax.losses)", optax_cases),
     "scipy": ("scipy (special, stats, spatial.distance)", scipy_cases),
 }
+
+
+def profile_name(q):
+    """The public name of a profile function: shannon.torch.cross_entropy, shannon.torch.special.logit."""
+    module = {"shannon._torch_special": "shannon.torch.special"}.get(q.__module__, q.__module__)
+    return f"{module}.{q.__name__}"
 
 
 def main():
@@ -268,7 +299,7 @@ def main():
         for (fname, arg_names), cases in make().items():
             functions.append({
                 "function": fname,
-                "profile": f"shannon.{cases[0]['q'].__module__.split('.', 1)[1]}.{cases[0]['q'].__name__}",
+                "profile": profile_name(cases[0]["q"]),
                 "arguments": list(arg_names),
                 "has_grad": cases[0]["grad"] is not None,
                 "cases": [evaluate(c, arg_names) for c in cases],

@@ -444,3 +444,26 @@ def product_zero_signs(out, x, other_negative):
     signs = np.signbit(np.asarray(x)) ^ np.asarray(other_negative)
     fixed = np.where(zero, np.where(signs, -0.0, 0.0).astype(a.dtype), a)
     return fixed if a.ndim else fixed[()]
+
+
+_FORMATS = {"float64": (53, -1022, np.finfo(np.float64).max), "float32": (24, -126, float(np.finfo(np.float32).max)),
+            "bfloat16": (8, -126, 3.3895313892515355e38), "float16": (11, -14, 65504.0)}
+
+
+def round_to_dtype(x, name):
+    """Float64 values rounded to nearest, ties to even, in the format `name` (float64, float32, bfloat16,
+    float16), exactly (no double rounding: the significand is rounded once, from the float64), returned
+    as float64 (float32 as float32). Subnormals and overflow to +-inf as the format has them."""
+    x = np.asarray(x, dtype=np.float64)
+    if name == "float64":
+        return x
+    if name == "float32":
+        return x.astype(np.float32)  # NumPy's conversion rounds once, to nearest even
+    bits, emin, top = _FORMATS[name]
+    m, e = np.frexp(x)
+    e = np.maximum(e, emin + 1)  # the subnormals' fixed spacing 2^(emin - bits + 1)
+    with np.errstate(over="ignore", invalid="ignore"):
+        q = np.rint(np.ldexp(x, bits - e))  # exact scaling, one rounding (half to even)
+        r = np.ldexp(q, e - bits)
+        r = np.where(np.abs(r) > top, np.copysign(np.inf, x), r)
+    return np.where(np.isfinite(x), r, x)

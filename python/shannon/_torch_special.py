@@ -18,14 +18,14 @@ value is NaN, as torch's.
 import numpy as np
 
 from . import _core
-from ._api import Assembled, as_array, dtype_name, finish, floats, one_value, product_zero_signs, quantity, slices
+from ._api import (DTYPES, Assembled, as_array, dtype_name, finish, floats, one_value, product_zero_signs, quantity,
+                   round_to_dtype, slices)
 
 
 def _input_dtype(req, a):
-    """The dtype of the tensor as PyTorch held it (its constants are rounded to it)."""
-    if a.dtype == np.float32:
-        return req.narrow or "float32"
-    return "float64"
+    """The dtype PyTorch's constants are rounded to: the tensor's, which is the result's (dtype= names it
+    for inputs given in a wider type, as the other profiles take their clip bounds)."""
+    return req.core.dtype
 
 
 def _elementwise(name, reproduces, doc, keeps_zero=False, zero_sign=None):
@@ -142,10 +142,10 @@ def _softmax_like(req, input, dim, dtype, log, function):
         dtype = req.explicit_dtype
     if dtype is not None:
         name = dtype_name(dtype)
-        if name not in ("float64", "float32"):
-            raise TypeError(f"shannon.torch.special.{function}: dtype must be torch.float64 or torch.float32 (or "
-                            f"numpy's), not {dtype!r}")
-        x = x.astype(np.float64 if name == "float64" else np.float32)  # input.to(dtype): rounded to nearest
+        if name not in DTYPES:
+            raise TypeError(f"shannon.torch.special.{function}: dtype must be a floating-point dtype "
+                            f"({', '.join(DTYPES)}), not {dtype!r}")
+        x = round_to_dtype(x, name)  # input.to(dtype): rounded to nearest, once
         req.explicit_dtype = name
         req.core.dtype = name
     (x,) = floats(x)

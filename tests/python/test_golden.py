@@ -112,3 +112,34 @@ def test_float64_against_independent_computations(golden):
             with mpmath.workprec(24 if d == "float32" else 53):
                 want = [float(+v) for v in ref]
             np.testing.assert_array_equal(values(e["result"]).ravel(), want)
+
+
+def test_torch_special_golden_vectors_against_pytorch(golden):
+    """The torch.special and softplus/logsigmoid vectors against PyTorch's own float64 results: equal at
+    the conventions (NaN, +-inf, 0), within 4 ulps elsewhere, or 4 eps absolute where torch's formula
+    cancels (logit near 1/2, log_softmax near 0)."""
+    torch = pytest.importorskip("torch")
+    checked = 0
+    for fn in golden["torch"]["functions"]:
+        name = fn["function"]
+        if not (name.startswith("torch.special.") or name in ("torch.nn.functional.softplus",
+                                                               "torch.nn.functional.logsigmoid")):
+            continue
+        theirs = eval(name, {"torch": torch})  # noqa: S307 - a name from the file, resolved in torch
+        for case in fn["cases"]:
+            e = case["dtypes"]["float64"]
+            args = [torch.tensor(values(e["inputs"][a])) for a in fn["arguments"]]
+            kw = {k: v for k, v in case["kwargs"].items()}
+            if "eps" in kw or name.endswith(("logsumexp", "softmax", "log_softmax", "softplus")):
+                want = theirs(*args, **kw).numpy()
+            else:
+                want = theirs(*args).numpy()
+            got = values(e["result"])
+            conv = ~np.isfinite(want) | ~np.isfinite(got)
+            assert np.array_equal(got[conv], want[conv], equal_nan=True), (name, case["id"], got, want)
+            assert np.array_equal(np.signbit(got[(got == 0) & (want == 0)]), np.signbit(want[(got == 0) & (want == 0)]))
+            err = np.abs(got[~conv] - want[~conv])
+            ok = (err <= 4 * np.spacing(np.abs(got[~conv]))) | (err <= 4 * np.finfo(np.float64).eps)
+            assert ok.all(), (name, case["id"], got, want)
+            checked += got.size
+    assert checked >= 60
