@@ -177,18 +177,27 @@ def _torch_class_denominator(acc, o, input, target):
         _add_count(acc, n)
 
 
+def _reduction_of(o):
+    """The reduction the options ask for (PyTorch's legacy size_average= and reduce= included)."""
+    if o.get("size_average") is None and o.get("reduce") is None:
+        return o["reduction"]
+    from .torch import _legacy_reduction
+
+    return _legacy_reduction(o.get("size_average"), o.get("reduce"), o["reduction"])
+
+
 def _reduced(denominator, means=("mean",), sums=("sum",), **spec):
     """A reduced loss: the chunk's part is its 'sum'; a mean divides by the exact denominator."""
     def part_options(o):
-        r = o["reduction"]
+        r = _reduction_of(o)
         if r not in means + sums:
             raise ValueError(f"shannon.Accumulator: reduction must be one of {', '.join(means + sums)} (a sum over the "
                              f"samples), not {r!r}")
-        return {k: v for k, v in o.items() if k != "reduction"} | {"reduction": "sum"}
+        return {k: v for k, v in o.items() if k not in ("reduction", "size_average", "reduce")} | {"reduction": "sum"}
 
-    return _Spec(part_options, sums=lambda o: 1 if o["reduction"] in means else 0,
-                 add_sums=lambda acc, o, *c: denominator(acc, o, *c) if o["reduction"] in means else None,
-                 mean=lambda o: o["reduction"] in means, **spec)
+    return _Spec(part_options, sums=lambda o: 1 if _reduction_of(o) in means else 0,
+                 add_sums=lambda acc, o, *c: denominator(acc, o, *c) if _reduction_of(o) in means else None,
+                 mean=lambda o: _reduction_of(o) in means, **spec)
 
 
 def _keras_rows(acc, o, y_true, y_pred):
@@ -226,7 +235,7 @@ def _plain():
 def _batch(acc, o, input, *rest):
     x = as_array(input)
     n = x.shape[0] if x.ndim else 1
-    _add_count(acc, n if o["reduction"] == "batchmean" else x.size)
+    _add_count(acc, n if _reduction_of(o) == "batchmean" else x.size)
 
 
 SUMS = {

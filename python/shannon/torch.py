@@ -66,6 +66,17 @@ def _class_out(raw, req, grad, reduction, none_shape, input_shape):
     return Assembled(np.moveaxis(finish(raw, req, moved), -1, 1))
 
 
+def _legacy_reduction(size_average, reduce, reduction):
+    """torch's deprecated size_average= and reduce= (torch.nn._reduction.legacy_get_string): when either is
+    given, they decide the reduction (None counting as True): both true 'mean', reduce alone 'sum', else
+    'none'."""
+    if size_average is None and reduce is None:
+        return reduction
+    size_average = True if size_average is None else bool(size_average)
+    reduce = True if reduce is None else bool(reduce)
+    return "mean" if size_average and reduce else "sum" if reduce else "none"
+
+
 def _gradient(loss, doc):
     """The quantity 'gradient of loss with respect to input': loss's implementation with _grad=True."""
     impl = loss.__wrapped__
@@ -80,7 +91,8 @@ def _gradient(loss, doc):
 
 
 @quantity
-def cross_entropy(req, input, target, weight=None, ignore_index=-100, reduction="mean", label_smoothing=0.0, _grad=False):
+def cross_entropy(req, input, target, weight=None, size_average=None, ignore_index=-100, reduce=None, reduction="mean",
+                  label_smoothing=0.0, _grad=False):
     """torch.nn.functional.cross_entropy: input = logits (N, C), (C,) or (N, C, d1, ...); target = class
     indices (N,) / () / (N, d1, ...) or class probabilities of input's shape.
 
@@ -91,6 +103,7 @@ def cross_entropy(req, input, target, weight=None, ignore_index=-100, reduction=
     Source: https://pytorch.org/docs/stable/generated/torch.nn.CrossEntropyLoss.html;
     aten/src/ATen/native/LossNLL.cpp (cross_entropy_loss_label_smoothing, cross_entropy_loss_prob_target).
     """
+    reduction = _legacy_reduction(size_average, reduce, reduction)
     (x,), (xin,) = _f64(input)
     t = as_array(target)
     r = _class_request(req, xin, x.shape, _grad)
@@ -106,10 +119,12 @@ def cross_entropy(req, input, target, weight=None, ignore_index=-100, reduction=
 
 
 @quantity
-def nll_loss(req, input, target, weight=None, ignore_index=-100, reduction="mean", _grad=False):
+def nll_loss(req, input, target, weight=None, size_average=None, ignore_index=-100, reduce=None, reduction="mean",
+             _grad=False):
     """torch.nn.functional.nll_loss: input = log-probabilities (N, C); l_n = -w[y_n] input[n, y_n] (0 when
     ignored); 'mean' = sum_n l_n / sum_{n not ignored} w[y_n].
     Source: https://pytorch.org/docs/stable/generated/torch.nn.NLLLoss.html; aten/src/ATen/native/LossNLL.cpp."""
+    reduction = _legacy_reduction(size_average, reduce, reduction)
     (x,), (xin,) = _f64(input)
     ti = indices(target)
     raw = _core.torch_nll_loss(_class_request(req, xin, x.shape, _grad), _class_last(x), np.ascontiguousarray(ti.ravel()),
@@ -118,10 +133,11 @@ def nll_loss(req, input, target, weight=None, ignore_index=-100, reduction="mean
 
 
 @quantity
-def binary_cross_entropy(req, input, target, weight=None, reduction="mean", _grad=False):
+def binary_cross_entropy(req, input, target, weight=None, size_average=None, reduce=None, reduction="mean", _grad=False):
     """torch.nn.functional.binary_cross_entropy: l_n = -w_n [y_n max(log x_n, -100) + (1 - y_n) max(log(1 - x_n), -100)];
     input in [0, 1]; weight broadcast to input's shape; 'mean' over all elements.
     Source: https://pytorch.org/docs/stable/generated/torch.nn.BCELoss.html (the clamp at -100)."""
+    reduction = _legacy_reduction(size_average, reduce, reduction)
     (x, y), (xin, yin) = _f64(input, target)
     raw = _core.torch_binary_cross_entropy(req.infer(xin, yin), x.ravel(), y.ravel(), _optional(weight, x.shape),
                                            reduction, _grad)
@@ -129,11 +145,13 @@ def binary_cross_entropy(req, input, target, weight=None, reduction="mean", _gra
 
 
 @quantity
-def binary_cross_entropy_with_logits(req, input, target, weight=None, reduction="mean", pos_weight=None, _grad=False):
+def binary_cross_entropy_with_logits(req, input, target, weight=None, size_average=None, reduce=None, reduction="mean",
+                                     pos_weight=None, _grad=False):
     """torch.nn.functional.binary_cross_entropy_with_logits:
     l_n = -w_n [p y_n log sigmoid(x_n) + (1 - y_n) log(1 - sigmoid(x_n))] = w_n [p y_n softplus(-x_n) + (1 - y_n) softplus(x_n)],
     p = pos_weight broadcast along the last (class) dimension; 'mean' over all elements.
     Source: https://pytorch.org/docs/stable/generated/torch.nn.BCEWithLogitsLoss.html."""
+    reduction = _legacy_reduction(size_average, reduce, reduction)
     (x, y), (xin, yin) = _f64(input, target)
     raw = _core.torch_binary_cross_entropy_with_logits(req.infer(xin, yin), x.ravel(), y.ravel(),
                                                        _optional(weight, x.shape), reduction,
@@ -142,10 +160,11 @@ def binary_cross_entropy_with_logits(req, input, target, weight=None, reduction=
 
 
 @quantity
-def kl_div(req, input, target, reduction="mean", log_target=False, _grad=False):
+def kl_div(req, input, target, size_average=None, reduce=None, reduction="mean", log_target=False, _grad=False):
     """torch.nn.functional.kl_div: input = log q; pointwise target (log target - input) with 0 where target = 0,
     or exp(target) (target - input) with log_target; 'mean' divides by the number of elements, 'batchmean' by
     input.size(0), 'sum', 'none'. Source: https://pytorch.org/docs/stable/generated/torch.nn.KLDivLoss.html."""
+    reduction = _legacy_reduction(size_average, reduce, reduction)
     (x, y), (xin, yin) = _f64(input, target)
     raw = _core.torch_kl_div(req.infer(xin, yin), np.ascontiguousarray(x), y.ravel(), reduction, bool(log_target), _grad)
     return _out(raw, _grad, reduction, x.shape, x.shape)
@@ -170,10 +189,12 @@ def gaussian_nll_loss(req, input, target, var, full=False, eps=1e-6, reduction="
 
 
 @quantity
-def poisson_nll_loss(req, input, target, log_input=True, full=False, eps=1e-8, reduction="mean", _grad=False):
+def poisson_nll_loss(req, input, target, log_input=True, full=False, size_average=None, eps=1e-8, reduce=None,
+                     reduction="mean", _grad=False):
     """torch.nn.functional.poisson_nll_loss: l = exp(input) - target input (log_input), else
     input - target log(input + eps); full adds target log target - target + log(2 pi target) / 2 where target > 1.
     Source: https://pytorch.org/docs/stable/generated/torch.nn.PoissonNLLLoss.html."""
+    reduction = _legacy_reduction(size_average, reduce, reduction)
     (x, y), (xin, yin) = _f64(input, target)
     raw = _core.torch_poisson_nll_loss(req.infer(xin, yin), x.ravel(), y.ravel(), bool(log_input), bool(full),
                                        float(eps), reduction, _grad)
@@ -181,9 +202,10 @@ def poisson_nll_loss(req, input, target, log_input=True, full=False, eps=1e-8, r
 
 
 @quantity
-def mse_loss(req, input, target, reduction="mean", _grad=False):
+def mse_loss(req, input, target, size_average=None, reduce=None, reduction="mean", _grad=False):
     """torch.nn.functional.mse_loss: l = (input - target)^2 (broadcast), 'mean' over all elements.
     Source: https://pytorch.org/docs/stable/generated/torch.nn.MSELoss.html."""
+    reduction = _legacy_reduction(size_average, reduce, reduction)
     (x, y), (xin, yin) = _f64(input, target)
     x, y = (np.ascontiguousarray(a) for a in np.broadcast_arrays(x, y))
     raw = _core.torch_mse_loss(req.infer(xin, yin), x.ravel(), y.ravel(), reduction, _grad)
@@ -191,10 +213,12 @@ def mse_loss(req, input, target, reduction="mean", _grad=False):
 
 
 @quantity
-def multilabel_soft_margin_loss(req, input, target, weight=None, reduction="mean", _grad=False):
+def multilabel_soft_margin_loss(req, input, target, weight=None, size_average=None, reduce=None, reduction="mean",
+                                _grad=False):
     """torch.nn.functional.multilabel_soft_margin_loss on (N, C):
     l_n = -(1/C) sum_c w_c [y log sigmoid(x) + (1 - y) log sigmoid(-x)]; 'mean' over N.
     Source: https://pytorch.org/docs/stable/generated/torch.nn.MultiLabelSoftMarginLoss.html."""
+    reduction = _legacy_reduction(size_average, reduce, reduction)
     (x, y), (xin, yin) = _f64(input, target)
     raw = _core.torch_multilabel_soft_margin_loss(req.infer(xin, yin), np.ascontiguousarray(x),
                                                   np.ascontiguousarray(y), _optional(weight), reduction, _grad)

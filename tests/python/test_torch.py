@@ -50,13 +50,13 @@ def cases():
         for red in ("mean", "sum", "none"):
             out.append((f"cross_entropy[{red}]", kind,
                         lambda red=red, lo=logits, la=labels, w=weight: F.cross_entropy(t(lo), t(la), weight=t(w), reduction=red),
-                        lambda red=red, lo=logits, la=labels, w=weight: (st.cross_entropy, lo, la, w, -100, red)))
+                        lambda red=red, lo=logits, la=labels, w=weight: (st.cross_entropy, lo, la, w, None, -100, None, red)))
         out.append(("cross_entropy[label_smoothing]", kind,
                     lambda lo=logits, la=labels, w=weight: F.cross_entropy(t(lo), t(la), weight=t(w), label_smoothing=0.1),
-                    lambda lo=logits, la=labels, w=weight: (st.cross_entropy, lo, la, w, -100, "mean", 0.1)))
+                    lambda lo=logits, la=labels, w=weight: (st.cross_entropy, lo, la, w, None, -100, None, "mean", 0.1)))
         out.append(("cross_entropy[probabilities]", kind,
                     lambda lo=logits, p=probs: F.cross_entropy(t(lo), t(p), label_smoothing=0.05),
-                    lambda lo=logits, p=probs: (st.cross_entropy, lo, p, None, -100, "mean", 0.05)))
+                    lambda lo=logits, p=probs: (st.cross_entropy, lo, p, None, None, -100, None, "mean", 0.05)))
         logp = np.log(rng.dirichlet(np.ones(c), n))
         out.append(("nll_loss", kind, lambda lp=logp, la=labels, w=weight: F.nll_loss(t(lp), t(la), weight=t(w)),
                     lambda lp=logp, la=labels, w=weight: (st.nll_loss, lp, la, w)))
@@ -72,16 +72,16 @@ def cases():
                     lambda p=p, y=y, w=w: (st.binary_cross_entropy, p, y, w)))
         out.append(("binary_cross_entropy[none]", kind,
                     lambda p=p, y=y: F.binary_cross_entropy(t(p), t(y), reduction="none"),
-                    lambda p=p, y=y: (st.binary_cross_entropy, p, y, None, "none")))
+                    lambda p=p, y=y: (st.binary_cross_entropy, p, y, None, None, None, "none")))
         x = rng.standard_normal((20, 10)) * (40 if hard else 3)
         yy = rng.uniform(0, 1, (20, 10)) if hard else rng.integers(0, 2, (20, 10)).astype(float)
         pw = rng.uniform(0.5, 4, 10)
         out.append(("binary_cross_entropy_with_logits", kind,
                     lambda x=x, y=yy, pw=pw: F.binary_cross_entropy_with_logits(t(x), t(y), pos_weight=t(pw)),
-                    lambda x=x, y=yy, pw=pw: (st.binary_cross_entropy_with_logits, x, y, None, "mean", pw)))
+                    lambda x=x, y=yy, pw=pw: (st.binary_cross_entropy_with_logits, x, y, None, None, None, "mean", pw)))
         out.append(("binary_cross_entropy_with_logits[none]", kind,
                     lambda x=x, y=yy: F.binary_cross_entropy_with_logits(t(x), t(y), reduction="none"),
-                    lambda x=x, y=yy: (st.binary_cross_entropy_with_logits, x, y, None, "none")))
+                    lambda x=x, y=yy: (st.binary_cross_entropy_with_logits, x, y, None, None, None, "none")))
         q = rng.dirichlet(np.full(10, 0.1 if hard else 1.0), 8)
         target = rng.dirichlet(np.full(10, 0.1 if hard else 1.0), 8)
         if hard:
@@ -89,10 +89,10 @@ def cases():
         lq = np.log(q)
         for red in ("batchmean", "sum", "mean"):
             out.append((f"kl_div[{red}]", kind, lambda lq=lq, tg=target, red=red: F.kl_div(t(lq), t(tg), reduction=red),
-                        lambda lq=lq, tg=target, red=red: (st.kl_div, lq, tg, red)))
+                        lambda lq=lq, tg=target, red=red: (st.kl_div, lq, tg, None, None, red)))
         out.append(("kl_div[log_target]", kind,
                     lambda lq=lq, tg=target: F.kl_div(t(lq), t(np.log(tg)), reduction="batchmean", log_target=True),
-                    lambda lq=lq, tg=target: (st.kl_div, lq, np.log(tg), "batchmean", True)))
+                    lambda lq=lq, tg=target: (st.kl_div, lq, np.log(tg), None, None, "batchmean", True)))
         mu = rng.standard_normal(100)
         obs = mu + rng.standard_normal(100)
         var = rng.uniform(0.1, 2, 100)
@@ -416,3 +416,57 @@ def test_reduced_cross_entropy_grouped_by_class():
                     got = st.cross_entropy(data, y, weight, label_smoothing=eps, reduction=reduction)
                     with mpmath.workprec(53):
                         assert got == float(+exact), (n, c, weight is None, eps, reduction, got, float(+exact))
+
+
+def test_legacy_size_average_reduce_and_torchs_positional_order():
+    """torch's deprecated size_average= and reduce= (both true: mean; reduce alone: sum; else none) and its
+    positional argument order (cross_entropy(x, t, w, None, 1): ignore_index = 1), as PyTorch's OpInfo and
+    common_nn tests call them: each call equals shannon's call with the reduction they stand for, and
+    PyTorch's own result within 4 ulps."""
+    import warnings
+
+    rng = np.random.default_rng(73)
+    x = rng.standard_normal((6, 4)) * 3
+    t = rng.integers(0, 4, 6)
+    w = rng.uniform(0.5, 2, 4)
+    lp = np.log(rng.dirichlet(np.ones(4), 6))
+    q = rng.dirichlet(np.ones(4), 6)
+    p = rng.uniform(0.05, 0.95, (6, 4))
+    y = rng.integers(0, 2, (6, 4)).astype(np.float64)
+    T = torch.from_numpy
+    calls = [  # (shannon's call, torch's call, the reduction it stands for, shannon's call with it)
+        (lambda: st.cross_entropy(x, t, w, None, 1), lambda: F.cross_entropy(T(x), T(t), T(w), None, 1), "mean",
+         lambda: st.cross_entropy(x, t, w, ignore_index=1)),
+        (lambda: st.cross_entropy(x, t, None, False), lambda: F.cross_entropy(T(x), T(t), None, False), "sum",
+         lambda: st.cross_entropy(x, t, reduction="sum")),
+        (lambda: st.nll_loss(lp, t, w, None, -100, False), lambda: F.nll_loss(T(lp), T(t), T(w), None, -100, False),
+         "none", lambda: st.nll_loss(lp, t, w, reduction="none")),
+        (lambda: st.kl_div(lp, q, None, None, "sum"), lambda: F.kl_div(T(lp), T(q), None, None, "sum"), "sum",
+         lambda: st.kl_div(lp, q, reduction="sum")),
+        (lambda: st.mse_loss(x, lp, None, None, "sum"), lambda: F.mse_loss(T(x), T(lp), None, None, "sum"), "sum",
+         lambda: st.mse_loss(x, lp, reduction="sum")),
+        (lambda: st.mse_loss(x, lp, size_average=False), lambda: F.mse_loss(T(x), T(lp), size_average=False), "sum",
+         lambda: st.mse_loss(x, lp, reduction="sum")),
+        (lambda: st.binary_cross_entropy(p, y, None, True, False), lambda: F.binary_cross_entropy(T(p), T(y), None, True, False),
+         "none", lambda: st.binary_cross_entropy(p, y, reduction="none")),
+        (lambda: st.binary_cross_entropy_with_logits(x, y, None, None, True, "sum"),
+         lambda: F.binary_cross_entropy_with_logits(T(x), T(y), None, None, True, "sum"), "mean",
+         lambda: st.binary_cross_entropy_with_logits(x, y)),
+        (lambda: st.poisson_nll_loss(x / 3, y, True, False, False), lambda: F.poisson_nll_loss(T(x / 3), T(y), True, False, False),
+         "sum", lambda: st.poisson_nll_loss(x / 3, y, reduction="sum")),
+        (lambda: st.multilabel_soft_margin_loss(x, y, w, None, False),
+         lambda: F.multilabel_soft_margin_loss(T(x), T(y), T(w), None, False), "none",
+         lambda: st.multilabel_soft_margin_loss(x, y, w, reduction="none")),
+    ]
+    for ours, theirs, _, plain in calls:
+        got = np.asarray(ours())
+        assert np.array_equal(got, np.asarray(plain())), (ours, got)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # torch's deprecation warnings for size_average/reduce
+            want = theirs().numpy()
+        assert got.shape == want.shape
+        assert np.all(np.abs(got - want) <= 4 * np.spacing(np.abs(got)) + 1e-300), (theirs, got, want)
+    # the Accumulator takes them too
+    acc = shannon.Accumulator(st.cross_entropy, size_average=False)
+    acc.update(x[:3], t[:3]).update(x[3:], t[3:])
+    assert acc.result() == st.cross_entropy(x, t, reduction="sum")
