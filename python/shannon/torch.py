@@ -50,6 +50,28 @@ def _out(raw, grad, reduction, none_shape, input_shape):
     return raw, (input_shape if grad else _none_shape(reduction, none_shape))
 
 
+def _empty(req, reduction, grad, none_shape, input_shape):
+    """An empty batch, as PyTorch reduces it: 'mean' and 'batchmean' 0 / 0 = NaN, 'sum' 0, 'none' an empty
+    array; the gradient an empty array of input's shape. (The extension reads no empty argument.)"""
+    kind = np.float32 if req.core.dtype == "float32" else np.float64
+    if grad:
+        return Assembled(np.zeros(input_shape, dtype=kind))
+    if reduction == "none":
+        return Assembled(np.zeros(none_shape, dtype=kind))
+    value = kind(np.nan) if reduction in ("mean", "batchmean") else kind(0.0)
+    return Assembled(value if kind is np.float32 else float(value))
+
+
+def _broadcast_target(x, y, function, grad):
+    """input and target broadcast together, as PyTorch's pointwise losses do (a (C,) target against (N, C));
+    the gradient only where the loss has input's shape."""
+    shape = np.broadcast_shapes(x.shape, y.shape)
+    if grad and shape != x.shape:
+        raise ValueError(f"shannon.torch.{function}_grad: target of shape {y.shape} broadcasts input of shape {x.shape} "
+                         f"to {shape}; the gradient is given where the loss has input's shape")
+    return (np.ascontiguousarray(np.broadcast_to(x, shape)), np.ascontiguousarray(np.broadcast_to(y, shape)))
+
+
 def _class_request(req, xin, shape, grad):
     """The request for a function over the class dimension (1 of N, C, d1, ...): the ulp candidates of
     a gradient are put in the class-last order the extension computes in."""
@@ -107,6 +129,8 @@ def cross_entropy(req, input, target, weight=None, size_average=None, ignore_ind
     (x,), (xin,) = _f64(input)
     t = as_array(target)
     r = _class_request(req, xin, x.shape, _grad)
+    if x.size == 0:
+        return _empty(req, reduction, _grad, x.shape[:1] + x.shape[2:] if x.ndim > 1 else (), x.shape)
     rows = _class_last(x)
     if t.dtype.kind in "iub":
         ti = indices(t)
@@ -127,6 +151,9 @@ def nll_loss(req, input, target, weight=None, size_average=None, ignore_index=-1
     reduction = _legacy_reduction(size_average, reduce, reduction)
     (x,), (xin,) = _f64(input)
     ti = indices(target)
+    if x.size == 0:
+        req.infer(xin)
+        return _empty(req, reduction, _grad, ti.shape, x.shape)
     raw = _core.torch_nll_loss(_class_request(req, xin, x.shape, _grad), _class_last(x), np.ascontiguousarray(ti.ravel()),
                                _optional(weight), int(ignore_index), reduction, _grad)
     return _class_out(raw, req, _grad, reduction, ti.shape, x.shape)
@@ -139,6 +166,9 @@ def binary_cross_entropy(req, input, target, weight=None, size_average=None, red
     Source: https://pytorch.org/docs/stable/generated/torch.nn.BCELoss.html (the clamp at -100)."""
     reduction = _legacy_reduction(size_average, reduce, reduction)
     (x, y), (xin, yin) = _f64(input, target)
+    if x.size == 0:
+        req.infer(xin, yin)
+        return _empty(req, reduction, _grad, x.shape, x.shape)
     raw = _core.torch_binary_cross_entropy(req.infer(xin, yin), x.ravel(), y.ravel(), _optional(weight, x.shape),
                                            reduction, _grad)
     return _out(raw, _grad, reduction, x.shape, x.shape)
@@ -153,6 +183,9 @@ def binary_cross_entropy_with_logits(req, input, target, weight=None, size_avera
     Source: https://pytorch.org/docs/stable/generated/torch.nn.BCEWithLogitsLoss.html."""
     reduction = _legacy_reduction(size_average, reduce, reduction)
     (x, y), (xin, yin) = _f64(input, target)
+    if x.size == 0:
+        req.infer(xin, yin)
+        return _empty(req, reduction, _grad, x.shape, x.shape)
     raw = _core.torch_binary_cross_entropy_with_logits(req.infer(xin, yin), x.ravel(), y.ravel(),
                                                        _optional(weight, x.shape), reduction,
                                                        _optional(pos_weight, x.shape), _grad)
@@ -166,7 +199,15 @@ def kl_div(req, input, target, size_average=None, reduce=None, reduction="mean",
     input.size(0), 'sum', 'none'. Source: https://pytorch.org/docs/stable/generated/torch.nn.KLDivLoss.html."""
     reduction = _legacy_reduction(size_average, reduce, reduction)
     (x, y), (xin, yin) = _f64(input, target)
-    raw = _core.torch_kl_div(req.infer(xin, yin), np.ascontiguousarray(x), y.ravel(), reduction, bool(log_target), _grad)
+    batch = x.shape[0] if x.ndim else 1
+    x, y = _broadcast_target(x, y, "kl_div", _grad)
+    if reduction == "batchmean" and (x.shape[0] if x.ndim else 1) != batch:
+        raise ValueError(f"shannon.torch.kl_div: 'batchmean' divides by input.size(0) = {batch}, and target broadcasts "
+                         f"input to shape {x.shape}: use 'sum' (and divide) or give input its full shape")
+    req.infer(xin, yin)
+    if x.size == 0:
+        return _empty(req, reduction, _grad, x.shape, x.shape)
+    raw = _core.torch_kl_div(req.core, np.ascontiguousarray(x), y.ravel(), reduction, bool(log_target), _grad)
     return _out(raw, _grad, reduction, x.shape, x.shape)
 
 
@@ -182,10 +223,16 @@ def gaussian_nll_loss(req, input, target, var, full=False, eps=1e-6, reduction="
             v = v[..., None]
         elif not (x.ndim > 0 and v.shape[:-1] == x.shape[:-1] and v.shape[-1:] == (1,)) and v.ndim != 0:
             raise ValueError(f"shannon.torch.gaussian_nll_loss: var of shape {v.shape} does not fit input of shape {x.shape}")
-    v = np.ascontiguousarray(np.broadcast_to(v, x.shape), dtype=np.float64)
+    shape = np.broadcast_shapes(x.shape, y.shape, v.shape)  # the loss's shape: target may broadcast input
+    if _grad and shape != x.shape:
+        raise ValueError(f"shannon.torch.gaussian_nll_loss_grad: target of shape {y.shape} broadcasts input of shape "
+                         f"{x.shape} to {shape}; the gradient is given where the loss has input's shape")
+    x, y, v = (np.ascontiguousarray(np.broadcast_to(a, shape), dtype=np.float64) for a in (x, y, v))
     r = req.infer(xin, yin, vin)
+    if x.size == 0:
+        return _empty(req, reduction, _grad, shape, shape)
     raw = _core.torch_gaussian_nll_loss(r, x.ravel(), y.ravel(), v.ravel(), bool(full), float(eps), reduction, _grad)
-    return _out(raw, _grad, reduction, x.shape, x.shape)
+    return _out(raw, _grad, reduction, shape, shape)
 
 
 @quantity
@@ -196,7 +243,11 @@ def poisson_nll_loss(req, input, target, log_input=True, full=False, size_averag
     Source: https://pytorch.org/docs/stable/generated/torch.nn.PoissonNLLLoss.html."""
     reduction = _legacy_reduction(size_average, reduce, reduction)
     (x, y), (xin, yin) = _f64(input, target)
-    raw = _core.torch_poisson_nll_loss(req.infer(xin, yin), x.ravel(), y.ravel(), bool(log_input), bool(full),
+    x, y = _broadcast_target(x, y, "poisson_nll_loss", _grad)
+    req.infer(xin, yin)
+    if x.size == 0:
+        return _empty(req, reduction, _grad, x.shape, x.shape)
+    raw = _core.torch_poisson_nll_loss(req.core, x.ravel(), y.ravel(), bool(log_input), bool(full),
                                        float(eps), reduction, _grad)
     return _out(raw, _grad, reduction, x.shape, x.shape)
 
@@ -208,21 +259,34 @@ def mse_loss(req, input, target, size_average=None, reduce=None, reduction="mean
     reduction = _legacy_reduction(size_average, reduce, reduction)
     (x, y), (xin, yin) = _f64(input, target)
     x, y = (np.ascontiguousarray(a) for a in np.broadcast_arrays(x, y))
-    raw = _core.torch_mse_loss(req.infer(xin, yin), x.ravel(), y.ravel(), reduction, _grad)
+    req.infer(xin, yin)
+    if x.size == 0:
+        return _empty(req, reduction, _grad, x.shape, x.shape)
+    raw = _core.torch_mse_loss(req.core, x.ravel(), y.ravel(), reduction, _grad)
     return _out(raw, _grad, reduction, x.shape, x.shape)
 
 
 @quantity
 def multilabel_soft_margin_loss(req, input, target, weight=None, size_average=None, reduce=None, reduction="mean",
                                 _grad=False):
-    """torch.nn.functional.multilabel_soft_margin_loss on (N, C):
-    l_n = -(1/C) sum_c w_c [y log sigmoid(x) + (1 - y) log sigmoid(-x)]; 'mean' over N.
+    """torch.nn.functional.multilabel_soft_margin_loss on (N, C) (or (N, ..., C): the class dimension last):
+    l_n = -(1/C) sum_c w_c [y log sigmoid(x) + (1 - y) log sigmoid(-x)]; 'mean' over all the values l (N, ...).
+    weight broadcasts to input's shape as torch's does: one per class, or one per element.
     Source: https://pytorch.org/docs/stable/generated/torch.nn.MultiLabelSoftMarginLoss.html."""
     reduction = _legacy_reduction(size_average, reduce, reduction)
     (x, y), (xin, yin) = _f64(input, target)
-    raw = _core.torch_multilabel_soft_margin_loss(req.infer(xin, yin), np.ascontiguousarray(x),
-                                                  np.ascontiguousarray(y), _optional(weight), reduction, _grad)
-    return _out(raw, _grad, reduction, x.shape[:1] if x.ndim > 1 else (), x.shape)
+    req.infer(xin, yin)
+    if x.size == 0:
+        return _empty(req, reduction, _grad, x.shape[:-1], x.shape)
+    c = x.shape[-1] if x.ndim else 1
+    rows = np.ascontiguousarray(x.reshape(-1, c))
+    w = None
+    if weight is not None:
+        wa = as_array(weight, np.float64)
+        w = wa.ravel() if wa.shape in ((c,), (1, c)) else np.ascontiguousarray(np.broadcast_to(wa, x.shape)).ravel()
+    raw = _core.torch_multilabel_soft_margin_loss(req.core, rows, np.ascontiguousarray(np.broadcast_to(y, x.shape)).reshape(-1, c),
+                                                  w, reduction, _grad)
+    return _out(raw, _grad, reduction, x.shape[:-1] if x.ndim > 1 else (), x.shape)
 
 
 @quantity

@@ -470,3 +470,53 @@ def test_legacy_size_average_reduce_and_torchs_positional_order():
     acc = shannon.Accumulator(st.cross_entropy, size_average=False)
     acc.update(x[:3], t[:3]).update(x[3:], t[3:])
     assert acc.result() == st.cross_entropy(x, t, reduction="sum")
+
+
+def test_broadcast_targets_per_element_weights_and_empty_batches_as_pytorch():
+    """The argument shapes PyTorch's OpInfo samples use and shannon used to refuse: gaussian_nll_loss with a
+    broadcast target and var one dimension fewer or with a last dimension of 1; kl_div and poisson_nll_loss
+    with a (C,) target against (N, C); multilabel_soft_margin_loss with a per-element weight and a 3-D
+    input; and empty batches (mean: NaN, sum: 0, none: empty), each against PyTorch (within 4 ulps; the
+    conventions exactly)."""
+    import warnings
+
+    rng = np.random.default_rng(74)
+    T = torch.from_numpy
+    x = rng.standard_normal((5, 4))
+    calls = [
+        (lambda: st.gaussian_nll_loss(x, x[0], rng_var), lambda: F.gaussian_nll_loss(T(x), T(x[0]), T(rng_var)))
+        for rng_var in [rng.uniform(0.1, 2, (5, 4))]
+    ] + [
+        (lambda: st.gaussian_nll_loss(x, x[:, :1] * 2, v), lambda: F.gaussian_nll_loss(T(x), T(x[:, :1] * 2), T(v)))
+        for v in [rng.uniform(0.1, 2, 5), rng.uniform(0.1, 2, (5, 1))]
+    ] + [
+        (lambda: st.kl_div(np.log(rng_q), rng_p, reduction="sum"), lambda: F.kl_div(T(np.log(rng_q)), T(rng_p), reduction="sum"))
+        for rng_q, rng_p in [(rng.dirichlet(np.ones(4), 5), rng.dirichlet(np.ones(4)))]
+    ] + [
+        (lambda: st.poisson_nll_loss(x, np.arange(4.0)), lambda: F.poisson_nll_loss(T(x), T(np.arange(4.0)))),
+        (lambda: st.multilabel_soft_margin_loss(x, (x > 0).astype(float), weight=np.abs(x[::-1]).copy()),
+         lambda: F.multilabel_soft_margin_loss(T(x), T((x > 0).astype(float)), weight=T(np.abs(x[::-1]).copy()))),
+        (lambda: st.multilabel_soft_margin_loss(x.reshape(5, 2, 2), (x > 0).astype(float).reshape(5, 2, 2), reduction="none"),
+         lambda: F.multilabel_soft_margin_loss(T(x.reshape(5, 2, 2)), T((x > 0).astype(float).reshape(5, 2, 2)),
+                                               reduction="none")),
+    ]
+    empty, labels = np.zeros((0, 3)), np.zeros(0, dtype=np.int64)
+    for red in ("mean", "sum", "none"):
+        calls += [(lambda red=red: st.cross_entropy(empty, labels, reduction=red),
+                   lambda red=red: F.cross_entropy(T(empty), T(labels), reduction=red)),
+                  (lambda red=red: st.nll_loss(empty, labels, reduction=red), lambda red=red: F.nll_loss(T(empty), T(labels), reduction=red)),
+                  (lambda red=red: st.mse_loss(empty, empty, reduction=red), lambda red=red: F.mse_loss(T(empty), T(empty), reduction=red)),
+                  (lambda red=red: st.binary_cross_entropy(empty, empty, reduction=red),
+                   lambda red=red: F.binary_cross_entropy(T(empty), T(empty), reduction=red))]
+    calls.append((lambda: st.kl_div(empty, empty, reduction="batchmean"), lambda: F.kl_div(T(empty), T(empty), reduction="batchmean")))
+    for ours, theirs in calls:
+        got = np.asarray(ours())
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            want = theirs().numpy()
+        assert got.shape == want.shape, (theirs, got.shape, want.shape)
+        assert np.array_equal(np.isnan(got), np.isnan(want))
+        ok = ~np.isnan(want)
+        assert np.all(np.abs(got[ok] - want[ok]) <= 4 * np.spacing(np.abs(want[ok])) + 1e-300), (theirs, got, want)
+    with pytest.raises(ValueError, match="the gradient is given where the loss has input's shape"):
+        st.poisson_nll_loss_grad(x[0], x)

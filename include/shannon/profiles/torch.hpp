@@ -733,11 +733,30 @@ template <real_range Input, real_range Target>
 
 /// multilabel_soft_margin_loss (and its _grad).
 struct multilabel_soft_margin_loss_options {
-    std::vector<double> weight{};  ///< per class (C), empty: 1
+    std::vector<double> weight{};  ///< per class (C) or per element (N x C, row-major), empty: 1
     profiles::reduction reduction = reduction::mean;  ///< mean, sum or none
 };
 
-/// torch.nn.functional.multilabel_soft_margin_loss(input, target, weight, reduction) on N x C:
+namespace detail {
+/// multilabel_soft_margin_loss's weight: none, one per class, or one per element (torch broadcasts it
+/// to the loss's shape).
+inline void check_multilabel_weights(const std::vector<double>& weight, std::size_t rows, std::size_t classes,
+                                     std::string_view function) {
+    if (!weight.empty() && weight.size() != classes && weight.size() != rows * classes) {
+        fail<shannon::invalid_argument>(function, "argument 'weight' has ", weight.size(), " elements: it must have one ",
+                                        "per class (", classes, ") or one per element (", rows * classes, ")");
+    }
+}
+
+/// The weight of element (n, k).
+template <class W>
+[[nodiscard]] W multilabel_weight(const std::vector<double>& w, std::size_t n, std::size_t k, std::size_t classes) {
+    return w.size() == classes ? weight_at<W>(w, k) : weight_at<W>(w, w.empty() ? 0 : n * classes + k);
+}
+}  // namespace detail
+
+/// torch.nn.functional.multilabel_soft_margin_loss(input, target, weight, reduction) on N x C (w_c, or
+/// w_nc for a per-element weight):
 /// l_n = -(1/C) sum_c w_c [y_nc log sigmoid(x_nc) + (1 - y_nc) log sigmoid(-x_nc)]
 ///     =  (1/C) sum_c w_c [y_nc softplus(-x_nc) + (1 - y_nc) softplus(x_nc)]; mean over N.
 /// Source: torch.nn.MultiLabelSoftMarginLoss docs.
@@ -753,13 +772,13 @@ template <row_range Input, row_range Target>
     detail::check_same_length(x, y, f, "input", "target");
     const std::size_t c = x.front().size();
     detail::check_same_length(x.front(), y.front(), f, "input[0]", "target[0]");
-    detail::check_class_weights(o.weight, c, f);
+    detail::check_multilabel_weights(o.weight, x.size(), c, f);
     std::vector<W> l;
     l.reserve(x.size());
     for (std::size_t n = 0; n < x.size(); ++n) {
         accumulator<W> acc;
         for (std::size_t k = 0; k < c; ++k) {
-            acc.add(W(detail::weight_at<W>(o.weight, k) * shannon::detail::bce_logits(y[n][k], x[n][k])));
+            acc.add(W(detail::multilabel_weight<W>(o.weight, n, k, c) * shannon::detail::bce_logits(y[n][k], x[n][k])));
         }
         l.push_back(W(acc.value() / W(static_cast<double>(c))));
     }
@@ -1185,14 +1204,14 @@ template <row_range Input, row_range Target>
         detail::check_same_length(x, y, f, "input", "target");
         detail::check_same_length(x.front(), y.front(), f, "input[0]", "target[0]");
         const std::size_t c = x.front().size();
-        detail::check_class_weights(o.weight, c, f);
+        detail::check_multilabel_weights(o.weight, x.size(), c, f);
         const W scale = W(detail::grad_scale(o.reduction, W(static_cast<double>(x.size()))) / W(static_cast<double>(c)));
         std::vector<W> g;
         for (std::size_t n = 0; n < x.size(); ++n) {
             for (std::size_t k = 0; k < c; ++k) {
                 const W a = W(W(W(1) - y[n][k]) * shannon::detail::sigmoid(x[n][k]));
                 const W b = W(y[n][k] * shannon::detail::sigmoid(W(-x[n][k])));
-                g.push_back(W(W(detail::weight_at<W>(o.weight, k) * W(a - b)) * scale));
+                g.push_back(W(W(detail::multilabel_weight<W>(o.weight, n, k, c) * W(a - b)) * scale));
             }
         }
         return g;
