@@ -37,6 +37,8 @@ def _elementwise(name, reproduces, doc, keeps_zero=False, zero_sign=None):
         b = np.broadcast_arrays(*arrays)
         f64 = [np.ascontiguousarray(a, dtype=np.float64).ravel() for a in b]
         core = req.infer(*arrays)
+        if b[0].size == 0:
+            return Assembled(_empty_like(b[0].shape, req))
         call = (lambda: _core.torch_elementwise(core, name, *f64)) if len(f64) == 1 else (
             lambda: _core.torch_elementwise2(core, name, *f64))
         if keeps_zero and core.mode == "round" and np.any(np.signbit(f64[0]) & (f64[0] == 0)):
@@ -68,6 +70,11 @@ expm1 = _elementwise("expm1", "torch.special.expm1", "e^x - 1: -1 at -inf, x its
                      keeps_zero=True)
 
 
+def _empty_like(shape, req):
+    """The result of an elementwise function on an empty tensor: an empty array of the result's dtype."""
+    return np.zeros(shape, dtype=np.float32 if req.core.dtype == "float32" else np.float64)
+
+
 def _with_zeros_kept(values, x, shape, req):
     """The rounded values with -0.0 where the input is -0.0 (log1p(-0.0) = expm1(-0.0) = -0.0)."""
     out = np.array(values, dtype=np.float32 if req.core.dtype == "float32" else np.float64).reshape(-1)
@@ -83,6 +90,8 @@ def logit(req, input, eps=None):
     -inf at 0, +inf at 1, NaN outside [0, 1]."""
     (x,) = floats(input)
     core = req.infer(x)
+    if x.size == 0:
+        return Assembled(_empty_like(x.shape, req))
     raw = _core.torch_elementwise(core, "logit", np.ascontiguousarray(x, dtype=np.float64).ravel(),
                                   eps=None if eps is None else float(eps), dtype=_input_dtype(req, x))
     return (one_value(raw), None) if x.ndim == 0 else (raw, x.shape)

@@ -296,6 +296,8 @@ def softplus(req, input, beta=1.0, threshold=20.0):
     the input's dtype, as ATen tests it)."""
     (x,) = floats(input)
     core = req.infer(x)
+    if x.size == 0:
+        return Assembled(special._empty_like(x.shape, req))
     raw = _core.torch_elementwise(core, "softplus", np.ascontiguousarray(x, dtype=np.float64).ravel(), float(beta),
                                   float(threshold), dtype=special._input_dtype(req, x))
     return (one_value(raw), None) if x.ndim == 0 else (raw, x.shape)
@@ -307,7 +309,9 @@ def logsigmoid(req, input):
     A value that underflows is -0.0, the correct rounding of the negative exact value (PyTorch gives +0.0
     where its e^-x underflows: logsigmoid(1e300))."""
     (x,) = floats(input)
-    raw = _core.torch_elementwise(req.infer(x), "logsigmoid", np.ascontiguousarray(x, dtype=np.float64).ravel())
+    if req.infer(x) and x.size == 0:
+        return Assembled(special._empty_like(x.shape, req))
+    raw = _core.torch_elementwise(req.core, "logsigmoid", np.ascontiguousarray(x, dtype=np.float64).ravel())
     return (one_value(raw), None) if x.ndim == 0 else (raw, x.shape)
 
 

@@ -520,3 +520,22 @@ def test_broadcast_targets_per_element_weights_and_empty_batches_as_pytorch():
         assert np.all(np.abs(got[ok] - want[ok]) <= 4 * np.spacing(np.abs(want[ok])) + 1e-300), (theirs, got, want)
     with pytest.raises(ValueError, match="the gradient is given where the loss has input's shape"):
         st.poisson_nll_loss_grad(x[0], x)
+
+
+def test_pytorchs_own_opinfo_samples(capsys):
+    """scripts/torch_opinfo.py: every OpInfo sample input of Debian's PyTorch for the functions shannon.torch
+    and shannon.torch.special reproduce (float64 and float32), called as PyTorch's tests call them: none
+    refused, the shapes, dtypes and NaN/inf patterns PyTorch's, and every float32 result within 1 ulp of
+    PyTorch's float64 evaluation of the same inputs rounded to float32 (an independent reference)."""
+    import importlib.util
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[2] / "scripts" / "torch_opinfo.py"
+    spec = importlib.util.spec_from_file_location("torch_opinfo", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    t = module.main()
+    print(capsys.readouterr().out.splitlines()[-1])
+    assert t["samples"] >= 1200
+    assert t["refused"] == 0 and t["mismatch"] == 0
+    assert t["f32_agree"] == t["f32"] >= 600
