@@ -2,7 +2,9 @@
 """PyTorch's own test inputs fed to shannon.torch: the OpInfo sample inputs of Debian's python3-torch
 (torch/testing/_internal/common_methods_invocations.py) for every function shannon.torch and
 shannon.torch.special reproduce, in float64 and float32, each called as PyTorch's tests call it
-(positional arguments and keywords as the sample gives them).
+(positional arguments and keywords as the sample gives them); and common_nn's criterion tests (the
+loss modules' test cases of test_nn.py) for the losses shannon.torch reproduces, the module's options
+(weight, ignore_index, label_smoothing, reduction, ...) passed to shannon's function.
 
 For each sample: accepted or refused by shannon (and why), and, when accepted, compared with PyTorch's
 own result on the same inputs: the same shape and dtype, NaN and +-inf where PyTorch has them, and the
@@ -47,7 +49,8 @@ def shannon_functions():
 
     nn = {f"nn.functional.{n}": getattr(st, n) for n in (
         "cross_entropy", "nll_loss", "binary_cross_entropy", "binary_cross_entropy_with_logits", "kl_div",
-        "gaussian_nll_loss", "poisson_nll_loss", "mse_loss", "multilabel_soft_margin_loss", "softplus", "logsigmoid")}
+        "gaussian_nll_loss", "poisson_nll_loss", "mse_loss", "multilabel_soft_margin_loss", "softplus", "logsigmoid",
+        "l1_loss", "smooth_l1_loss", "huber_loss", "soft_margin_loss")}
     special = {"special.entr": ss.entr, "special.xlog1py": ss.xlog1py, "xlogy": ss.xlogy, "special.xlogy": ss.xlogy,
                "logit": ss.logit, "special.logit": ss.logit, "sigmoid": ss.expit, "special.expit": ss.expit,
                "log1p": ss.log1p, "special.log1p": ss.log1p, "expm1": ss.expm1, "special.expm1": ss.expm1,
@@ -56,7 +59,9 @@ def shannon_functions():
     return nn | special
 
 
-CANCELS = {"logit", "special.logit", "log_softmax", "special.log_softmax"}
+# where PyTorch's formula cancels (so its float64 evaluation is no 1-ulp reference either): logit and
+# log_softmax near 0; soft_margin_loss's log(1 + exp(-y x)) at large y x (log, not log1p)
+CANCELS = {"logit", "special.logit", "log_softmax", "special.log_softmax", "nn.functional.soft_margin_loss"}
 
 
 def compare(name, got, want):
@@ -95,6 +100,50 @@ def compare_f32(name, got, wide):
     return int(np.all(err <= budget))
 
 
+CRITERIA = {  # the loss module -> shannon.torch's function and the module attributes it takes
+    "CrossEntropyLoss": ("cross_entropy", ("weight", "ignore_index", "reduction", "label_smoothing")),
+    "NLLLoss": ("nll_loss", ("weight", "ignore_index", "reduction")),
+    "KLDivLoss": ("kl_div", ("reduction", "log_target")),
+    "PoissonNLLLoss": ("poisson_nll_loss", ("log_input", "full", "eps", "reduction")),
+    "MSELoss": ("mse_loss", ("reduction",)),
+    "BCELoss": ("binary_cross_entropy", ("weight", "reduction")),
+    "BCEWithLogitsLoss": ("binary_cross_entropy_with_logits", ("weight", "reduction", "pos_weight")),
+    "MultiLabelSoftMarginLoss": ("multilabel_soft_margin_loss", ("weight", "reduction")),
+    "GaussianNLLLoss": ("gaussian_nll_loss", ("full", "eps", "reduction")),
+    "L1Loss": ("l1_loss", ("reduction",)),
+    "SmoothL1Loss": ("smooth_l1_loss", ("reduction", "beta")),
+    "HuberLoss": ("huber_loss", ("reduction", "delta")),
+    "SoftMarginLoss": ("soft_margin_loss", ("reduction",)),
+}
+
+
+def criterion_tests():
+    """common_nn's criterion tests for the losses shannon.torch reproduces: (name, module, input, target,
+    shannon function, its keywords); and the number of tests of other losses."""
+    import torch
+    import shannon.torch as st
+    from torch.testing._internal import common_nn
+
+    out, others = [], 0
+    for params in common_nn.criterion_tests:
+        params = dict(params)
+        name = params.get("module_name") or params.get("fullname", "?")
+        if name not in CRITERIA:
+            others += 1
+            continue
+        params.setdefault("constructor", getattr(torch.nn, name))
+        test = common_nn.CriterionTest(**params)
+        module = test.constructor(*test.constructor_args).double()  # as test_nn's float64 runs
+
+        def wide(t):
+            return t.double() if torch.is_tensor(t) and t.is_floating_point() else t
+        function, attrs = CRITERIA[name]
+        kwargs = {a: getattr(module, a) for a in attrs if getattr(module, a, None) is not None}
+        out.append((params.get("fullname") or f"{name}_{params.get('desc', '')}", module, wide(test._get_input()),
+                    wide(test._get_target()), getattr(st, function), kwargs))
+    return out, others
+
+
 def main(verbose=False):
     sample = random.sample
     try:
@@ -106,6 +155,9 @@ def main(verbose=False):
 def run(verbose):
     import torch
 
+    torch.manual_seed(1919)  # the samples are random tensors: the same ones every run
+    random.seed(1919)
+    np.random.seed(1919)
     op_db = load_op_db()
     ours = shannon_functions()
     totals = {"samples": 0, "accepted": 0, "agree": 0, "differs": 0, "mismatch": 0, "refused": 0, "f32": 0,
@@ -167,13 +219,33 @@ def run(verbose):
                      f"{row['refused']} refused; float32 within 1 ulp of torch's float64: {row['f32_agree']}/{row['f32']}")
         for k in totals:
             totals[k] += row[k]
+    nn_tests, others = criterion_tests()
+    nn_row = {"tests": len(nn_tests), "agree": 0, "differs": 0, "mismatch": 0, "refused": 0}
+    for name, module, inp, target, f, kwargs in nn_tests:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            want = module(inp, target)
+            try:
+                got = f(inp, target, **kwargs)
+            except Exception as e:  # noqa: BLE001 - counted and shown
+                nn_row["refused"] += 1
+                refusals[(name, f"{type(e).__name__}: {str(e)[:160]}")] = 1
+                continue
+        verdict = compare(name, got, want)
+        nn_row["mismatch" if verdict.startswith("mismatch") else verdict] += 1
+        if verdict.startswith("mismatch"):
+            refusals[(name, verdict)] = 1
+    totals["nn_tests"], totals["nn_refused"], totals["nn_mismatch"] = nn_row["tests"], nn_row["refused"], nn_row["mismatch"]
     print(f"PyTorch {torch.__version__} OpInfo samples (float64 and float32) fed to shannon.torch:")
     print("\n".join(sorted(lines)))
     print(f"total: {totals['samples']} samples, {totals['accepted']} accepted ({totals['agree']} agree with PyTorch, "
           f"{totals['differs']} beyond 4 ulps of it, {totals['mismatch']} mismatch), {totals['refused']} refused; "
           f"float32 samples within 1 ulp of PyTorch's float64 evaluation rounded to float32: "
           f"{totals['f32_agree']} of {totals['f32']}")
-    if refusals and (verbose or totals["mismatch"]):
+    print(f"common_nn criterion tests of the losses shannon.torch reproduces: {nn_row['tests']} tests, "
+          f"{nn_row['agree']} agree with PyTorch within 4 ulps, {nn_row['differs']} beyond, {nn_row['mismatch']} "
+          f"mismatch, {nn_row['refused']} refused ({others} tests of losses shannon does not reproduce)")
+    if refusals and (verbose or totals["mismatch"] or totals["nn_mismatch"] or totals["nn_refused"]):
         print("refusals and mismatches:")
         for (key, msg), n in sorted(refusals.items(), key=lambda kv: -kv[1]):
             print(f"  {n:4d} {key}: {msg}")
@@ -182,4 +254,4 @@ def run(verbose):
 
 if __name__ == "__main__":
     t = main("--verbose" in sys.argv)
-    sys.exit(1 if t["mismatch"] else 0)
+    sys.exit(1 if t["mismatch"] or t["nn_mismatch"] else 0)

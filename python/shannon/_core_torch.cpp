@@ -177,6 +177,32 @@ void bind_torch(py::module_& m) {
           },
           py::arg("request"), py::arg("input"), py::arg("target"), py::arg("weight"), py::arg("reduction"),
           py::arg("grad") = false);
+    // The pointwise losses (l1, smooth_l1, huber, soft_margin): one runner for the reduced forms and one
+    // for reduction 'none', the loss chosen inside (each run() instantiates the whole oracle).
+    m.def("torch_pointwise_loss",
+          [](const request& r, const std::string& name, const A& input, const A& target, const std::string& reduction,
+             double param) {
+              const pt::pointwise_loss kind = name == "l1_loss"          ? pt::pointwise_loss::l1
+                                              : name == "smooth_l1_loss" ? pt::pointwise_loss::smooth_l1
+                                              : name == "huber_loss"     ? pt::pointwise_loss::huber
+                                              : name == "soft_margin_loss"
+                                                  ? pt::pointwise_loss::soft_margin
+                                                  : throw py::value_error("shannon._core.torch_pointwise_loss: no loss '" +
+                                                                          name + "'");
+              const std::string where = "torch." + name;
+              const pr::reduction red = reduction_of(reduction, where.c_str());
+              if (red == pr::reduction::none) {
+                  return run(r, [kind, param](const auto& x, const auto& t) {
+                      return pt::pointwise_loss_unreduced(kind, x, t, param);
+                  }, flat(input), flat(target));
+              }
+              return run(r, [kind, param, red](const auto& x, const auto& t) {
+                  return pt::pointwise_loss_reduced(kind, x, t, red, param);
+              }, flat(input), flat(target));
+          },
+          py::arg("request"), py::arg("name"), py::arg("input"), py::arg("target"), py::arg("reduction"),
+          py::arg("param") = 1.0);
+
     // torch.special and torch.nn.functional's elementwise functions (profiles/torch_special.hpp): one
     // value per element of the broadcast, flattened inputs; `dtype` names the input's own dtype (the
     // one PyTorch rounds its constants and tests to), which may differ from the request's. One runner

@@ -289,6 +289,45 @@ def multilabel_soft_margin_loss(req, input, target, weight=None, size_average=No
     return _out(raw, _grad, reduction, x.shape[:-1] if x.ndim > 1 else (), x.shape)
 
 
+def _pointwise(name, x_in, y_in, reduction, param, req):
+    (x, y), (xin, yin) = _f64(x_in, y_in)
+    x, y = (np.ascontiguousarray(a) for a in np.broadcast_arrays(x, y))
+    req.infer(xin, yin)
+    if x.size == 0:
+        return _empty(req, reduction, False, x.shape, x.shape)
+    raw = _core.torch_pointwise_loss(req.core, name, x.ravel(), y.ravel(), reduction, float(param))
+    return _out(raw, False, reduction, x.shape, x.shape)
+
+
+@quantity
+def l1_loss(req, input, target, size_average=None, reduce=None, reduction="mean"):
+    """torch.nn.functional.l1_loss: l = |input - target| (broadcast), 'mean' over all elements.
+    Source: https://pytorch.org/docs/stable/generated/torch.nn.L1Loss.html."""
+    return _pointwise("l1_loss", input, target, _legacy_reduction(size_average, reduce, reduction), 1.0, req)
+
+
+@quantity
+def smooth_l1_loss(req, input, target, size_average=None, reduce=None, reduction="mean", beta=1.0):
+    """torch.nn.functional.smooth_l1_loss: l = 0.5 d^2 / beta where |d| < beta, else |d| - 0.5 beta (|d| for
+    beta = 0), d = input - target; 'mean' over all elements.
+    Source: https://pytorch.org/docs/stable/generated/torch.nn.SmoothL1Loss.html."""
+    return _pointwise("smooth_l1_loss", input, target, _legacy_reduction(size_average, reduce, reduction), beta, req)
+
+
+@quantity
+def huber_loss(req, input, target, reduction="mean", delta=1.0):
+    """torch.nn.functional.huber_loss: l = 0.5 d^2 where |d| < delta, else delta (|d| - 0.5 delta), d = input -
+    target; 'mean' over all elements. Source: https://pytorch.org/docs/stable/generated/torch.nn.HuberLoss.html."""
+    return _pointwise("huber_loss", input, target, reduction, delta, req)
+
+
+@quantity
+def soft_margin_loss(req, input, target, size_average=None, reduce=None, reduction="mean"):
+    """torch.nn.functional.soft_margin_loss: l = log(1 + exp(-target input)) (= softplus(-target input)), 'mean'
+    over all elements. Source: https://pytorch.org/docs/stable/generated/torch.nn.SoftMarginLoss.html."""
+    return _pointwise("soft_margin_loss", input, target, _legacy_reduction(size_average, reduce, reduction), 1.0, req)
+
+
 @quantity
 def softplus(req, input, beta=1.0, threshold=20.0):
     """torch.nn.functional.softplus(input, beta=1, threshold=20): log(1 + e^(beta x)) / beta, and x itself

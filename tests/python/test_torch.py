@@ -539,3 +539,48 @@ def test_pytorchs_own_opinfo_samples(capsys):
     assert t["samples"] >= 1200
     assert t["refused"] == 0 and t["mismatch"] == 0
     assert t["f32_agree"] == t["f32"] >= 600
+
+
+@pytest.mark.parametrize("kind", [np.float64, np.float32])
+def test_pointwise_losses_against_mpmath(kind):
+    """l1_loss, smooth_l1_loss (beta), huber_loss (delta) and soft_margin_loss: every element ('none') and the
+    mean equal to mpmath's value rounded to the dtype, on random inputs and at the threshold (|d| = beta one
+    ulp either side, where the two pieces meet)."""
+    rng = np.random.default_rng(75)
+    x = (rng.standard_normal(200) * 3).astype(kind)
+    y = (rng.standard_normal(200) * 3).astype(kind)
+    beta = kind(0.75)
+    x[:6] = [beta, np.nextafter(beta, kind(0)), np.nextafter(beta, kind(2)), -beta, kind(0), kind(40)]
+    y[:6] = 0
+    ys = np.sign(y).astype(kind)
+    ys[ys == 0] = 1
+    bits = 53 if kind is np.float64 else 24
+
+    def rnd(v):
+        with mpmath.workprec(bits):
+            return kind(float(+v))
+
+    M = mpmath.mpf
+    b = M(float(beta))
+
+    def smooth(d):
+        z = abs(d)
+        return z * z / (2 * b) if z < b else z - b / 2
+
+    def huber(d):
+        z = abs(d)
+        return z * z / 2 if z < b else b * (z - b / 2)
+
+    cases = [(st.l1_loss, {}, lambda a, c: abs(a - c), y), (st.smooth_l1_loss, {"beta": float(beta)}, lambda a, c: smooth(a - c), y),
+             (st.huber_loss, {"delta": float(beta)}, lambda a, c: huber(a - c), y),
+             (st.soft_margin_loss, {}, lambda a, c: mpmath.log1p(mpmath.exp(-c * a)), ys)]
+    with mpmath.workprec(300):
+        for f, kw, formula, target in cases:
+            terms = [formula(M(float(a)), M(float(c))) for a, c in zip(x, target)]
+            got = f(x, target, reduction="none", **kw)
+            assert got.dtype == kind
+            assert np.array_equal(got, np.array([rnd(v) for v in terms], dtype=kind)), f.__name__
+            assert f(x, target, **kw) == rnd(mpmath.fsum(terms) / len(terms)), f.__name__
+            assert f(x, target, reduction="sum", **kw) == rnd(mpmath.fsum(terms)), f.__name__
+    with pytest.raises(ValueError, match="'beta' is -1"):
+        st.smooth_l1_loss(x, y, beta=-1.0)

@@ -731,6 +731,128 @@ template <real_range Input, real_range Target>
     return detail::reduced<detail::pair_t<Input, Target>>([&] { return detail::mse_loss_terms(std::forward<Input>(input), std::forward<Target>(target)); }, how, "torch.mse_loss");
 }
 
+/// The pointwise losses of two tensors: l1_loss, smooth_l1_loss (beta), huber_loss (delta),
+/// soft_margin_loss. Sources: torch.nn.L1Loss, SmoothL1Loss, HuberLoss, SoftMarginLoss docs.
+enum class pointwise_loss { l1, smooth_l1, huber, soft_margin };
+
+namespace detail {
+/// The quadratic piece a z^2 / 2 below the threshold t and the linear piece b (z - t / 2) above it,
+/// z = |d| (smooth L1: a = 1/t, b = 1; Huber: a = 1, b = t). The pieces meet at z = t, so an
+/// enclosure of z that straddles t takes the hull of both (either is within the other's rounding
+/// elsewhere).
+template <class W>
+[[nodiscard]] W quadratic_then_linear(const W& z, double t, const W& a, const W& b) {
+    const auto quadratic = [&] { return W(W(a * W(z * z)) / W(2)); };
+    const auto linear = [&] { return W(b * W(z - W(t / 2))); };  // t / 2: exact
+    if (shannon::detail::upper_of(z) < t) {
+        return quadratic();
+    }
+    if (!(shannon::detail::lower_of(z) < t)) {
+        return linear();
+    }
+    if constexpr (shannon::is_interval_v<W>) {
+        return hull(quadratic(), linear());
+    } else {
+        return shannon::detail::representative(z) < t ? quadratic() : linear();
+    }
+}
+
+template <real_range Input, real_range Target>
+[[nodiscard]] auto pointwise_loss_terms(pointwise_loss kind, Input&& input, Target&& target, double param,
+                                        std::string_view f) {
+    using T = detail::pair_t<Input, Target>;
+    using W = working_t<T>;
+    if ((kind == pointwise_loss::smooth_l1 || kind == pointwise_loss::huber) && !(param >= 0)) {
+        fail<shannon::invalid_argument>(f, "argument '", kind == pointwise_loss::huber ? "delta" : "beta", "' is ",
+                                        shannon::detail::shown_setting{param}, ": it must be >= 0");
+    }
+    const auto xy = detail::read_pair<W>(std::forward<Input>(input), std::forward<Target>(target), f);
+    const auto& x = xy.first;
+    const auto& y = xy.second;
+    std::vector<W> l;
+    l.reserve(x.size());
+    for (std::size_t i = 0; i < x.size(); ++i) {
+        if (shannon::detail::has_nan(x[i]) || shannon::detail::has_nan(y[i])) {
+            l.push_back(nan<W>());
+            continue;
+        }
+        if (kind == pointwise_loss::soft_margin) {  // log(1 + e^(-y x)) = softplus(-y x)
+            l.push_back(shannon::detail::softplus(W(W(-y[i]) * x[i])));
+            continue;
+        }
+        const W z = shannon::detail::abs_(W(x[i] - y[i]));
+        if (kind == pointwise_loss::l1 || (kind == pointwise_loss::smooth_l1 && param == 0)) {
+            l.push_back(z);
+        } else if (kind == pointwise_loss::smooth_l1) {
+            l.push_back(quadratic_then_linear(z, param, W(W(1) / W(param)), W(1)));
+        } else {
+            l.push_back(quadratic_then_linear(z, param, W(1), W(param)));
+        }
+    }
+    return l;
+}
+
+[[nodiscard]] inline std::string_view pointwise_loss_name(pointwise_loss kind) {
+    switch (kind) {
+        case pointwise_loss::l1: return "torch.l1_loss";
+        case pointwise_loss::smooth_l1: return "torch.smooth_l1_loss";
+        case pointwise_loss::huber: return "torch.huber_loss";
+        case pointwise_loss::soft_margin: break;
+    }
+    return "torch.soft_margin_loss";
+}
+}  // namespace detail
+
+/// One value per element of a pointwise loss (reduction 'none'): |d|; smooth L1 0.5 d^2 / beta below
+/// beta, else |d| - beta / 2 (|d| for beta = 0); Huber 0.5 d^2 below delta, else delta (|d| - delta / 2);
+/// soft margin log(1 + e^(-y x)); d = input - target, param = beta or delta.
+template <real_range Input, real_range Target>
+[[nodiscard]] auto pointwise_loss_unreduced(pointwise_loss kind, Input&& input, Target&& target, double param = 1) {
+    return evaluate_rounded<detail::pair_t<Input, Target>>([&] {
+        return detail::pointwise_loss_terms(kind, std::forward<Input>(input), std::forward<Target>(target), param,
+                                            detail::pointwise_loss_name(kind));
+    });
+}
+
+/// A pointwise loss reduced: 'mean' over all elements, or 'sum'.
+template <real_range Input, real_range Target>
+[[nodiscard]] auto pointwise_loss_reduced(pointwise_loss kind, Input&& input, Target&& target, profiles::reduction how,
+                                          double param = 1) {
+    return detail::reduced<detail::pair_t<Input, Target>>([&] {
+        return detail::pointwise_loss_terms(kind, std::forward<Input>(input), std::forward<Target>(target), param,
+                                            detail::pointwise_loss_name(kind));
+    }, how, detail::pointwise_loss_name(kind));
+}
+
+/// torch.nn.functional.l1_loss(input, target, reduction): |input - target|.
+template <real_range Input, real_range Target>
+[[nodiscard]] auto l1_loss(Input&& input, Target&& target, profiles::reduction how = reduction::mean) {
+    return pointwise_loss_reduced(pointwise_loss::l1, std::forward<Input>(input), std::forward<Target>(target), how);
+}
+
+/// torch.nn.functional.smooth_l1_loss(input, target, reduction, beta).
+template <real_range Input, real_range Target>
+[[nodiscard]] auto smooth_l1_loss(Input&& input, Target&& target, profiles::reduction how = reduction::mean,
+                                  double beta = 1) {
+    return pointwise_loss_reduced(pointwise_loss::smooth_l1, std::forward<Input>(input), std::forward<Target>(target), how,
+                                  beta);
+}
+
+/// torch.nn.functional.huber_loss(input, target, reduction, delta).
+template <real_range Input, real_range Target>
+[[nodiscard]] auto huber_loss(Input&& input, Target&& target, profiles::reduction how = reduction::mean,
+                              double delta = 1) {
+    return pointwise_loss_reduced(pointwise_loss::huber, std::forward<Input>(input), std::forward<Target>(target), how,
+                                  delta);
+}
+
+/// torch.nn.functional.soft_margin_loss(input, target, reduction): log(1 + e^(-target input)).
+template <real_range Input, real_range Target>
+[[nodiscard]] auto soft_margin_loss(Input&& input, Target&& target, profiles::reduction how = reduction::mean) {
+    return pointwise_loss_reduced(pointwise_loss::soft_margin, std::forward<Input>(input), std::forward<Target>(target),
+                                  how);
+}
+
 /// multilabel_soft_margin_loss (and its _grad).
 struct multilabel_soft_margin_loss_options {
     std::vector<double> weight{};  ///< per class (C) or per element (N x C, row-major), empty: 1
