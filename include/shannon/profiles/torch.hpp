@@ -495,8 +495,9 @@ struct binary_cross_entropy_with_logits_options {
 
 /// torch.nn.functional.binary_cross_entropy_with_logits(input, target, weight, reduction, pos_weight):
 /// l_n = -w_n [p_n y_n log sigmoid(x_n) + (1 - y_n) log(1 - sigmoid(x_n))]
-///     =  w_n [p_n y_n softplus(-x_n) + (1 - y_n) softplus(x_n)]     (p_n = pos_weight, 1 by default).
-/// Source: torch.nn.BCEWithLogitsLoss docs.
+///     =  w_n [p_n y_n softplus(-x_n) + (1 - y_n) softplus(x_n)]     (p_n = pos_weight, 1 by default);
+/// at an infinite logit PyTorch's formula's IEEE values (detail::infinite_logit_term: NaN at -inf and
+/// at +inf with y = 1, pytorch/pytorch#102894). Source: torch.nn.BCEWithLogitsLoss docs.
 namespace detail {
 /// The inputs of binary_cross_entropy_with_logits and its gradient, read and checked once: logits
 /// xy.first, targets xy.second (read_pair's), weight w and pos_weight p broadcast to the elements.
@@ -515,6 +516,20 @@ template <class W, real_range Input, real_range Target>
                                               detail::broadcast_weight<W>(o.pos_weight, n, f, "pos_weight")};
 }
 
+/// The loss at an infinite logit as PyTorch's formula (1 - y) x + max(-x, 0) + log(e^-max(-x, 0) +
+/// e^(-x - max(-x, 0))) gives it in IEEE arithmetic: at x = +inf, (1 - y) inf (NaN for y = 1: 0 inf);
+/// at x = -inf, NaN (its -inf + inf); then times the weight (NaN for a weight of 0). shannon's own
+/// binary_cross_entropy_with_logits keeps the limits (0 or inf).
+template <class W>
+[[nodiscard]] W infinite_logit_term(const W& x, const W& y, const W& w) {
+    const auto value = [](const W& v) { return static_cast<double>(shannon::detail::representative(v)); };
+    if (shannon::detail::is_neg_inf(x) || value(y) == 1 || value(w) == 0) {
+        return shannon::detail::quiet_nan<W>();
+    }
+    const bool positive = (value(y) < 1) == (value(w) > 0);
+    return positive ? shannon::detail::pos_infinity<W>() : W(-shannon::detail::pos_infinity<W>());
+}
+
 template <real_range Input, real_range Target>
 [[nodiscard]] auto binary_cross_entropy_with_logits_terms(Input&& input, Target&& target,
                                                               const binary_cross_entropy_with_logits_options& o = {}) {
@@ -527,6 +542,10 @@ template <real_range Input, real_range Target>
     std::vector<W> l;
     l.reserve(x.size());
     for (std::size_t i = 0; i < x.size(); ++i) {
+        if (shannon::detail::is_pos_inf(x[i]) || shannon::detail::is_neg_inf(x[i])) {
+            l.push_back(infinite_logit_term(x[i], y[i], w[i]));
+            continue;
+        }
         const auto sp = shannon::detail::softplus_both(x[i]);
         const W a = shannon::detail::times_or_zero(W(p[i] * y[i]), sp.at_minus_x);
         const W b = shannon::detail::times_or_zero(W(W(1) - y[i]), sp.at_x);
@@ -553,6 +572,18 @@ template <real_range Input, real_range Target>
         return evaluate_rounded<T>([&]() -> working_t<T> {
             const auto xy = detail::read_pair<W>(std::forward<Input>(input), std::forward<Target>(target), f);
             const W n = W(static_cast<double>(std::ranges::size(xy.first)));
+            if (std::ranges::any_of(xy.first, [](const auto& v) {
+                    return shannon::detail::is_pos_inf(v) || shannon::detail::is_neg_inf(v);
+                })) {  // PyTorch's values at an infinite logit (detail::infinite_logit_term)
+                detail::accumulator<W> acc;
+                for (std::size_t i = 0; i < std::ranges::size(xy.first); ++i) {
+                    const W v = W(xy.first[i]);
+                    acc.add(shannon::detail::is_pos_inf(v) || shannon::detail::is_neg_inf(v)
+                                ? detail::infinite_logit_term(v, W(xy.second[i]), W(1))
+                                : shannon::detail::bce_logits(W(xy.second[i]), v));
+                }
+                return detail::reduce_sum(acc.value(), o.reduction, n, f);
+            }
             return detail::reduce_sum(shannon::detail::sum_bce_logits(xy.second, xy.first), o.reduction, n, f);
         });
     }
