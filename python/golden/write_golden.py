@@ -177,6 +177,18 @@ def torch_cases():
             case("weight", torch.multilabel_soft_margin_loss, [x, rng.integers(0, 2, (4, 5)).astype(np.float64)],
                  {"weight": w}, torch.multilabel_soft_margin_loss_grad),
         ],
+        ("torch.nn.functional.l1_loss", ("input", "target")): [
+            case("mean", torch.l1_loss, [z, z[::-1].copy()], {}),
+        ],
+        ("torch.nn.functional.smooth_l1_loss", ("input", "target")): [
+            case("beta-none", torch.smooth_l1_loss, [z, z[::-1].copy()], {"beta": 0.5, "reduction": "none"}),
+        ],
+        ("torch.nn.functional.huber_loss", ("input", "target")): [
+            case("delta", torch.huber_loss, [z, z[::-1].copy()], {"delta": 2.0}),
+        ],
+        ("torch.nn.functional.soft_margin_loss", ("input", "target")): [
+            case("signs", torch.soft_margin_loss, [z, np.sign(z[::-1])], {}),
+        ],
         ("torch.nn.functional.softplus", ("input",)): [
             case("beta-threshold", torch.softplus, [np.array([-30.0, -1.0, 0.0, 4.9, 5.0, 5.1, 30.0])],
                  {"beta": 2.0, "threshold": 10.0}),

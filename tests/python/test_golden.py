@@ -6,7 +6,7 @@ PyTorch's own float64 losses)."""
 import importlib.util
 import json
 import math
-from decimal import Decimal
+from decimal import Decimal, localcontext
 from pathlib import Path
 
 import mpmath
@@ -76,8 +76,15 @@ def test_results_are_the_rounded_exact_digits(golden):
                     for got, digits in zip(values(e["result"]).ravel(), e["exact"]):
                         want = write_golden.round_to(float(Decimal(digits)), "float64")
                         # 40 digits fix the rounding to float64 (then to the narrower dtype) unless the value
-                        # lies within 1e-40 relative of a tie, which these inputs do not
-                        assert got == write_golden.round_to(want, d) or (math.isnan(got) and digits == "NaN")
+                        # lies within 1e-39 relative of a tie: an exact tie (|a - b| - 1/4 of two doubles
+                        # is a dyadic number of a few more bits than a double) rounds to even, and its
+                        # 40 digits, rounded, may fall on either side of it
+                        if got != write_golden.round_to(want, d) and not (math.isnan(got) and digits == "NaN"):
+                            with localcontext() as ctx:
+                                ctx.prec = 120  # the midpoint of two doubles exactly
+                                mid = (Decimal(got) + Decimal(write_golden.round_to(want, d))) / 2
+                                tie = abs(Decimal(digits) - mid) <= abs(mid) * Decimal("1e-39")
+                            assert tie, (fn["function"], got, digits)
                         checked += 1
     assert checked > 400
 
@@ -122,15 +129,17 @@ def test_torch_special_golden_vectors_against_pytorch(golden):
     checked = 0
     for fn in golden["torch"]["functions"]:
         name = fn["function"]
-        if not (name.startswith("torch.special.") or name in ("torch.nn.functional.softplus",
-                                                               "torch.nn.functional.logsigmoid")):
+        if not (name.startswith("torch.special.") or name in (
+                "torch.nn.functional.softplus", "torch.nn.functional.logsigmoid", "torch.nn.functional.l1_loss",
+                "torch.nn.functional.smooth_l1_loss", "torch.nn.functional.huber_loss",
+                "torch.nn.functional.soft_margin_loss")):
             continue
         theirs = eval(name, {"torch": torch})  # noqa: S307 - a name from the file, resolved in torch
         for case in fn["cases"]:
             e = case["dtypes"]["float64"]
             args = [torch.tensor(values(e["inputs"][a])) for a in fn["arguments"]]
             kw = {k: v for k, v in case["kwargs"].items()}
-            if "eps" in kw or name.endswith(("logsumexp", "softmax", "log_softmax", "softplus")):
+            if kw:
                 want = theirs(*args, **kw).numpy()
             else:
                 want = theirs(*args).numpy()
