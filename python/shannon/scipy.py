@@ -13,15 +13,21 @@ import types
 import numpy as np
 
 from . import _core
-from ._api import Assembled, Request, as_array, floats, one_value, quantity, slices as _slices
+from ._api import Assembled, Request, as_array, finish, floats, one_value, product_zero_signs, quantity, slices as _slices
 
 
-def _elementwise(name, doc):
+def _elementwise(name, doc, zero_sign=None):
+    """zero_sign(x, y): where the factor beside x is negative, for the IEEE sign of a zero product
+    (xlogy(-2, 1) = -0.0 in scipy; the oracle's exact zero carries no sign)."""
     def impl(req, *xs):
         arrays = floats(*xs)
         b = np.broadcast_arrays(*arrays)
         f64 = [np.ascontiguousarray(a, dtype=np.float64).ravel() for a in b]
-        raw = getattr(_core, "scipy_" + name)(req.infer(*arrays), *f64)
+        core = req.infer(*arrays)
+        if zero_sign is not None and core.mode == "round" and b[0].size:
+            out = product_zero_signs(finish(getattr(_core, "scipy_" + name)(core, *f64), req), f64[0], zero_sign(*f64))
+            return Assembled(out.reshape(b[0].shape) if b[0].shape != () else out[0])
+        raw = getattr(_core, "scipy_" + name)(core, *f64)
         shape = b[0].shape
         if shape == ():
             return one_value(raw), None
@@ -38,8 +44,10 @@ rel_entr = _elementwise("rel_entr", "scipy.special.rel_entr(x, y) = x log(x/y) f
                                     "+inf otherwise.")
 kl_div = _elementwise("kl_div", "scipy.special.kl_div(x, y) = x log(x/y) - x + y for x, y > 0; y for x = 0, y >= 0; "
                                 "+inf otherwise.")
-xlogy = _elementwise("xlogy", "scipy.special.xlogy(x, y) = x log y, 0 where x = 0.")
-xlog1py = _elementwise("xlog1py", "scipy.special.xlog1py(x, y) = x log1p(y), 0 where x = 0.")
+xlogy = _elementwise("xlogy", "scipy.special.xlogy(x, y) = x log y, 0 where x = 0; a zero product signed as IEEE's "
+                     "x * log(y).", zero_sign=lambda x, y: y < 1)
+xlog1py = _elementwise("xlog1py", "scipy.special.xlog1py(x, y) = x log1p(y), 0 where x = 0; a zero product signed "
+                       "as IEEE's x * log1p(y).", zero_sign=lambda x, y: np.signbit(y))
 
 
 @quantity

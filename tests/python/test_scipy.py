@@ -211,3 +211,14 @@ def test_log_softmax_in_blocks():
             assert np.array_equal(got[k], ref), f"row {k}"
     # one +inf logit takes all the mass: log 1 = 0 there, -inf elsewhere
     assert got[5, 99] == 0.0 and np.all(np.delete(got[5], 99) == -np.inf)
+
+
+def test_sign_of_zero_products_as_scipy():
+    """xlogy(x, 1) and xlog1py(x, +-0) are zero products: their sign is IEEE's, as scipy's (xlogy(-2, 1) =
+    -0.0); x = 0 gives +0."""
+    sp = pytest.importorskip("scipy.special")
+    xs = np.array([-2.0, 2.0, 0.0, -0.0, -1.0, 1.0])
+    for ours, theirs, y in ((shannon.scipy.special.xlogy, sp.xlogy, np.array([1.0, 1.0, 1.0, 3.0, 1.0, 0.5])),
+                            (shannon.scipy.special.xlog1py, sp.xlog1py, np.array([-0.0, 0.0, 0.0, -0.0, 0.0, -0.0]))):
+        got, want = ours(xs, y), theirs(xs, y)
+        assert np.array_equal(got, want) and np.array_equal(np.signbit(got), np.signbit(want)), (ours, got, want)
