@@ -140,5 +140,7 @@ for env in venv venv2; do
 done
 "$tmp/venv2/bin/python" -c "import shannon; v = shannon.kl_divergence([0.5, 0.5], [0.9, 0.1]); assert v == 0.5108256237659906, v"
 # The package's tests against the install of `pip install .` (from a folder outside the source tree).
-"$tmp/venv/bin/python" -m pytest -q -p no:cacheprovider "$root/tests/python" | tail -1
+workers=()
+if "$tmp/venv/bin/python" -c "import xdist" 2>/dev/null; then workers=(-n 2); fi  # python3-pytest-xdist
+"$tmp/venv/bin/python" -m pytest -q -p no:cacheprovider "${workers[@]}" "$root/tests/python" | tail -1
 echo "packaging: ok"

@@ -25,7 +25,7 @@ packages=(g++ clang meson ninja-build pkg-config cmake
           libgtest-dev librapidcheck-dev librange-v3-dev
           libcli11-dev libfmt-dev nlohmann-json3-dev
           libclang-rt-14-dev python3 python3-mpmath python3-gmpy2
-          python3-dev pybind11-dev python3-numpy python3-pytest python3-scipy python3-torch
+          python3-dev pybind11-dev python3-numpy python3-pytest python3-pytest-xdist python3-scipy python3-torch
           python3-pip python3-venv python3-mesonpy python3-dask python3-distributed
           doxygen python3-markdown python3-matplotlib chromium python3-websocket fonts-dejavu-core)
 
