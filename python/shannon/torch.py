@@ -124,6 +124,9 @@ def cross_entropy(req, input, target, weight=None, size_average=None, ignore_ind
     Probabilities: l_n = -sum_c w[c] y'_nc log softmax(x_n)[c], y' = (1 - e) y + e / C; 'mean' = sum / N.
     Source: https://pytorch.org/docs/stable/generated/torch.nn.CrossEntropyLoss.html;
     aten/src/ATen/native/LossNLL.cpp (cross_entropy_loss_label_smoothing, cross_entropy_loss_prob_target).
+    Wider than PyTorch (1.13), where PyTorch raises: class indices of any integer dtype (PyTorch wants
+    int64), ignore_index given with probability targets (it has no effect there), and a weight of another
+    floating dtype than input (PyTorch wants the same).
     """
     reduction = _legacy_reduction(size_average, reduce, reduction)
     (x,), (xin,) = _f64(input)
@@ -147,7 +150,8 @@ def nll_loss(req, input, target, weight=None, size_average=None, ignore_index=-1
              _grad=False):
     """torch.nn.functional.nll_loss: input = log-probabilities (N, C); l_n = -w[y_n] input[n, y_n] (0 when
     ignored); 'mean' = sum_n l_n / sum_{n not ignored} w[y_n].
-    Source: https://pytorch.org/docs/stable/generated/torch.nn.NLLLoss.html; aten/src/ATen/native/LossNLL.cpp."""
+    Source: https://pytorch.org/docs/stable/generated/torch.nn.NLLLoss.html; aten/src/ATen/native/LossNLL.cpp.
+    Wider than PyTorch: class indices of any integer dtype, and a weight of another floating dtype than input."""
     reduction = _legacy_reduction(size_average, reduce, reduction)
     (x,), (xin,) = _f64(input)
     ti = indices(target)
