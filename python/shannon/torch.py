@@ -219,7 +219,8 @@ def kl_div(req, input, target, size_average=None, reduce=None, reduction="mean",
 def gaussian_nll_loss(req, input, target, var, full=False, eps=1e-6, reduction="mean", _grad=False):
     """torch.nn.functional.gaussian_nll_loss: l = (log max(var, eps) + (input - target)^2 / max(var, eps)) / 2,
     + log(2 pi) / 2 with full; eps in var's dtype; var of input's shape, or one dimension fewer / a last
-    dimension of 1 (one variance per sample), or a scalar. 'mean' over all elements.
+    dimension of 1 (one variance per sample), or a scalar (wider than PyTorch 1.13, which refuses a scalar var);
+    target may broadcast input, as in PyTorch. 'mean' over all elements of the loss.
     Source: https://pytorch.org/docs/stable/generated/torch.nn.GaussianNLLLoss.html."""
     (x, y, v), (xin, yin, vin) = _f64(input, target, var)
     if v.shape != x.shape:
