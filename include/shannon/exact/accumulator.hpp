@@ -624,8 +624,6 @@ private:
         return sums_[i];
     }
 
-    /// [l, h] := (l / M0 + log(M[plus] / M[minus])) / log(base), outward, at precision p (which holds
-    /// every exact sum); the logarithm of an exact 1 is an exact 0.
     /// For a normalized form: std::domain_error unless every mass it uses is > 0.
     void check_masses() const {
         if (how_ != accumulation::normalized) {
@@ -640,6 +638,8 @@ private:
         }
     }
 
+    /// [l, h] := (l / M0 + log(M[plus] / M[minus])) / log(base), outward, at precision p (which holds
+    /// every exact sum); the logarithm of an exact 1 is an exact 0. The masses are checked (check_masses).
     void normalize(mpfr_ptr l, mpfr_ptr h, mpfr_prec_t p) const {
         const auto mass = [&](std::int32_t i, mpfr_ptr out) {
             sums_[static_cast<std::size_t>(i)].get(out, MPFR_RNDN);  // exact

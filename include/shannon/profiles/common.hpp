@@ -229,19 +229,13 @@ template <class W>
     return W(-shannon::detail::xlogy(v, v));
 }
 
-/// Whether x is +inf or -inf.
-template <class W>
-[[nodiscard]] bool is_infinite(const W& x) {
-    return shannon::detail::is_pos_inf(x) || shannon::detail::is_neg_inf(x);
-}
-
 /// x log y, 0 when x = 0 (and y is not NaN); NaN for y < 0, x != 0, for a NaN, and for +-inf log 1
 /// (IEEE's inf * 0, as scipy and torch compute it).
 template <class W>
 [[nodiscard]] W xlogy_value(const W& a, const W& b) {
     if (shannon::detail::has_nan(a) || shannon::detail::has_nan(b) ||
         (!shannon::detail::is_exact_zero(a) && shannon::detail::upper_of(b) < 0) ||
-        (is_infinite(a) && shannon::detail::lower_of(b) == 1 && shannon::detail::upper_of(b) == 1)) {
+        (shannon::detail::may_be_infinite(a) && shannon::detail::lower_of(b) == 1 && shannon::detail::upper_of(b) == 1)) {
         return nan<W>();
     }
     return shannon::detail::xlogy(a, b);
@@ -253,7 +247,7 @@ template <class W>
 [[nodiscard]] W xlog1py_value(const W& a, const W& b) {
     if (shannon::detail::has_nan(a) || shannon::detail::has_nan(b) ||
         (!shannon::detail::is_exact_zero(a) && shannon::detail::upper_of(b) < -1) ||
-        (is_infinite(a) && shannon::detail::is_exact_zero(b))) {
+        (shannon::detail::may_be_infinite(a) && shannon::detail::is_exact_zero(b))) {
         return nan<W>();
     }
     return shannon::detail::xlog1py(a, b);

@@ -542,7 +542,7 @@ template <real_range Input, real_range Target>
     std::vector<W> l;
     l.reserve(x.size());
     for (std::size_t i = 0; i < x.size(); ++i) {
-        if (shannon::detail::is_pos_inf(x[i]) || shannon::detail::is_neg_inf(x[i])) {
+        if (shannon::detail::may_be_infinite(x[i])) {
             l.push_back(infinite_logit_term(x[i], y[i], w[i]));
             continue;
         }
@@ -566,24 +566,14 @@ template <real_range Input, real_range Target>
                                                     const binary_cross_entropy_with_logits_options& o = {}) {
     using T = detail::pair_t<Input, Target>;
     constexpr std::string_view f = "torch.binary_cross_entropy_with_logits";
-    if (o.weight.empty() && o.pos_weight.empty() && o.reduction != reduction::none) {
-        // the sum whole (shannon::detail::sum_bce_logits: the ball's vector kernel), no terms stored
+    // the sum whole (shannon::detail::sum_bce_logits: the ball's vector kernel), no terms stored; the
+    // terms (below) where weights are given or a logit is infinite (detail::infinite_logit_term)
+    if (o.weight.empty() && o.pos_weight.empty() && o.reduction != reduction::none &&
+        !std::ranges::any_of(input, [](const auto& v) { return shannon::detail::may_be_infinite(v); })) {
         using W = working_t<T>;
         return evaluate_rounded<T>([&]() -> working_t<T> {
             const auto xy = detail::read_pair<W>(std::forward<Input>(input), std::forward<Target>(target), f);
             const W n = W(static_cast<double>(std::ranges::size(xy.first)));
-            if (std::ranges::any_of(xy.first, [](const auto& v) {
-                    return shannon::detail::is_pos_inf(v) || shannon::detail::is_neg_inf(v);
-                })) {  // PyTorch's values at an infinite logit (detail::infinite_logit_term)
-                detail::accumulator<W> acc;
-                for (std::size_t i = 0; i < std::ranges::size(xy.first); ++i) {
-                    const W v = W(xy.first[i]);
-                    acc.add(shannon::detail::is_pos_inf(v) || shannon::detail::is_neg_inf(v)
-                                ? detail::infinite_logit_term(v, W(xy.second[i]), W(1))
-                                : shannon::detail::bce_logits(W(xy.second[i]), v));
-                }
-                return detail::reduce_sum(acc.value(), o.reduction, n, f);
-            }
             return detail::reduce_sum(shannon::detail::sum_bce_logits(xy.second, xy.first), o.reduction, n, f);
         });
     }

@@ -59,9 +59,9 @@ template <real_range X>
                 return v;
             }
             if (b == 0) {
-                return detail::is_pos_inf(v) || detail::is_neg_inf(v) ? detail::nan<W>() : detail::inf<W>();
+                return shannon::detail::may_be_infinite(v) ? detail::nan<W>() : detail::inf<W>();
             }
-            if (detail::is_neg_inf(v) || detail::is_pos_inf(v)) {  // beta x = -inf: log1p(0) / beta = 0
+            if (shannon::detail::may_be_infinite(v)) {  // beta x = -inf: log1p(0) / beta = 0
                 return W(0);
             }
             return W(shannon::detail::softplus(W(W(b) * v)) / W(b));
