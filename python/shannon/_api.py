@@ -436,7 +436,7 @@ def product_zero_signs(out, x, other_negative):
     """The sign of a zero result of x * g(y) as IEEE arithmetic gives it (scipy's and PyTorch's xlogy
     and xlog1py): -0.0 where the exact product is 0 or underflows, x != 0, and exactly one factor is
     negative (other_negative: where g(y) is negative or -0); +0 where x = 0. The oracle's exact zero
-    carries no sign. out: the rounded results (an array, changed in place, or a scalar)."""
+    carries no sign. out: the rounded results (an array, or a scalar); returns them with those signs."""
     a = np.asarray(out)
     zero = (a == 0) & (np.asarray(x) != 0)
     if not np.any(zero):
@@ -446,8 +446,8 @@ def product_zero_signs(out, x, other_negative):
     return fixed if a.ndim else fixed[()]
 
 
-_FORMATS = {"float64": (53, -1022, np.finfo(np.float64).max), "float32": (24, -126, float(np.finfo(np.float32).max)),
-            "bfloat16": (8, -126, 3.3895313892515355e38), "float16": (11, -14, 65504.0)}
+# the narrow formats round_to_dtype rounds to by hand: significand bits, least normal exponent, largest value
+_FORMATS = {"bfloat16": (8, -126, 3.3895313892515355e38), "float16": (11, -14, 65504.0)}
 
 
 def round_to_dtype(x, name):
@@ -467,3 +467,29 @@ def round_to_dtype(x, name):
         r = np.ldexp(q, e - bits)
         r = np.where(np.abs(r) > top, np.copysign(np.inf, x), r)
     return np.where(np.isfinite(x), r, x)
+
+
+def elementwise_call(req, call, xs, keeps_zero=False, zero_sign=None, empty=True):
+    """The body of an elementwise quantity (scipy's and PyTorch's special functions): the inputs xs
+    broadcast together, flattened to float64, and call(core_request, *flat) evaluated on them, one value
+    per element. The oracle's exact zero carries no sign, so when rounding: keeps_zero, f(-0) is -0 (the
+    input itself: log1p, expm1); zero_sign(*flat), where the factor beside the first input is negative,
+    signs a zero product as IEEE's (product_zero_signs: xlogy, xlog1py). empty: an empty input gives an
+    empty result (else the extension's error for an empty argument)."""
+    arrays = floats(*xs)
+    b = np.broadcast_arrays(*arrays)
+    shape = b[0].shape
+    f64 = [np.ascontiguousarray(a, dtype=np.float64).ravel() for a in b]
+    core = req.infer(*arrays)
+    if empty and b[0].size == 0:
+        return Assembled(np.zeros(shape, dtype=_numpy_dtype(core.dtype)))
+    negative_zero = (f64[0] == 0) & np.signbit(f64[0]) if keeps_zero else None
+    if core.mode == "round" and b[0].size and (zero_sign is not None or (keeps_zero and np.any(negative_zero))):
+        out = np.asarray(finish(call(core, *f64), req))
+        if keeps_zero:
+            out = np.where(negative_zero, f64[0], out).astype(out.dtype)
+        if zero_sign is not None:
+            out = product_zero_signs(out, f64[0], zero_sign(*f64))
+        return Assembled(out.reshape(shape) if shape != () else out[0])
+    raw = call(core, *f64)
+    return (one_value(raw), None) if shape == () else (raw, shape)

@@ -18,39 +18,20 @@ value is NaN, as torch's.
 import numpy as np
 
 from . import _core
-from ._api import (DTYPES, Assembled, as_array, dtype_name, finish, floats, one_value, product_zero_signs, quantity,
-                   round_to_dtype, slices)
+from ._api import DTYPES, Assembled, as_array, dtype_name, elementwise_call, floats, quantity, round_to_dtype, slices
 
 
-def _input_dtype(req, a):
-    """The dtype PyTorch's constants are rounded to: the tensor's, which is the result's (dtype= names it
-    for inputs given in a wider type, as the other profiles take their clip bounds)."""
-    return req.core.dtype
+def _call(name):
+    """The extension's runner of torch.special's one- or two-argument function `name`."""
+    def call(core, *flat):
+        return (_core.torch_elementwise if len(flat) == 1 else _core.torch_elementwise2)(core, name, *flat)
+    return call
 
 
 def _elementwise(name, reproduces, doc, keeps_zero=False, zero_sign=None):
-    """A function of torch.special over broadcast arrays (the exact zero the oracle rounds carries no sign):
-    keeps_zero: f(+-0) is the input itself, its sign included; zero_sign(x, y): where the factor beside x
-    is negative, for the sign of a zero product (xlogy, xlog1py)."""
+    """A function of torch.special over broadcast arrays (elementwise_call: keeps_zero, zero_sign)."""
     def impl(req, *xs):
-        arrays = floats(*xs)
-        b = np.broadcast_arrays(*arrays)
-        f64 = [np.ascontiguousarray(a, dtype=np.float64).ravel() for a in b]
-        core = req.infer(*arrays)
-        if b[0].size == 0:
-            return Assembled(_empty_like(b[0].shape, req))
-        call = (lambda: _core.torch_elementwise(core, name, *f64)) if len(f64) == 1 else (
-            lambda: _core.torch_elementwise2(core, name, *f64))
-        if keeps_zero and core.mode == "round" and np.any(np.signbit(f64[0]) & (f64[0] == 0)):
-            return Assembled(_with_zeros_kept(finish(call(), req), f64[0], b[0].shape, req))
-        if zero_sign is not None and core.mode == "round":
-            out = product_zero_signs(finish(call(), req), f64[0], zero_sign(*f64))
-            return Assembled(out.reshape(b[0].shape) if b[0].shape != () else out[0])
-        raw = call()
-        shape = b[0].shape
-        if shape == ():
-            return one_value(raw), None
-        return raw, shape
+        return elementwise_call(req, _call(name), xs, keeps_zero=keeps_zero, zero_sign=zero_sign)
 
     impl.__name__ = impl.__qualname__ = reproduces.rpartition(".")[2]
     impl.__doc__ = f"{reproduces}: {doc}"
@@ -70,31 +51,15 @@ expm1 = _elementwise("expm1", "torch.special.expm1", "e^x - 1: -1 at -inf, x its
                      keeps_zero=True)
 
 
-def _empty_like(shape, req):
-    """The result of an elementwise function on an empty tensor: an empty array of the result's dtype."""
-    return np.zeros(shape, dtype=np.float32 if req.core.dtype == "float32" else np.float64)
-
-
-def _with_zeros_kept(values, x, shape, req):
-    """The rounded values with -0.0 where the input is -0.0 (log1p(-0.0) = expm1(-0.0) = -0.0)."""
-    out = np.array(values, dtype=np.float32 if req.core.dtype == "float32" else np.float64).reshape(-1)
-    zero = (x == 0) & np.signbit(x)
-    out[zero] = -0.0
-    return out.reshape(shape) if shape != () else out[0]
-
-
 @quantity
 def logit(req, input, eps=None):
     """torch.special.logit(input, eps=None): log(z / (1 - z)) with z = input clamped to [eps, 1 - eps] when
     eps is given (eps and 1 - eps rounded to the input's dtype, as PyTorch keeps them), else z = input:
     -inf at 0, +inf at 1, NaN outside [0, 1]."""
-    (x,) = floats(input)
-    core = req.infer(x)
-    if x.size == 0:
-        return Assembled(_empty_like(x.shape, req))
-    raw = _core.torch_elementwise(core, "logit", np.ascontiguousarray(x, dtype=np.float64).ravel(),
-                                  eps=None if eps is None else float(eps), dtype=_input_dtype(req, x))
-    return (one_value(raw), None) if x.ndim == 0 else (raw, x.shape)
+    eps = None if eps is None else float(eps)
+    # the constants in the result's dtype: the tensor's, or the one dtype= names for wider inputs
+    return elementwise_call(req, lambda core, x: _core.torch_elementwise(core, "logit", x, eps=eps, dtype=core.dtype),
+                            (input,))
 
 
 def _dims(dim, ndim, function):

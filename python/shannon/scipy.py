@@ -13,25 +13,14 @@ import types
 import numpy as np
 
 from . import _core
-from ._api import Assembled, Request, as_array, finish, floats, one_value, product_zero_signs, quantity, slices as _slices
+from ._api import Assembled, Request, as_array, elementwise_call, floats, quantity, slices as _slices
 
 
 def _elementwise(name, doc, zero_sign=None):
     """zero_sign(x, y): where the factor beside x is negative, for the IEEE sign of a zero product
     (xlogy(-2, 1) = -0.0 in scipy; the oracle's exact zero carries no sign)."""
     def impl(req, *xs):
-        arrays = floats(*xs)
-        b = np.broadcast_arrays(*arrays)
-        f64 = [np.ascontiguousarray(a, dtype=np.float64).ravel() for a in b]
-        core = req.infer(*arrays)
-        if zero_sign is not None and core.mode == "round" and b[0].size:
-            out = product_zero_signs(finish(getattr(_core, "scipy_" + name)(core, *f64), req), f64[0], zero_sign(*f64))
-            return Assembled(out.reshape(b[0].shape) if b[0].shape != () else out[0])
-        raw = getattr(_core, "scipy_" + name)(core, *f64)
-        shape = b[0].shape
-        if shape == ():
-            return one_value(raw), None
-        return raw, shape
+        return elementwise_call(req, getattr(_core, "scipy_" + name), xs, zero_sign=zero_sign, empty=False)
 
     impl.__name__ = name
     impl.__qualname__ = name

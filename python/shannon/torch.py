@@ -14,7 +14,7 @@ import numpy as np
 
 from . import _core
 from . import _torch_special as special
-from ._api import Assembled, as_array, finish, floats, indices, one_value, quantity
+from ._api import Assembled, as_array, elementwise_call, finish, floats, indices, quantity
 
 sys.modules[__name__ + ".special"] = special  # import shannon.torch.special, as torch.special
 
@@ -338,13 +338,8 @@ def softplus(req, input, beta=1.0, threshold=20.0):
     """torch.nn.functional.softplus(input, beta=1, threshold=20): log(1 + e^(beta x)) / beta, and x itself
     where beta x > threshold (PyTorch's linear region: beta, threshold and the product beta x rounded to
     the input's dtype, as ATen tests it)."""
-    (x,) = floats(input)
-    core = req.infer(x)
-    if x.size == 0:
-        return Assembled(special._empty_like(x.shape, req))
-    raw = _core.torch_elementwise(core, "softplus", np.ascontiguousarray(x, dtype=np.float64).ravel(), float(beta),
-                                  float(threshold), dtype=special._input_dtype(req, x))
-    return (one_value(raw), None) if x.ndim == 0 else (raw, x.shape)
+    return elementwise_call(req, lambda core, x: _core.torch_elementwise(core, "softplus", x, float(beta), float(threshold),
+                                                                          dtype=core.dtype), (input,))
 
 
 @quantity
@@ -352,11 +347,7 @@ def logsigmoid(req, input):
     """torch.nn.functional.logsigmoid(input) = log(1 / (1 + e^-x)) = -softplus(-x): -inf at -inf, 0 at +inf.
     A value that underflows is -0.0, the correct rounding of the negative exact value (PyTorch gives +0.0
     where its e^-x underflows: logsigmoid(1e300))."""
-    (x,) = floats(input)
-    if req.infer(x) and x.size == 0:
-        return Assembled(special._empty_like(x.shape, req))
-    raw = _core.torch_elementwise(req.core, "logsigmoid", np.ascontiguousarray(x, dtype=np.float64).ravel())
-    return (one_value(raw), None) if x.ndim == 0 else (raw, x.shape)
+    return elementwise_call(req, lambda core, x: _core.torch_elementwise(core, "logsigmoid", x), (input,))
 
 
 # ---- gradients ---------------------------------------------------------------------------------------
