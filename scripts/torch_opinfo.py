@@ -165,7 +165,7 @@ def run(verbose):
     refusals = {}
     lines = []
     for op in op_db:
-        key = op.name if not op.variant_test_name else op.name
+        key = op.name
         if key not in ours:
             continue
         f = ours[key]
