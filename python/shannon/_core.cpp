@@ -102,4 +102,5 @@ PYBIND11_MODULE(_core, m) {
     bind_scipy(m);
     bind_keras(m);
     bind_optax(m);
+    bind_distributions(m);
 }

@@ -1,7 +1,8 @@
 // python/shannon/_core.hpp — what the extension's translation units share: the request, the oracle's
 // runner over NumPy arrays (run, run_rows, run_blocks), the readers of arrays and options, and the
 // binders each translation unit defines (_core.cpp the module; _core_measures.cpp the core's
-// quantities; _core_torch.cpp PyTorch; _core_frameworks.cpp scipy, Keras and optax), compiled in
+// quantities; _core_torch.cpp PyTorch; _core_frameworks.cpp scipy, Keras and optax;
+// _core_distributions.cpp torch.distributions' KL divergences), compiled in
 // parallel.
 #pragma once
 
@@ -14,6 +15,7 @@
 #include <atomic>
 #include <cstdint>
 #include <exception>
+#include <map>
 #include <memory>
 #include <optional>
 #include <set>
@@ -470,5 +472,6 @@ void bind_torch(py::module_& m);
 void bind_scipy(py::module_& m);
 void bind_keras(py::module_& m);
 void bind_optax(py::module_& m);
+void bind_distributions(py::module_& m);
 
 }  // namespace shannon_python

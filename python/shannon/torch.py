@@ -5,7 +5,8 @@ in the tensor's dtype), argument names and defaults, correctly rounded to the in
 
 Inputs are NumPy arrays or CPU torch tensors. The formulas live once, in C++
 (include/shannon/profiles/torch.hpp, torch_special.hpp); each docstring states the formula and its
-source. PyTorch itself is not needed. torch.special's functions are in shannon.torch.special.
+source. PyTorch itself is not needed. torch.special's functions are in shannon.torch.special, the KL
+divergences of torch.distributions in shannon.torch.distributions.
 """
 
 import sys
@@ -13,10 +14,12 @@ import sys
 import numpy as np
 
 from . import _core
+from . import _torch_distributions as distributions
 from . import _torch_special as special
 from ._api import Assembled, as_array, elementwise_call, finish, floats, indices, quantity
 
 sys.modules[__name__ + ".special"] = special  # import shannon.torch.special, as torch.special
+sys.modules[__name__ + ".distributions"] = distributions  # import shannon.torch.distributions
 
 
 def _f64(*xs):

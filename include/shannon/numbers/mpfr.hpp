@@ -73,4 +73,24 @@ struct number_traits<boost::multiprecision::number<boost::multiprecision::mpfr_f
     }
 };
 
+/// log Gamma and digamma of MPFR numbers: mpfr_lngamma and mpfr_digamma, correctly rounded to
+/// nearest at the argument's precision; NaN at or below 0.
+template <unsigned D, boost::multiprecision::mpfr_allocation_type A, boost::multiprecision::expression_template_option ET>
+struct gamma_functions<boost::multiprecision::number<boost::multiprecision::mpfr_float_backend<D, A>, ET>> {
+    using number = boost::multiprecision::number<boost::multiprecision::mpfr_float_backend<D, A>, ET>;
+    [[nodiscard]] static number lgamma(const number& x) { return apply(x, mpfr_lngamma); }
+    [[nodiscard]] static number digamma(const number& x) { return apply(x, mpfr_digamma); }
+
+private:
+    [[nodiscard]] static number apply(const number& x, int (*f)(mpfr_ptr, mpfr_srcptr, mpfr_rnd_t)) {
+        number r = x;
+        if (mpfr_sgn(x.backend().data()) <= 0 && !mpfr_nan_p(x.backend().data())) {
+            mpfr_set_nan(r.backend().data());
+        } else {
+            f(r.backend().data(), x.backend().data(), MPFR_RNDN);
+        }
+        return r;
+    }
+};
+
 }  // namespace shannon

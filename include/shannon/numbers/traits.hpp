@@ -334,6 +334,34 @@ struct exact_conversion {
 };
 
 }  // namespace detail
+/// log Gamma and digamma of W, for the closed forms that need them (the KL divergences of Gamma, Beta
+/// and Dirichlet distributions): specialized with static lgamma(x) and digamma(x) for MPFR numbers
+/// (numbers/mpfr.hpp: MPFR's, correctly rounded) and MPFI intervals (numbers/mpfi.hpp: enclosures).
+template <class W>
+struct gamma_functions;
+
+namespace detail {
+
+/// The number types that have lgamma_ and digamma_ (a specialization of gamma_functions).
+template <class W>
+concept has_gamma_functions = requires(const W& x) {
+    gamma_functions<W>::lgamma(x);
+    gamma_functions<W>::digamma(x);
+};
+
+/// log Gamma(x) for x > 0 (NaN at or below 0).
+template <has_gamma_functions W>
+[[nodiscard]] W lgamma_(const W& x) {
+    return gamma_functions<W>::lgamma(x);
+}
+
+/// digamma(x) = Gamma'(x) / Gamma(x) for x > 0 (NaN at or below 0).
+template <has_gamma_functions W>
+[[nodiscard]] W digamma_(const W& x) {
+    return gamma_functions<W>::digamma(x);
+}
+
+}  // namespace detail
 }  // namespace shannon
 
 SHANNON_FP_CONTRACT_RESTORE

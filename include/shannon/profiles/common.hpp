@@ -191,15 +191,19 @@ template <class T, class F, class... R>
         }
         std::vector<W> out;
         out.reserve(in.front().size());
-        for (std::size_t i = 0; i < in.front().size(); ++i) {
-            if constexpr (sizeof...(R) == 1) {
-                out.push_back(f(in[0][i]));
-            } else {
-                out.push_back(f(in[0][i], in[1][i]));
+        [&]<std::size_t... K>(std::index_sequence<K...>) {
+            for (std::size_t i = 0; i < in.front().size(); ++i) {
+                out.push_back(f(in[K][i]...));
             }
-        }
+        }(std::index_sequence_for<R...>{});
         return out;
     });
+}
+
+/// The double an exactly read input holds (its enclosure is a point).
+template <class W>
+[[nodiscard]] double input_value(const W& v) {
+    return static_cast<double>(shannon::detail::representative(v));
 }
 
 template <class W>

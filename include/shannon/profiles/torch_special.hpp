@@ -31,12 +31,6 @@ using shannon::detail::is_neg_inf;
 using shannon::detail::is_pos_inf;
 using shannon::detail::lower_of;
 using shannon::detail::upper_of;
-
-/// The double an exactly read input holds (its enclosure is a point).
-template <class W>
-[[nodiscard]] double input_value(const W& v) {
-    return static_cast<double>(shannon::detail::representative(v));
-}
 }  // namespace detail
 
 /// torch.nn.functional.softplus(x, beta, threshold) = log(1 + e^(beta x)) / beta, and x itself where

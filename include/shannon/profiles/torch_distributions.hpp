@@ -1,0 +1,486 @@
+// shannon/profiles/torch_distributions.hpp — the closed-form KL divergences of torch.distributions
+// (torch/distributions/kl.py), exactly.
+//
+// Each value is the exact value of the closed form PyTorch's kl_divergence(p, q) evaluates for the
+// pair, at the distributions' parameters as given, with PyTorch's conventions:
+//  * a distribution given by probabilities holds logits computed from them after clamp_probs (to
+//    [eps, 1 - eps], eps the dtype's machine epsilon: utils.probs_to_logits), and those logits enter
+//    the formulas; one given by logits holds probabilities sigmoid(logits) / softmax(logits), here
+//    exact (PyTorch rounds them, which matters only where they underflow to 0 or round to 1);
+//  * the masks kl.py writes: +inf where q gives zero probability to what p does not (Bernoulli,
+//    Categorical, Uniform, Binomial with p.total_count > q.total_count), 0 where p's term has zero
+//    weight; and IEEE's NaN and infinities where the formula meets them and kl.py does not mask them
+//    (Poisson with p.rate = 0: 0 * log 0 is NaN; Binomial with probs 1: log1p(-1)).
+// The formulas are the same algebra as kl.py's; the MPFI evaluation makes them exact, so kl.py's
+// cancellations (the Normal's var_ratio - 1 - log var_ratio at var_ratio near 1, Beta's and Gamma's
+// differences of lgamma) cost precision here, never correctness. Gamma, Beta and Dirichlet need
+// log Gamma and digamma: MPFR numbers and MPFI intervals (numbers/mpfr.hpp, numbers/mpfi.hpp: MPFR's
+// directed roundings); the oracle evaluates them in MPFI.
+#pragma once
+
+#include <array>
+#include <string>
+#include <tuple>
+#include <cmath>
+#include <cstddef>
+#include <span>
+#include <string_view>
+#include <vector>
+
+#include "common.hpp"
+#include "../detail/fp_contract.hpp"
+
+SHANNON_FP_CONTRACT_OFF
+
+namespace shannon::profiles::torch::distributions {
+
+/// The families whose pairs (p, q of one family) have a closed form here. HalfNormal(scale) is
+/// Normal(0, scale) (kl.py: _kl_halfnormal_halfnormal), OneHotCategorical is Categorical.
+enum class family { normal, bernoulli, binomial, geometric, poisson, exponential, uniform, laplace, gamma, beta };
+
+/// How a Bernoulli, Binomial, Geometric or Categorical distribution was given.
+enum class given : unsigned char { probs, logits };
+
+/// One pair's settings: the family, how p and q were given, and the parameters' dtype (its machine
+/// epsilon clamps probabilities before logits are formed).
+struct kl_options {
+    family f = family::normal;
+    given p = given::probs;
+    given q = given::probs;
+    dtype d = dtype::binary64;
+};
+
+/// The parameter names of a family (torch's), in the order the flat arrays hold them.
+[[nodiscard]] inline std::array<std::string_view, 2> parameter_names(family f, given g = given::probs) {
+    const std::string_view pl = g == given::probs ? "probs" : "logits";
+    switch (f) {
+        case family::normal: return {"loc", "scale"};
+        case family::bernoulli: return {pl, ""};
+        case family::binomial: return {"total_count", pl};
+        case family::geometric: return {pl, ""};
+        case family::poisson: return {"rate", ""};
+        case family::exponential: return {"rate", ""};
+        case family::uniform: return {"low", "high"};
+        case family::laplace: return {"loc", "scale"};
+        case family::gamma: return {"concentration", "rate"};
+        case family::beta: return {"concentration1", "concentration0"};
+    }
+    return {"", ""};
+}
+
+namespace detail {
+using namespace profiles::detail;
+using shannon::detail::exp_;
+using shannon::detail::log1p_;
+using shannon::detail::log_;
+using shannon::detail::softplus;
+
+inline constexpr std::string_view kl_function = "torch.distributions.kl_divergence";
+
+/// The machine epsilon of a dtype (torch.finfo(dtype).eps).
+[[nodiscard]] inline double machine_epsilon(dtype d) {
+    switch (d) {
+        case dtype::binary32: return 0x1p-23;
+        case dtype::bfloat16: return 0x1p-7;
+        case dtype::binary16: return 0x1p-10;
+        case dtype::binary64: break;
+    }
+    return 0x1p-52;
+}
+
+/// A two-outcome distribution as PyTorch holds it: its probability of 1, its logit (from clamped
+/// probabilities when given by probabilities), and whether the probability is exactly 0 or 1
+/// (kl.py's masks compare the probability tensor with 0 and 1).
+template <class W>
+struct binary_parameter {
+    W probs;
+    W logits;
+    bool zero = false;
+    bool one = false;
+};
+
+template <class W>
+[[nodiscard]] binary_parameter<W> binary(const W& v, given g, dtype d) {
+    if (g == given::logits) {
+        return {shannon::detail::sigmoid(v), v, false, false};
+    }
+    const double x = input_value(v);
+    const double eps = machine_epsilon(d);
+    const double lo = in_dtype(eps, d);
+    const double hi = in_dtype(1 - eps, d);
+    const W c = x < lo ? W(lo) : x > hi ? W(hi) : v;
+    return {v, W(log_(c) - log1p_(W(-c))), x == 0, x == 1};
+}
+
+template <class W>
+[[nodiscard]] W value_of(double x) {
+    return std::isnan(x) ? nan<W>() : std::isinf(x) ? (x > 0 ? inf<W>() : W(-inf<W>())) : W(x);
+}
+
+/// kl.py's _kl_normal_normal: 0.5 (var_ratio + t1 - 1 - log var_ratio).
+template <class W>
+[[nodiscard]] W normal(const W& mp, const W& sp, const W& mq, const W& sq) {
+    const W r = sp / sq;
+    const W var_ratio = r * r;
+    const W d = (mp - mq) / sq;
+    return W(W(d * d + W(var_ratio - W(1) - log_(var_ratio))) / W(2));
+}
+
+/// kl.py's _kl_bernoulli_bernoulli with its masks.
+template <class W>
+[[nodiscard]] W bernoulli(const binary_parameter<W>& p, const binary_parameter<W>& q) {
+    W t1 = p.probs * W(softplus(W(-q.logits)) - softplus(W(-p.logits)));
+    if (q.zero) {
+        t1 = inf<W>();
+    }
+    if (p.zero) {
+        t1 = W(0);
+    }
+    W t2 = W(W(1) - p.probs) * W(softplus(q.logits) - softplus(p.logits));
+    if (q.one) {
+        t2 = inf<W>();
+    }
+    if (p.one) {
+        t2 = W(0);
+    }
+    return W(t1 + t2);
+}
+
+/// kl.py's _kl_binomial_binomial (same total counts; p.total_count > q.total_count is +inf):
+/// n (p (logit p - logit q) + log1p(-p) - log1p(-q)), IEEE's infinities where p or q is 1.
+template <class W>
+[[nodiscard]] W binomial(double np, const binary_parameter<W>& p, double nq, const binary_parameter<W>& q) {
+    if (np > nq) {
+        return inf<W>();
+    }
+    const double inner = p.one && q.one ? NAN : p.one ? -INFINITY : q.one ? INFINITY : 0.0;
+    if (inner != 0) {
+        return value_of<W>(np * inner);  // 0 * inf is NaN, as in PyTorch
+    }
+    return W(W(np) * W(p.probs * W(p.logits - q.logits) + W(log1p_(W(-p.probs)) - log1p_(W(-q.probs)))));
+}
+
+/// kl.py's _kl_geometric_geometric: -H(p) - log1p(-q) / p - logit q, H(p) = (softplus(logit p) - p
+/// logit p) / p (the entropy as binary_cross_entropy_with_logits gives it).
+template <class W>
+[[nodiscard]] W geometric(const binary_parameter<W>& p, const binary_parameter<W>& q) {
+    if (q.one) {
+        return inf<W>();  // -log1p(-1) / p
+    }
+    const W h = W(softplus(p.logits) - p.probs * p.logits) / p.probs;
+    return W(W(W(-h) - log1p_(W(-q.probs)) / p.probs) - q.logits);
+}
+
+/// kl.py's _kl_poisson_poisson: p (log p - log q) - (p - q); NaN where p = 0 (0 * -inf), +inf where
+/// q = 0 < p.
+template <class W>
+[[nodiscard]] W poisson(const W& p, const W& q) {
+    const double pv = input_value(p);
+    const double qv = input_value(q);
+    if (pv == 0) {
+        return nan<W>();
+    }
+    if (qv == 0) {
+        return inf<W>();
+    }
+    return W(p * W(log_(p) - log_(q)) - W(p - q));
+}
+
+/// kl.py's _kl_exponential_exponential: -log r + r - 1, r = q.rate / p.rate.
+template <class W>
+[[nodiscard]] W exponential(const W& p, const W& q) {
+    const W r = q / p;
+    return W(W(r - W(1)) - log_(r));
+}
+
+/// kl.py's _kl_uniform_uniform: log((q.high - q.low) / (p.high - p.low)); +inf where q's support
+/// does not hold p's.
+template <class W>
+[[nodiscard]] W uniform(const W& pl, const W& ph, const W& ql, const W& qh) {
+    if (input_value(ql) > input_value(pl) || input_value(qh) < input_value(ph)) {
+        return inf<W>();
+    }
+    return log_(W(W(qh - ql) / W(ph - pl)));
+}
+
+/// kl.py's _kl_laplace_laplace: -log(sp / sq) + |mp - mq| / sq + (sp / sq) e^(-|mp - mq| / sp) - 1.
+template <class W>
+[[nodiscard]] W laplace(const W& mp, const W& sp, const W& mq, const W& sq) {
+    const W ratio = sp / sq;
+    const W d = shannon::detail::abs_(W(mp - mq));
+    return W(W(W(d / sq - log_(ratio)) + ratio * exp_(W(-d / sp))) - W(1));
+}
+
+/// kl.py's _kl_gamma_gamma.
+template <class W>
+[[nodiscard]] W gamma(const W& cp, const W& rp, const W& cq, const W& rq) {
+    using shannon::detail::digamma_;
+    using shannon::detail::lgamma_;
+    const W t1 = cq * log_(W(rp / rq));
+    const W t2 = lgamma_(cq) - lgamma_(cp);
+    const W t3 = W(cp - cq) * digamma_(cp);
+    const W t4 = W(rq - rp) * W(cp / rp);
+    return W(W(t1 + t2) + W(t3 + t4));
+}
+
+/// kl.py's _kl_beta_beta.
+template <class W>
+[[nodiscard]] W beta(const W& ap, const W& bp, const W& aq, const W& bq) {
+    using shannon::detail::digamma_;
+    using shannon::detail::lgamma_;
+    const W sp = ap + bp;
+    const W sq = aq + bq;
+    const W t1 = W(lgamma_(aq) + lgamma_(bq)) + lgamma_(sp);
+    const W t2 = W(lgamma_(ap) + lgamma_(bp)) + lgamma_(sq);
+    const W t3 = W(ap - aq) * digamma_(ap);
+    const W t4 = W(bp - bq) * digamma_(bp);
+    const W t5 = W(sq - sp) * digamma_(sp);
+    return W(W(t1 - t2) + W(W(t3 + t4) + t5));
+}
+
+/// One pair's value from its four parameters (unused ones ignored).
+template <class W>
+[[nodiscard]] W kl_value(const kl_options& o, const W& p0, const W& p1, const W& q0, const W& q1) {
+    switch (o.f) {
+        case family::normal: return normal(p0, p1, q0, q1);
+        case family::bernoulli: return bernoulli(binary(p0, o.p, o.d), binary(q0, o.q, o.d));
+        case family::binomial:
+            return binomial(input_value(p0), binary(p1, o.p, o.d), input_value(q0), binary(q1, o.q, o.d));
+        case family::geometric: return geometric(binary(p0, o.p, o.d), binary(q0, o.q, o.d));
+        case family::poisson: return poisson(p0, q0);
+        case family::exponential: return exponential(p0, q0);
+        case family::uniform: return uniform(p0, p1, q0, q1);
+        case family::laplace: return laplace(p0, p1, q0, q1);
+        case family::gamma:
+        case family::beta:
+            if constexpr (shannon::detail::has_gamma_functions<W>) {
+                return o.f == family::gamma ? gamma(p0, p1, q0, q1) : beta(p0, p1, q0, q1);
+            } else {
+                fail<shannon::invalid_argument>(kl_function, "Gamma and Beta need log Gamma and digamma: evaluate them "
+                                                "in MPFR or MPFI numbers (shannon::exact does)");
+            }
+    }
+    return nan<W>();
+}
+
+/// Checks one parameter array of p or q against torch's constraints (torch validates them by
+/// default): finite, and positive, in [0, 1], a non-negative integer, ... as the family requires.
+inline void check_parameter(const kl_options& o, char which, int k, std::span<const double> v) {
+    const given g = which == 'p' ? o.p : o.q;
+    const std::array<std::string_view, 2> names = parameter_names(o.f, g);
+    const std::string name = std::string(1, which) + "." + std::string(names[static_cast<std::size_t>(k)]);
+    const bool probability = (o.f == family::bernoulli || o.f == family::geometric || o.f == family::binomial) &&
+                             names[static_cast<std::size_t>(k)] == "probs";
+    for (std::size_t i = 0; i < v.size(); ++i) {
+        const double x = v[i];
+        const shannon::detail::arg_name a(name);
+        if (!std::isfinite(x)) {
+            fail_at<shannon::invalid_argument>(kl_function, a, i, x, "parameters must be finite");
+        }
+        if (probability) {
+            if (x < 0 || x > 1) {
+                fail_at<shannon::invalid_argument>(kl_function, a, i, x, "a probability must lie in [0, 1]");
+            }
+            if (o.f == family::geometric && x == 0) {
+                fail_at<shannon::invalid_argument>(kl_function, a, i, x, "Geometric's probs must be positive (torch)");
+            }
+        } else if (names[static_cast<std::size_t>(k)] == "total_count") {
+            if (x < 0 || x != std::floor(x)) {
+                fail_at<shannon::invalid_argument>(kl_function, a, i, x, "total_count must be a non-negative integer");
+            }
+        } else if (names[static_cast<std::size_t>(k)] == "rate" && o.f == family::poisson) {
+            if (x < 0) {
+                fail_at<shannon::invalid_argument>(kl_function, a, i, x, "Poisson's rate must be non-negative");
+            }
+        } else if (names[static_cast<std::size_t>(k)] != "loc" && names[static_cast<std::size_t>(k)] != "logits" &&
+                   names[static_cast<std::size_t>(k)] != "low" && names[static_cast<std::size_t>(k)] != "high") {
+            if (!(x > 0)) {
+                fail_at<shannon::invalid_argument>(kl_function, a, i, x, "must be positive");
+            }
+        }
+    }
+}
+
+}  // namespace detail
+
+/// Checks the parameters of p and q (flat arrays of one length, in parameter_names order; a family
+/// of one parameter leaves the second arrays empty) against torch's constraints, with the message
+/// naming the parameter, the index and the value; Uniform also needs low < high.
+inline void check_parameters(const kl_options& o, std::span<const double> p0, std::span<const double> p1,
+                             std::span<const double> q0, std::span<const double> q1) {
+    const bool two = !parameter_names(o.f)[1].empty();
+    detail::check_parameter(o, 'p', 0, p0);
+    detail::check_parameter(o, 'q', 0, q0);
+    if (two) {
+        detail::check_parameter(o, 'p', 1, p1);
+        detail::check_parameter(o, 'q', 1, q1);
+    }
+    if (o.f == family::uniform) {
+        for (const auto& [lo, hi, which] : {std::tuple{p0, p1, "p.high"}, std::tuple{q0, q1, "q.high"}}) {
+            for (std::size_t i = 0; i < hi.size() && i < lo.size(); ++i) {
+                if (!(hi[i] > lo[i])) {
+                    detail::fail_at<shannon::invalid_argument>(detail::kl_function, which, i, hi[i],
+                                                               "high must exceed low");
+                }
+            }
+        }
+    }
+}
+
+/// KL(p || q) of each pair of distributions of one family, given by flat parameter arrays of equal
+/// length (the batch, broadcast by the caller; a one-parameter family takes its first array twice).
+template <real_range P0, real_range P1, real_range Q0, real_range Q1>
+[[nodiscard]] auto kl_divergence(const kl_options& o, P0&& p0, P1&& p1, Q0&& q0, Q1&& q1) {
+    using T = std::common_type_t<shannon::detail::range_real_t<P0>, shannon::detail::range_real_t<Q0>>;
+    using W = working_t<T>;
+    return detail::elementwise<T>(
+        detail::kl_function,
+        [&o](const W& a, const W& b, const W& c, const W& d) { return detail::kl_value(o, a, b, c, d); },
+        std::forward<P0>(p0), std::forward<P1>(p1), std::forward<Q0>(q0), std::forward<Q1>(q1));
+}
+
+/// Checks the rows of one Categorical (given by probs: finite, non-negative, a positive sum; by
+/// logits: finite) or Dirichlet (finite and positive concentrations) distribution, naming the
+/// argument (e.g. "p.probs"), the row and the index in it; `length` is the class count both
+/// distributions must share.
+inline void check_rows(std::string_view argument, bool dirichlet, given g, std::span<const std::span<const double>> rows,
+                       std::size_t length) {
+    for (std::size_t r = 0; r < rows.size(); ++r) {
+        const shannon::detail::arg_name a(argument, r);
+        if (rows[r].size() != length) {
+            detail::fail<shannon::invalid_argument>(detail::kl_function, "argument '", a, "' has ", rows[r].size(),
+                                                    " classes where the other distribution has ", length);
+        }
+        double total = 0;
+        for (std::size_t i = 0; i < rows[r].size(); ++i) {
+            const double x = rows[r][i];
+            if (!std::isfinite(x)) {
+                detail::fail_at<shannon::invalid_argument>(detail::kl_function, a, i, x, "parameters must be finite");
+            }
+            if (dirichlet ? !(x > 0) : g == given::probs && x < 0) {
+                detail::fail_at<shannon::invalid_argument>(detail::kl_function, a, i, x,
+                                                           dirichlet ? "a concentration must be positive"
+                                                                     : "a probability must be non-negative");
+            }
+            total += x;
+        }
+        if (!dirichlet && g == given::probs && !(total > 0)) {
+            detail::fail<shannon::invalid_argument>(detail::kl_function, "argument '", a,
+                                                    "' sums to 0: probabilities need a positive sum");
+        }
+    }
+}
+
+namespace detail {
+
+/// A Categorical row as PyTorch holds it: probabilities normalized to sum 1 and logits log(clamp(p))
+/// when given by probabilities; logits - logsumexp(logits) and their softmax when given by logits.
+template <class W>
+struct categorical_row {
+    std::vector<W> probs;
+    std::vector<W> logits;
+    std::vector<bool> zero;
+};
+
+template <class W, class Row>
+[[nodiscard]] categorical_row<W> categorical(const Row& z, given g, dtype d) {
+    categorical_row<W> out;
+    const std::size_t n = std::ranges::size(z);
+    if (g == given::logits) {
+        std::vector<W> zv(std::ranges::begin(z), std::ranges::end(z));
+        out.logits = shannon::detail::log_softmax_row(zv);
+        for (const W& l : out.logits) {
+            out.probs.push_back(exp_(l));
+        }
+        out.zero.assign(n, false);
+        return out;
+    }
+    W total(0);
+    for (const auto& v : z) {
+        total += W(v);
+    }
+    const double eps = machine_epsilon(d);
+    const double lo = in_dtype(eps, d);
+    const double hi = in_dtype(1 - eps, d);
+    for (const auto& v : z) {
+        const W p = W(v) / total;
+        out.probs.push_back(p);
+        out.logits.push_back(log_(clip(p, lo, hi)));
+        out.zero.push_back(input_value(W(v)) == 0);
+    }
+    return out;
+}
+
+}  // namespace detail
+
+/// KL(p || q) of Categorical (and OneHotCategorical) rows: kl.py's _kl_categorical_categorical,
+/// sum p (logits_p - logits_q), +inf where q's probability is 0 and p's is not, 0 where p's is 0.
+/// Rows of p and q pair up (the caller broadcasts the batch); every row has the same length.
+template <class Rows>
+[[nodiscard]] auto kl_categorical(given pg, given qg, dtype d, const Rows& p, const Rows& q) {
+    using T = profiles::detail::rows_t<Rows>;
+    using W = working_t<T>;
+    return evaluate_rounded<T>([&] {
+        const auto pr = detail::read_rows<W>(p, detail::kl_function, "p.probs");
+        const auto qr = detail::read_rows<W>(q, detail::kl_function, "q.probs");
+        std::vector<W> out;
+        out.reserve(pr.size());
+        for (std::size_t i = 0; i < pr.size() && i < qr.size(); ++i) {
+            const auto a = detail::categorical<W>(pr[i], pg, d);
+            const auto b = detail::categorical<W>(qr[i], qg, d);
+            W s(0);
+            bool infinite = false;
+            for (std::size_t k = 0; k < a.probs.size(); ++k) {
+                if (a.zero[k]) {
+                    continue;
+                }
+                if (b.zero[k]) {
+                    infinite = true;
+                    continue;
+                }
+                s += a.probs[k] * W(a.logits[k] - b.logits[k]);
+            }
+            out.push_back(infinite ? detail::inf<W>() : s);
+        }
+        return out;
+    });
+}
+
+/// KL(p || q) of Dirichlet rows (concentrations): kl.py's _kl_dirichlet_dirichlet,
+/// lgamma(sum a) - lgamma(sum b) - sum (lgamma a - lgamma b) + sum (a - b)(digamma a - digamma(sum a)).
+template <class Rows>
+    requires shannon::detail::has_gamma_functions<working_t<profiles::detail::rows_t<Rows>>>
+[[nodiscard]] auto kl_dirichlet(const Rows& p, const Rows& q) {
+    using T = profiles::detail::rows_t<Rows>;
+    using W = working_t<T>;
+    using shannon::detail::digamma_;
+    using shannon::detail::lgamma_;
+    return evaluate_rounded<T>([&] {
+        const auto pr = detail::read_rows<W>(p, detail::kl_function, "p.concentration");
+        const auto qr = detail::read_rows<W>(q, detail::kl_function, "q.concentration");
+        std::vector<W> out;
+        out.reserve(pr.size());
+        for (std::size_t i = 0; i < pr.size() && i < qr.size(); ++i) {
+            W sa(0);
+            W sb(0);
+            for (const auto& v : pr[i]) {
+                sa += W(v);
+            }
+            for (const auto& v : qr[i]) {
+                sb += W(v);
+            }
+            const W psi_sa = digamma_(sa);
+            W r = lgamma_(sa) - lgamma_(sb);
+            for (std::size_t k = 0; k < pr[i].size(); ++k) {
+                const W a(pr[i][k]);
+                const W b(qr[i][k]);
+                r -= W(lgamma_(a) - lgamma_(b));
+                r += W(a - b) * W(digamma_(a) - psi_sa);
+            }
+            out.push_back(r);
+        }
+        return out;
+    });
+}
+
+}  // namespace shannon::profiles::torch::distributions
