@@ -1,5 +1,5 @@
 // python/shannon/_core_distributions.cpp — the bindings of torch.distributions' closed-form KL
-// divergences (include/shannon/profiles/torch_distributions.hpp): four runners, one per kind of
+// divergences (include/shannon/profiles/torch_distributions.hpp): five runners, one per kind of
 // formula, the family chosen at run time inside (each run() instantiation costs seconds of compile
 // time). Gamma, Beta and Dirichlet need log Gamma and digamma, which the double-double ball lacks:
 // their functors are constrained to the number types that have them, so the oracle evaluates them
@@ -63,6 +63,29 @@ struct categorical_kl {
     }
 };
 
+struct multivariate_normal_kl {
+    td::matrix_form p;
+    td::matrix_form q;
+    template <class Rows>
+    auto operator()(const Rows& pl, const Rows& pm, const Rows& ql, const Rows& qm) const {
+        return td::kl_multivariate_normal(p, q, pl, pm, ql, qm);
+    }
+};
+
+td::matrix_form form_named(const std::string& f) {
+    if (f == "covariance_matrix") {
+        return td::matrix_form::covariance_matrix;
+    }
+    if (f == "precision_matrix") {
+        return td::matrix_form::precision_matrix;
+    }
+    if (f == "scale_tril") {
+        return td::matrix_form::scale_tril;
+    }
+    throw py::value_error("shannon._core: a MultivariateNormal is given by covariance_matrix, precision_matrix or "
+                          "scale_tril, not '" + f + "'");
+}
+
 struct dirichlet_kl {
     template <class Rows>
         requires shannon::detail::has_gamma_functions<shannon::working_t<shannon::profiles::detail::rows_t<Rows>>>
@@ -116,6 +139,13 @@ void bind_distributions(py::module_& m) {
         },
         py::arg("request"), py::arg("family"), py::arg("p"), py::arg("q"), py::arg("p_given") = "probs",
         py::arg("q_given") = "probs", py::arg("dtype") = "float64");
+    // MultivariateNormal: (N, k) locations and (N, k * k) matrices, checked by the caller (finite,
+    // positive definite, scale_tril lower triangular with a positive diagonal).
+    m.def("torch_distribution_kl_mvn", [](const request& r, const std::string& p_form, const std::string& q_form,
+                                          const A& p_loc, const A& p_matrix, const A& q_loc, const A& q_matrix) {
+        return run(r, multivariate_normal_kl{form_named(p_form), form_named(q_form)}, rows(p_loc), rows(p_matrix),
+                   rows(q_loc), rows(q_matrix));
+    });
 }
 
 }  // namespace shannon_python

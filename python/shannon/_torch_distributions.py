@@ -21,7 +21,8 @@ Classes take torch's names, positional order and keywords, and broadcast their p
 ignored: parameters are always checked (finite; positive scales, rates and concentrations; probabilities
 in [0, 1]; integer total counts), and a bad one is a ValueError naming the distribution, the parameter,
 the index and the value. Pairs: Normal, HalfNormal, Bernoulli, Binomial, Geometric, Poisson,
-Exponential, Uniform, Laplace, Gamma, Beta, Categorical, OneHotCategorical, Dirichlet with themselves;
+Exponential, Uniform, Laplace, Gamma, Beta, Categorical, OneHotCategorical, Dirichlet, MultivariateNormal
+(full covariance, precision or scale_tril) with themselves;
 Poisson against Bernoulli or Binomial (+inf, as kl.py). Any other pair is NotImplementedError, as in
 torch.
 """
@@ -32,7 +33,8 @@ from . import _core
 from ._api import Assembled, _numpy_dtype, floats, one_value, quantity, read_input
 
 __all__ = ["Normal", "HalfNormal", "Bernoulli", "Binomial", "Geometric", "Poisson", "Exponential", "Uniform",
-           "Laplace", "Gamma", "Beta", "Categorical", "OneHotCategorical", "Dirichlet", "kl_divergence"]
+           "Laplace", "Gamma", "Beta", "Categorical", "OneHotCategorical", "Dirichlet", "MultivariateNormal",
+           "kl_divergence"]
 
 
 def _param(x):
@@ -193,6 +195,33 @@ class OneHotCategorical(Categorical):
     """torch.distributions.OneHotCategorical(probs=None, logits=None): KL as Categorical's (kl.py)."""
 
 
+class MultivariateNormal(Distribution):
+    """torch.distributions.MultivariateNormal(loc, covariance_matrix=None, precision_matrix=None,
+    scale_tril=None): exactly one matrix, whose lower triangle is read (as torch's Cholesky reads it);
+    it must be positive definite (checked in float64 by NumPy's Cholesky: a matrix within rounding of
+    singular may pass, and then its exact value decides), a scale_tril lower triangular with a positive
+    diagonal."""
+    family, rows = "mvn", True
+
+    def __init__(self, loc, covariance_matrix=None, precision_matrix=None, scale_tril=None, validate_args=None):
+        given = [(k, v) for k, v in (("covariance_matrix", covariance_matrix), ("precision_matrix", precision_matrix),
+                                     ("scale_tril", scale_tril)) if v is not None]
+        if len(given) != 1:
+            raise ValueError("shannon.torch.distributions.MultivariateNormal: exactly one of covariance_matrix or "
+                             "precision_matrix or scale_tril may be specified")
+        self.form = given[0][0]
+        self.params = ("loc", self.form)
+        super().__init__(loc, given[0][1], validate_args=validate_args)
+
+    @property
+    def batch_shape(self):
+        loc, m = self._values["loc"], self._values[self.form]
+        return np.broadcast_shapes(np.shape(loc)[:-1], np.shape(m)[:-2])
+
+    def core_params(self):
+        return [self._values["loc"], self._values[self.form]], self.form
+
+
 class Dirichlet(Distribution):
     """torch.distributions.Dirichlet(concentration): the last dimension holds the classes."""
     family, params, rows = "dirichlet", ("concentration",), True
@@ -202,7 +231,8 @@ class Dirichlet(Distribution):
 
 
 _CLASSES = {c.__name__: c for c in (Normal, HalfNormal, Laplace, Uniform, Gamma, Beta, Poisson, Exponential,
-                                     Bernoulli, Geometric, Binomial, Categorical, OneHotCategorical, Dirichlet)}
+                                     Bernoulli, Geometric, Binomial, Categorical, OneHotCategorical, Dirichlet,
+                                     MultivariateNormal)}
 
 
 def _from_torch(d):
@@ -214,6 +244,9 @@ def _from_torch(d):
     cls = _CLASSES[name]
     if name == "OneHotCategorical":
         d = d._categorical
+    if cls is MultivariateNormal:
+        form = next(f for f in ("scale_tril", "covariance_matrix", "precision_matrix") if f in d.__dict__)
+        return cls(d.loc, **{form: d.__dict__[form]})
     if issubclass(cls, _ProbsOrLogits):
         given = "probs" if "probs" in d.__dict__ else "logits"
         extra = [d.total_count] if name == "Binomial" else []
@@ -249,6 +282,8 @@ def kl_divergence(req, p, q):
                                   "(torch has none either, or one that is not a closed form)")
     (pv, pg), (qv, qg) = p.core_params(), q.core_params()
     arrays = floats(*pv, *qv)
+    if fp is MultivariateNormal:
+        return _mvn(req, arrays, pg, qg)
     core = req.infer(*arrays)
     eps_dtype = "float32" if all(a.dtype == np.float32 for a in arrays) else "float64"
     if p.rows:
@@ -280,4 +315,52 @@ def kl_divergence(req, p, q):
     if flat[0].size == 0:
         return Assembled(np.zeros(shape))
     raw = _core.torch_distribution_kl(core, p.family, *flat, pg, qg, eps_dtype)
+    return (one_value(raw), None) if shape == () else (raw, shape)
+
+
+def _check_matrices(which, form, m):
+    """torch's constraints on a MultivariateNormal's matrices (..., k, k): finite; positive definite
+    (NumPy's Cholesky of the lower triangle, symmetrized); a scale_tril lower triangular with a positive
+    diagonal. The message names the batch index and the matrix."""
+    fn = "shannon.torch.distributions.kl_divergence"
+    flat = m.reshape(-1, m.shape[-2], m.shape[-1])
+    for i, a in enumerate(flat):
+        if not np.all(np.isfinite(a)):
+            raise ValueError(f"{fn}: argument '{which}.{form}' at batch index {i} has a non-finite entry: {a.tolist()}")
+        if form == "scale_tril":
+            if np.any(np.triu(a, 1) != 0) or np.any(np.diag(a) <= 0):
+                raise ValueError(f"{fn}: argument '{which}.scale_tril' at batch index {i} is {a.tolist()}: it must be "
+                                 "lower triangular with a positive diagonal")
+            continue
+        low = np.tril(a)
+        try:
+            np.linalg.cholesky(low + np.tril(a, -1).T)
+        except np.linalg.LinAlgError:
+            raise ValueError(f"{fn}: argument '{which}.{form}' at batch index {i} is {a.tolist()}: it must be "
+                             "positive definite") from None
+
+
+def _mvn(req, arrays, pg, qg):
+    pl, pm, ql, qm = arrays
+    fn = "shannon.torch.distributions.kl_divergence"
+    if pl.ndim == 0 or ql.ndim == 0 or pm.ndim < 2 or qm.ndim < 2:
+        raise ValueError(f"{fn}: a MultivariateNormal needs loc (..., k) and a matrix (..., k, k)")
+    k = pl.shape[-1]
+    if ql.shape[-1] != k or pm.shape[-2:] != (k, k) or qm.shape[-2:] != (k, k):
+        raise ValueError(f"{fn}: KL-divergence between two Multivariate Normals with different event shapes: "
+                         f"loc {pl.shape} and {ql.shape}, matrices {pm.shape} and {qm.shape}")
+    _check_matrices("p", pg, pm)
+    _check_matrices("q", qg, qm)
+    for which, loc in (("p", pl), ("q", ql)):
+        if not np.all(np.isfinite(loc)):
+            raise ValueError(f"{fn}: argument '{which}.loc' has a non-finite entry")
+    shape = np.broadcast_shapes(pl.shape[:-1], pm.shape[:-2], ql.shape[:-1], qm.shape[:-2])
+    core = req.infer(*arrays)
+
+    def flat(a, tail):
+        return np.ascontiguousarray(np.broadcast_to(a, shape + tail), dtype=np.float64).reshape(-1, int(np.prod(tail)))
+    if int(np.prod(shape)) == 0:
+        return Assembled(np.zeros(shape))
+    raw = _core.torch_distribution_kl_mvn(core, pg, qg, flat(pl, (k,)), flat(pm, (k, k)), flat(ql, (k,)),
+                                          flat(qm, (k, k)))
     return (one_value(raw), None) if shape == () else (raw, shape)

@@ -18,6 +18,7 @@
 // directed roundings); the oracle evaluates them in MPFI.
 #pragma once
 
+#include <algorithm>
 #include <array>
 #include <string>
 #include <tuple>
@@ -478,6 +479,153 @@ template <class Rows>
                 r += W(a - b) * W(digamma_(a) - psi_sa);
             }
             out.push_back(r);
+        }
+        return out;
+    });
+}
+
+/// How a MultivariateNormal was given (torch's three keywords).
+enum class matrix_form : unsigned char { covariance_matrix, precision_matrix, scale_tril };
+
+namespace detail {
+
+/// The lower Cholesky factor of the symmetric matrix whose lower triangle `a` holds (k x k, row
+/// major), as torch.linalg.cholesky reads it; NaN entries where a pivot is not positive.
+template <class W>
+[[nodiscard]] std::vector<W> cholesky(const std::vector<W>& a, std::size_t k) {
+    using std::sqrt;
+    std::vector<W> l(k * k, W(0));
+    for (std::size_t j = 0; j < k; ++j) {
+        W d = a[j * k + j];
+        for (std::size_t m = 0; m < j; ++m) {
+            d -= l[j * k + m] * l[j * k + m];
+        }
+        if (!(shannon::detail::lower_of(d) > 0)) {
+            if (shannon::detail::upper_of(d) <= 0) {
+                std::fill(l.begin(), l.end(), nan<W>());  // not positive definite
+                return l;
+            }
+            if constexpr (shannon::is_interval_v<W>) {
+                d = hull(W(0), d);  // a pivot the enclosure cannot yet tell from 0: its positive part
+            }
+        }
+        const W djj = W(sqrt(d));
+        l[j * k + j] = djj;
+        for (std::size_t i = j + 1; i < k; ++i) {
+            W s = a[i * k + j];
+            for (std::size_t m = 0; m < j; ++m) {
+                s -= l[i * k + m] * l[j * k + m];
+            }
+            l[i * k + j] = s / djj;
+        }
+    }
+    return l;
+}
+
+/// L^-1 B for lower-triangular L (k x k) and B (k x c), by forward substitution.
+template <class W>
+[[nodiscard]] std::vector<W> solve_lower(const std::vector<W>& l, const std::vector<W>& b, std::size_t k, std::size_t c) {
+    std::vector<W> x(b);
+    for (std::size_t col = 0; col < c; ++col) {
+        for (std::size_t i = 0; i < k; ++i) {
+            W s = x[i * c + col];
+            for (std::size_t m = 0; m < i; ++m) {
+                s -= l[i * k + m] * x[m * c + col];
+            }
+            x[i * c + col] = s / l[i * k + i];
+        }
+    }
+    return x;
+}
+
+/// The lower Cholesky factor of a MultivariateNormal's covariance, from the matrix as given: the
+/// given scale_tril itself (its lower triangle), the Cholesky factor of the covariance, or, for a
+/// precision P = M M^T, that of P^-1 = M^-T M^-1.
+template <class W, class Row>
+[[nodiscard]] std::vector<W> scale_tril_of(matrix_form f, const Row& m, std::size_t k) {
+    std::vector<W> a(k * k, W(0));
+    for (std::size_t i = 0; i < k; ++i) {
+        for (std::size_t j = 0; j <= i; ++j) {
+            a[i * k + j] = W(m[i * k + j]);
+        }
+    }
+    if (f == matrix_form::scale_tril) {
+        return a;
+    }
+    if (f == matrix_form::covariance_matrix) {
+        return cholesky(a, k);
+    }
+    std::vector<W> id(k * k, W(0));
+    for (std::size_t i = 0; i < k; ++i) {
+        id[i * k + i] = W(1);
+    }
+    const std::vector<W> minv = solve_lower(cholesky(a, k), id, k, k);  // M^-1, lower triangular
+    std::vector<W> cov(k * k, W(0));                                     // M^-T M^-1, lower triangle
+    for (std::size_t i = 0; i < k; ++i) {
+        for (std::size_t j = 0; j <= i; ++j) {
+            W s(0);
+            for (std::size_t r = i; r < k; ++r) {
+                s += minv[r * k + i] * minv[r * k + j];
+            }
+            cov[i * k + j] = s;
+        }
+    }
+    return cholesky(cov, k);
+}
+
+}  // namespace detail
+
+/// KL(p || q) of MultivariateNormal rows: kl.py's _kl_multivariatenormal_multivariatenormal,
+/// sum log diag(Lq) - sum log diag(Lp) + (|Lq^-1 Lp|_F^2 + |Lq^-1 (mu_q - mu_p)|^2 - k) / 2 with Lp, Lq
+/// the lower Cholesky factors of the covariances (from the matrices as given: scale_tril,
+/// covariance_matrix or precision_matrix, of which the lower triangle is read, as torch's Cholesky
+/// does). Row i of p_loc (k values) and p_matrix (k x k, row major) is p's i-th distribution, likewise
+/// q's. Identical parameters give an exact 0 (the interval evaluation could not tell it from a tiny
+/// value otherwise).
+template <class LocRows, class MatrixRows>
+[[nodiscard]] auto kl_multivariate_normal(matrix_form pf, matrix_form qf, const LocRows& p_loc, const MatrixRows& p_matrix,
+                                          const LocRows& q_loc, const MatrixRows& q_matrix) {
+    using T = profiles::detail::rows_t<LocRows>;
+    using W = working_t<T>;
+    return evaluate_rounded<T>([&] {
+        const auto pl = detail::read_rows<W>(p_loc, detail::kl_function, "p.loc");
+        const auto pm = detail::read_rows<W>(p_matrix, detail::kl_function, "p.matrix");
+        const auto ql = detail::read_rows<W>(q_loc, detail::kl_function, "q.loc");
+        const auto qm = detail::read_rows<W>(q_matrix, detail::kl_function, "q.matrix");
+        std::vector<W> out;
+        out.reserve(pl.size());
+        for (std::size_t i = 0; i < pl.size(); ++i) {
+            const std::size_t k = std::ranges::size(pl[i]);
+            bool same = pf == qf;
+            for (std::size_t j = 0; same && j < k; ++j) {
+                same = detail::input_value(W(pl[i][j])) == detail::input_value(W(ql[i][j]));
+            }
+            for (std::size_t j = 0; same && j < k * k; ++j) {
+                same = detail::input_value(W(pm[i][j])) == detail::input_value(W(qm[i][j]));
+            }
+            if (same) {
+                out.push_back(W(0));
+                continue;
+            }
+            const std::vector<W> lp = detail::scale_tril_of<W>(pf, pm[i], k);
+            const std::vector<W> lq = detail::scale_tril_of<W>(qf, qm[i], k);
+            W half_term1(0);
+            for (std::size_t j = 0; j < k; ++j) {
+                half_term1 += detail::log_(lq[j * k + j]) - detail::log_(lp[j * k + j]);
+            }
+            W term2(0);
+            for (const W& v : detail::solve_lower(lq, lp, k, k)) {
+                term2 += v * v;
+            }
+            std::vector<W> delta(k);
+            for (std::size_t j = 0; j < k; ++j) {
+                delta[j] = W(ql[i][j]) - W(pl[i][j]);
+            }
+            W term3(0);
+            for (const W& v : detail::solve_lower(lq, delta, k, 1)) {
+                term3 += v * v;
+            }
+            out.push_back(W(half_term1 + W(W(W(term2 + term3) - W(static_cast<double>(k))) / W(2))));
         }
         return out;
     });
