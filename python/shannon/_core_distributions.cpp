@@ -1,5 +1,5 @@
 // python/shannon/_core_distributions.cpp — the bindings of torch.distributions' closed-form KL
-// divergences (include/shannon/profiles/torch_distributions.hpp): five runners, one per kind of
+// divergences and their gradients (include/shannon/profiles/torch_distributions.hpp): six runners, one per kind of
 // formula, the family chosen at run time inside (each run() instantiation costs seconds of compile
 // time). Gamma, Beta and Dirichlet need log Gamma and digamma, which the double-double ball lacks:
 // their functors are constrained to the number types that have them, so the oracle evaluates them
@@ -40,6 +40,15 @@ struct elementary_kl {
     template <class A, class B, class C, class D>
     auto operator()(const A& p0, const B& p1, const C& q0, const D& q1) const {
         return td::kl_divergence(o, p0, p1, q0, q1);
+    }
+};
+
+/// The gradients (families without log Gamma).
+struct elementary_kl_gradient {
+    td::kl_options o;
+    template <class A, class B, class C, class D>
+    auto operator()(const A& p0, const B& p1, const C& q0, const D& q1) const {
+        return td::kl_divergence_gradient(o, p0, p1, q0, q1);
     }
 };
 
@@ -101,20 +110,29 @@ void bind_distributions(py::module_& m) {
     m.def(
         "torch_distribution_kl",
         [](const request& r, const std::string& family, const A& p0, const A& p1, const A& q0, const A& q1,
-           const std::string& p_given, const std::string& q_given, const std::string& dtype) {
+           const std::string& p_given, const std::string& q_given, const std::string& dtype, bool grad) {
             td::kl_options o;
             o.f = family_named(family);
             o.p = given_named(p_given);
             o.q = given_named(q_given);
             o.d = format_of(dtype);
             td::check_parameters(o, flat(p0), flat(p1), flat(q0), flat(q1));
+            if (grad) {
+                if (!td::detail::has_gradient(o.f)) {
+                    throw py::value_error("shannon.torch.distributions.kl_divergence_grad: no gradient here for " + family +
+                                          " (Gamma's and Beta's need trigamma; Geometric's and Binomial's are not "
+                                          "written yet)");
+                }
+                return run(r, elementary_kl_gradient{o}, flat(p0), flat(p1), flat(q0), flat(q1));
+            }
             if (o.f == td::family::gamma || o.f == td::family::beta) {
                 return run(r, gamma_kl{o}, flat(p0), flat(p1), flat(q0), flat(q1));
             }
             return run(r, elementary_kl{o}, flat(p0), flat(p1), flat(q0), flat(q1));
         },
         py::arg("request"), py::arg("family"), py::arg("p0"), py::arg("p1"), py::arg("q0"), py::arg("q1"),
-        py::arg("p_given") = "probs", py::arg("q_given") = "probs", py::arg("dtype") = "float64");
+        py::arg("p_given") = "probs", py::arg("q_given") = "probs", py::arg("dtype") = "float64",
+        py::arg("grad") = false);
     m.def(
         "torch_distribution_kl_rows",
         [](const request& r, const std::string& family, const A& p, const A& q, const std::string& p_given,

@@ -30,11 +30,11 @@ torch.
 import numpy as np
 
 from . import _core
-from ._api import Assembled, _numpy_dtype, floats, one_value, quantity, read_input
+from ._api import Assembled, _numpy_dtype, finish, floats, one_value, quantity, read_input
 
 __all__ = ["Normal", "HalfNormal", "Bernoulli", "Binomial", "Geometric", "Poisson", "Exponential", "Uniform",
            "Laplace", "Gamma", "Beta", "Categorical", "OneHotCategorical", "Dirichlet", "MultivariateNormal",
-           "kl_divergence"]
+           "kl_divergence", "kl_divergence_grad"]
 
 
 def _param(x):
@@ -248,10 +248,26 @@ def _from_torch(d):
         form = next(f for f in ("scale_tril", "covariance_matrix", "precision_matrix") if f in d.__dict__)
         return cls(d.loc, **{form: d.__dict__[form]})
     if issubclass(cls, _ProbsOrLogits):
-        given = "probs" if "probs" in d.__dict__ else "logits"
+        given = _given_of(d)
         extra = [d.total_count] if name == "Binomial" else []
         return cls(*extra, **{given: d.__dict__[given]})
     return cls(*[getattr(d, p) for p in cls.params])
+
+
+def _given_of(d):
+    """Which of probs and logits a torch distribution was given: torch caches the other one in the object
+    once it is computed (a lazy_property), so both may be there. Bernoulli, Binomial and Categorical keep
+    the given one as _param; for Geometric, logits were given when probs is (still) exactly their sigmoid
+    as torch computes it (given probs rarely survive the round trip through the clamped logits bit for
+    bit; when they do, the two readings agree)."""
+    has = [g for g in ("probs", "logits") if g in d.__dict__]
+    if len(has) == 1:
+        return has[0]
+    param = d.__dict__.get("_param")
+    if param is not None:
+        return "probs" if param is d.__dict__["probs"] else "logits"
+    import torch
+    return "logits" if bool(torch.equal(torch.sigmoid(d.logits), d.probs)) else "probs"
 
 
 def _as_ours(d):
@@ -267,8 +283,40 @@ def kl_divergence(req, p, q):
     """torch.distributions.kl_divergence(p, q): the exact KL divergence of each pair of the batch (kl.py's
     closed form with PyTorch's conventions; see the module's docstring), one value per element of the
     broadcast batch shape (a float for a scalar batch)."""
+    return _kl(req, p, q, False)
+
+
+@quantity
+def kl_divergence_grad(req, p, q):
+    """The exact gradient of kl_divergence(p, q) with respect to each parameter, as autograd differentiates
+    kl.py's formula (the clamp of probabilities passes the gradient inside [eps, 1 - eps] only, kl.py's
+    masked +inf and 0 have gradient 0, |x| has gradient 0 at 0): a dict {"p.loc": ..., "p.scale": ...,
+    "q.loc": ..., "q.scale": ...} keyed by the parameters as given (probs or logits), each value d KL[i] /
+    d parameter[i] at the broadcast batch shape, correctly rounded. Where a parameter is broadcast (a
+    scalar q against a batch p), torch's .grad is the sum of these over the broadcast elements (a sum
+    this function does not round for you). Families: Normal, HalfNormal, Laplace, Exponential, Poisson,
+    Uniform, Bernoulli (Gamma's and Beta's need trigamma, which MPFR lacks)."""
+    if req.core.mode not in ("round", "digits"):
+        raise ValueError("shannon.torch.distributions.kl_divergence_grad: values (dtype=) or digits (digits=) only")
+    p, q = _as_ours(p), _as_ours(q)
+    raw, shape = _kl(req, p, q, True)
+    batch = () if shape is None else shape
+    out = finish(raw, req, (4,) + batch)
+    names = [f"p.{n}" for n in p.params] + [f"q.{n}" for n in q.params]
+    slots = [1] if type(p) is HalfNormal else [0, 1][:len(p.params)]
+    picked = {}
+    for k, name in zip([s for s in slots] + [2 + s for s in slots], names):
+        picked[name] = out[k] if batch else out[k][()]
+    return Assembled(picked)
+
+
+def _kl(req, p, q, grad):
     p, q = _as_ours(p), _as_ours(q)
     fp, fq = type(p), type(q)
+    if grad and (fp is not fq or p.rows or fp in (Gamma, Beta, Geometric, Binomial)):
+        raise NotImplementedError(f"shannon.torch.distributions.kl_divergence_grad: no gradient here for "
+                                  f"{_pair_name(p, q)} (the scalar families Normal, HalfNormal, Laplace, Exponential, "
+                                  "Poisson, Uniform, Bernoulli have one)")
     if fp is Poisson and fq in (Bernoulli, Binomial):
         shape = np.broadcast_shapes(p.batch_shape, q.batch_shape)
         core = req.infer(*floats(*p.core_params()[0]))
@@ -313,8 +361,12 @@ def kl_divergence(req, p, q):
     if len(pv) == 1:
         flat = [flat[0], flat[0], flat[1], flat[1]]
     if flat[0].size == 0:
+        if grad:
+            return (np.zeros(0), True, dict.fromkeys(("kernel", "ball", "mpfi", "undetermined"), 0), True), shape
         return Assembled(np.zeros(shape))
-    raw = _core.torch_distribution_kl(core, p.family, *flat, pg, qg, eps_dtype)
+    raw = _core.torch_distribution_kl(core, p.family, *flat, pg, qg, eps_dtype, grad)
+    if grad:
+        return raw, shape
     return (one_value(raw), None) if shape == () else (raw, shape)
 
 

@@ -328,6 +328,122 @@ inline void check_parameters(const kl_options& o, std::span<const double> p0, st
     }
 }
 
+namespace detail {
+
+/// The families whose gradients are here (Gamma's and Beta's need trigamma, which MPFR lacks).
+[[nodiscard]] inline bool has_gradient(family f) {
+    return f != family::gamma && f != family::beta && f != family::geometric && f != family::binomial;
+}
+
+/// d clamp(x, lo, hi) / dx as autograd takes it: 1 inside [lo, hi] (ends included), 0 outside.
+[[nodiscard]] inline bool clamp_passes(double x, double lo, double hi) { return lo <= x && x <= hi; }
+
+/// The gradient of kl.py's Bernoulli formula (with its clamp and masks, as autograd differentiates
+/// it) with respect to p's and q's parameters as given (probs or logits).
+template <class W>
+[[nodiscard]] std::array<W, 2> bernoulli_gradient(const kl_options& o, const W& pv, const W& qv) {
+    using shannon::detail::sigmoid;
+    const binary_parameter<W> p = binary(pv, o.p, o.d);
+    const binary_parameter<W> q = binary(qv, o.q, o.d);
+    const bool m1 = !q.zero && !p.zero;  // t1 is the formula's, not a mask's constant
+    const bool m2 = !q.one && !p.one;
+    const W zero(0);
+    const W a = W(softplus(W(-q.logits)) - softplus(W(-p.logits)));
+    const W b = W(softplus(q.logits) - softplus(p.logits));
+    const W one_p = W(W(1) - p.probs);
+    const W g_pp = W((m1 ? a : zero) - (m2 ? b : zero));
+    const W g_lp = W((m1 ? W(p.probs * sigmoid(W(-p.logits))) : zero) - (m2 ? W(one_p * sigmoid(p.logits)) : zero));
+    const W g_lq = W((m2 ? W(one_p * sigmoid(q.logits)) : zero) - (m1 ? W(p.probs * sigmoid(W(-q.logits))) : zero));
+    const double eps = machine_epsilon(o.d);
+    const double lo = in_dtype(eps, o.d);
+    const double hi = in_dtype(1 - eps, o.d);
+    // through logits = log(c) - log1p(-c), c = clamp(probs): dlogit/dprobs = 1 / (c (1 - c)) where the clamp passes
+    const auto dlogit = [&](const W& probs) {
+        const double x = input_value(probs);
+        return clamp_passes(x, lo, hi) ? W(W(1) / W(probs * W(W(1) - probs))) : zero;
+    };
+    const W dp = o.p == given::logits ? W(g_lp + W(g_pp * W(p.probs * one_p))) : W(g_pp + W(g_lp * dlogit(pv)));
+    const W dq = o.q == given::logits ? g_lq : W(g_lq * dlogit(qv));
+    return {dp, dq};
+}
+
+/// The gradient of kl.py's formula for one pair with respect to its four parameters (p0, p1, q0, q1;
+/// a one-parameter family's second slots are 0), as autograd differentiates the formula: the masks'
+/// constants (+inf, 0) have gradient 0, abs has gradient 0 at 0.
+template <class W>
+[[nodiscard]] std::array<W, 4> kl_gradient_value(const kl_options& o, const W& p0, const W& p1, const W& q0, const W& q1) {
+    const W zero(0);
+    const W one(1);
+    switch (o.f) {
+        case family::normal: {
+            const W d = W(p0 - q0);
+            const W sq2 = W(q1 * q1);
+            const W dm = W(d / sq2);
+            return {dm, W(W(p1 / sq2) - W(one / p1)), W(-dm), W(W(one / q1) - W(W(W(p1 * p1) + W(d * d)) / W(sq2 * q1)))};
+        }
+        case family::laplace: {
+            const double dv = input_value(p0) - input_value(q0);  // the sign of mp - mq (exact: both are inputs)
+            const W d = shannon::detail::abs_(W(p0 - q0));
+            const W e = exp_(W(-d / p1));
+            const W dm = dv == 0 ? zero : W(W(W(one - e) / q1) * W(dv > 0 ? 1 : -1));
+            return {dm, W(W(W(e / q1) * W(one + W(d / p1))) - W(one / p1)), W(-dm),
+                    W(W(W(one / q1) - W(d / W(q1 * q1))) - W(W(p1 / W(q1 * q1)) * e))};
+        }
+        case family::exponential:
+            return {W(W(p0 - q0) / W(p0 * p0)), zero, W(W(one / p0) - W(one / q0)), zero};
+        case family::poisson: {
+            // IEEE's values of autograd's (log p - log q) + p / p - 1 and -p / q + 1 at the zeros
+            if (input_value(p0) == 0) {
+                return {nan<W>(), zero, input_value(q0) == 0 ? nan<W>() : one, zero};
+            }
+            if (input_value(q0) == 0) {
+                return {inf<W>(), zero, W(-inf<W>()), zero};
+            }
+            return {log_(W(p0 / q0)), zero, W(one - W(p0 / q0)), zero};
+        }
+        case family::uniform: {
+            if (input_value(q0) > input_value(p0) || input_value(q1) < input_value(p1)) {
+                return {zero, zero, zero, zero};  // the mask's +inf
+            }
+            const W wp = W(one / W(p1 - p0));
+            const W wq = W(one / W(q1 - q0));
+            return {wp, W(-wp), W(-wq), wq};
+        }
+        case family::bernoulli: {
+            const auto [dp, dq] = bernoulli_gradient(o, p0, q0);
+            return {dp, zero, dq, zero};
+        }
+        default: break;
+    }
+    fail<shannon::invalid_argument>(kl_function, "no gradient here for this family (Gamma's and Beta's need trigamma; "
+                                    "Geometric's and Binomial's are not written yet)");
+}
+
+}  // namespace detail
+
+/// The gradient of KL(p || q) with respect to each parameter, one pair per element: the values for
+/// p0, then p1, q0, q1 (4 n values; a one-parameter family's p1 and q1 slots are 0).
+template <real_range P0, real_range P1, real_range Q0, real_range Q1>
+[[nodiscard]] auto kl_divergence_gradient(const kl_options& o, P0&& p0, P1&& p1, Q0&& q0, Q1&& q1) {
+    using T = std::common_type_t<shannon::detail::range_real_t<P0>, shannon::detail::range_real_t<Q0>>;
+    using W = working_t<T>;
+    return evaluate_rounded<T>([&] {
+        const auto a = detail::read_copy<W>(std::forward<P0>(p0), detail::kl_function, "p0");
+        const auto b = detail::read_copy<W>(std::forward<P1>(p1), detail::kl_function, "p1");
+        const auto c = detail::read_copy<W>(std::forward<Q0>(q0), detail::kl_function, "q0");
+        const auto d = detail::read_copy<W>(std::forward<Q1>(q1), detail::kl_function, "q1");
+        const std::size_t n = a.size();
+        std::vector<W> out(4 * n, W(0));
+        for (std::size_t i = 0; i < n; ++i) {
+            const std::array<W, 4> g = detail::kl_gradient_value(o, a[i], b[i], c[i], d[i]);
+            for (std::size_t k = 0; k < 4; ++k) {
+                out[k * n + i] = g[k];
+            }
+        }
+        return out;
+    });
+}
+
 /// KL(p || q) of each pair of distributions of one family, given by flat parameter arrays of equal
 /// length (the batch, broadcast by the caller; a one-parameter family takes its first array twice).
 template <real_range P0, real_range P1, real_range Q0, real_range Q1>
