@@ -21,6 +21,7 @@ import numpy as np
 
 import shannon
 from shannon import keras, optax, scipy, tf_keras2, torch
+import shannon.torch.distributions  # noqa: F401 - torch.distributions below
 
 DTYPES = ("float64", "float32", "bfloat16", "float16")
 FORMAT = {  # significand bits, smallest normal exponent (frexp convention), largest finite
@@ -214,6 +215,59 @@ def torch_cases():
         ("torch.special.logsumexp", ("input",)): [case("dim1", sp.logsumexp, [x], {"dim": 1})],
         ("torch.special.softmax", ("input",)): [case("confident", sp.softmax, [xh], {"dim": 1})],
         ("torch.special.log_softmax", ("input",)): [case("confident", sp.log_softmax, [xh], {"dim": 1})],
+    } | distribution_cases()
+
+
+def _pair(family, keywords=None, grad=False):
+    """shannon.torch.distributions.kl_divergence (or _grad) of two `family` distributions, as a function of
+    their parameters' arrays (p's, then q's): the golden vectors' functions take arrays."""
+    D = torch.distributions
+    cls = getattr(D, family)
+
+    def build(values):
+        return cls(**dict(zip(keywords, values))) if keywords else cls(*values)
+
+    def f(*arrays, **options):
+        half = len(arrays) // 2
+        fn = D.kl_divergence_grad if grad else D.kl_divergence
+        out = fn(build(arrays[:half]), build(arrays[half:]), **options)
+        return next(iter(out.values())) if grad else out  # a gradient: with respect to the first input, as the format's
+
+    f.__module__ = "shannon.torch.distributions"
+    f.__name__ = "kl_divergence_grad" if grad else "kl_divergence"
+    return f
+
+
+def distribution_cases():
+    """torch.distributions.kl_divergence of one family's pair; its function field names the family, its
+    arguments are p's parameters then q's (a gradient: with respect to the first, p's first parameter)."""
+    pos = np.exp(rng.uniform(-2, 2, 5))
+    near = pos * (1 + 2.0 ** -30)
+    loc = rng.normal(0, 2, 5)
+    conc = np.exp(rng.uniform(-1, 2, (3, 4)))
+    cov = np.array([[2.0, 0.3, 0.1], [0.3, 1.0, 0.2], [0.1, 0.2, 1.5]])
+    prob = rng.dirichlet(np.ones(4), 3)
+    kl = "torch.distributions.kl_divergence"
+    return {
+        (f"{kl}(Normal, Normal)", ("p.loc", "p.scale", "q.loc", "q.scale")): [
+            case("random", _pair("Normal"), [loc, pos, loc[::-1].copy(), pos[::-1].copy()], {},
+                 grad=_pair("Normal", grad=True)),
+            case("near-equal", _pair("Normal"), [loc, pos, loc, near], {}, grad=_pair("Normal", grad=True))],
+        (f"{kl}(Bernoulli, Bernoulli)", ("p.logits", "q.logits")): [
+            case("logits", _pair("Bernoulli", ("logits",)), [loc * 5, loc[::-1] * 5], {},
+                 grad=_pair("Bernoulli", ("logits",), grad=True))],
+        (f"{kl}(Poisson, Poisson)", ("p.rate", "q.rate")): [case("near-equal", _pair("Poisson"), [pos, near], {})],
+        (f"{kl}(Gamma, Gamma)", ("p.concentration", "p.rate", "q.concentration", "q.rate")): [
+            case("random", _pair("Gamma"), [pos, pos[::-1].copy(), near, pos], {})],
+        (f"{kl}(Beta, Beta)", ("p.concentration1", "p.concentration0", "q.concentration1", "q.concentration0")): [
+            case("random", _pair("Beta"), [pos, pos[::-1].copy(), near, pos], {})],
+        (f"{kl}(Dirichlet, Dirichlet)", ("p.concentration", "q.concentration")): [
+            case("random", _pair("Dirichlet"), [conc, conc[::-1].copy()], {})],
+        (f"{kl}(Categorical, Categorical)", ("p.probs", "q.probs")): [
+            case("random", _pair("Categorical"), [prob, prob[::-1].copy()], {})],
+        (f"{kl}(MultivariateNormal, MultivariateNormal)",
+         ("p.loc", "p.covariance_matrix", "q.loc", "q.covariance_matrix")): [
+            case("covariance", _pair("MultivariateNormal"), [loc[:3], cov, loc[2:], np.eye(3) + 0.5 * cov], {})],
     }
 
 
@@ -287,7 +341,7 @@ def scipy_cases():
 
 
 FRAMEWORKS = {
-    "torch": ("PyTorch (torch.nn.functional, torch.special)", torch_cases),
+    "torch": ("PyTorch (torch.nn.functional, torch.special, torch.distributions)", torch_cases),
     "keras": ("Keras 3 (keras.losses, TensorFlow backend)", lambda: keras_cases(keras, "keras.losses")),
     "tf_keras2": ("tf.keras 2 (Keras 2 losses)", lambda: keras_cases(tf_keras2, "tf.keras.losses")),
     "optax": ("optax (optax.losses)", optax_cases),
@@ -297,7 +351,8 @@ FRAMEWORKS = {
 
 def profile_name(q):
     """The public name of a profile function: shannon.torch.cross_entropy, shannon.torch.special.logit."""
-    module = {"shannon._torch_special": "shannon.torch.special"}.get(q.__module__, q.__module__)
+    module = {"shannon._torch_special": "shannon.torch.special",
+              "shannon._torch_distributions": "shannon.torch.distributions"}.get(q.__module__, q.__module__)
     return f"{module}.{q.__name__}"
 
 

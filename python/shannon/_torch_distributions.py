@@ -9,7 +9,8 @@ correctly rounded to the parameters' dtype (or ``dtype=``; ``digits=N`` for N co
 ``.enclose()`` and ``.ulp_error()`` as for every quantity), with PyTorch's conventions: a distribution
 given by ``probs`` holds logits computed from probs clamped to [eps, 1 - eps] (eps = the dtype's machine
 epsilon, torch's clamp_probs), and those enter the formula; one given by ``logits`` holds the exact
-sigmoid/softmax of them (PyTorch rounds these, which matters only where they underflow); kl.py's masks
+sigmoid/softmax of them (PyTorch rounds these first, and its 1 - probs then loses digits where probs is
+near 1: 4,000 eps at logit 20, PyTorch's error, not a convention); kl.py's masks
 (+inf where q gives probability 0 to what p does not, 0 where p's term has weight 0; Uniform's and
 Binomial's +inf) and IEEE's NaN where the formula meets it unmasked (Poisson with p.rate = 0: 0 * log 0).
 The formulas live once, in C++ (include/shannon/profiles/torch_distributions.hpp). Gamma, Beta and

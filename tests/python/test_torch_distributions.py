@@ -453,8 +453,9 @@ def test_gradients_against_mpmath_derivatives(name):
                 a = list(args)
                 a[k] = t
                 return ref(*a)
-            d = mpmath.diff(f, args[k])
-            if got[key][i] == 0 and abs(d) < M(10) ** -80:  # an exact 0 (p = q): the difference quotient's noise
+            with mpmath.workprec(300):  # other modules of the suite set mpmath's precision too
+                d = mpmath.diff(f, args[k])
+            if got[key][i] == 0 and abs(d) < M(10) ** -60:  # an exact 0 (p = q): the difference quotient's noise
                 continue
             assert got[key][i] == rn(d, np.float64), (name, key, i, got[key][i], d)
 

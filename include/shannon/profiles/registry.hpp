@@ -18,7 +18,7 @@ namespace shannon::profiles {
 struct profile_info {
     /// The framework's profile, which names the C++ namespace and the Python module (torch:
     /// shannon::profiles::torch and shannon.torch; torch.special: shannon::profiles::torch::special and
-    /// shannon.torch.special).
+    /// shannon.torch.special; torch.distributions likewise).
     std::string_view framework;
     /// The function's name in both (the framework's own name).
     std::string_view name;
@@ -55,6 +55,7 @@ inline constexpr std::array profile_functions{
     profile_info{"torch.special", "logsumexp", "torch.special.logsumexp"},
     profile_info{"torch.special", "softmax", "torch.special.softmax"},
     profile_info{"torch.special", "log_softmax", "torch.special.log_softmax"},
+    profile_info{"torch.distributions", "kl_divergence", "torch.distributions.kl_divergence", true},
     profile_info{"keras", "binary_crossentropy", "keras.losses.binary_crossentropy"},
     profile_info{"keras", "categorical_crossentropy", "keras.losses.categorical_crossentropy"},
     profile_info{"keras", "sparse_categorical_crossentropy", "keras.losses.sparse_categorical_crossentropy"},

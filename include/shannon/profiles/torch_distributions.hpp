@@ -6,7 +6,8 @@
 //  * a distribution given by probabilities holds logits computed from them after clamp_probs (to
 //    [eps, 1 - eps], eps the dtype's machine epsilon: utils.probs_to_logits), and those logits enter
 //    the formulas; one given by logits holds probabilities sigmoid(logits) / softmax(logits), here
-//    exact (PyTorch rounds them, which matters only where they underflow to 0 or round to 1);
+//    exact (PyTorch rounds them first, and its 1 - probs then loses digits where probs is near 1:
+//    PyTorch's rounding error, which the exact value shows, not a convention);
 //  * the masks kl.py writes: +inf where q gives zero probability to what p does not (Bernoulli,
 //    Categorical, Uniform, Binomial with p.total_count > q.total_count), 0 where p's term has zero
 //    weight; and IEEE's NaN and infinities where the formula meets them and kl.py does not mask them
@@ -239,9 +240,23 @@ template <class W>
     return W(W(t1 - t2) + W(W(t3 + t4) + t5));
 }
 
+/// p and q hold the same parameters, given alike (the KL is 0 but for kl.py's NaN and inf; an
+/// interval evaluation of the formula could not tell that 0 from a tiny value: log p - log q of equal
+/// points is an interval about 0, however precise).
+template <class W>
+[[nodiscard]] bool identical(const kl_options& o, const W& p0, const W& p1, const W& q0, const W& q1) {
+    return o.p == o.q && input_value(p0) == input_value(q0) && input_value(p1) == input_value(q1);
+}
+
 /// One pair's value from its four parameters (unused ones ignored).
 template <class W>
 [[nodiscard]] W kl_value(const kl_options& o, const W& p0, const W& p1, const W& q0, const W& q1) {
+    if (identical(o, p0, p1, q0, q1)) {
+        const bool nan_case = (o.f == family::poisson && input_value(p0) == 0) ||
+                              (o.f == family::binomial && o.p == given::probs && input_value(p1) == 1);
+        const bool inf_case = o.f == family::geometric && o.q == given::probs && input_value(q0) == 1;
+        return nan_case ? nan<W>() : inf_case ? inf<W>() : W(0);
+    }
     switch (o.f) {
         case family::normal: return normal(p0, p1, q0, q1);
         case family::bernoulli: return bernoulli(binary(p0, o.p, o.d), binary(q0, o.q, o.d));
@@ -374,6 +389,9 @@ template <class W>
 [[nodiscard]] std::array<W, 4> kl_gradient_value(const kl_options& o, const W& p0, const W& p1, const W& q0, const W& q1) {
     const W zero(0);
     const W one(1);
+    if (identical(o, p0, p1, q0, q1) && o.f != family::uniform && o.f != family::poisson) {
+        return {zero, zero, zero, zero};  // the KL's minimum over q, and over p: every partial is 0
+    }
     switch (o.f) {
         case family::normal: {
             const W d = W(p0 - q0);
@@ -543,6 +561,12 @@ template <class Rows>
         std::vector<W> out;
         out.reserve(pr.size());
         for (std::size_t i = 0; i < pr.size() && i < qr.size(); ++i) {
+            if (pg == qg && std::ranges::equal(pr[i], qr[i], [](const auto& x, const auto& y) {
+                    return detail::input_value(W(x)) == detail::input_value(W(y));
+                })) {
+                out.push_back(W(0));  // identical rows (their masked zeros included)
+                continue;
+            }
             const auto a = detail::categorical<W>(pr[i], pg, d);
             const auto b = detail::categorical<W>(qr[i], qg, d);
             W s(0);
@@ -578,6 +602,12 @@ template <class Rows>
         std::vector<W> out;
         out.reserve(pr.size());
         for (std::size_t i = 0; i < pr.size() && i < qr.size(); ++i) {
+            if (std::ranges::equal(pr[i], qr[i], [](const auto& x, const auto& y) {
+                    return detail::input_value(W(x)) == detail::input_value(W(y));
+                })) {
+                out.push_back(W(0));
+                continue;
+            }
             W sa(0);
             W sb(0);
             for (const auto& v : pr[i]) {
