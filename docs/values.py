@@ -99,6 +99,18 @@ value("prof_cels_keras", "", lambda: keras.categorical_crossentropy(onehot, logi
 
 P = np.array([[0.5, 0.5, 0.0]])
 Q = np.array([[0.25, 0.25, 0.5]])
+# torch.distributions (docs/profiles.md): kl.py's closed forms, exactly.
+_D = storch.distributions
+value("dist_geometric", "", lambda: _D.kl_divergence(_D.Geometric(0.0005239564687562472), _D.Geometric(0.000523956468756247)))
+value("dist_bernoulli_clamp", "", lambda: _D.kl_divergence(_D.Bernoulli(1e-30), _D.Bernoulli(0.5)))
+value("dist_bernoulli_true", "", lambda: shannon.kl_divergence([1e-30, 1 - 1e-30], [0.5, 0.5]))
+value("dist_poisson0", "", lambda: _D.kl_divergence(_D.Poisson(0.0), _D.Poisson(1.0)))
+value("dist_gamma_digits", "", lambda: float(_D.kl_divergence(_D.Gamma(2.0, 3.0), _D.Gamma(2.5, 1.0))))
+out["dist_gamma_30"] = {"label": "", "digits": str(_D.kl_divergence(_D.Gamma(2.0, 3.0), _D.Gamma(2.5, 1.0), digits=30))}
+value("dist_mvn", "", lambda: _D.kl_divergence(
+    _D.MultivariateNormal([0.0, 0.0], [[2.0, 0.5], [0.5, 1.0]]),
+    _D.MultivariateNormal([1.0, 0.0], precision_matrix=[[1.0, 0.2], [0.2, 3.0]])))
+value("dist_grad_bernoulli", "", lambda: _D.kl_divergence_grad(_D.Bernoulli(logits=40.0), _D.Bernoulli(logits=0.0))["p.logits"])
 value("prof_kl_core", "", lambda: shannon.kl_divergence(P[0], Q[0]))
 value("prof_kl_torch_mean", "", lambda: storch.kl_div(np.log(Q), P, reduction="mean"))
 value("prof_kl_torch_batchmean", "", lambda: storch.kl_div(np.log(Q), P, reduction="batchmean"))
