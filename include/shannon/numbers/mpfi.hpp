@@ -36,8 +36,10 @@ struct number_traits<boost::multiprecision::number<boost::multiprecision::mpfi_f
 /// exact value at every point of the argument. An argument reaching 0 or below gives NaN.
 template <unsigned D, boost::multiprecision::expression_template_option ET>
 struct gamma_functions<boost::multiprecision::number<boost::multiprecision::mpfi_float_backend<D>, ET>> {
+    /// The interval type.
     using number = boost::multiprecision::number<boost::multiprecision::mpfi_float_backend<D>, ET>;
 
+    /// An enclosure of digamma over x (NaN when x reaches 0 or below).
     [[nodiscard]] static number digamma(const number& x) {
         return by_ends(x, [](mpfr_ptr lo, mpfr_ptr hi, mpfr_srcptr a, mpfr_srcptr b, mpfr_ptr) {
             mpfr_digamma(lo, a, MPFR_RNDD);
@@ -45,6 +47,7 @@ struct gamma_functions<boost::multiprecision::number<boost::multiprecision::mpfi
         });
     }
 
+    /// An enclosure of log Gamma over x (NaN when x reaches 0 or below).
     [[nodiscard]] static number lgamma(const number& x) {
         return by_ends(x, [](mpfr_ptr lo, mpfr_ptr hi, mpfr_srcptr a, mpfr_srcptr b, mpfr_ptr t) {
             if (mpfr_cmp_d(b, 1.4616) <= 0) {  // decreasing

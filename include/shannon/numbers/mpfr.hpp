@@ -77,8 +77,11 @@ struct number_traits<boost::multiprecision::number<boost::multiprecision::mpfr_f
 /// nearest at the argument's precision; NaN at or below 0.
 template <unsigned D, boost::multiprecision::mpfr_allocation_type A, boost::multiprecision::expression_template_option ET>
 struct gamma_functions<boost::multiprecision::number<boost::multiprecision::mpfr_float_backend<D, A>, ET>> {
+    /// The MPFR number type.
     using number = boost::multiprecision::number<boost::multiprecision::mpfr_float_backend<D, A>, ET>;
+    /// log Gamma(x), correctly rounded at x's precision.
     [[nodiscard]] static number lgamma(const number& x) { return apply(x, mpfr_lngamma); }
+    /// digamma(x), correctly rounded at x's precision.
     [[nodiscard]] static number digamma(const number& x) { return apply(x, mpfr_digamma); }
 
 private:

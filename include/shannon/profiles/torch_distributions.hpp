@@ -46,10 +46,10 @@ enum class given : unsigned char { probs, logits };
 /// One pair's settings: the family, how p and q were given, and the parameters' dtype (its machine
 /// epsilon clamps probabilities before logits are formed).
 struct kl_options {
-    family f = family::normal;
-    given p = given::probs;
-    given q = given::probs;
-    dtype d = dtype::binary64;
+    family f = family::normal;  ///< the family of both distributions
+    given p = given::probs;       ///< how p was given
+    given q = given::probs;       ///< how q was given
+    dtype d = dtype::binary64;    ///< the parameters' dtype (its machine epsilon clamps probabilities)
 };
 
 /// The parameter names of a family (torch's), in the order the flat arrays hold them.
