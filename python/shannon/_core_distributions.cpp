@@ -36,6 +36,7 @@ td::given given_named(const std::string& g) {
 
 /// The scalar families without log Gamma (the ball takes them).
 struct elementary_kl {
+    static constexpr bool elementwise = true;  // value i reads element i of each array only
     td::kl_options o;
     template <class A, class B, class C, class D>
     auto operator()(const A& p0, const B& p1, const C& q0, const D& q1) const {
@@ -54,6 +55,7 @@ struct elementary_kl_gradient {
 
 /// Gamma and Beta: only for the number types with log Gamma and digamma.
 struct gamma_kl {
+    static constexpr bool elementwise = true;
     td::kl_options o;
     template <class A, class B, class C, class D>
         requires shannon::detail::has_gamma_functions<shannon::working_t<shannon::detail::range_real_t<A>>>

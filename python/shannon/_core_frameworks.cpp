@@ -9,10 +9,12 @@ void bind_scipy(py::module_& m) {
     namespace ps = pr::scipy;
     using A = array<double>;
     m.def("scipy_entr", [](const request& r, const A& x) {
-        return run(r, [](const auto& v) { return ps::entr(v); }, flat(x));
+        return run(r, ex::detail::elementwise_fn{[](const auto& v) { return ps::entr(v); }}, flat(x));
     });
     const auto binary = [&](const char* name, auto fn) {
-        m.def(name, [fn](const request& r, const A& x, const A& y) { return run(r, fn, flat(x), flat(y)); });
+        m.def(name, [fn](const request& r, const A& x, const A& y) {
+            return run(r, ex::detail::elementwise_fn{fn}, flat(x), flat(y));  // value i: the elements i alone
+        });
     };
     binary("scipy_rel_entr", [](const auto& a, const auto& b) { return ps::rel_entr(a, b); });
     binary("scipy_kl_div", [](const auto& a, const auto& b) { return ps::kl_div(a, b); });

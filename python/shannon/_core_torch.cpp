@@ -223,7 +223,7 @@ void bind_torch(py::module_& m) {
                                ? fn::logsigmoid
                                : throw py::value_error("shannon._core.torch_elementwise: no function '" + name + "'");
               const ex::format d = format_of(dtype);
-              return run(r, [=](const auto& v) {
+              return run(r, ex::detail::elementwise_fn{[=](const auto& v) {
                   switch (f) {
                       case fn::entr: return ts::entr(v);
                       case fn::expit: return ts::expit(v);
@@ -234,7 +234,7 @@ void bind_torch(py::module_& m) {
                       case fn::logsigmoid: break;
                   }
                   return pt::logsigmoid(v);
-              }, flat(x));
+              }}, flat(x));
           },
           py::arg("request"), py::arg("name"), py::arg("x"), py::arg("beta") = 1.0, py::arg("threshold") = 20.0,
           py::arg("eps") = std::nullopt, py::arg("dtype") = "float64");
@@ -243,8 +243,9 @@ void bind_torch(py::module_& m) {
             throw py::value_error("shannon._core.torch_elementwise2: no function '" + name + "'");
         }
         const bool log1p = name == "xlog1py";
-        return run(r, [log1p](const auto& a, const auto& b) { return log1p ? ts::xlog1py(a, b) : ts::xlogy(a, b); },
-                   flat(x), flat(y));
+        return run(r, ex::detail::elementwise_fn{[log1p](const auto& a, const auto& b) {
+                       return log1p ? ts::xlog1py(a, b) : ts::xlogy(a, b);
+                   }}, flat(x), flat(y));
     });
 }
 

@@ -9,6 +9,8 @@
 #include <cstddef>
 #include <limits>
 #include <optional>
+#include <ranges>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -145,16 +147,66 @@ template <class Quantity, class... Args>
     return out;
 }
 
+/// A flat input of numbers an elementwise quantity reads element by element (a span of doubles).
+template <class A>
+concept flat_numbers = std::ranges::contiguous_range<A> && std::ranges::sized_range<A> &&
+                       std::is_floating_point_v<std::ranges::range_value_t<A>>;
+
+/// A quantity whose i-th value depends only on the i-th elements of its flat inputs (it says so with
+/// `static constexpr bool elementwise = true`): its undecided elements can be evaluated again alone,
+/// rather than with the whole vector.
+template <class Quantity, class... Args>
+concept elementwise_quantity = requires { requires Quantity::elementwise; } && (flat_numbers<Args> && ...);
+
+/// A function of flat inputs marked elementwise (see elementwise_quantity): elementwise_fn{f}.
+template <class F>
+struct elementwise_fn {
+    F f;  ///< the function, value i of which reads the inputs' elements i only
+    static constexpr bool elementwise = true;
+    template <class... A>
+    auto operator()(const A&... a) const -> decltype(f(a...)) {
+        return f(a...);
+    }
+};
+template <class F>
+elementwise_fn(F) -> elementwise_fn<F>;
+
+/// The elements of a flat input at `which`.
+template <class A>
+[[nodiscard]] std::vector<std::ranges::range_value_t<A>> gather(const A& a, const std::vector<std::size_t>& which) {
+    std::vector<std::ranges::range_value_t<A>> out;
+    out.reserve(which.size());
+    for (const std::size_t i : which) {
+        out.push_back(std::ranges::data(a)[i]);
+    }
+    return out;
+}
+
 /// Ziv's loop over every element of a vector-valued quantity: the whole vector is evaluated again at
-/// twice the precision while some element is undecided (rare: a value on a rounding boundary).
+/// twice the precision while some element is undecided (rare: a value on a rounding boundary) — or,
+/// for an elementwise quantity, only the undecided elements.
 template <class Out, class Decide, class Give_up, class Quantity, class... Args>
 [[nodiscard]] std::vector<Out> each(unsigned bits, unsigned cap, const Decide& decide_one, const Give_up& give_up,
                                     const Quantity& quantity, const Args&... args) {
     std::vector<std::optional<Out>> done;
-    for (;; bits *= 2) {
-        const std::vector<interval> r = evaluate_each(bits, quantity, args...);
+    std::vector<std::size_t> open;  // an elementwise quantity's undecided elements
+    for (bool first = true;; bits *= 2, first = false) {
+        std::vector<interval> r;
+        if constexpr (elementwise_quantity<Quantity, Args...>) {
+            if (!first) {
+                const std::vector<interval> some = evaluate_each(bits, quantity, gather(args, open)...);
+                r.resize(done.size());
+                for (std::size_t k = 0; k < open.size(); ++k) {
+                    r[open[k]] = some[k];
+                }
+            }
+        }
+        if (r.empty()) {
+            r = evaluate_each(bits, quantity, args...);
+        }
         done.resize(r.size());
         bool all = true;
+        open.clear();
         for (std::size_t i = 0; i < r.size(); ++i) {
             if (!done[i]) {
                 done[i] = decide_one(r[i], bits);
@@ -162,6 +214,9 @@ template <class Out, class Decide, class Give_up, class Quantity, class... Args>
                     done[i] = give_up(r[i], bits);
                 }
                 all = all && done[i].has_value();
+                if (!done[i]) {
+                    open.push_back(i);
+                }
             }
         }
         if (all) {

@@ -167,10 +167,21 @@ void round_each_into(const settings& s, format f, Sink& sink, const Quantity& qu
             }
         }
     }
-    const std::vector<rounded> out =
-        each<rounded>(std::max(s.start_bits, 64U), capped_bits(s, s.max_bits, numbers_in_all(args...)),
-                      [&](const interval& r, unsigned bits) { return decide(r, f, bits); },
-                      [&](const interval& r, unsigned bits) { return undetermined(r, f, bits); }, quantity, args...);
+    const auto general = [&](const auto&... a) {
+        return each<rounded>(std::max(s.start_bits, 64U), capped_bits(s, s.max_bits, numbers_in_all(a...)),
+                             [&](const interval& r, unsigned bits) { return decide(r, f, bits); },
+                             [&](const interval& r, unsigned bits) { return undetermined(r, f, bits); }, quantity, a...);
+    };
+    if constexpr (elementwise_quantity<Quantity, Args...>) {
+        if (started) {  // the ball's undecided elements alone, in MPFI
+            const std::vector<rounded> some = general(gather(args, undecided)...);
+            for (std::size_t k = 0; k < undecided.size(); ++k) {
+                sink.put(undecided[k], some[k]);
+            }
+            return;
+        }
+    }
+    const std::vector<rounded> out = general(args...);
     if (!started) {
         sink.start(out.size());
         for (std::size_t i = 0; i < out.size(); ++i) {
