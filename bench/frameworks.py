@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Times shannon's correctly rounded framework losses against PyTorch's own float64 CPU kernels on the
-same data, in one run (torch.set_num_threads(2)): the figures of issue 16.
+same data, in one run (torch.set_num_threads(2)): the figures of issues 16 and 19.
 
 Usage: PYTHONPATH=BUILD/python python3 bench/frameworks.py [REPEATS=3]
 Prints, per case, the best time of each over the repeats, per element, and the ratio shannon / torch.
@@ -15,6 +15,8 @@ import torch.nn.functional as F
 import shannon
 import shannon.scipy
 import shannon.torch
+import shannon.torch.distributions
+import shannon.torch.special
 from compare import best  # bench/compare.py: the minimum time over the repeats
 
 
@@ -53,6 +55,27 @@ def cases():
     st = torch.from_numpy(s)
     out.append(("log_softmax 16 x 32000, every element", s.size, lambda: shannon.scipy.log_softmax(s, axis=1),
                 lambda: torch.log_softmax(st, dim=1)))
+    # torch.special and torch.distributions (issue 19): elementwise, the ball deciding nearly all
+    e = rng.normal(0, 8, 10**6)
+    et = torch.from_numpy(e)
+    out.append(("torch.special.expit 10^6", e.size, lambda: shannon.torch.special.expit(e), lambda: torch.special.expit(et)))
+    out.append(("torch.nn.functional.softplus 10^6", e.size, lambda: shannon.torch.softplus(e),
+                lambda: F.softplus(et)))
+    D = torch.distributions
+    S = shannon.torch.distributions
+    n = 10**5
+    loc, scale = rng.normal(0, 1, (2, n)), np.exp(rng.normal(0, 1, (2, n)))
+    tn = [D.Normal(torch.from_numpy(loc[i]), torch.from_numpy(scale[i])) for i in range(2)]
+    out.append(("distributions.kl_divergence Normal 10^5", n, lambda: S.kl_divergence(*tn), lambda: D.kl_divergence(*tn)))
+    probs = rng.random((2, n))
+    tb = [D.Bernoulli(torch.from_numpy(probs[i])) for i in range(2)]
+    out.append(("distributions.kl_divergence Bernoulli 10^5", n, lambda: S.kl_divergence(*tb),
+                lambda: D.kl_divergence(*tb)))
+    m = 2000
+    conc = np.exp(rng.normal(0, 1, (4, m)))
+    tg = [D.Gamma(torch.from_numpy(conc[2 * i]), torch.from_numpy(conc[2 * i + 1])) for i in range(2)]
+    out.append(("distributions.kl_divergence Gamma 2000 (MPFI: log Gamma, digamma)", m, lambda: S.kl_divergence(*tg),
+                lambda: D.kl_divergence(*tg)))
     return out
 
 
