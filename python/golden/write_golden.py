@@ -312,6 +312,8 @@ def optax_cases():
     x, xh = logits(4, 5), logits(4, 5, True)
     onehot = np.eye(5)[rng.integers(0, 5, 4)]
     lp, t = np.log(probs(4, 5)), probs(4, 5, True)
+    pred = rng.normal(0, 3, 8)
+    targ = np.concatenate([pred[:2], pred[2:4] - 1.5, rng.normal(0, 3, 4)])  # d = 0, d = delta
     return {
         ("optax.losses.softmax_cross_entropy", ("logits", "labels")): [case("confident", optax.softmax_cross_entropy, [xh, onehot], {})],
         ("optax.losses.safe_softmax_cross_entropy", ("logits", "labels")): [
@@ -323,6 +325,9 @@ def optax_cases():
         ("optax.losses.kl_divergence", ("log_predictions", "targets")): [case("zero-targets", optax.kl_divergence, [lp, t], {})],
         ("optax.losses.generalized_kl_divergence", ("log_predictions", "targets")): [
             case("unnormalized", optax.generalized_kl_divergence, [lp, t * 2], {})],
+    } | {
+        (f"optax.losses.{name}", ("predictions", "targets")): [case("errors", getattr(optax, name), [pred, targ], kw)]
+        for name, kw in (("squared_error", {}), ("l2_loss", {}), ("huber_loss", {"delta": 1.5}), ("log_cosh", {}))
     }
 
 

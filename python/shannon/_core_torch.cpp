@@ -185,8 +185,10 @@ void bind_torch(py::module_& m) {
               const pt::pointwise_loss kind = name == "l1_loss"          ? pt::pointwise_loss::l1
                                               : name == "smooth_l1_loss" ? pt::pointwise_loss::smooth_l1
                                               : name == "huber_loss"     ? pt::pointwise_loss::huber
-                                              : name == "soft_margin_loss"
-                                                  ? pt::pointwise_loss::soft_margin
+                                              : name == "soft_margin_loss" ? pt::pointwise_loss::soft_margin
+                                              : name == "scaled_square"    ? pt::pointwise_loss::scaled_square
+                                              : name == "log_cosh"
+                                                  ? pt::pointwise_loss::log_cosh
                                                   : throw py::value_error("shannon._core.torch_pointwise_loss: no loss '" +
                                                                           name + "'");
               const std::string where = "torch." + name;

@@ -1,4 +1,4 @@
-"""optax's classification and divergence losses (optax.losses), exactly: shannon.optax.softmax_cross_entropy(logits,
+"""optax's classification, divergence and regression losses (optax.losses), exactly: shannon.optax.softmax_cross_entropy(logits,
 labels) is the exact value of what optax computes, with its conventions (predictions first; plain products,
 so 0 * -inf is NaN in softmax_cross_entropy and 0 in safe_softmax_cross_entropy; no reduction: one value
 per example), argument names and defaults, correctly rounded to the logits' dtype.
@@ -9,7 +9,7 @@ The formulas live once, in C++ (include/shannon/profiles/optax.hpp). optax and J
 import numpy as np
 
 from . import _core
-from ._api import as_array, floats, indices, one_value, quantity, rows_last
+from ._api import Assembled, as_array, floats, indices, one_value, quantity, round_to_dtype, rows_last
 
 
 def _pairwise(name):
@@ -89,3 +89,54 @@ def generalized_kl_divergence(req, log_predictions, targets, axis=-1):
     """optax.losses.generalized_kl_divergence: kl_divergence + sum over `axis` of (exp(log_predictions) - targets).
     Source: optax/losses/_classification.py generalized_kl_divergence."""
     return _gkl(req, log_predictions, targets, axis)
+
+
+def _regression(name, predictions, targets, param, req):
+    """optax's regression losses: PyTorch's pointwise family unreduced (one value per element of the
+    broadcast; targets None: the predictions are the errors)."""
+    if targets is None:
+        (x,) = floats(predictions)
+        y = np.zeros_like(x)
+    else:
+        x, y = floats(predictions, targets)
+    x, y = (np.ascontiguousarray(a, dtype=np.float64) for a in np.broadcast_arrays(x, y))
+    core = req.infer(*floats(predictions, *(() if targets is None else (targets,))))
+    if x.size == 0:
+        return Assembled(np.zeros(x.shape, dtype=np.float32 if core.dtype == "float32" else np.float64))
+    if callable(param):
+        param = param(core.dtype)
+    raw = _core.torch_pointwise_loss(core, name, x.ravel(), y.ravel(), "none", float(param))
+    return (one_value(raw), None) if x.shape == () else (raw, x.shape)
+
+
+@quantity
+def squared_error(req, predictions, targets=None):
+    """optax.losses.squared_error: (predictions - targets)^2 elementwise (predictions^2 without targets).
+    Source: optax/losses/_regression.py squared_error."""
+    return _regression("scaled_square", predictions, targets, 1.0, req)
+
+
+@quantity
+def l2_loss(req, predictions, targets=None):
+    """optax.losses.l2_loss: (predictions - targets)^2 / 2 elementwise. Source: optax/losses/_regression.py."""
+    return _regression("scaled_square", predictions, targets, 0.5, req)
+
+
+@quantity
+def huber_loss(req, predictions, targets=None, delta=1.0):
+    """optax.losses.huber_loss: 0.5 min(|d|, delta)^2 + delta (|d| - min(|d|, delta)) elementwise, d =
+    predictions - targets (PyTorch's huber_loss, unreduced). Source: optax/losses/_regression.py."""
+    return _regression("huber_loss", predictions, targets, float(delta), req)
+
+
+def _log2_in(dtype):
+    """log(2) in the dtype, as optax's jnp.log(2.0).astype(errors.dtype) holds it."""
+    return float(round_to_dtype(np.array([np.log(2.0)]), dtype)[0])
+
+
+@quantity
+def log_cosh(req, predictions, targets=None):
+    """optax.losses.log_cosh: logaddexp(d, -d) - log(2) elementwise, d = predictions - targets, with log(2)
+    rounded to the errors' dtype as optax takes it (so log_cosh(0) is log 2 minus that rounding: 2.3e-17 in
+    float64, not 0). Source: optax/losses/_regression.py log_cosh."""
+    return _regression("log_cosh", predictions, targets, _log2_in, req)

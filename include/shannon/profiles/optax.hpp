@@ -1,4 +1,5 @@
-// shannon/profiles/optax.hpp — optax's classification and divergence losses (optax.losses), exactly.
+// shannon/profiles/optax.hpp — optax's classification, divergence and regression losses (optax.losses),
+// exactly. The regression losses are PyTorch's pointwise family (profiles/torch.hpp) unreduced.
 //
 // The formulas are those of optax/losses/_classification.py with its conventions: predictions come
 // first (logits, log_predictions), labels second; the products are plain IEEE products, so
@@ -15,6 +16,7 @@
 #include <vector>
 
 #include "common.hpp"
+#include "torch.hpp"
 #include "../detail/fp_contract.hpp"
 
 SHANNON_FP_CONTRACT_OFF
@@ -197,6 +199,37 @@ template <row_range L, row_range Y>
         }
         return l;
     });
+}
+
+/// optax.losses.squared_error(predictions, targets): (predictions - targets)^2 per element (targets
+/// absent: predictions^2, pass zeros). Source: optax/losses/_regression.py.
+template <real_range P, real_range T>
+[[nodiscard]] auto squared_error(P&& predictions, T&& targets) {
+    return torch::pointwise_loss_unreduced(torch::pointwise_loss::scaled_square, std::forward<P>(predictions),
+                                           std::forward<T>(targets), 1.0);
+}
+
+/// optax.losses.l2_loss(predictions, targets): (predictions - targets)^2 / 2 per element.
+template <real_range P, real_range T>
+[[nodiscard]] auto l2_loss(P&& predictions, T&& targets) {
+    return torch::pointwise_loss_unreduced(torch::pointwise_loss::scaled_square, std::forward<P>(predictions),
+                                           std::forward<T>(targets), 0.5);
+}
+
+/// optax.losses.huber_loss(predictions, targets, delta): 0.5 min(|d|, delta)^2 + delta (|d| - min(|d|,
+/// delta)) per element, d = predictions - targets: PyTorch's huber_loss, unreduced (the same values).
+template <real_range P, real_range T>
+[[nodiscard]] auto huber_loss(P&& predictions, T&& targets, double delta = 1) {
+    return torch::pointwise_loss_unreduced(torch::pointwise_loss::huber, std::forward<P>(predictions),
+                                           std::forward<T>(targets), delta);
+}
+
+/// optax.losses.log_cosh(predictions, targets): logaddexp(d, -d) - log(2) per element, log(2) as optax
+/// takes it, in the errors' dtype d (so the value at d = 0 is log 2 minus its rounding, not 0).
+template <real_range P, real_range T>
+[[nodiscard]] auto log_cosh(P&& predictions, T&& targets, dtype d = dtype::binary64) {
+    return torch::pointwise_loss_unreduced(torch::pointwise_loss::log_cosh, std::forward<P>(predictions),
+                                           std::forward<T>(targets), in_dtype(0x1.62e42fefa39efp-1, d));
 }
 
 }  // namespace shannon::profiles::optax

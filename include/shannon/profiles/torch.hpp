@@ -753,8 +753,10 @@ template <real_range Input, real_range Target>
 }
 
 /// The pointwise losses of two tensors: l1_loss, smooth_l1_loss (beta), huber_loss (delta),
-/// soft_margin_loss. Sources: torch.nn.L1Loss, SmoothL1Loss, HuberLoss, SoftMarginLoss docs.
-enum class pointwise_loss { l1, smooth_l1, huber, soft_margin };
+/// soft_margin_loss (sources: torch.nn.L1Loss, SmoothL1Loss, HuberLoss, SoftMarginLoss docs); and the
+/// two other frameworks share (profiles/optax.hpp): scaled_square, param d^2 (squared_error: param 1,
+/// l2_loss: 1/2), and log_cosh, log(e^d + e^-d) - param (param: log 2 in the tensor's dtype).
+enum class pointwise_loss { l1, smooth_l1, huber, soft_margin, scaled_square, log_cosh };
 
 namespace detail {
 /// The quadratic piece a z^2 / 2 below the threshold t and the linear piece b (z - t / 2) above it,
@@ -802,6 +804,18 @@ template <real_range Input, real_range Target>
             continue;
         }
         const W z = shannon::detail::abs_(W(x[i] - y[i]));
+        if (kind == pointwise_loss::scaled_square) {
+            l.push_back(W(W(param) * W(z * z)));
+            continue;
+        }
+        if (kind == pointwise_loss::log_cosh) {  // log(e^z + e^-z) = z + log1p(e^-2z), z = |d|
+            if (shannon::detail::is_pos_inf(z)) {
+                l.push_back(z);
+                continue;
+            }
+            l.push_back(W(W(z + shannon::detail::log1p_(shannon::detail::exp_(W(W(-2) * z)))) - W(param)));
+            continue;
+        }
         if (kind == pointwise_loss::l1 || (kind == pointwise_loss::smooth_l1 && param == 0)) {
             l.push_back(z);
         } else if (kind == pointwise_loss::smooth_l1) {
@@ -818,6 +832,8 @@ template <real_range Input, real_range Target>
         case pointwise_loss::l1: return "torch.l1_loss";
         case pointwise_loss::smooth_l1: return "torch.smooth_l1_loss";
         case pointwise_loss::huber: return "torch.huber_loss";
+        case pointwise_loss::scaled_square: return "optax.squared_error";
+        case pointwise_loss::log_cosh: return "optax.log_cosh";
         case pointwise_loss::soft_margin: break;
     }
     return "torch.soft_margin_loss";
