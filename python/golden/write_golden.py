@@ -305,6 +305,14 @@ def keras_cases(module, prefix):
                 case("logits", keras.categorical_focal_crossentropy, [onehot, logits(4, 5)], {"from_logits": True}),
             ],
         })
+        yt, yp = rng.normal(0, 2, (4, 5)), rng.normal(0, 2, (4, 5))
+        yp[0] = yt[0]  # zero errors: log_cosh gives log 2 minus its rounding in the dtype
+        out.update({
+            ("keras.losses.huber", ("y_true", "y_pred")): [case("delta", keras.huber, [yt, yp], {"delta": 1.5})],
+            ("keras.losses.log_cosh", ("y_true", "y_pred")): [case("errors", keras.log_cosh, [yt, yp], {})],
+            ("keras.losses.poisson", ("y_true", "y_pred")): [
+                case("counts", keras.poisson, [np.abs(yt).round(), np.abs(yp)], {})],
+        })
     return out
 
 

@@ -114,6 +114,14 @@ O keras_options(keywords& k, const request& r, const std::string& function) {
         o.gamma = k.get<double>("gamma", o.gamma);
         o.alpha = k.get<decltype(o.alpha)>("alpha", o.alpha);
     }
+    if constexpr (requires { o.kind; }) {
+        const auto kind = k.get<std::string>("kind", "huber");
+        o.kind = kind == "huber"      ? pr::keras::regression::huber
+                 : kind == "log_cosh" ? pr::keras::regression::log_cosh
+                 : kind == "poisson"  ? pr::keras::regression::poisson
+                                      : throw py::value_error(function + ": no regression loss '" + kind + "'");
+        o.delta = k.get<double>("delta", o.delta);
+    }
     if constexpr (requires { o.apply_class_balancing; }) {
         o.apply_class_balancing = k.get<bool>("apply_class_balancing", o.apply_class_balancing);
     }
@@ -157,6 +165,7 @@ void bind_keras(py::module_& m) {
     SHANNON_DEF_KERAS(keras, kl_divergence, keras::kl_divergence_options, A);
     SHANNON_DEF_KERAS(keras, binary_focal_crossentropy, keras::binary_focal_crossentropy_options, A);
     SHANNON_DEF_KERAS(keras, categorical_focal_crossentropy, keras::categorical_focal_crossentropy_options, A);
+    SHANNON_DEF_KERAS(keras, regression, keras::regression_options, A);  // huber, log_cosh, poisson
     SHANNON_DEF_KERAS(tf_keras2, binary_crossentropy, keras::crossentropy_options, A);
 }
 

@@ -1,4 +1,4 @@
-"""Keras 3's probabilistic losses (keras.losses), exactly: shannon.keras.binary_crossentropy(y_true, y_pred, ...)
+"""Keras 3's probabilistic and regression losses (keras.losses), exactly: shannon.keras.binary_crossentropy(y_true, y_pred, ...)
 is the exact value of what keras.losses.binary_crossentropy computes with the TensorFlow backend, with its
 conventions (probabilities clipped to [epsilon, 1 - epsilon] with both bounds rounded to y_pred's dtype,
 y_true cast to y_pred's dtype, label smoothing, renormalization, ignore_class, the mean over the last
@@ -63,6 +63,7 @@ _cce = _dense("keras_categorical_crossentropy")
 _kld = _dense("keras_kl_divergence")
 _bfocal = _dense("keras_binary_focal_crossentropy")
 _cfocal = _dense("keras_categorical_focal_crossentropy")
+_regression = _dense("keras_regression")
 
 
 @quantity
@@ -141,3 +142,24 @@ def categorical_focal_crossentropy(req, y_true, y_pred, alpha=0.25, gamma=2.0, f
     return _cfocal(req, y_true, y_pred, axis, reduction, sample_weight,
                    alpha=[float(a) for a in np.atleast_1d(np.asarray(alpha, dtype=np.float64))], gamma=float(gamma),
                    from_logits=bool(from_logits), label_smoothing=float(label_smoothing), epsilon=float(epsilon))
+
+
+@quantity
+def huber(req, y_true, y_pred, delta=1.0, *, reduction=None, sample_weight=None):
+    """keras.losses.huber: mean over the last axis of 0.5 d^2 where |d| <= delta, else delta |d| - 0.5 delta^2,
+    d = y_pred - y_true (PyTorch's huber_loss terms). Source: keras/src/losses/losses.py huber."""
+    return _regression(req, y_true, y_pred, -1, reduction, sample_weight, kind="huber", delta=float(delta))
+
+
+@quantity
+def log_cosh(req, y_true, y_pred, *, reduction=None, sample_weight=None):
+    """keras.losses.log_cosh: mean over the last axis of d + softplus(-2 d) - log(2), d = y_pred - y_true, log(2)
+    in y_pred's dtype (so a row of zero errors gives log 2 minus its rounding). Source: keras/src/losses/losses.py."""
+    return _regression(req, y_true, y_pred, -1, reduction, sample_weight, kind="log_cosh")
+
+
+@quantity
+def poisson(req, y_true, y_pred, *, reduction=None, sample_weight=None, epsilon=1e-7):
+    """keras.losses.poisson: mean over the last axis of y_pred - y_true log(y_pred + epsilon), epsilon in y_pred's
+    dtype (PyTorch's poisson_nll_loss terms with log_input=False). Source: keras/src/losses/losses.py poisson."""
+    return _regression(req, y_true, y_pred, -1, reduction, sample_weight, kind="poisson", epsilon=float(epsilon))

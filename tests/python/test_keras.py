@@ -288,3 +288,46 @@ def test_errors():
         keras.binary_crossentropy([[0, 1]], [[0.5, 0.5]], reduction="sum", sample_weight=[[1, 2, 3]])
     with pytest.raises(ValueError, match="reduction"):
         keras.kl_divergence([[0, 1]], [[0.5, 0.5]], reduction="batchmean")
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_regression_losses_against_keras_formulas(dtype):
+    """keras/src/losses/losses.py's huber (where |d| <= delta), log_cosh (d + softplus(-2 d) - log 2, log 2 in
+    y_pred's dtype) and poisson (y_pred - y_true log(y_pred + eps), eps in y_pred's dtype) in mpmath: the mean
+    over the last axis of each row, every row equal to the rounded reference; the Loss class's mean and
+    sample weights likewise."""
+    r = np.random.default_rng(88)
+    n, c = 12, 5
+    t = r.normal(0, 2, (n, c)).astype(dtype)
+    p = r.normal(0, 2, (n, c)).astype(dtype)
+    p[0] = t[0]  # zero errors: log_cosh's row is log 2 minus its rounding
+    p[1] = t[1] + dtype(1.5)  # |d| = delta exactly
+    rate_t = np.abs(t).round()  # counts
+    rate_p = np.abs(p)
+    rate_p[2, :2] = 0  # log(0 + eps)
+    delta = 1.5
+    log2 = mp(dtype(np.log(2.0)))
+    eps = mp(dtype(1e-7))
+
+    def d(i, k):
+        return mp(p[i, k]) - mp(t[i, k])
+
+    def huber(x):
+        return x * x / 2 if abs(x) <= delta else delta * abs(x) - mp(delta) ** 2 / 2
+
+    def mean(f, i):
+        return mpmath.fsum(f(i, k) for k in range(c)) / c
+    cases = {
+        "huber": (keras.huber(t, p, delta=delta), lambda i, k: huber(d(i, k))),
+        "log_cosh": (keras.log_cosh(t, p), lambda i, k: d(i, k) + softplus(-2 * d(i, k)) - log2),
+        "poisson": (keras.poisson(rate_t, rate_p),
+                    lambda i, k: mp(rate_p[i, k]) - mp(rate_t[i, k]) * mpmath.log(mp(rate_p[i, k]) + eps)),
+    }
+    for name, (got, term) in cases.items():
+        assert got.dtype == dtype and got.shape == (n,), name
+        want = np.array([rn(mean(term, i), dtype) for i in range(n)], dtype=dtype)
+        np.testing.assert_array_equal(got, want, err_msg=name)
+    w = r.uniform(0.5, 2, n)
+    got = keras.huber(t, p, delta=delta, reduction="sum_over_batch_size", sample_weight=w)
+    want = mpmath.fsum(mp(w[i]) * mean(lambda i, k: huber(d(i, k)), i) for i in range(n)) / n
+    assert got == rn(want, dtype)

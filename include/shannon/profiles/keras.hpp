@@ -25,6 +25,7 @@
 #include <vector>
 
 #include "common.hpp"
+#include "torch.hpp"
 #include "../detail/fp_contract.hpp"
 
 SHANNON_FP_CONTRACT_OFF
@@ -62,6 +63,20 @@ struct kl_divergence_options {
     std::vector<double> sample_weight{};             ///< one per row; empty: 1
     profiles::dtype dtype = profiles::dtype::float64; ///< y_pred's: the clip bounds are rounded to it
     double epsilon = default_epsilon;                ///< keras.config.epsilon(): the clip bound
+};
+
+/// The regression losses huber, log_cosh and poisson: mean over the last axis of PyTorch's pointwise
+/// terms (profiles/torch.hpp) of d = y_pred - y_true.
+enum class regression { huber, log_cosh, poisson };
+
+/// huber (delta), log_cosh, poisson (epsilon inside the log).
+struct regression_options {
+    regression kind = regression::huber;             ///< which loss
+    double delta = 1.0;                              ///< huber's threshold
+    profiles::reduction reduction = reduction::mean;  ///< the Loss class's (mean = "sum_over_batch_size")
+    std::vector<double> sample_weight{};             ///< one per row; empty: 1
+    profiles::dtype dtype = profiles::dtype::float64; ///< y_pred's: log 2 and epsilon are rounded to it
+    double epsilon = default_epsilon;                ///< keras.config.epsilon(): poisson's log(y_pred + epsilon)
 };
 
 /// binary_focal_crossentropy.
@@ -345,6 +360,36 @@ template <class W, class True, class Pred>
     return {std::move(l), {}};
 }
 
+/// huber, log_cosh, poisson: mean_k of the pointwise term of (y_pred, y_true) per row.
+template <class W, class True, class Pred>
+[[nodiscard]] row_losses<W> regression_rows(True&& y_true, Pred&& y_pred, const regression_options& o) {
+    const std::string_view f = o.kind == regression::huber      ? "keras.huber"
+                               : o.kind == regression::log_cosh ? "keras.log_cosh"
+                                                                : "keras.poisson";
+    const auto [t, p] = read_rows_pair<W>(std::forward<True>(y_true), std::forward<Pred>(y_pred), f, "y_true", "y_pred");
+    std::vector<W> l;
+    l.reserve(t.size());
+    for (std::size_t n = 0; n < t.size(); ++n) {
+        std::vector<W> terms;
+        if (o.kind == regression::poisson) {  // y_pred - y_true log(y_pred + eps): torch's poisson_nll_loss, log_input false
+            torch::poisson_nll_loss_options po;
+            po.log_input = false;
+            po.eps = in_dtype(o.epsilon, o.dtype);
+            terms = torch::detail::poisson_nll_loss_terms(p[n], t[n], po);
+        } else {
+            terms = torch::detail::pointwise_loss_terms(
+                o.kind == regression::huber ? torch::pointwise_loss::huber : torch::pointwise_loss::log_cosh, p[n], t[n],
+                o.kind == regression::huber ? o.delta : in_dtype(0x1.62e42fefa39efp-1, o.dtype), f);
+        }
+        accumulator<W> acc;
+        for (const W& v : terms) {
+            acc.add(v);
+        }
+        l.push_back(W(acc.value() / W(static_cast<double>(terms.size()))));
+    }
+    return {std::move(l), {}};
+}
+
 template <class W, class True, class Pred>
 [[nodiscard]] row_losses<W> binary_focal_crossentropy_rows(True&& y_true, Pred&& y_pred,
                                                            const binary_focal_crossentropy_options& o) {
@@ -463,6 +508,11 @@ SHANNON_KERAS_LOSS("keras.", binary_focal_crossentropy, row_range, binary_focal_
 /// axis -1: l_n = sum_k alpha_k (1 - o_k)^gamma (-y'_k log o_k), o = clip(p / sum p) (p = softmax(x) from
 /// logits), y' = y (1 - s) + s / C. Source: keras/src/losses/losses.py categorical_focal_crossentropy.
 SHANNON_KERAS_LOSS("keras.", categorical_focal_crossentropy, row_range, categorical_focal_crossentropy_options)
+
+/// keras.losses.huber / log_cosh / poisson by o.kind, axis -1: l_n = mean_k of Huber's 0.5 d^2 (|d| <=
+/// delta) else delta |d| - 0.5 delta^2; of log_cosh's d + softplus(-2 d) - log 2 (log 2 in y_pred's dtype);
+/// of poisson's y_pred - y_true log(y_pred + epsilon); d = y_pred - y_true. Source: keras/src/losses/losses.py.
+SHANNON_KERAS_LOSS("keras.", regression, row_range, regression_options)
 
 }  // namespace shannon::profiles::keras
 
