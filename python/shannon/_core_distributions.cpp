@@ -122,8 +122,7 @@ void bind_distributions(py::module_& m) {
             if (grad) {
                 if (!td::detail::has_gradient(o.f)) {
                     throw py::value_error("shannon.torch.distributions.kl_divergence_grad: no gradient here for " + family +
-                                          " (Gamma's and Beta's need trigamma; Geometric's and Binomial's are not "
-                                          "written yet)");
+                                          " (Gamma's and Beta's need trigamma)");
                 }
                 return run(r, elementary_kl_gradient{o}, flat(p0), flat(p1), flat(q0), flat(q1));
             }

@@ -15,16 +15,7 @@ import shannon.torch.distributions as S  # noqa: E402
 
 mpmath.mp.prec = 300
 M = mpmath.mpf
-BITS = {np.float64: 53, np.float32: 24}
-
-
-def rn(v, kind):
-    if mpmath.isnan(v):
-        return kind(np.nan)
-    if mpmath.isinf(v):
-        return kind(np.inf if v > 0 else -np.inf)
-    with mpmath.workprec(BITS[kind]):
-        return kind(float(+v))
+from test_torch_special import BITS, rn  # noqa: E402 - mpmath's rounding to the dtype, NaN and inf kept
 
 
 def bern(p, q):
@@ -432,7 +423,8 @@ def test_multivariate_normal_against_pytorch_shapes_and_errors():
         S.MultivariateNormal([0.0], [[1.0]], scale_tril=[[1.0]])
 
 
-GRAD_FAMILIES = ["Normal", "HalfNormal", "Laplace", "Exponential", "Poisson", "Uniform", "Bernoulli"]
+GRAD_FAMILIES = ["Normal", "HalfNormal", "Laplace", "Exponential", "Poisson", "Uniform", "Bernoulli", "Geometric",
+                 "Binomial"]
 
 
 @pytest.mark.parametrize("name", GRAD_FAMILIES)
@@ -447,6 +439,9 @@ def test_gradients_against_mpmath_derivatives(name):
     cols = p + q
     for k, key in enumerate(names):
         for i in range(12):
+            if name == "Binomial" and p[0][i] > q[0][i]:
+                assert got[key][i] == 0  # kl.py's masked +inf: no gradient
+                continue
             args = [M(float(c[i])) for c in cols]
 
             def f(t, k=k, args=args):
@@ -473,11 +468,16 @@ def test_gradients_against_pytorch_and_the_nan_gradient_report():
         ours = S.kl_divergence_grad(tp, tq)
         worst = 0.0
         for (key, g), t in zip(ours.items(), pt + qt):
+            if t.grad is None:  # torch's Binomial takes no gradient into total_count
+                continue
             theirs = t.grad.numpy()
             scale = np.maximum(np.abs(g), 1.0)
             worst = max(worst, float(np.max(np.abs(theirs - g) / scale)) / np.finfo(np.float64).eps)
         shown.append(f"{name} {worst:.3g}")
-        assert worst <= 32, name  # measured (seed 12): Normal 16, Laplace 13.3, the others 8 or less
+        # measured (seed 12): Normal 16, Laplace 13.3, Geometric 6,718 (near p = q its autograd divides a
+        # cancelling difference by p^2: -1.49e-12 where the exact partial is -1.17e-14), Binomial 5,583
+        # (near p = q, n (lp - lq - 1/(1 - p)) + n p lp': 1.82e-12 where it is 5.79e-13), the others 8 or less
+        assert worst <= (16384 if name in ("Geometric", "Binomial") else 32), name
     print("\nPyTorch's worst gradient error (eps x max(1, |exact|)): " + ", ".join(shown))
     # pytorch#15288: Bernoulli KL gradients at large logits (NaN in 2018; torch 1.13 gives numbers, not all
     # right): at logits (30, 30) the exact gradient is 0; at (40, 0) it is p(1 - p)(40 - 0) = 1.6993e-16
@@ -493,3 +493,15 @@ def test_gradients_against_pytorch_and_the_nan_gradient_report():
     assert not np.isnan(lp.grad.numpy()).any()
     with pytest.raises(NotImplementedError, match="no gradient here"):
         S.kl_divergence_grad(S.Gamma(1.0, 1.0), S.Gamma(2.0, 1.0))
+    # autograd's IEEE infinities where probs is 1: Geometric's q, Binomial's p or q (and both)
+    a = torch.tensor([0.5, 0.3], dtype=f64, requires_grad=True)
+    b = torch.tensor([1.0, 0.3], dtype=f64, requires_grad=True)
+    D.kl_divergence(D.Geometric(a), D.Geometric(b)).sum().backward()
+    g = S.kl_divergence_grad(D.Geometric(a), D.Geometric(b))
+    assert np.array_equal(g["p.probs"][:1], a.grad.numpy()[:1]) and np.array_equal(g["q.probs"][:1], b.grad.numpy()[:1])
+    n = torch.tensor([5.0, 5.0, 5.0], dtype=f64)
+    a = torch.tensor([1.0, 0.3, 1.0], dtype=f64, requires_grad=True)
+    b = torch.tensor([0.5, 1.0, 1.0], dtype=f64, requires_grad=True)
+    D.kl_divergence(D.Binomial(n, a), D.Binomial(n, b)).sum().backward()
+    g = S.kl_divergence_grad(D.Binomial(n, a), D.Binomial(n, b))
+    assert np.allclose(g["p.probs"], a.grad.numpy(), rtol=1e-14) and np.allclose(g["q.probs"], b.grad.numpy(), rtol=1e-14)

@@ -346,12 +346,27 @@ inline void check_parameters(const kl_options& o, std::span<const double> p0, st
 namespace detail {
 
 /// The families whose gradients are here (Gamma's and Beta's need trigamma, which MPFR lacks).
-[[nodiscard]] inline bool has_gradient(family f) {
-    return f != family::gamma && f != family::beta && f != family::geometric && f != family::binomial;
-}
+[[nodiscard]] inline bool has_gradient(family f) { return f != family::gamma && f != family::beta; }
 
 /// d clamp(x, lo, hi) / dx as autograd takes it: 1 inside [lo, hi] (ends included), 0 outside.
 [[nodiscard]] inline bool clamp_passes(double x, double lo, double hi) { return lo <= x && x <= hi; }
+
+/// The gradient with respect to a two-outcome distribution's given parameter from the partials with
+/// respect to its probability (g_probs) and its logit (g_logits): by logits, probs = sigmoid(logits)
+/// (d probs / d logits = p (1 - p)); by probs, logits = log(c) - log1p(-c), c = clamp(probs), whose
+/// derivative 1 / (c (1 - c)) passes where the clamp does (autograd's clamp: inside [eps, 1 - eps]).
+template <class W>
+[[nodiscard]] W chain(given g, dtype d, const binary_parameter<W>& x, const W& g_probs, const W& g_logits) {
+    if (g == given::logits) {
+        return W(g_logits + W(g_probs * W(x.probs * W(W(1) - x.probs))));
+    }
+    const double eps = machine_epsilon(d);
+    const double v = input_value(x.probs);
+    if (!clamp_passes(v, in_dtype(eps, d), in_dtype(1 - eps, d))) {
+        return g_probs;
+    }
+    return W(g_probs + W(g_logits / W(x.probs * W(W(1) - x.probs))));
+}
 
 /// The gradient of kl.py's Bernoulli formula (with its clamp and masks, as autograd differentiates
 /// it) with respect to p's and q's parameters as given (probs or logits).
@@ -369,17 +384,44 @@ template <class W>
     const W g_pp = W((m1 ? a : zero) - (m2 ? b : zero));
     const W g_lp = W((m1 ? W(p.probs * sigmoid(W(-p.logits))) : zero) - (m2 ? W(one_p * sigmoid(p.logits)) : zero));
     const W g_lq = W((m2 ? W(one_p * sigmoid(q.logits)) : zero) - (m1 ? W(p.probs * sigmoid(W(-q.logits))) : zero));
-    const double eps = machine_epsilon(o.d);
-    const double lo = in_dtype(eps, o.d);
-    const double hi = in_dtype(1 - eps, o.d);
-    // through logits = log(c) - log1p(-c), c = clamp(probs): dlogit/dprobs = 1 / (c (1 - c)) where the clamp passes
-    const auto dlogit = [&](const W& probs) {
-        const double x = input_value(probs);
-        return clamp_passes(x, lo, hi) ? W(W(1) / W(probs * W(W(1) - probs))) : zero;
-    };
-    const W dp = o.p == given::logits ? W(g_lp + W(g_pp * W(p.probs * one_p))) : W(g_pp + W(g_lp * dlogit(pv)));
-    const W dq = o.q == given::logits ? g_lq : W(g_lq * dlogit(qv));
-    return {dp, dq};
+    return {chain(o.p, o.d, p, g_pp, g_lp), chain(o.q, o.d, q, zero, g_lq)};
+}
+
+/// Geometric: d/d(probs, logits) of -(softplus(lp) - p lp) / p - log1p(-q) / p - lq.
+template <class W>
+[[nodiscard]] std::array<W, 2> geometric_gradient(const kl_options& o, const W& pv, const W& qv) {
+    const binary_parameter<W> p = binary(pv, o.p, o.d);
+    const binary_parameter<W> q = binary(qv, o.q, o.d);
+    if (q.one) {  // -log1p(-1) / p in the value: autograd's IEEE infinities
+        return {W(-inf<W>()), inf<W>()};
+    }
+    const W p2 = W(p.probs * p.probs);
+    const W g_pp = W(W(softplus(p.logits) + log1p_(W(-q.probs))) / p2);
+    const W g_lp = W(W(1) - W(shannon::detail::sigmoid(p.logits) / p.probs));
+    const W g_qq = W(W(1) / W(W(W(1) - q.probs) * p.probs));
+    return {chain(o.p, o.d, p, g_pp, g_lp), chain(o.q, o.d, q, g_qq, W(-1))};
+}
+
+/// Binomial (equal total counts): d/d(n, probs or logits) of n (p (lp - lq) + log1p(-p) - log1p(-q)).
+template <class W>
+[[nodiscard]] std::array<W, 3> binomial_gradient(const kl_options& o, const W& np, const W& pv, const W& nq,
+                                                 const W& qv) {
+    const binary_parameter<W> p = binary(pv, o.p, o.d);
+    const binary_parameter<W> q = binary(qv, o.q, o.d);
+    const W zero(0);
+    if (input_value(np) > input_value(nq)) {
+        return {zero, zero, zero};  // kl.py's masked +inf
+    }
+    // probs 1 (given as probs) puts log1p(-1) in the value and 1 / (1 - 1) in its partials: IEEE's
+    // infinities as autograd's (0 * inf NaN for a total count of 0)
+    const double nv = input_value(np);
+    const W inner = p.one || q.one ? value_of<W>(p.one && q.one ? NAN : p.one ? -INFINITY : INFINITY)
+                                   : W(W(p.probs * W(p.logits - q.logits)) + W(log1p_(W(-p.probs)) - log1p_(W(-q.probs))));
+    const W g_pp = p.one ? value_of<W>(nv == 0 ? NAN : -INFINITY)
+                         : W(np * W(W(p.logits - q.logits) - W(W(1) / W(W(1) - p.probs))));
+    const W g_lp = W(np * p.probs);
+    const W g_qq = q.one ? value_of<W>(nv == 0 ? NAN : INFINITY) : W(np / W(W(1) - q.probs));
+    return {inner, chain(o.p, o.d, p, g_pp, g_lp), chain(o.q, o.d, q, g_qq, W(-g_lp))};
 }
 
 /// The gradient of kl.py's formula for one pair with respect to its four parameters (p0, p1, q0, q1;
@@ -389,7 +431,9 @@ template <class W>
 [[nodiscard]] std::array<W, 4> kl_gradient_value(const kl_options& o, const W& p0, const W& p1, const W& q0, const W& q1) {
     const W zero(0);
     const W one(1);
-    if (identical(o, p0, p1, q0, q1) && o.f != family::uniform && o.f != family::poisson) {
+    const bool at_one = o.p == given::probs && ((o.f == family::binomial && input_value(p1) == 1) ||
+                                                (o.f == family::geometric && input_value(q0) == 1));
+    if (identical(o, p0, p1, q0, q1) && o.f != family::uniform && o.f != family::poisson && !at_one) {
         return {zero, zero, zero, zero};  // the KL's minimum over q, and over p: every partial is 0
     }
     switch (o.f) {
@@ -431,10 +475,17 @@ template <class W>
             const auto [dp, dq] = bernoulli_gradient(o, p0, q0);
             return {dp, zero, dq, zero};
         }
+        case family::geometric: {
+            const auto [dp, dq] = geometric_gradient(o, p0, q0);
+            return {dp, zero, dq, zero};
+        }
+        case family::binomial: {
+            const auto [dn, dp, dq] = binomial_gradient(o, p0, p1, q0, q1);
+            return {dn, dp, zero, dq};
+        }
         default: break;
     }
-    fail<shannon::invalid_argument>(kl_function, "no gradient here for this family (Gamma's and Beta's need trigamma; "
-                                    "Geometric's and Binomial's are not written yet)");
+    fail<shannon::invalid_argument>(kl_function, "no gradient here for Gamma or Beta (they need trigamma)");
 }
 
 }  // namespace detail
@@ -508,6 +559,12 @@ inline void check_rows(std::string_view argument, bool dirichlet, given g, std::
 
 namespace detail {
 
+/// Two rows of exactly read inputs hold the same values (identical distributions: the KL is an exact 0).
+template <class W, class A, class B>
+[[nodiscard]] bool same_values(const A& a, const B& b) {
+    return std::ranges::equal(a, b, [](const auto& x, const auto& y) { return input_value(W(x)) == input_value(W(y)); });
+}
+
 /// A Categorical row as PyTorch holds it: probabilities normalized to sum 1 and logits log(clamp(p))
 /// when given by probabilities; logits - logsumexp(logits) and their softmax when given by logits.
 template <class W>
@@ -561,9 +618,7 @@ template <class Rows>
         std::vector<W> out;
         out.reserve(pr.size());
         for (std::size_t i = 0; i < pr.size() && i < qr.size(); ++i) {
-            if (pg == qg && std::ranges::equal(pr[i], qr[i], [](const auto& x, const auto& y) {
-                    return detail::input_value(W(x)) == detail::input_value(W(y));
-                })) {
+            if (pg == qg && detail::same_values<W>(pr[i], qr[i])) {
                 out.push_back(W(0));  // identical rows (their masked zeros included)
                 continue;
             }
@@ -602,9 +657,7 @@ template <class Rows>
         std::vector<W> out;
         out.reserve(pr.size());
         for (std::size_t i = 0; i < pr.size() && i < qr.size(); ++i) {
-            if (std::ranges::equal(pr[i], qr[i], [](const auto& x, const auto& y) {
-                    return detail::input_value(W(x)) == detail::input_value(W(y));
-                })) {
+            if (detail::same_values<W>(pr[i], qr[i])) {
                 out.push_back(W(0));
                 continue;
             }
