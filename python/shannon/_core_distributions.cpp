@@ -1,5 +1,5 @@
 // python/shannon/_core_distributions.cpp — the bindings of torch.distributions' closed-form KL
-// divergences and their gradients (include/shannon/profiles/torch_distributions.hpp): six runners, one per kind of
+// divergences and their gradients (include/shannon/profiles/torch_distributions.hpp): seven runners, one per kind of
 // formula, the family chosen at run time inside (each run() instantiation costs seconds of compile
 // time). Gamma, Beta and Dirichlet need log Gamma and digamma, which the double-double ball lacks:
 // their functors are constrained to the number types that have them, so the oracle evaluates them
@@ -48,6 +48,16 @@ struct elementary_kl {
 struct elementary_kl_gradient {
     td::kl_options o;
     template <class A, class B, class C, class D>
+    auto operator()(const A& p0, const B& p1, const C& q0, const D& q1) const {
+        return td::kl_divergence_gradient(o, p0, p1, q0, q1);
+    }
+};
+
+/// Gamma's and Beta's gradients (trigamma): only for the number types with log Gamma and its derivatives.
+struct gamma_kl_gradient {
+    td::kl_options o;
+    template <class A, class B, class C, class D>
+        requires shannon::detail::has_gamma_functions<shannon::working_t<shannon::detail::range_real_t<A>>>
     auto operator()(const A& p0, const B& p1, const C& q0, const D& q1) const {
         return td::kl_divergence_gradient(o, p0, p1, q0, q1);
     }
@@ -120,9 +130,8 @@ void bind_distributions(py::module_& m) {
             o.d = format_of(dtype);
             td::check_parameters(o, flat(p0), flat(p1), flat(q0), flat(q1));
             if (grad) {
-                if (!td::detail::has_gradient(o.f)) {
-                    throw py::value_error("shannon.torch.distributions.kl_divergence_grad: no gradient here for " + family +
-                                          " (Gamma's and Beta's need trigamma)");
+                if (o.f == td::family::gamma || o.f == td::family::beta) {
+                    return run(r, gamma_kl_gradient{o}, flat(p0), flat(p1), flat(q0), flat(q1));
                 }
                 return run(r, elementary_kl_gradient{o}, flat(p0), flat(p1), flat(q0), flat(q1));
             }

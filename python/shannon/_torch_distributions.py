@@ -296,7 +296,8 @@ def kl_divergence_grad(req, p, q):
     d parameter[i] at the broadcast batch shape, correctly rounded. Where a parameter is broadcast (a
     scalar q against a batch p), torch's .grad is the sum of these over the broadcast elements (a sum
     this function does not round for you). Families: Normal, HalfNormal, Laplace, Exponential, Poisson,
-    Uniform, Bernoulli, Geometric, Binomial (Gamma's and Beta's need trigamma, which MPFR lacks)."""
+    Uniform, Bernoulli, Geometric, Binomial, Gamma and Beta (trigamma enclosed by its recurrence and
+    asymptotic series, include/shannon/numbers/traits.hpp)."""
     if req.core.mode not in ("round", "digits"):
         raise ValueError("shannon.torch.distributions.kl_divergence_grad: values (dtype=) or digits (digits=) only")
     p, q = _as_ours(p), _as_ours(q)
@@ -314,11 +315,10 @@ def kl_divergence_grad(req, p, q):
 def _kl(req, p, q, grad):
     p, q = _as_ours(p), _as_ours(q)
     fp, fq = type(p), type(q)
-    if grad and (fp is not fq or p.rows or fp in (Gamma, Beta)):
+    if grad and (fp is not fq or p.rows):
         raise NotImplementedError(f"shannon.torch.distributions.kl_divergence_grad: no gradient here for "
-                                  f"{_pair_name(p, q)} (the scalar families Normal, HalfNormal, Laplace, Exponential, "
-                                  "Poisson, Uniform, Bernoulli, Geometric, Binomial have one; Gamma's and Beta's "
-                                  "need trigamma)")
+                                  f"{_pair_name(p, q)} (the scalar families have one: Normal, HalfNormal, Laplace, "
+                                  "Exponential, Poisson, Uniform, Bernoulli, Geometric, Binomial, Gamma, Beta)")
     if fp is Poisson and fq in (Bernoulli, Binomial):
         shape = np.broadcast_shapes(p.batch_shape, q.batch_shape)
         core = req.infer(*floats(*p.core_params()[0]))

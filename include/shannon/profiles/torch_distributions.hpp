@@ -345,8 +345,6 @@ inline void check_parameters(const kl_options& o, std::span<const double> p0, st
 
 namespace detail {
 
-/// The families whose gradients are here (Gamma's and Beta's need trigamma, which MPFR lacks).
-[[nodiscard]] inline bool has_gradient(family f) { return f != family::gamma && f != family::beta; }
 
 /// d clamp(x, lo, hi) / dx as autograd takes it: 1 inside [lo, hi] (ends included), 0 outside.
 [[nodiscard]] inline bool clamp_passes(double x, double lo, double hi) { return lo <= x && x <= hi; }
@@ -424,6 +422,33 @@ template <class W>
     return {inner, chain(o.p, o.d, p, g_pp, g_lp), chain(o.q, o.d, q, g_qq, W(-g_lp))};
 }
 
+/// trigamma at the precision W carries (Boost's decimal digits, in bits).
+template <class W>
+[[nodiscard]] W trigamma_at(const W& x) {
+    return shannon::detail::trigamma_(x, static_cast<long>(x.precision() * 3.33) + 8);
+}
+
+/// Gamma and Beta: d/d(p0, p1, q0, q1) of kl.py's forms (trigamma from the digamma terms).
+template <class W>
+[[nodiscard]] std::array<W, 4> gamma_family_gradient(const kl_options& o, const W& p0, const W& p1, const W& q0,
+                                                     const W& q1) {
+    using shannon::detail::digamma_;
+    const W one(1);
+    if (o.f == family::gamma) {  // cp, rp, cq, rq
+        return {W(W(W(p0 - q0) * trigamma_at(p0)) + W(W(q1 / p1) - one)),
+                W(W(q0 / p1) - W(W(p0 * q1) / W(p1 * p1))),
+                W(W(log_(W(p1 / q1)) + digamma_(q0)) - digamma_(p0)),
+                W(W(p0 / p1) - W(q0 / q1))};
+    }
+    const W sp = W(p0 + p1);  // ap, bp, aq, bq
+    const W sq = W(q0 + q1);
+    const W common = W(W(sq - sp) * trigamma_at(sp));
+    const W psi_sp = digamma_(sp);
+    const W psi_sq = digamma_(sq);
+    return {W(W(W(p0 - q0) * trigamma_at(p0)) + common), W(W(W(p1 - q1) * trigamma_at(p1)) + common),
+            W(W(W(digamma_(q0) - psi_sq) - digamma_(p0)) + psi_sp), W(W(W(digamma_(q1) - psi_sq) - digamma_(p1)) + psi_sp)};
+}
+
 /// The gradient of kl.py's formula for one pair with respect to its four parameters (p0, p1, q0, q1;
 /// a one-parameter family's second slots are 0), as autograd differentiates the formula: the masks'
 /// constants (+inf, 0) have gradient 0, abs has gradient 0 at 0.
@@ -483,9 +508,15 @@ template <class W>
             const auto [dn, dp, dq] = binomial_gradient(o, p0, p1, q0, q1);
             return {dn, dp, zero, dq};
         }
-        default: break;
+        case family::gamma:
+        case family::beta:
+            if constexpr (shannon::detail::has_gamma_functions<W>) {
+                return gamma_family_gradient(o, p0, p1, q0, q1);
+            }
+            break;
     }
-    fail<shannon::invalid_argument>(kl_function, "no gradient here for Gamma or Beta (they need trigamma)");
+    fail<shannon::invalid_argument>(kl_function, "Gamma's and Beta's gradients need log Gamma's derivatives: evaluate "
+                                    "them in MPFR or MPFI numbers (shannon::exact does)");
 }
 
 }  // namespace detail
