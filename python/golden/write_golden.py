@@ -2,7 +2,7 @@
 """Writes shannon's golden vectors: JSON files of framework loss functions' exact results, for other projects'
 CI to import (the format is python/golden/FORMAT.md).
 
-    write_golden.py OUTDIR [FRAMEWORK ...]      (frameworks: torch keras tf_keras2 optax scipy; all by default)
+    write_golden.py OUTDIR [FRAMEWORK ...]      (frameworks: torch keras tf_keras2 optax scipy jax; all by default)
 
 Every case is evaluated once per dtype (float64, float32, bfloat16, float16): its inputs are rounded to that
 dtype first (so that a kernel running in the dtype sees exactly these inputs), and the results are the exact
@@ -339,6 +339,25 @@ def optax_cases():
     }
 
 
+def jax_cases():
+    from shannon import jax
+    x, xh = logits(4, 5), logits(4, 5, True)
+    where = rng.random((4, 5)) < 0.7
+    where[:, 0] = True
+    z = rng.normal(0, 8, 8)
+    return {
+        ("jax.nn.sigmoid", ("x",)): [case("random", jax.nn.sigmoid, [z], {})],
+        ("jax.nn.softplus", ("x",)): [case("no-threshold", jax.nn.softplus, [np.append(z, [30.0, 40.0])], {})],
+        ("jax.nn.log_sigmoid", ("x",)): [case("random", jax.nn.log_sigmoid, [z], {})],
+        ("jax.nn.softmax", ("x",)): [case("where", jax.nn.softmax, [xh], {"where": where})],
+        ("jax.nn.log_softmax", ("x",)): [case("where", jax.nn.log_softmax, [xh], {"where": where}),
+                                         case("axis-tuple", jax.nn.log_softmax, [x], {"axis": (0, 1)})],
+        ("jax.nn.logsumexp", ("a",)): [case("axis1", jax.nn.logsumexp, [x], {"axis": 1})],
+        ("jax.scipy.special.logsumexp", ("a",)): [
+            case("weights", jax.scipy.special.logsumexp, [x[0]], {"b": np.abs(x[1])})],
+    }
+
+
 def scipy_cases():
     p, q = rng.dirichlet(np.ones(6)), rng.dirichlet(np.ones(6))
     near = p * (1 + 1e-9 * rng.standard_normal(6))
@@ -358,13 +377,14 @@ FRAMEWORKS = {
     "keras": ("Keras 3 (keras.losses, TensorFlow backend)", lambda: keras_cases(keras, "keras.losses")),
     "tf_keras2": ("tf.keras 2 (Keras 2 losses)", lambda: keras_cases(tf_keras2, "tf.keras.losses")),
     "optax": ("optax (optax.losses)", optax_cases),
+    "jax": ("JAX (jax.nn, jax.scipy.special)", jax_cases),
     "scipy": ("scipy (special, stats, spatial.distance)", scipy_cases),
 }
 
 
 def profile_name(q):
     """The public name of a profile function: shannon.torch.cross_entropy, shannon.torch.special.logit."""
-    module = {"shannon._torch_special": "shannon.torch.special",
+    module = {"shannon._torch_special": "shannon.torch.special", "shannon.jax": "shannon.jax.nn",
               "shannon._torch_distributions": "shannon.torch.distributions"}.get(q.__module__, q.__module__)
     return f"{module}.{q.__name__}"
 

@@ -37,7 +37,7 @@ def values(t):
 
 
 def test_files_and_schema(golden):
-    assert set(golden) == {"torch", "keras", "tf_keras2", "optax", "scipy"}
+    assert set(golden) == {"torch", "keras", "tf_keras2", "optax", "scipy", "jax"}
     for fw, doc in golden.items():
         assert doc["format"] == "shannon-golden-vectors" and doc["version"] == 1 and doc["framework"] == fw
         assert doc["dtypes"] == ["float64", "float32", "bfloat16", "float16"]
