@@ -367,6 +367,7 @@ def scipy_cases():
         ("scipy.special.entr", ("x",)): [case("random", scipy.special.entr, [np.append(p, 0.0)], {})],
         ("scipy.special.logsumexp", ("a",)): [case("random", scipy.special.logsumexp, [logits(1, 6)[0]], {})],
         ("scipy.special.log_softmax", ("x",)): [case("confident", scipy.special.log_softmax, [logits(2, 5, True)[0]], {})],
+        ("scipy.special.softmax", ("x",)): [case("axis-tuple", scipy.special.softmax, [logits(2, 5)], {"axis": (0, 1)})],
         ("scipy.stats.entropy", ("pk", "qk")): [case("near-equal-base2", scipy.stats.entropy, [p, near], {"base": 2})],
         ("scipy.spatial.distance.jensenshannon", ("p", "q")): [case("random", scipy.spatial.distance.jensenshannon, [p, q], {})],
     }

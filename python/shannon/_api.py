@@ -493,3 +493,53 @@ def elementwise_call(req, call, xs, keeps_zero=False, zero_sign=None, empty=True
         return Assembled(out.reshape(shape) if shape != () else out[0])
     raw = call(core, *f64)
     return (one_value(raw), None) if shape == () else (raw, shape)
+
+
+def axes_of(axis, ndim):
+    """The axes an `axis` argument names (an int, a tuple, None for all), normalized."""
+    if axis is None:
+        return tuple(range(ndim))
+    axes = (axis,) if isinstance(axis, (int, np.integer)) else tuple(axis)
+    out = tuple(int(a) % ndim if -ndim <= int(a) < ndim else None for a in axes) if ndim else ()
+    if None in out or len(set(out)) != len(out):
+        raise ValueError(f"shannon: axis {axis!r} is out of range or repeated for an array of {ndim} dimensions")
+    return out
+
+
+def rows_over(x, axes):
+    """x with `axes` moved last and flattened into one: (rows, n), and how to put values back."""
+    rest = tuple(k for k in range(x.ndim) if k not in axes)
+    moved = np.transpose(x, rest + axes)
+    shape = moved.shape
+    flat = moved.reshape(-1, int(np.prod([x.shape[k] for k in axes], dtype=np.int64)))
+
+    def back(values):
+        return np.transpose(np.asarray(values).reshape(shape), np.argsort(rest + axes))
+    return flat, back
+
+
+def softmax_over(req, x, axis, where, log):
+    """softmax (or log_softmax) of x over `axis` (an int, a tuple, None), over the elements `where` selects
+    (the others 0, or -inf), each value correctly rounded; NaN for a slice whose maximum is +inf or that
+    holds only -inf (x - max is inf - inf there: JAX's, scipy's and PyTorch's value)."""
+    (x,) = floats(x)
+    core = req.infer(x)
+    if x.ndim == 0:
+        x = x.reshape(1)
+    axes = axes_of(axis, x.ndim)
+    rows, back = rows_over(x, axes)
+    mask = None if where is None else rows_over(np.broadcast_to(as_array(where, bool), x.shape), axes)[0]
+    kind = np.float32 if core.dtype == "float32" else np.float64
+    out = np.full(rows.shape, -np.inf if log else 0.0, dtype=kind if core.mode == "round" else object)
+    call = _core.log_softmax if log else _core.softmax
+    for i in range(rows.shape[0]):
+        keep = slice(None) if mask is None else mask[i]
+        row = np.ascontiguousarray(rows[i][keep], dtype=np.float64)
+        if not row.size:
+            continue
+        top = np.max(row)
+        if np.isnan(top) or np.isinf(top):  # JAX's x - max is inf - inf (or NaN) in the slice
+            out[i][keep] = np.nan
+        else:
+            out[i][keep] = finish(call(core, row), req, (row.size,))
+    return Assembled(back(out))

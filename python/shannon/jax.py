@@ -21,53 +21,7 @@ import numpy as np
 from . import _core
 from . import scipy as _scipy
 from . import torch as _torch
-from ._api import Assembled, as_array, finish, floats, quantity
-
-
-def _axes(axis, ndim):
-    if axis is None:
-        return tuple(range(ndim))
-    axes = (axis,) if isinstance(axis, (int, np.integer)) else tuple(axis)
-    out = tuple(int(a) % ndim if -ndim <= int(a) < ndim else None for a in axes) if ndim else ()
-    if None in out or len(set(out)) != len(out):
-        raise ValueError(f"shannon.jax: axis {axis!r} is out of range or repeated for an array of {ndim} dimensions")
-    return out
-
-
-def _rows(x, axes):
-    """x with `axes` moved last and flattened into one: (rows, n), and how to put values back."""
-    rest = tuple(k for k in range(x.ndim) if k not in axes)
-    moved = np.transpose(x, rest + axes)
-    shape = moved.shape
-    flat = moved.reshape(-1, int(np.prod([x.shape[k] for k in axes], dtype=np.int64)))
-
-    def back(values):
-        return np.transpose(np.asarray(values).reshape(shape), np.argsort(rest + axes))
-    return flat, back
-
-
-def _softmax_where(req, x, axis, where, log):
-    (x,) = floats(x)
-    core = req.infer(x)
-    if x.ndim == 0:
-        x = x.reshape(1)
-    axes = _axes(axis, x.ndim)
-    rows, back = _rows(x, axes)
-    mask = None if where is None else _rows(np.broadcast_to(as_array(where, bool), x.shape), axes)[0]
-    kind = np.float32 if core.dtype == "float32" else np.float64
-    out = np.full(rows.shape, -np.inf if log else 0.0, dtype=kind if core.mode == "round" else object)
-    call = _core.log_softmax if log else _core.softmax
-    for i in range(rows.shape[0]):
-        keep = slice(None) if mask is None else mask[i]
-        row = np.ascontiguousarray(rows[i][keep], dtype=np.float64)
-        if not row.size:
-            continue
-        top = np.max(row)
-        if np.isnan(top) or np.isinf(top):  # JAX's x - max is inf - inf (or NaN) in the slice
-            out[i][keep] = np.nan
-        else:
-            out[i][keep] = finish(call(core, row), req, (row.size,))
-    return Assembled(back(out))
+from ._api import Assembled, as_array, axes_of, floats, quantity, rows_over, softmax_over
 
 
 def _elementwise(name, impl, doc):
@@ -97,12 +51,12 @@ nn.log_sigmoid = _elementwise("log_sigmoid", _torch.logsigmoid,
 
 @quantity
 def _log_softmax(req, x, axis=-1, where=None):
-    return _softmax_where(req, x, axis, where, True)
+    return softmax_over(req, x, axis, where, True)
 
 
 @quantity
 def _softmax(req, x, axis=-1, where=None):
-    return _softmax_where(req, x, axis, where, False)
+    return softmax_over(req, x, axis, where, False)
 
 
 _log_softmax.__name__ = _log_softmax.__qualname__ = "log_softmax"
@@ -125,9 +79,9 @@ def _logsumexp(req, a, axis=None, b=None, keepdims=False, return_sign=False, whe
         b = w if b is None else np.broadcast_to(as_array(b, np.float64), x.shape) * w
     if x.ndim == 0:
         return _scipy.special.logsumexp.__wrapped__(req, x, None, b, keepdims, return_sign)
-    axes = _axes(axis, x.ndim)
-    rows, _ = _rows(x, axes)  # the reduced axes last, as one: one slice per row
-    brows = None if b is None else _rows(np.broadcast_to(as_array(b, np.float64), x.shape), axes)[0]
+    axes = axes_of(axis, x.ndim)
+    rows, _ = rows_over(x, axes)  # the reduced axes last, as one: one slice per row
+    brows = None if b is None else rows_over(np.broadcast_to(as_array(b, np.float64), x.shape), axes)[0]
     out = _scipy.special.logsumexp.__wrapped__(req, rows, -1, brows, False, return_sign).value
     shape = tuple(x.shape[k] for k in range(x.ndim) if k not in axes)
     kept = tuple(1 if k in axes else x.shape[k] for k in range(x.ndim))

@@ -13,7 +13,7 @@ import types
 import numpy as np
 
 from . import _core
-from ._api import Assembled, Request, as_array, elementwise_call, floats, quantity, slices as _slices
+from ._api import Assembled, Request, as_array, elementwise_call, floats, quantity, slices as _slices, softmax_over
 
 
 def _elementwise(name, doc, zero_sign=None):
@@ -109,7 +109,18 @@ def jensenshannon(req, p, q, base=None, axis=0, keepdims=False):
     return Assembled(out)
 
 
+@quantity
+def softmax(req, x, axis=None):
+    """scipy.special.softmax: e^x / sum e^x along axis (an int, a tuple, None: over all elements); NaN for a
+    slice whose largest element is +inf or that holds only -inf (scipy's x - max is inf - inf there)."""
+    (xa,) = floats(x)
+    if xa.size == 0:  # scipy: a ValueError from its np.amax
+        raise ValueError(f"shannon.scipy.softmax: x has no elements (shape {xa.shape}): the softmax of an empty "
+                         "slice is undefined")
+    return softmax_over(req, xa, axis, None, False)
+
+
 special = types.SimpleNamespace(entr=entr, rel_entr=rel_entr, kl_div=kl_div, xlogy=xlogy, xlog1py=xlog1py,
-                                logsumexp=logsumexp, log_softmax=log_softmax)
+                                logsumexp=logsumexp, log_softmax=log_softmax, softmax=softmax)
 stats = types.SimpleNamespace(entropy=entropy)
 spatial = types.SimpleNamespace(distance=types.SimpleNamespace(jensenshannon=jensenshannon))

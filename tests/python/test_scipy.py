@@ -222,3 +222,33 @@ def test_sign_of_zero_products_as_scipy():
                             (shannon.scipy.special.xlog1py, sp.xlog1py, np.array([-0.0, 0.0, 0.0, -0.0, 0.0, -0.0]))):
         got, want = ours(xs, y), theirs(xs, y)
         assert np.array_equal(got, want) and np.array_equal(np.signbit(got), np.signbit(want)), (ours, got, want)
+
+
+def test_softmax_axes_against_mpmath_and_scipy():
+    """shannon.scipy.special.softmax over an int, a tuple of axes and None: every element equal to mpmath's
+    e^(x - logsumexp) at 300 bits rounded; scipy's NaN for a slice whose
+    maximum is +inf or that holds only -inf; an empty input a ValueError (scipy's np.amax raises).
+    scipy's own values within 1.5 eps (1 + max|x|) relative."""
+    r = np.random.default_rng(77)
+    x = r.normal(0, 6, (3, 4, 5))
+    with mpmath.workprec(300):
+        for axis in (-1, 1, (0, 2), None):
+            got = ss.special.softmax(x, axis=axis)
+            theirs = scipy.special.softmax(x, axis=axis)
+            assert got.shape == x.shape
+            axes = tuple(range(3)) if axis is None else ((axis % 3,) if isinstance(axis, int) else axis)
+            keep = np.ones(x.shape, dtype=object)
+            for idx in np.ndindex(*x.shape):
+                sel = tuple(slice(None) if k in axes else idx[k] for k in range(3))
+                keep[idx] = mpmath.log(mpmath.fsum(mpmath.exp(mpmath.mpf(float(v))) for v in x[sel].ravel()))
+            want = np.array([float(mpmath.exp(mpmath.mpf(float(v)) - keep[idx])) for idx, v in np.ndenumerate(x)])
+            assert np.array_equal(got.ravel(), want), axis
+            # scipy's exp(x - max) carries x - max's rounding: a relative error up to eps (1 + max|x|), as
+            # PyTorch's softmax (tests/python/test_torch_special.py)
+            rel = np.abs(theirs - got) / got / (np.finfo(np.float64).eps * (1 + np.max(np.abs(x))))
+            assert np.max(rel) <= 1.5, (axis, np.max(rel))
+    y = np.array([[np.inf, 0.0], [-np.inf, -np.inf], [0.0, 1.0]])
+    got, theirs = ss.special.softmax(y, axis=1), scipy.special.softmax(y, axis=1)
+    assert np.array_equal(np.isnan(got), np.isnan(theirs)) and np.isnan(got[:2]).all()
+    with pytest.raises(ValueError, match="no elements"):
+        ss.special.softmax(np.zeros((0, 3)))

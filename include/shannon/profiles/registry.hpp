@@ -91,6 +91,7 @@ inline constexpr std::array profile_functions{
     profile_info{"scipy", "xlog1py", "scipy.special.xlog1py"},
     profile_info{"scipy", "logsumexp", "scipy.special.logsumexp"},
     profile_info{"scipy", "log_softmax", "scipy.special.log_softmax"},
+    profile_info{"scipy", "softmax", "scipy.special.softmax"},
     profile_info{"scipy", "entropy", "scipy.stats.entropy"},
     profile_info{"scipy", "jensenshannon", "scipy.spatial.distance.jensenshannon"},
 };
