@@ -38,11 +38,6 @@ __all__ = ["Normal", "HalfNormal", "Bernoulli", "Binomial", "Geometric", "Poisso
            "kl_divergence", "kl_divergence_grad"]
 
 
-def _param(x):
-    a, name = read_input(x)
-    return a, name
-
-
 class Distribution:
     """A distribution's parameters as given (NumPy arrays), torch's way: the class's `params` in order."""
 
@@ -57,7 +52,7 @@ class Distribution:
         for name, v in zip(self.params, values):
             if v is None:
                 continue
-            a, dt = _param(v)
+            a, dt = read_input(v)
             self._values[name] = a
             if dt is not None:
                 self._dtypes.append(dt)

@@ -23,6 +23,7 @@
 #include <array>
 #include <string>
 #include <tuple>
+#include <utility>
 #include <cmath>
 #include <cstddef>
 #include <span>
@@ -90,6 +91,12 @@ inline constexpr std::string_view kl_function = "torch.distributions.kl_divergen
     return 0x1p-52;
 }
 
+/// torch's clamp_probs bounds [eps, 1 - eps] in the dtype.
+[[nodiscard]] inline std::pair<double, double> clamp_bounds(dtype d) {
+    const double eps = machine_epsilon(d);
+    return {in_dtype(eps, d), in_dtype(1 - eps, d)};
+}
+
 /// A two-outcome distribution as PyTorch holds it: its probability of 1, its logit (from clamped
 /// probabilities when given by probabilities), and whether the probability is exactly 0 or 1
 /// (kl.py's masks compare the probability tensor with 0 and 1).
@@ -107,9 +114,7 @@ template <class W>
         return {shannon::detail::sigmoid(v), v, false, false};
     }
     const double x = input_value(v);
-    const double eps = machine_epsilon(d);
-    const double lo = in_dtype(eps, d);
-    const double hi = in_dtype(1 - eps, d);
+    const auto [lo, hi] = clamp_bounds(d);
     const W c = x < lo ? W(lo) : x > hi ? W(hi) : v;
     return {v, W(log_(c) - log1p_(W(-c))), x == 0, x == 1};
 }
@@ -358,9 +363,8 @@ template <class W>
     if (g == given::logits) {
         return W(g_logits + W(g_probs * W(x.probs * W(W(1) - x.probs))));
     }
-    const double eps = machine_epsilon(d);
-    const double v = input_value(x.probs);
-    if (!clamp_passes(v, in_dtype(eps, d), in_dtype(1 - eps, d))) {
+    const auto [lo, hi] = clamp_bounds(d);
+    if (!clamp_passes(input_value(x.probs), lo, hi)) {
         return g_probs;
     }
     return W(g_probs + W(g_logits / W(x.probs * W(W(1) - x.probs))));
@@ -622,9 +626,7 @@ template <class W, class Row>
     for (const auto& v : z) {
         total += W(v);
     }
-    const double eps = machine_epsilon(d);
-    const double lo = in_dtype(eps, d);
-    const double hi = in_dtype(1 - eps, d);
+    const auto [lo, hi] = clamp_bounds(d);
     for (const auto& v : z) {
         const W p = W(v) / total;
         out.probs.push_back(p);
