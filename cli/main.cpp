@@ -193,7 +193,9 @@ int run(int argc, char** argv) {
               "\nshannon check QUANTITY [inputs] --candidates LIST [--max-ulps K]: validates another\n"
               "implementation, one case per candidate (rows of --classes K, or one sample each for bce,\n"
               "bce-logits; cce/cce-logits: one label and one row per case). Prints each case's ulp error\n"
-              "in --format (binary64 by default) and a summary; exit status 1 if a case exceeds K (default 1).";
+              "in --format (binary64 by default) and a summary; exit status 1 if a case exceeds K (default 1).\n"
+              "\nThe frameworks' functions (torch.nn.functional, torch.special, torch.distributions, jax.nn,\n"
+              "keras, optax, scipy) with their conventions: python3 -m shannon --list (the Python package).";
     app.footer(footer);
     command c;
     request& r = c.r;
@@ -260,6 +262,12 @@ int run(int argc, char** argv) {
     }
     c.none = reduction == "none";
     const bool found = with_kind(r.quantity, [&](auto kind) { run_kind<kind>(c); });
+    if (!found && r.quantity.find('.') != std::string::npos) {
+        throw usage_error(fmt::format("unknown quantity '{0}': the frameworks' functions (torch, keras, optax, jax, "
+                                      "scipy) are in the Python package's command, python3 -m shannon {0} ... "
+                                      "(python3 -m shannon --list)",
+                                      r.quantity));
+    }
     if (!found) {
         throw usage_error(fmt::format("unknown quantity '{}' (see --help)", r.quantity));
     }

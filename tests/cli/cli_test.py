@@ -187,6 +187,7 @@ def main():
     expect_error("not an npy", ["entropy", "--p", "@" + os.path.join(tmp, "junk.npy")], "not a .npy file")
     expect_error("digits out of range", ["entropy", "--p", "1", "--digits", "1000000000"], "--digits")
     expect_error("unknown quantity", ["entropi", "--p", "1"], "unknown quantity 'entropi'")
+    expect_error("a framework's function", ["torch.cross_entropy", "--p", "1"], "python3 -m shannon torch.cross_entropy")
     expect_error("the first missing argument is named first", ["kl"], "kl needs --p")
     expect_error("class index out of range", ["cce", "--labels", "2", "--p", "0.5,0.5", "--classes", "2"], "'target'",
                  "[0, 2)")
