@@ -59,27 +59,28 @@ void bind_torch(py::module_& m) {
     // gradient with respect to input (of the reduced loss; of the sum for 'none').
     m.def("torch_cross_entropy",
           [](const request& r, const A& input, const I& target, const OA& weight, std::int64_t ignore_index,
-             const std::string& reduction, double label_smoothing, bool grad) {
+             const std::string& reduction, double label_smoothing, bool grad, bool log_probabilities) {
               const pt::cross_entropy_options o{vec(weight), ignore_index, reduction_of(reduction, "torch.cross_entropy"),
-                                                label_smoothing};
+                                                label_smoothing, log_probabilities};
               return by_reduction_rows(
                   r, o.reduction, grad, [o](const auto& x, const auto& t) { return pt::cross_entropy(x, t, o); },
                   [o](const auto& x, const auto& t) { return pt::cross_entropy_unreduced(x, t, o); },
                   pt::cross_entropy_grad_of{o, {}, {}}, input, rows(input), flat(target));
           },
           py::arg("request"), py::arg("input"), py::arg("target"), py::arg("weight"), py::arg("ignore_index"),
-          py::arg("reduction"), py::arg("label_smoothing"), py::arg("grad") = false);
+          py::arg("reduction"), py::arg("label_smoothing"), py::arg("grad") = false, py::arg("log_probabilities") = false);
     m.def("torch_cross_entropy_prob",
           [](const request& r, const A& input, const A& target, const OA& weight, const std::string& reduction,
-             double label_smoothing, bool grad) {
-              const pt::cross_entropy_options o{vec(weight), -100, reduction_of(reduction, "torch.cross_entropy"), label_smoothing};
+             double label_smoothing, bool grad, bool log_probabilities) {
+              const pt::cross_entropy_options o{vec(weight), -100, reduction_of(reduction, "torch.cross_entropy"), label_smoothing,
+                                                log_probabilities};
               return by_reduction_rows(
                   r, o.reduction, grad, [o](const auto& x, const auto& t) { return pt::cross_entropy(x, t, o); },
                   [o](const auto& x, const auto& t) { return pt::cross_entropy_unreduced(x, t, o); },
                   pt::cross_entropy_grad_of{o, {}, {}}, input, rows(input), rows(target));
           },
           py::arg("request"), py::arg("input"), py::arg("target"), py::arg("weight"), py::arg("reduction"),
-          py::arg("label_smoothing"), py::arg("grad") = false);
+          py::arg("label_smoothing"), py::arg("grad") = false, py::arg("log_probabilities") = false);
     m.def("torch_nll_loss",
           [](const request& r, const A& input, const I& target, const OA& weight, std::int64_t ignore_index,
              const std::string& reduction, bool grad) {

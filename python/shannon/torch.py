@@ -115,9 +115,36 @@ def _gradient(loss, doc):
     return quantity(grad)
 
 
+_STORED = ("float64", "float32", "bfloat16", "float16")
+
+
+def _stored_dtype(intermediates, xin, req, grad):
+    """The dtype log_softmax's output is stored in (cross_entropy's intermediates=), or None."""
+    if intermediates is None:
+        return None
+    if grad:
+        raise ValueError("shannon.torch.cross_entropy_grad: intermediates= is an option of the loss only "
+                         "(the gradient of a rounded intermediate is not defined)")
+    if intermediates == "input":
+        return req.narrow if xin.dtype == np.float32 and req.narrow else xin.dtype.name
+    if intermediates not in _STORED:
+        raise ValueError(f"shannon.torch.cross_entropy: intermediates must be None, 'input', 'float64', 'float32', "
+                         f"'bfloat16' or 'float16', not {intermediates!r}")
+    return intermediates
+
+
+def _stored_log_softmax(x, name):
+    """log_softmax of x over the class dimension (1; 0 for one row), each element correctly rounded to
+    `name` (torch.special.log_softmax's value: torch's NaN for a +inf logit), as float64."""
+    from ._api import Request
+    from ._torch_special import log_softmax
+
+    return np.asarray(log_softmax.evaluate(Request("round", name), x, 1 if x.ndim > 1 else 0), dtype=np.float64)
+
+
 @quantity
 def cross_entropy(req, input, target, weight=None, size_average=None, ignore_index=-100, reduce=None, reduction="mean",
-                  label_smoothing=0.0, _grad=False):
+                  label_smoothing=0.0, intermediates=None, _grad=False):
     """torch.nn.functional.cross_entropy: input = logits (N, C), (C,) or (N, C, d1, ...); target = class
     indices (N,) / () / (N, d1, ...) or class probabilities of input's shape.
 
@@ -130,6 +157,16 @@ def cross_entropy(req, input, target, weight=None, size_average=None, ignore_ind
     Wider than PyTorch (1.13), where PyTorch raises: class indices of any integer dtype (PyTorch wants
     int64), ignore_index given with probability targets (it has no effect there), and a weight of another
     floating dtype than input (PyTorch wants the same).
+
+    ``intermediates=`` (shannon's; not a gradient option): None, the exact loss of the logits; "input"
+    or a dtype name ("bfloat16", "float16", "float32", "float64"): the loss of log_softmax's output
+    stored in that dtype, as PyTorch computes cross_entropy = nll_loss(log_softmax(x)) with
+    log_softmax's output a tensor of the input's dtype (aten/src/ATen/native/LossNLL.cpp:
+    cross_entropy_loss calls log_softmax(self, class_dim, self.scalar_type())): each log-probability
+    correctly rounded to that dtype, then the loss of those exactly, rounded once. "input" is the
+    input's dtype as read (a bfloat16/float16 input with a float32 weight reads as float32: name it).
+    Under torch.autocast the composite nll_loss(log_softmax(x)) stores log_softmax in the low dtype and
+    runs nll_loss in float32 (autocast's float32 list): ``intermediates="bfloat16", dtype="float32"``.
     """
     reduction = _legacy_reduction(size_average, reduce, reduction)
     (x,), (xin,) = _f64(input)
@@ -137,14 +174,18 @@ def cross_entropy(req, input, target, weight=None, size_average=None, ignore_ind
     r = _class_request(req, xin, x.shape, _grad)
     if x.size == 0:
         return _empty(req, reduction, _grad, x.shape[:1] + x.shape[2:] if x.ndim > 1 else (), x.shape)
+    stored = _stored_dtype(intermediates, xin, req, _grad)
+    if stored is not None:
+        x = _stored_log_softmax(x, stored)
     rows = _class_last(x)
     if t.dtype.kind in "iub":
         ti = indices(t)
         raw = _core.torch_cross_entropy(r, rows, np.ascontiguousarray(ti.ravel()), _optional(weight), int(ignore_index),
-                                        reduction, float(label_smoothing), _grad)
+                                        reduction, float(label_smoothing), _grad, stored is not None)
         return _class_out(raw, req, _grad, reduction, ti.shape, x.shape)
     tf = _class_last(as_array(t, np.float64))
-    raw = _core.torch_cross_entropy_prob(r, rows, tf, _optional(weight), reduction, float(label_smoothing), _grad)
+    raw = _core.torch_cross_entropy_prob(r, rows, tf, _optional(weight), reduction, float(label_smoothing), _grad,
+                                         stored is not None)
     return _class_out(raw, req, _grad, reduction, x.shape[:1] + x.shape[2:] if x.ndim > 1 else (), x.shape)
 
 

@@ -36,6 +36,10 @@ struct cross_entropy_options {
     /// mean divides by the sum of the targets' weights (class indices) or by N (probabilities)
     profiles::reduction reduction = reduction::mean;
     double label_smoothing = 0.0;  ///< mixes the target with the uniform distribution: (1 - s) y + s / C
+    /// The input rows are log-probabilities (log_softmax's output as a framework stored it, e.g. rounded
+    /// to a half-precision dtype), not logits: the loss takes them as they are (nll_loss's terms, with
+    /// label smoothing and probability targets as cross_entropy's). No gradient.
+    bool log_probabilities = false;
 };
 
 namespace detail {
@@ -223,6 +227,14 @@ template <class Rows, class Targets, class W = shannon::detail::row_value_t<std:
             return W(weight_at<W>(o.weight, k) * shannon::detail::times_or_zero(y[k], x));
         };
         const auto coef = [&](std::size_t k) { return W(weight_at<W>(o.weight, k) * y[k]); };
+        if (o.log_probabilities) {  // -sum_k w_k y'_k z_k, the stored log-probabilities as they are
+            accumulator<W> s;
+            for (std::size_t k = 0; k < c; ++k) {
+                s.add(term(k, W(-rows[n][k])));
+            }
+            l.push_back(s.value());
+            continue;
+        }
         l.push_back(shannon::detail::sum_neg_log_softmax(shannon::detail::make_softmax_frame(rows[n]), rows[n], term,
                                                          coef));
     }
@@ -249,7 +261,7 @@ template <row_range Input, class Target>
         const auto rows = detail::read_rows<W>(std::forward<Input>(input), f, "input");
         if constexpr (index_range<Target>) {
             const auto ct = detail::read_class_targets(rows, std::forward<Target>(target), o, f);
-            return detail::index_losses<W>(rows, ct, o, true).first;
+            return detail::index_losses<W>(rows, ct, o, !o.log_probabilities).first;
         } else {
             const auto t = detail::read_rows<W>(std::forward<Target>(target), f, "target");
             return detail::probability_losses(rows, t, o, f);
@@ -396,6 +408,10 @@ template <row_range Input, class Target>
         const auto rows = detail::read_rows<W>(std::forward<Input>(input), f, "input");
         if constexpr (index_range<Target>) {
             const auto ct = detail::read_class_targets(rows, std::forward<Target>(target), o, f);
+            if (o.log_probabilities) {
+                const auto [l, d] = detail::index_losses<W>(rows, ct, o, false);
+                return detail::reduce(l, o.reduction, d, f);
+            }
             return detail::index_cross_entropy<W>(rows, ct, o, f);
         } else {
             const auto t = detail::read_rows<W>(std::forward<Target>(target), f, "target");
