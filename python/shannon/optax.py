@@ -130,7 +130,8 @@ def huber_loss(req, predictions, targets=None, delta=1.0):
 
 
 def _log2_in(dtype):
-    """log(2) in the dtype, as optax's jnp.log(2.0).astype(errors.dtype) holds it."""
+    """log(2) in the dtype, as optax's jnp.log(2.0).astype(errors.dtype) holds it (the double nearest
+    log 2, profiles/common.hpp's log2_double, rounded to the dtype)."""
     return float(round_to_dtype(np.array([np.log(2.0)]), dtype)[0])
 
 

@@ -49,6 +49,10 @@ using dtype = shannon::format;
 /// The value of c in the dtype: round to nearest, ties to even (Python float -> tensor dtype).
 [[nodiscard]] inline double in_dtype(double c, dtype d) { return round_to_format(c, d); }
 
+/// log 2 as the frameworks take it from a Python float or jnp.log(2.0): the double nearest it, which
+/// in_dtype then rounds to the tensor's dtype (optax's and Keras' log_cosh subtract it).
+inline constexpr double log2_double = 0x1.62e42fefa39efp-1;
+
 namespace detail {
 
 using shannon::detail::fail;

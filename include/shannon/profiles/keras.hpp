@@ -379,7 +379,7 @@ template <class W, class True, class Pred>
         } else {
             terms = torch::detail::pointwise_loss_terms(
                 o.kind == regression::huber ? torch::pointwise_loss::huber : torch::pointwise_loss::log_cosh, p[n], t[n],
-                o.kind == regression::huber ? o.delta : in_dtype(0x1.62e42fefa39efp-1, o.dtype), f);
+                o.kind == regression::huber ? o.delta : in_dtype(log2_double, o.dtype), f);
         }
         accumulator<W> acc;
         for (const W& v : terms) {

@@ -229,7 +229,7 @@ template <real_range P, real_range T>
 template <real_range P, real_range T>
 [[nodiscard]] auto log_cosh(P&& predictions, T&& targets, dtype d = dtype::binary64) {
     return torch::pointwise_loss_unreduced(torch::pointwise_loss::log_cosh, std::forward<P>(predictions),
-                                           std::forward<T>(targets), in_dtype(0x1.62e42fefa39efp-1, d));
+                                           std::forward<T>(targets), in_dtype(log2_double, d));
 }
 
 }  // namespace shannon::profiles::optax
