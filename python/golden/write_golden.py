@@ -179,16 +179,17 @@ def torch_cases():
                  {"weight": w}, torch.multilabel_soft_margin_loss_grad),
         ],
         ("torch.nn.functional.l1_loss", ("input", "target")): [
-            case("mean", torch.l1_loss, [z, z[::-1].copy()], {}),
+            case("mean", torch.l1_loss, [z, z[::-1].copy()], {}, torch.l1_loss_grad),
         ],
         ("torch.nn.functional.smooth_l1_loss", ("input", "target")): [
-            case("beta-none", torch.smooth_l1_loss, [z, z[::-1].copy()], {"beta": 0.5, "reduction": "none"}),
+            case("beta-none", torch.smooth_l1_loss, [z, z[::-1].copy()], {"beta": 0.5, "reduction": "none"},
+                 torch.smooth_l1_loss_grad),
         ],
         ("torch.nn.functional.huber_loss", ("input", "target")): [
-            case("delta", torch.huber_loss, [z, z[::-1].copy()], {"delta": 2.0}),
+            case("delta", torch.huber_loss, [z, z[::-1].copy()], {"delta": 2.0}, torch.huber_loss_grad),
         ],
         ("torch.nn.functional.soft_margin_loss", ("input", "target")): [
-            case("signs", torch.soft_margin_loss, [z, np.sign(z[::-1])], {}),
+            case("signs", torch.soft_margin_loss, [z, np.sign(z[::-1])], {}, torch.soft_margin_loss_grad),
         ],
         ("torch.nn.functional.softplus", ("input",)): [
             case("beta-threshold", torch.softplus, [np.array([-30.0, -1.0, 0.0, 4.9, 5.0, 5.1, 30.0])],
@@ -308,8 +309,8 @@ def keras_cases(module, prefix):
         yt, yp = rng.normal(0, 2, (4, 5)), rng.normal(0, 2, (4, 5))
         yp[0] = yt[0]  # zero errors: log_cosh gives log 2 minus its rounding in the dtype
         out.update({
-            ("keras.losses.huber", ("y_true", "y_pred")): [case("delta", keras.huber, [yt, yp], {"delta": 1.5})],
-            ("keras.losses.log_cosh", ("y_true", "y_pred")): [case("errors", keras.log_cosh, [yt, yp], {})],
+            ("keras.losses.huber", ("y_true", "y_pred")): [case("delta", keras.huber, [yt, yp], {"delta": 1.5}, keras.huber_grad)],
+            ("keras.losses.log_cosh", ("y_true", "y_pred")): [case("errors", keras.log_cosh, [yt, yp], {}, keras.log_cosh_grad)],
             ("keras.losses.poisson", ("y_true", "y_pred")): [
                 case("counts", keras.poisson, [np.abs(yt).round(), np.abs(yp)], {})],
         })
@@ -323,18 +324,22 @@ def optax_cases():
     pred = rng.normal(0, 3, 8)
     targ = np.concatenate([pred[:2], pred[2:4] - 1.5, rng.normal(0, 3, 4)])  # d = 0, d = delta
     return {
-        ("optax.losses.softmax_cross_entropy", ("logits", "labels")): [case("confident", optax.softmax_cross_entropy, [xh, onehot], {})],
+        ("optax.losses.softmax_cross_entropy", ("logits", "labels")): [case("confident", optax.softmax_cross_entropy, [xh, onehot], {},
+                                                                                   optax.softmax_cross_entropy_grad)],
         ("optax.losses.safe_softmax_cross_entropy", ("logits", "labels")): [
-            case("neg-inf-logit", optax.safe_softmax_cross_entropy, [np.array([[-np.inf, 0.0, 1.0]]), np.array([[0.0, 0.5, 0.5]])], {})],
+            case("neg-inf-logit", optax.safe_softmax_cross_entropy, [np.array([[-np.inf, 0.0, 1.0]]), np.array([[0.0, 0.5, 0.5]])], {},
+                 optax.safe_softmax_cross_entropy_grad)],
         ("optax.losses.softmax_cross_entropy_with_integer_labels", ("logits", "labels")): [
-            case("random", optax.softmax_cross_entropy_with_integer_labels, [x, rng.integers(0, 5, 4)], {})],
+            case("random", optax.softmax_cross_entropy_with_integer_labels, [x, rng.integers(0, 5, 4)], {},
+                 optax.softmax_cross_entropy_with_integer_labels_grad)],
         ("optax.losses.sigmoid_binary_cross_entropy", ("logits", "labels")): [
-            case("random", optax.sigmoid_binary_cross_entropy, [x, rng.integers(0, 2, (4, 5)).astype(np.float64)], {})],
-        ("optax.losses.kl_divergence", ("log_predictions", "targets")): [case("zero-targets", optax.kl_divergence, [lp, t], {})],
+            case("random", optax.sigmoid_binary_cross_entropy, [x, rng.integers(0, 2, (4, 5)).astype(np.float64)], {},
+                 optax.sigmoid_binary_cross_entropy_grad)],
+        ("optax.losses.kl_divergence", ("log_predictions", "targets")): [case("zero-targets", optax.kl_divergence, [lp, t], {}, optax.kl_divergence_grad)],
         ("optax.losses.generalized_kl_divergence", ("log_predictions", "targets")): [
-            case("unnormalized", optax.generalized_kl_divergence, [lp, t * 2], {})],
+            case("unnormalized", optax.generalized_kl_divergence, [lp, t * 2], {}, optax.generalized_kl_divergence_grad)],
     } | {
-        (f"optax.losses.{name}", ("predictions", "targets")): [case("errors", getattr(optax, name), [pred, targ], kw)]
+        (f"optax.losses.{name}", ("predictions", "targets")): [case("errors", getattr(optax, name), [pred, targ], kw, getattr(optax, name + "_grad"))]
         for name, kw in (("squared_error", {}), ("l2_loss", {}), ("huber_loss", {"delta": 1.5}), ("log_cosh", {}))
     }
 

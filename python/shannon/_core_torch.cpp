@@ -182,7 +182,7 @@ void bind_torch(py::module_& m) {
     // for reduction 'none', the loss chosen inside (each run() instantiates the whole oracle).
     m.def("torch_pointwise_loss",
           [](const request& r, const std::string& name, const A& input, const A& target, const std::string& reduction,
-             double param) {
+             double param, bool grad, double divisor) {
               const pt::pointwise_loss kind = name == "l1_loss"          ? pt::pointwise_loss::l1
                                               : name == "smooth_l1_loss" ? pt::pointwise_loss::smooth_l1
                                               : name == "huber_loss"     ? pt::pointwise_loss::huber
@@ -194,6 +194,11 @@ void bind_torch(py::module_& m) {
                                                                           name + "'");
               const std::string where = "torch." + name;
               const pr::reduction red = reduction_of(reduction, where.c_str());
+              if (grad) {  // d / d input: of the sum for 'none', / divisor when given (Keras' row means)
+                  return run(r, [kind, param, red, divisor](const auto& x, const auto& t) {
+                      return pt::pointwise_loss_grad(kind, x, t, red, param, divisor);
+                  }, flat(input), flat(target));
+              }
               if (red == pr::reduction::none) {
                   return run(r, [kind, param](const auto& x, const auto& t) {
                       return pt::pointwise_loss_unreduced(kind, x, t, param);
@@ -204,7 +209,7 @@ void bind_torch(py::module_& m) {
               }, flat(input), flat(target));
           },
           py::arg("request"), py::arg("name"), py::arg("input"), py::arg("target"), py::arg("reduction"),
-          py::arg("param") = 1.0);
+          py::arg("param") = 1.0, py::arg("grad") = false, py::arg("divisor") = -1.0);
 
     // torch.special and torch.nn.functional's elementwise functions (profiles/torch_special.hpp): one
     // value per element of the broadcast, flattened inputs; `dtype` names the input's own dtype (the

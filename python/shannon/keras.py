@@ -16,7 +16,7 @@ its source. Keras itself is not needed.
 import numpy as np
 
 from . import _core
-from ._api import as_array, floats, indices, quantity, rows_last
+from ._api import Assembled, as_array, floats, indices, quantity, rows_last
 
 
 def _pred(y_pred):
@@ -163,3 +163,42 @@ def poisson(req, y_true, y_pred, *, reduction=None, sample_weight=None, epsilon=
     """keras.losses.poisson: mean over the last axis of y_pred - y_true log(y_pred + epsilon), epsilon in y_pred's
     dtype (PyTorch's poisson_nll_loss terms with log_input=False). Source: keras/src/losses/losses.py poisson."""
     return _regression(req, y_true, y_pred, -1, reduction, sample_weight, kind="poisson", epsilon=float(epsilon))
+
+
+# ---- gradients ---------------------------------------------------------------------------------------
+# d / d y_pred of the sum of the per-sample losses (tf.GradientTape on the function's result, or on the
+# Loss class's value with reduction="sum" / "sum_over_batch_size"), exactly, in y_pred's shape: the
+# derivative of each term (PyTorch's pointwise family: profiles/torch.hpp pointwise_loss_grad) divided by
+# the length of the last axis (and by the number of samples for "sum_over_batch_size").
+
+def _regression_grad(name, kind, param, req, y_true, y_pred, reduction, sample_weight):
+    if sample_weight is not None:
+        raise ValueError(f"shannon.keras.{name}: sample_weight is not an option of the gradient here")
+    if reduction not in (None, "none", "sum", "sum_over_batch_size", "mean"):
+        raise ValueError(f"shannon.keras.{name}: reduction must be None, 'sum' or 'sum_over_batch_size', not {reduction!r}")
+    p = _pred(y_pred)
+    if p.ndim == 0:
+        raise ValueError(f"shannon.keras.{name}: y_pred must have at least one dimension (the mean is over the last)")
+    t = np.broadcast_to(_true_like(y_true, p), p.shape)
+    core = req.infer(p)
+    if p.size == 0:
+        return Assembled(np.zeros(p.shape, dtype=np.float32 if core.dtype == "float32" else np.float64))
+    divisor = p.shape[-1] * (p.size // p.shape[-1] if reduction in ("sum_over_batch_size", "mean") else 1)
+    raw = _core.torch_pointwise_loss(core, kind, np.ascontiguousarray(p, dtype=np.float64).ravel(),
+                                     np.ascontiguousarray(t, dtype=np.float64).ravel(), "mean", float(param), True,
+                                     float(divisor))
+    return raw, p.shape
+
+
+@quantity
+def huber_grad(req, y_true, y_pred, delta=1.0, *, reduction=None, sample_weight=None):
+    """d / d y_pred of huber's per-sample losses summed: d inside [-delta, delta], else delta sgn(d), over the
+    last axis' length; d = y_pred - y_true."""
+    return _regression_grad("huber_grad", "huber_loss", float(delta), req, y_true, y_pred, reduction, sample_weight)
+
+
+@quantity
+def log_cosh_grad(req, y_true, y_pred, *, reduction=None, sample_weight=None):
+    """d / d y_pred of log_cosh's per-sample losses summed: tanh(d) over the last axis' length, d = y_pred - y_true
+    (+-1 at d = +-inf, 1 - 2 sigmoid(-2 d) as TensorFlow differentiates Keras' d + softplus(-2 d))."""
+    return _regression_grad("log_cosh_grad", "log_cosh", 0.0, req, y_true, y_pred, reduction, sample_weight)

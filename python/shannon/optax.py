@@ -6,10 +6,12 @@ per example), argument names and defaults, correctly rounded to the logits' dtyp
 The formulas live once, in C++ (include/shannon/profiles/optax.hpp). optax and JAX are not needed.
 """
 
+import re
+
 import numpy as np
 
 from . import _core
-from ._api import Assembled, as_array, floats, indices, one_value, quantity, round_to_dtype, rows_last
+from ._api import Assembled, as_array, finish, floats, indices, one_value, quantity, round_to_dtype, rows_last
 
 
 def _pairwise(name):
@@ -141,3 +143,164 @@ def log_cosh(req, predictions, targets=None):
     rounded to the errors' dtype as optax takes it (so log_cosh(0) is log 2 minus that rounding: 2.3e-17 in
     float64, not 0). Source: optax/losses/_regression.py log_cosh."""
     return _regression("log_cosh", predictions, targets, _log2_in, req)
+
+
+# ---- gradients ---------------------------------------------------------------------------------------
+# jax.grad of the sum of a loss's values with respect to its first argument (logits, log_predictions or
+# predictions), exactly, in that argument's (broadcast) shape: jax.grad(lambda x: loss(x, y).sum())(x).
+# Each is the gradient of the PyTorch profile whose loss is the same function (reduction "sum"), so no
+# formula is written twice; JAX's rules give the same values at the limits (logaddexp's derivative at
+# +-inf, the where of safe_softmax_cross_entropy passing 0 to the masked labels). The result dtype is
+# the first argument's, as the loss's.
+
+def _via_torch(name, req, x, call):
+    """call() (a PyTorch profile's implementation) in the dtype of x and with messages naming this
+    optax function."""
+    req.explicit_dtype = req.infer(x).dtype
+    try:
+        return call()
+    except ValueError as e:
+        raise ValueError(re.sub(r"shannon\.torch\.\w+", f"shannon.optax.{name}", str(e))) from None
+
+
+def _rows_gradient(req, name, logits, labels, axis, call):
+    """call(rows, label_rows) -> the gradient over rows with `axis` last, returned in the logits' layout
+    (labels: an array broadcast to the logits' shape, or integer labels of the other axes' shape)."""
+    (x,) = floats(logits)
+    if x.ndim == 0:
+        raise ValueError(f"shannon.optax.{name}: logits must have at least one dimension")
+    axis = axis + x.ndim if axis < 0 else axis
+    xm = np.moveaxis(x, axis, -1)
+    rows = np.ascontiguousarray(xm.reshape(-1, xm.shape[-1]))
+    if labels.dtype.kind in "iu":
+        label_rows = np.ascontiguousarray(labels.reshape(-1))
+    else:
+        label_rows = np.ascontiguousarray(np.moveaxis(np.broadcast_to(labels, x.shape), axis, -1).reshape(rows.shape))
+    core = req.infer(x)
+    last = axis == x.ndim - 1
+    if not last and core.mode == "enclose":
+        raise ValueError(f"shannon.optax.{name}: enclose() of a gradient over an axis other than the last: move the "
+                         "axis last first")
+    if not last and core.mode == "ulp":
+        core.candidates = np.moveaxis(np.asarray(core.candidates).reshape(x.shape), axis, -1).ravel().tolist()
+    raw, _ = _via_torch(name, req, x, lambda: call(rows, label_rows))
+    if last:
+        return raw, x.shape
+    return Assembled(np.moveaxis(np.asarray(finish(raw, req, xm.shape)), -1, axis))
+
+
+def _torch():
+    from . import torch as T
+    return T
+
+
+@quantity
+def softmax_cross_entropy_grad(req, logits, labels, axis=-1):
+    """d sum(softmax_cross_entropy) / d logits: softmax(logits) sum_k labels_k - labels, per row over `axis`."""
+    T = _torch()
+    return _rows_gradient(req, "softmax_cross_entropy_grad", logits, as_array(labels, np.float64), axis,
+                          lambda x, y: T.cross_entropy.__wrapped__(req, x, y, reduction="sum", _grad=True))
+
+
+@quantity
+def safe_softmax_cross_entropy_grad(req, logits, labels):
+    """d sum(safe_softmax_cross_entropy) / d logits: softmax(logits) sum_k labels_k - labels (the where that
+    masks 0 labels passes them a zero cotangent: the same gradient as softmax_cross_entropy's)."""
+    T = _torch()
+    return _rows_gradient(req, "safe_softmax_cross_entropy_grad", logits, as_array(labels, np.float64), -1,
+                          lambda x, y: T.cross_entropy.__wrapped__(req, x, y, reduction="sum", _grad=True))
+
+
+@quantity
+def softmax_cross_entropy_with_integer_labels_grad(req, logits, labels, axis=-1):
+    """d sum(softmax_cross_entropy_with_integer_labels) / d logits: softmax(logits) - onehot(labels) over `axis`."""
+    T = _torch()
+    (x,) = floats(logits)
+    t = indices(labels)
+    c = x.shape[axis] if x.ndim else 0
+    if x.ndim == 0 or t.shape != np.moveaxis(x, axis, -1).shape[:-1]:
+        raise ValueError(f"shannon.optax.softmax_cross_entropy_with_integer_labels_grad: labels of shape {t.shape} do "
+                         f"not match logits of shape {x.shape} over axis {axis}")
+    bad = (t < 0) | (t >= c)
+    if np.any(bad):
+        i = int(np.flatnonzero(bad.ravel())[0])
+        raise ValueError(f"shannon.optax.softmax_cross_entropy_with_integer_labels_grad: argument 'labels' at index {i} "
+                         f"is {int(t.ravel()[i])}: a label must be in [0, {c})")
+    return _rows_gradient(req, "softmax_cross_entropy_with_integer_labels_grad", x, t, axis,
+                          lambda x, y: T.cross_entropy.__wrapped__(req, x, y, ignore_index=-1, reduction="sum",
+                                                                   _grad=True))
+
+
+@quantity
+def sigmoid_binary_cross_entropy_grad(req, logits, labels):
+    """d sum(sigmoid_binary_cross_entropy) / d logits: sigmoid(logits) - labels elementwise (1 - labels at +inf,
+    -labels at -inf, as JAX's logaddexp rule gives)."""
+    T = _torch()
+    (x,) = floats(logits)
+    y = np.broadcast_to(as_array(labels, np.float64), np.broadcast_shapes(x.shape, np.shape(as_array(labels))))
+    xb = np.broadcast_to(x, y.shape)
+    return _via_torch("sigmoid_binary_cross_entropy_grad", req, x, lambda: T.binary_cross_entropy_with_logits.__wrapped__(
+        req, xb, y, reduction="sum", _grad=True))
+
+
+def _elementwise_gradient(name, torch_loss, **options):
+    @quantity
+    def grad(req, log_predictions, targets, axis=-1):
+        del axis  # elementwise: the sum over any axis has the same gradient
+        T = _torch()
+        (x,) = floats(log_predictions)
+        y = as_array(targets, np.float64)
+        xb, yb = np.broadcast_arrays(x, y)
+        return _via_torch(name, req, x, lambda: getattr(T, torch_loss).__wrapped__(req, xb, yb, reduction="sum",
+                                                                                  _grad=True, **options))
+    grad.__name__ = grad.__qualname__ = name
+    return grad
+
+
+kl_divergence_grad = _elementwise_gradient("kl_divergence_grad", "kl_div")
+kl_divergence_grad.__doc__ = """d sum(kl_divergence) / d log_predictions: -targets."""
+kl_divergence_with_log_targets_grad = _elementwise_gradient("kl_divergence_with_log_targets_grad", "kl_div",
+                                                            log_target=True)
+kl_divergence_with_log_targets_grad.__doc__ = """d sum(kl_divergence_with_log_targets) / d log_predictions: -exp(log_targets)."""
+generalized_kl_divergence_grad = _elementwise_gradient("generalized_kl_divergence_grad", "poisson_nll_loss",
+                                                       log_input=True)
+generalized_kl_divergence_grad.__doc__ = """d sum(generalized_kl_divergence) / d log_predictions: exp(log_predictions) -
+targets."""
+
+
+def _regression_grad(name, kind, param, req, predictions, targets):
+    if targets is None:
+        (x,) = floats(predictions)
+        y = np.zeros_like(x)
+    else:
+        x, y = floats(predictions, targets)
+    x, y = (np.ascontiguousarray(a, dtype=np.float64) for a in np.broadcast_arrays(x, y))
+    core = req.infer(*floats(predictions, *(() if targets is None else (targets,))))
+    if x.size == 0:
+        return Assembled(np.zeros(x.shape, dtype=np.float32 if core.dtype == "float32" else np.float64))
+    raw = _core.torch_pointwise_loss(core, kind, x.ravel(), y.ravel(), "none", float(param), True)
+    return (one_value(raw), None) if x.shape == () else (raw, x.shape)
+
+
+@quantity
+def squared_error_grad(req, predictions, targets=None):
+    """d sum(squared_error) / d predictions: 2 (predictions - targets)."""
+    return _regression_grad("squared_error_grad", "scaled_square", 1.0, req, predictions, targets)
+
+
+@quantity
+def l2_loss_grad(req, predictions, targets=None):
+    """d sum(l2_loss) / d predictions: predictions - targets."""
+    return _regression_grad("l2_loss_grad", "scaled_square", 0.5, req, predictions, targets)
+
+
+@quantity
+def huber_loss_grad(req, predictions, targets=None, delta=1.0):
+    """d sum(huber_loss) / d predictions: d inside [-delta, delta], else delta sgn(d), d = predictions - targets."""
+    return _regression_grad("huber_loss_grad", "huber_loss", float(delta), req, predictions, targets)
+
+
+@quantity
+def log_cosh_grad(req, predictions, targets=None):
+    """d sum(log_cosh) / d predictions: tanh(predictions - targets) (+-1 at +-inf: JAX's logaddexp rule)."""
+    return _regression_grad("log_cosh_grad", "log_cosh", 0.0, req, predictions, targets)

@@ -338,43 +338,45 @@ def multilabel_soft_margin_loss(req, input, target, weight=None, size_average=No
     return _out(raw, _grad, reduction, x.shape[:-1] if x.ndim > 1 else (), x.shape)
 
 
-def _pointwise(name, x_in, y_in, reduction, param, req):
+def _pointwise(name, x_in, y_in, reduction, param, req, grad=False):
     (x, y), (xin, yin) = _f64(x_in, y_in)
     x, y = (np.ascontiguousarray(a) for a in np.broadcast_arrays(x, y))
     req.infer(xin, yin)
     if x.size == 0:
-        return _empty(req, reduction, False, x.shape, x.shape)
-    raw = _core.torch_pointwise_loss(req.core, name, x.ravel(), y.ravel(), reduction, float(param))
-    return _out(raw, False, reduction, x.shape, x.shape)
+        return _empty(req, reduction, grad, x.shape, x.shape)
+    raw = _core.torch_pointwise_loss(req.core, name, x.ravel(), y.ravel(), reduction, float(param), grad)
+    return _out(raw, grad, reduction, x.shape, x.shape)
 
 
 @quantity
-def l1_loss(req, input, target, size_average=None, reduce=None, reduction="mean"):
+def l1_loss(req, input, target, size_average=None, reduce=None, reduction="mean", _grad=False):
     """torch.nn.functional.l1_loss: l = |input - target| (broadcast), 'mean' over all elements.
     Source: https://pytorch.org/docs/stable/generated/torch.nn.L1Loss.html."""
-    return _pointwise("l1_loss", input, target, _legacy_reduction(size_average, reduce, reduction), 1.0, req)
+    return _pointwise("l1_loss", input, target, _legacy_reduction(size_average, reduce, reduction), 1.0, req, _grad)
 
 
 @quantity
-def smooth_l1_loss(req, input, target, size_average=None, reduce=None, reduction="mean", beta=1.0):
+def smooth_l1_loss(req, input, target, size_average=None, reduce=None, reduction="mean", beta=1.0, _grad=False):
     """torch.nn.functional.smooth_l1_loss: l = 0.5 d^2 / beta where |d| < beta, else |d| - 0.5 beta (|d| for
     beta = 0), d = input - target; 'mean' over all elements.
     Source: https://pytorch.org/docs/stable/generated/torch.nn.SmoothL1Loss.html."""
-    return _pointwise("smooth_l1_loss", input, target, _legacy_reduction(size_average, reduce, reduction), beta, req)
+    return _pointwise("smooth_l1_loss", input, target, _legacy_reduction(size_average, reduce, reduction), beta, req,
+                      _grad)
 
 
 @quantity
-def huber_loss(req, input, target, reduction="mean", delta=1.0):
+def huber_loss(req, input, target, reduction="mean", delta=1.0, _grad=False):
     """torch.nn.functional.huber_loss: l = 0.5 d^2 where |d| < delta, else delta (|d| - 0.5 delta), d = input -
     target; 'mean' over all elements. Source: https://pytorch.org/docs/stable/generated/torch.nn.HuberLoss.html."""
-    return _pointwise("huber_loss", input, target, reduction, delta, req)
+    return _pointwise("huber_loss", input, target, reduction, delta, req, _grad)
 
 
 @quantity
-def soft_margin_loss(req, input, target, size_average=None, reduce=None, reduction="mean"):
+def soft_margin_loss(req, input, target, size_average=None, reduce=None, reduction="mean", _grad=False):
     """torch.nn.functional.soft_margin_loss: l = log(1 + exp(-target input)) (= softplus(-target input)), 'mean'
     over all elements. Source: https://pytorch.org/docs/stable/generated/torch.nn.SoftMarginLoss.html."""
-    return _pointwise("soft_margin_loss", input, target, _legacy_reduction(size_average, reduce, reduction), 1.0, req)
+    return _pointwise("soft_margin_loss", input, target, _legacy_reduction(size_average, reduce, reduction), 1.0, req,
+                      _grad)
 
 
 @quantity
@@ -413,5 +415,15 @@ gaussian_nll_loss_grad = _gradient(gaussian_nll_loss, """d gaussian_nll_loss / d
 poisson_nll_loss_grad = _gradient(poisson_nll_loss, """d poisson_nll_loss / d input: exp(input) - target (log_input),
 else 1 - target / (input + eps).""")
 mse_loss_grad = _gradient(mse_loss, """d mse_loss / d input: 2 (input - target), / N for the mean.""")
+l1_loss_grad = _gradient(l1_loss, """d l1_loss / d input: sgn(input - target) (0 where they are equal), / N for the
+mean (ATen's l1_loss backward).""")
+smooth_l1_loss_grad = _gradient(smooth_l1_loss, """d smooth_l1_loss / d input: d / beta inside (-beta, beta), else sgn(d)
+(beta = 0: 1 for d > 0, else -1, as ATen tests d <= -beta first), d = input - target; / N for the mean (ATen's smooth_l1_loss_backward).""")
+huber_loss_grad = _gradient(huber_loss, """d huber_loss / d input: d inside [-delta, delta], else delta sgn(d), d = input -
+target; / N for the mean (ATen's huber_backward).""")
+soft_margin_loss_grad = _gradient(soft_margin_loss, """d soft_margin_loss / d input: -y z / (1 + z), z = exp(-y x), i.e.
+-y sigmoid(-y x) exactly, and NaN where -y x is +inf (inf / inf, as ATen's soft_margin_loss_backward gives;
+for finite inputs whose z overflows in the dtype ATen gives NaN too, the exact value is finite); / N for the
+mean.""")
 multilabel_soft_margin_loss_grad = _gradient(multilabel_soft_margin_loss, """d multilabel_soft_margin_loss / d input:
 w_c ((1 - y) sigmoid(x) - y sigmoid(-x)) / C, / N for the mean.""")

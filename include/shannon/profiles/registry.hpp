@@ -24,7 +24,9 @@ struct profile_info {
     std::string_view name;
     /// The framework's function it reproduces, fully qualified.
     std::string_view reproduces;
-    /// It has a gradient with respect to its first input (the name followed by _grad).
+    /// It has a gradient (the name followed by _grad) with respect to its input: the first argument
+    /// (PyTorch's input, optax's logits, log_predictions or predictions; torch.distributions' parameters),
+    /// Keras' y_pred (its second).
     bool gradient = false;
 };
 
@@ -39,10 +41,10 @@ inline constexpr std::array profile_functions{
     profile_info{"torch", "poisson_nll_loss", "torch.nn.functional.poisson_nll_loss", true},
     profile_info{"torch", "mse_loss", "torch.nn.functional.mse_loss", true},
     profile_info{"torch", "multilabel_soft_margin_loss", "torch.nn.functional.multilabel_soft_margin_loss", true},
-    profile_info{"torch", "l1_loss", "torch.nn.functional.l1_loss"},
-    profile_info{"torch", "smooth_l1_loss", "torch.nn.functional.smooth_l1_loss"},
-    profile_info{"torch", "huber_loss", "torch.nn.functional.huber_loss"},
-    profile_info{"torch", "soft_margin_loss", "torch.nn.functional.soft_margin_loss"},
+    profile_info{"torch", "l1_loss", "torch.nn.functional.l1_loss", true},
+    profile_info{"torch", "smooth_l1_loss", "torch.nn.functional.smooth_l1_loss", true},
+    profile_info{"torch", "huber_loss", "torch.nn.functional.huber_loss", true},
+    profile_info{"torch", "soft_margin_loss", "torch.nn.functional.soft_margin_loss", true},
     profile_info{"torch", "softplus", "torch.nn.functional.softplus"},
     profile_info{"torch", "logsigmoid", "torch.nn.functional.logsigmoid"},
     profile_info{"torch.special", "entr", "torch.special.entr"},
@@ -69,21 +71,21 @@ inline constexpr std::array profile_functions{
     profile_info{"keras", "kl_divergence", "keras.losses.kl_divergence"},
     profile_info{"keras", "binary_focal_crossentropy", "keras.losses.binary_focal_crossentropy"},
     profile_info{"keras", "categorical_focal_crossentropy", "keras.losses.categorical_focal_crossentropy"},
-    profile_info{"keras", "huber", "keras.losses.huber"},
-    profile_info{"keras", "log_cosh", "keras.losses.log_cosh"},
+    profile_info{"keras", "huber", "keras.losses.huber", true},
+    profile_info{"keras", "log_cosh", "keras.losses.log_cosh", true},
     profile_info{"keras", "poisson", "keras.losses.poisson"},
     profile_info{"tf_keras2", "binary_crossentropy", "tf.keras.losses.binary_crossentropy"},
-    profile_info{"optax", "softmax_cross_entropy", "optax.losses.softmax_cross_entropy"},
-    profile_info{"optax", "softmax_cross_entropy_with_integer_labels", "optax.losses.softmax_cross_entropy_with_integer_labels"},
-    profile_info{"optax", "safe_softmax_cross_entropy", "optax.losses.safe_softmax_cross_entropy"},
-    profile_info{"optax", "sigmoid_binary_cross_entropy", "optax.losses.sigmoid_binary_cross_entropy"},
-    profile_info{"optax", "kl_divergence", "optax.losses.kl_divergence"},
-    profile_info{"optax", "kl_divergence_with_log_targets", "optax.losses.kl_divergence_with_log_targets"},
-    profile_info{"optax", "generalized_kl_divergence", "optax.losses.generalized_kl_divergence"},
-    profile_info{"optax", "squared_error", "optax.losses.squared_error"},
-    profile_info{"optax", "l2_loss", "optax.losses.l2_loss"},
-    profile_info{"optax", "huber_loss", "optax.losses.huber_loss"},
-    profile_info{"optax", "log_cosh", "optax.losses.log_cosh"},
+    profile_info{"optax", "softmax_cross_entropy", "optax.losses.softmax_cross_entropy", true},
+    profile_info{"optax", "softmax_cross_entropy_with_integer_labels", "optax.losses.softmax_cross_entropy_with_integer_labels", true},
+    profile_info{"optax", "safe_softmax_cross_entropy", "optax.losses.safe_softmax_cross_entropy", true},
+    profile_info{"optax", "sigmoid_binary_cross_entropy", "optax.losses.sigmoid_binary_cross_entropy", true},
+    profile_info{"optax", "kl_divergence", "optax.losses.kl_divergence", true},
+    profile_info{"optax", "kl_divergence_with_log_targets", "optax.losses.kl_divergence_with_log_targets", true},
+    profile_info{"optax", "generalized_kl_divergence", "optax.losses.generalized_kl_divergence", true},
+    profile_info{"optax", "squared_error", "optax.losses.squared_error", true},
+    profile_info{"optax", "l2_loss", "optax.losses.l2_loss", true},
+    profile_info{"optax", "huber_loss", "optax.losses.huber_loss", true},
+    profile_info{"optax", "log_cosh", "optax.losses.log_cosh", true},
     profile_info{"scipy", "entr", "scipy.special.entr"},
     profile_info{"scipy", "rel_entr", "scipy.special.rel_entr"},
     profile_info{"scipy", "kl_div", "scipy.special.kl_div"},

@@ -796,15 +796,20 @@ template <class W>
     }
 }
 
+/// smooth L1's beta and Huber's delta: >= 0 (ATen's check).
+inline void check_pointwise_param(pointwise_loss kind, double param, std::string_view f) {
+    if ((kind == pointwise_loss::smooth_l1 || kind == pointwise_loss::huber) && !(param >= 0)) {
+        fail<shannon::invalid_argument>(f, "argument '", kind == pointwise_loss::huber ? "delta" : "beta", "' is ",
+                                        shannon::detail::shown_setting{param}, ": it must be >= 0");
+    }
+}
+
 template <real_range Input, real_range Target>
 [[nodiscard]] auto pointwise_loss_terms(pointwise_loss kind, Input&& input, Target&& target, double param,
                                         std::string_view f) {
     using T = detail::pair_t<Input, Target>;
     using W = working_t<T>;
-    if ((kind == pointwise_loss::smooth_l1 || kind == pointwise_loss::huber) && !(param >= 0)) {
-        fail<shannon::invalid_argument>(f, "argument '", kind == pointwise_loss::huber ? "delta" : "beta", "' is ",
-                                        shannon::detail::shown_setting{param}, ": it must be >= 0");
-    }
+    check_pointwise_param(kind, param, f);
     const auto xy = detail::read_pair<W>(std::forward<Input>(input), std::forward<Target>(target), f);
     const auto& x = xy.first;
     const auto& y = xy.second;
@@ -1331,6 +1336,93 @@ template <real_range Input, real_range Target>
         const auto& x = xy.first;
         const auto& y = xy.second;
         return detail::elementwise_grad<W>(x.size(), how, [&](std::size_t i) { return W(W(2) * W(x[i] - y[i])); });
+    });
+}
+
+namespace detail {
+/// d l / d input of one element of a pointwise loss, d = input - target, as autograd computes it (ATen's
+/// backward formulas; jax.grad of optax's, Keras' formulas likewise): l1 sgn(d) (0 at d = 0); smooth L1
+/// d / beta inside (-beta, beta), else sgn(d) (beta = 0: -1 for d <= 0, ATen's d <= -beta test); Huber d inside [-delta, delta], else delta sgn(d); soft
+/// margin -y z / (1 + z), z = e^(-y x), i.e. -y sigmoid(-y x), NaN where -y x is +inf (inf / inf, as
+/// ATen's); scaled square 2 param d; log cosh tanh(d) (+-1 at d = +-inf). NaN for a NaN input or an
+/// undefined d (inf - inf).
+template <class W>
+[[nodiscard]] W pointwise_derivative(pointwise_loss kind, const W& x, const W& y, double param) {
+    namespace sd = shannon::detail;
+    if (sd::has_nan(x) || sd::has_nan(y)) {
+        return nan<W>();
+    }
+    const auto infinite = [](const W& v) { return sd::is_pos_inf(v) || sd::is_neg_inf(v); };
+    if (kind == pointwise_loss::soft_margin) {
+        if ((infinite(x) && sd::is_exact_zero(y)) || (infinite(y) && sd::is_exact_zero(x))) {
+            return nan<W>();  // 0 * inf in -y x
+        }
+        const W m = W(W(-y) * x);
+        if (sd::is_pos_inf(m)) {
+            return nan<W>();  // z / (1 + z) at z = inf
+        }
+        return W(W(-y) * sd::sigmoid(m));
+    }
+    if ((sd::is_pos_inf(x) && sd::is_pos_inf(y)) || (sd::is_neg_inf(x) && sd::is_neg_inf(y))) {
+        return nan<W>();  // d = inf - inf
+    }
+    // the inputs are exact points: their order is their representatives'
+    const auto rx = sd::representative(x);
+    const auto ry = sd::representative(y);
+    const W d = W(x - y);
+    const W sgn = W(rx > ry ? 1.0 : ry > rx ? -1.0 : 0.0);
+    switch (kind) {
+        case pointwise_loss::scaled_square: return W(W(2 * param) * d);  // 2 param: exact (param 1 or 1/2)
+        case pointwise_loss::log_cosh: {
+            if (infinite(x) || infinite(y)) {
+                return sgn;
+            }
+            const W t = shannon::detail::expm1_(W(W(-2) * shannon::detail::abs_(d)));  // tanh |d| = -t / (2 + t)
+            return W(sgn * W(W(-t) / W(W(2) + t)));
+        }
+        case pointwise_loss::l1: return sgn;
+        case pointwise_loss::smooth_l1:
+        case pointwise_loss::huber: {
+            if (kind == pointwise_loss::smooth_l1 && param == 0) {  // ATen: d <= -beta gives -1, so -1 at d = 0
+                return W(rx > ry ? 1.0 : -1.0);
+            }
+            const W z = shannon::detail::abs_(d);
+            const auto inside = [&] { return kind == pointwise_loss::huber ? d : W(d / W(param)); };
+            const auto outside = [&] { return kind == pointwise_loss::huber ? W(W(param) * sgn) : sgn; };
+            if (shannon::detail::upper_of(z) < param) {
+                return inside();
+            }
+            if (!(shannon::detail::lower_of(z) < param)) {
+                return outside();
+            }
+            if constexpr (shannon::is_interval_v<W>) {  // the pieces meet at |d| = param
+                return hull(inside(), outside());
+            } else {
+                return shannon::detail::representative(z) < param ? inside() : outside();
+            }
+        }
+        case pointwise_loss::soft_margin: break;
+    }
+    return nan<W>();
+}
+}  // namespace detail
+
+/// d (pointwise loss) / d input per element, times the reduction's scale: 1 ('none': the gradient of
+/// the sum; 'sum'), 1 / N ('mean'), or 1 / divisor when divisor > 0 (Keras' mean over the last axis).
+template <real_range Input, real_range Target>
+[[nodiscard]] auto pointwise_loss_grad(pointwise_loss kind, Input&& input, Target&& target, profiles::reduction how,
+                                       double param = 1, double divisor = -1) {
+    using T = detail::pair_t<Input, Target>;
+    using W = working_t<T>;
+    return evaluate_rounded<T>([&]() -> std::vector<W> {
+        const std::string_view f = detail::pointwise_loss_name(kind);
+        detail::check_pointwise_param(kind, param, f);
+        const auto xy = detail::read_pair<W>(std::forward<Input>(input), std::forward<Target>(target), f);
+        const auto& x = xy.first;
+        const auto& y = xy.second;
+        return detail::elementwise_grad<W>(
+            x.size(), how, [&](std::size_t i) { return detail::pointwise_derivative(kind, x[i], y[i], param); },
+            divisor > 0 ? divisor : -1);
     });
 }
 

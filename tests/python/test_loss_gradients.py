@@ -1,0 +1,200 @@
+"""The gradients of the pointwise losses (PyTorch's l1, smooth_l1, huber, soft_margin), and of optax's and
+Keras' losses (issue 19, item 4), against their derivatives evaluated in mpmath at 300 bits (the
+independent computation; JAX, optax and Keras are not in Debian), each expected value the correct
+rounding of the exact derivative; PyTorch's autograd where it is installed, with its conventions at 0,
+at the pieces' boundaries and at +-inf, and where it is off (soft_margin_loss's NaN)."""
+
+import mpmath
+import numpy as np
+import pytest
+
+import shannon.keras as K
+import shannon.optax as O
+import shannon.torch as T
+
+mpmath.mp.prec = 300
+rng = np.random.default_rng(1919)
+
+
+def mp(x):
+    return mpmath.mpf(float(x))
+
+
+def rn(x, dtype=np.float64):
+    if mpmath.isnan(x):
+        return dtype(np.nan)
+    if mpmath.isinf(x):
+        return dtype(float(x))
+    with mpmath.workprec(24 if dtype == np.float32 else 53):
+        return dtype(float(+x))
+
+
+def expect(actual, ref, dtype):
+    want = np.array([rn(v, dtype) for v in ref], dtype=dtype)
+    got = np.asarray(actual).ravel()
+    assert got.dtype == dtype
+    np.testing.assert_array_equal(got, want)
+
+
+def sgn(d):
+    return mpmath.mpf(1) if d > 0 else mpmath.mpf(-1) if d < 0 else mpmath.mpf(0)
+
+
+def tanh(d):
+    return sgn(d) if mpmath.isinf(d) else mpmath.tanh(d)
+
+
+def sigmoid(v):
+    if mpmath.isinf(v):
+        return mpmath.mpf(1 if v > 0 else 0)
+    return 1 / (1 + mpmath.exp(-v))
+
+
+DERIVATIVES = {  # d l / d x at d = x - y, as ATen's backward formulas
+    "l1_loss": lambda x, y, p: sgn(x - y),
+    # ATen tests d <= -beta first: with beta = 0 the derivative at d = 0 is -1
+    "smooth_l1_loss": lambda x, y, p: (1 if x > y else -1) if p == 0 else sgn(x - y) if abs(x - y) >= p else (x - y) / p,
+    "huber_loss": lambda x, y, p: (x - y) if abs(x - y) <= p else p * sgn(x - y),
+    "soft_margin_loss": lambda x, y, p: -y * sigmoid(-y * x),
+}
+
+
+def pairs(dtype, hard):
+    x = rng.normal(0, 3, 64).astype(dtype)
+    y = rng.normal(0, 3, 64).astype(dtype)
+    if hard:  # d = 0, |d| exactly at the threshold 1, one ulp either side, tiny and huge differences
+        x[:8] = [1.0, 2.0, 2.0, 2.0, 1e-30, 0.5, 7.0, -3.0]
+        y[:8] = [1.0, 1.0, 3.0, np.nextafter(dtype(1), dtype(0)), 0.0, 0.5 + 2.0 ** -20, -1e30 if dtype == np.float64 else -1e30,
+                 -2.0]
+    return x, y
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("hard", [False, True])
+@pytest.mark.parametrize("name", list(DERIVATIVES))
+def test_torch_pointwise_gradients_against_mpmath(name, hard, dtype):
+    x, y = pairs(dtype, hard)
+    if name == "soft_margin_loss":
+        y = np.where(np.arange(64) % 2 == 0, 1.0, -1.0).astype(dtype)
+    p = 1.0
+    grad = getattr(T, name + "_grad")
+    kwargs = {"beta": p} if name == "smooth_l1_loss" else {"delta": p} if name == "huber_loss" else {}
+    ref = [DERIVATIVES[name](mp(a), mp(b), mpmath.mpf(p)) for a, b in zip(x, y)]
+    expect(grad(x, y, reduction="none", **kwargs), ref, dtype)
+    expect(grad(x, y, reduction="sum", **kwargs), ref, dtype)
+    expect(grad(x, y, reduction="mean", **kwargs), [r / len(x) for r in ref], dtype)
+
+
+def test_torch_pointwise_gradients_against_autograd():
+    torch = pytest.importorskip("torch")
+    x, y = pairs(np.float64, True)
+    ys = np.where(np.arange(64) % 2 == 0, 1.0, -1.0)
+    for name, target, kwargs in (("l1_loss", y, {}), ("smooth_l1_loss", y, {"beta": 1.0}),
+                                 ("smooth_l1_loss", y, {"beta": 0.0}), ("huber_loss", y, {"delta": 1.0}),
+                                 ("huber_loss", y, {"delta": 0.25}), ("soft_margin_loss", ys, {})):
+        for reduction in ("mean", "sum"):
+            xt = torch.tensor(x, requires_grad=True)
+            getattr(torch.nn.functional, name)(xt, torch.tensor(target), reduction=reduction, **kwargs).backward()
+            ours = getattr(T, name + "_grad")(x, target, reduction=reduction, **kwargs)
+            # ATen's formulas, one or two roundings: within 1 ulp of the exact value
+            np.testing.assert_allclose(xt.grad.numpy(), ours, rtol=2.3e-16, atol=0, err_msg=f"{name} {kwargs}")
+
+
+def test_soft_margin_gradient_where_torch_is_nan():
+    """ATen's soft_margin_loss backward computes z / (1 + z) with z = exp(-y x): NaN once z overflows
+    (-y x > 709.78 in float64), where the exact derivative is -y sigmoid(-y x), i.e. -y to the last bit."""
+    torch = pytest.importorskip("torch")
+    x = np.array([-800.0, -710.0, 800.0, -0.5])
+    y = np.array([1.0, 1.0, -1.0, 1.0])
+    xt = torch.tensor(x, requires_grad=True)
+    torch.nn.functional.soft_margin_loss(xt, torch.tensor(y), reduction="sum").backward()
+    assert np.isnan(xt.grad.numpy()[:3]).all()
+    ours = T.soft_margin_loss_grad(x, y, reduction="sum")
+    assert list(ours[:3]) == [-1.0, -1.0, 1.0]
+    assert ours[3] == rn(-sigmoid(mpmath.mpf(0.5)))
+    # at an infinite -y x, ATen's inf / inf: NaN, reproduced
+    assert np.isnan(T.soft_margin_loss_grad(np.array([-np.inf]), np.array([1.0]), reduction="sum")[0])
+
+
+def test_torch_pointwise_gradient_conventions():
+    g = T.l1_loss_grad(np.array([np.inf, np.nan, 2.0]), np.array([np.inf, 0.0, 2.0]), reduction="sum")
+    assert np.isnan(g[0]) and np.isnan(g[1]) and g[2] == 0.0
+    with pytest.raises(ValueError, match="'delta'"):
+        T.huber_loss_grad(np.array([1.0]), np.array([0.0]), delta=-1.0)
+
+
+# ---- optax ------------------------------------------------------------------------------------------
+
+def softmax(row):
+    row = [mp(v) for v in row]
+    m = max(row)
+    e = [mpmath.exp(v - m) for v in row]
+    s = mpmath.fsum(e)
+    return [v / s for v in e]
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_optax_softmax_cross_entropy_grads(dtype):
+    x = rng.normal(0, 4, (6, 5)).astype(dtype)
+    x[0] = [50, -50, -50, -50, -50]
+    labels = rng.dirichlet(np.ones(5), 6)
+    labels[1] = [0, 0, 2.0, 0, -0.5]  # not a distribution: optax does not care, nor does its gradient
+    ref = []
+    for row, lab in zip(x, labels):
+        s = softmax(row)
+        total = mpmath.fsum(mp(v) for v in lab)
+        ref += [sk * total - mp(v) for sk, v in zip(s, lab)]
+    expect(O.softmax_cross_entropy_grad(x, labels), ref, dtype)
+    expect(O.safe_softmax_cross_entropy_grad(x, labels), ref, dtype)
+    # over axis 0: the transposed problem
+    got = O.softmax_cross_entropy_grad(x.T.copy(), labels.T.copy(), axis=0)
+    assert got.shape == (5, 6)
+    expect(got.T, ref, dtype)
+    t = rng.integers(0, 5, 6)
+    ref = []
+    for row, k in zip(x, t):
+        ref += [sk - (1 if j == k else 0) for j, sk in enumerate(softmax(row))]
+    expect(O.softmax_cross_entropy_with_integer_labels_grad(x, t), ref, dtype)
+    with pytest.raises(ValueError, match=r"softmax_cross_entropy_with_integer_labels_grad: argument 'labels' at index 2 is 5"):
+        O.softmax_cross_entropy_with_integer_labels_grad(x[:3], np.array([0, 1, 5]))
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_optax_elementwise_grads(dtype):
+    x = rng.normal(0, 4, 40).astype(dtype)
+    x[:4] = [np.inf, -np.inf, 0.0, 40.0]
+    y = rng.random(40)
+    y[:4] = [1.0, 0.0, 0.5, 1.0]
+    expect(O.sigmoid_binary_cross_entropy_grad(x, y), [sigmoid(mp(a)) - mp(b) for a, b in zip(x, y)], dtype)
+    lp = rng.normal(-2, 1, 40).astype(dtype)
+    expect(O.kl_divergence_grad(lp, y), [-mp(b) for b in y], dtype)
+    expect(O.kl_divergence_with_log_targets_grad(lp, np.log(y)), [-mpmath.exp(mp(b)) for b in np.log(y)], dtype)
+    expect(O.generalized_kl_divergence_grad(lp, y), [mpmath.exp(mp(a)) - mp(b) for a, b in zip(lp, y)], dtype)
+    p = rng.normal(0, 2, 40).astype(dtype)
+    q = rng.normal(0, 2, 40).astype(dtype)
+    p[:3] = [1.0, 1.5, np.inf]
+    q[:3] = [1.0, 0.5, 0.0]  # d = 0, |d| = delta exactly, d = inf
+    d = [mp(a) - mp(b) for a, b in zip(p, q)]
+    expect(O.squared_error_grad(p, q), [2 * v for v in d], dtype)
+    expect(O.l2_loss_grad(p, q), d, dtype)
+    expect(O.huber_loss_grad(p, q, delta=1.0), [v if abs(v) <= 1 else sgn(v) for v in d], dtype)
+    expect(O.log_cosh_grad(p, q), [tanh(v) for v in d], dtype)
+    expect(O.log_cosh_grad(p), [tanh(mp(v)) for v in p], dtype)  # targets None: the predictions are the errors
+    tiny = np.array([1e-300, 3e-8], dtype=np.float64)  # tanh(d) = d (1 - d^2 / 3): no cancellation
+    expect(O.log_cosh_grad(tiny), [mpmath.tanh(mp(v)) for v in tiny], np.float64)
+
+
+# ---- Keras ------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.filterwarnings("ignore::shannon.UndeterminedWarning")  # d / 6 is often an exact tie of two floats
+def test_keras_regression_grads(dtype):
+    y_true = rng.normal(0, 2, (4, 6))
+    y_pred = rng.normal(0, 2, (4, 6)).astype(dtype)
+    yt = y_true.astype(dtype)  # Keras casts y_true to y_pred's dtype
+    d = [mp(a) - mp(b) for a, b in zip(y_pred.ravel(), yt.ravel())]
+    expect(K.huber_grad(y_true, y_pred, delta=1.5), [(v if abs(v) <= 1.5 else 1.5 * sgn(v)) / 6 for v in d], dtype)
+    expect(K.log_cosh_grad(y_true, y_pred), [tanh(v) / 6 for v in d], dtype)
+    expect(K.log_cosh_grad(y_true, y_pred, reduction="sum_over_batch_size"), [tanh(v) / 24 for v in d], dtype)
+    with pytest.raises(ValueError, match="sample_weight"):
+        K.huber_grad(y_true, y_pred, sample_weight=np.ones(4))
