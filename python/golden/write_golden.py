@@ -338,6 +338,12 @@ def optax_cases():
         ("optax.losses.kl_divergence", ("log_predictions", "targets")): [case("zero-targets", optax.kl_divergence, [lp, t], {}, optax.kl_divergence_grad)],
         ("optax.losses.generalized_kl_divergence", ("log_predictions", "targets")): [
             case("unnormalized", optax.generalized_kl_divergence, [lp, t * 2], {}, optax.generalized_kl_divergence_grad)],
+        ("optax.losses.convex_kl_divergence", ("log_predictions", "targets")): [
+            case("unnormalized", optax.convex_kl_divergence, [lp, t * 2], {}, optax.convex_kl_divergence_grad)],
+        ("optax.losses.sigmoid_focal_loss", ("logits", "labels")): [
+            case("alpha-gamma", optax.sigmoid_focal_loss, [xh, np.eye(5)[[0, 1, 2, 3]]], {"alpha": 0.25, "gamma": 2.0})],
+        ("optax.losses.poly_loss_cross_entropy", ("logits", "labels")): [
+            case("confident", optax.poly_loss_cross_entropy, [xh, onehot], {"epsilon": -1.0})],
     } | {
         (f"optax.losses.{name}", ("predictions", "targets")): [case("errors", getattr(optax, name), [pred, targ], kw, getattr(optax, name + "_grad"))]
         for name, kw in (("squared_error", {}), ("l2_loss", {}), ("huber_loss", {"delta": 1.5}), ("log_cosh", {}))

@@ -194,6 +194,16 @@ void bind_optax(py::module_& m) {
     m.def("optax_sigmoid_binary_cross_entropy", [](const request& r, const A& x, const A& y) {
         return run(r, [](const auto& a, const auto& b) { return po::sigmoid_binary_cross_entropy(a, b); }, flat(x), flat(y));
     });
+    m.def("optax_sigmoid_focal_loss", [](const request& r, const A& x, const A& y, double gamma,
+                                         std::optional<double> alpha, std::optional<double> one_minus_alpha) {
+        const po::sigmoid_focal_loss_options o{gamma, alpha, one_minus_alpha};
+        return run(r, ex::detail::elementwise_fn{[o](const auto& a, const auto& b) { return po::sigmoid_focal_loss(a, b, o); }},
+                   flat(x), flat(y));
+    });
+    m.def("optax_poly_loss_cross_entropy", [](const request& r, const A& x, const A& y, double epsilon) {
+        return run(r, [epsilon](const auto& a, const auto& b) { return po::poly_loss_cross_entropy(a, b, epsilon); },
+                   rows(x), rows(y));
+    });
 }
 
 }  // namespace shannon_python

@@ -72,6 +72,47 @@ def sigmoid_binary_cross_entropy(req, logits, labels):
     return raw, xb.shape
 
 
+def _weak(value, core):
+    """A Python float as JAX's weak typing takes it into an operation with the logits: rounded to their
+    dtype (float32 logits: the float32 nearest it)."""
+    return float(round_to_dtype(np.array([float(value)]), core.dtype)[0])
+
+
+@quantity
+def sigmoid_focal_loss(req, logits, labels, alpha=None, gamma=2.0):
+    """optax.losses.sigmoid_focal_loss, elementwise: sigmoid_binary_cross_entropy(logits, labels) (1 - p_t)^gamma,
+    1 - p_t = (1 - labels) sigmoid(logits) + labels sigmoid(-logits) and the power taken as exp(gamma log(1 - p_t))
+    (0 where 1 - p_t = 0 < gamma; NaN where it is 0 with gamma = 0, or negative for labels outside [0, 1]);
+    with alpha, times alpha labels + (1 - alpha)(1 - labels). labels are cast to the logits' dtype, and
+    gamma, alpha and 1 - alpha (a Python float) rounded to it, as JAX's weak typing does.
+    Source: optax/losses/_classification.py sigmoid_focal_loss (optax 0.2.5's log-space form)."""
+    (x,) = floats(logits)
+    y = as_array(labels).astype(x.dtype).astype(np.float64)
+    xb, yb = np.broadcast_arrays(x, y)
+    core = req.infer(x)
+    a = None if alpha is None else _weak(alpha, core)
+    b = None if alpha is None else _weak(1.0 - float(alpha), core)
+    raw = _core.optax_sigmoid_focal_loss(core, np.ascontiguousarray(xb, dtype=np.float64).ravel(),
+                                         np.ascontiguousarray(yb, dtype=np.float64).ravel(), _weak(gamma, core), a, b)
+    if xb.shape == ():
+        return one_value(raw), None
+    return raw, xb.shape
+
+
+@quantity
+def poly_loss_cross_entropy(req, logits, labels, epsilon=2.0, axis=-1):
+    """optax.losses.poly_loss_cross_entropy: softmax_cross_entropy(logits, labels) + epsilon sum_k labels_k (1 -
+    softmax(logits)_k) over `axis` (an int), epsilon rounded to the logits' dtype as JAX's weak typing does;
+    NaN for a row with a +inf logit or only -inf ones. `where` is not supported.
+    Source: optax/losses/_classification.py poly_loss_cross_entropy."""
+    (x,) = floats(logits)
+    y = np.broadcast_to(as_array(labels, np.float64), x.shape)
+    xr, shape = rows_last(x, axis)
+    yr, _ = rows_last(y, axis)
+    core = req.infer(x)
+    return _core.optax_poly_loss_cross_entropy(core, xr, yr, _weak(epsilon, core)), shape
+
+
 @quantity
 def kl_divergence(req, log_predictions, targets, axis=-1):
     """optax.losses.kl_divergence: sum over `axis` of targets (log targets - log_predictions), with log targets
@@ -90,6 +131,13 @@ def kl_divergence_with_log_targets(req, log_predictions, log_targets, axis=-1):
 def generalized_kl_divergence(req, log_predictions, targets, axis=-1):
     """optax.losses.generalized_kl_divergence: kl_divergence + sum over `axis` of (exp(log_predictions) - targets).
     Source: optax/losses/_classification.py generalized_kl_divergence."""
+    return _gkl(req, log_predictions, targets, axis)
+
+
+@quantity
+def convex_kl_divergence(req, log_predictions, targets, axis=-1):
+    """optax.losses.convex_kl_divergence (deprecated in optax for generalized_kl_divergence, the same function):
+    kl_divergence + sum over `axis` of (exp(log_predictions) - targets)."""
     return _gkl(req, log_predictions, targets, axis)
 
 
@@ -304,3 +352,7 @@ def huber_loss_grad(req, predictions, targets=None, delta=1.0):
 def log_cosh_grad(req, predictions, targets=None):
     """d sum(log_cosh) / d predictions: tanh(predictions - targets) (+-1 at +-inf: JAX's logaddexp rule)."""
     return _regression_grad("log_cosh_grad", "log_cosh", 0.0, req, predictions, targets)
+
+
+convex_kl_divergence_grad = _elementwise_gradient("convex_kl_divergence_grad", "poisson_nll_loss", log_input=True)
+convex_kl_divergence_grad.__doc__ = """d sum(convex_kl_divergence) / d log_predictions: exp(log_predictions) - targets."""

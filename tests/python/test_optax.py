@@ -157,3 +157,114 @@ def test_regression_losses_against_optax_formulas(dtype):
         expect(got, ref, dtype)
     # log_cosh(0) is log 2 minus its rounding in the dtype, as optax computes it
     assert optax.log_cosh(np.zeros(1, dtype))[0] == rn(mpmath.log(2) - log2, dtype)
+
+
+# ---- sigmoid_focal_loss, poly_loss_cross_entropy, convex_kl_divergence -------------------------------
+
+def sigmoid_mp(v):
+    if mpmath.isinf(v):
+        return mpmath.mpf(1 if v > 0 else 0)
+    return 1 / (1 + mpmath.exp(-v))
+
+
+def softplus_mp(v):
+    if mpmath.isinf(v):
+        return v if v > 0 else mpmath.mpf(0)
+    return mpmath.log1p(mpmath.exp(v))
+
+
+def ieee(a, b):
+    """a * b with IEEE's 0 * inf = NaN."""
+    if (a == 0 and mpmath.isinf(b)) or (b == 0 and mpmath.isinf(a)):
+        return mpmath.nan
+    return a * b
+
+
+def focal_ref(x, y, gamma, alpha, dtype):
+    """optax 0.2.5's sigmoid_focal_loss in mpmath; gamma and alpha (and the Python float 1 - alpha) rounded
+    to the logits' dtype as JAX's weak typing does."""
+    g = mp(rn(mp(gamma), dtype))
+    out = []
+    for a, b in zip(x, y):
+        a, b = mp(a), mp(b)
+        ce = ieee(b, softplus_mp(-a)) + ieee(1 - b, softplus_mp(a))
+        u = (1 - b) * sigmoid_mp(a) + b * sigmoid_mp(-a)
+        if u < 0:
+            w = mpmath.nan
+        elif u == 0:
+            w = mpmath.mpf(0) if g > 0 else mpmath.nan if g == 0 else mpmath.inf
+        else:
+            w = mpmath.exp(g * mpmath.log(u))
+        v = ieee(ce, w)
+        if alpha is not None:
+            al = mp(rn(mp(alpha), dtype))
+            bl = mp(rn(mp(1.0 - alpha), dtype))
+            v = ieee(al * b + bl * (1 - b), v)
+        out.append(v)
+    return out
+
+
+def expect_nan(actual, ref, dtype):
+    got = np.asarray(actual).ravel()
+    want = np.array([np.nan if mpmath.isnan(v) else rn(v, dtype) for v in ref], dtype=dtype)
+    np.testing.assert_array_equal(got, want)
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("gamma,alpha", [(2.0, None), (0.5, 0.25), (0.0, 0.1), (3.3, None)])
+def test_sigmoid_focal_loss(dtype, gamma, alpha):
+    x = rng.normal(0, 5, 40).astype(dtype)
+    y = rng.random(40)
+    x[:6] = [np.inf, -np.inf, np.inf, 0.0, 60.0, -60.0]
+    y[:6] = [0.0, 0.0, 1.0, 0.5, 1.0, 0.0]  # wrong-side infinities (inf), a NaN (0 * inf), confident rows
+    yd = y.astype(dtype)  # labels cast to the logits' dtype
+    got = optax.sigmoid_focal_loss(x, y, alpha=alpha, gamma=gamma)
+    assert got.dtype == dtype
+    expect_nan(got, focal_ref(x, yd, gamma, alpha, dtype), dtype)
+
+
+def test_sigmoid_focal_loss_conventions():
+    # a label outside [0, 1] can make 1 - p_t negative: optax's logsumexp of a negative sum is NaN
+    assert np.isnan(optax.sigmoid_focal_loss(np.array([5.0]), np.array([2.0]))[0])  # -sigmoid(5) + 2 sigmoid(-5)
+    # gamma = 0 at 1 - p_t = 0: exp(0 * -inf) is NaN in JAX, and so here
+    assert np.isnan(optax.sigmoid_focal_loss(np.array([np.inf]), np.array([1.0]), gamma=0.0)[0])
+    # the focal weight of a confident, correct logit: ce e^(-2 * 40) ~ e^-120, far below optax's float64
+    # cancellation-free value? optax's log-space form is accurate here too; the exact value:
+    v = optax.sigmoid_focal_loss(np.array([40.0]), np.array([1.0]))[0]
+    with mpmath.workprec(300):
+        want = softplus_mp(mp(-40)) * sigmoid_mp(mp(-40)) ** 2
+    assert v == rn(want)
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_poly_loss_cross_entropy(dtype):
+    x = logits(8, 5, True).astype(dtype)
+    y = rng.dirichlet(np.ones(5), 8)
+    y[0] = [1, 0, 0, 0, 0]  # the confident row: 1 - p is ~e^-100, formed without cancellation
+    for eps in (2.0, -1.0, 0.1):
+        ref = []
+        # epsilon = -1 cancels the confident row's first order: its value is R^2 / 2 ~ 1e-86 with
+        # ce ~ 50 - logsumexp, so the reference needs ~600 bits more than the value's 53
+        ctx = mpmath.workprec(1200)
+        ctx.__enter__()
+        e = mp(rn(mp(eps), dtype))
+        for row, lab in zip(x, y):
+            ls = log_softmax(row)
+            ce = -mpmath.fsum(mp(b) * v for b, v in zip(lab, ls))
+            # 1 - p_k as the sum of the other probabilities
+            p = [mpmath.exp(v) for v in ls]
+            one_minus = [mpmath.fsum(p[:k] + p[k + 1:]) for k in range(len(p))]
+            ref.append(ce + e * mpmath.fsum(mp(b) * v for b, v in zip(lab, one_minus)))
+        ctx.__exit__(None, None, None)
+        expect(optax.poly_loss_cross_entropy(x, y, epsilon=eps), ref, dtype)
+    got = optax.poly_loss_cross_entropy(x.T.copy(), y.T.copy(), epsilon=0.1, axis=0)
+    expect(got, [r for r in ref], dtype)
+    # a +inf logit: JAX's softmax is NaN (inf - inf)
+    assert np.isnan(optax.poly_loss_cross_entropy(np.array([[np.inf, 0.0]]), np.array([[1.0, 0.0]]))[0])
+
+
+def test_convex_kl_divergence_is_generalized():
+    lp = np.log(rng.dirichlet(np.ones(4), 3))
+    t = rng.random((3, 4))
+    np.testing.assert_array_equal(optax.convex_kl_divergence(lp, t), optax.generalized_kl_divergence(lp, t))
+    np.testing.assert_array_equal(optax.convex_kl_divergence_grad(lp, t), optax.generalized_kl_divergence_grad(lp, t))

@@ -13,6 +13,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <vector>
 
 #include "common.hpp"
@@ -196,6 +197,105 @@ template <row_range L, row_range Y>
                 acc.add(W(detail::exp_(lp[n][k]) - t[n][k]));
             }
             l.push_back(acc.value());
+        }
+        return l;
+    });
+}
+
+/// optax.losses.convex_kl_divergence (deprecated): generalized_kl_divergence under its old name.
+template <row_range L, row_range Y>
+[[nodiscard]] auto convex_kl_divergence(L&& log_predictions, Y&& targets) {
+    return generalized_kl_divergence(std::forward<L>(log_predictions), std::forward<Y>(targets));
+}
+
+/// optax.losses.sigmoid_focal_loss(logits, labels, alpha, gamma), elementwise: ce u^gamma, with ce =
+/// sigmoid_binary_cross_entropy(logits, labels) and u = 1 - p_t = (1 - y) sigmoid(x) + y sigmoid(-x)
+/// (optax's logsumexp of the two log-sigmoids weighted by 1 - y and y), u^gamma taken as exp(gamma log u):
+/// 0 where u = 0 < gamma, NaN where u = 0 = gamma (0 * -inf) or u < 0 (labels outside [0, 1]: the
+/// logsumexp of a negative sum); then, with alpha, times alpha y + (1 - alpha)(1 - y). Plain IEEE products
+/// (ce NaN where a label of 0 or 1 meets an infinite logit on the wrong side). The constants as given:
+/// JAX's weak typing rounds gamma, alpha and the Python float 1 - alpha to the logits' dtype first (the
+/// Python layer does). Source: optax/losses/_classification.py sigmoid_focal_loss (0.2.5's log-space form).
+struct sigmoid_focal_loss_options {
+    double gamma = 2;
+    std::optional<double> alpha{};            ///< none: no weighting
+    std::optional<double> one_minus_alpha{};  ///< none: 1 - alpha exactly
+};
+
+template <real_range L, real_range Y>
+[[nodiscard]] auto sigmoid_focal_loss(L&& logits, Y&& labels, const sigmoid_focal_loss_options& o = {}) {
+    using T = detail::pair_t<L, Y>;
+    using W = working_t<T>;
+    return evaluate_rounded<T>([&] {
+        constexpr std::string_view f = "optax.sigmoid_focal_loss";
+        const auto [x, y] = detail::read_pair<W>(std::forward<L>(logits), std::forward<Y>(labels), f, "logits", "labels");
+        std::vector<W> l;
+        l.reserve(x.size());
+        for (std::size_t i = 0; i < x.size(); ++i) {
+            const auto sp = shannon::detail::softplus_both(x[i]);
+            const W one_y = W(W(1) - y[i]);
+            const W ce = W(detail::ieee_times(y[i], sp.at_minus_x) + detail::ieee_times(one_y, sp.at_x));
+            const W u = W(W(one_y * shannon::detail::sigmoid(x[i])) + W(y[i] * shannon::detail::sigmoid(W(-x[i]))));
+            W weight;
+            if (shannon::detail::has_nan(u) || shannon::detail::upper_of(u) < 0) {
+                weight = shannon::detail::quiet_nan<W>();
+            } else if (shannon::detail::is_exact_zero(u)) {  // exp(gamma * -inf)
+                weight = o.gamma > 0   ? W(0)
+                         : o.gamma < 0 ? shannon::detail::pos_infinity<W>()
+                                       : shannon::detail::quiet_nan<W>();
+            } else {
+                weight = o.gamma == 0 ? W(1) : detail::exp_(W(W(o.gamma) * shannon::detail::log_(u)));
+            }
+            W v = detail::ieee_times(ce, weight);
+            if (o.alpha) {
+                const W a = W(*o.alpha);
+                const W b = o.one_minus_alpha ? W(*o.one_minus_alpha) : W(W(1) - a);
+                v = detail::ieee_times(W(W(a * y[i]) + W(b * one_y)), v);
+            }
+            l.push_back(v);
+        }
+        return l;
+    });
+}
+
+/// optax.losses.poly_loss_cross_entropy(logits, labels, epsilon) per row: softmax_cross_entropy +
+/// epsilon sum_k labels_k (1 - softmax(logits)_k), 1 - p_k formed without cancellation (R / (1 + R) at the
+/// largest logit, R = sum of the others' e^(z_j - max)); NaN for a row with a +inf logit or only -inf ones
+/// (JAX's softmax: x - max is inf - inf). epsilon as given (JAX rounds it to the logits' dtype: the Python
+/// layer does). Source: optax/losses/_classification.py poly_loss_cross_entropy.
+template <row_range L, row_range Y>
+[[nodiscard]] auto poly_loss_cross_entropy(L&& logits, Y&& labels, double epsilon = 2) {
+    using T = detail::rows_t<L>;
+    using W = working_t<T>;
+    return evaluate_rounded<T>([&] {
+        constexpr std::string_view f = "optax.poly_loss_cross_entropy";
+        const auto batch = detail::read_rows_pair<W>(std::forward<L>(logits), std::forward<Y>(labels), f, "logits", "labels");
+        const auto& x = batch.first;
+        const auto& y = batch.second;
+        std::vector<W> l;
+        l.reserve(x.size());
+        for (std::size_t n = 0; n < x.size(); ++n) {
+            const auto frame = shannon::detail::make_softmax_frame(x[n]);
+            bool nan_row = frame.n_pos_inf > 0 || frame.all_neg_inf;
+            for (const W& v : x[n]) {
+                nan_row = nan_row || shannon::detail::has_nan(v);
+            }
+            if (nan_row) {
+                l.push_back(shannon::detail::quiet_nan<W>());
+                continue;
+            }
+            const auto term = [&](std::size_t k, const W& v) { return W(detail::ieee_times(y[n][k], v)); };
+            const auto coef = [&](std::size_t k) { return y[n][k]; };
+            const W ce = shannon::detail::sum_neg_log_softmax(frame, x[n], term, coef);
+            const W r = shannon::detail::expm1_(frame.rest);  // sum_{j != max} e^(z_j - z_max)
+            const W s = W(W(1) + r);
+            const W& m = x[n][frame.imax];
+            detail::accumulator<W> acc;
+            for (std::size_t k = 0; k < x[n].size(); ++k) {
+                const W one_minus = k == frame.imax ? W(r / s) : W(W(1) - W(detail::exp_(W(x[n][k] - m)) / s));
+                acc.add(detail::ieee_times(y[n][k], one_minus));
+            }
+            l.push_back(W(ce + W(W(epsilon) * acc.value())));
         }
         return l;
     });
