@@ -429,7 +429,10 @@ def slices(req, arrays, axis, call, keep_shape=False, batch=None):
         else:
             stacked = assemble([v for row in results for v in row], moved[0].shape, req).value
         return np.moveaxis(stacked, -1, axis) if not isinstance(stacked, list) else stacked
-    return assemble(results, outer, req).value
+    value = assemble(results, outer, req).value
+    if outer == () and isinstance(value, np.ndarray):
+        return value[()]  # one slice: a scalar, as NumPy's and scipy's reductions give
+    return value
 
 
 def product_zero_signs(out, x, other_negative):

@@ -13,7 +13,21 @@ import types
 import numpy as np
 
 from . import _core
-from ._api import Assembled, Request, as_array, elementwise_call, floats, quantity, slices as _slices, softmax_over
+from ._api import Assembled, Request, as_array, axes_of, elementwise_call, floats, quantity, rows_over
+from ._api import slices as _slices
+from ._api import softmax_over
+
+
+def _tuple_axis(arrays, axis):
+    """For an `axis` that is a tuple (scipy's logsumexp and log_softmax take them, as NumPy's reductions): the arrays with
+    those axes moved last and flattened into one, the axis to use then (-1), the shape of one value per
+    slice, and how to put a per-element result back; None for an int or None axis."""
+    if not isinstance(axis, tuple):
+        return None
+    axes = axes_of(axis, arrays[0].ndim)
+    flat = [rows_over(a, axes) for a in arrays]
+    rest = tuple(n for k, n in enumerate(arrays[0].shape) if k not in axes)
+    return [f for f, _ in flat], -1, rest, flat[0][1], axes
 
 
 def _elementwise(name, doc, zero_sign=None):
@@ -41,12 +55,25 @@ xlog1py = _elementwise("xlog1py", "scipy.special.xlog1py(x, y) = x log1p(y), 0 w
 
 @quantity
 def logsumexp(req, a, axis=None, b=None, keepdims=False, return_sign=False):
-    """scipy.special.logsumexp: log sum b_i e^(a_i) along axis (None: all); NaN where the sum is negative
-    unless return_sign, which returns (log|sum|, sign). Terms with b_i = 0 are left out."""
+    """scipy.special.logsumexp: log sum b_i e^(a_i) along axis (an int, a tuple, None: all; a and b broadcast
+    together, as scipy's np.broadcast_arrays); NaN where the sum is negative unless return_sign, which
+    returns (log|sum|, sign). Terms with b_i = 0 are left out."""
     (aa,) = floats(a)
     req.infer(aa)
-    bb = np.broadcast_to(as_array(b, np.float64), aa.shape) if b is not None else np.ones(aa.shape)
-    bb = np.where(bb == 0, 0.0, bb) if b is not None else None
+    bb = None
+    if b is not None:
+        aa, bb = np.broadcast_arrays(aa, as_array(b, np.float64))
+        bb = np.where(bb == 0, 0.0, bb)
+    tupled = _tuple_axis([aa] if bb is None else [aa, bb], axis)
+    if tupled is not None:
+        arrays, inner, rest, _, axes = tupled
+        value = logsumexp.__wrapped__(req, arrays[0], axis=inner, b=None if bb is None else arrays[1],
+                                      return_sign=return_sign).value
+
+        def shaped(v):
+            v = np.asarray(v).reshape(rest) if isinstance(v, np.ndarray) else v
+            return np.expand_dims(v, axes) if keepdims else v
+        return Assembled(tuple(shaped(v) for v in value) if return_sign else shaped(value))
 
     def call(fn):
         if bb is None:
@@ -71,9 +98,13 @@ def logsumexp(req, a, axis=None, b=None, keepdims=False, return_sign=False):
 
 @quantity
 def log_softmax(req, x, axis=None):
-    """scipy.special.log_softmax: x - logsumexp(x) along axis (None: over all elements)."""
+    """scipy.special.log_softmax: x - logsumexp(x) along axis (an int, a tuple, None: over all elements)."""
     (xa,) = floats(x)
     req.infer(xa)
+    tupled = _tuple_axis([xa], axis)
+    if tupled is not None:
+        arrays, inner, _, back, _ = tupled
+        return Assembled(back(log_softmax.__wrapped__(req, arrays[0], axis=inner).value))
     if xa.size == 0 and (axis is None or xa.shape[axis] == 0):  # scipy: a ValueError from its np.amax
         where = "" if axis is None else f" along axis {axis}"
         raise ValueError(f"shannon.scipy.log_softmax: x has no elements{where} (shape {xa.shape}): the log-softmax "

@@ -252,3 +252,62 @@ def test_softmax_axes_against_mpmath_and_scipy():
     assert np.array_equal(np.isnan(got), np.isnan(theirs)) and np.isnan(got[:2]).all()
     with pytest.raises(ValueError, match="no elements"):
         ss.special.softmax(np.zeros((0, 3)))
+
+
+# ---- axis tuples, b broadcast to a larger shape, one slice as a scalar (issue 19, item 3) ----------------
+
+def _lse_mp(values, weights=None):
+    with mpmath.workprec(300):
+        w = [1] * len(values) if weights is None else weights
+        return mpmath.log(mpmath.fsum(mpmath.mpf(float(b)) * mpmath.exp(mpmath.mpf(float(v))) for v, b in zip(values, w)))
+
+
+def _rounded(v):
+    with mpmath.workprec(53):
+        return float(+v)
+
+
+@pytest.mark.parametrize("axis", [(1, 2), (0, 2), (-1, -2), (0, 1, 2), (2,)])
+def test_axis_tuples_against_mpmath(axis):
+    x = rng.normal(0, 3, (2, 3, 4))
+    axes = tuple(a % 3 for a in axis)
+    rest = [k for k in range(3) if k not in axes]
+    moved = np.transpose(x, rest + list(axes)).reshape(int(np.prod([x.shape[k] for k in rest])), -1)
+    got = np.asarray(ss.special.logsumexp(x, axis=axis)).ravel()
+    want = [_lse_mp(row) for row in moved]
+    assert list(got) == [_rounded(v) for v in want]
+    assert ss.special.logsumexp(x, axis=axis, keepdims=True).shape == scipy.special.logsumexp(x, axis=axis, keepdims=True).shape
+    ls = np.transpose(ss.special.log_softmax(x, axis=axis), rest + list(axes)).reshape(moved.shape)
+    with mpmath.workprec(300):
+        for row, lrow, lse in zip(moved, ls, want):
+            assert list(lrow) == [_rounded(mpmath.mpf(float(v)) - lse) for v in row]
+    # scipy's own values: within its budget of this file's log_softmax (2.2 eps (1 + |lse|))
+    np.testing.assert_allclose(scipy.special.logsumexp(x, axis=axis), ss.special.logsumexp(x, axis=axis), rtol=4e-16)
+
+
+def test_logsumexp_b_broadcasts_a_to_its_shape():
+    a = np.array([1.0, 2.0])
+    b = np.array([[1.0, 1.0], [0.5, 2.0], [3.0, 0.25]])
+    got = ss.special.logsumexp(a, b=b)
+    assert got == _rounded(_lse_mp(np.broadcast_to(a, b.shape).ravel(), b.ravel()))
+    assert got == pytest.approx(scipy.special.logsumexp(a, b=b), rel=4e-16)
+    rows = ss.special.logsumexp(a, b=b, axis=1)
+    assert list(rows) == [_rounded(_lse_mp(a, w)) for w in b]
+
+
+def test_one_slice_is_a_scalar_as_scipy():
+    for ours, theirs in ((ss.stats.entropy([0.5, 0.5], base=2), scipy.stats.entropy([0.5, 0.5], base=2)),
+                         (ss.special.logsumexp(np.array([1.0, 2.0]), axis=0), scipy.special.logsumexp(np.array([1.0, 2.0]), axis=0)),
+                         (ss.spatial.distance.jensenshannon([0.5, 0.5], [0.2, 0.8]),
+                          scipy.spatial.distance.jensenshannon([0.5, 0.5], [0.2, 0.8]))):
+        assert np.ndim(ours) == 0 and not isinstance(ours, np.ndarray) and np.ndim(theirs) == 0
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        assert ss.stats.entropy([0.5, 0.5], base=1) == scipy.stats.entropy([0.5, 0.5], base=1) == np.inf  # / log 1
+    for bad in (0, -1):
+        with pytest.raises(ValueError, match="base"):
+            ss.stats.entropy([0.5, 0.5], base=bad)
+        with pytest.raises(ValueError, match="base"):
+            scipy.stats.entropy([0.5, 0.5], base=bad)
+    with pytest.raises(TypeError, match="complex"):  # scipy's logsumexp is complex there; shannon's real only
+        ss.special.logsumexp(np.array([1 + 1j, 2.0]))
