@@ -366,6 +366,12 @@ def jax_cases():
         ("jax.nn.logsumexp", ("a",)): [case("axis1", jax.nn.logsumexp, [x], {"axis": 1})],
         ("jax.scipy.special.logsumexp", ("a",)): [
             case("weights", jax.scipy.special.logsumexp, [x[0]], {"b": np.abs(x[1])})],
+        ("jax.scipy.special.entr", ("x",)): [
+            case("zero-sign", jax.scipy.special.entr, [np.array([0.0, 1.0, 0.25, -1.0, np.inf])], {})],
+        ("jax.scipy.special.xlogy", ("x", "y")): [
+            case("zeros", jax.scipy.special.xlogy, [np.array([0.0, 0.0, 2.0, -2.0]), np.array([0.0, np.nan, 3.0, 1.0])], {})],
+        ("jax.scipy.special.xlog1py", ("x", "y")): [
+            case("zeros", jax.scipy.special.xlog1py, [np.array([0.0, 0.0, 2.0]), np.array([-1.0, np.nan, 1e-10])], {})],
     }
 
 

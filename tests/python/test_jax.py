@@ -78,3 +78,29 @@ def test_scipy_special_logsumexp_b_and_sign():
     s = mpmath.fsum(M(float(w)) * mpmath.exp(M(float(v))) for v, w in zip(a, b))
     assert val == rn(mpmath.log(abs(s)), np.float64) and sign == (1 if s > 0 else -1)
     assert nn.logsumexp(a, where=b != 0) == rn(lse(a[b != 0]), np.float64)
+
+
+def test_scipy_special_zero_conventions():
+    """jax.scipy.special's entr, xlogy and xlog1py: scipy's values except JAX's zeros (jax/_src/scipy/special.py):
+    entr(0) = -xlogy(0, 0) = -0.0, xlogy(0, y) = +0.0 unless y is NaN, xlog1py(0, y) = +0.0 even for NaN."""
+    import scipy.special as ss  # noqa: F401 - the reference for the rest
+    x = np.array([0.0, 1.0, 0.25, -1.0, np.inf, np.nan, 1e-300])
+    got = special.entr(x)
+    assert np.signbit(got[0]) and got[0] == 0 and np.signbit(got[1]) and got[1] == 0  # -(1 * log 1) = -0.0
+    with mpmath.workprec(300):
+        assert got[2] == float(-mpmath.mpf(0.25) * mpmath.log(mpmath.mpf(0.25)))
+        assert got[6] == float(-mpmath.mpf(1e-300) * mpmath.log(mpmath.mpf(1e-300)))
+    assert got[3] == -np.inf and got[4] == -np.inf and np.isnan(got[5])
+    assert not np.signbit(ss.entr(0.0))  # scipy's +0.0: the convention differs
+    xy = special.xlogy(np.array([0.0, 0.0, -0.0, 2.0, -2.0, 0.0]), np.array([0.0, np.nan, 0.5, 3.0, 1.0, -1.0]))
+    assert xy[0] == 0 and not np.signbit(xy[0]) and np.isnan(xy[1]) and not np.signbit(xy[2])
+    with mpmath.workprec(300):
+        assert xy[3] == float(2 * mpmath.log(3))
+    assert xy[4] == 0 and np.signbit(xy[4])  # -2 * log(1) = -0.0, IEEE's product
+    assert xy[5] == 0 and not np.signbit(xy[5])
+    x1 = special.xlog1py(np.array([0.0, 0.0, 2.0]), np.array([-1.0, np.nan, 1e-10]))
+    assert x1[0] == 0 and x1[1] == 0 and not np.signbit(x1[1])  # scipy: xlog1py(0, nan) is NaN
+    assert np.isnan(ss.xlog1py(0.0, np.nan))
+    with mpmath.workprec(300):
+        assert x1[2] == float(2 * mpmath.log1p(mpmath.mpf(1e-10)))
+    assert np.signbit(special.entr(0.0)) and isinstance(special.entr(0.5), float)
