@@ -167,6 +167,12 @@ void bind_keras(py::module_& m) {
     SHANNON_DEF_KERAS(keras, categorical_focal_crossentropy, keras::categorical_focal_crossentropy_options, A);
     SHANNON_DEF_KERAS(keras, regression, keras::regression_options, A);  // huber, log_cosh, poisson
     SHANNON_DEF_KERAS(tf_keras2, binary_crossentropy, keras::crossentropy_options, A);
+    m.def("keras_binary_crossentropy_grad", [](const request& r, const A& y_true, const A& y_pred, const py::dict& d) {
+        keywords k(d, "keras.binary_crossentropy_grad");
+        const auto o = keras_options<keras::crossentropy_options>(k, r, "keras.binary_crossentropy_grad");
+        return run(r, [o](const auto& a, const auto& b) { return keras::binary_crossentropy_grad(a, b, o); }, rows(y_true),
+                   rows(y_pred));
+    });
 }
 
 #undef SHANNON_DEF_KERAS

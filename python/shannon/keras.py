@@ -202,3 +202,33 @@ def log_cosh_grad(req, y_true, y_pred, *, reduction=None, sample_weight=None):
     """d / d y_pred of log_cosh's per-sample losses summed: tanh(d) over the last axis' length, d = y_pred - y_true
     (+-1 at d = +-inf, 1 - 2 sigmoid(-2 d) as TensorFlow differentiates Keras' d + softplus(-2 d))."""
     return _regression_grad("log_cosh_grad", "log_cosh", 0.0, req, y_true, y_pred, reduction, sample_weight)
+
+
+@quantity
+def binary_crossentropy_grad(req, y_true, y_pred, from_logits=False, label_smoothing=0.0, axis=-1, *, reduction=None,
+                             sample_weight=None, epsilon=1e-7):
+    """d / d y_pred of binary_crossentropy as tf.GradientTape takes it, in y_pred's shape: of the per-sample losses
+    summed (reduction None or "sum", weighted by sample_weight), or of the Loss class's "sum_over_batch_size".
+    Per element, over the length C of `axis`: from logits (sigmoid(x) - y') / C; from probabilities
+    (p - y') / (p (1 - p)) / C where epsilon <= p <= 1 - epsilon (bounds in y_pred's dtype), 0 beyond them
+    (tf.clip_by_value stops the gradient outside the bounds and passes it on them); y' = y (1 - s) + s / 2."""
+    from ._api import finish
+
+    p = _pred(y_pred)
+    if p.ndim == 0:
+        raise ValueError("shannon.keras.binary_crossentropy_grad: y_pred must have at least one dimension")
+    t = np.broadcast_to(_true_like(y_true, p), p.shape)
+    axis = axis + p.ndim if axis < 0 else axis
+    rows, shape = rows_last(p, axis)
+    trows, _ = rows_last(t, axis)
+    core = req.infer(p)
+    last = axis == p.ndim - 1
+    if not last and core.mode == "ulp":
+        core.candidates = np.moveaxis(np.asarray(core.candidates).reshape(p.shape), axis, -1).ravel().tolist()
+    raw = _core.keras_binary_crossentropy_grad(core, trows, rows, _options(shape, reduction, sample_weight,
+                                                                           from_logits=bool(from_logits),
+                                                                           label_smoothing=float(label_smoothing),
+                                                                           epsilon=float(epsilon)))
+    if last or core.mode == "enclose":
+        return raw, (p.shape if last else None)
+    return Assembled(np.moveaxis(np.asarray(finish(raw, req, np.moveaxis(p, axis, -1).shape)), -1, axis))

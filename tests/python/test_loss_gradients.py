@@ -198,3 +198,39 @@ def test_keras_regression_grads(dtype):
     expect(K.log_cosh_grad(y_true, y_pred, reduction="sum_over_batch_size"), [tanh(v) / 24 for v in d], dtype)
     with pytest.raises(ValueError, match="sample_weight"):
         K.huber_grad(y_true, y_pred, sample_weight=np.ones(4))
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("from_logits,smoothing", [(False, 0.0), (False, 0.1), (True, 0.0), (True, 0.2)])
+def test_keras_binary_crossentropy_grad(dtype, from_logits, smoothing):
+    eps = 1e-7
+    lo, hi = mp(dtype(eps)), mp(dtype(1.0 - eps))  # Keras' clip bounds, rounded to y_pred's dtype
+    y_true = rng.integers(0, 2, (4, 5)).astype(np.float64)
+    if from_logits:
+        y_pred = rng.normal(0, 4, (4, 5)).astype(dtype)
+        y_pred[0, :3] = [0.0, 40.0, -np.inf]
+    else:
+        y_pred = rng.random((4, 5)).astype(dtype)
+        # on the bounds (the gradient passes), beyond them (stopped), and the ends
+        y_pred[0] = [dtype(eps), dtype(1.0 - eps), 0.0, 1.0, np.nextafter(dtype(eps), dtype(0))]
+    ref = []
+    for yt_row, yp_row in zip(y_true, y_pred):
+        for yt, yp in zip(yt_row, yp_row):
+            y = mp(yt) * (1 - mp(smoothing)) + mp(smoothing) / 2
+            v = mp(yp)
+            if from_logits:
+                ref.append((sigmoid(v) - y) / 5)
+            elif lo <= v <= hi:
+                ref.append((v - y) / (v * (1 - v)) / 5)
+            else:
+                ref.append(mpmath.mpf(0))
+    got = K.binary_crossentropy_grad(y_true, y_pred, from_logits=from_logits, label_smoothing=smoothing)
+    assert got.shape == y_pred.shape
+    expect(got, ref, dtype)
+    w = np.array([1.0, 0.5, 2.0, 0.0])
+    expect(K.binary_crossentropy_grad(y_true, y_pred, from_logits=from_logits, label_smoothing=smoothing,
+                                      reduction="sum_over_batch_size", sample_weight=w),
+           [r * mp(w[i // 5]) / 4 for i, r in enumerate(ref)], dtype)
+    # over axis 0: the transposed problem
+    expect(K.binary_crossentropy_grad(y_true.T.copy(), y_pred.T.copy(), from_logits=from_logits,
+                                      label_smoothing=smoothing, axis=0).T, ref, dtype)

@@ -482,6 +482,54 @@ template <class W, class True, class Pred>
 /// Source: keras/src/losses/losses.py binary_crossentropy; keras/src/backend/tensorflow/nn.py binary_crossentropy.
 SHANNON_KERAS_LOSS("keras.", binary_crossentropy, row_range, crossentropy_options)
 
+/// d / d y_pred of binary_crossentropy as tf.GradientTape takes it, one value per element of y_pred: of
+/// the sum of the per-sample losses (reduction None or "sum"; times sample_weight when given), or of their
+/// mean (reduction "sum_over_batch_size": / N). Per element, over the row's C elements: from logits
+/// (sigmoid(x) - y') / C (tf.nn.sigmoid_cross_entropy_with_logits' derivative); from probabilities
+/// (p - y') / (p (1 - p)) / C where eps <= p <= 1 - eps (the bounds in y_pred's dtype) and 0 outside:
+/// tf.clip_by_value passes the gradient on its bounds and stops it beyond them.
+template <row_range Y, row_range P>
+[[nodiscard]] auto binary_crossentropy_grad(Y&& y_true, P&& y_pred, const crossentropy_options& o = {}) {
+    using T = detail::rows_t<P>;
+    using W = working_t<T>;
+    return evaluate_rounded<T>([&]() -> std::vector<W> {
+        constexpr std::string_view f = "keras.binary_crossentropy";
+        detail::check_smoothing(o.label_smoothing, f);
+        const auto [t, p] =
+            detail::read_rows_pair<W>(std::forward<Y>(y_true), std::forward<P>(y_pred), f, "y_true", "y_pred");
+        if (!o.sample_weight.empty() && o.sample_weight.size() != t.size()) {
+            detail::fail<shannon::invalid_argument>(f, "argument 'sample_weight' has ", o.sample_weight.size(),
+                                                    " elements, but there are ", t.size(), " samples");
+        }
+        const detail::clip_bounds<W> b(o.epsilon, o.dtype);
+        const std::size_t c = t.front().size();
+        const double per_row = static_cast<double>(c) * (o.reduction == reduction::mean ? static_cast<double>(t.size()) : 1.0);
+        const W scale = W(W(1) / W(per_row));  // C (and N): exact integers in a double
+        std::vector<W> g;
+        g.reserve(t.size() * c);
+        for (std::size_t n = 0; n < t.size(); ++n) {
+            const W row_scale = o.sample_weight.empty() ? scale : W(W(o.sample_weight[n]) * scale);
+            for (std::size_t k = 0; k < c; ++k) {
+                const W y = detail::smoothed(t[n][k], o.label_smoothing, 2);
+                const W& x = p[n][k];
+                W d;
+                if (shannon::detail::has_nan(x)) {
+                    d = shannon::detail::quiet_nan<W>();
+                } else if (o.from_logits) {
+                    d = W(shannon::detail::sigmoid(x) - y);
+                } else if (shannon::detail::upper_of(x) < shannon::detail::lower_of(b.lo) ||
+                           shannon::detail::lower_of(x) > shannon::detail::upper_of(b.hi)) {
+                    d = W(0);  // beyond the clip: no gradient
+                } else {
+                    d = W(W(x - y) / W(x * W(W(1) - x)));
+                }
+                g.push_back(W(d * row_scale));
+            }
+        }
+        return g;
+    });
+}
+
 /// keras.losses.categorical_crossentropy(y_true, y_pred, from_logits, label_smoothing), axis -1:
 /// l_n = -sum_k y'_k log clip(p_k / sum_j p_j), y' = y (1 - s) + s / C; from_logits: -sum_k y'_k log softmax(x)_k.
 /// Source: keras/src/losses/losses.py; keras/src/backend/tensorflow/nn.py categorical_crossentropy.
