@@ -217,7 +217,7 @@ template <row_range L, row_range Y>
 /// JAX's weak typing rounds gamma, alpha and the Python float 1 - alpha to the logits' dtype first (the
 /// Python layer does). Source: optax/losses/_classification.py sigmoid_focal_loss (0.2.5's log-space form).
 struct sigmoid_focal_loss_options {
-    double gamma = 2;
+    double gamma = 2;  ///< the exponent of 1 - p_t
     std::optional<double> alpha{};            ///< none: no weighting
     std::optional<double> one_minus_alpha{};  ///< none: 1 - alpha exactly
 };
