@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Times shannon's correctly rounded framework losses against PyTorch's own float64 CPU kernels on the
-same data, in one run (torch.set_num_threads(2)): the figures of issues 16 and 19.
+same data, in one run (torch.set_num_threads(2)): the figures of issues 16 and 19. Where the framework
+is not installed (optax, Keras), the anchor is its formula written in PyTorch's float64 ops.
 
 Usage: PYTHONPATH=BUILD/python python3 bench/frameworks.py [REPEATS=3]
 Prints, per case, the best time of each over the repeats, per element, and the ratio shannon / torch.
@@ -76,6 +77,58 @@ def cases():
     tg = [D.Gamma(torch.from_numpy(conc[2 * i]), torch.from_numpy(conc[2 * i + 1])) for i in range(2)]
     out.append(("distributions.kl_divergence Gamma 2000 (MPFI: log Gamma, digamma)", m, lambda: S.kl_divergence(*tg),
                 lambda: D.kl_divergence(*tg)))
+    # issue 19, session 3: optax's and Keras' losses and gradients (anchor: the same formula in PyTorch's
+    # float64 ops, as a kernel under test would compute it), the pointwise gradients, mixed precision
+    import shannon.keras
+    import shannon.optax
+    lab = (rng.random(10**6) < 0.3).astype(np.float64)
+    labt = torch.from_numpy(lab)
+
+    def torch_focal():
+        p = torch.sigmoid(et)
+        ce = F.binary_cross_entropy_with_logits(et, labt, reduction="none")
+        return ce * (1 - (p * labt + (1 - p) * (1 - labt))) ** 2
+
+    out.append(("optax.sigmoid_focal_loss 10^6", e.size, lambda: shannon.optax.sigmoid_focal_loss(e, lab), torch_focal))
+    x = rng.normal(0, 3, (8192, 10))
+    onehot = np.eye(10)[rng.integers(0, 10, 8192)]
+    xt, ot = torch.from_numpy(x), torch.from_numpy(onehot)
+
+    def torch_poly():
+        p = torch.softmax(xt, -1)
+        return -(ot * torch.log_softmax(xt, -1)).sum(-1) + 2.0 * (ot * (1 - p)).sum(-1)
+
+    out.append(("optax.poly_loss_cross_entropy 8192 x 10", x.size, lambda: shannon.optax.poly_loss_cross_entropy(x, onehot),
+                torch_poly))
+    d = rng.normal(0, 2, 10**6)
+    dt = torch.from_numpy(d)
+    out.append(("optax.log_cosh_grad 10^6 (tanh)", d.size, lambda: shannon.optax.log_cosh_grad(d), lambda: torch.tanh(dt)))
+    sign = np.where(rng.random(10**6) < 0.5, -1.0, 1.0)
+    signt = torch.from_numpy(sign)
+
+    def soft_margin_autograd():
+        v = zt.clone().requires_grad_(True)
+        F.soft_margin_loss(v, signt, reduction="sum").backward()
+        return v.grad
+
+    out.append(("torch.soft_margin_loss_grad 10^6", z.size,
+                lambda: shannon.torch.soft_margin_loss_grad(z, sign, reduction="sum"), soft_margin_autograd))
+    probs10 = rng.random((8192, 10))
+    yb = (rng.random((8192, 10)) < 0.5).astype(np.float64)
+    pt10, ybt = torch.from_numpy(probs10), torch.from_numpy(yb)
+
+    def keras_bce_autograd():
+        v = pt10.clone().requires_grad_(True)
+        c = v.clamp(1e-7, 1 - 1e-7)
+        (-(ybt * torch.log(c) + (1 - ybt) * torch.log(1 - c)).mean(-1)).sum().backward()
+        return v.grad
+
+    out.append(("keras.binary_crossentropy_grad 8192 x 10", probs10.size,
+                lambda: shannon.keras.binary_crossentropy_grad(yb, probs10), keras_bce_autograd))
+    xb = torch.from_numpy(rng.normal(0, 3, (8192, 10))).to(torch.bfloat16)
+    yb16 = torch.from_numpy(rng.integers(0, 10, 8192))
+    out.append(("cross_entropy bfloat16 8192 x 10, intermediates='input'", 8192 * 10,
+                lambda: shannon.torch.cross_entropy(xb, yb16, intermediates="input"), lambda: F.cross_entropy(xb, yb16)))
     return out
 
 

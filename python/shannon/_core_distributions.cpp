@@ -122,12 +122,21 @@ void bind_distributions(py::module_& m) {
     m.def(
         "torch_distribution_kl",
         [](const request& r, const std::string& family, const A& p0, const A& p1, const A& q0, const A& q1,
-           const std::string& p_given, const std::string& q_given, const std::string& dtype, bool grad) {
+           const std::string& p_given, const std::string& q_given, const std::string& dtype, bool grad,
+           const std::string& q_family) {
             td::kl_options o;
             o.f = family_named(family);
             o.p = given_named(p_given);
             o.q = given_named(q_given);
             o.d = format_of(dtype);
+            if (!q_family.empty()) {  // a pair of two families: Uniform against Beta (log Gamma: the MPFR/MPFI path)
+                o.q_family = family_named(q_family);
+                if (grad) {
+                    throw py::value_error("shannon._core.torch_distribution_kl: no gradient for a pair of two families");
+                }
+                td::check_parameters(o, flat(p0), flat(p1), flat(q0), flat(q1));
+                return run(r, gamma_kl{o}, flat(p0), flat(p1), flat(q0), flat(q1));
+            }
             td::check_parameters(o, flat(p0), flat(p1), flat(q0), flat(q1));
             if (grad) {
                 if (o.f == td::family::gamma || o.f == td::family::beta) {
@@ -142,7 +151,7 @@ void bind_distributions(py::module_& m) {
         },
         py::arg("request"), py::arg("family"), py::arg("p0"), py::arg("p1"), py::arg("q0"), py::arg("q1"),
         py::arg("p_given") = "probs", py::arg("q_given") = "probs", py::arg("dtype") = "float64",
-        py::arg("grad") = false);
+        py::arg("grad") = false, py::arg("q_family") = "");
     m.def(
         "torch_distribution_kl_rows",
         [](const request& r, const std::string& family, const A& p, const A& q, const std::string& p_given,

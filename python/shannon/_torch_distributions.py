@@ -24,8 +24,9 @@ in [0, 1]; integer total counts), and a bad one is a ValueError naming the distr
 the index and the value. Pairs: Normal, HalfNormal, Bernoulli, Binomial, Geometric, Poisson,
 Exponential, Uniform, Laplace, Gamma, Beta, Categorical, OneHotCategorical, Dirichlet, MultivariateNormal
 (full covariance, precision or scale_tril) with themselves;
-Poisson against Bernoulli or Binomial (+inf, as kl.py). Any other pair is NotImplementedError, as in
-torch.
+Poisson against Bernoulli or Binomial (+inf, as kl.py); Uniform against Beta (kl.py's formula, with its
+NaN where low = 0 or high = 1: pytorch/pytorch#144279). Any other pair is NotImplementedError (torch
+has more cross-family pairs: not here yet).
 """
 
 import numpy as np
@@ -322,6 +323,8 @@ def _kl(req, p, q, grad):
                                       "Binomial is +inf by definition (kl.py); only its value is given")
         inf = np.full(shape, np.inf, dtype=_numpy_dtype(core.dtype))
         return Assembled(inf if shape != () else inf[()])
+    if fp is Uniform and fq is Beta:
+        return _uniform_beta(req, p, q)
     if fp is not fq and not {fp, fq} <= {Categorical, OneHotCategorical}:
         raise NotImplementedError(f"shannon.torch.distributions.kl_divergence: no KL(p || q) for {_pair_name(p, q)} "
                                   "(torch has none either, or one that is not a closed form)")
@@ -364,6 +367,21 @@ def _kl(req, p, q, grad):
     raw = _core.torch_distribution_kl(core, p.family, *flat, pg, qg, eps_dtype, grad)
     if grad:
         return raw, shape
+    return (one_value(raw), None) if shape == () else (raw, shape)
+
+
+def _uniform_beta(req, p, q):
+    """kl.py's _kl_uniform_beta, exactly: NaN where low = 0 or high = 1 (its x log x at 0 is 0 * -inf; the
+    limit is finite: pytorch/pytorch#144279), +inf where p's support leaves [0, 1]."""
+    (pv, _), (qv, _) = p.core_params(), q.core_params()
+    arrays = floats(*pv, *qv)
+    core = req.infer(*arrays)
+    b = np.broadcast_arrays(*arrays)
+    shape = b[0].shape
+    flat = [np.ascontiguousarray(a, dtype=np.float64).ravel() for a in b]
+    if flat[0].size == 0:
+        return Assembled(np.zeros(shape))
+    raw = _core.torch_distribution_kl(core, "uniform", *flat, "probs", "probs", "float64", False, "beta")
     return (one_value(raw), None) if shape == () else (raw, shape)
 
 

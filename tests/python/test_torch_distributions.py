@@ -521,3 +521,66 @@ def test_pytorch_trigamma_loses_nine_digits():
     # the Gamma gradient's d/d concentration at (1, 1) || (2, 1): (cp - cq) trigamma(cp) + rq / rp - 1 = -pi^2 / 6
     g = S.kl_divergence_grad(S.Gamma(1.0, 1.0), S.Gamma(2.0, 1.0))
     assert g["p.concentration"] == rn(-mpmath.pi ** 2 / 6, np.float64)
+
+
+def _uniform_beta_mp(low, high, a, b):
+    """kl.py's _kl_uniform_beta in mpmath (x log x as torch's: NaN at 0), and its limit (0 log 0 = 0)."""
+    with mpmath.workprec(300):
+        low, high, a, b = (mpmath.mpf(float(v)) for v in (low, high, a, b))
+
+        def xlogx(x, limit):
+            return (mpmath.mpf(0) if limit else mpmath.nan) if x == 0 else x * mpmath.log(x)
+
+        def value(limit):
+            c = high - low
+            t1 = mpmath.log(c)
+            t2 = (a - 1) * (xlogx(high, limit) - xlogx(low, limit) - c) / c
+            t3 = (b - 1) * (xlogx(1 - high, limit) - xlogx(1 - low, limit) + c) / c
+            t4 = mpmath.loggamma(a) + mpmath.loggamma(b) - mpmath.loggamma(a + b)
+            return t3 + t4 - t1 - t2
+        if high > 1 or low < 0:
+            return mpmath.inf, mpmath.inf
+        return value(False), value(True)
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_uniform_beta_against_mpmath_and_torch(dtype):
+    r = np.random.default_rng(144279)
+    low = r.uniform(0, 0.5, 24).astype(dtype)
+    high = (low + r.uniform(0.01, 0.5, 24)).astype(dtype)
+    a = r.uniform(0.2, 6, 24).astype(dtype)
+    b = r.uniform(0.2, 6, 24).astype(dtype)
+    low[:3], high[:3] = [0.0, 0.25, 0.5], [1.0, 1.5, 1.0]  # NaN (0 log 0), +inf (support), NaN (1 - high = 0)
+    got = S.kl_divergence(S.Uniform(low, high), S.Beta(a, b))
+    assert got.dtype == dtype
+    for i in range(24):
+        want, _ = _uniform_beta_mp(low[i], high[i], a[i], b[i])
+        if mpmath.isnan(want):
+            assert np.isnan(got[i])
+        else:
+            with mpmath.workprec(24 if dtype == np.float32 else 53):
+                assert got[i] == dtype(float(+want)), i
+    t = torch.distributions.kl_divergence(torch.distributions.Uniform(torch.tensor(low[3:].astype(np.float64)),
+                                                                      torch.tensor(high[3:].astype(np.float64))),
+                                          torch.distributions.Beta(torch.tensor(a[3:].astype(np.float64)),
+                                                                   torch.tensor(b[3:].astype(np.float64))))
+    ours = S.kl_divergence(S.Uniform(low[3:].astype(np.float64), high[3:].astype(np.float64)),
+                           S.Beta(a[3:].astype(np.float64), b[3:].astype(np.float64)))
+    err = np.abs(t.numpy() - ours) / (np.finfo(np.float64).eps * (1 + np.abs(ours)))
+    print(f"torch Uniform-Beta: worst {err.max():.1f} eps (1 + |KL|)")
+    assert err.max() < 64
+
+
+def test_pytorch_144279_uniform_beta_nan():
+    """kl(Uniform(0, 1), Beta(1, 1)) is 0 (the same distribution), but kl.py's x log x at 0 is 0 * -inf:
+    PyTorch gives NaN, and so does the profile (torch's formula exactly); the limit is 0."""
+    got = S.kl_divergence(S.Uniform(0.0, 1.0), S.Beta(1.0, 1.0))
+    assert np.isnan(got)
+    _, limit = _uniform_beta_mp(0.0, 1.0, 1.0, 1.0)
+    assert limit == 0
+    t = torch.distributions.kl_divergence(torch.distributions.Uniform(0.0, 1.0), torch.distributions.Beta(1.0, 1.0))
+    assert torch.isnan(t)
+    with pytest.raises(ValueError, match=r"'q.concentration1'"):
+        S.kl_divergence(S.Uniform(0.0, 1.0), S.Beta(-1.0, 1.0))
+    with pytest.raises(NotImplementedError):
+        S.kl_divergence_grad(S.Uniform(0.2, 0.4), S.Beta(2.0, 2.0))

@@ -21,6 +21,7 @@
 
 #include <algorithm>
 #include <array>
+#include <optional>
 #include <string>
 #include <tuple>
 #include <utility>
@@ -47,11 +48,16 @@ enum class given : unsigned char { probs, logits };
 /// One pair's settings: the family, how p and q were given, and the parameters' dtype (its machine
 /// epsilon clamps probabilities before logits are formed).
 struct kl_options {
-    family f = family::normal;  ///< the family of both distributions
+    family f = family::normal;  ///< the family of p (and of q, unless q_family says otherwise)
     given p = given::probs;       ///< how p was given
     given q = given::probs;       ///< how q was given
     dtype d = dtype::binary64;    ///< the parameters' dtype (its machine epsilon clamps probabilities)
+    /// q's family for the pairs of two families kl.py has a closed form for (here: Uniform p, Beta q)
+    std::optional<family> q_family{};
 };
+
+/// q's family.
+[[nodiscard]] inline family family_of_q(const kl_options& o) { return o.q_family ? *o.q_family : o.f; }
 
 /// The parameter names of a family (torch's), in the order the flat arrays hold them.
 [[nodiscard]] inline std::array<std::string_view, 2> parameter_names(family f, given g = given::probs) {
@@ -253,9 +259,45 @@ template <class W>
     return o.p == o.q && input_value(p0) == input_value(q0) && input_value(p1) == input_value(q1);
 }
 
+/// torch's _x_log_x: x log x, with IEEE's 0 * -inf = NaN at 0 (kl.py uses it as it is).
+template <class W>
+[[nodiscard]] W x_log_x(const W& x) {
+    return shannon::detail::is_exact_zero(x) ? nan<W>() : W(x * log_(x));
+}
+
+/// kl.py's _kl_uniform_beta: t3 + t4 - t1 - t2 with c = high - low, t1 = log c,
+/// t2 = (a - 1)(xlogx(high) - xlogx(low) - c) / c, t3 = (b - 1)(xlogx(1 - high) - xlogx(1 - low) + c) / c,
+/// t4 = lgamma(a) + lgamma(b) - lgamma(a + b); +inf where p's support leaves [0, 1]. At low = 0 or
+/// high = 1 torch's xlogx(0) is 0 * -inf = NaN, so the value is NaN there (pytorch/pytorch#144279: the
+/// limit is finite, e.g. 0 for Uniform(0, 1) and Beta(1, 1)); the profile keeps the formula's NaN.
+template <class W>
+[[nodiscard]] W uniform_beta(const W& low, const W& high, const W& a, const W& b) {
+    using shannon::detail::lgamma_;
+    if (input_value(high) > 1 || input_value(low) < 0) {
+        return inf<W>();
+    }
+    const W c = W(high - low);
+    const W t1 = log_(c);
+    const W t2 = W(W(W(a - W(1)) * W(W(x_log_x(high) - x_log_x(low)) - c)) / c);
+    const W t3 = W(W(W(b - W(1)) * W(W(x_log_x(W(W(1) - high)) - x_log_x(W(W(1) - low))) + c)) / c);
+    const W t4 = W(W(lgamma_(a) + lgamma_(b)) - lgamma_(W(a + b)));
+    return W(W(W(t3 + t4) - t1) - t2);
+}
+
 /// One pair's value from its four parameters (unused ones ignored).
 template <class W>
 [[nodiscard]] W kl_value(const kl_options& o, const W& p0, const W& p1, const W& q0, const W& q1) {
+    if (o.q_family) {  // the pairs of two families
+        if (o.f == family::uniform && *o.q_family == family::beta) {
+            if constexpr (shannon::detail::has_gamma_functions<W>) {
+                return uniform_beta(p0, p1, q0, q1);
+            } else {
+                fail<shannon::invalid_argument>(kl_function, "Uniform against Beta needs log Gamma: evaluate it in "
+                                                "MPFR or MPFI numbers (shannon::exact does)");
+            }
+        }
+        fail<shannon::invalid_argument>(kl_function, "no closed form here for this pair of families");
+    }
     if (identical(o, p0, p1, q0, q1)) {
         const bool nan_case = (o.f == family::poisson && input_value(p0) == 0) ||
                               (o.f == family::binomial && o.p == given::probs && input_value(p1) == 1);
@@ -288,9 +330,10 @@ template <class W>
 /// default): finite, and positive, in [0, 1], a non-negative integer, ... as the family requires.
 inline void check_parameter(const kl_options& o, char which, int k, std::span<const double> v) {
     const given g = which == 'p' ? o.p : o.q;
-    const std::array<std::string_view, 2> names = parameter_names(o.f, g);
+    const family f = which == 'p' ? o.f : family_of_q(o);
+    const std::array<std::string_view, 2> names = parameter_names(f, g);
     const std::string name = std::string(1, which) + "." + std::string(names[static_cast<std::size_t>(k)]);
-    const bool probability = (o.f == family::bernoulli || o.f == family::geometric || o.f == family::binomial) &&
+    const bool probability = (f == family::bernoulli || f == family::geometric || f == family::binomial) &&
                              names[static_cast<std::size_t>(k)] == "probs";
     for (std::size_t i = 0; i < v.size(); ++i) {
         const double x = v[i];
@@ -302,14 +345,14 @@ inline void check_parameter(const kl_options& o, char which, int k, std::span<co
             if (x < 0 || x > 1) {
                 fail_at<shannon::invalid_argument>(kl_function, a, i, x, "a probability must lie in [0, 1]");
             }
-            if (o.f == family::geometric && x == 0) {
+            if (f == family::geometric && x == 0) {
                 fail_at<shannon::invalid_argument>(kl_function, a, i, x, "Geometric's probs must be positive (torch)");
             }
         } else if (names[static_cast<std::size_t>(k)] == "total_count") {
             if (x < 0 || x != std::floor(x)) {
                 fail_at<shannon::invalid_argument>(kl_function, a, i, x, "total_count must be a non-negative integer");
             }
-        } else if (names[static_cast<std::size_t>(k)] == "rate" && o.f == family::poisson) {
+        } else if (names[static_cast<std::size_t>(k)] == "rate" && f == family::poisson) {
             if (x < 0) {
                 fail_at<shannon::invalid_argument>(kl_function, a, i, x, "Poisson's rate must be non-negative");
             }
@@ -329,15 +372,23 @@ inline void check_parameter(const kl_options& o, char which, int k, std::span<co
 /// naming the parameter, the index and the value; Uniform also needs low < high.
 inline void check_parameters(const kl_options& o, std::span<const double> p0, std::span<const double> p1,
                              std::span<const double> q0, std::span<const double> q1) {
-    const bool two = !parameter_names(o.f)[1].empty();
     detail::check_parameter(o, 'p', 0, p0);
     detail::check_parameter(o, 'q', 0, q0);
-    if (two) {
+    if (!parameter_names(o.f)[1].empty()) {
         detail::check_parameter(o, 'p', 1, p1);
+    }
+    if (!parameter_names(family_of_q(o))[1].empty()) {
         detail::check_parameter(o, 'q', 1, q1);
     }
+    std::vector<std::tuple<std::span<const double>, std::span<const double>, const char*>> uniforms;
     if (o.f == family::uniform) {
-        for (const auto& [lo, hi, which] : {std::tuple{p0, p1, "p.high"}, std::tuple{q0, q1, "q.high"}}) {
+        uniforms.emplace_back(p0, p1, "p.high");
+    }
+    if (family_of_q(o) == family::uniform) {
+        uniforms.emplace_back(q0, q1, "q.high");
+    }
+    {
+        for (const auto& [lo, hi, which] : uniforms) {
             for (std::size_t i = 0; i < hi.size() && i < lo.size(); ++i) {
                 if (!(hi[i] > lo[i])) {
                     detail::fail_at<shannon::invalid_argument>(detail::kl_function, which, i, hi[i],
