@@ -14,6 +14,8 @@ import torch
 import torch.nn.functional as F
 
 import shannon
+import shannon.keras
+import shannon.optax
 import shannon.scipy
 import shannon.torch
 import shannon.torch.distributions
@@ -79,8 +81,6 @@ def cases():
                 lambda: D.kl_divergence(*tg)))
     # issue 19, session 3: optax's and Keras' losses and gradients (anchor: the same formula in PyTorch's
     # float64 ops, as a kernel under test would compute it), the pointwise gradients, mixed precision
-    import shannon.keras
-    import shannon.optax
     lab = (rng.random(10**6) < 0.3).astype(np.float64)
     labt = torch.from_numpy(lab)
 
@@ -90,15 +90,15 @@ def cases():
         return ce * (1 - (p * labt + (1 - p) * (1 - labt))) ** 2
 
     out.append(("optax.sigmoid_focal_loss 10^6", e.size, lambda: shannon.optax.sigmoid_focal_loss(e, lab), torch_focal))
-    x = rng.normal(0, 3, (8192, 10))
+    px = rng.normal(0, 3, (8192, 10))
     onehot = np.eye(10)[rng.integers(0, 10, 8192)]
-    xt, ot = torch.from_numpy(x), torch.from_numpy(onehot)
+    pxt, ot = torch.from_numpy(px), torch.from_numpy(onehot)
 
     def torch_poly():
-        p = torch.softmax(xt, -1)
-        return -(ot * torch.log_softmax(xt, -1)).sum(-1) + 2.0 * (ot * (1 - p)).sum(-1)
+        p = torch.softmax(pxt, -1)
+        return -(ot * torch.log_softmax(pxt, -1)).sum(-1) + 2.0 * (ot * (1 - p)).sum(-1)
 
-    out.append(("optax.poly_loss_cross_entropy 8192 x 10", x.size, lambda: shannon.optax.poly_loss_cross_entropy(x, onehot),
+    out.append(("optax.poly_loss_cross_entropy 8192 x 10", px.size, lambda: shannon.optax.poly_loss_cross_entropy(px, onehot),
                 torch_poly))
     d = rng.normal(0, 2, 10**6)
     dt = torch.from_numpy(d)
