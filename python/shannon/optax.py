@@ -141,9 +141,9 @@ def convex_kl_divergence(req, log_predictions, targets, axis=-1):
     return _gkl(req, log_predictions, targets, axis)
 
 
-def _regression(name, predictions, targets, param, req):
+def _regression(name, predictions, targets, param, req, grad=False):
     """optax's regression losses: PyTorch's pointwise family unreduced (one value per element of the
-    broadcast; targets None: the predictions are the errors)."""
+    broadcast; targets None: the predictions are the errors); with grad, d / d predictions per element."""
     if targets is None:
         (x,) = floats(predictions)
         y = np.zeros_like(x)
@@ -155,7 +155,7 @@ def _regression(name, predictions, targets, param, req):
         return Assembled(np.zeros(x.shape, dtype=np.float32 if core.dtype == "float32" else np.float64))
     if callable(param):
         param = param(core.dtype)
-    raw = _core.torch_pointwise_loss(core, name, x.ravel(), y.ravel(), "none", float(param))
+    raw = _core.torch_pointwise_loss(core, name, x.ravel(), y.ravel(), "none", float(param), grad)
     return (one_value(raw), None) if x.shape == () else (raw, x.shape)
 
 
@@ -316,42 +316,28 @@ generalized_kl_divergence_grad.__doc__ = """d sum(generalized_kl_divergence) / d
 targets."""
 
 
-def _regression_grad(name, kind, param, req, predictions, targets):
-    if targets is None:
-        (x,) = floats(predictions)
-        y = np.zeros_like(x)
-    else:
-        x, y = floats(predictions, targets)
-    x, y = (np.ascontiguousarray(a, dtype=np.float64) for a in np.broadcast_arrays(x, y))
-    core = req.infer(*floats(predictions, *(() if targets is None else (targets,))))
-    if x.size == 0:
-        return Assembled(np.zeros(x.shape, dtype=np.float32 if core.dtype == "float32" else np.float64))
-    raw = _core.torch_pointwise_loss(core, kind, x.ravel(), y.ravel(), "none", float(param), True)
-    return (one_value(raw), None) if x.shape == () else (raw, x.shape)
-
-
 @quantity
 def squared_error_grad(req, predictions, targets=None):
     """d sum(squared_error) / d predictions: 2 (predictions - targets)."""
-    return _regression_grad("squared_error_grad", "scaled_square", 1.0, req, predictions, targets)
+    return _regression("scaled_square", predictions, targets, 1.0, req, grad=True)
 
 
 @quantity
 def l2_loss_grad(req, predictions, targets=None):
     """d sum(l2_loss) / d predictions: predictions - targets."""
-    return _regression_grad("l2_loss_grad", "scaled_square", 0.5, req, predictions, targets)
+    return _regression("scaled_square", predictions, targets, 0.5, req, grad=True)
 
 
 @quantity
 def huber_loss_grad(req, predictions, targets=None, delta=1.0):
     """d sum(huber_loss) / d predictions: d inside [-delta, delta], else delta sgn(d), d = predictions - targets."""
-    return _regression_grad("huber_loss_grad", "huber_loss", float(delta), req, predictions, targets)
+    return _regression("huber_loss", predictions, targets, float(delta), req, grad=True)
 
 
 @quantity
 def log_cosh_grad(req, predictions, targets=None):
     """d sum(log_cosh) / d predictions: tanh(predictions - targets) (+-1 at +-inf: JAX's logaddexp rule)."""
-    return _regression_grad("log_cosh_grad", "log_cosh", 0.0, req, predictions, targets)
+    return _regression("log_cosh", predictions, targets, 0.0, req, grad=True)
 
 
 convex_kl_divergence_grad = _elementwise_gradient("convex_kl_divergence_grad", "poisson_nll_loss", log_input=True)

@@ -47,6 +47,14 @@ template <class W, class Times, class L, class Y>
     return l;
 }
 
+/// optax's sigmoid_binary_cross_entropy of one element: y softplus(-x) + (1 - y) softplus(x), plain
+/// products (0 * inf = NaN).
+template <class W>
+[[nodiscard]] W sigmoid_bce(const W& x, const W& y) {
+    const auto sp = shannon::detail::softplus_both(x);
+    return W(ieee_times(y, sp.at_minus_x) + ieee_times(W(W(1) - y), sp.at_x));
+}
+
 /// sum_k targets_k (where(targets_k == 0, 0, log targets_k) - log_predictions_k) per row.
 template <class LP, class TR, class W = shannon::detail::row_value_t<LP>>
 [[nodiscard]] W kl_row(const LP& lp, const TR& t) {
@@ -128,8 +136,7 @@ template <real_range L, real_range Y>
         std::vector<W> l;
         l.reserve(x.size());
         for (std::size_t i = 0; i < x.size(); ++i) {
-            const auto sp = shannon::detail::softplus_both(x[i]);
-            l.push_back(W(detail::ieee_times(y[i], sp.at_minus_x) + detail::ieee_times(W(W(1) - y[i]), sp.at_x)));
+            l.push_back(detail::sigmoid_bce(x[i], y[i]));
         }
         return l;
     });
@@ -232,9 +239,8 @@ template <real_range L, real_range Y>
         std::vector<W> l;
         l.reserve(x.size());
         for (std::size_t i = 0; i < x.size(); ++i) {
-            const auto sp = shannon::detail::softplus_both(x[i]);
             const W one_y = W(W(1) - y[i]);
-            const W ce = W(detail::ieee_times(y[i], sp.at_minus_x) + detail::ieee_times(one_y, sp.at_x));
+            const W ce = detail::sigmoid_bce(x[i], y[i]);
             const W u = W(W(one_y * shannon::detail::sigmoid(x[i])) + W(y[i] * shannon::detail::sigmoid(W(-x[i]))));
             W weight;
             if (shannon::detail::has_nan(u) || shannon::detail::upper_of(u) < 0) {
