@@ -173,6 +173,12 @@ void bind_keras(py::module_& m) {
         return run(r, [o](const auto& a, const auto& b) { return keras::binary_crossentropy_grad(a, b, o); }, rows(y_true),
                    rows(y_pred));
     });
+    m.def("keras_categorical_crossentropy_grad", [](const request& r, const A& y_true, const A& y_pred, const py::dict& d) {
+        keywords k(d, "keras.categorical_crossentropy_grad");
+        const auto o = keras_options<keras::crossentropy_options>(k, r, "keras.categorical_crossentropy_grad");
+        return run(r, [o](const auto& a, const auto& b) { return keras::categorical_crossentropy_grad(a, b, o); },
+                   rows(y_true), rows(y_pred));
+    });
 }
 
 #undef SHANNON_DEF_KERAS

@@ -204,19 +204,13 @@ def log_cosh_grad(req, y_true, y_pred, *, reduction=None, sample_weight=None):
     return _regression_grad("log_cosh_grad", "log_cosh", 0.0, req, y_true, y_pred, reduction, sample_weight)
 
 
-@quantity
-def binary_crossentropy_grad(req, y_true, y_pred, from_logits=False, label_smoothing=0.0, axis=-1, *, reduction=None,
-                             sample_weight=None, epsilon=1e-7):
-    """d / d y_pred of binary_crossentropy as tf.GradientTape takes it, in y_pred's shape: of the per-sample losses
-    summed (reduction None or "sum", weighted by sample_weight), or of the Loss class's "sum_over_batch_size".
-    Per element, over the length C of `axis`: from logits (sigmoid(x) - y') / C; from probabilities
-    (p - y') / (p (1 - p)) / C where epsilon <= p <= 1 - epsilon (bounds in y_pred's dtype), 0 beyond them
-    (tf.clip_by_value stops the gradient outside the bounds and passes it on them); y' = y (1 - s) + s / 2."""
+def _dense_grad(name, req, y_true, y_pred, axis, reduction, sample_weight, **kw):
+    """A gradient with respect to y_pred over rows (axis moved last), in y_pred's layout."""
     from ._api import finish
 
     p = _pred(y_pred)
     if p.ndim == 0:
-        raise ValueError("shannon.keras.binary_crossentropy_grad: y_pred must have at least one dimension")
+        raise ValueError(f"shannon.keras.{name}: y_pred must have at least one dimension")
     t = np.broadcast_to(_true_like(y_true, p), p.shape)
     axis = axis + p.ndim if axis < 0 else axis
     rows, shape = rows_last(p, axis)
@@ -225,10 +219,30 @@ def binary_crossentropy_grad(req, y_true, y_pred, from_logits=False, label_smoot
     last = axis == p.ndim - 1
     if not last and core.mode == "ulp":
         core.candidates = np.moveaxis(np.asarray(core.candidates).reshape(p.shape), axis, -1).ravel().tolist()
-    raw = _core.keras_binary_crossentropy_grad(core, trows, rows, _options(shape, reduction, sample_weight,
-                                                                           from_logits=bool(from_logits),
-                                                                           label_smoothing=float(label_smoothing),
-                                                                           epsilon=float(epsilon)))
+    raw = getattr(_core, "keras_" + name)(core, trows, rows, _options(shape, reduction, sample_weight, **kw))
     if last or core.mode == "enclose":
         return raw, (p.shape if last else None)
     return Assembled(np.moveaxis(np.asarray(finish(raw, req, np.moveaxis(p, axis, -1).shape)), -1, axis))
+
+
+@quantity
+def binary_crossentropy_grad(req, y_true, y_pred, from_logits=False, label_smoothing=0.0, axis=-1, *, reduction=None,
+                             sample_weight=None, epsilon=1e-7):
+    """d / d y_pred of binary_crossentropy as tf.GradientTape takes it, in y_pred's shape: of the per-sample losses
+    summed (reduction None or "sum", weighted by sample_weight), or of the Loss class's "sum_over_batch_size".
+    Per element, over the length C of `axis`: from logits (sigmoid(x) - y') / C; from probabilities
+    (p - y') / (p (1 - p)) / C where epsilon <= p <= 1 - epsilon (bounds in y_pred's dtype), 0 beyond them
+    (tf.clip_by_value stops the gradient outside the bounds and passes it on them); y' = y (1 - s) + s / 2."""
+    return _dense_grad("binary_crossentropy_grad", req, y_true, y_pred, axis, reduction, sample_weight,
+                       from_logits=bool(from_logits), label_smoothing=float(label_smoothing), epsilon=float(epsilon))
+
+
+@quantity
+def categorical_crossentropy_grad(req, y_true, y_pred, from_logits=False, label_smoothing=0.0, axis=-1, *,
+                                  reduction=None, sample_weight=None, epsilon=1e-7):
+    """d / d y_pred of categorical_crossentropy as tf.GradientTape takes it, in y_pred's shape (per-sample losses
+    summed and weighted, or "sum_over_batch_size"), y' = y (1 - s) + s / C: from logits softmax(x) sum_k y'_k - y';
+    from probabilities, through Keras' o = p / sum p and c = clip(o, epsilon, 1 - epsilon): g_k = -y'_k / c_k where
+    the clip passes (on its bounds too), 0 beyond, and d / d p_j = (g_j - sum_k g_k o_k) / sum p."""
+    return _dense_grad("categorical_crossentropy_grad", req, y_true, y_pred, axis, reduction, sample_weight,
+                       from_logits=bool(from_logits), label_smoothing=float(label_smoothing), epsilon=float(epsilon))

@@ -234,3 +234,39 @@ def test_keras_binary_crossentropy_grad(dtype, from_logits, smoothing):
     # over axis 0: the transposed problem
     expect(K.binary_crossentropy_grad(y_true.T.copy(), y_pred.T.copy(), from_logits=from_logits,
                                       label_smoothing=smoothing, axis=0).T, ref, dtype)
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("from_logits,smoothing", [(False, 0.0), (False, 0.1), (True, 0.0), (True, 0.2)])
+def test_keras_categorical_crossentropy_grad(dtype, from_logits, smoothing):
+    eps = 1e-7
+    lo, hi = mp(dtype(eps)), mp(dtype(1.0 - eps))
+    c = 5
+    y_true = np.eye(c)[rng.integers(0, c, 6)]
+    y_true[1] = [0.2, 0.3, 0.5, 0.0, 0.0]
+    if from_logits:
+        y_pred = rng.normal(0, 4, (6, c)).astype(dtype)
+        y_pred[0] = [60.0, -60.0, 0.0, 1.0, -1.0]
+    else:
+        y_pred = (rng.random((6, c)) * 3).astype(dtype)  # unnormalized: Keras divides by the sum
+        y_pred[0] = [1.0, 0.0, 0.0, 1e-12, 2.0]  # clipped below (0, 1e-12 / 3) and the others inside
+    ref = []
+    for yt_row, yp_row in zip(y_true.astype(dtype), y_pred):  # Keras casts y_true to y_pred's dtype
+        y = [mp(v) * (1 - mp(smoothing)) + mp(smoothing) / c for v in yt_row]
+        v = [mp(a) for a in yp_row]
+        if from_logits:
+            m = max(v)
+            e = [mpmath.exp(a - m) for a in v]
+            s = mpmath.fsum(e)
+            ref += [ek / s * mpmath.fsum(y) - yk for ek, yk in zip(e, y)]
+        else:
+            s = mpmath.fsum(v)
+            o = [a / s for a in v]
+            g = [-yk / ok if lo <= ok <= hi else mpmath.mpf(0) for yk, ok in zip(y, o)]
+            d = mpmath.fsum(gk * ok for gk, ok in zip(g, o))
+            ref += [(gk - d) / s for gk in g]
+    got = K.categorical_crossentropy_grad(y_true, y_pred, from_logits=from_logits, label_smoothing=smoothing)
+    assert got.shape == y_pred.shape
+    expect(got, ref, dtype)
+    expect(K.categorical_crossentropy_grad(y_true, y_pred, from_logits=from_logits, label_smoothing=smoothing,
+                                           reduction="sum_over_batch_size"), [r / 6 for r in ref], dtype)

@@ -530,6 +530,88 @@ template <row_range Y, row_range P>
     });
 }
 
+/// d / d y_pred of categorical_crossentropy as tf.GradientTape takes it, one value per element of y_pred
+/// (the sum of the per-sample losses, weighted by sample_weight; / N for "sum_over_batch_size"), with
+/// y' = y (1 - s) + s / C: from logits softmax(x) sum_k y'_k - y' (tf.nn.softmax_cross_entropy_with_logits);
+/// from probabilities, o = p / sum p and c = clip(o, eps, 1 - eps): g_k = -y'_k / c_k where the clip passes
+/// (eps <= o_k <= 1 - eps, its bounds in y_pred's dtype), else 0, and d / d p_j = (g_j - sum_k g_k o_k) / sum p.
+/// A row with a non-finite entry gives NaN.
+template <row_range Y, row_range P>
+[[nodiscard]] auto categorical_crossentropy_grad(Y&& y_true, P&& y_pred, const crossentropy_options& o = {}) {
+    using T = detail::rows_t<P>;
+    using W = working_t<T>;
+    return evaluate_rounded<T>([&]() -> std::vector<W> {
+        constexpr std::string_view f = "keras.categorical_crossentropy";
+        detail::check_smoothing(o.label_smoothing, f);
+        const auto [t, p] =
+            detail::read_rows_pair<W>(std::forward<Y>(y_true), std::forward<P>(y_pred), f, "y_true", "y_pred");
+        if (!o.sample_weight.empty() && o.sample_weight.size() != t.size()) {
+            detail::fail<shannon::invalid_argument>(f, "argument 'sample_weight' has ", o.sample_weight.size(),
+                                                    " elements, but there are ", t.size(), " samples");
+        }
+        const detail::clip_bounds<W> b(o.epsilon, o.dtype);
+        const std::size_t c = t.front().size();
+        const W scale = o.reduction == reduction::mean ? W(W(1) / W(static_cast<double>(t.size()))) : W(1);
+        std::vector<W> g;
+        g.reserve(t.size() * c);
+        std::vector<W> y(c);
+        std::vector<W> share(c);  // softmax(x) or p / sum p
+        for (std::size_t n = 0; n < t.size(); ++n) {
+            const W row_scale = o.sample_weight.empty() ? scale : W(W(o.sample_weight[n]) * scale);
+            bool finite = true;
+            for (std::size_t k = 0; k < c; ++k) {
+                y[k] = detail::smoothed(t[n][k], o.label_smoothing, static_cast<double>(c));
+                finite = finite && shannon::detail::isfinite_(shannon::detail::representative(p[n][k]));
+            }
+            if (!finite) {
+                g.insert(g.end(), c, shannon::detail::quiet_nan<W>());
+                continue;
+            }
+            detail::accumulator<W> total;
+            if (o.from_logits) {
+                const auto m = shannon::detail::representative(p[n][shannon::detail::argmax(p[n])]);
+                for (std::size_t k = 0; k < c; ++k) {
+                    share[k] = shannon::detail::exp_(W(p[n][k] - W(m)));
+                    total.add(share[k]);
+                }
+            } else {
+                for (std::size_t k = 0; k < c; ++k) {
+                    share[k] = p[n][k];
+                    total.add(share[k]);
+                }
+            }
+            const W s = total.value();
+            for (std::size_t k = 0; k < c; ++k) {
+                share[k] = W(share[k] / s);
+            }
+            if (o.from_logits) {
+                detail::accumulator<W> ys;
+                for (std::size_t k = 0; k < c; ++k) {
+                    ys.add(y[k]);
+                }
+                const W sum_y = ys.value();
+                for (std::size_t k = 0; k < c; ++k) {
+                    g.push_back(W(W(W(share[k] * sum_y) - y[k]) * row_scale));
+                }
+                continue;
+            }
+            std::vector<W> gk(c);
+            detail::accumulator<W> dot;
+            for (std::size_t k = 0; k < c; ++k) {
+                const bool passes = !(shannon::detail::upper_of(share[k]) < shannon::detail::lower_of(b.lo) ||
+                                      shannon::detail::lower_of(share[k]) > shannon::detail::upper_of(b.hi));
+                gk[k] = passes ? W(W(-y[k]) / share[k]) : W(0);
+                dot.add(W(gk[k] * share[k]));
+            }
+            const W d = dot.value();
+            for (std::size_t k = 0; k < c; ++k) {
+                g.push_back(W(W(W(gk[k] - d) / s) * row_scale));
+            }
+        }
+        return g;
+    });
+}
+
 /// keras.losses.categorical_crossentropy(y_true, y_pred, from_logits, label_smoothing), axis -1:
 /// l_n = -sum_k y'_k log clip(p_k / sum_j p_j), y' = y (1 - s) + s / C; from_logits: -sum_k y'_k log softmax(x)_k.
 /// Source: keras/src/losses/losses.py; keras/src/backend/tensorflow/nn.py categorical_crossentropy.

@@ -69,7 +69,7 @@ inline constexpr std::array profile_functions{
     profile_info{"jax.scipy.special", "xlogy", "jax.scipy.special.xlogy"},
     profile_info{"jax.scipy.special", "xlog1py", "jax.scipy.special.xlog1py"},
     profile_info{"keras", "binary_crossentropy", "keras.losses.binary_crossentropy", true},
-    profile_info{"keras", "categorical_crossentropy", "keras.losses.categorical_crossentropy"},
+    profile_info{"keras", "categorical_crossentropy", "keras.losses.categorical_crossentropy", true},
     profile_info{"keras", "sparse_categorical_crossentropy", "keras.losses.sparse_categorical_crossentropy"},
     profile_info{"keras", "kl_divergence", "keras.losses.kl_divergence"},
     profile_info{"keras", "binary_focal_crossentropy", "keras.losses.binary_focal_crossentropy"},
