@@ -275,21 +275,23 @@ def distribution_cases():
 def keras_cases(module, prefix):
     y01 = rng.integers(0, 2, (4, 5)).astype(np.float64)
     p, ph = probs(4, 5), probs(4, 5, True)
+    bce_grad = keras.binary_crossentropy_grad if module is keras else None  # tf.keras 2's: not yet
     out = {
         (f"{prefix}.binary_crossentropy", ("y_true", "y_pred")): [
-            case("probabilities", module.binary_crossentropy, [y01, p], {}),
-            case("clipped-smoothing", module.binary_crossentropy, [y01, ph], {"label_smoothing": 0.1}),
+            case("probabilities", module.binary_crossentropy, [y01, p], {}, bce_grad),
+            case("clipped-smoothing", module.binary_crossentropy, [y01, ph], {"label_smoothing": 0.1}, bce_grad),
             case("logits-sum_over_batch_size", module.binary_crossentropy, [y01, logits(4, 5, True)],
-                 {"from_logits": True, "reduction": "sum_over_batch_size"}),
+                 {"from_logits": True, "reduction": "sum_over_batch_size"}, bce_grad),
         ],
     }
     if module is keras:
         onehot = np.eye(5)[rng.integers(0, 5, 4)]
         out.update({
             ("keras.losses.categorical_crossentropy", ("y_true", "y_pred")): [
-                case("unnormalized", keras.categorical_crossentropy, [onehot, ph * 3], {}),
+                case("unnormalized", keras.categorical_crossentropy, [onehot, ph * 3], {},
+                     keras.categorical_crossentropy_grad),
                 case("logits-smoothing", keras.categorical_crossentropy, [onehot, logits(4, 5, True)],
-                     {"from_logits": True, "label_smoothing": 0.2}),
+                     {"from_logits": True, "label_smoothing": 0.2}, keras.categorical_crossentropy_grad),
             ],
             ("keras.losses.sparse_categorical_crossentropy", ("y_true", "y_pred")): [
                 case("ignore_class", keras.sparse_categorical_crossentropy, [np.array([0, 4, -1, 2]), ph],
