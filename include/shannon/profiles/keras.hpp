@@ -482,6 +482,21 @@ template <class W, class True, class Pred>
 /// Source: keras/src/losses/losses.py binary_crossentropy; keras/src/backend/tensorflow/nn.py binary_crossentropy.
 SHANNON_KERAS_LOSS("keras.", binary_crossentropy, row_range, crossentropy_options)
 
+namespace detail {
+/// The rows of a cross-entropy gradient: label smoothing checked, y_true and y_pred read as rows of one
+/// shape, and sample_weight's length checked against the rows.
+template <class W, class Y, class P>
+[[nodiscard]] auto gradient_rows(Y&& y_true, P&& y_pred, const crossentropy_options& o, std::string_view f) {
+    check_smoothing(o.label_smoothing, f);
+    auto rows = read_rows_pair<W>(std::forward<Y>(y_true), std::forward<P>(y_pred), f, "y_true", "y_pred");
+    if (!o.sample_weight.empty() && o.sample_weight.size() != rows.first.size()) {
+        fail<shannon::invalid_argument>(f, "argument 'sample_weight' has ", o.sample_weight.size(),
+                                        " elements, but there are ", rows.first.size(), " samples");
+    }
+    return rows;
+}
+}  // namespace detail
+
 /// d / d y_pred of binary_crossentropy as tf.GradientTape takes it, one value per element of y_pred: of
 /// the sum of the per-sample losses (reduction None or "sum"; times sample_weight when given), or of their
 /// mean (reduction "sum_over_batch_size": / N). Per element, over the row's C elements: from logits
@@ -494,13 +509,7 @@ template <row_range Y, row_range P>
     using W = working_t<T>;
     return evaluate_rounded<T>([&]() -> std::vector<W> {
         constexpr std::string_view f = "keras.binary_crossentropy";
-        detail::check_smoothing(o.label_smoothing, f);
-        const auto [t, p] =
-            detail::read_rows_pair<W>(std::forward<Y>(y_true), std::forward<P>(y_pred), f, "y_true", "y_pred");
-        if (!o.sample_weight.empty() && o.sample_weight.size() != t.size()) {
-            detail::fail<shannon::invalid_argument>(f, "argument 'sample_weight' has ", o.sample_weight.size(),
-                                                    " elements, but there are ", t.size(), " samples");
-        }
+        const auto [t, p] = detail::gradient_rows<W>(std::forward<Y>(y_true), std::forward<P>(y_pred), o, f);
         const detail::clip_bounds<W> b(o.epsilon, o.dtype);
         const std::size_t c = t.front().size();
         const double per_row = static_cast<double>(c) * (o.reduction == reduction::mean ? static_cast<double>(t.size()) : 1.0);
@@ -542,13 +551,7 @@ template <row_range Y, row_range P>
     using W = working_t<T>;
     return evaluate_rounded<T>([&]() -> std::vector<W> {
         constexpr std::string_view f = "keras.categorical_crossentropy";
-        detail::check_smoothing(o.label_smoothing, f);
-        const auto [t, p] =
-            detail::read_rows_pair<W>(std::forward<Y>(y_true), std::forward<P>(y_pred), f, "y_true", "y_pred");
-        if (!o.sample_weight.empty() && o.sample_weight.size() != t.size()) {
-            detail::fail<shannon::invalid_argument>(f, "argument 'sample_weight' has ", o.sample_weight.size(),
-                                                    " elements, but there are ", t.size(), " samples");
-        }
+        const auto [t, p] = detail::gradient_rows<W>(std::forward<Y>(y_true), std::forward<P>(y_pred), o, f);
         const detail::clip_bounds<W> b(o.epsilon, o.dtype);
         const std::size_t c = t.front().size();
         const W scale = o.reduction == reduction::mean ? W(W(1) / W(static_cast<double>(t.size()))) : W(1);
