@@ -189,6 +189,31 @@ def indices(x):
     return np.asarray(a, dtype=np.int64, order="C")
 
 
+def gradient_rows(req, x, axis, function, argument):
+    """For a gradient computed over rows with `axis` moved last (the C++ profiles' layout): those rows (in
+    x's dtype), the axis normalized, and back(raw) -> the result in x's layout. The request's ulp
+    candidates are reordered to the rows' order; enclose() over an axis other than the last is an error
+    (its pairs would come in the rows' order)."""
+    if x.ndim == 0:
+        raise ValueError(f"shannon.{function}: {argument} must have at least one dimension")
+    axis = axis + x.ndim if axis < 0 else axis
+    moved = np.moveaxis(x, axis, -1)
+    rows = np.ascontiguousarray(moved.reshape(-1, moved.shape[-1]))
+    core = req.infer(x)
+    last = axis == x.ndim - 1
+    if not last and core.mode == "enclose":
+        raise ValueError(f"shannon.{function}: enclose() of a gradient over an axis other than the last: move the "
+                         "axis last first")
+    if not last and core.mode == "ulp":
+        core.candidates = np.moveaxis(np.asarray(core.candidates).reshape(x.shape), axis, -1).ravel().tolist()
+
+    def back(raw):
+        if last:
+            return raw, x.shape
+        return Assembled(np.moveaxis(np.asarray(finish(raw, req, moved.shape)), -1, axis))
+    return rows, axis, back
+
+
 def rows_last(x, axis):
     """x with `axis` moved last, as a C-contiguous float64 (rows, C) array, and the shape of one value per row."""
     if x.ndim == 0:

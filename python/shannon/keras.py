@@ -16,7 +16,7 @@ its source. Keras itself is not needed.
 import numpy as np
 
 from . import _core
-from ._api import Assembled, as_array, floats, indices, quantity, rows_last
+from ._api import Assembled, as_array, floats, gradient_rows, indices, quantity, rows_last
 
 
 def _pred(y_pred):
@@ -206,23 +206,13 @@ def log_cosh_grad(req, y_true, y_pred, *, reduction=None, sample_weight=None):
 
 def _dense_grad(name, req, y_true, y_pred, axis, reduction, sample_weight, **kw):
     """A gradient with respect to y_pred over rows (axis moved last), in y_pred's layout."""
-    from ._api import finish
-
     p = _pred(y_pred)
-    if p.ndim == 0:
-        raise ValueError(f"shannon.keras.{name}: y_pred must have at least one dimension")
+    rows, axis, back = gradient_rows(req, p, axis, f"keras.{name}", "y_pred")
     t = np.broadcast_to(_true_like(y_true, p), p.shape)
-    axis = axis + p.ndim if axis < 0 else axis
-    rows, shape = rows_last(p, axis)
-    trows, _ = rows_last(t, axis)
-    core = req.infer(p)
-    last = axis == p.ndim - 1
-    if not last and core.mode == "ulp":
-        core.candidates = np.moveaxis(np.asarray(core.candidates).reshape(p.shape), axis, -1).ravel().tolist()
-    raw = getattr(_core, "keras_" + name)(core, trows, rows, _options(shape, reduction, sample_weight, **kw))
-    if last or core.mode == "enclose":
-        return raw, (p.shape if last else None)
-    return Assembled(np.moveaxis(np.asarray(finish(raw, req, np.moveaxis(p, axis, -1).shape)), -1, axis))
+    trows, shape = rows_last(t, axis)
+    raw = getattr(_core, "keras_" + name)(req.core, trows, np.ascontiguousarray(rows, dtype=np.float64),
+                                         _options(shape, reduction, sample_weight, **kw))
+    return back(raw)
 
 
 @quantity

@@ -11,7 +11,7 @@ import re
 import numpy as np
 
 from . import _core
-from ._api import Assembled, as_array, finish, floats, indices, one_value, quantity, round_to_dtype, rows_last
+from ._api import Assembled, as_array, floats, gradient_rows, indices, one_value, quantity, round_to_dtype, rows_last
 
 
 def _pairwise(name):
@@ -215,26 +215,13 @@ def _rows_gradient(req, name, logits, labels, axis, call):
     """call(rows, label_rows) -> the gradient over rows with `axis` last, returned in the logits' layout
     (labels: an array broadcast to the logits' shape, or integer labels of the other axes' shape)."""
     (x,) = floats(logits)
-    if x.ndim == 0:
-        raise ValueError(f"shannon.optax.{name}: logits must have at least one dimension")
-    axis = axis + x.ndim if axis < 0 else axis
-    xm = np.moveaxis(x, axis, -1)
-    rows = np.ascontiguousarray(xm.reshape(-1, xm.shape[-1]))
+    rows, axis, back = gradient_rows(req, x, axis, f"optax.{name}", "logits")
     if labels.dtype.kind in "iu":
         label_rows = np.ascontiguousarray(labels.reshape(-1))
     else:
         label_rows = np.ascontiguousarray(np.moveaxis(np.broadcast_to(labels, x.shape), axis, -1).reshape(rows.shape))
-    core = req.infer(x)
-    last = axis == x.ndim - 1
-    if not last and core.mode == "enclose":
-        raise ValueError(f"shannon.optax.{name}: enclose() of a gradient over an axis other than the last: move the "
-                         "axis last first")
-    if not last and core.mode == "ulp":
-        core.candidates = np.moveaxis(np.asarray(core.candidates).reshape(x.shape), axis, -1).ravel().tolist()
     raw, _ = _via_torch(name, req, x, lambda: call(rows, label_rows))
-    if last:
-        return raw, x.shape
-    return Assembled(np.moveaxis(np.asarray(finish(raw, req, xm.shape)), -1, axis))
+    return back(raw)
 
 
 def _torch():
