@@ -145,7 +145,7 @@ def main():
             page.events.clear()
             page.call("Page.navigate", url=base + rel)
             page.wait_for("Page.loadEventFired")
-            page.drain(0.15)
+            page.drain(0.05)  # late console messages and failed requests; a static page has loaded by now
             problems += problems_in(page.events, rel)
             result = page.call("Runtime.evaluate", returnByValue=True, expression="""({
                 images: Array.from(document.images).map(i => [i.src, i.complete && i.naturalWidth > 0]),
