@@ -64,6 +64,17 @@ def cases():
     out.append(("torch.special.expit 10^6", e.size, lambda: shannon.torch.special.expit(e), lambda: torch.special.expit(et)))
     out.append(("torch.nn.functional.softplus 10^6", e.size, lambda: shannon.torch.softplus(e),
                 lambda: F.softplus(et)))
+    out.append(("torch.nn.functional.logsigmoid 10^6", e.size, lambda: shannon.torch.logsigmoid(e),
+                lambda: F.logsigmoid(et)))
+    pe = rng.random(10**6)
+    pet = torch.from_numpy(pe)
+    qe = np.exp(rng.normal(0, 2, 10**6))
+    qet = torch.from_numpy(qe)
+    out.append(("torch.special.entr 10^6", pe.size, lambda: shannon.torch.special.entr(pe), lambda: torch.special.entr(pet)))
+    out.append(("torch.special.xlogy 10^6", pe.size, lambda: shannon.torch.special.xlogy(pe, qe),
+                lambda: torch.special.xlogy(pet, qet)))
+    out.append(("scipy.special.entr 10^6 (anchor: torch.special.entr)", pe.size, lambda: shannon.scipy.entr(pe),
+                lambda: torch.special.entr(pet)))
     D = torch.distributions
     S = shannon.torch.distributions
     n = 10**5

@@ -4,12 +4,12 @@
 //
 // Each term (d = z - m <= 0 formed exactly by TwoSum as d_hi + d_lo, -600 <= d_hi) is e^d within a
 // bound relative to itself: rel_exp_lanes = 2^-79 in the vector lanes (exp_lanes, its own cheaper
-// algorithm, argued next to it), dd::rel_exp = 2^-88 in the portable code (dd::exp_parts,
+// algorithm, argued next to it), ::shannon::dd::rel_exp = 2^-88 in the portable code (::shannon::dd::exp_parts,
 // detail/dd_kernels.hpp). Either is far below what a rounding to binary64 needs (a row's log-sum
 // within 2^-79 leaves about one element in 2^30 of an elementwise log-softmax undecided).
 // Terms with d_hi < -600 are rare (logits 600+ nats below the maximum): below -745.2 (e^d <
 // 2^-1075) they add at most 2^-1074 each to the bound and nothing to the sum; between, the scalar
-// kernel dd::exp_dd computes them (its bound 2^-88 and 2^-1069 absolute). -inf contributes 0 exactly.
+// kernel ::shannon::dd::exp_dd computes them (its bound 2^-88 and 2^-1069 absolute). -inf contributes 0 exactly.
 // Summation per lane: the high words by TwoSum (exact), every low word and TwoSum error into one
 // binary64 accumulator per lane, each of whose roundings errs by at most 2^-53 of the accumulator's
 // new value: the sum of those magnitudes is accumulated alongside and bounds that error at run time
@@ -20,7 +20,7 @@
 // AVX2 + FMA), for every block: the block holding the skipped index and the last, partial block run
 // with those lanes set to d = 0 and their terms multiplied by 0 (exact), so a row of 10 logits takes
 // two or three vector blocks and no scalar exp.
-// Elsewhere the same algorithm in portable scalar binary64 (dd::exp_parts itself); a block with a
+// Elsewhere the same algorithm in portable scalar binary64 (::shannon::dd::exp_parts itself); a block with a
 // rare term also goes there.
 #pragma once
 
@@ -75,16 +75,16 @@ inline void sum_exp_scalar(Get get, std::size_t begin, std::size_t end, std::siz
         double e_hi = 0;
         double e_lo = 0;
         if (d.hi >= -600) {
-            const dd::scaled_word e = dd::exp_parts(d);
-            const double scale = dd::pow2(e.e);
+            const ::shannon::dd::scaled_word e = ::shannon::dd::exp_parts(d);
+            const double scale = ::shannon::dd::pow2(e.e);
             e_hi = e.m.hi * scale;
             e_lo = e.m.lo * scale;
             rel_mag += e_hi;
         } else if (d.hi >= -745.2) {
-            const double_word<double> e = dd::exp_dd(d);
+            const double_word<double> e = ::shannon::dd::exp_dd(d);
             e_hi = e.hi;
             e_lo = e.lo;
-            abs_err += e.hi * dd::rel_exp + 0x1p-1069;
+            abs_err += e.hi * ::shannon::dd::rel_exp + 0x1p-1069;
         } else if (z != -__builtin_inf()) {
             abs_err += 0x1p-1074;
         }
@@ -127,7 +127,7 @@ struct sum_radius {
 
 /// The ball of e^d times a scale that ball.hpp's softmax rows form (its operations, with its
 /// constants: grow and tiny are its up()'s, rel_mul its product's): for e within rel_exp_lanes of
-/// e^d (exp_lanes, or dd::exp_parts, closer) and d within 2^-104 |d| of the exact argument, which c's
+/// e^d (exp_lanes, or ::shannon::dd::exp_parts, closer) and d within 2^-104 |d| of the exact argument, which c's
 /// radius r moves by at most r, e^d within r_e = up(e (rel_exp_lanes + 2^-102 |d| + rc) (1 + 2^-40))
 /// of the exact e^(z - m - c) (rc = r + r^2 >= e^r - 1 on r <= 2^-20); times a scale ball (s_hi +
 /// s_lo, radius s_rad, magnitude s_mag) where `scaled`, double_word_arith::mul's product p with the radius
@@ -168,7 +168,7 @@ namespace lanes8 {
 }  // namespace lanes8
 #endif
 
-/// exp_row's element i in the portable code: put(i, e, d) with dd::exp_parts' e (closer than
+/// exp_row's element i in the portable code: put(i, e, d) with ::shannon::dd::exp_parts' e (closer than
 /// rel_exp_lanes), or rare(i) for -inf and get(i) - m below -550.
 template <class Get, class Put, class Rare>
 inline void exp_element(Get get, std::size_t i, double m, const double_word<double>& neg_c, const Put& put,
@@ -179,15 +179,15 @@ inline void exp_element(Get get, std::size_t i, double m, const double_word<doub
         return;
     }
     const double_word<double> d = double_word_arith::add(d0, neg_c);
-    const dd::scaled_word e = dd::exp_parts(d);
-    const double scale = dd::pow2(e.e);
+    const ::shannon::dd::scaled_word e = ::shannon::dd::exp_parts(d);
+    const double scale = ::shannon::dd::pow2(e.e);
     put(i, double_word<double>(e.m.hi * scale, e.m.lo * scale), d);
 }
 
 /// e^(get(i) - m - c) for every i in [0, n), element by element and in order of i (the softmax of a
 /// row: c = log of its normalizer relative to the maximum m): put(i, e, d) receives e (and, where put
 /// also takes simd.hpp's four lanes, put(i, e, d) receives the block from i), a double word within rel_exp_lanes
-/// of e^d (exp_lanes; dd::rel_exp in the portable code, smaller), and d, the double word within 2^-104 |d| of get(i) - m - c it was computed from (TwoSum
+/// of e^d (exp_lanes; ::shannon::dd::rel_exp in the portable code, smaller), and d, the double word within 2^-104 |d| of get(i) - m - c it was computed from (TwoSum
 /// then one double-double addition of two non-positive numbers: no cancellation). rare(i) receives
 /// the elements this does not compute: -inf, and get(i) - m below -550 (e^d < 2^-793). Requires
 /// get(i) <= m (finite) and c = c_hi + c_lo in [0, 40]. Vector lanes (eight or four, as sum_exp) for
@@ -471,7 +471,7 @@ template <class Get>
 [[nodiscard]] inline exp_sum sum_exp(Get get, std::size_t n, std::size_t skip, double m, [[maybe_unused]] bool vector = true) {
     running_words<double> acc;
     double abs_err = 0;  // the rare terms' absolute bounds
-    double rel_mag = 0;  // sum of the terms dd::exp_parts' 2^-88 applies to
+    double rel_mag = 0;  // sum of the terms ::shannon::dd::exp_parts' 2^-88 applies to
     double lanes_mag = 0;  // sum of the terms exp_lanes' 2^-79 applies to
     bool bad = false;
     std::size_t begin = 0;
@@ -490,7 +490,7 @@ template <class Get>
     // exp's bound per term, 2^-53 per unit of the low accumulators' magnitudes after each addition,
     // the final normalization (2^-105 of the sum), the rare terms; 1 + 2^-40 covers this
     // expression's own roundings.
-    const double err = (rel_exp_lanes * lanes_mag + dd::rel_exp * rel_mag + 0x1p-53 * lo_mag + 0x1p-104 * s.hi + abs_err) *
+    const double err = (rel_exp_lanes * lanes_mag + ::shannon::dd::rel_exp * rel_mag + 0x1p-53 * lo_mag + 0x1p-104 * s.hi + abs_err) *
                        (1 + 0x1p-40);
     return {s.hi, s.lo, err, !bad};
 }

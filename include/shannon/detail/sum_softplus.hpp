@@ -13,14 +13,14 @@
 //    [0, 1] every term is >= 0, so nothing cancels. A product y_i x_i whose error term falls below
 //    the normal range loses at most 2^-1074: n 2^-1073 covers it.
 // B: no logarithm per element where log1p(e) is not small. With e = e^-|x| (sum_exp.hpp's exp_lanes in
-//    the vector lanes, within rel_exp_lanes = 2^-79 of itself; dd::exp_parts in the portable code,
-//    within dd::rel_exp = 2^-88; the figures below are the portable code's, and the lanes' terms
+//    the vector lanes, within rel_exp_lanes = 2^-79 of itself; ::shannon::dd::exp_parts in the portable code,
+//    within ::shannon::dd::rel_exp = 2^-88; the figures below are the portable code's, and the lanes' terms
 //    carry 0x1.02p-79 e for 0x1.12p-88 e):
 //    - |x| <= 16 (e >= 2^-23.1): the factor 1 + e, formed as TwoSum(1, e_hi) plus e_lo (< 2^-104
 //      absolute), is multiplied into a running double-double product (< 2^-100 relative each): each
 //      factor moves log of the product by at most 2^-88 e + 2^-99.8, and those add up (N factors,
 //      N 2^-99.8 < 2^-60 for N < 2^39). The product is brought back to [1, 2) by powers of two
-//      (exact) every 64 steps (factors <= 2) and at the end: log(m) + E ln 2, with dd::log_dd (2^-78
+//      (exact) every 64 steps (factors <= 2) and at the end: log(m) + E ln 2, with ::shannon::dd::log_dd (2^-78
 //      of log m), ln 2 in two words (E 2^-104 with the product's rounding), one double-double
 //      addition (2^-103).
 //    - 16 < |x| <= 600: log1p(e) = e - e^2/2 + e^3/3 - e^4/4 (truncation < 2^-92 e), e_hi - e_hi^2/2
@@ -78,16 +78,16 @@ inline void renormalize(double& hi, double& lo, std::int64_t& exp) {
 
 inline void renormalize(softplus_state& s) { renormalize(s.p_hi, s.p_lo, s.p_exp); }
 
-/// log(m 2^e) = log m + e ln 2 for a double word m in [1, 2): dd::log_dd (rel_log of |log m|), ln 2
+/// log(m 2^e) = log m + e ln 2 for a double word m in [1, 2): ::shannon::dd::log_dd (rel_log of |log m|), ln 2
 /// in two words (|e| 2^-104 with the product's rounding), one double-double addition (2^-103); err
 /// receives the sum of those bounds.
 [[nodiscard]] inline double_word<double> log_scaled(const double_word<double>& m, std::int64_t e, double& err) {
     using word = double_word<double>;
-    const word log_m = dd::log_dd(m);
+    const word log_m = ::shannon::dd::log_dd(m);
     const auto ed = static_cast<double>(e);
     const word e_ln2 = double_word_arith::fast_two_sum(ed * ln2_word_hi, std::fma(ed, ln2_word_hi, -ed * ln2_word_hi) + ed * ln2_word_lo);
     const word b = double_word_arith::add(log_m, e_ln2);
-    err = dd::rel_log * std::abs(log_m.hi) + std::abs(ed) * 0x1p-104 + 0x1p-103 * std::abs(b.hi);
+    err = ::shannon::dd::rel_log * std::abs(log_m.hi) + std::abs(ed) * 0x1p-104 + 0x1p-103 * std::abs(b.hi);
     return b;
 }
 
@@ -111,8 +111,8 @@ inline bool sum_softplus_scalar(GetX get_x, GetY get_y, std::size_t begin, std::
             s.abs_err += 0x1p-865;
             continue;
         }
-        const dd::scaled_word es = dd::exp_parts(word(-a));
-        const double scale = dd::pow2(es.e);
+        const ::shannon::dd::scaled_word es = ::shannon::dd::exp_parts(word(-a));
+        const double scale = ::shannon::dd::pow2(es.e);
         const word e{es.m.hi * scale, es.m.lo * scale};
         s.rel_mag += e.hi;
         if (a > softplus_product) {  // e - e^2/2 + e^3/3 - e^4/4 into the running sum

@@ -30,6 +30,7 @@
 #include "../detail/fp_contract.hpp"
 #include "../detail/sum_exp.hpp"
 #include "../detail/sum_softplus.hpp"
+#include "../detail/map_row.hpp"
 
 SHANNON_FP_CONTRACT_OFF
 
@@ -540,6 +541,33 @@ std::optional<dd_ball> sum_bce_logits_rows(std::type_identity<dd_ball>, const Y&
     return out;
 }
 
+/// f at every element of a flat row of exact binary64 numbers (points), or of two rows of one length
+/// (xlogy), by detail/map_row.hpp's kernel: out[i] the ball of the kernel's double word and bound
+/// for every element the kernel takes, rare(i) (the profile's formula, in the ball) for the others.
+/// false, with nothing written, for rows that are not points (then the generic loop runs).
+template <class Rare, class Z, class... Y>
+    requires(sizeof...(Y) <= 1)
+bool map_row(std::type_identity<dd_ball>, shannon::detail::row_fn f, double upper, dd_ball* out, const Rare& rare,
+             const Z& z, const Y&... y) {
+    using namespace ball_detail;
+    const double rel = exact::fast::detail::row_fn_rel(f);
+    bool done = false;
+    read_points(z, [&](auto get_x, std::size_t n) {
+        const auto run = [&](auto get_y) {
+            exact::fast::detail::map_row(
+                f, get_x, get_y, n, upper,
+                [out, rel](std::size_t i, double hi, double lo) { out[i] = dd_ball(word(hi, lo), up(rel * std::abs(hi))); },
+                [&](std::size_t i) { out[i] = rare(i); });
+            done = true;
+        };
+        if constexpr (sizeof...(Y) == 0) {
+            run(get_x);
+        } else {
+            (read_points(y, [&](auto get_y, std::size_t) { run(get_y); }), ...);
+        }
+    });
+    return done;
+}
 
 }  // namespace shannon::numbers
 

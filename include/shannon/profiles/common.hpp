@@ -18,7 +18,10 @@
 #include <cstddef>
 #include <cstdint>
 #include <limits>
+#include <ranges>
 #include <string_view>
+#include <tuple>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -28,6 +31,7 @@
 #include "../core/math.hpp"
 #include "../numbers/traits.hpp"
 #include "../detail/fp_contract.hpp"
+#include "../detail/row_fn.hpp"
 
 SHANNON_FP_CONTRACT_OFF
 
@@ -202,6 +206,39 @@ template <class T, class F, class... R>
         }(std::index_sequence_for<R...>{});
         return out;
     });
+}
+
+/// The type of elementwise_with's fallback for the elements a row kernel does not take (for the
+/// lookup of map_row).
+template <class W>
+struct rare_element {
+    W operator()(std::size_t) const { return W(); }
+};
+
+/// elementwise(function, f, r...) with a number type's own kernel for the whole row where it has one
+/// (the ball's vector loop, detail/map_row.hpp), found through the tag as math.hpp's softmax_row
+/// finds exp_shifted_row: `kernel` names the function f computes wherever that kernel takes an
+/// element (a finite x in the kernel's range; for softplus x <= upper, for log_sigmoid -x <= upper),
+/// and f itself gives the others, with its conventions (NaN, infinities, exact zeros, the linear
+/// region). The same enclosures either way; the kernel's are computed four elements at a time.
+template <class T, class F, class... R>
+[[nodiscard]] std::vector<T> elementwise_with(std::string_view function, shannon::detail::row_fn kernel, double upper,
+                                              const F& f, R&&... r) {
+    using W = working_t<T>;
+    if constexpr (std::is_same_v<T, W> &&
+                  requires(W* out, const rare_element<W>& rare) {
+                      map_row(std::type_identity<W>{}, kernel, upper, out, rare, r...);
+                  }) {
+        const std::size_t n = std::ranges::size(std::get<0>(std::forward_as_tuple(r...)));
+        if (n > 0 && ((std::ranges::size(r) == n) && ...)) {
+            std::vector<W> out(n, W());
+            const auto rare = [&](std::size_t i) -> W { return f(std::ranges::begin(r)[i]...); };
+            if (map_row(std::type_identity<W>{}, kernel, upper, out.data(), rare, r...)) {
+                return out;
+            }
+        }
+    }
+    return elementwise<T>(function, f, std::forward<R>(r)...);
 }
 
 /// The double an exactly read input holds (its enclosure is a point).

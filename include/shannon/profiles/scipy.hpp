@@ -85,7 +85,8 @@ template <real_range X>
 [[nodiscard]] auto entr(X&& x) {
     using T = shannon::detail::range_real_t<X>;
     using W = working_t<T>;
-    return detail::elementwise<T>("scipy.special.entr", detail::entr_value<W>, std::forward<X>(x));
+    return detail::elementwise_with<T>("scipy.special.entr", shannon::detail::row_fn::entr, 0, detail::entr_value<W>,
+                                       std::forward<X>(x));
 }
 
 /// scipy.special.rel_entr(x, y) = x log(x/y) for x, y > 0; 0 for x = 0, y >= 0; +inf otherwise.
@@ -137,7 +138,8 @@ template <real_range X, real_range Y>
 [[nodiscard]] auto xlogy(X&& x, Y&& y) {
     using T = detail::pair_t<X, Y>;
     using W = working_t<T>;
-    return detail::elementwise<T>("scipy.special.xlogy", detail::xlogy_value<W>, std::forward<X>(x), std::forward<Y>(y));
+    return detail::elementwise_with<T>("scipy.special.xlogy", shannon::detail::row_fn::xlogy, 0, detail::xlogy_value<W>,
+                                       std::forward<X>(x), std::forward<Y>(y));
 }
 
 /// scipy.special.xlog1py(x, y) = x log1p(y), 0 when x = 0 (and y is not NaN); NaN for y < -1, x != 0.

@@ -42,25 +42,27 @@ template <real_range X>
     using W = working_t<T>;
     const double b = in_dtype(beta, d);
     const double t = in_dtype(threshold, d);
-    return detail::elementwise<T>(
-        "torch.nn.functional.softplus",
-        [b, t, d](const W& v) {
-            if (detail::has_nan(v)) {
-                return detail::nan<W>();
-            }
-            const double xv = detail::input_value(v);
-            if (in_dtype(xv * b, d) > t) {
-                return v;
-            }
-            if (b == 0) {
-                return shannon::detail::may_be_infinite(v) ? detail::nan<W>() : detail::inf<W>();
-            }
-            if (shannon::detail::may_be_infinite(v)) {  // beta x = -inf: log1p(0) / beta = 0
-                return W(0);
-            }
-            return W(shannon::detail::softplus(W(W(b) * v)) / W(b));
-        },
-        std::forward<X>(x));
+    const auto f = [b, t, d](const W& v) {
+        if (detail::has_nan(v)) {
+            return detail::nan<W>();
+        }
+        const double xv = detail::input_value(v);
+        if (in_dtype(xv * b, d) > t) {
+            return v;
+        }
+        if (b == 0) {
+            return shannon::detail::may_be_infinite(v) ? detail::nan<W>() : detail::inf<W>();
+        }
+        if (shannon::detail::may_be_infinite(v)) {  // beta x = -inf: log1p(0) / beta = 0
+            return W(0);
+        }
+        return W(shannon::detail::softplus(W(W(b) * v)) / W(b));
+    };
+    if (b == 1) {  // log1p(e^x) where x <= t (x in the dtype: beta x rounded is x): the row kernel's softplus
+        return detail::elementwise_with<T>("torch.nn.functional.softplus", shannon::detail::row_fn::softplus, t, f,
+                                           std::forward<X>(x));
+    }
+    return detail::elementwise<T>("torch.nn.functional.softplus", f, std::forward<X>(x));
 }
 
 /// torch.nn.functional.logsigmoid(x) = log(1 / (1 + e^-x)) = -softplus(-x); -inf at -inf, 0 at +inf.
@@ -68,8 +70,8 @@ template <real_range X>
 [[nodiscard]] auto logsigmoid(X&& x) {
     using T = shannon::detail::range_real_t<X>;
     using W = working_t<T>;
-    return detail::elementwise<T>(
-        "torch.nn.functional.logsigmoid",
+    return detail::elementwise_with<T>(
+        "torch.nn.functional.logsigmoid", shannon::detail::row_fn::log_sigmoid, detail::inf<double>(),
         [](const W& v) {
             if (detail::has_nan(v)) {
                 return detail::nan<W>();
@@ -91,14 +93,16 @@ namespace special {
 template <real_range X>
 [[nodiscard]] auto entr(X&& x) {
     using T = shannon::detail::range_real_t<X>;
-    return detail::elementwise<T>("torch.special.entr", detail::entr_value<working_t<T>>, std::forward<X>(x));
+    return detail::elementwise_with<T>("torch.special.entr", shannon::detail::row_fn::entr, 0,
+                                       detail::entr_value<working_t<T>>, std::forward<X>(x));
 }
 
 /// torch.special.xlogy(x, y) = x log y, 0 where x = 0 (unless y is NaN).
 template <real_range X, real_range Y>
 [[nodiscard]] auto xlogy(X&& x, Y&& y) {
     using T = detail::pair_t<X, Y>;
-    return detail::elementwise<T>("torch.special.xlogy", detail::xlogy_value<working_t<T>>, std::forward<X>(x),
+    return detail::elementwise_with<T>("torch.special.xlogy", shannon::detail::row_fn::xlogy, 0,
+                                       detail::xlogy_value<working_t<T>>, std::forward<X>(x),
                                   std::forward<Y>(y));
 }
 
@@ -115,8 +119,8 @@ template <real_range X>
 [[nodiscard]] auto expit(X&& x) {
     using T = shannon::detail::range_real_t<X>;
     using W = working_t<T>;
-    return detail::elementwise<T>(
-        "torch.special.expit",
+    return detail::elementwise_with<T>(
+        "torch.special.expit", shannon::detail::row_fn::sigmoid, 0,
         [](const W& v) {
             if (detail::has_nan(v)) {
                 return detail::nan<W>();
