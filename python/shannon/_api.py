@@ -9,6 +9,7 @@ error of a candidate in ulps of the dtype.
 """
 
 import decimal
+import inspect
 import math
 import numbers
 import threading
@@ -356,10 +357,36 @@ class Quantity:
             return self.evaluate(Request("digits", dtype, digits=digits), *args, **kwargs)
         return self.evaluate(Request("round", dtype), *args, **kwargs)
 
+    def _where(self):
+        return f"{self.__module__}.{self.__name__}"
+
+    def _refuse_complex(self, args, kwargs):
+        """A complex argument is a TypeError naming the function and the argument (before any work)."""
+        try:
+            params = [p for p in inspect.signature(self._impl).parameters.values()
+                      if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)][1:]  # after the request
+        except (TypeError, ValueError):
+            params = []
+        named = [(f"argument '{params[i].name}'" if i < len(params) and params[i].kind != params[i].VAR_POSITIONAL
+                  else f"positional argument {i + 1}", v) for i, v in enumerate(args)]
+        for what, v in named + [(f"argument '{k}'", v) for k, v in kwargs.items()]:
+            if isinstance(v, complex) or (isinstance(v, np.ndarray) and v.dtype.kind == "c"):
+                dtype = v.dtype if isinstance(v, np.ndarray) else "complex"
+                raise TypeError(f"{self._where()}: complex input in {what} (dtype {dtype}): the quantities take "
+                                "real numbers (pass x.real explicitly if that is what you mean)")
+
     def evaluate(self, request, *args, **kwargs):
         _local.paths = dict.fromkeys(_PATHS, 0)
-        args, kwargs, request.narrow = read_inputs(args, kwargs)
-        out = self._impl(request, *args, **kwargs)
+        try:
+            args, kwargs, request.narrow = read_inputs(args, kwargs)
+            self._refuse_complex(args, kwargs)
+            out = self._impl(request, *args, **kwargs)
+        except (TypeError, ValueError) as e:
+            # the Python layer's own input errors ("shannon: ...") name the function they were raised in
+            msg = str(e)
+            if not msg.startswith("shannon: ") or type(e) not in (TypeError, ValueError):
+                raise
+            raise type(e)(f"{self._where()}: {msg[len('shannon: '):]}") from e
         if isinstance(out, Assembled):
             return out.value
         raw, shape = out

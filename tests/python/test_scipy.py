@@ -311,3 +311,10 @@ def test_one_slice_is_a_scalar_as_scipy():
             scipy.stats.entropy([0.5, 0.5], base=bad)
     with pytest.raises(TypeError, match="complex"):  # scipy's logsumexp is complex there; shannon's real only
         ss.special.logsumexp(np.array([1 + 1j, 2.0]))
+    # the error names the function and the argument (issue 19: complex inputs an error, or scipy's result)
+    with pytest.raises(TypeError, match=r"shannon\.scipy\.entropy: complex input in argument 'qk' \(dtype complex128\)"):
+        ss.stats.entropy([0.5, 0.5], qk=np.array([0.5 + 0j, 0.5]))
+    with pytest.raises(TypeError, match=r"shannon\.scipy\.xlogy: complex input in positional argument 2 \(dtype complex\)"):
+        ss.special.xlogy(1.0, 2 + 1j)
+    with pytest.raises(TypeError, match=r"shannon\.scipy\.logsumexp: complex input"):
+        ss.special.logsumexp(np.array([1 + 1j, 2.0]))
