@@ -88,8 +88,14 @@ def cases():
     m = 2000
     conc = np.exp(rng.normal(0, 1, (4, m)))
     tg = [D.Gamma(torch.from_numpy(conc[2 * i]), torch.from_numpy(conc[2 * i + 1])) for i in range(2)]
-    out.append(("distributions.kl_divergence Gamma 2000 (MPFI: log Gamma, digamma)", m, lambda: S.kl_divergence(*tg),
+    out.append(("distributions.kl_divergence Gamma 2000 (ball: log Gamma, digamma)", m, lambda: S.kl_divergence(*tg),
                 lambda: D.kl_divergence(*tg)))
+    tbeta = [D.Beta(torch.from_numpy(conc[2 * i]), torch.from_numpy(conc[2 * i + 1])) for i in range(2)]
+    out.append(("distributions.kl_divergence Beta 2000", m, lambda: S.kl_divergence(*tbeta),
+                lambda: D.kl_divergence(*tbeta)))
+    tdir = [D.Dirichlet(torch.from_numpy(np.exp(rng.normal(0, 1, (500, 4))))) for _ in range(2)]
+    out.append(("distributions.kl_divergence Dirichlet 500 x 4", 500, lambda: S.kl_divergence(*tdir),
+                lambda: D.kl_divergence(*tdir)))
     # issue 19, session 3: optax's and Keras' losses and gradients (anchor: the same formula in PyTorch's
     # float64 ops, as a kernel under test would compute it), the pointwise gradients, mixed precision
     lab = (rng.random(10**6) < 0.3).astype(np.float64)

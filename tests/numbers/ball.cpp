@@ -1094,6 +1094,71 @@ TEST(ball, sum_of_softplus_meets_its_bound) {
 /// rare() and none twice; in four lanes and in the portable code, on random inputs over the whole
 /// range and on the hard ones (the domain's ends, the series' switch at e = 2^-20, x = 1 of entr, zeros,
 /// subnormals, infinities, NaN, blocks mixing them).
+/// log Gamma and digamma of the ball (gamma_functions<dd_ball>: the recurrence and the asymptotic
+/// series with its remainder enclosed) against MPFR at 300 bits: points and balls of random radius over
+/// (2^-60, 2^40), and the hard points (tiny x, 1 and 2 where log Gamma is 0, digamma's root near
+/// 1.4616, the switch to the series at 12); every enclosure holds MPFR's value at the ball's ends
+/// (log Gamma is monotone on each side of its minimum near 1.4616, digamma increasing), and a point's
+/// enclosure is narrow enough to decide a binary64 result: below 2^-64 + 2^-70 of the value (the
+/// ball's logarithm is good to 2^-78 of itself, and log Gamma(12) is 17.5).
+TEST(ball, log_gamma_and_digamma_enclose_mpfr) {
+    using gf = shannon::gamma_functions<dd_ball>;
+    std::mt19937_64 g(13);
+    std::vector<word> xs;
+    for (int i = 0; i < 3000; ++i) {
+        xs.push_back(random_word(g, -60, 40, true));
+    }
+    for (const double h : {0x1p-1000, 1e-300, 0x1p-60, 0.5, 1.0, 2.0, 1.4616321449683622, 1.4616321449683625, 1.4616321449683623,
+                           11.0, 11.999999999999998, 12.0, 12.000000000000002, 3.0, 1e15, 0x1p52, 1 + 0x1p-52, 2 - 0x1p-52}) {
+        xs.emplace_back(h, 0.0);
+    }
+    double worst_abs = 0;
+    std::size_t cases = 0;
+    std::size_t left = 0;
+    for (const word& w : xs) {
+        for (int point = 0; point < 2; ++point) {
+            const dd_ball x = point != 0 ? dd_ball(w) : random_ball(g, w);
+            if (x.sign() != 1) {
+                continue;
+            }
+            for (int fn = 0; fn < 2; ++fn) {
+                const shannon::numbers::ball_scope scope;
+                const dd_ball y = fn == 0 ? gf::lgamma(x) : gf::digamma(x);
+                if (shannon::numbers::ball_scope::poisoned()) {  // a wide ball may be left to MPFI; a point may not
+                    ASSERT_NE(x.rad(), 0.0) << std::hexfloat << w.hi;
+                    ++left;
+                    continue;
+                }
+                ++cases;
+                big xl;
+                big xh;
+                set_end(xl, x, -1);
+                set_end(xh, x, 1);
+                for (const big* e : {&xl, &xh}) {
+                    big v(300);
+                    if (fn == 0) {
+                        mpfr_lngamma(v.v, e->v, MPFR_RNDN);
+                    } else {
+                        mpfr_digamma(v.v, e->v, MPFR_RNDN);
+                    }
+                    EXPECT_TRUE(holds(y, v)) << (fn == 0 ? "lgamma(" : "digamma(") << std::hexfloat << w.hi << " + " << w.lo
+                                             << " +- " << x.rad() << ") = " << y.mid().hi << " +- " << y.rad();
+                }
+                if (x.rad() == 0) {
+                    worst_abs = std::max(worst_abs, y.rad());
+                    EXPECT_LT(y.rad(), 0x1p-64 + 0x1p-70 * std::abs(y.mid().hi)) << std::hexfloat << w.hi;
+                }
+            }
+        }
+    }
+    std::cout << "  log Gamma and digamma: " << cases << " balls enclosed, " << left
+              << " wide balls left to MPFI; widest point radius " << worst_abs << "\n";
+    EXPECT_LT(left, cases / 20);
+    const shannon::numbers::ball_scope scope;
+    (void)gf::lgamma(dd_ball(word(1.0), 2.0));  // a ball reaching 0: MPFI decides
+    EXPECT_TRUE(shannon::numbers::ball_scope::poisoned());
+}
+
 TEST(ball, elementwise_row_kernels_meet_their_bounds) {
     namespace fd = shannon::exact::fast::detail;
     using shannon::detail::row_fn;

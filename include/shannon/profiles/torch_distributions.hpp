@@ -16,7 +16,8 @@
 // cancellations (the Normal's var_ratio - 1 - log var_ratio at var_ratio near 1, Beta's and Gamma's
 // differences of lgamma) cost precision here, never correctness. Gamma, Beta and Dirichlet need
 // log Gamma and digamma: MPFR numbers and MPFI intervals (numbers/mpfr.hpp, numbers/mpfi.hpp: MPFR's
-// directed roundings); the oracle evaluates them in MPFI.
+// directed roundings) and the oracle's ball (numbers/ball.hpp: the recurrence and the asymptotic series
+// with its remainder enclosed); the oracle evaluates them in the ball, MPFI where it cannot decide.
 #pragma once
 
 #include <algorithm>
@@ -477,10 +478,14 @@ template <class W>
     return {inner, chain(o.p, o.d, p, g_pp, g_lp), chain(o.q, o.d, q, g_qq, W(-g_lp))};
 }
 
-/// trigamma at the precision W carries (Boost's decimal digits, in bits).
+/// trigamma at the precision W carries (Boost's decimal digits, in bits; the ball's 106 bits).
 template <class W>
 [[nodiscard]] W trigamma_at(const W& x) {
-    return shannon::detail::trigamma_(x, static_cast<long>(x.precision() * 3.33) + 8);
+    if constexpr (requires { x.precision(); }) {
+        return shannon::detail::trigamma_(x, static_cast<long>(x.precision() * 3.33) + 8);
+    } else {
+        return shannon::detail::trigamma_(x, 106);
+    }
 }
 
 /// Gamma and Beta: d/d(p0, p1, q0, q1) of kl.py's forms (trigamma from the digamma terms).
