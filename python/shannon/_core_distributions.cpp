@@ -84,6 +84,16 @@ struct categorical_kl {
     }
 };
 
+struct categorical_kl_gradient {
+    td::given p;
+    td::given q;
+    pr::dtype d;
+    template <class Rows>
+    auto operator()(const Rows& a, const Rows& b) const {
+        return td::kl_categorical_gradient(p, q, d, a, b);
+    }
+};
+
 struct multivariate_normal_kl {
     td::matrix_form p;
     td::matrix_form q;
@@ -108,10 +118,11 @@ td::matrix_form form_named(const std::string& f) {
 }
 
 struct dirichlet_kl {
+    bool grad = false;
     template <class Rows>
         requires shannon::detail::has_gamma_functions<shannon::working_t<shannon::profiles::detail::rows_t<Rows>>>
     auto operator()(const Rows& a, const Rows& b) const {
-        return td::kl_dirichlet(a, b);
+        return grad ? td::kl_dirichlet_gradient(a, b) : td::kl_dirichlet(a, b);
     }
 };
 
@@ -155,7 +166,7 @@ void bind_distributions(py::module_& m) {
     m.def(
         "torch_distribution_kl_rows",
         [](const request& r, const std::string& family, const A& p, const A& q, const std::string& p_given,
-           const std::string& q_given, const std::string& dtype) {
+           const std::string& q_given, const std::string& dtype, bool grad) {
             const auto pr = rows(p);
             const auto qr = rows(q);
             const bool dirichlet = family == "dirichlet";
@@ -166,16 +177,20 @@ void bind_distributions(py::module_& m) {
                 throw py::value_error("shannon._core.torch_distribution_kl_rows: p has " + std::to_string(pr.size()) +
                                       " rows, q " + std::to_string(qr.size()) + " (broadcast them first)");
             }
-            if (dirichlet) {
-                return run(r, dirichlet_kl{}, pr, qr);
+            if (dirichlet) {  // with grad: every row's d/dp, then every row's d/dq (2 N C values)
+                return run(r, dirichlet_kl{grad}, pr, qr);
             }
             if (family != "categorical") {
                 throw py::value_error("shannon._core.torch_distribution_kl_rows: no family '" + family + "'");
             }
+            if (grad) {
+                return run(r, categorical_kl_gradient{given_named(p_given), given_named(q_given), format_of(dtype)}, pr,
+                           qr);
+            }
             return run(r, categorical_kl{given_named(p_given), given_named(q_given), format_of(dtype)}, pr, qr);
         },
         py::arg("request"), py::arg("family"), py::arg("p"), py::arg("q"), py::arg("p_given") = "probs",
-        py::arg("q_given") = "probs", py::arg("dtype") = "float64");
+        py::arg("q_given") = "probs", py::arg("dtype") = "float64", py::arg("grad") = false);
     // MultivariateNormal: (N, k) locations and (N, k * k) matrices, checked by the caller (finite,
     // positive definite, scale_tril lower triangular with a positive diagonal).
     m.def("torch_distribution_kl_mvn", [](const request& r, const std::string& p_form, const std::string& q_form,

@@ -14,8 +14,9 @@ near 1: 4,000 eps at logit 20, PyTorch's error, not a convention); kl.py's masks
 (+inf where q gives probability 0 to what p does not, 0 where p's term has weight 0; Uniform's and
 Binomial's +inf) and IEEE's NaN where the formula meets it unmasked (Poisson with p.rate = 0: 0 * log 0).
 The formulas live once, in C++ (include/shannon/profiles/torch_distributions.hpp). Gamma, Beta and
-Dirichlet need log Gamma and digamma: enclosed by MPFR's directed roundings (numbers/mpfi.hpp), so those
-families take the MPFI path (tens of microseconds per value) rather than the double-double one.
+Dirichlet need log Gamma and digamma: the double-double ball has them (the recurrence and Stirling's
+series with its remainder enclosed, numbers/ball.hpp; a few microseconds per value), MPFI's (MPFR's
+directed roundings, numbers/mpfi.hpp) decide what the ball cannot.
 
 Classes take torch's names, positional order and keywords, and broadcast their parameters as torch's
 (broadcast_all); parameters are NumPy arrays, CPU tensors or numbers. ``validate_args`` is accepted and
@@ -293,11 +294,16 @@ def kl_divergence_grad(req, p, q):
     scalar q against a batch p), torch's .grad is the sum of these over the broadcast elements (a sum
     this function does not round for you). Families: Normal, HalfNormal, Laplace, Exponential, Poisson,
     Uniform, Bernoulli, Geometric, Binomial, Gamma and Beta (trigamma enclosed by its recurrence and
-    asymptotic series, include/shannon/numbers/traits.hpp)."""
+    asymptotic series, include/shannon/numbers/traits.hpp); Categorical and OneHotCategorical ({"p.probs" or
+    "p.logits": ..., "q.probs" or "q.logits": ...}, each of shape (batch..., C), through torch's normalization,
+    clamp_probs and log, or its logsumexp), and Dirichlet ({"p.concentration": ..., "q.concentration": ...})."""
     if req.core.mode not in ("round", "digits"):
         raise ValueError("shannon.torch.distributions.kl_divergence_grad: values (dtype=) or digits (digits=) only")
     p, q = _as_ours(p), _as_ours(q)
     raw, shape = _kl(req, p, q, True)
+    if p.rows:  # Categorical (probs or logits) and Dirichlet: (batch..., C) for each of p's and q's parameter
+        out = finish(raw, req, (2,) + shape)
+        return Assembled({f"p.{p.params[-1]}": out[0], f"q.{q.params[-1]}": out[1]})
     batch = () if shape is None else shape
     out = finish(raw, req, (4,) + batch)
     names = [f"p.{n}" for n in p.params] + [f"q.{n}" for n in q.params]
@@ -311,10 +317,12 @@ def kl_divergence_grad(req, p, q):
 def _kl(req, p, q, grad):
     p, q = _as_ours(p), _as_ours(q)
     fp, fq = type(p), type(q)
-    if grad and (fp is not fq or p.rows):
+    rows_pair = {fp, fq} <= {Categorical, OneHotCategorical} or fp is fq is Dirichlet
+    if grad and ((fp is not fq and not rows_pair) or fp is MultivariateNormal):
         raise NotImplementedError(f"shannon.torch.distributions.kl_divergence_grad: no gradient here for "
-                                  f"{_pair_name(p, q)} (the scalar families have one: Normal, HalfNormal, Laplace, "
-                                  "Exponential, Poisson, Uniform, Bernoulli, Geometric, Binomial, Gamma, Beta)")
+                                  f"{_pair_name(p, q)} (these families have one: Normal, HalfNormal, Laplace, "
+                                  "Exponential, Poisson, Uniform, Bernoulli, Geometric, Binomial, Gamma, Beta, "
+                                  "Categorical, OneHotCategorical, Dirichlet)")
     if fp is Poisson and fq in (Bernoulli, Binomial):
         shape = np.broadcast_shapes(p.batch_shape, q.batch_shape)
         core = req.infer(*floats(*p.core_params()[0]))
@@ -346,6 +354,10 @@ def _kl(req, p, q, grad):
         c = pa.shape[-1]
         pr, qr = (np.ascontiguousarray(np.broadcast_to(a, shape + (c,)), dtype=np.float64).reshape(-1, c)
                   for a in (pa, qa))
+        if grad:
+            if pr.shape[0] == 0:
+                return (np.zeros(0), True, dict.fromkeys(("kernel", "ball", "mpfi", "undetermined"), 0), True), shape + (c,)
+            return _core.torch_distribution_kl_rows(core, p.family, pr, qr, pg, qg, eps_dtype, True), shape + (c,)
         if pr.shape[0] == 0:
             return Assembled(np.zeros(shape))
         raw = _core.torch_distribution_kl_rows(core, p.family, pr, qr, pg, qg, eps_dtype)

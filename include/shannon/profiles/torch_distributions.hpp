@@ -772,6 +772,154 @@ template <class Rows>
     });
 }
 
+namespace detail {
+
+/// autograd's clamp gradient (1 inside [lo, hi], ends included; 0 outside) at a computed probability
+/// p: 1 or 0 where p's enclosure decides it, the hull [0, 1] where it straddles an end (an interval
+/// type, whose caller's loop then refines p; a plain number takes its own side).
+template <class W>
+[[nodiscard]] W clamp_slope(const W& p, double lo, double hi) {
+    if (!(shannon::detail::lower_of(p) < lo) && !(shannon::detail::upper_of(p) > hi)) {
+        return W(1);
+    }
+    if (shannon::detail::upper_of(p) < lo || shannon::detail::lower_of(p) > hi) {
+        return W(0);
+    }
+    if constexpr (shannon::is_interval_v<W>) {
+        return hull(W(0), W(1));
+    } else {
+        return W(clamp_passes(static_cast<double>(shannon::detail::representative(p)), lo, hi) ? 1 : 0);
+    }
+}
+
+}  // namespace detail
+
+/// The gradient of kl.py's Categorical formula (sum p.probs (p.logits - q.logits), +inf where q's
+/// probability is 0, 0 where p's is) as autograd differentiates it through torch's parametrization:
+/// by probs x, P = x / sum x and logits log(clamp(P)) (the clamp's gradient passes inside [eps, 1 - eps]
+/// only); by logits z, logits z - logsumexp z and P = softmax z. For each pair of rows, with T_k =
+/// L_k - M_k (p's and q's logits) and m_k = 0 where a mask overwrote the term (its gradient is 0):
+///   d/dx_j = (m_j (T_j + c_j) - sum_k m_k P_k (T_k + c_k)) / sum x      (c: p's clamp slope)
+///   d/dz_j = P_j (m_j (T_j + 1) - sum_k m_k P_k (T_k + 1))
+///   d/dy_j = (sum_k m_k P_k c'_k - m_j c'_j P_j / Q_j) / sum y           (c': q's clamp slope)
+///   d/dw_j = Q_j sum_k m_k P_k - m_j P_j
+/// with sum_k m_k P_k c_k written 1 - sum_k P_k (1 - m_k c_k) (the P_k sum to 1 exactly), and identical
+/// rows given alike taking T = 0 and P / Q = 1 exactly: their gradient is then an exact 0 where every
+/// term passes, never an enclosure of 0 that no precision decides. The result: every row's d/dp values,
+/// then every row's d/dq values (2 N C).
+template <class Rows>
+[[nodiscard]] auto kl_categorical_gradient(given pg, given qg, dtype d, const Rows& p, const Rows& q) {
+    using T = profiles::detail::rows_t<Rows>;
+    using W = working_t<T>;
+    return evaluate_rounded<T>([&] {
+        const auto pr = detail::read_rows<W>(p, detail::kl_function, "p.probs");
+        const auto qr = detail::read_rows<W>(q, detail::kl_function, "q.probs");
+        const std::size_t n = std::min(pr.size(), qr.size());
+        const std::size_t c = n == 0 ? 0 : std::ranges::size(pr.front());
+        const auto [lo, hi] = detail::clamp_bounds(d);
+        std::vector<W> out(2 * n * c, W(0));
+        for (std::size_t i = 0; i < n; ++i) {
+            const bool same = pg == qg && detail::same_values<W>(pr[i], qr[i]);
+            const auto a = detail::categorical<W>(pr[i], pg, d);
+            const auto b = detail::categorical<W>(qr[i], qg, d);
+            std::vector<W> t(c, W(0));   // m_k T_k
+            std::vector<W> mk(c, W(0));  // m_k
+            W spt(0);                    // sum_k m_k P_k T_k
+            W unmasked(1);               // sum_k m_k P_k = 1 - sum of the masked P_k
+            for (std::size_t k = 0; k < c; ++k) {
+                if (a.zero[k] || b.zero[k]) {
+                    unmasked -= a.probs[k];
+                    continue;
+                }
+                mk[k] = W(1);
+                if (!same) {
+                    t[k] = W(a.logits[k] - b.logits[k]);
+                    spt += W(a.probs[k] * t[k]);
+                }
+            }
+            W* gp = out.data() + i * c;
+            W* gq = out.data() + (n + i) * c;
+            if (pg == given::probs) {
+                W sum(0);
+                W passed(1);  // sum_k m_k P_k c_k
+                std::vector<W> slope(c);
+                for (std::size_t k = 0; k < c; ++k) {
+                    sum += W(pr[i][k]);
+                    slope[k] = W(mk[k] * detail::clamp_slope(a.probs[k], lo, hi));
+                    passed -= W(a.probs[k] * W(W(1) - slope[k]));
+                }
+                const W total = W(spt + passed);
+                for (std::size_t j = 0; j < c; ++j) {
+                    gp[j] = W(W(W(t[j] + slope[j]) - total) / sum);
+                }
+            } else {
+                const W total = W(spt + unmasked);
+                for (std::size_t j = 0; j < c; ++j) {
+                    gp[j] = W(a.probs[j] * W(W(t[j] + mk[j]) - total));
+                }
+            }
+            if (qg == given::probs) {
+                W sum(0);
+                W passed(1);  // sum_k m_k P_k c'_k
+                for (std::size_t k = 0; k < c; ++k) {
+                    sum += W(qr[i][k]);
+                    passed -= W(a.probs[k] * W(W(1) - W(mk[k] * detail::clamp_slope(b.probs[k], lo, hi))));
+                }
+                for (std::size_t j = 0; j < c; ++j) {
+                    const W slope = W(mk[j] * detail::clamp_slope(b.probs[j], lo, hi));
+                    const W ratio = same || shannon::detail::is_exact_zero(slope) ? slope : W(slope * W(a.probs[j] / b.probs[j]));
+                    gq[j] = W(W(passed - ratio) / sum);
+                }
+            } else {
+                for (std::size_t j = 0; j < c; ++j) {
+                    gq[j] = same ? W(a.probs[j] * W(unmasked - mk[j])) : W(W(b.probs[j] * unmasked) - W(mk[j] * a.probs[j]));
+                }
+            }
+        }
+        return out;
+    });
+}
+
+/// The gradient of kl.py's Dirichlet formula with respect to both rows of concentrations a (p) and
+/// b (q), as autograd differentiates it:
+///   d/da_j = (a_j - b_j) trigamma(a_j) - (sum a - sum b) trigamma(sum a)
+///   d/db_j = digamma(b_j) - digamma(sum b) - digamma(a_j) + digamma(sum a)
+/// (an exact 0 for identical rows); every row's d/da values, then every row's d/db values (2 N C).
+template <class Rows>
+    requires shannon::detail::has_gamma_functions<working_t<profiles::detail::rows_t<Rows>>>
+[[nodiscard]] auto kl_dirichlet_gradient(const Rows& p, const Rows& q) {
+    using T = profiles::detail::rows_t<Rows>;
+    using W = working_t<T>;
+    using shannon::detail::digamma_;
+    return evaluate_rounded<T>([&] {
+        const auto pr = detail::read_rows<W>(p, detail::kl_function, "p.concentration");
+        const auto qr = detail::read_rows<W>(q, detail::kl_function, "q.concentration");
+        const std::size_t n = std::min(pr.size(), qr.size());
+        const std::size_t c = n == 0 ? 0 : std::ranges::size(pr.front());
+        std::vector<W> out(2 * n * c, W(0));
+        for (std::size_t i = 0; i < n; ++i) {
+            if (detail::same_values<W>(pr[i], qr[i])) {
+                continue;  // identical rows: an exact 0
+            }
+            W sa(0);
+            W sb(0);
+            for (std::size_t k = 0; k < c; ++k) {
+                sa += W(pr[i][k]);
+                sb += W(qr[i][k]);
+            }
+            const W shift = W(W(sa - sb) * detail::trigamma_at(sa));
+            const W psi = W(digamma_(sa) - digamma_(sb));
+            for (std::size_t k = 0; k < c; ++k) {
+                const W a(pr[i][k]);
+                const W b(qr[i][k]);
+                out[i * c + k] = W(W(W(a - b) * detail::trigamma_at(a)) - shift);
+                out[(n + i) * c + k] = W(W(digamma_(b) - digamma_(a)) + psi);
+            }
+        }
+        return out;
+    });
+}
+
 /// How a MultivariateNormal was given (torch's three keywords).
 enum class matrix_form : unsigned char { covariance_matrix, precision_matrix, scale_tril };
 
