@@ -259,13 +259,13 @@ def distribution_cases():
                  grad=_pair("Bernoulli", ("logits",), grad=True))],
         (f"{kl}(Poisson, Poisson)", ("p.rate", "q.rate")): [case("near-equal", _pair("Poisson"), [pos, near], {})],
         (f"{kl}(Gamma, Gamma)", ("p.concentration", "p.rate", "q.concentration", "q.rate")): [
-            case("random", _pair("Gamma"), [pos, pos[::-1].copy(), near, pos], {})],
+            case("random", _pair("Gamma"), [pos, pos[::-1].copy(), near, pos], {}, grad=_pair("Gamma", grad=True))],
         (f"{kl}(Beta, Beta)", ("p.concentration1", "p.concentration0", "q.concentration1", "q.concentration0")): [
-            case("random", _pair("Beta"), [pos, pos[::-1].copy(), near, pos], {})],
+            case("random", _pair("Beta"), [pos, pos[::-1].copy(), near, pos], {}, grad=_pair("Beta", grad=True))],
         (f"{kl}(Dirichlet, Dirichlet)", ("p.concentration", "q.concentration")): [
-            case("random", _pair("Dirichlet"), [conc, conc[::-1].copy()], {})],
+            case("random", _pair("Dirichlet"), [conc, conc[::-1].copy()], {}, grad=_pair("Dirichlet", grad=True))],
         (f"{kl}(Categorical, Categorical)", ("p.probs", "q.probs")): [
-            case("random", _pair("Categorical"), [prob, prob[::-1].copy()], {})],
+            case("random", _pair("Categorical"), [prob, prob[::-1].copy()], {}, grad=_pair("Categorical", grad=True))],
         (f"{kl}(MultivariateNormal, MultivariateNormal)",
          ("p.loc", "p.covariance_matrix", "q.loc", "q.covariance_matrix")): [
             case("covariance", _pair("MultivariateNormal"), [loc[:3], cov, loc[2:], np.eye(3) + 0.5 * cov], {})],

@@ -157,7 +157,7 @@ def test_torch_special_golden_vectors_against_pytorch(golden):
 def test_torch_distributions_golden_vectors_against_pytorch(golden):
     """The torch.distributions.kl_divergence vectors against kl.py's own float64 results, within the budgets
     of tests/python/test_torch_distributions.py (in eps times the value's scale: kl.py adds terms larger
-    than the result), and the Normal gradient against autograd."""
+    than the result), and the gradients against autograd."""
     torch = pytest.importorskip("torch")
     D = torch.distributions
     checked = 0
@@ -187,6 +187,8 @@ def test_torch_distributions_golden_vectors_against_pytorch(golden):
                 g = values(e["grad"])
                 # torch differentiates through its rounded sigmoid: absolute errors of eps order (8e-17 where the
                 # exact gradient is 0, a relative 4e-6 at 1.1e-9), so the budget is on max(1, |g|)
-                eps64 = 64 * np.finfo(np.float64).eps
-                assert np.allclose(g, first.grad.numpy(), rtol=eps64, atol=eps64), (name, g)
+                # Gamma, Beta, Dirichlet: autograd's trigamma is torch's polygamma(1, .), off by up to a relative
+                # 5e-10 (tests/python/test_torch_distributions.py: test_pytorch_trigamma_loses_nine_digits)
+                tol = (2 ** 26 if family in ("Gamma", "Beta", "Dirichlet") else 64) * np.finfo(np.float64).eps
+                assert np.allclose(g, first.grad.numpy(), rtol=tol, atol=tol), (name, g)
     assert checked >= 20
