@@ -105,6 +105,33 @@ template <class W, class B>
     return at_most(at_least(x, lo), hi);
 }
 
+/// The slope autograd and tf.GradientTape give clip(x, lo, hi) (torch.clamp, tf.clip_by_value): 1
+/// inside [lo, hi], ends included, 0 beyond. For a computed x (a normalized probability) whose
+/// enclosure straddles an end, an interval type gets the hull [0, 1] (its caller's loop then refines
+/// x; never a guess), a plain number its own side.
+template <class W, class B>
+[[nodiscard]] W clip_slope(const W& x, const B& lo, const B& hi) {
+    using shannon::detail::lower_of;
+    using shannon::detail::upper_of;
+    if (!(lower_of(x) < upper_of(W(lo))) && !(upper_of(x) > lower_of(W(hi)))) {
+        return W(1);
+    }
+    if (upper_of(x) < lower_of(W(lo)) || lower_of(x) > upper_of(W(hi))) {
+        return W(0);
+    }
+    if constexpr (is_interval_v<W>) {
+        return hull(W(0), W(1));
+    } else {
+        return W(lo <= x && x <= hi ? 1 : 0);
+    }
+}
+
+/// slope * f(), with f() not evaluated where the slope is an exact 0 (f may divide by 0 there).
+template <class W, class F>
+[[nodiscard]] W sloped(const W& slope, const F& f) {
+    return shannon::detail::is_exact_zero(slope) ? W(0) : W(slope * f());
+}
+
 /// x * f as IEEE arithmetic gives it: 0 * inf is NaN (the frameworks that multiply plainly, e.g.
 /// optax's labels * log_softmax, propagate it; shannon's own measures use times_or_zero instead).
 template <class W>

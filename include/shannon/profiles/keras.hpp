@@ -122,7 +122,15 @@ struct clip_bounds {
     clip_bounds(double epsilon, profiles::dtype d) : clip_bounds(epsilon, d, 1.0 - epsilon) {}
     [[nodiscard]] W p(const W& x) const { return clip(x, lo, hi); }
     [[nodiscard]] W q(const W& x) const { return clip(x, q_lo, q_hi); }
+    /// tf.clip_by_value's gradient at x: 1 on [lo, hi], 0 beyond (common.hpp's clip_slope).
+    [[nodiscard]] W slope(const W& x) const { return clip_slope(x, lo, hi); }
 };
+
+/// A row's factor of a gradient: the reduction's scale, times the row's sample_weight when given.
+template <class W>
+[[nodiscard]] W row_scale(const std::vector<double>& sample_weight, std::size_t n, const W& scale) {
+    return sample_weight.empty() ? scale : W(W(sample_weight[n]) * scale);
+}
 
 /// A probability and its complement: given (1 - p = q exactly), or from a logit (sigmoid(x), sigmoid(-x)).
 template <class W>
@@ -517,7 +525,7 @@ template <row_range Y, row_range P>
         std::vector<W> g;
         g.reserve(t.size() * c);
         for (std::size_t n = 0; n < t.size(); ++n) {
-            const W row_scale = o.sample_weight.empty() ? scale : W(W(o.sample_weight[n]) * scale);
+            const W rs = detail::row_scale(o.sample_weight, n, scale);
             for (std::size_t k = 0; k < c; ++k) {
                 const W y = detail::smoothed(t[n][k], o.label_smoothing, 2);
                 const W& x = p[n][k];
@@ -526,13 +534,10 @@ template <row_range Y, row_range P>
                     d = shannon::detail::quiet_nan<W>();
                 } else if (o.from_logits) {
                     d = W(shannon::detail::sigmoid(x) - y);
-                } else if (shannon::detail::upper_of(x) < shannon::detail::lower_of(b.lo) ||
-                           shannon::detail::lower_of(x) > shannon::detail::upper_of(b.hi)) {
-                    d = W(0);  // beyond the clip: no gradient
-                } else {
-                    d = W(W(x - y) / W(x * W(W(1) - x)));
+                } else {  // beyond the clip: no gradient
+                    d = detail::sloped(b.slope(x), [&] { return W(W(x - y) / W(x * W(W(1) - x))); });
                 }
-                g.push_back(W(d * row_scale));
+                g.push_back(W(d * rs));
             }
         }
         return g;
@@ -558,9 +563,9 @@ template <row_range Y, row_range P>
         std::vector<W> g;
         g.reserve(t.size() * c);
         std::vector<W> y(c);
-        std::vector<W> share(c);  // softmax(x) or p / sum p
+        std::vector<W> share(c);  // p / sum p
         for (std::size_t n = 0; n < t.size(); ++n) {
-            const W row_scale = o.sample_weight.empty() ? scale : W(W(o.sample_weight[n]) * scale);
+            const W rs = detail::row_scale(o.sample_weight, n, scale);
             bool finite = true;
             for (std::size_t k = 0; k < c; ++k) {
                 y[k] = detail::smoothed(t[n][k], o.label_smoothing, static_cast<double>(c));
@@ -570,45 +575,35 @@ template <row_range Y, row_range P>
                 g.insert(g.end(), c, shannon::detail::quiet_nan<W>());
                 continue;
             }
-            detail::accumulator<W> total;
-            if (o.from_logits) {
-                const auto m = shannon::detail::representative(p[n][shannon::detail::argmax(p[n])]);
-                for (std::size_t k = 0; k < c; ++k) {
-                    share[k] = shannon::detail::exp_(W(p[n][k] - W(m)));
-                    total.add(share[k]);
-                }
-            } else {
-                for (std::size_t k = 0; k < c; ++k) {
-                    share[k] = p[n][k];
-                    total.add(share[k]);
-                }
-            }
-            const W s = total.value();
-            for (std::size_t k = 0; k < c; ++k) {
-                share[k] = W(share[k] / s);
-            }
-            if (o.from_logits) {
+            if (o.from_logits) {  // softmax(x) sum_k y'_k - y'
+                const std::vector<W> sm = shannon::detail::softmax_row(shannon::detail::make_softmax_frame(p[n]), p[n]);
                 detail::accumulator<W> ys;
                 for (std::size_t k = 0; k < c; ++k) {
                     ys.add(y[k]);
                 }
                 const W sum_y = ys.value();
                 for (std::size_t k = 0; k < c; ++k) {
-                    g.push_back(W(W(W(share[k] * sum_y) - y[k]) * row_scale));
+                    g.push_back(W(W(W(sm[k] * sum_y) - y[k]) * rs));
                 }
                 continue;
+            }
+            detail::accumulator<W> total;
+            for (std::size_t k = 0; k < c; ++k) {
+                total.add(p[n][k]);
+            }
+            const W s = total.value();
+            for (std::size_t k = 0; k < c; ++k) {
+                share[k] = W(p[n][k] / s);
             }
             std::vector<W> gk(c);
             detail::accumulator<W> dot;
             for (std::size_t k = 0; k < c; ++k) {
-                const bool passes = !(shannon::detail::upper_of(share[k]) < shannon::detail::lower_of(b.lo) ||
-                                      shannon::detail::lower_of(share[k]) > shannon::detail::upper_of(b.hi));
-                gk[k] = passes ? W(W(-y[k]) / share[k]) : W(0);
+                gk[k] = detail::sloped(b.slope(share[k]), [&] { return W(W(-y[k]) / share[k]); });
                 dot.add(W(gk[k] * share[k]));
             }
             const W d = dot.value();
             for (std::size_t k = 0; k < c; ++k) {
-                g.push_back(W(W(W(gk[k] - d) / s) * row_scale));
+                g.push_back(W(W(W(gk[k] - d) / s) * rs));
             }
         }
         return g;

@@ -772,28 +772,6 @@ template <class Rows>
     });
 }
 
-namespace detail {
-
-/// autograd's clamp gradient (1 inside [lo, hi], ends included; 0 outside) at a computed probability
-/// p: 1 or 0 where p's enclosure decides it, the hull [0, 1] where it straddles an end (an interval
-/// type, whose caller's loop then refines p; a plain number takes its own side).
-template <class W>
-[[nodiscard]] W clamp_slope(const W& p, double lo, double hi) {
-    if (!(shannon::detail::lower_of(p) < lo) && !(shannon::detail::upper_of(p) > hi)) {
-        return W(1);
-    }
-    if (shannon::detail::upper_of(p) < lo || shannon::detail::lower_of(p) > hi) {
-        return W(0);
-    }
-    if constexpr (shannon::is_interval_v<W>) {
-        return hull(W(0), W(1));
-    } else {
-        return W(clamp_passes(static_cast<double>(shannon::detail::representative(p)), lo, hi) ? 1 : 0);
-    }
-}
-
-}  // namespace detail
-
 /// The gradient of kl.py's Categorical formula (sum p.probs (p.logits - q.logits), +inf where q's
 /// probability is 0, 0 where p's is) as autograd differentiates it through torch's parametrization:
 /// by probs x, P = x / sum x and logits log(clamp(P)) (the clamp's gradient passes inside [eps, 1 - eps]
@@ -845,7 +823,7 @@ template <class Rows>
                 std::vector<W> slope(c);
                 for (std::size_t k = 0; k < c; ++k) {
                     sum += W(pr[i][k]);
-                    slope[k] = W(mk[k] * detail::clamp_slope(a.probs[k], lo, hi));
+                    slope[k] = W(mk[k] * detail::clip_slope(a.probs[k], lo, hi));
                     passed -= W(a.probs[k] * W(W(1) - slope[k]));
                 }
                 const W total = W(spt + passed);
@@ -863,11 +841,11 @@ template <class Rows>
                 W passed(1);  // sum_k m_k P_k c'_k
                 for (std::size_t k = 0; k < c; ++k) {
                     sum += W(qr[i][k]);
-                    passed -= W(a.probs[k] * W(W(1) - W(mk[k] * detail::clamp_slope(b.probs[k], lo, hi))));
+                    passed -= W(a.probs[k] * W(W(1) - W(mk[k] * detail::clip_slope(b.probs[k], lo, hi))));
                 }
                 for (std::size_t j = 0; j < c; ++j) {
-                    const W slope = W(mk[j] * detail::clamp_slope(b.probs[j], lo, hi));
-                    const W ratio = same || shannon::detail::is_exact_zero(slope) ? slope : W(slope * W(a.probs[j] / b.probs[j]));
+                    const W slope = W(mk[j] * detail::clip_slope(b.probs[j], lo, hi));
+                    const W ratio = same ? slope : detail::sloped(slope, [&] { return W(a.probs[j] / b.probs[j]); });
                     gq[j] = W(W(passed - ratio) / sum);
                 }
             } else {
