@@ -295,10 +295,10 @@ def keras_cases(module, prefix):
             ],
             ("keras.losses.sparse_categorical_crossentropy", ("y_true", "y_pred")): [
                 case("ignore_class", keras.sparse_categorical_crossentropy, [np.array([0, 4, -1, 2]), ph],
-                     {"ignore_class": -1, "reduction": "sum_over_batch_size"}),
+                     {"ignore_class": -1, "reduction": "sum_over_batch_size"}, keras.sparse_categorical_crossentropy_grad),
             ],
             ("keras.losses.kl_divergence", ("y_true", "y_pred")): [
-                case("clipped", keras.kl_divergence, [ph, p], {}),
+                case("clipped", keras.kl_divergence, [ph, p], {}, keras.kl_divergence_grad),
             ],
             ("keras.losses.binary_focal_crossentropy", ("y_true", "y_pred")): [
                 case("balanced", keras.binary_focal_crossentropy, [y01, ph],
@@ -314,7 +314,7 @@ def keras_cases(module, prefix):
             ("keras.losses.huber", ("y_true", "y_pred")): [case("delta", keras.huber, [yt, yp], {"delta": 1.5}, keras.huber_grad)],
             ("keras.losses.log_cosh", ("y_true", "y_pred")): [case("errors", keras.log_cosh, [yt, yp], {}, keras.log_cosh_grad)],
             ("keras.losses.poisson", ("y_true", "y_pred")): [
-                case("counts", keras.poisson, [np.abs(yt).round(), np.abs(yp)], {})],
+                case("counts", keras.poisson, [np.abs(yt).round(), np.abs(yp)], {}, keras.poisson_grad)],
         })
     return out
 

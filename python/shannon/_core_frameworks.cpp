@@ -179,6 +179,26 @@ void bind_keras(py::module_& m) {
         return run(r, [o](const auto& a, const auto& b) { return keras::categorical_crossentropy_grad(a, b, o); },
                    rows(y_true), rows(y_pred));
     });
+    m.def("keras_sparse_categorical_crossentropy_grad", [](const request& r, const I& y_true, const A& y_pred,
+                                                           const py::dict& d) {
+        keywords k(d, "keras.sparse_categorical_crossentropy_grad");
+        const auto o = keras_options<keras::sparse_categorical_crossentropy_options>(
+            k, r, "keras.sparse_categorical_crossentropy_grad");
+        return run(r, [o](const auto& a, const auto& b) { return keras::sparse_categorical_crossentropy_grad(a, b, o); },
+                   flat(y_true), rows(y_pred));
+    });
+    m.def("keras_kl_divergence_grad", [](const request& r, const A& y_true, const A& y_pred, const py::dict& d) {
+        keywords k(d, "keras.kl_divergence_grad");
+        const auto o = keras_options<keras::kl_divergence_options>(k, r, "keras.kl_divergence_grad");
+        return run(r, [o](const auto& a, const auto& b) { return keras::kl_divergence_grad(a, b, o); }, rows(y_true),
+                   rows(y_pred));
+    });
+    m.def("keras_poisson_grad", [](const request& r, const A& y_true, const A& y_pred, const py::dict& d) {
+        keywords k(d, "keras.poisson_grad");
+        const auto o = keras_options<keras::regression_options>(k, r, "keras.poisson_grad");
+        return run(r, [o](const auto& a, const auto& b) { return keras::poisson_grad(a, b, o); }, rows(y_true),
+                   rows(y_pred));
+    });
 }
 
 #undef SHANNON_DEF_KERAS

@@ -87,6 +87,19 @@ def categorical_crossentropy(req, y_true, y_pred, from_logits=False, label_smoot
                 label_smoothing=float(label_smoothing), epsilon=float(epsilon))
 
 
+def _sparse_labels(name, y_true, p, axis):
+    """sparse_categorical_crossentropy's class indices (a trailing axis of 1 squeezed), checked against y_pred."""
+    if axis not in (-1, p.ndim - 1):
+        raise ValueError(f"shannon.keras.{name}: only axis=-1 is supported, not {axis}")
+    t = indices(y_true)
+    if t.ndim == p.ndim and t.ndim > 0 and t.shape[-1] == 1:
+        t = t[..., 0]
+    if t.shape != p.shape[:-1]:
+        raise ValueError(f"shannon.keras.{name}: y_true of shape {t.shape} does not match y_pred of shape {p.shape} "
+                         f"(expected {p.shape[:-1]})")
+    return np.ascontiguousarray(t.ravel())
+
+
 @quantity
 def sparse_categorical_crossentropy(req, y_true, y_pred, from_logits=False, ignore_class=None, axis=-1, *,
                                     reduction=None, sample_weight=None, epsilon=1e-7):
@@ -96,20 +109,13 @@ def sparse_categorical_crossentropy(req, y_true, y_pred, from_logits=False, igno
     of y_pred's shape without the last axis (a trailing axis of 1 is squeezed). Only axis=-1, as in Keras.
     Source: keras/src/losses/losses.py; keras/src/backend/tensorflow/nn.py sparse_categorical_crossentropy;
     keras/src/losses/loss.py apply_mask."""
-    if axis not in (-1, np.ndim(as_array(y_pred)) - 1):
-        raise ValueError(f"shannon.keras.sparse_categorical_crossentropy: only axis=-1 is supported, not {axis}")
     p = _pred(y_pred)
-    t = indices(y_true)
-    if t.ndim == p.ndim and t.ndim > 0 and t.shape[-1] == 1:
-        t = t[..., 0]
+    t = _sparse_labels("sparse_categorical_crossentropy", y_true, p, axis)
     rows, shape = rows_last(p, -1)
-    if t.shape != shape:
-        raise ValueError(f"shannon.keras.sparse_categorical_crossentropy: y_true of shape {t.shape} does not match "
-                         f"y_pred of shape {p.shape} (expected {shape})")
     kw = _options(shape, reduction, sample_weight, from_logits=bool(from_logits), epsilon=float(epsilon))
     if ignore_class is not None:
         kw["ignore_class"] = int(ignore_class)
-    raw = _core.keras_sparse_categorical_crossentropy(req.infer(p), np.ascontiguousarray(t.ravel()), rows, kw)
+    raw = _core.keras_sparse_categorical_crossentropy(req.infer(p), t, rows, kw)
     return _finish(raw, reduction, shape)
 
 
@@ -236,3 +242,37 @@ def categorical_crossentropy_grad(req, y_true, y_pred, from_logits=False, label_
     the clip passes (on its bounds too), 0 beyond, and d / d p_j = (g_j - sum_k g_k o_k) / sum p."""
     return _dense_grad("categorical_crossentropy_grad", req, y_true, y_pred, axis, reduction, sample_weight,
                        from_logits=bool(from_logits), label_smoothing=float(label_smoothing), epsilon=float(epsilon))
+
+
+@quantity
+def sparse_categorical_crossentropy_grad(req, y_true, y_pred, from_logits=False, ignore_class=None, axis=-1, *,
+                                         reduction=None, sample_weight=None, epsilon=1e-7):
+    """d / d y_pred of sparse_categorical_crossentropy as tf.GradientTape takes it, in y_pred's shape (the per-sample
+    losses summed and weighted, or "sum_over_batch_size" over the samples not ignored): from logits
+    softmax(x)_k - [k = y]; from probabilities, of log sum_k c_k - log c_y with c = clip(p, epsilon, 1 - epsilon),
+    (1 / sum_k c_k - [k = y] / c_y) where the clip passes (on its bounds too), 0 beyond; 0 for an ignored sample."""
+    p = _pred(y_pred)
+    t = _sparse_labels("sparse_categorical_crossentropy_grad", y_true, p, axis)
+    rows, _, back = gradient_rows(req, p, -1, "keras.sparse_categorical_crossentropy_grad", "y_pred")
+    kw = _options(p.shape[:-1], reduction, sample_weight, from_logits=bool(from_logits), epsilon=float(epsilon))
+    if ignore_class is not None:
+        kw["ignore_class"] = int(ignore_class)
+    return back(_core.keras_sparse_categorical_crossentropy_grad(req.core, t, np.ascontiguousarray(rows, dtype=np.float64),
+                                                                 kw))
+
+
+@quantity
+def kl_divergence_grad(req, y_true, y_pred, *, reduction=None, sample_weight=None, epsilon=1e-7):
+    """d / d y_pred of kl_divergence as tf.GradientTape takes it, in y_pred's shape (the per-sample losses summed and
+    weighted, or "sum_over_batch_size"): -y'_k / p'_k with y' = clip(y_true, epsilon, 1), p' = clip(y_pred, epsilon,
+    1), where the clip passes y_pred (on its bounds too), 0 beyond."""
+    return _dense_grad("kl_divergence_grad", req, y_true, y_pred, -1, reduction, sample_weight, epsilon=float(epsilon))
+
+
+@quantity
+def poisson_grad(req, y_true, y_pred, *, reduction=None, sample_weight=None, epsilon=1e-7):
+    """d / d y_pred of poisson as tf.GradientTape takes it, in y_pred's shape (the per-sample losses summed and
+    weighted, or "sum_over_batch_size"): (1 - y_true / (y_pred + epsilon)) over the last axis' length, epsilon in
+    y_pred's dtype."""
+    return _dense_grad("poisson_grad", req, y_true, y_pred, -1, reduction, sample_weight, kind="poisson",
+                       epsilon=float(epsilon))

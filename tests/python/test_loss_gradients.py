@@ -270,3 +270,72 @@ def test_keras_categorical_crossentropy_grad(dtype, from_logits, smoothing):
     expect(got, ref, dtype)
     expect(K.categorical_crossentropy_grad(y_true, y_pred, from_logits=from_logits, label_smoothing=smoothing,
                                            reduction="sum_over_batch_size"), [r / 6 for r in ref], dtype)
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("from_logits", [False, True])
+def test_keras_sparse_categorical_crossentropy_grad(dtype, from_logits):
+    """Of log sum_k clip(p_k) - log clip(p_y) (clip, then renormalize; the clip's gradient 1 on its bounds, 0
+    beyond) or -log softmax(x)_y; ignored samples 0 and out of the mean's count."""
+    eps = 1e-7
+    lo, hi = mp(dtype(eps)), mp(dtype(1.0 - eps))
+    c = 5
+    labels = np.array([0, 4, -1, 2, 3, 1])
+    if from_logits:
+        y_pred = rng.normal(0, 4, (6, c)).astype(dtype)
+        y_pred[0] = [60.0, -60.0, 0.0, 1.0, -1.0]
+    else:
+        y_pred = (rng.random((6, c)) * 1.5).astype(dtype)  # unnormalized, some above 1 - eps (clipped: no gradient)
+        y_pred[0] = [dtype(eps), 0.0, 1e-12, 1.0, dtype(1.0 - eps)]  # on the bounds, beyond, and the ends
+    ref = []
+    for y, row in zip(labels, y_pred):
+        v = [mp(a) for a in row]
+        if y == -1:
+            ref += [mpmath.mpf(0)] * c
+            continue
+        if from_logits:
+            m = max(v)
+            e = [mpmath.exp(a - m) for a in v]
+            s = mpmath.fsum(e)
+            ref += [ek / s - (1 if k == y else 0) for k, ek in enumerate(e)]
+        else:
+            clipped = [min(max(a, lo), hi) for a in v]
+            s = mpmath.fsum(clipped)
+            ref += [(1 / s - (1 / clipped[y] if k == y else 0)) if lo <= a <= hi else mpmath.mpf(0)
+                    for k, a in enumerate(v)]
+    got = K.sparse_categorical_crossentropy_grad(labels, y_pred, from_logits=from_logits, ignore_class=-1)
+    assert got.shape == y_pred.shape
+    expect(got, ref, dtype)
+    w = np.array([1.0, 0.5, 3.0, 2.0, 0.0, 1.5])
+    expect(K.sparse_categorical_crossentropy_grad(labels, y_pred, from_logits=from_logits, ignore_class=-1,
+                                                  reduction="sum_over_batch_size", sample_weight=w),
+           [r * mp(w[i // c]) / 5 for i, r in enumerate(ref)], dtype)  # 5 samples counted, the ignored one not
+    with pytest.raises(ValueError, match="class index"):
+        K.sparse_categorical_crossentropy_grad(np.array([0, 5]), y_pred[:2])
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_keras_kl_divergence_and_poisson_grads(dtype):
+    eps = 1e-7
+    lo = mp(dtype(eps))
+    y_true = rng.random((4, 5))
+    y_true[0, :2] = [0.0, 1.0]
+    y_pred = rng.random((4, 5)).astype(dtype)
+    y_pred[0] = [dtype(eps), 0.0, 1.0, 1e-12, 0.5]  # on the lower bound, beyond it, on the upper
+    yt = y_true.astype(dtype)
+    ref = []
+    for a, b in zip(yt.ravel(), y_pred.ravel()):
+        y, p = min(max(mp(a), lo), 1), mp(b)
+        ref.append(-y / p if lo <= p <= 1 else mpmath.mpf(0))
+    got = K.kl_divergence_grad(y_true, y_pred)
+    assert got.shape == y_pred.shape
+    expect(got, ref, dtype)
+    expect(K.kl_divergence_grad(y_true, y_pred, reduction="sum_over_batch_size"), [r / 4 for r in ref], dtype)
+    counts = rng.poisson(3, (4, 6)).astype(np.float64)
+    rates = (rng.random((4, 6)) * 5).astype(dtype)
+    e = mp(dtype(eps))
+    ref = [(1 - mp(y) / (mp(x) + e)) / 6 for y, x in zip(counts.astype(dtype).ravel(), rates.ravel())]
+    expect(K.poisson_grad(counts, rates), ref, dtype)
+    w = np.array([2.0, 1.0, 0.5, 1.0])
+    expect(K.poisson_grad(counts, rates, reduction="sum_over_batch_size", sample_weight=w),
+           [r * mp(w[i // 6]) / 4 for i, r in enumerate(ref)], dtype)

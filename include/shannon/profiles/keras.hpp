@@ -182,6 +182,14 @@ template <class W>
     return W(-W(W(y * a) + W(W(W(1) - y) * c)));
 }
 
+/// sample_weight: empty, or one weight per sample.
+inline void check_sample_weight(const std::vector<double>& sample_weight, std::size_t samples, std::string_view function) {
+    if (!sample_weight.empty() && sample_weight.size() != samples) {
+        fail<shannon::invalid_argument>(function, "argument 'sample_weight' has ", sample_weight.size(),
+                                        " elements, but there are ", samples, " samples");
+    }
+}
+
 /// The value of the Loss class: reduction mean ("sum_over_batch_size") divides the weighted sum by
 /// the number of rows counted (those not ignored), 0 when none is (Keras' divide_no_nan).
 template <class W>
@@ -195,10 +203,7 @@ template <class W>
         fail<shannon::invalid_argument>(function,
                                         "reduction must be 'sum_over_batch_size' (mean), 'sum' or None, not batchmean");
     }
-    if (!sample_weight.empty() && sample_weight.size() != l.size()) {
-        fail<shannon::invalid_argument>(function, "argument 'sample_weight' has ", sample_weight.size(),
-                                        " elements, but there are ", l.size(), " samples");
-    }
+    check_sample_weight(sample_weight, l.size(), function);
     accumulator<W> acc;
     std::size_t n = 0;
     for (std::size_t i = 0; i < l.size(); ++i) {
@@ -306,31 +311,50 @@ template <class W, class True, class Pred>
     return {std::move(l), {}};
 }
 
-template <class W, class True, class Pred>
-[[nodiscard]] row_losses<W> sparse_categorical_crossentropy_rows(True&& y_true, Pred&& y_pred,
-                                                                 const sparse_categorical_crossentropy_options& o) {
-    constexpr std::string_view f = "keras.sparse_categorical_crossentropy";
+/// sparse_categorical_crossentropy's labels, checked against the rows of y_pred: each a class index in
+/// [0, C), or nothing where it equals ignore_class.
+template <class True, class Rows>
+[[nodiscard]] std::vector<std::optional<std::size_t>> sparse_labels(True&& y_true, const Rows& p,
+                                                                    const sparse_categorical_crossentropy_options& o,
+                                                                    std::string_view f) {
     std::vector<std::int64_t> t;
     for (auto&& y : y_true) {
         t.push_back(static_cast<std::int64_t>(y));
     }
-    const auto p = read_rows<W>(std::forward<Pred>(y_pred), f, "y_pred");
     check_same_length(t, p, f, "y_true", "y_pred");
-    const clip_bounds<W> b(o.epsilon, o.dtype);
-    const std::size_t c = p.front().size();
-    std::vector<W> l;
-    std::vector<bool> counted;
+    const std::size_t c = std::ranges::size(p.front());
+    std::vector<std::optional<std::size_t>> out;
+    out.reserve(t.size());
     for (std::size_t n = 0; n < t.size(); ++n) {
         if (o.ignore_class && t[n] == *o.ignore_class) {
-            l.push_back(W(0));
-            counted.push_back(false);
+            out.emplace_back();
             continue;
         }
         if (t[n] < 0 || static_cast<std::size_t>(t[n]) >= c) {
             fail_at<shannon::invalid_argument>(f, "y_true", n, t[n], "a class index must lie in [0, ", c, ")",
                                                o.ignore_class ? " or equal ignore_class" : "");
         }
-        const auto y = static_cast<std::size_t>(t[n]);
+        out.emplace_back(static_cast<std::size_t>(t[n]));
+    }
+    return out;
+}
+
+template <class W, class True, class Pred>
+[[nodiscard]] row_losses<W> sparse_categorical_crossentropy_rows(True&& y_true, Pred&& y_pred,
+                                                                 const sparse_categorical_crossentropy_options& o) {
+    constexpr std::string_view f = "keras.sparse_categorical_crossentropy";
+    const auto p = read_rows<W>(std::forward<Pred>(y_pred), f, "y_pred");
+    const auto labels = sparse_labels(std::forward<True>(y_true), p, o, f);
+    const clip_bounds<W> b(o.epsilon, o.dtype);
+    std::vector<W> l;
+    std::vector<bool> counted;
+    for (std::size_t n = 0; n < labels.size(); ++n) {
+        if (!labels[n]) {
+            l.push_back(W(0));
+            counted.push_back(false);
+            continue;
+        }
+        const std::size_t y = *labels[n];
         if (o.from_logits) {
             l.push_back(shannon::detail::neg_log_softmax_at(p[n], y));
         } else {
@@ -493,15 +517,23 @@ SHANNON_KERAS_LOSS("keras.", binary_crossentropy, row_range, crossentropy_option
 namespace detail {
 /// The rows of a cross-entropy gradient: label smoothing checked, y_true and y_pred read as rows of one
 /// shape, and sample_weight's length checked against the rows.
-template <class W, class Y, class P>
-[[nodiscard]] auto gradient_rows(Y&& y_true, P&& y_pred, const crossentropy_options& o, std::string_view f) {
-    check_smoothing(o.label_smoothing, f);
-    auto rows = read_rows_pair<W>(std::forward<Y>(y_true), std::forward<P>(y_pred), f, "y_true", "y_pred");
-    if (!o.sample_weight.empty() && o.sample_weight.size() != rows.first.size()) {
-        fail<shannon::invalid_argument>(f, "argument 'sample_weight' has ", o.sample_weight.size(),
-                                        " elements, but there are ", rows.first.size(), " samples");
+template <class W, class Y, class P, class O>
+[[nodiscard]] auto gradient_rows(Y&& y_true, P&& y_pred, const O& o, std::string_view f) {
+    if constexpr (requires { o.label_smoothing; }) {
+        check_smoothing(o.label_smoothing, f);
     }
+    auto rows = read_rows_pair<W>(std::forward<Y>(y_true), std::forward<P>(y_pred), f, "y_true", "y_pred");
+    check_sample_weight(o.sample_weight, rows.first.size(), f);
     return rows;
+}
+
+/// The scale of a gradient of the per-sample losses: 1 (reduction None or "sum"), or 1 / the number of
+/// samples counted for "sum_over_batch_size" (0 when none is: Keras' divide_no_nan), times 1 / `per_row`
+/// (a mean over the last axis' length).
+template <class W>
+[[nodiscard]] W gradient_scale(profiles::reduction how, std::size_t counted, double per_row = 1) {
+    const double d = per_row * (how == reduction::mean ? static_cast<double>(counted) : 1.0);  // exact integers
+    return d == 0 ? W(0) : W(W(1) / W(d));
 }
 }  // namespace detail
 
@@ -520,8 +552,7 @@ template <row_range Y, row_range P>
         const auto [t, p] = detail::gradient_rows<W>(std::forward<Y>(y_true), std::forward<P>(y_pred), o, f);
         const detail::clip_bounds<W> b(o.epsilon, o.dtype);
         const std::size_t c = t.front().size();
-        const double per_row = static_cast<double>(c) * (o.reduction == reduction::mean ? static_cast<double>(t.size()) : 1.0);
-        const W scale = W(W(1) / W(per_row));  // C (and N): exact integers in a double
+        const W scale = detail::gradient_scale<W>(o.reduction, t.size(), static_cast<double>(c));
         std::vector<W> g;
         g.reserve(t.size() * c);
         for (std::size_t n = 0; n < t.size(); ++n) {
@@ -559,7 +590,7 @@ template <row_range Y, row_range P>
         const auto [t, p] = detail::gradient_rows<W>(std::forward<Y>(y_true), std::forward<P>(y_pred), o, f);
         const detail::clip_bounds<W> b(o.epsilon, o.dtype);
         const std::size_t c = t.front().size();
-        const W scale = o.reduction == reduction::mean ? W(W(1) / W(static_cast<double>(t.size()))) : W(1);
+        const W scale = detail::gradient_scale<W>(o.reduction, t.size());
         std::vector<W> g;
         g.reserve(t.size() * c);
         std::vector<W> y(c);
@@ -604,6 +635,116 @@ template <row_range Y, row_range P>
             const W d = dot.value();
             for (std::size_t k = 0; k < c; ++k) {
                 g.push_back(W(W(W(gk[k] - d) / s) * rs));
+            }
+        }
+        return g;
+    });
+}
+
+/// d / d y_pred of sparse_categorical_crossentropy as tf.GradientTape takes it, one value per element of
+/// y_pred (the per-sample losses summed, weighted by sample_weight; / the number of samples counted for
+/// "sum_over_batch_size"): from logits softmax(x)_k - [k = y]; from probabilities, of log S - log c_y with
+/// c = clip(p, eps, 1 - eps) and S = sum_k c_k: slope_k (1 / S - [k = y] / c_y), slope the clip's gradient
+/// (1 on [eps, 1 - eps], ends included; 0 beyond); 0 for a sample whose label is ignore_class.
+template <class Y, row_range P>
+[[nodiscard]] auto sparse_categorical_crossentropy_grad(Y&& y_true, P&& y_pred,
+                                                        const sparse_categorical_crossentropy_options& o = {}) {
+    using T = detail::rows_t<P>;
+    using W = working_t<T>;
+    return evaluate_rounded<T>([&]() -> std::vector<W> {
+        constexpr std::string_view f = "keras.sparse_categorical_crossentropy";
+        const auto p = detail::read_rows<W>(std::forward<P>(y_pred), f, "y_pred");
+        const auto labels = detail::sparse_labels(std::forward<Y>(y_true), p, o, f);
+        detail::check_sample_weight(o.sample_weight, labels.size(), f);
+        const detail::clip_bounds<W> b(o.epsilon, o.dtype);
+        const std::size_t c = std::ranges::size(p.front());
+        const auto counted = static_cast<std::size_t>(std::ranges::count_if(labels, [](const auto& y) { return y.has_value(); }));
+        const W scale = detail::gradient_scale<W>(o.reduction, counted);
+        std::vector<W> g;
+        g.reserve(labels.size() * c);
+        for (std::size_t n = 0; n < labels.size(); ++n) {
+            if (!labels[n]) {
+                g.insert(g.end(), c, W(0));
+                continue;
+            }
+            const std::size_t y = *labels[n];
+            const W rs = detail::row_scale(o.sample_weight, n, scale);
+            if (o.from_logits) {
+                const std::vector<W> sm = shannon::detail::softmax_row(shannon::detail::make_softmax_frame(p[n]), p[n]);
+                for (std::size_t k = 0; k < c; ++k) {
+                    g.push_back(W(W(k == y ? W(sm[k] - W(1)) : sm[k]) * rs));
+                }
+                continue;
+            }
+            detail::accumulator<W> total;
+            for (std::size_t k = 0; k < c; ++k) {
+                total.add(b.p(p[n][k]));
+            }
+            const W inv_s = W(W(1) / total.value());
+            const W cy = b.p(p[n][y]);
+            for (std::size_t k = 0; k < c; ++k) {
+                const W d = detail::sloped(b.slope(p[n][k]), [&] { return k == y ? W(inv_s - W(W(1) / cy)) : inv_s; });
+                g.push_back(W(d * rs));
+            }
+        }
+        return g;
+    });
+}
+
+/// d / d y_pred of kl_divergence as tf.GradientTape takes it, one value per element of y_pred (the
+/// per-sample losses summed, weighted by sample_weight; / N for "sum_over_batch_size"): of sum_k y'_k
+/// log(y'_k / p'_k), y' = clip(y_true, eps, 1), p' = clip(y_pred, eps, 1): -y'_k / p'_k where the clip
+/// passes p (eps <= p_k <= 1, ends included), 0 beyond.
+template <row_range Y, row_range P>
+[[nodiscard]] auto kl_divergence_grad(Y&& y_true, P&& y_pred, const kl_divergence_options& o = {}) {
+    using T = detail::rows_t<P>;
+    using W = working_t<T>;
+    return evaluate_rounded<T>([&]() -> std::vector<W> {
+        constexpr std::string_view f = "keras.kl_divergence";
+        const auto rows = detail::gradient_rows<W>(std::forward<Y>(y_true), std::forward<P>(y_pred), o, f);
+        const auto& t = rows.first;  // named, not a structured binding: Clang 14 cannot capture one in a lambda
+        const auto& p = rows.second;
+        const detail::clip_bounds<W> b(o.epsilon, o.dtype, 1.0);
+        const std::size_t c = t.front().size();
+        const W scale = detail::gradient_scale<W>(o.reduction, t.size());
+        std::vector<W> g;
+        g.reserve(t.size() * c);
+        for (std::size_t n = 0; n < t.size(); ++n) {
+            const W rs = detail::row_scale(o.sample_weight, n, scale);
+            for (std::size_t k = 0; k < c; ++k) {
+                const W& x = p[n][k];
+                const W d = shannon::detail::has_nan(x) || shannon::detail::has_nan(t[n][k])
+                                ? shannon::detail::quiet_nan<W>()
+                                : detail::sloped(b.slope(x), [&] { return W(W(-b.p(t[n][k])) / b.p(x)); });
+                g.push_back(W(d * rs));
+            }
+        }
+        return g;
+    });
+}
+
+/// d / d y_pred of poisson as tf.GradientTape takes it, one value per element of y_pred (the per-sample
+/// losses summed, weighted by sample_weight; / N for "sum_over_batch_size"): the derivative of PyTorch's
+/// poisson_nll_loss term with log_input false, 1 - y_true / (y_pred + eps) (eps in y_pred's dtype), over
+/// the last axis' length C. Only o.kind == regression::poisson.
+template <row_range Y, row_range P>
+[[nodiscard]] auto poisson_grad(Y&& y_true, P&& y_pred, const regression_options& o = {}) {
+    using T = detail::rows_t<P>;
+    using W = working_t<T>;
+    return evaluate_rounded<T>([&]() -> std::vector<W> {
+        constexpr std::string_view f = "keras.poisson";
+        const auto [t, p] = detail::gradient_rows<W>(std::forward<Y>(y_true), std::forward<P>(y_pred), o, f);
+        torch::poisson_nll_loss_options po;
+        po.log_input = false;
+        po.eps = in_dtype(o.epsilon, o.dtype);
+        const std::size_t c = t.front().size();
+        const W scale = detail::gradient_scale<W>(o.reduction, t.size(), static_cast<double>(c));
+        std::vector<W> g;
+        g.reserve(t.size() * c);
+        for (std::size_t n = 0; n < t.size(); ++n) {
+            const W rs = detail::row_scale(o.sample_weight, n, scale);
+            for (std::size_t k = 0; k < c; ++k) {
+                g.push_back(W(torch::detail::poisson_nll_derivative(p[n][k], t[n][k], po) * rs));
             }
         }
         return g;

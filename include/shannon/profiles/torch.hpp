@@ -727,6 +727,12 @@ template <real_range Input, real_range Target>
     }
     return l;
 }
+/// d poisson_nll_loss's term / d input: exp(x) - y (log_input), else 1 - y / (x + eps) (full's Stirling
+/// term does not depend on the input).
+template <class W>
+[[nodiscard]] W poisson_nll_derivative(const W& x, const W& y, const poisson_nll_loss_options& o) {
+    return o.log_input ? W(shannon::detail::exp_(x) - y) : W(W(1) - W(y / W(x + W(o.eps))));
+}
 }  // namespace detail
 
 template <real_range Input, real_range Target>
@@ -1452,9 +1458,8 @@ template <real_range Input, real_range Target>
         const auto xy = detail::read_pair<W>(std::forward<Input>(input), std::forward<Target>(target), "torch.poisson_nll_loss");
         const auto& x = xy.first;
         const auto& y = xy.second;
-        return detail::elementwise_grad<W>(x.size(), o.reduction, [&](std::size_t i) {
-            return o.log_input ? W(shannon::detail::exp_(x[i]) - y[i]) : W(W(1) - W(y[i] / W(x[i] + W(o.eps))));
-        });
+        return detail::elementwise_grad<W>(x.size(), o.reduction,
+                                           [&](std::size_t i) { return detail::poisson_nll_derivative(x[i], y[i], o); });
     });
 }
 
