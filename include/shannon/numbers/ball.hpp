@@ -638,21 +638,24 @@ using numbers::dd_ball;
 /// absolute error about 2^-73 there.
 template <>
 struct gamma_functions<numbers::dd_ball> {
+    /// The ball type.
     using ball = numbers::dd_ball;
     /// B_2k = num / den for k = 1..15.
     static constexpr double bernoulli[15][2] = {
         {1, 6},         {-1, 30},          {1, 42},      {-1, 30},           {5, 66},
         {-691, 2730},   {7, 6},            {-3617, 510}, {43867, 798},       {-174611, 330},
         {854513, 138},  {-236364091, 2730}, {8553103, 6}, {-23749461029, 870}, {8615841276005, 14322}};
+    /// The recurrence's target: the series is summed at y >= 12.
     static constexpr double start = 12;
 
     /// The series' coefficients as balls, formed once: B_2k / (2k (2k - 1)) (log Gamma) and B_2k / 2k
     /// (digamma) for k = 1..15.
     struct coefficients {
-        std::array<ball, 15> lgamma;
-        std::array<ball, 15> digamma;
-        ball half_log_2pi;
+        std::array<ball, 15> lgamma;   ///< B_2k / (2k (2k - 1)), k = 1..15
+        std::array<ball, 15> digamma;  ///< B_2k / 2k, k = 1..15
+        ball half_log_2pi;             ///< log(2 pi) / 2
     };
+    /// The coefficients, formed on first use (thread-safe: a function-local static).
     [[nodiscard]] static const coefficients& coef() {
         static const coefficients c = [] {
             coefficients out;
