@@ -1332,19 +1332,6 @@ template <real_range Input, real_range Target>
     });
 }
 
-/// d mse_loss / d input: 2 (input - target).
-template <real_range Input, real_range Target>
-[[nodiscard]] auto mse_loss_grad(Input&& input, Target&& target, profiles::reduction how = reduction::mean) {
-    using T = detail::pair_t<Input, Target>;
-    using W = working_t<T>;
-    return evaluate_rounded<T>([&]() -> std::vector<W> {
-        const auto xy = detail::read_pair<W>(std::forward<Input>(input), std::forward<Target>(target), "torch.mse_loss");
-        const auto& x = xy.first;
-        const auto& y = xy.second;
-        return detail::elementwise_grad<W>(x.size(), how, [&](std::size_t i) { return W(W(2) * W(x[i] - y[i])); });
-    });
-}
-
 namespace detail {
 /// d l / d input of one element of a pointwise loss, d = input - target, as autograd computes it (ATen's
 /// backward formulas; jax.grad of optax's, Keras' formulas likewise): l1 sgn(d) (0 at d = 0); smooth L1
@@ -1412,6 +1399,21 @@ template <class W>
     return nan<W>();
 }
 }  // namespace detail
+
+/// d mse_loss / d input: 2 (input - target), the scaled square's derivative (pointwise_derivative).
+template <real_range Input, real_range Target>
+[[nodiscard]] auto mse_loss_grad(Input&& input, Target&& target, profiles::reduction how = reduction::mean) {
+    using T = detail::pair_t<Input, Target>;
+    using W = working_t<T>;
+    return evaluate_rounded<T>([&]() -> std::vector<W> {
+        const auto xy = detail::read_pair<W>(std::forward<Input>(input), std::forward<Target>(target), "torch.mse_loss");
+        const auto& x = xy.first;
+        const auto& y = xy.second;
+        return detail::elementwise_grad<W>(x.size(), how, [&](std::size_t i) {
+            return detail::pointwise_derivative(pointwise_loss::scaled_square, x[i], y[i], 1.0);
+        });
+    });
+}
 
 /// d (pointwise loss) / d input per element, times the reduction's scale: 1 ('none': the gradient of
 /// the sum; 'sum'), 1 / N ('mean'), or 1 / divisor when divisor > 0 (Keras' mean over the last axis).
