@@ -688,14 +688,13 @@ struct gamma_functions<numbers::dd_ball> {
     }
     /// Whether x is a ball inside (0, +inf) (NaN: false).
     [[nodiscard]] static bool inside(const ball& x) { return !x.is_nan() && !x.is_inf() && x.sign() == 1; }
+    /// The value for an x not inside: NaN for NaN, else the poisoned evaluation (MPFI decides).
+    [[nodiscard]] static ball outside(const ball& x) { return x.is_nan() ? ball::nan() : ball::poison(); }
 
     /// log Gamma(x).
     [[nodiscard]] static ball lgamma(const ball& x) {
-        if (x.is_nan()) {
-            return ball::nan();
-        }
         if (!inside(x)) {
-            return ball::poison();
+            return outside(x);
         }
         const coefficients& c = coef();
         const long n = shift(x);
@@ -717,11 +716,8 @@ struct gamma_functions<numbers::dd_ball> {
 
     /// digamma(x) = Gamma'(x) / Gamma(x).
     [[nodiscard]] static ball digamma(const ball& x) {
-        if (x.is_nan()) {
-            return ball::nan();
-        }
         if (!inside(x)) {
-            return ball::poison();
+            return outside(x);
         }
         const coefficients& c = coef();
         const long n = shift(x);

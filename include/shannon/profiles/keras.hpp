@@ -535,6 +535,23 @@ template <class W>
     const double d = per_row * (how == reduction::mean ? static_cast<double>(counted) : 1.0);  // exact integers
     return d == 0 ? W(0) : W(W(1) / W(d));
 }
+
+/// A gradient with one value per element of the rows: term(n, k) (d loss_n / d y_pred[n][k] before the
+/// scale) times the row's scale (gradient_scale over `per_row`, times sample_weight[n] when given).
+template <class W, class Rows, class O, class Term>
+[[nodiscard]] std::vector<W> per_element_gradient(const Rows& rows, const O& o, double per_row, const Term& term) {
+    const std::size_t c = std::ranges::size(rows.front());
+    const W scale = gradient_scale<W>(o.reduction, rows.size(), per_row);
+    std::vector<W> g;
+    g.reserve(rows.size() * c);
+    for (std::size_t n = 0; n < rows.size(); ++n) {
+        const W rs = row_scale(o.sample_weight, n, scale);
+        for (std::size_t k = 0; k < c; ++k) {
+            g.push_back(W(term(n, k) * rs));
+        }
+    }
+    return g;
+}
 }  // namespace detail
 
 /// d / d y_pred of binary_crossentropy as tf.GradientTape takes it, one value per element of y_pred: of
@@ -549,29 +566,21 @@ template <row_range Y, row_range P>
     using W = working_t<T>;
     return evaluate_rounded<T>([&]() -> std::vector<W> {
         constexpr std::string_view f = "keras.binary_crossentropy";
-        const auto [t, p] = detail::gradient_rows<W>(std::forward<Y>(y_true), std::forward<P>(y_pred), o, f);
+        const auto rows = detail::gradient_rows<W>(std::forward<Y>(y_true), std::forward<P>(y_pred), o, f);
+        const auto& t = rows.first;  // named, not a structured binding: Clang 14 cannot capture one in a lambda
+        const auto& p = rows.second;
         const detail::clip_bounds<W> b(o.epsilon, o.dtype);
-        const std::size_t c = t.front().size();
-        const W scale = detail::gradient_scale<W>(o.reduction, t.size(), static_cast<double>(c));
-        std::vector<W> g;
-        g.reserve(t.size() * c);
-        for (std::size_t n = 0; n < t.size(); ++n) {
-            const W rs = detail::row_scale(o.sample_weight, n, scale);
-            for (std::size_t k = 0; k < c; ++k) {
-                const W y = detail::smoothed(t[n][k], o.label_smoothing, 2);
-                const W& x = p[n][k];
-                W d;
-                if (shannon::detail::has_nan(x)) {
-                    d = shannon::detail::quiet_nan<W>();
-                } else if (o.from_logits) {
-                    d = W(shannon::detail::sigmoid(x) - y);
-                } else {  // beyond the clip: no gradient
-                    d = detail::sloped(b.slope(x), [&] { return W(W(x - y) / W(x * W(W(1) - x))); });
-                }
-                g.push_back(W(d * rs));
+        return detail::per_element_gradient<W>(p, o, static_cast<double>(p.front().size()), [&](std::size_t n, std::size_t k) {
+            const W y = detail::smoothed(t[n][k], o.label_smoothing, 2);
+            const W& x = p[n][k];
+            if (shannon::detail::has_nan(x)) {
+                return shannon::detail::quiet_nan<W>();
             }
-        }
-        return g;
+            if (o.from_logits) {
+                return W(shannon::detail::sigmoid(x) - y);
+            }  // beyond the clip: no gradient
+            return detail::sloped(b.slope(x), [&] { return W(W(x - y) / W(x * W(W(1) - x))); });
+        });
     });
 }
 
@@ -705,21 +714,13 @@ template <row_range Y, row_range P>
         const auto& t = rows.first;  // named, not a structured binding: Clang 14 cannot capture one in a lambda
         const auto& p = rows.second;
         const detail::clip_bounds<W> b(o.epsilon, o.dtype, 1.0);
-        const std::size_t c = t.front().size();
-        const W scale = detail::gradient_scale<W>(o.reduction, t.size());
-        std::vector<W> g;
-        g.reserve(t.size() * c);
-        for (std::size_t n = 0; n < t.size(); ++n) {
-            const W rs = detail::row_scale(o.sample_weight, n, scale);
-            for (std::size_t k = 0; k < c; ++k) {
-                const W& x = p[n][k];
-                const W d = shannon::detail::has_nan(x) || shannon::detail::has_nan(t[n][k])
-                                ? shannon::detail::quiet_nan<W>()
-                                : detail::sloped(b.slope(x), [&] { return W(W(-b.p(t[n][k])) / b.p(x)); });
-                g.push_back(W(d * rs));
+        return detail::per_element_gradient<W>(p, o, 1.0, [&](std::size_t n, std::size_t k) {
+            const W& x = p[n][k];
+            if (shannon::detail::has_nan(x) || shannon::detail::has_nan(t[n][k])) {
+                return shannon::detail::quiet_nan<W>();
             }
-        }
-        return g;
+            return detail::sloped(b.slope(x), [&] { return W(W(-b.p(t[n][k])) / b.p(x)); });
+        });
     });
 }
 
@@ -733,21 +734,15 @@ template <row_range Y, row_range P>
     using W = working_t<T>;
     return evaluate_rounded<T>([&]() -> std::vector<W> {
         constexpr std::string_view f = "keras.poisson";
-        const auto [t, p] = detail::gradient_rows<W>(std::forward<Y>(y_true), std::forward<P>(y_pred), o, f);
+        const auto rows = detail::gradient_rows<W>(std::forward<Y>(y_true), std::forward<P>(y_pred), o, f);
+        const auto& t = rows.first;
+        const auto& p = rows.second;
         torch::poisson_nll_loss_options po;
         po.log_input = false;
         po.eps = in_dtype(o.epsilon, o.dtype);
-        const std::size_t c = t.front().size();
-        const W scale = detail::gradient_scale<W>(o.reduction, t.size(), static_cast<double>(c));
-        std::vector<W> g;
-        g.reserve(t.size() * c);
-        for (std::size_t n = 0; n < t.size(); ++n) {
-            const W rs = detail::row_scale(o.sample_weight, n, scale);
-            for (std::size_t k = 0; k < c; ++k) {
-                g.push_back(W(torch::detail::poisson_nll_derivative(p[n][k], t[n][k], po) * rs));
-            }
-        }
-        return g;
+        return detail::per_element_gradient<W>(p, o, static_cast<double>(p.front().size()), [&](std::size_t n, std::size_t k) {
+            return torch::detail::poisson_nll_derivative(p[n][k], t[n][k], po);
+        });
     });
 }
 
