@@ -35,9 +35,12 @@
 //     [2^-900, 2^900] (|x| for xlogy; y normal: no product over- or underflows) and y != 1 (log 1 = 0:
 //     the sign of the zero is the profile's).                                       (rel: 2^-76)
 //
-// The four lanes (AVX2 + FMA) and the portable scalar code evaluate the same formulas; only exp
-// differs (exp_lanes or dd::exp_parts), and the bounds above hold for both. A block of four with an
-// element outside the domain goes to the scalar code element by element.
+// The four lanes (AVX2 + FMA) evaluate the formulas above. The portable scalar code (no target
+// attribute: CPUs without AVX2, and elsewhere than x86-64) takes dd_kernels.hpp's functions instead:
+// e from dd::exp_parts (2^-88), softplus's log1p(e) from dd::log1p_dd (2^-78 of itself: with e's error
+// < 2^-77.99 in all), x log y from dd::log_dd (2^-78) and the same product (< 2^-77.9); sigmoid's
+// division is the same. The bounds above hold for both. A block of four with an element outside the
+// domain goes to the portable code element by element.
 #pragma once
 
 #include <cmath>
