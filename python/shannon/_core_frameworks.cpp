@@ -154,6 +154,24 @@ void def_keras(py::module_& m, const char* name, std::string function, const Red
         m, #ns "_" #name, #ns "." #name, [](const auto& a, const auto& b, const auto& o) { return ns::name(a, b, o); }, \
         [](const auto& a, const auto& b, const auto& o) { return ns::name##_unreduced(a, b, o); })
 
+/// Binds a Keras gradient: (request, y_true, y_pred, options dict), one value per element of y_pred.
+template <class O, class Y, class Grad>
+void def_keras_grad(py::module_& m, const char* name, std::string function, const Grad& grad) {
+    m.def(name, [function, grad](const request& r, const Y& y_true, const array<double>& y_pred, const py::dict& d) {
+        keywords k(d, function + "_grad");
+        const O o = keras_options<O>(k, r, function + "_grad");
+        if constexpr (std::is_same_v<Y, array<double>>) {
+            return run(r, [o, grad](const auto& a, const auto& b) { return grad(a, b, o); }, rows(y_true), rows(y_pred));
+        } else {
+            return run(r, [o, grad](const auto& a, const auto& b) { return grad(a, b, o); }, flat(y_true), rows(y_pred));
+        }
+    });
+}
+
+#define SHANNON_DEF_KERAS_GRAD(ns, name, O, Y) \
+    def_keras_grad<O, Y>(m, #ns "_" #name "_grad", #ns "." #name, \
+                         [](const auto& a, const auto& b, const auto& o) { return ns::name##_grad(a, b, o); })
+
 void bind_keras(py::module_& m) {
     namespace keras = pr::keras;
     namespace tf_keras2 = pr::tf_keras2;
@@ -167,41 +185,18 @@ void bind_keras(py::module_& m) {
     SHANNON_DEF_KERAS(keras, categorical_focal_crossentropy, keras::categorical_focal_crossentropy_options, A);
     SHANNON_DEF_KERAS(keras, regression, keras::regression_options, A);  // huber, log_cosh, poisson
     SHANNON_DEF_KERAS(tf_keras2, binary_crossentropy, keras::crossentropy_options, A);
-    m.def("keras_binary_crossentropy_grad", [](const request& r, const A& y_true, const A& y_pred, const py::dict& d) {
-        keywords k(d, "keras.binary_crossentropy_grad");
-        const auto o = keras_options<keras::crossentropy_options>(k, r, "keras.binary_crossentropy_grad");
-        return run(r, [o](const auto& a, const auto& b) { return keras::binary_crossentropy_grad(a, b, o); }, rows(y_true),
-                   rows(y_pred));
-    });
-    m.def("keras_categorical_crossentropy_grad", [](const request& r, const A& y_true, const A& y_pred, const py::dict& d) {
-        keywords k(d, "keras.categorical_crossentropy_grad");
-        const auto o = keras_options<keras::crossentropy_options>(k, r, "keras.categorical_crossentropy_grad");
-        return run(r, [o](const auto& a, const auto& b) { return keras::categorical_crossentropy_grad(a, b, o); },
-                   rows(y_true), rows(y_pred));
-    });
-    m.def("keras_sparse_categorical_crossentropy_grad", [](const request& r, const I& y_true, const A& y_pred,
-                                                           const py::dict& d) {
-        keywords k(d, "keras.sparse_categorical_crossentropy_grad");
-        const auto o = keras_options<keras::sparse_categorical_crossentropy_options>(
-            k, r, "keras.sparse_categorical_crossentropy_grad");
-        return run(r, [o](const auto& a, const auto& b) { return keras::sparse_categorical_crossentropy_grad(a, b, o); },
-                   flat(y_true), rows(y_pred));
-    });
-    m.def("keras_kl_divergence_grad", [](const request& r, const A& y_true, const A& y_pred, const py::dict& d) {
-        keywords k(d, "keras.kl_divergence_grad");
-        const auto o = keras_options<keras::kl_divergence_options>(k, r, "keras.kl_divergence_grad");
-        return run(r, [o](const auto& a, const auto& b) { return keras::kl_divergence_grad(a, b, o); }, rows(y_true),
-                   rows(y_pred));
-    });
-    m.def("keras_poisson_grad", [](const request& r, const A& y_true, const A& y_pred, const py::dict& d) {
-        keywords k(d, "keras.poisson_grad");
-        const auto o = keras_options<keras::regression_options>(k, r, "keras.poisson_grad");
-        return run(r, [o](const auto& a, const auto& b) { return keras::poisson_grad(a, b, o); }, rows(y_true),
-                   rows(y_pred));
-    });
+    SHANNON_DEF_KERAS_GRAD(keras, binary_crossentropy, keras::crossentropy_options, A);
+    SHANNON_DEF_KERAS_GRAD(keras, categorical_crossentropy, keras::crossentropy_options, A);
+    SHANNON_DEF_KERAS_GRAD(keras, sparse_categorical_crossentropy, keras::sparse_categorical_crossentropy_options, I);
+    SHANNON_DEF_KERAS_GRAD(keras, kl_divergence, keras::kl_divergence_options, A);
+    SHANNON_DEF_KERAS_GRAD(keras, poisson, keras::regression_options, A);
+    SHANNON_DEF_KERAS_GRAD(keras, binary_focal_crossentropy, keras::binary_focal_crossentropy_options, A);
+    SHANNON_DEF_KERAS_GRAD(keras, categorical_focal_crossentropy, keras::categorical_focal_crossentropy_options, A);
+    SHANNON_DEF_KERAS_GRAD(tf_keras2, binary_crossentropy, keras::crossentropy_options, A);
 }
 
 #undef SHANNON_DEF_KERAS
+#undef SHANNON_DEF_KERAS_GRAD
 
 // ---- optax --------------------------------------------------------------------------------------
 
@@ -234,6 +229,16 @@ void bind_optax(py::module_& m) {
     });
     m.def("optax_poly_loss_cross_entropy", [](const request& r, const A& x, const A& y, double epsilon) {
         return run(r, [epsilon](const auto& a, const auto& b) { return po::poly_loss_cross_entropy(a, b, epsilon); },
+                   rows(x), rows(y));
+    });
+    m.def("optax_sigmoid_focal_loss_grad", [](const request& r, const A& x, const A& y, double gamma,
+                                              std::optional<double> alpha, std::optional<double> one_minus_alpha) {
+        const po::sigmoid_focal_loss_options o{gamma, alpha, one_minus_alpha};
+        return run(r, ex::detail::elementwise_fn{[o](const auto& a, const auto& b) { return po::sigmoid_focal_loss_grad(a, b, o); }},
+                   flat(x), flat(y));
+    });
+    m.def("optax_poly_loss_cross_entropy_grad", [](const request& r, const A& x, const A& y, double epsilon) {
+        return run(r, [epsilon](const auto& a, const auto& b) { return po::poly_loss_cross_entropy_grad(a, b, epsilon); },
                    rows(x), rows(y));
     });
 }

@@ -210,14 +210,14 @@ def log_cosh_grad(req, y_true, y_pred, *, reduction=None, sample_weight=None):
     return _regression_grad("log_cosh_grad", "log_cosh", 0.0, req, y_true, y_pred, reduction, sample_weight)
 
 
-def _dense_grad(name, req, y_true, y_pred, axis, reduction, sample_weight, **kw):
+def _dense_grad(name, req, y_true, y_pred, axis, reduction, sample_weight, module="keras", **kw):
     """A gradient with respect to y_pred over rows (axis moved last), in y_pred's layout."""
     p = _pred(y_pred)
-    rows, axis, back = gradient_rows(req, p, axis, f"keras.{name}", "y_pred")
+    rows, axis, back = gradient_rows(req, p, axis, f"{module}.{name}", "y_pred")
     t = np.broadcast_to(_true_like(y_true, p), p.shape)
     trows, shape = rows_last(t, axis)
-    raw = getattr(_core, "keras_" + name)(req.core, trows, np.ascontiguousarray(rows, dtype=np.float64),
-                                         _options(shape, reduction, sample_weight, **kw))
+    raw = getattr(_core, f"{module}_{name}")(req.core, trows, np.ascontiguousarray(rows, dtype=np.float64),
+                                            _options(shape, reduction, sample_weight, **kw))
     return back(raw)
 
 
@@ -276,3 +276,32 @@ def poisson_grad(req, y_true, y_pred, *, reduction=None, sample_weight=None, eps
     y_pred's dtype."""
     return _dense_grad("poisson_grad", req, y_true, y_pred, -1, reduction, sample_weight, kind="poisson",
                        epsilon=float(epsilon))
+
+
+@quantity
+def binary_focal_crossentropy_grad(req, y_true, y_pred, apply_class_balancing=False, alpha=0.25, gamma=2.0,
+                                   from_logits=False, label_smoothing=0.0, axis=-1, *, reduction=None,
+                                   sample_weight=None, epsilon=1e-7):
+    """d / d y_pred of binary_focal_crossentropy as tf.GradientTape takes it, in y_pred's shape (the per-sample
+    losses summed and weighted, or "sum_over_batch_size"). Per element, over the length C of `axis`, with
+    b = 1 - p_t from the unclipped p (sigmoid(x) from logits) and c = clip(p, epsilon, 1 - epsilon):
+    w [gamma b^(gamma - 1) (1 - 2 y') bce + b^gamma (c - y') / (c (1 - c))] / C, the second term 0 beyond the clip
+    (the gradient passes on its bounds), times sigmoid(x) (1 - sigmoid(x)) from logits. At b = 0, tf.pow's
+    gradient gamma pow(b, gamma - 1): 0 for gamma > 1, 1 for gamma = 1, an infinity for 0 < gamma < 1, NaN for
+    gamma = 0."""
+    return _dense_grad("binary_focal_crossentropy_grad", req, y_true, y_pred, axis, reduction, sample_weight,
+                       apply_class_balancing=bool(apply_class_balancing), alpha=float(alpha), gamma=float(gamma),
+                       from_logits=bool(from_logits), label_smoothing=float(label_smoothing), epsilon=float(epsilon))
+
+
+@quantity
+def categorical_focal_crossentropy_grad(req, y_true, y_pred, alpha=0.25, gamma=2.0, from_logits=False,
+                                        label_smoothing=0.0, axis=-1, *, reduction=None, sample_weight=None,
+                                        epsilon=1e-7):
+    """d / d y_pred of categorical_focal_crossentropy as tf.GradientTape takes it, in y_pred's shape. Per row, with
+    S = sum p (p = softmax(x) from logits), o = p / S, c = clip(o, epsilon, 1 - epsilon), m = 1 - c:
+    g_k = alpha_k y'_k (gamma m_k^(gamma - 1) log c_k - m_k^gamma / c_k) where the clip passes (on its bounds too),
+    0 beyond; d / d p_j = (g_j - sum_k g_k o_k) / S, and from logits p_j times that."""
+    return _dense_grad("categorical_focal_crossentropy_grad", req, y_true, y_pred, axis, reduction, sample_weight,
+                       alpha=[float(a) for a in np.atleast_1d(np.asarray(alpha, dtype=np.float64))], gamma=float(gamma),
+                       from_logits=bool(from_logits), label_smoothing=float(label_smoothing), epsilon=float(epsilon))

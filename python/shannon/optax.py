@@ -86,14 +86,19 @@ def sigmoid_focal_loss(req, logits, labels, alpha=None, gamma=2.0):
     with alpha, times alpha labels + (1 - alpha)(1 - labels). labels are cast to the logits' dtype, and
     gamma, alpha and 1 - alpha (a Python float) rounded to it, as JAX's weak typing does.
     Source: optax/losses/_classification.py sigmoid_focal_loss (optax 0.2.5's log-space form)."""
+    return _focal(_core.optax_sigmoid_focal_loss, req, logits, labels, alpha, gamma)
+
+
+def _focal(fn, req, logits, labels, alpha, gamma):
+    """sigmoid_focal_loss or its gradient: labels cast to the logits' dtype, the constants rounded to it."""
     (x,) = floats(logits)
     y = as_array(labels).astype(x.dtype).astype(np.float64)
     xb, yb = np.broadcast_arrays(x, y)
     core = req.infer(x)
     a = None if alpha is None else _weak(alpha, core)
     b = None if alpha is None else _weak(1.0 - float(alpha), core)
-    raw = _core.optax_sigmoid_focal_loss(core, np.ascontiguousarray(xb, dtype=np.float64).ravel(),
-                                         np.ascontiguousarray(yb, dtype=np.float64).ravel(), _weak(gamma, core), a, b)
+    raw = fn(core, np.ascontiguousarray(xb, dtype=np.float64).ravel(), np.ascontiguousarray(yb, dtype=np.float64).ravel(),
+             _weak(gamma, core), a, b)
     if xb.shape == ():
         return one_value(raw), None
     return raw, xb.shape
@@ -329,3 +334,25 @@ def log_cosh_grad(req, predictions, targets=None):
 
 convex_kl_divergence_grad = _elementwise_gradient("convex_kl_divergence_grad", "poisson_nll_loss", log_input=True)
 convex_kl_divergence_grad.__doc__ = """d sum(convex_kl_divergence) / d log_predictions: exp(log_predictions) - targets."""
+
+
+@quantity
+def sigmoid_focal_loss_grad(req, logits, labels, alpha=None, gamma=2.0):
+    """d sum(sigmoid_focal_loss) / d logits as jax.grad takes it, elementwise: with s = sigmoid(logits) and
+    u = 1 - p_t, w [(s - labels) u^gamma + gamma ce u^(gamma - 1) s (1 - s) (1 - 2 labels)], w the alpha weight
+    (else 1); NaN for a non-finite logit or label and for labels outside [0, 1] (u <= 0)."""
+    return _focal(_core.optax_sigmoid_focal_loss_grad, req, logits, labels, alpha, gamma)
+
+
+@quantity
+def poly_loss_cross_entropy_grad(req, logits, labels, epsilon=2.0, axis=-1):
+    """d sum(poly_loss_cross_entropy) / d logits as jax.grad takes it, per row over `axis`: with p = softmax(logits),
+    p_j sum_k labels_k - labels_j + epsilon p_j (sum_k labels_k p_k - labels_j); NaN for a row with a +inf logit or
+    only -inf ones."""
+    (x,) = floats(logits)
+    rows, axis, back = gradient_rows(req, x, axis, "optax.poly_loss_cross_entropy_grad", "logits")
+    y = np.broadcast_to(as_array(labels, np.float64), x.shape)
+    yr, _ = rows_last(y, axis)
+    core = req.core
+    return back(_core.optax_poly_loss_cross_entropy_grad(core, np.ascontiguousarray(rows, dtype=np.float64), yr,
+                                                         _weak(epsilon, core)))

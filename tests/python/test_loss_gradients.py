@@ -339,3 +339,193 @@ def test_keras_kl_divergence_and_poisson_grads(dtype):
     w = np.array([2.0, 1.0, 0.5, 1.0])
     expect(K.poisson_grad(counts, rates, reduction="sum_over_batch_size", sample_weight=w),
            [r * mp(w[i // 6]) / 4 for i, r in enumerate(ref)], dtype)
+
+
+# ---- the focal losses, poly loss and tf.keras 2's binary cross-entropy: each gradient is mpmath's numerical
+# derivative (mpmath.diff at 300 bits) of the loss written out in mpmath, not a second copy of the derivative.
+
+def clip(v, lo, hi):
+    return min(max(v, lo), hi)
+
+
+def derivative(f, v, lo=None, hi=None):
+    """f'(v); on a clip bound, from the side where the clip passes (tf.clip_by_value's gradient there)."""
+    direction = 1 if lo is not None and v == lo else -1 if hi is not None and v == hi else 0
+    return mpmath.diff(f, v, direction=direction)
+
+
+def keras_binary_focal(y, v, from_logits, gamma, balance, alpha, lo, hi):
+    p = sigmoid(v) if from_logits else v
+    base = y * (1 - p) + (1 - y) * p
+    c = clip(p, lo, hi)
+    bce = -(y * mpmath.log(c) + (1 - y) * mpmath.log(1 - c))
+    w = y * alpha + (1 - y) * (1 - alpha) if balance else 1
+    return w * (base ** gamma if gamma else 1) * bce
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("from_logits,gamma,smoothing,balance", [(False, 2.0, 0.0, False), (False, 0.5, 0.1, True),
+                                                                 (True, 2.0, 0.0, True), (True, 1.5, 0.2, False)])
+def test_keras_binary_focal_crossentropy_grad(dtype, from_logits, gamma, smoothing, balance):
+    eps = 1e-7
+    lo, hi = mp(dtype(eps)), mp(dtype(1.0 - eps))
+    y_true = rng.integers(0, 2, (4, 5)).astype(np.float64)
+    if from_logits:
+        y_pred = rng.normal(0, 4, (4, 5)).astype(dtype)
+        y_pred[0, :2] = [0.0, 30.0]
+    else:
+        y_pred = rng.random((4, 5)).astype(dtype)
+        y_pred[0] = [dtype(eps), dtype(1.0 - eps), 1e-9, 1.0 - 2 ** -23, 0.5]  # on the bounds, beyond them
+    ref = []
+    for yt, yp in zip(y_true.astype(dtype).ravel(), y_pred.ravel()):
+        y = mp(yt) * (1 - mp(smoothing)) + mp(smoothing) / 2
+        f = lambda v: keras_binary_focal(y, v, from_logits, mp(gamma), balance, mp(0.25), lo, hi)  # noqa: E731
+        ref.append(derivative(f, mp(yp), None if from_logits else lo, None if from_logits else hi) / 5)
+    kw = dict(apply_class_balancing=balance, gamma=gamma, from_logits=from_logits, label_smoothing=smoothing)
+    got = K.binary_focal_crossentropy_grad(y_true, y_pred, **kw)
+    assert got.shape == y_pred.shape
+    expect(got, ref, dtype)
+    w = np.array([1.0, 0.5, 2.0, 0.0])
+    expect(K.binary_focal_crossentropy_grad(y_true, y_pred, reduction="sum_over_batch_size", sample_weight=w, **kw),
+           [r * mp(w[i // 5]) / 4 for i, r in enumerate(ref)], dtype)
+
+
+def test_keras_binary_focal_gradient_where_the_focal_base_is_zero():
+    """1 - p_t = 0 (a probability of exactly 0 or 1 on its label): tf.pow's gradient gamma pow(0, gamma - 1)
+    is 0 for gamma > 1, 1 for gamma = 1, inf for 0 < gamma < 1 and NaN (0 * inf) for gamma = 0."""
+    y_true = np.array([[0.0, 1.0]])
+    y_pred = np.array([[0.0, 1.0]])
+    # the clipped cross-entropies, over C = 2: -log(1 - clip(0)) = -log(1 - eps), -log(clip(1)) = -log(1 - eps as a double)
+    bce0, bce1 = -mpmath.log(1 - mp(1e-7)) / 2, -mpmath.log(mp(1.0 - 1e-7)) / 2
+    assert np.array_equal(K.binary_focal_crossentropy_grad(y_true, y_pred, gamma=2.0), [[0.0, 0.0]])
+    expect(K.binary_focal_crossentropy_grad(y_true, y_pred, gamma=1.0), [bce0, -bce1], np.float64)  # (1 - 2 y) bce
+    assert np.array_equal(K.binary_focal_crossentropy_grad(y_true, y_pred, gamma=0.5), [[np.inf, -np.inf]])
+    assert np.isnan(K.binary_focal_crossentropy_grad(y_true, y_pred, gamma=0.0)).all()
+    # from logits at +-inf: sigmoid's gradient is 0 there, times tf.pow's infinity is NaN
+    assert np.isnan(K.binary_focal_crossentropy_grad(y_true, np.array([[-np.inf, np.inf]]), gamma=0.5,
+                                                     from_logits=True)).all()
+    assert np.array_equal(K.binary_focal_crossentropy_grad(y_true, np.array([[-np.inf, np.inf]]), from_logits=True),
+                          [[0.0, 0.0]])
+
+
+def keras_categorical_focal(y, row, from_logits, gamma, alpha, lo, hi):
+    if from_logits:
+        m = max(row)
+        row = [mpmath.exp(v - m) for v in row]
+    s = mpmath.fsum(row)
+    total = 0
+    for yk, pk, ak in zip(y, row, alpha):
+        c = clip(pk / s, lo, hi)
+        total += ak * (1 - c) ** gamma * -(yk * mpmath.log(c))
+    return total
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("from_logits,gamma,smoothing", [(False, 2.0, 0.0), (False, 0.5, 0.1), (True, 2.0, 0.0),
+                                                         (True, 3.0, 0.2)])
+def test_keras_categorical_focal_crossentropy_grad(dtype, from_logits, gamma, smoothing):
+    eps = 1e-7
+    lo, hi = mp(dtype(eps)), mp(dtype(1.0 - eps))
+    c = 4
+    y_true = np.eye(c)[rng.integers(0, c, 5)]
+    y_true[1] = [0.2, 0.3, 0.5, 0.0]
+    alpha = [0.25, 0.5, 1.0, 2.0]
+    if from_logits:
+        y_pred = rng.normal(0, 3, (5, c)).astype(dtype)
+    else:
+        y_pred = (rng.random((5, c)) * 3).astype(dtype)
+        y_pred[0] = [1.0, 0.0, 1e-12, 2.0]  # clipped below (0, 1e-12 / 3) and the others inside
+    ref = []
+    for yt_row, yp_row in zip(y_true.astype(dtype), y_pred):
+        y = [mp(v) * (1 - mp(smoothing)) + mp(smoothing) / c for v in yt_row]
+        row = [mp(v) for v in yp_row]
+        f = lambda *r: keras_categorical_focal(y, list(r), from_logits, mp(gamma), [mp(a) for a in alpha], lo, hi)  # noqa: E731
+        ref += [mpmath.diff(f, row, [1 if j == k else 0 for j in range(c)]) for k in range(c)]
+    kw = dict(alpha=alpha, gamma=gamma, from_logits=from_logits, label_smoothing=smoothing)
+    got = K.categorical_focal_crossentropy_grad(y_true, y_pred, **kw)
+    assert got.shape == y_pred.shape
+    expect(got, ref, dtype)
+    expect(K.categorical_focal_crossentropy_grad(y_true, y_pred, reduction="sum_over_batch_size", **kw),
+           [r / 5 for r in ref], dtype)
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("from_logits", [False, True])
+def test_tf_keras2_binary_crossentropy_grad(dtype, from_logits):
+    import shannon.tf_keras2 as K2
+    e = mp(dtype(1e-7))
+    lo, hi = e, mp(dtype(1.0 - float(dtype(1e-7))))
+    y_true = rng.random((3, 4))
+    y_pred = rng.normal(0, 3, (3, 4)).astype(dtype) if from_logits else rng.random((3, 4)).astype(dtype)
+    if not from_logits:
+        y_pred[0] = [dtype(1e-7), dtype(1.0 - float(dtype(1e-7))), 0.0, 1.0]
+    ref = []
+    for yt, yp in zip(y_true.astype(dtype).ravel(), y_pred.ravel()):
+        y = mp(yt)
+        if from_logits:
+            ref.append((sigmoid(mp(yp)) - y) / 4)
+            continue
+        def f(v):
+            c = clip(v, lo, hi)
+            return -(y * mpmath.log(c + e) + (1 - y) * mpmath.log(1 - c + e))
+        ref.append(derivative(f, mp(yp), lo, hi) / 4)
+    got = K2.binary_crossentropy_grad(y_true, y_pred, from_logits=from_logits)
+    assert got.shape == y_pred.shape
+    expect(got, ref, dtype)
+
+
+def optax_focal(x, y, gamma, alpha):
+    ce = -y * mpmath.log(sigmoid(x)) - (1 - y) * mpmath.log(sigmoid(-x))
+    u = (1 - y) * sigmoid(x) + y * sigmoid(-x)
+    v = ce * mpmath.exp(gamma * mpmath.log(u))
+    return v if alpha is None else (alpha * y + (1 - alpha) * (1 - y)) * v
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("gamma,alpha", [(2.0, None), (0.5, 0.25), (0.0, None), (3.0, 0.75)])
+def test_optax_sigmoid_focal_loss_grad(dtype, gamma, alpha):
+    x = rng.normal(0, 4, 24).astype(dtype)
+    x[:3] = [0.0, 30.0, -30.0]
+    y = rng.random(24)
+    y[:6] = [1.0, 1.0, 1.0, 0.0, 0.5, 0.0]
+    yd = y.astype(dtype)
+    # JAX's weak typing: gamma, alpha and the Python float 1 - alpha rounded to the logits' dtype
+    g = mp(dtype(gamma))
+    ref = []
+    for a, b in zip(x, yd):
+        if alpha is None:
+            f = lambda v: optax_focal(v, mp(b), g, None)  # noqa: E731
+        else:
+            al, one_minus = mp(dtype(alpha)), mp(dtype(1.0 - alpha))
+            f = lambda v: (al * mp(b) + one_minus * (1 - mp(b))) * optax_focal(v, mp(b), g, None)  # noqa: E731
+        ref.append(mpmath.diff(f, mp(a)))
+    expect(O.sigmoid_focal_loss_grad(x, y, alpha=alpha, gamma=gamma), ref, dtype)
+    assert np.isnan(O.sigmoid_focal_loss_grad(np.array([np.inf, 1.0]), np.array([1.0, 2.0]))).all()
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_optax_poly_loss_cross_entropy_grad(dtype):
+    c = 5
+    x = rng.normal(0, 3, (4, c)).astype(dtype)
+    x[0] = [40.0, -40.0, 0.0, 1.0, -np.inf]
+    labels = rng.dirichlet(np.ones(c), 4)
+    labels[0] = [1.0, 0.0, 0.0, 0.0, 0.0]
+    eps = mp(dtype(2.0))
+    ref = []
+    for row, lab in zip(x, labels):
+        y = [mp(v) for v in lab]
+        finite = [k for k in range(c) if np.isfinite(row[k])]
+
+        def f(*r):
+            m = max(r)
+            e = [mpmath.exp(v - m) for v in r]
+            s = mpmath.fsum(e)
+            return mpmath.fsum(-y[k] * ((r[i] - m) - mpmath.log(s)) + eps * y[k] * (1 - e[i] / s)
+                               for i, k in enumerate(finite))
+        point = [mp(row[k]) for k in finite]
+        d = {k: mpmath.diff(f, point, [1 if j == i else 0 for j in range(len(finite))]) for i, k in enumerate(finite)}
+        ref += [d.get(k, mpmath.mpf(0)) for k in range(c)]  # a -inf logit: softmax 0, gradient 0
+    got = O.poly_loss_cross_entropy_grad(x, labels)
+    assert got.shape == x.shape
+    expect(got, ref, dtype)
+    expect(O.poly_loss_cross_entropy_grad(x.T.copy(), labels.T.copy(), axis=0).T, ref, dtype)

@@ -161,6 +161,25 @@ template <class W>
     return shannon::detail::exp_(W(W(g) * shannon::detail::log_(x)));
 }
 
+/// d x^g / dx = g x^(g - 1) for x >= 0 and g >= 0 as tf.pow's gradient forms it (g * pow(x, g - 1), no
+/// special case): at x = 0 it is 0 for g > 1, 1 for g = 1, +inf for 0 < g < 1 and NaN for g = 0 (0 * inf).
+template <class W>
+[[nodiscard]] W power_slope(const W& x, double g) {
+    if (shannon::detail::is_exact_zero(x)) {
+        return g > 1 ? W(0) : g == 1 ? W(1) : g > 0 ? shannon::detail::pos_infinity<W>() : shannon::detail::quiet_nan<W>();
+    }
+    if (g == 0) {
+        return W(0);
+    }
+    if (g == 1) {
+        return W(1);
+    }
+    if (g == 2) {
+        return W(W(2) * x);
+    }
+    return W(W(g) * shannon::detail::exp_(W(W(W(g) - W(1)) * shannon::detail::log_(x))));
+}
+
 /// A tensor whose elements already are W, readable in place: a random-access view (the ball path's
 /// lazily lifted binary64 inputs).
 template <class R, class W>

@@ -174,6 +174,14 @@ void check_focal(const Options& o, std::string_view function) {
 }
 
 
+/// categorical_focal_crossentropy's alpha: one number, or one per class.
+inline void check_alpha(const std::vector<double>& alpha, std::size_t classes, std::string_view function) {
+    if (alpha.size() != 1 && alpha.size() != classes) {
+        fail<shannon::invalid_argument>(function, "argument 'alpha' has ", alpha.size(),
+                                        " elements: give one, or one per class (", classes, ")");
+    }
+}
+
 /// -(y log clip(p) + (1 - y) log clip(1 - p)): the clipped binary cross-entropy of one element.
 template <class W>
 [[nodiscard]] W clipped_bce(const W& y, const two_sided<W>& pq, const clip_bounds<W>& b) {
@@ -457,10 +465,7 @@ template <class W, class True, class Pred>
     check_focal(o, f);
     const auto [t, p] = read_rows_pair<W>(std::forward<True>(y_true), std::forward<Pred>(y_pred), f, "y_true", "y_pred");
     const std::size_t c = t.front().size();
-    if (o.alpha.size() != 1 && o.alpha.size() != c) {
-        fail<shannon::invalid_argument>(f, "argument 'alpha' has ", o.alpha.size(), " elements: give one, or one per class (",
-                                        c, ")");
-    }
+    check_alpha(o.alpha, c, f);
     const clip_bounds<W> b(o.epsilon, o.dtype);
     std::vector<W> l;
     l.reserve(t.size());
@@ -537,7 +542,9 @@ template <class W>
 }
 
 /// A gradient with one value per element of the rows: term(n, k) (d loss_n / d y_pred[n][k] before the
-/// scale) times the row's scale (gradient_scale over `per_row`, times sample_weight[n] when given).
+/// scale) times the row's scale (gradient_scale over `per_row`, times sample_weight[n] when given); or
+/// term(n, k, scale) where the term applies the row's scale itself (where the order of IEEE products
+/// matters: 0 * inf).
 template <class W, class Rows, class O, class Term>
 [[nodiscard]] std::vector<W> per_element_gradient(const Rows& rows, const O& o, double per_row, const Term& term) {
     const std::size_t c = std::ranges::size(rows.front());
@@ -547,10 +554,36 @@ template <class W, class Rows, class O, class Term>
     for (std::size_t n = 0; n < rows.size(); ++n) {
         const W rs = row_scale(o.sample_weight, n, scale);
         for (std::size_t k = 0; k < c; ++k) {
-            g.push_back(W(term(n, k) * rs));
+            if constexpr (std::is_invocable_v<const Term&, std::size_t, std::size_t, const W&>) {
+                g.push_back(term(n, k, rs));
+            } else {
+                g.push_back(W(term(n, k) * rs));
+            }
         }
     }
     return g;
+}
+
+/// The gradient of a binary cross-entropy over rows (binary_crossentropy's and tf.keras 2's), per element
+/// over the row's C elements: from logits (sigmoid(x) - y') / C; from probabilities prob(y', p) / C where
+/// the clip passes p (tf.clip_by_value's gradient: 1 on [eps, 1 - eps], ends included), 0 beyond.
+template <class W, class Y, class P, class Prob>
+[[nodiscard]] std::vector<W> bce_gradient(Y&& y_true, P&& y_pred, const crossentropy_options& o, std::string_view f,
+                                          const clip_bounds<W>& b, const Prob& prob) {
+    const auto rows = gradient_rows<W>(std::forward<Y>(y_true), std::forward<P>(y_pred), o, f);
+    const auto& t = rows.first;  // named, not a structured binding: Clang 14 cannot capture one in a lambda
+    const auto& p = rows.second;
+    return per_element_gradient<W>(p, o, static_cast<double>(p.front().size()), [&](std::size_t n, std::size_t k) {
+        const W y = smoothed(t[n][k], o.label_smoothing, 2);
+        const W& x = p[n][k];
+        if (shannon::detail::has_nan(x)) {
+            return shannon::detail::quiet_nan<W>();
+        }
+        if (o.from_logits) {
+            return W(shannon::detail::sigmoid(x) - y);
+        }
+        return sloped(b.slope(x), [&] { return prob(y, x); });
+    });
 }
 }  // namespace detail
 
@@ -564,23 +597,10 @@ template <row_range Y, row_range P>
 [[nodiscard]] auto binary_crossentropy_grad(Y&& y_true, P&& y_pred, const crossentropy_options& o = {}) {
     using T = detail::rows_t<P>;
     using W = working_t<T>;
-    return evaluate_rounded<T>([&]() -> std::vector<W> {
-        constexpr std::string_view f = "keras.binary_crossentropy";
-        const auto rows = detail::gradient_rows<W>(std::forward<Y>(y_true), std::forward<P>(y_pred), o, f);
-        const auto& t = rows.first;  // named, not a structured binding: Clang 14 cannot capture one in a lambda
-        const auto& p = rows.second;
+    return evaluate_rounded<T>([&] {
         const detail::clip_bounds<W> b(o.epsilon, o.dtype);
-        return detail::per_element_gradient<W>(p, o, static_cast<double>(p.front().size()), [&](std::size_t n, std::size_t k) {
-            const W y = detail::smoothed(t[n][k], o.label_smoothing, 2);
-            const W& x = p[n][k];
-            if (shannon::detail::has_nan(x)) {
-                return shannon::detail::quiet_nan<W>();
-            }
-            if (o.from_logits) {
-                return W(shannon::detail::sigmoid(x) - y);
-            }  // beyond the clip: no gradient
-            return detail::sloped(b.slope(x), [&] { return W(W(x - y) / W(x * W(W(1) - x))); });
-        });
+        return detail::bce_gradient<W>(std::forward<Y>(y_true), std::forward<P>(y_pred), o, "keras.binary_crossentropy", b,
+                                       [](const W& y, const W& x) { return W(W(x - y) / W(x * W(W(1) - x))); });
     });
 }
 
@@ -772,6 +792,125 @@ SHANNON_KERAS_LOSS("keras.", binary_focal_crossentropy, row_range, binary_focal_
 /// axis -1: l_n = sum_k alpha_k (1 - o_k)^gamma (-y'_k log o_k), o = clip(p / sum p) (p = softmax(x) from
 /// logits), y' = y (1 - s) + s / C. Source: keras/src/losses/losses.py categorical_focal_crossentropy.
 SHANNON_KERAS_LOSS("keras.", categorical_focal_crossentropy, row_range, categorical_focal_crossentropy_options)
+
+/// d / d y_pred of binary_focal_crossentropy as tf.GradientTape takes it, one value per element of y_pred
+/// (the per-sample losses summed, weighted by sample_weight; / N for "sum_over_batch_size"). Per element,
+/// over the row's C elements, with b = 1 - p_t = y' (1 - p) + (1 - y') p from the unclipped p (sigmoid(x)
+/// from logits), c = clip(p, eps, 1 - eps) and w the class-balancing weight (else 1):
+/// w [gamma b^(gamma - 1) (1 - 2 y') bce + b^gamma s (c - y') / (c (1 - c))] / C, s the clip's gradient (1 on
+/// [eps, 1 - eps], ends included; 0 beyond), times sigmoid(x) sigmoid(-x) from logits. At b = 0 the factor
+/// gamma b^(gamma - 1) is tf.pow's gradient as TF forms it (upstream * gamma * pow(b, gamma - 1)): 0 for
+/// gamma > 1, 1 for gamma = 1, an infinity of the upstream's sign for 0 < gamma < 1 (NaN where the upstream
+/// is 0), NaN for gamma = 0. A NaN or infinite probability gives NaN.
+template <row_range Y, row_range P>
+[[nodiscard]] auto binary_focal_crossentropy_grad(Y&& y_true, P&& y_pred, const binary_focal_crossentropy_options& o = {}) {
+    using T = detail::rows_t<P>;
+    using W = working_t<T>;
+    return evaluate_rounded<T>([&]() -> std::vector<W> {
+        constexpr std::string_view f = "keras.binary_focal_crossentropy";
+        detail::check_focal(o, f);
+        const auto rows = detail::gradient_rows<W>(std::forward<Y>(y_true), std::forward<P>(y_pred), o, f);
+        const auto& t = rows.first;  // named, not a structured binding: Clang 14 cannot capture one in a lambda
+        const auto& p = rows.second;
+        const detail::clip_bounds<W> b(o.epsilon, o.dtype);
+        return detail::per_element_gradient<W>(
+            p, o, static_cast<double>(p.front().size()), [&](std::size_t n, std::size_t k, const W& rs) {
+                const W y = detail::smoothed(t[n][k], o.label_smoothing, 2);
+                const W& x = p[n][k];
+                if (shannon::detail::has_nan(x) || shannon::detail::has_nan(y) ||
+                    (!o.from_logits && !shannon::detail::isfinite_(shannon::detail::representative(x)))) {
+                    return shannon::detail::quiet_nan<W>();
+                }
+                const detail::two_sided<W> pq = o.from_logits ? detail::from_logit(x) : detail::from_probability(x);
+                const W base = W(W(y * pq.q) + W(W(W(1) - y) * pq.p));
+                W up = rs;  // the upstream gradient of the focal term: the row's scale times the class weight
+                if (o.apply_class_balancing) {
+                    up = W(up * W(W(y * W(o.alpha)) + W(W(W(1) - y) * W(W(1) - W(o.alpha)))));
+                }
+                // through the focal factor: TF's (upstream * bce) * gamma * pow(b, gamma - 1), then d b / d p = 1 - 2 y'
+                const W slope = detail::power_slope(base, o.gamma);
+                if (shannon::detail::has_nan(slope)) {  // gamma = 0 at b = 0: upstream * 0 * inf
+                    return shannon::detail::quiet_nan<W>();
+                }
+                const W focal = detail::ieee_times(W(up * detail::clipped_bce(y, pq, b)), slope);
+                W d = detail::ieee_times(W(W(1) - W(W(2) * y)), focal);
+                // through the clipped cross-entropy (the clip's gradient is 0 beyond its bounds)
+                d = W(d + W(detail::power(base, o.gamma) * detail::sloped(b.slope(pq.p), [&] {
+                              const W c = b.p(pq.p);
+                              return W(W(W(c - y) / W(c * b.q(pq.q))) * up);
+                          })));
+                return o.from_logits ? detail::ieee_times(W(pq.p * pq.q), d) : d;
+            });
+    });
+}
+
+/// d / d y_pred of categorical_focal_crossentropy as tf.GradientTape takes it, one value per element of
+/// y_pred (the per-sample losses summed, weighted by sample_weight; / N for "sum_over_batch_size"). Per row,
+/// with S = sum p (p = softmax(x) from logits), o = p / S, c = clip(o, eps, 1 - eps) and m = 1 - c >= eps:
+/// g_k = s_k alpha_k y'_k (gamma m_k^(gamma - 1) log c_k - m_k^gamma / c_k), s_k the clip's gradient (1 on
+/// its bounds, 0 beyond); d / d p_j = (g_j - sum_k g_k o_k) / S, and from logits d / d x_j = p_j (that)
+/// (the softmax's Jacobian: the weighted sum it subtracts is exactly 0). A row with a non-finite entry
+/// gives NaN.
+template <row_range Y, row_range P>
+[[nodiscard]] auto categorical_focal_crossentropy_grad(Y&& y_true, P&& y_pred,
+                                                       const categorical_focal_crossentropy_options& o = {}) {
+    using T = detail::rows_t<P>;
+    using W = working_t<T>;
+    return evaluate_rounded<T>([&]() -> std::vector<W> {
+        constexpr std::string_view f = "keras.categorical_focal_crossentropy";
+        detail::check_focal(o, f);
+        const auto [t, p] = detail::gradient_rows<W>(std::forward<Y>(y_true), std::forward<P>(y_pred), o, f);
+        const std::size_t c = t.front().size();
+        detail::check_alpha(o.alpha, c, f);
+        const detail::clip_bounds<W> b(o.epsilon, o.dtype);
+        const W scale = detail::gradient_scale<W>(o.reduction, t.size());
+        std::vector<W> g;
+        g.reserve(t.size() * c);
+        std::vector<W> share(c);
+        std::vector<W> gk(c);
+        for (std::size_t n = 0; n < t.size(); ++n) {
+            const W rs = detail::row_scale(o.sample_weight, n, scale);
+            bool finite = true;
+            for (std::size_t k = 0; k < c; ++k) {
+                finite = finite && shannon::detail::isfinite_(shannon::detail::representative(p[n][k]));
+            }
+            if (!finite) {
+                g.insert(g.end(), c, shannon::detail::quiet_nan<W>());
+                continue;
+            }
+            std::vector<W> prob;
+            if (o.from_logits) {
+                prob = shannon::detail::softmax_row(shannon::detail::make_softmax_frame(p[n]), p[n]);
+            } else {
+                prob.assign(std::ranges::begin(p[n]), std::ranges::end(p[n]));
+            }
+            detail::accumulator<W> total;
+            for (const W& v : prob) {
+                total.add(v);
+            }
+            const W s = total.value();
+            detail::accumulator<W> dot;
+            for (std::size_t k = 0; k < c; ++k) {
+                share[k] = W(prob[k] / s);
+                const W y = detail::smoothed(t[n][k], o.label_smoothing, static_cast<double>(c));
+                const W alpha = W(o.alpha.size() == 1 ? o.alpha[0] : o.alpha[k]);
+                gk[k] = detail::sloped(b.slope(share[k]), [&] {
+                    const W ck = b.p(share[k]);
+                    const W m = b.q(W(W(s - prob[k]) / s));  // 1 - clip(o) = clip((S - p) / S, ...)
+                    const W inner = W(W(detail::power_slope(m, o.gamma) * detail::log_(ck)) - W(detail::power(m, o.gamma) / ck));
+                    return W(W(alpha * y) * inner);
+                });
+                dot.add(W(gk[k] * share[k]));
+            }
+            const W d = dot.value();
+            for (std::size_t k = 0; k < c; ++k) {
+                const W dp = W(W(gk[k] - d) / s);
+                g.push_back(W(W(o.from_logits ? W(prob[k] * dp) : dp) * rs));
+            }
+        }
+        return g;
+    });
+}
 
 /// keras.losses.huber / log_cosh / poisson by o.kind, axis -1: l_n = mean_k of Huber's 0.5 d^2 (|d| <=
 /// delta) else delta |d| - 0.5 delta^2; of log_cosh's d + softplus(-2 d) - log 2 (log 2 in y_pred's dtype);

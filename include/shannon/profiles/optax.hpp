@@ -229,6 +229,29 @@ struct sigmoid_focal_loss_options {
     std::optional<double> one_minus_alpha{};  ///< none: 1 - alpha exactly
 };
 
+namespace detail {
+/// exp(gamma log u), optax's focal weight: 0 where u = 0 < gamma, +inf where u = 0 > gamma, NaN where
+/// u = 0 = gamma (0 * -inf) or u < 0.
+template <class W>
+[[nodiscard]] W focal_weight(const W& u, double gamma) {
+    if (shannon::detail::has_nan(u) || shannon::detail::upper_of(u) < 0) {
+        return shannon::detail::quiet_nan<W>();
+    }
+    if (shannon::detail::is_exact_zero(u)) {  // exp(gamma * -inf)
+        return gamma > 0 ? W(0) : gamma < 0 ? shannon::detail::pos_infinity<W>() : shannon::detail::quiet_nan<W>();
+    }
+    return gamma == 0 ? W(1) : exp_(W(W(gamma) * shannon::detail::log_(u)));
+}
+
+/// alpha y + (1 - alpha)(1 - y), 1 - alpha as given or exact.
+template <class W>
+[[nodiscard]] W alpha_weight(const W& y, const sigmoid_focal_loss_options& o) {
+    const W a = W(*o.alpha);
+    const W b = o.one_minus_alpha ? W(*o.one_minus_alpha) : W(W(1) - a);
+    return W(W(a * y) + W(b * W(W(1) - y)));
+}
+}  // namespace detail
+
 template <real_range L, real_range Y>
 [[nodiscard]] auto sigmoid_focal_loss(L&& logits, Y&& labels, const sigmoid_focal_loss_options& o = {}) {
     using T = detail::pair_t<L, Y>;
@@ -242,21 +265,9 @@ template <real_range L, real_range Y>
             const W one_y = W(W(1) - y[i]);
             const W ce = detail::sigmoid_bce(x[i], y[i]);
             const W u = W(W(one_y * shannon::detail::sigmoid(x[i])) + W(y[i] * shannon::detail::sigmoid(W(-x[i]))));
-            W weight;
-            if (shannon::detail::has_nan(u) || shannon::detail::upper_of(u) < 0) {
-                weight = shannon::detail::quiet_nan<W>();
-            } else if (shannon::detail::is_exact_zero(u)) {  // exp(gamma * -inf)
-                weight = o.gamma > 0   ? W(0)
-                         : o.gamma < 0 ? shannon::detail::pos_infinity<W>()
-                                       : shannon::detail::quiet_nan<W>();
-            } else {
-                weight = o.gamma == 0 ? W(1) : detail::exp_(W(W(o.gamma) * shannon::detail::log_(u)));
-            }
-            W v = detail::ieee_times(ce, weight);
+            W v = detail::ieee_times(ce, detail::focal_weight(u, o.gamma));
             if (o.alpha) {
-                const W a = W(*o.alpha);
-                const W b = o.one_minus_alpha ? W(*o.one_minus_alpha) : W(W(1) - a);
-                v = detail::ieee_times(W(W(a * y[i]) + W(b * one_y)), v);
+                v = detail::ieee_times(detail::alpha_weight(y[i], o), v);
             }
             l.push_back(v);
         }
@@ -304,6 +315,89 @@ template <row_range L, row_range Y>
             l.push_back(W(ce + W(W(epsilon) * acc.value())));
         }
         return l;
+    });
+}
+
+/// d sum(sigmoid_focal_loss) / d logits as jax.grad takes it, one value per element: with s = sigmoid(x),
+/// u = 1 - p_t = (1 - y) s + y (1 - s) and ce the cross-entropy, w [(s - y) u^gamma + gamma ce u^(gamma - 1)
+/// s (1 - s) (1 - 2 y)] (the log-space form's derivative: d log u / dx = s (1 - s)(1 - 2 y) / u), w the alpha
+/// weight (else 1). NaN for a NaN or infinite logit or label, and where u <= 0 (labels outside [0, 1]).
+template <real_range L, real_range Y>
+[[nodiscard]] auto sigmoid_focal_loss_grad(L&& logits, Y&& labels, const sigmoid_focal_loss_options& o = {}) {
+    using T = detail::pair_t<L, Y>;
+    using W = working_t<T>;
+    return evaluate_rounded<T>([&] {
+        constexpr std::string_view f = "optax.sigmoid_focal_loss";
+        const auto [x, y] = detail::read_pair<W>(std::forward<L>(logits), std::forward<Y>(labels), f, "logits", "labels");
+        std::vector<W> g;
+        g.reserve(x.size());
+        for (std::size_t i = 0; i < x.size(); ++i) {
+            using shannon::detail::isfinite_;
+            using shannon::detail::representative;
+            if (shannon::detail::has_nan(x[i]) || shannon::detail::has_nan(y[i]) || !isfinite_(representative(x[i])) ||
+                !isfinite_(representative(y[i]))) {
+                g.push_back(shannon::detail::quiet_nan<W>());
+                continue;
+            }
+            const W s = shannon::detail::sigmoid(x[i]);
+            const W r = shannon::detail::sigmoid(W(-x[i]));  // 1 - s
+            const W u = W(W(W(W(1) - y[i]) * s) + W(y[i] * r));
+            if (!(shannon::detail::lower_of(u) > 0)) {
+                g.push_back(shannon::detail::quiet_nan<W>());
+                continue;
+            }
+            const W fw = detail::focal_weight(u, o.gamma);
+            W d = W(W(s - y[i]) * fw);
+            if (o.gamma != 0) {
+                const W dlog_u = W(W(W(s * r) * W(W(1) - W(W(2) * y[i]))) / u);
+                d = W(d + W(W(W(W(o.gamma) * detail::sigmoid_bce(x[i], y[i])) * fw) * dlog_u));
+            }
+            g.push_back(o.alpha ? W(detail::alpha_weight(y[i], o) * d) : d);
+        }
+        return g;
+    });
+}
+
+/// d sum(poly_loss_cross_entropy) / d logits as jax.grad takes it, one value per element of each row: with
+/// p = softmax(x), Y = sum_k labels_k and Q = sum_k labels_k p_k, p_j Y - labels_j + epsilon p_j (Q - labels_j).
+/// NaN for a row with a NaN or +inf logit or only -inf ones (as the value).
+template <row_range L, row_range Y>
+[[nodiscard]] auto poly_loss_cross_entropy_grad(L&& logits, Y&& labels, double epsilon = 2) {
+    using T = detail::rows_t<L>;
+    using W = working_t<T>;
+    return evaluate_rounded<T>([&] {
+        constexpr std::string_view f = "optax.poly_loss_cross_entropy";
+        const auto batch = detail::read_rows_pair<W>(std::forward<L>(logits), std::forward<Y>(labels), f, "logits", "labels");
+        const auto& x = batch.first;
+        const auto& y = batch.second;
+        std::vector<W> g;
+        g.reserve(x.size() * (x.empty() ? 0 : std::ranges::size(x.front())));
+        for (std::size_t n = 0; n < x.size(); ++n) {
+            const std::size_t c = std::ranges::size(x[n]);
+            const auto frame = shannon::detail::make_softmax_frame(x[n]);
+            bool nan_row = frame.n_pos_inf > 0 || frame.all_neg_inf;
+            for (std::size_t k = 0; k < c; ++k) {
+                nan_row = nan_row || shannon::detail::has_nan(x[n][k]) || shannon::detail::has_nan(y[n][k]);
+            }
+            if (nan_row) {
+                g.insert(g.end(), c, shannon::detail::quiet_nan<W>());
+                continue;
+            }
+            const std::vector<W> p = shannon::detail::softmax_row(frame, x[n]);
+            detail::accumulator<W> total;
+            detail::accumulator<W> dot;
+            for (std::size_t k = 0; k < c; ++k) {
+                total.add(y[n][k]);
+                dot.add(W(y[n][k] * p[k]));
+            }
+            const W sum_y = total.value();
+            const W q = dot.value();
+            for (std::size_t k = 0; k < c; ++k) {
+                const W ce = W(W(p[k] * sum_y) - y[n][k]);
+                g.push_back(W(ce + W(W(W(epsilon) * p[k]) * W(q - y[n][k]))));
+            }
+        }
+        return g;
     });
 }
 

@@ -58,6 +58,27 @@ template <row_range Y, row_range P>
         o.sample_weight, o.reduction, "tf_keras2.binary_crossentropy");
 }
 
+/// d / d y_pred of binary_crossentropy as tf.GradientTape takes it, one value per element of y_pred (the
+/// per-sample losses summed, weighted by sample_weight; / N for "sum_over_batch_size"). Per element, over
+/// the row's C elements: from logits (sigmoid(x) - y') / C; from probabilities
+/// (-y' / (p + eps) + (1 - y') / (1 - p + eps)) / C where eps <= p <= 1 - eps (the clip passes the gradient
+/// on its bounds), 0 beyond them.
+template <row_range Y, row_range P>
+[[nodiscard]] auto binary_crossentropy_grad(Y&& y_true, P&& y_pred, const crossentropy_options& o = {}) {
+    using T = keras::detail::rows_t<P>;
+    using W = working_t<T>;
+    return evaluate_rounded<T>([&] {
+        const double eps = profiles::in_dtype(o.epsilon, o.dtype);
+        const keras::detail::clip_bounds<W> b(o.epsilon, o.dtype, 1.0 - eps);
+        const W e = W(eps);
+        return keras::detail::bce_gradient<W>(std::forward<Y>(y_true), std::forward<P>(y_pred), o,
+                                              "tf_keras2.binary_crossentropy", b, [&](const W& y, const W& x) {
+                                                  const W a = W(W(-y) / W(x + e));
+                                                  return W(a + W(W(W(1) - y) / W(b.q(W(W(1) - x)) + e)));
+                                              });
+    });
+}
+
 }  // namespace shannon::profiles::tf_keras2
 
 SHANNON_FP_CONTRACT_RESTORE
