@@ -97,9 +97,10 @@ struct categorical_kl_gradient {
 struct multivariate_normal_kl {
     td::matrix_form p;
     td::matrix_form q;
+    bool grad;
     template <class Rows>
     auto operator()(const Rows& pl, const Rows& pm, const Rows& ql, const Rows& qm) const {
-        return td::kl_multivariate_normal(p, q, pl, pm, ql, qm);
+        return grad ? td::kl_multivariate_normal_gradient(p, q, pl, pm, ql, qm) : td::kl_multivariate_normal(p, q, pl, pm, ql, qm);
     }
 };
 
@@ -193,11 +194,15 @@ void bind_distributions(py::module_& m) {
         py::arg("q_given") = "probs", py::arg("dtype") = "float64", py::arg("grad") = false);
     // MultivariateNormal: (N, k) locations and (N, k * k) matrices, checked by the caller (finite,
     // positive definite, scale_tril lower triangular with a positive diagonal).
-    m.def("torch_distribution_kl_mvn", [](const request& r, const std::string& p_form, const std::string& q_form,
-                                          const A& p_loc, const A& p_matrix, const A& q_loc, const A& q_matrix) {
-        return run(r, multivariate_normal_kl{form_named(p_form), form_named(q_form)}, rows(p_loc), rows(p_matrix),
-                   rows(q_loc), rows(q_matrix));
-    });
+    m.def(
+        "torch_distribution_kl_mvn",
+        [](const request& r, const std::string& p_form, const std::string& q_form, const A& p_loc, const A& p_matrix,
+           const A& q_loc, const A& q_matrix, bool grad) {
+            return run(r, multivariate_normal_kl{form_named(p_form), form_named(q_form), grad}, rows(p_loc), rows(p_matrix),
+                       rows(q_loc), rows(q_matrix));
+        },
+        py::arg("request"), py::arg("p_form"), py::arg("q_form"), py::arg("p_loc"), py::arg("p_matrix"), py::arg("q_loc"),
+        py::arg("q_matrix"), py::arg("grad") = false);
 }
 
 }  // namespace shannon_python

@@ -296,11 +296,25 @@ def kl_divergence_grad(req, p, q):
     Uniform, Bernoulli, Geometric, Binomial, Gamma and Beta (trigamma enclosed by its recurrence and
     asymptotic series, include/shannon/numbers/traits.hpp); Categorical and OneHotCategorical ({"p.probs" or
     "p.logits": ..., "q.probs" or "q.logits": ...}, each of shape (batch..., C), through torch's normalization,
-    clamp_probs and log, or its logsumexp), and Dirichlet ({"p.concentration": ..., "q.concentration": ...})."""
+    clamp_probs and log, or its logsumexp), Dirichlet ({"p.concentration": ..., "q.concentration": ...}), and
+    MultivariateNormal ({"p.loc": (batch..., k), "p.<matrix as given>": (batch..., k, k), "q.loc", "q.<matrix>"}:
+    a covariance_matrix's or precision_matrix's gradient symmetric, as torch's Cholesky backward makes it; a
+    scale_tril's through kl.py's triangular solves, whose right-hand side p.scale_tril is read whole, so
+    its upper triangle has a gradient, and q.scale_tril's only in its lower triangle)."""
     if req.core.mode not in ("round", "digits"):
         raise ValueError("shannon.torch.distributions.kl_divergence_grad: values (dtype=) or digits (digits=) only")
     p, q = _as_ours(p), _as_ours(q)
     raw, shape = _kl(req, p, q, True)
+    if type(p) is MultivariateNormal:  # p.loc, p.<matrix>, q.loc, q.<matrix>: (batch..., k) and (batch..., k, k)
+        k = np.shape(p.core_params()[0][0])[-1]
+        n = int(np.prod(shape))
+        sizes = [n * k, n * k * k, n * k, n * k * k]
+        values = np.asarray(finish(raw, req, (sum(sizes),)))
+        cuts = np.cumsum(sizes)[:-1]
+        blocks = np.split(values, cuts)
+        names = ["p.loc", f"p.{p.core_params()[1]}", "q.loc", f"q.{q.core_params()[1]}"]
+        tails = [(k,), (k, k), (k,), (k, k)]
+        return Assembled({name: b.reshape(shape + t) for name, b, t in zip(names, blocks, tails)})
     if p.rows:  # Categorical (probs or logits) and Dirichlet: (batch..., C) for each of p's and q's parameter
         out = finish(raw, req, (2,) + shape)
         return Assembled({f"p.{p.params[-1]}": out[0], f"q.{q.params[-1]}": out[1]})
@@ -318,11 +332,11 @@ def _kl(req, p, q, grad):
     p, q = _as_ours(p), _as_ours(q)
     fp, fq = type(p), type(q)
     rows_pair = {fp, fq} <= {Categorical, OneHotCategorical} or fp is fq is Dirichlet
-    if grad and ((fp is not fq and not rows_pair) or fp is MultivariateNormal):
+    if grad and fp is not fq and not rows_pair:
         raise NotImplementedError(f"shannon.torch.distributions.kl_divergence_grad: no gradient here for "
                                   f"{_pair_name(p, q)} (these families have one: Normal, HalfNormal, Laplace, "
                                   "Exponential, Poisson, Uniform, Bernoulli, Geometric, Binomial, Gamma, Beta, "
-                                  "Categorical, OneHotCategorical, Dirichlet)")
+                                  "Categorical, OneHotCategorical, Dirichlet, MultivariateNormal)")
     if fp is Poisson and fq in (Bernoulli, Binomial):
         shape = np.broadcast_shapes(p.batch_shape, q.batch_shape)
         core = req.infer(*floats(*p.core_params()[0]))
@@ -339,7 +353,7 @@ def _kl(req, p, q, grad):
     (pv, pg), (qv, qg) = p.core_params(), q.core_params()
     arrays = floats(*pv, *qv)
     if fp is MultivariateNormal:
-        return _mvn(req, arrays, pg, qg)
+        return _mvn(req, arrays, pg, qg, grad)
     core = req.infer(*arrays)
     eps_dtype = "float32" if all(a.dtype == np.float32 for a in arrays) else "float64"
     if p.rows:
@@ -419,7 +433,7 @@ def _check_matrices(which, form, m):
                              "positive definite") from None
 
 
-def _mvn(req, arrays, pg, qg):
+def _mvn(req, arrays, pg, qg, grad=False):
     pl, pm, ql, qm = arrays
     fn = "shannon.torch.distributions.kl_divergence"
     if pl.ndim == 0 or ql.ndim == 0 or pm.ndim < 2 or qm.ndim < 2:
@@ -439,7 +453,11 @@ def _mvn(req, arrays, pg, qg):
     def flat(a, tail):
         return np.ascontiguousarray(np.broadcast_to(a, shape + tail), dtype=np.float64).reshape(-1, int(np.prod(tail)))
     if int(np.prod(shape)) == 0:
+        if grad:
+            return (np.zeros(0), True, dict.fromkeys(("kernel", "ball", "mpfi", "undetermined"), 0), True), shape
         return Assembled(np.zeros(shape))
     raw = _core.torch_distribution_kl_mvn(core, pg, qg, flat(pl, (k,)), flat(pm, (k, k)), flat(ql, (k,)),
-                                          flat(qm, (k, k)))
+                                          flat(qm, (k, k)), grad)
+    if grad:
+        return raw, shape
     return (one_value(raw), None) if shape == () else (raw, shape)

@@ -952,6 +952,28 @@ template <class W>
     return x;
 }
 
+/// The k x k identity, row major.
+template <class W>
+[[nodiscard]] std::vector<W> identity(std::size_t k) {
+    std::vector<W> id(k * k, W(0));
+    for (std::size_t i = 0; i < k; ++i) {
+        id[i * k + i] = W(1);
+    }
+    return id;
+}
+
+/// A^T for a k x k row-major matrix.
+template <class W>
+[[nodiscard]] std::vector<W> transposed(const std::vector<W>& a, std::size_t k) {
+    std::vector<W> t(k * k);
+    for (std::size_t i = 0; i < k; ++i) {
+        for (std::size_t j = 0; j < k; ++j) {
+            t[i * k + j] = a[j * k + i];
+        }
+    }
+    return t;
+}
+
 /// The lower Cholesky factor of a MultivariateNormal's covariance, from the matrix as given: the
 /// given scale_tril itself (its lower triangle), the Cholesky factor of the covariance, or, for a
 /// precision P = M M^T, that of P^-1 = M^-T M^-1.
@@ -969,11 +991,7 @@ template <class W, class Row>
     if (f == matrix_form::covariance_matrix) {
         return cholesky(a, k);
     }
-    std::vector<W> id(k * k, W(0));
-    for (std::size_t i = 0; i < k; ++i) {
-        id[i * k + i] = W(1);
-    }
-    const std::vector<W> minv = solve_lower(cholesky(a, k), id, k, k);  // M^-1, lower triangular
+    const std::vector<W> minv = solve_lower(cholesky(a, k), identity<W>(k), k, k);  // M^-1, lower triangular
     std::vector<W> cov(k * k, W(0));                                     // M^-T M^-1, lower triangle
     for (std::size_t i = 0; i < k; ++i) {
         for (std::size_t j = 0; j <= i; ++j) {
@@ -985,6 +1003,69 @@ template <class W, class Row>
         }
     }
     return cholesky(cov, k);
+}
+
+}  // namespace detail
+
+namespace detail {
+
+/// Row i of a pair of MultivariateNormal batches, as both the KL divergence and its gradient read it: the
+/// lower Cholesky factors of the covariances, delta = mu_q - mu_p, and whether the two are given alike
+/// (the same form, loc and matrix: the divergence and most of its gradient are exact zeros).
+template <class W>
+struct mvn_pair {
+    std::size_t k;
+    bool same;
+    std::vector<W> lp, lq, delta;
+};
+
+template <class W, class Rows>
+[[nodiscard]] mvn_pair<W> mvn_row(matrix_form pf, matrix_form qf, const Rows& pl, const Rows& pm, const Rows& ql,
+                                  const Rows& qm, std::size_t i) {
+    const std::size_t k = std::ranges::size(pl[i]);
+    bool same = pf == qf;
+    for (std::size_t j = 0; same && j < k; ++j) {
+        same = input_value(W(pl[i][j])) == input_value(W(ql[i][j]));
+    }
+    for (std::size_t j = 0; same && j < k * k; ++j) {
+        same = input_value(W(pm[i][j])) == input_value(W(qm[i][j]));
+    }
+    std::vector<W> delta(k);
+    for (std::size_t j = 0; j < k; ++j) {
+        delta[j] = W(W(ql[i][j]) - W(pl[i][j]));
+    }
+    return {k, same, scale_tril_of<W>(pf, pm[i], k), scale_tril_of<W>(qf, qm[i], k), std::move(delta)};
+}
+
+/// The four parameter rows of a MultivariateNormal pair (p.loc, p.matrix, q.loc, q.matrix), read.
+template <class W, class LocRows, class MatrixRows>
+[[nodiscard]] auto mvn_batches(const LocRows& p_loc, const MatrixRows& p_matrix, const LocRows& q_loc,
+                               const MatrixRows& q_matrix) {
+    return std::array{read_rows<W>(p_loc, kl_function, "p.loc"), read_rows<W>(p_matrix, kl_function, "p.matrix"),
+                      read_rows<W>(q_loc, kl_function, "q.loc"), read_rows<W>(q_matrix, kl_function, "q.matrix")};
+}
+
+/// A B for k x k row-major matrices.
+template <class W>
+[[nodiscard]] std::vector<W> times(const std::vector<W>& a, const std::vector<W>& b, std::size_t k) {
+    std::vector<W> c(k * k, W(0));
+    for (std::size_t i = 0; i < k; ++i) {
+        for (std::size_t j = 0; j < k; ++j) {
+            W s(0);
+            for (std::size_t r = 0; r < k; ++r) {
+                s += a[i * k + r] * b[r * k + j];
+            }
+            c[i * k + j] = s;
+        }
+    }
+    return c;
+}
+
+/// The inverse of L L^T for lower-triangular L: L^-T L^-1.
+template <class W>
+[[nodiscard]] std::vector<W> gram_inverse(const std::vector<W>& l, std::size_t k) {
+    const std::vector<W> inv = solve_lower(l, identity<W>(k), k, k);
+    return times(transposed(inv, k), inv, k);
 }
 
 }  // namespace detail
@@ -1002,44 +1083,137 @@ template <class LocRows, class MatrixRows>
     using T = profiles::detail::rows_t<LocRows>;
     using W = working_t<T>;
     return evaluate_rounded<T>([&] {
-        const auto pl = detail::read_rows<W>(p_loc, detail::kl_function, "p.loc");
-        const auto pm = detail::read_rows<W>(p_matrix, detail::kl_function, "p.matrix");
-        const auto ql = detail::read_rows<W>(q_loc, detail::kl_function, "q.loc");
-        const auto qm = detail::read_rows<W>(q_matrix, detail::kl_function, "q.matrix");
+        const auto [pl, pm, ql, qm] = detail::mvn_batches<W>(p_loc, p_matrix, q_loc, q_matrix);
         std::vector<W> out;
         out.reserve(pl.size());
         for (std::size_t i = 0; i < pl.size(); ++i) {
-            const std::size_t k = std::ranges::size(pl[i]);
-            bool same = pf == qf;
-            for (std::size_t j = 0; same && j < k; ++j) {
-                same = detail::input_value(W(pl[i][j])) == detail::input_value(W(ql[i][j]));
-            }
-            for (std::size_t j = 0; same && j < k * k; ++j) {
-                same = detail::input_value(W(pm[i][j])) == detail::input_value(W(qm[i][j]));
-            }
-            if (same) {
+            const auto r = detail::mvn_row<W>(pf, qf, pl, pm, ql, qm, i);
+            const std::size_t k = r.k;
+            if (r.same) {
                 out.push_back(W(0));
                 continue;
             }
-            const std::vector<W> lp = detail::scale_tril_of<W>(pf, pm[i], k);
-            const std::vector<W> lq = detail::scale_tril_of<W>(qf, qm[i], k);
             W half_term1(0);
             for (std::size_t j = 0; j < k; ++j) {
-                half_term1 += detail::log_(lq[j * k + j]) - detail::log_(lp[j * k + j]);
+                half_term1 += detail::log_(r.lq[j * k + j]) - detail::log_(r.lp[j * k + j]);
             }
             W term2(0);
-            for (const W& v : detail::solve_lower(lq, lp, k, k)) {
+            for (const W& v : detail::solve_lower(r.lq, r.lp, k, k)) {
                 term2 += v * v;
             }
-            std::vector<W> delta(k);
-            for (std::size_t j = 0; j < k; ++j) {
-                delta[j] = W(ql[i][j]) - W(pl[i][j]);
-            }
             W term3(0);
-            for (const W& v : detail::solve_lower(lq, delta, k, 1)) {
+            for (const W& v : detail::solve_lower(r.lq, r.delta, k, 1)) {
                 term3 += v * v;
             }
             out.push_back(W(half_term1 + W(W(W(term2 + term3) - W(static_cast<double>(k))) / W(2))));
+        }
+        return out;
+    });
+}
+
+/// The gradient of kl_multivariate_normal as autograd differentiates kl.py's formula, for n rows of
+/// dimension k: n k values d KL / d p.loc, then n k^2 d KL / d p.matrix (row major), n k d KL / d q.loc and
+/// n k^2 d KL / d q.matrix. With Sp = Lp Lp^T, Sq = Lq Lq^T, delta = mu_q - mu_p and v = Sq^-1 delta:
+/// d / d mu_p = -v, d / d mu_q = v; covariance_matrix (torch's Cholesky backward symmetrizes):
+/// (Sq^-1 - Sp^-1) / 2 and (Sq^-1 - Sq^-1 Sp Sq^-1 - v v^T) / 2; precision_matrix (through the inverse):
+/// (Sp - Sp Sq^-1 Sp) / 2 and (Sp + delta delta^T - Sq) / 2; scale_tril: Sq^-1 Lp - diag(1 / Lp_jj) over the
+/// whole matrix (kl.py solves against p's scale_tril as a full right-hand side, so its upper triangle has
+/// a gradient), and the lower triangle of diag(1 / Lq_jj) - Sq^-1 (Sp + delta delta^T) Lq^-T (the triangular
+/// solve reads only q's lower triangle). Identical parameters: exact zeros, but for scale_tril's
+/// d / d p.scale_tril, then the strict upper triangle of Lp^-T.
+template <class LocRows, class MatrixRows>
+[[nodiscard]] auto kl_multivariate_normal_gradient(matrix_form pf, matrix_form qf, const LocRows& p_loc,
+                                                   const MatrixRows& p_matrix, const LocRows& q_loc,
+                                                   const MatrixRows& q_matrix) {
+    using T = profiles::detail::rows_t<LocRows>;
+    using W = working_t<T>;
+    return evaluate_rounded<T>([&] {
+        const auto [pl, pm, ql, qm] = detail::mvn_batches<W>(p_loc, p_matrix, q_loc, q_matrix);
+        const std::size_t n = pl.size();
+        const std::size_t k = n == 0 ? 0 : std::ranges::size(pl[0]);
+        const std::size_t kk = k * k;
+        std::vector<W> out(2 * n * (k + kk), W(0));
+        const auto at = [&](std::size_t block, std::size_t i) {  // the first of row i's values in a block
+            const std::size_t loc = n * k;
+            const std::size_t mat = n * kk;
+            const std::size_t starts[4] = {0, loc, loc + mat, 2 * loc + mat};
+            return out.begin() + static_cast<std::ptrdiff_t>(starts[block] + i * (block % 2 == 0 ? k : kk));
+        };
+        for (std::size_t i = 0; i < n; ++i) {
+            const auto r = detail::mvn_row<W>(pf, qf, pl, pm, ql, qm, i);
+            const std::vector<W> sq_inv = detail::gram_inverse(r.lq, k);
+            const std::vector<W> sigma_p = detail::times(r.lp, detail::transposed(r.lp, k), k);
+            std::vector<W> v(k, W(0));
+            for (std::size_t a = 0; a < k; ++a) {
+                W s(0);
+                for (std::size_t b = 0; b < k; ++b) {
+                    s += sq_inv[a * k + b] * r.delta[b];
+                }
+                v[a] = s;
+            }
+            for (std::size_t a = 0; a < k; ++a) {
+                *(at(0, i) + static_cast<std::ptrdiff_t>(a)) = W(-v[a]);
+                *(at(2, i) + static_cast<std::ptrdiff_t>(a)) = v[a];
+            }
+            auto gp = at(1, i);
+            auto gq = at(3, i);
+            const auto set = [](auto it, std::size_t j, const W& x) { *(it + static_cast<std::ptrdiff_t>(j)) = x; };
+            if (pf == matrix_form::scale_tril) {
+                const std::vector<W> g = detail::times(sq_inv, r.lp, k);  // Sq^-1 Lp (= Lp^-T when the two are alike)
+                for (std::size_t a = 0; a < k; ++a) {
+                    for (std::size_t b = 0; b < k; ++b) {
+                        if (r.same && b <= a) {
+                            continue;  // Lp^-T is upper triangular with diagonal 1 / Lp_jj: exact zeros here
+                        }
+                        set(gp, a * k + b, a == b ? W(g[a * k + b] - W(W(1) / r.lp[a * k + a])) : g[a * k + b]);
+                    }
+                }
+            }
+            if (r.same) {
+                continue;  // every other block is an exact zero
+            }
+            // Sq^-1 (Sp + delta delta^T) and (Sp + delta delta^T): q's blocks use them
+            std::vector<W> spd(sigma_p);
+            for (std::size_t a = 0; a < k; ++a) {
+                for (std::size_t b = 0; b < k; ++b) {
+                    spd[a * k + b] = W(spd[a * k + b] + W(r.delta[a] * r.delta[b]));
+                }
+            }
+            if (pf == matrix_form::covariance_matrix) {
+                const std::vector<W> sp_inv = detail::gram_inverse(r.lp, k);
+                for (std::size_t j = 0; j < kk; ++j) {
+                    set(gp, j, W(W(sq_inv[j] - sp_inv[j]) / W(2)));
+                }
+            } else if (pf == matrix_form::precision_matrix) {
+                const std::vector<W> sps = detail::times(detail::times(sigma_p, sq_inv, k), sigma_p, k);
+                for (std::size_t j = 0; j < kk; ++j) {
+                    set(gp, j, W(W(sigma_p[j] - sps[j]) / W(2)));
+                }
+            }
+            if (qf == matrix_form::covariance_matrix) {
+                const std::vector<W> m = detail::times(detail::times(sq_inv, spd, k), sq_inv, k);
+                for (std::size_t j = 0; j < kk; ++j) {
+                    set(gq, j, W(W(sq_inv[j] - m[j]) / W(2)));
+                }
+            } else if (qf == matrix_form::precision_matrix) {
+                const std::vector<W> sigma_q = detail::times(r.lq, detail::transposed(r.lq, k), k);
+                for (std::size_t j = 0; j < kk; ++j) {
+                    set(gq, j, W(W(spd[j] - sigma_q[j]) / W(2)));
+                }
+            } else {
+                const std::vector<W> lq_inv = detail::solve_lower(r.lq, detail::identity<W>(k), k, k);
+                // Sq^-1 (Sp + delta delta^T) Lq^-T: (Sq^-1 spd) times the transpose of Lq^-1
+                const std::vector<W> m = detail::times(sq_inv, spd, k);
+                for (std::size_t a = 0; a < k; ++a) {
+                    for (std::size_t b = 0; b <= a; ++b) {
+                        W s(0);
+                        for (std::size_t c = 0; c < k; ++c) {
+                            s += m[a * k + c] * lq_inv[b * k + c];
+                        }
+                        set(gq, a * k + b, a == b ? W(W(W(1) / r.lq[a * k + a]) - s) : W(-s));
+                    }
+                }
+            }
         }
         return out;
     });
