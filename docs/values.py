@@ -111,6 +111,9 @@ value("dist_mvn", "", lambda: _D.kl_divergence(
     _D.MultivariateNormal([0.0, 0.0], [[2.0, 0.5], [0.5, 1.0]]),
     _D.MultivariateNormal([1.0, 0.0], precision_matrix=[[1.0, 0.2], [0.2, 3.0]])))
 value("dist_grad_bernoulli", "", lambda: _D.kl_divergence_grad(_D.Bernoulli(logits=40.0), _D.Bernoulli(logits=0.0))["p.logits"])
+value("dist_grad_mvn_same", "", lambda: _D.kl_divergence_grad(
+    _D.MultivariateNormal([0.0, 0.0], scale_tril=[[2.0, 0.0], [1.0, 0.5]]),
+    _D.MultivariateNormal([0.0, 0.0], scale_tril=[[2.0, 0.0], [1.0, 0.5]]))["p.scale_tril"])
 # Mixed precision: logits that are bfloat16 numbers, log_softmax stored in bfloat16 or not.
 _MPX = np.array([[8.0, 0.0, -3.5], [0.125, 0.25, 0.375]], dtype=np.float32)
 _MPT = np.array([1, 2])
@@ -120,6 +123,7 @@ value("mp_exact16", "", lambda: storch.cross_entropy(_MPX, _MPT, dtype="bfloat16
 value("mp_stored16", "", lambda: storch.cross_entropy(_MPX, _MPT, intermediates="bfloat16", dtype="bfloat16"))
 value("grad_log_cosh", "", lambda: optax.log_cosh_grad(np.array([1e-8, 3.0, inf])))
 value("grad_sigmoid_bce", "", lambda: optax.sigmoid_binary_cross_entropy_grad(np.array([40.0, -inf]), np.array([1.0, 1.0])))
+value("grad_focal_base0", "", lambda: keras.binary_focal_crossentropy_grad([[0.0, 1.0]], [[0.0, 1.0]], gamma=0.5))
 value("grad_soft_margin", "", lambda: storch.soft_margin_loss_grad(np.array([-800.0]), np.array([1.0]), reduction="sum"))
 value("prof_kl_core", "", lambda: shannon.kl_divergence(P[0], Q[0]))
 value("prof_kl_torch_mean", "", lambda: storch.kl_div(np.log(Q), P, reduction="mean"))

@@ -268,14 +268,15 @@ def distribution_cases():
             case("random", _pair("Categorical"), [prob, prob[::-1].copy()], {}, grad=_pair("Categorical", grad=True))],
         (f"{kl}(MultivariateNormal, MultivariateNormal)",
          ("p.loc", "p.covariance_matrix", "q.loc", "q.covariance_matrix")): [
-            case("covariance", _pair("MultivariateNormal"), [loc[:3], cov, loc[2:], np.eye(3) + 0.5 * cov], {})],
+            case("covariance", _pair("MultivariateNormal"), [loc[:3], cov, loc[2:], np.eye(3) + 0.5 * cov], {},
+                 grad=_pair("MultivariateNormal", grad=True))],
     }
 
 
 def keras_cases(module, prefix):
     y01 = rng.integers(0, 2, (4, 5)).astype(np.float64)
     p, ph = probs(4, 5), probs(4, 5, True)
-    bce_grad = keras.binary_crossentropy_grad if module is keras else None  # tf.keras 2's: not yet
+    bce_grad = module.binary_crossentropy_grad
     out = {
         (f"{prefix}.binary_crossentropy", ("y_true", "y_pred")): [
             case("probabilities", module.binary_crossentropy, [y01, p], {}, bce_grad),
@@ -302,10 +303,11 @@ def keras_cases(module, prefix):
             ],
             ("keras.losses.binary_focal_crossentropy", ("y_true", "y_pred")): [
                 case("balanced", keras.binary_focal_crossentropy, [y01, ph],
-                     {"apply_class_balancing": True, "gamma": 2.0}),
+                     {"apply_class_balancing": True, "gamma": 2.0}, keras.binary_focal_crossentropy_grad),
             ],
             ("keras.losses.categorical_focal_crossentropy", ("y_true", "y_pred")): [
-                case("logits", keras.categorical_focal_crossentropy, [onehot, logits(4, 5)], {"from_logits": True}),
+                case("logits", keras.categorical_focal_crossentropy, [onehot, logits(4, 5)], {"from_logits": True},
+                     keras.categorical_focal_crossentropy_grad),
             ],
         })
         yt, yp = rng.normal(0, 2, (4, 5)), rng.normal(0, 2, (4, 5))
@@ -343,9 +345,11 @@ def optax_cases():
         ("optax.losses.convex_kl_divergence", ("log_predictions", "targets")): [
             case("unnormalized", optax.convex_kl_divergence, [lp, t * 2], {}, optax.convex_kl_divergence_grad)],
         ("optax.losses.sigmoid_focal_loss", ("logits", "labels")): [
-            case("alpha-gamma", optax.sigmoid_focal_loss, [xh, np.eye(5)[[0, 1, 2, 3]]], {"alpha": 0.25, "gamma": 2.0})],
+            case("alpha-gamma", optax.sigmoid_focal_loss, [xh, np.eye(5)[[0, 1, 2, 3]]], {"alpha": 0.25, "gamma": 2.0},
+                 optax.sigmoid_focal_loss_grad)],
         ("optax.losses.poly_loss_cross_entropy", ("logits", "labels")): [
-            case("confident", optax.poly_loss_cross_entropy, [xh, onehot], {"epsilon": -1.0})],
+            case("confident", optax.poly_loss_cross_entropy, [xh, onehot], {"epsilon": -1.0},
+                 optax.poly_loss_cross_entropy_grad)],
     } | {
         (f"optax.losses.{name}", ("predictions", "targets")): [case("errors", getattr(optax, name), [pred, targ], kw, getattr(optax, name + "_grad"))]
         for name, kw in (("squared_error", {}), ("l2_loss", {}), ("huber_loss", {"delta": 1.5}), ("log_cosh", {}))
