@@ -124,12 +124,27 @@ echo "--- 4. pip (pyproject.toml with meson-python), offline, into new virtual e
 # one build folder for both (--config-settings=builddir=): the extension compiles once, not twice.
 /usr/bin/python3 -m venv --system-site-packages "$tmp/venv"
 /usr/bin/python3 -m venv --system-site-packages "$tmp/venv2"
-reuse=--config-settings=builddir="$tmp/pip-build"
-(cd "$root" && "$tmp/venv/bin/pip" wheel --no-build-isolation --no-deps --no-index "$reuse" . -w "$tmp/dist" \
-    >"$tmp/pip-wheel.log" 2>&1) || { tail -40 "$tmp/pip-wheel.log"; exit 1; }
+# With ccache (scripts/test.sh sets CCACHE_DIR and CCACHE_BASEDIR), the build folder is build-test/pip: as deep
+# in the tree as the gcc configuration's build-test/gcc, so the extension's compile commands are the same
+# text and ccache serves them from that build.
+pip_build="$tmp/pip-build"
+pip_env=()
+if [ -n "${CCACHE_DIR:-}" ] && command -v ccache >/dev/null; then
+    pip_build="$root/build-test/pip"
+    rm -rf "$pip_build"
+    pip_env=(env CXX="ccache g++")
+    ccache -z >/dev/null
+fi
+reuse=--config-settings=builddir="$pip_build"
+(cd "$root" && "${pip_env[@]}" "$tmp/venv/bin/pip" wheel --no-build-isolation --no-deps --no-index "$reuse" . \
+    -w "$tmp/dist" >"$tmp/pip-wheel.log" 2>&1) || { tail -40 "$tmp/pip-wheel.log"; exit 1; }
 ls "$tmp"/dist
-(cd "$root" && "$tmp/venv/bin/pip" install --no-build-isolation --no-index "$reuse" . >"$tmp/pip-install.log" 2>&1) \
-    || { tail -40 "$tmp/pip-install.log"; exit 1; }
+(cd "$root" && "${pip_env[@]}" "$tmp/venv/bin/pip" install --no-build-isolation --no-index "$reuse" . \
+    >"$tmp/pip-install.log" 2>&1) || { tail -40 "$tmp/pip-install.log"; exit 1; }
+if [ "${#pip_env[@]}" -gt 0 ]; then
+    echo "pip's build, from ccache: $(ccache -s | grep -iE 'hits|misses' | tr -s ' ' | paste -sd ';')"
+    rm -rf "$pip_build"
+fi
 "$tmp/venv2/bin/pip" install --no-index "$tmp"/dist/shannon-*.whl >/dev/null
 mkdir "$tmp/elsewhere"
 cd "$tmp/elsewhere"

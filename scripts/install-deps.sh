@@ -8,7 +8,9 @@
 #                                         (pip install .), Dask with distributed (shannon.dask), and the frameworks its
 #                                         tests run against (python3-scipy, python3-torch), and the
 #                                         documentation's tools (doxygen, python3-markdown, python3-matplotlib;
-#                                         chromium and python3-websocket for its render check)
+#                                         chromium and python3-websocket for its render check), and ccache
+#                                         (scripts/test.sh: the packaging check's pip build reuses the gcc build's
+#                                         compilations of the Python extension)
 #   scripts/install-deps.sh --bench         also Google Benchmark, numpy and scipy (bench/compare.py)
 #   scripts/install-deps.sh --boost-1.81    also unpacks Debian's libboost1.81-dev headers into .deps/
 #                                         (not installed: it conflicts with libboost-dev 1.74)
@@ -27,7 +29,8 @@ packages=(g++ clang meson ninja-build pkg-config cmake
           libclang-rt-14-dev python3 python3-mpmath python3-gmpy2
           python3-dev pybind11-dev python3-numpy python3-pytest python3-pytest-xdist python3-scipy python3-torch
           python3-pip python3-venv python3-mesonpy python3-dask python3-distributed
-          doxygen python3-markdown python3-matplotlib chromium python3-websocket fonts-dejavu-core)
+          doxygen python3-markdown python3-matplotlib chromium python3-websocket fonts-dejavu-core
+          ccache)
 
 if [ "${1:-}" = "--bench" ]; then
     packages+=(libbenchmark-dev)
