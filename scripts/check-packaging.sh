@@ -136,6 +136,9 @@ if [ -n "${CCACHE_DIR:-}" ] && command -v ccache >/dev/null; then
     ccache -z >/dev/null
 fi
 reuse=--config-settings=builddir="$pip_build"
+# meson-python 0.12 writes its native file into the source tree and reconfigures whenever it finds one:
+# one left by an earlier run would make a new build folder fail ("not a valid build tree").
+rm -f "$root/.mesonpy-native-file.ini"
 (cd "$root" && "${pip_env[@]}" "$tmp/venv/bin/pip" wheel --no-build-isolation --no-deps --no-index "$reuse" . \
     -w "$tmp/dist" >"$tmp/pip-wheel.log" 2>&1) || { tail -40 "$tmp/pip-wheel.log"; exit 1; }
 ls "$tmp"/dist
@@ -145,6 +148,7 @@ if [ "${#pip_env[@]}" -gt 0 ]; then
     echo "pip's build, from ccache: $(ccache -s | grep -iE 'hits|misses' | tr -s ' ' | paste -sd ';')"
     rm -rf "$pip_build"
 fi
+rm -f "$root/.mesonpy-native-file.ini"
 "$tmp/venv2/bin/pip" install --no-index "$tmp"/dist/shannon-*.whl >/dev/null
 mkdir "$tmp/elsewhere"
 cd "$tmp/elsewhere"
