@@ -142,6 +142,52 @@ def cases():
 
     out.append(("keras.binary_crossentropy_grad 8192 x 10", probs10.size,
                 lambda: shannon.keras.binary_crossentropy_grad(yb, probs10), keras_bce_autograd))
+    # issue 19, session 5: the remaining gradients (anchors: autograd of the same formula in PyTorch's float64 ops)
+
+    def focal_autograd():
+        v = et.clone().requires_grad_(True)
+        p = torch.sigmoid(v)
+        ce = F.binary_cross_entropy_with_logits(v, labt, reduction="none")
+        (ce * (1 - (p * labt + (1 - p) * (1 - labt))) ** 2).sum().backward()
+        return v.grad
+
+    out.append(("optax.sigmoid_focal_loss_grad 10^6", e.size, lambda: shannon.optax.sigmoid_focal_loss_grad(e, lab),
+                focal_autograd))
+
+    def poly_autograd():
+        v = pxt.clone().requires_grad_(True)
+        p = torch.softmax(v, -1)
+        (-(ot * torch.log_softmax(v, -1)).sum(-1) + 2.0 * (ot * (1 - p)).sum(-1)).sum().backward()
+        return v.grad
+
+    out.append(("optax.poly_loss_cross_entropy_grad 8192 x 10", px.size,
+                lambda: shannon.optax.poly_loss_cross_entropy_grad(px, onehot), poly_autograd))
+
+    def keras_focal_autograd():
+        v = pt10.clone().requires_grad_(True)
+        c = v.clamp(1e-7, 1 - 1e-7)
+        bce = -(ybt * torch.log(c) + (1 - ybt) * torch.log(1 - c))
+        base = ybt * (1 - v) + (1 - ybt) * v
+        (base ** 2 * bce).mean(-1).sum().backward()
+        return v.grad
+
+    out.append(("keras.binary_focal_crossentropy_grad 8192 x 10", probs10.size,
+                lambda: shannon.keras.binary_focal_crossentropy_grad(yb, probs10, reduction="sum"), keras_focal_autograd))
+    k, nm = 4, 1000
+    a = rng.normal(size=(2, nm, k, k))
+    covs = a @ np.swapaxes(a, -1, -2) + k * np.eye(k)
+    locs = rng.normal(size=(2, nm, k))
+    mvn_t = [torch.from_numpy(v).requires_grad_(True) for v in (locs[0], covs[0], locs[1], covs[1])]
+
+    def mvn_autograd():
+        for t in mvn_t:
+            t.grad = None
+        D.kl_divergence(D.MultivariateNormal(mvn_t[0], mvn_t[1]), D.MultivariateNormal(mvn_t[2], mvn_t[3])).sum().backward()
+        return mvn_t[1].grad
+
+    out.append(("distributions.kl_divergence_grad MultivariateNormal 1000 x (4, 4x4)", nm,
+                lambda: S.kl_divergence_grad(S.MultivariateNormal(locs[0], covs[0]), S.MultivariateNormal(locs[1], covs[1])),
+                mvn_autograd))
     xb = torch.from_numpy(rng.normal(0, 3, (8192, 10))).to(torch.bfloat16)
     yb16 = torch.from_numpy(rng.integers(0, 10, 8192))
     out.append(("cross_entropy bfloat16 8192 x 10, intermediates='input'", 8192 * 10,

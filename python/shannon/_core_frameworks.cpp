@@ -221,26 +221,27 @@ void bind_optax(py::module_& m) {
     m.def("optax_sigmoid_binary_cross_entropy", [](const request& r, const A& x, const A& y) {
         return run(r, [](const auto& a, const auto& b) { return po::sigmoid_binary_cross_entropy(a, b); }, flat(x), flat(y));
     });
-    m.def("optax_sigmoid_focal_loss", [](const request& r, const A& x, const A& y, double gamma,
-                                         std::optional<double> alpha, std::optional<double> one_minus_alpha) {
-        const po::sigmoid_focal_loss_options o{gamma, alpha, one_minus_alpha};
-        return run(r, ex::detail::elementwise_fn{[o](const auto& a, const auto& b) { return po::sigmoid_focal_loss(a, b, o); }},
-                   flat(x), flat(y));
-    });
-    m.def("optax_poly_loss_cross_entropy", [](const request& r, const A& x, const A& y, double epsilon) {
-        return run(r, [epsilon](const auto& a, const auto& b) { return po::poly_loss_cross_entropy(a, b, epsilon); },
-                   rows(x), rows(y));
-    });
-    m.def("optax_sigmoid_focal_loss_grad", [](const request& r, const A& x, const A& y, double gamma,
-                                              std::optional<double> alpha, std::optional<double> one_minus_alpha) {
-        const po::sigmoid_focal_loss_options o{gamma, alpha, one_minus_alpha};
-        return run(r, ex::detail::elementwise_fn{[o](const auto& a, const auto& b) { return po::sigmoid_focal_loss_grad(a, b, o); }},
-                   flat(x), flat(y));
-    });
-    m.def("optax_poly_loss_cross_entropy_grad", [](const request& r, const A& x, const A& y, double epsilon) {
-        return run(r, [epsilon](const auto& a, const auto& b) { return po::poly_loss_cross_entropy_grad(a, b, epsilon); },
-                   rows(x), rows(y));
-    });
+    // sigmoid_focal_loss and poly_loss_cross_entropy, each with its gradient: (request, logits, labels, settings)
+    const auto focal = [&](const char* name, auto fn) {
+        m.def(name, [fn](const request& r, const A& x, const A& y, double gamma, std::optional<double> alpha,
+                         std::optional<double> one_minus_alpha) {
+            const po::sigmoid_focal_loss_options o{gamma, alpha, one_minus_alpha};
+            return run(r, ex::detail::elementwise_fn{[o, fn](const auto& a, const auto& b) { return fn(a, b, o); }}, flat(x),
+                       flat(y));
+        });
+    };
+    focal("optax_sigmoid_focal_loss", [](const auto& a, const auto& b, const auto& o) { return po::sigmoid_focal_loss(a, b, o); });
+    focal("optax_sigmoid_focal_loss_grad",
+          [](const auto& a, const auto& b, const auto& o) { return po::sigmoid_focal_loss_grad(a, b, o); });
+    const auto poly = [&](const char* name, auto fn) {
+        m.def(name, [fn](const request& r, const A& x, const A& y, double epsilon) {
+            return run(r, [epsilon, fn](const auto& a, const auto& b) { return fn(a, b, epsilon); }, rows(x), rows(y));
+        });
+    };
+    poly("optax_poly_loss_cross_entropy",
+         [](const auto& a, const auto& b, double e) { return po::poly_loss_cross_entropy(a, b, e); });
+    poly("optax_poly_loss_cross_entropy_grad",
+         [](const auto& a, const auto& b, double e) { return po::poly_loss_cross_entropy_grad(a, b, e); });
 }
 
 }  // namespace shannon_python

@@ -11,6 +11,7 @@
 // Shapes: an N x C batch as a range of rows, the class axis last (the Python layer moves `axis` there).
 #pragma once
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <optional>
@@ -275,6 +276,20 @@ template <real_range L, real_range Y>
     });
 }
 
+namespace detail {
+/// Whether a row holds a NaN.
+template <class Row>
+[[nodiscard]] bool any_nan(const Row& row) {
+    return std::ranges::any_of(row, [](const auto& v) { return shannon::detail::has_nan(v); });
+}
+
+/// JAX's softmax of a row is NaN throughout for a +inf or NaN logit or only -inf ones (x - max: inf - inf).
+template <class Frame, class Row>
+[[nodiscard]] bool nan_softmax(const Frame& frame, const Row& row) {
+    return frame.n_pos_inf > 0 || frame.all_neg_inf || any_nan(row);
+}
+}  // namespace detail
+
 /// optax.losses.poly_loss_cross_entropy(logits, labels, epsilon) per row: softmax_cross_entropy +
 /// epsilon sum_k labels_k (1 - softmax(logits)_k), 1 - p_k formed without cancellation (R / (1 + R) at the
 /// largest logit, R = sum of the others' e^(z_j - max)); NaN for a row with a +inf logit or only -inf ones
@@ -293,11 +308,7 @@ template <row_range L, row_range Y>
         l.reserve(x.size());
         for (std::size_t n = 0; n < x.size(); ++n) {
             const auto frame = shannon::detail::make_softmax_frame(x[n]);
-            bool nan_row = frame.n_pos_inf > 0 || frame.all_neg_inf;
-            for (const W& v : x[n]) {
-                nan_row = nan_row || shannon::detail::has_nan(v);
-            }
-            if (nan_row) {
+            if (detail::nan_softmax(frame, x[n])) {
                 l.push_back(shannon::detail::quiet_nan<W>());
                 continue;
             }
@@ -375,11 +386,7 @@ template <row_range L, row_range Y>
         for (std::size_t n = 0; n < x.size(); ++n) {
             const std::size_t c = std::ranges::size(x[n]);
             const auto frame = shannon::detail::make_softmax_frame(x[n]);
-            bool nan_row = frame.n_pos_inf > 0 || frame.all_neg_inf;
-            for (std::size_t k = 0; k < c; ++k) {
-                nan_row = nan_row || shannon::detail::has_nan(x[n][k]) || shannon::detail::has_nan(y[n][k]);
-            }
-            if (nan_row) {
+            if (detail::nan_softmax(frame, x[n]) || detail::any_nan(y[n])) {
                 g.insert(g.end(), c, shannon::detail::quiet_nan<W>());
                 continue;
             }
