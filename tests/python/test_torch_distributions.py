@@ -521,6 +521,15 @@ def test_multivariate_normal_gradient_against_mpmath(fp):
         np.testing.assert_array_equal(got[f"p.{fp}"], want)
     else:
         assert np.all(got[f"p.{fp}"] == 0)
+    # the same matrix, other locs (Sp = Sq): the gradient's zeros are exact and every value decided
+    lq = rng.normal(size=3)
+    got = S.kl_divergence_grad(S.MultivariateNormal(loc, **{fp: m}), S.MultivariateNormal(lq, **{fp: m}))
+    assert shannon.last_paths()["undetermined"] == 0
+    ref = mvn_grad_ref(fp, loc, m, fp, lq, m)
+    for key, rkey in zip(got, ["p.loc", "p.m", "q.loc", "q.m"]):
+        flat = np.ravel(np.array(ref[rkey], dtype=object))
+        want = np.array([0.0 if abs(v) < M(10) ** -60 else rn(v, np.float64) for v in flat])  # the difference quotient's noise
+        np.testing.assert_array_equal(np.ravel(got[key]), want, err_msg=f"{fp} same matrix {key}")
     # a batch: shapes follow torch's broadcast
     mats = np.stack([spd(rng, 2) for _ in range(4)])
     if fp == "scale_tril":

@@ -1015,7 +1015,8 @@ namespace detail {
 template <class W>
 struct mvn_pair {
     std::size_t k;
-    bool same;
+    bool same_matrix;  ///< the same form and matrix: Sp = Sq exactly
+    bool same;         ///< and the same loc
     std::vector<W> lp, lq, delta;
 };
 
@@ -1023,18 +1024,19 @@ template <class W, class Rows>
 [[nodiscard]] mvn_pair<W> mvn_row(matrix_form pf, matrix_form qf, const Rows& pl, const Rows& pm, const Rows& ql,
                                   const Rows& qm, std::size_t i) {
     const std::size_t k = std::ranges::size(pl[i]);
-    bool same = pf == qf;
+    bool same_matrix = pf == qf;
+    for (std::size_t j = 0; same_matrix && j < k * k; ++j) {
+        same_matrix = input_value(W(pm[i][j])) == input_value(W(qm[i][j]));
+    }
+    bool same = same_matrix;
     for (std::size_t j = 0; same && j < k; ++j) {
         same = input_value(W(pl[i][j])) == input_value(W(ql[i][j]));
-    }
-    for (std::size_t j = 0; same && j < k * k; ++j) {
-        same = input_value(W(pm[i][j])) == input_value(W(qm[i][j]));
     }
     std::vector<W> delta(k);
     for (std::size_t j = 0; j < k; ++j) {
         delta[j] = W(W(ql[i][j]) - W(pl[i][j]));
     }
-    return {k, same, scale_tril_of<W>(pf, pm[i], k), scale_tril_of<W>(qf, qm[i], k), std::move(delta)};
+    return {k, same_matrix, same, scale_tril_of<W>(pf, pm[i], k), scale_tril_of<W>(qf, qm[i], k), std::move(delta)};
 }
 
 /// The four parameter rows of a MultivariateNormal pair (p.loc, p.matrix, q.loc, q.matrix), read.
@@ -1119,8 +1121,9 @@ template <class LocRows, class MatrixRows>
 /// (Sp - Sp Sq^-1 Sp) / 2 and (Sp + delta delta^T - Sq) / 2; scale_tril: Sq^-1 Lp - diag(1 / Lp_jj) over the
 /// whole matrix (kl.py solves against p's scale_tril as a full right-hand side, so its upper triangle has
 /// a gradient), and the lower triangle of diag(1 / Lq_jj) - Sq^-1 (Sp + delta delta^T) Lq^-T (the triangular
-/// solve reads only q's lower triangle). Identical parameters: exact zeros, but for scale_tril's
-/// d / d p.scale_tril, then the strict upper triangle of Lp^-T.
+/// solve reads only q's lower triangle). Where p and q have the same form and matrix (Sp = Sq), the forms
+/// whose zeros are exact: 0 for p's covariance or precision, the strict upper triangle of Lp^-T for p's
+/// scale_tril; -v v^T / 2, delta delta^T / 2 and the lower triangle of -v (Lq^-1 delta)^T for q's.
 template <class LocRows, class MatrixRows>
 [[nodiscard]] auto kl_multivariate_normal_gradient(matrix_form pf, matrix_form qf, const LocRows& p_loc,
                                                    const MatrixRows& p_matrix, const LocRows& q_loc,
@@ -1159,18 +1162,32 @@ template <class LocRows, class MatrixRows>
             auto gq = at(3, i);
             const auto set = [](auto it, std::size_t j, const W& x) { *(it + static_cast<std::ptrdiff_t>(j)) = x; };
             if (pf == matrix_form::scale_tril) {
-                const std::vector<W> g = detail::times(sq_inv, r.lp, k);  // Sq^-1 Lp (= Lp^-T when the two are alike)
+                const std::vector<W> g = detail::times(sq_inv, r.lp, k);  // Sq^-1 Lp (= Lp^-T when Sp = Sq)
                 for (std::size_t a = 0; a < k; ++a) {
                     for (std::size_t b = 0; b < k; ++b) {
-                        if (r.same && b <= a) {
+                        if (r.same_matrix && b <= a) {
                             continue;  // Lp^-T is upper triangular with diagonal 1 / Lp_jj: exact zeros here
                         }
                         set(gp, a * k + b, a == b ? W(g[a * k + b] - W(W(1) / r.lp[a * k + a])) : g[a * k + b]);
                     }
                 }
             }
-            if (r.same) {
-                continue;  // every other block is an exact zero
+            if (r.same_matrix) {  // Sp = Sq exactly: the formulas below in the forms whose zeros are exact
+                // p's covariance or precision: 0; q's covariance -v v^T / 2, precision delta delta^T / 2; q's
+                // scale_tril the lower triangle of -v w^T, w = Lq^-1 delta (all 0 when the locs agree too)
+                const std::vector<W> w = detail::solve_lower(r.lq, r.delta, k, 1);
+                for (std::size_t a = 0; a < k; ++a) {
+                    for (std::size_t b = 0; b < k; ++b) {
+                        if (qf == matrix_form::covariance_matrix) {
+                            set(gq, a * k + b, W(W(-W(v[a] * v[b])) / W(2)));
+                        } else if (qf == matrix_form::precision_matrix) {
+                            set(gq, a * k + b, W(W(r.delta[a] * r.delta[b]) / W(2)));
+                        } else if (b <= a) {
+                            set(gq, a * k + b, W(-W(v[a] * w[b])));
+                        }
+                    }
+                }
+                continue;
             }
             // Sq^-1 (Sp + delta delta^T) and (Sp + delta delta^T): q's blocks use them
             std::vector<W> spd(sigma_p);
