@@ -328,6 +328,10 @@ def kl_divergence_grad(req, p, q):
     return Assembled(picked)
 
 
+# The raw result of a core call over an empty batch: no values, all determined, no path taken.
+_NO_VALUES = (np.zeros(0), True, dict.fromkeys(("kernel", "ball", "mpfi", "undetermined"), 0), True)
+
+
 def _kl(req, p, q, grad):
     p, q = _as_ours(p), _as_ours(q)
     fp, fq = type(p), type(q)
@@ -370,7 +374,7 @@ def _kl(req, p, q, grad):
                   for a in (pa, qa))
         if grad:
             if pr.shape[0] == 0:
-                return (np.zeros(0), True, dict.fromkeys(("kernel", "ball", "mpfi", "undetermined"), 0), True), shape + (c,)
+                return _NO_VALUES, shape + (c,)
             return _core.torch_distribution_kl_rows(core, p.family, pr, qr, pg, qg, eps_dtype, True), shape + (c,)
         if pr.shape[0] == 0:
             return Assembled(np.zeros(shape))
@@ -388,7 +392,7 @@ def _kl(req, p, q, grad):
         flat = [flat[0], flat[0], flat[1], flat[1]]
     if flat[0].size == 0:
         if grad:
-            return (np.zeros(0), True, dict.fromkeys(("kernel", "ball", "mpfi", "undetermined"), 0), True), shape
+            return _NO_VALUES, shape
         return Assembled(np.zeros(shape))
     raw = _core.torch_distribution_kl(core, p.family, *flat, pg, qg, eps_dtype, grad)
     if grad:
@@ -454,7 +458,7 @@ def _mvn(req, arrays, pg, qg, grad=False):
         return np.ascontiguousarray(np.broadcast_to(a, shape + tail), dtype=np.float64).reshape(-1, int(np.prod(tail)))
     if int(np.prod(shape)) == 0:
         if grad:
-            return (np.zeros(0), True, dict.fromkeys(("kernel", "ball", "mpfi", "undetermined"), 0), True), shape
+            return _NO_VALUES, shape
         return Assembled(np.zeros(shape))
     raw = _core.torch_distribution_kl_mvn(core, pg, qg, flat(pl, (k,)), flat(pm, (k, k)), flat(ql, (k,)),
                                           flat(qm, (k, k)), grad)

@@ -22,6 +22,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <optional>
+#include <utility>
 #include <vector>
 
 #include "common.hpp"
@@ -180,6 +181,30 @@ inline void check_alpha(const std::vector<double>& alpha, std::size_t classes, s
         fail<shannon::invalid_argument>(function, "argument 'alpha' has ", alpha.size(),
                                         " elements: give one, or one per class (", classes, ")");
     }
+}
+
+/// binary_focal_crossentropy's class-balancing weight y alpha + (1 - y)(1 - alpha).
+template <class W>
+[[nodiscard]] W balancing_weight(const W& y, double alpha) {
+    return W(W(y * W(alpha)) + W(W(W(1) - y) * W(W(1) - W(alpha))));
+}
+
+/// A row of categorical_focal_crossentropy's predictions as probabilities (softmax from logits, else as
+/// given) and their sum S (Keras divides by it).
+template <class W, class Row>
+[[nodiscard]] std::pair<std::vector<W>, W> probabilities_and_sum(const Row& row, bool from_logits) {
+    std::vector<W> prob;
+    if (from_logits) {
+        prob = shannon::detail::softmax_row(shannon::detail::make_softmax_frame(row), row);
+    } else {
+        prob.assign(std::ranges::begin(row), std::ranges::end(row));
+    }
+    accumulator<W> total;
+    for (const W& x : prob) {
+        total.add(x);
+    }
+    const W sum = total.value();
+    return {std::move(prob), sum};
 }
 
 /// -(y log clip(p) + (1 - y) log clip(1 - p)): the clipped binary cross-entropy of one element.
@@ -449,7 +474,7 @@ template <class W, class True, class Pred>
             const W base = W(W(y * pq.q) + W(W(W(1) - y) * pq.p));
             W term = W(power(base, o.gamma) * clipped_bce(y, pq, b));
             if (o.apply_class_balancing) {
-                term = W(term * W(W(y * W(o.alpha)) + W(W(W(1) - y) * W(W(1) - W(o.alpha)))));
+                term = W(term * balancing_weight(y, o.alpha));
             }
             acc.add(term);
         }
@@ -470,17 +495,7 @@ template <class W, class True, class Pred>
     std::vector<W> l;
     l.reserve(t.size());
     for (std::size_t n = 0; n < t.size(); ++n) {
-        std::vector<W> prob;
-        if (o.from_logits) {
-            prob = shannon::detail::softmax_row(shannon::detail::make_softmax_frame(p[n]), p[n]);
-        } else {
-            prob.assign(std::ranges::begin(p[n]), std::ranges::end(p[n]));
-        }
-        accumulator<W> s;
-        for (const W& x : prob) {
-            s.add(x);
-        }
-        const W sum = s.value();
+        const auto [prob, sum] = probabilities_and_sum<W>(p[n], o.from_logits);
         accumulator<W> acc;
         for (std::size_t k = 0; k < c; ++k) {
             const W out = b.p(W(prob[k] / sum));
@@ -825,7 +840,7 @@ template <row_range Y, row_range P>
                 const W base = W(W(y * pq.q) + W(W(W(1) - y) * pq.p));
                 W up = rs;  // the upstream gradient of the focal term: the row's scale times the class weight
                 if (o.apply_class_balancing) {
-                    up = W(up * W(W(y * W(o.alpha)) + W(W(W(1) - y) * W(W(1) - W(o.alpha)))));
+                    up = W(up * detail::balancing_weight(y, o.alpha));
                 }
                 // through the focal factor: TF's (upstream * bce) * gamma * pow(b, gamma - 1), then d b / d p = 1 - 2 y'
                 const W slope = detail::power_slope(base, o.gamma);
@@ -878,17 +893,9 @@ template <row_range Y, row_range P>
                 g.insert(g.end(), c, shannon::detail::quiet_nan<W>());
                 continue;
             }
-            std::vector<W> prob;
-            if (o.from_logits) {
-                prob = shannon::detail::softmax_row(shannon::detail::make_softmax_frame(p[n]), p[n]);
-            } else {
-                prob.assign(std::ranges::begin(p[n]), std::ranges::end(p[n]));
-            }
-            detail::accumulator<W> total;
-            for (const W& v : prob) {
-                total.add(v);
-            }
-            const W s = total.value();
+            const auto row = detail::probabilities_and_sum<W>(p[n], o.from_logits);
+            const std::vector<W>& prob = row.first;  // named, not a structured binding: captured below (Clang 14)
+            const W& s = row.second;
             detail::accumulator<W> dot;
             for (std::size_t k = 0; k < c; ++k) {
                 share[k] = W(prob[k] / s);

@@ -21,13 +21,23 @@ namespace detail {
 
 using namespace keras::detail;
 
+/// Keras 2's clip bounds and the epsilon it adds inside the logs: epsilon_ is a tensor of y_pred's dtype,
+/// and 1 - epsilon_ is computed (rounded) in that dtype; the epsilon added inside the logs is the Python
+/// float, converted to the dtype as well.
+template <class W>
+struct keras2_epsilon {
+    double eps;
+    clip_bounds<W> b;
+    W e;
+    explicit keras2_epsilon(const crossentropy_options& o)
+        : eps(in_dtype(o.epsilon, o.dtype)), b(o.epsilon, o.dtype, 1.0 - eps), e(W(eps)) {}
+};
+
 template <class W, class True, class Pred>
 [[nodiscard]] row_losses<W> binary_crossentropy_rows(True&& y_true, Pred&& y_pred, const crossentropy_options& o) {
-    // epsilon_ is a tensor of y_pred's dtype, and 1 - epsilon_ is computed (rounded) in that dtype;
-    // the epsilon added inside the logs is the Python float, converted to the dtype as well.
-    const double eps = in_dtype(o.epsilon, o.dtype);
-    const clip_bounds<W> b(o.epsilon, o.dtype, 1.0 - eps);
-    const W e = W(eps);
+    const keras2_epsilon<W> k(o);
+    const clip_bounds<W>& b = k.b;
+    const W& e = k.e;
     return bce_rows<W>(std::forward<True>(y_true), std::forward<Pred>(y_pred), o, "tf_keras2.binary_crossentropy",
                        [&b, &e](const W& y, const two_sided<W>& pq) {
                            const W a = log_(W(b.p(pq.p) + e));
@@ -68,13 +78,11 @@ template <row_range Y, row_range P>
     using T = keras::detail::rows_t<P>;
     using W = working_t<T>;
     return evaluate_rounded<T>([&] {
-        const double eps = profiles::in_dtype(o.epsilon, o.dtype);
-        const keras::detail::clip_bounds<W> b(o.epsilon, o.dtype, 1.0 - eps);
-        const W e = W(eps);
+        const detail::keras2_epsilon<W> k(o);
         return keras::detail::bce_gradient<W>(std::forward<Y>(y_true), std::forward<P>(y_pred), o,
-                                              "tf_keras2.binary_crossentropy", b, [&](const W& y, const W& x) {
-                                                  const W a = W(W(-y) / W(x + e));
-                                                  return W(a + W(W(W(1) - y) / W(b.q(W(W(1) - x)) + e)));
+                                              "tf_keras2.binary_crossentropy", k.b, [&k](const W& y, const W& x) {
+                                                  const W a = W(W(-y) / W(x + k.e));
+                                                  return W(a + W(W(W(1) - y) / W(k.b.q(W(W(1) - x)) + k.e)));
                                               });
     });
 }

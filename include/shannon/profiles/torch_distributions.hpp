@@ -1136,31 +1136,27 @@ template <class LocRows, class MatrixRows>
         const std::size_t k = n == 0 ? 0 : std::ranges::size(pl[0]);
         const std::size_t kk = k * k;
         std::vector<W> out(2 * n * (k + kk), W(0));
-        const auto at = [&](std::size_t block, std::size_t i) {  // the first of row i's values in a block
-            const std::size_t loc = n * k;
-            const std::size_t mat = n * kk;
-            const std::size_t starts[4] = {0, loc, loc + mat, 2 * loc + mat};
-            return out.begin() + static_cast<std::ptrdiff_t>(starts[block] + i * (block % 2 == 0 ? k : kk));
-        };
         for (std::size_t i = 0; i < n; ++i) {
+            // where row i's values start in the four blocks: p.loc, p.matrix, q.loc, q.matrix
+            W* const dp_loc = out.data() + i * k;
+            W* const gp = out.data() + n * k + i * kk;
+            W* const dq_loc = out.data() + n * (k + kk) + i * k;
+            W* const gq = out.data() + n * (2 * k + kk) + i * kk;
             const auto r = detail::mvn_row<W>(pf, qf, pl, pm, ql, qm, i);
-            const std::vector<W> sq_inv = detail::gram_inverse(r.lq, k);
-            const std::vector<W> sigma_p = detail::times(r.lp, detail::transposed(r.lp, k), k);
-            std::vector<W> v(k, W(0));
+            const std::vector<W> lq_inv = detail::solve_lower(r.lq, detail::identity<W>(k), k, k);
+            const std::vector<W> sq_inv = detail::times(detail::transposed(lq_inv, k), lq_inv, k);
+            std::vector<W> v(k, W(0));  // Sq^-1 delta
             for (std::size_t a = 0; a < k; ++a) {
-                W s(0);
+                W sum(0);
                 for (std::size_t b = 0; b < k; ++b) {
-                    s += sq_inv[a * k + b] * r.delta[b];
+                    sum += sq_inv[a * k + b] * r.delta[b];
                 }
-                v[a] = s;
+                v[a] = sum;
             }
             for (std::size_t a = 0; a < k; ++a) {
-                *(at(0, i) + static_cast<std::ptrdiff_t>(a)) = W(-v[a]);
-                *(at(2, i) + static_cast<std::ptrdiff_t>(a)) = v[a];
+                dp_loc[a] = W(-v[a]);
+                dq_loc[a] = v[a];
             }
-            auto gp = at(1, i);
-            auto gq = at(3, i);
-            const auto set = [](auto it, std::size_t j, const W& x) { *(it + static_cast<std::ptrdiff_t>(j)) = x; };
             if (pf == matrix_form::scale_tril) {
                 const std::vector<W> g = detail::times(sq_inv, r.lp, k);  // Sq^-1 Lp (= Lp^-T when Sp = Sq)
                 for (std::size_t a = 0; a < k; ++a) {
@@ -1168,7 +1164,7 @@ template <class LocRows, class MatrixRows>
                         if (r.same_matrix && b <= a) {
                             continue;  // Lp^-T is upper triangular with diagonal 1 / Lp_jj: exact zeros here
                         }
-                        set(gp, a * k + b, a == b ? W(g[a * k + b] - W(W(1) / r.lp[a * k + a])) : g[a * k + b]);
+                        gp[a * k + b] = a == b ? W(g[a * k + b] - W(W(1) / r.lp[a * k + a])) : g[a * k + b];
                     }
                 }
             }
@@ -1179,17 +1175,18 @@ template <class LocRows, class MatrixRows>
                 for (std::size_t a = 0; a < k; ++a) {
                     for (std::size_t b = 0; b < k; ++b) {
                         if (qf == matrix_form::covariance_matrix) {
-                            set(gq, a * k + b, W(W(-W(v[a] * v[b])) / W(2)));
+                            gq[a * k + b] = W(W(-W(v[a] * v[b])) / W(2));
                         } else if (qf == matrix_form::precision_matrix) {
-                            set(gq, a * k + b, W(W(r.delta[a] * r.delta[b]) / W(2)));
+                            gq[a * k + b] = W(W(r.delta[a] * r.delta[b]) / W(2));
                         } else if (b <= a) {
-                            set(gq, a * k + b, W(-W(v[a] * w[b])));
+                            gq[a * k + b] = W(-W(v[a] * w[b]));
                         }
                     }
                 }
                 continue;
             }
-            // Sq^-1 (Sp + delta delta^T) and (Sp + delta delta^T): q's blocks use them
+            // Sp, and Sp + delta delta^T (q's blocks use it)
+            const std::vector<W> sigma_p = detail::times(r.lp, detail::transposed(r.lp, k), k);
             std::vector<W> spd(sigma_p);
             for (std::size_t a = 0; a < k; ++a) {
                 for (std::size_t b = 0; b < k; ++b) {
@@ -1199,26 +1196,25 @@ template <class LocRows, class MatrixRows>
             if (pf == matrix_form::covariance_matrix) {
                 const std::vector<W> sp_inv = detail::gram_inverse(r.lp, k);
                 for (std::size_t j = 0; j < kk; ++j) {
-                    set(gp, j, W(W(sq_inv[j] - sp_inv[j]) / W(2)));
+                    gp[j] = W(W(sq_inv[j] - sp_inv[j]) / W(2));
                 }
             } else if (pf == matrix_form::precision_matrix) {
                 const std::vector<W> sps = detail::times(detail::times(sigma_p, sq_inv, k), sigma_p, k);
                 for (std::size_t j = 0; j < kk; ++j) {
-                    set(gp, j, W(W(sigma_p[j] - sps[j]) / W(2)));
+                    gp[j] = W(W(sigma_p[j] - sps[j]) / W(2));
                 }
             }
             if (qf == matrix_form::covariance_matrix) {
                 const std::vector<W> m = detail::times(detail::times(sq_inv, spd, k), sq_inv, k);
                 for (std::size_t j = 0; j < kk; ++j) {
-                    set(gq, j, W(W(sq_inv[j] - m[j]) / W(2)));
+                    gq[j] = W(W(sq_inv[j] - m[j]) / W(2));
                 }
             } else if (qf == matrix_form::precision_matrix) {
                 const std::vector<W> sigma_q = detail::times(r.lq, detail::transposed(r.lq, k), k);
                 for (std::size_t j = 0; j < kk; ++j) {
-                    set(gq, j, W(W(spd[j] - sigma_q[j]) / W(2)));
+                    gq[j] = W(W(spd[j] - sigma_q[j]) / W(2));
                 }
             } else {
-                const std::vector<W> lq_inv = detail::solve_lower(r.lq, detail::identity<W>(k), k, k);
                 // Sq^-1 (Sp + delta delta^T) Lq^-T: (Sq^-1 spd) times the transpose of Lq^-1
                 const std::vector<W> m = detail::times(sq_inv, spd, k);
                 for (std::size_t a = 0; a < k; ++a) {
@@ -1227,7 +1223,7 @@ template <class LocRows, class MatrixRows>
                         for (std::size_t c = 0; c < k; ++c) {
                             s += m[a * k + c] * lq_inv[b * k + c];
                         }
-                        set(gq, a * k + b, a == b ? W(W(W(1) / r.lq[a * k + a]) - s) : W(-s));
+                        gq[a * k + b] = a == b ? W(W(W(1) / r.lq[a * k + a]) - s) : W(-s);
                     }
                 }
             }
