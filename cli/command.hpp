@@ -44,7 +44,9 @@ struct command {
     std::map<std::string, std::string, std::less<>> specs;  ///< option name (p, q, logits, ...) -> LIST
     std::string round_mode;                                 ///< --round-inputs ("" for none)
     std::size_t classes = 0;                                ///< --classes (0: not given)
-    std::optional<std::size_t> npy_columns;                 ///< set by a 2-D .npy
+    std::optional<std::size_t> npy_columns;                 ///< set by a 2-D (or n-D: its last axis) .npy
+    std::string alpha;                                      ///< --alpha: the order of renyi-*, tsallis-entropy
+    std::vector<std::size_t> shape;                         ///< --shape: a joint table's (else the .npy's)
     shannon::options opt;
     bool none = false;  ///< --reduction none
 
@@ -81,7 +83,8 @@ void check_kind(command& c, check_cases& cases);
 
 /// The kinds `shannon check` reads one case per candidate of.
 [[nodiscard]] constexpr bool checkable(kinds k) {
-    return k != kinds::gaussian && k != kinds::observations_and_predictions;
+    return k != kinds::gaussian && k != kinds::observations_and_predictions && k != kinds::distribution_and_order &&
+           k != kinds::two_distributions_and_order && k != kinds::joint_table;
 }
 
 }  // namespace shannon_cli

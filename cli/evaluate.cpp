@@ -15,6 +15,9 @@ template void run_kind<kinds::classes_and_probabilities>(command&);
 template void run_kind<kinds::classes_and_logits>(command&);
 template void run_kind<kinds::observations_and_predictions>(command&);
 template void run_kind<kinds::gaussian>(command&);
+template void run_kind<kinds::distribution_and_order>(command&);
+template void run_kind<kinds::two_distributions_and_order>(command&);
+template void run_kind<kinds::joint_table>(command&);
 
 template void check_kind<kinds::distribution>(command&, check_cases&);
 template void check_kind<kinds::two_distributions>(command&, check_cases&);

@@ -161,6 +161,41 @@ void run_kind(command& c) {
                 const auto p = c.need("p");  // p first: its error comes first
                 report(r, quantity, p, c.need("q"), opt);
             }
+        } else if constexpr (K == kinds::distribution_and_order || K == kinds::two_distributions_and_order) {
+            if (none) {
+                throw usage_error(fmt::format("--reduction none applies to the losses over samples, not to {}", qn));
+            }
+            if (c.alpha.empty()) {
+                throw usage_error(fmt::format("{} needs --alpha (its order: a number >= 0, or inf)", qn));
+            }
+            const number_list alpha(std::vector<std::string>{checked_number(c.alpha, "alpha", 0)});
+            if constexpr (K == kinds::distribution_and_order) {
+                const auto at = [&quantity, &opt](const auto& p, const auto& a) { return quantity(p, a[0], opt); };
+                report(r, at, c.need("p"), alpha);
+            } else {
+                const auto at = [&quantity, &opt](const auto& p, const auto& q, const auto& a) { return quantity(p, q, a[0], opt); };
+                const auto p = c.need("p");
+                report(r, at, p, c.need("q"), alpha);
+            }
+        } else if constexpr (K == kinds::joint_table) {
+            if (none) {
+                throw usage_error(fmt::format("--reduction none applies to the losses over samples, not to {}", qn));
+            }
+            const auto cells = c.need("p");
+            std::vector<std::size_t> shape = c.shape;
+            if (shape.empty()) {
+                shape = last_npy_shape();
+            }
+            if (shape.empty()) {
+                throw usage_error(fmt::format("{} needs the table's shape: --shape N,M[,...] (or a .npy of that shape)", qn));
+            }
+            // The table as the quantity takes it (binary64 cells where every number is one, for the fast
+            // paths; else the text), so that the oracle recognizes the quantity itself.
+            if (const auto b = as_binary64(cells)) {
+                print(r, {evaluate_as_given(r, quantity, shannon::table_view{unwrapped(*b), shape}, opt)}, false);
+            } else {
+                print(r, {evaluate_as_given(r, quantity, shannon::table_view{cells.text(), shape}, opt)}, false);
+            }
         } else if constexpr (K == kinds::labels_and_probabilities || K == kinds::labels_and_logits) {
             constexpr bool logits = K == kinds::labels_and_logits;
             const auto y = c.need("labels");

@@ -38,6 +38,13 @@
 
 namespace shannon_cli {
 
+/// The shape of the last .npy read (the command reads its inputs one after another): a joint table's
+/// shape when --shape does not give one.
+inline std::vector<std::size_t>& last_npy_shape() {
+    static std::vector<std::size_t> shape;
+    return shape;
+}
+
 /// A usage or input error: reported on stderr with exit status 2.
 struct usage_error : std::runtime_error {
     using std::runtime_error::runtime_error;
@@ -274,11 +281,10 @@ inline number_list parse_npy_list(std::string_view data, const std::string& path
         throw usage_error(fmt::format("argument '{}': '{}' holds {} numbers, more than the cap of {}", arg, path, count,
                                       max_npy_values));
     }
-    if (dims.size() == 2) {
-        columns = dims[1];
-    } else if (dims.size() > 2) {
-        throw usage_error(fmt::format("argument '{}': '{}' has {} dimensions (1 or 2 expected)", arg, path, dims.size()));
+    if (dims.size() >= 2) {
+        columns = dims.back();  // rows of the last axis' length (a table's shape: last_npy_shape)
     }
+    last_npy_shape() = dims;
     std::size_t width = 0;
     if (descr == "<f8" || descr == "<i8") {
         width = 8;

@@ -102,6 +102,9 @@ constexpr std::string_view options_of(kinds k) {
         case kinds::classes_and_logits: return "--labels --logits --classes K";
         case kinds::gaussian: return "--y --mu --sigma2";
         case kinds::observations_and_predictions: return "--y --mu";
+        case kinds::distribution_and_order: return "--p --alpha A (the order: alpha, or Tsallis' q; inf allowed)";
+        case kinds::two_distributions_and_order: return "--p --q --alpha A (inf allowed)";
+        case kinds::joint_table: return "--p (the cells, row-major) --shape N,M[,...] (or a .npy's) [--given K] [--average]";
     }
     return "";
 }
@@ -211,6 +214,14 @@ int run(int argc, char** argv) {
     app.add_option("--mu", c.specs["mu"], "predictions (nll-gaussian, mse)");
     app.add_option("--sigma2", c.specs["sigma2"], "variance (nll-gaussian)");
     auto* classes_opt = app.add_option("--classes", classes_arg, "K: the row length of batched inputs (>= 1)");
+    app.add_option("--alpha", c.alpha, "the order of renyi-entropy, renyi-divergence, tsallis-entropy (a number or inf)");
+    app.add_option("--shape", c.shape, "a joint table's shape (comma-separated; a .npy gives its own)")->delimiter(',');
+    long long given = -1;
+    auto* given_opt = app.add_option("--given", given, "the axis conditional-entropy (default 0) or "
+                                                       "conditional-mutual-information (default: the last) conditions on");
+    std::string average = "arithmetic";
+    app.add_option("--average", average, "normalized-mutual-information's normalizer")
+        ->check(CLI::IsMember({"arithmetic", "geometric", "min", "max", "joint"}));
     app.add_option("--base", base, "unit of the information measures: e (nats), 2 (bits), 10 (bans)")
         ->check(CLI::IsMember({"e", "2", "10"}));
     app.add_option("--reduction", reduction, "mean (default), sum, or none (one result per sample) for the losses")
@@ -252,6 +263,17 @@ int run(int argc, char** argv) {
     }
     c.opt.base = base == "2" ? shannon::unit::bits : base == "10" ? shannon::unit::bans : shannon::unit::nats;
     c.opt.reduction = reduction == "sum" ? shannon::reduction::sum : shannon::reduction::mean;
+    if (given_opt->count() > 0) {
+        if (given < 0) {
+            throw usage_error(fmt::format("--given is {}: an axis is >= 0", given));
+        }
+        c.opt.given = static_cast<std::size_t>(given);
+    }
+    c.opt.average = average == "geometric" ? shannon::nmi_average::geometric
+                    : average == "min"     ? shannon::nmi_average::min
+                    : average == "max"     ? shannon::nmi_average::max
+                    : average == "joint"   ? shannon::nmi_average::joint
+                                           : shannon::nmi_average::arithmetic;
 
 
     if (check_mode) {

@@ -26,6 +26,8 @@ from fractions import Fraction
 import mpmath
 from mpmath import mp, mpf
 
+import info_formulas as info
+
 mp.dps = 100
 rng = random.Random(11)
 
@@ -222,6 +224,61 @@ def cases(n_random):
             out.append(("self_information", [[p]]))
     out += random_f32_cases(300)
     out += listed_cases(random.Random(12), 40)
+    out += information_cases(random.Random(20), 12)
+    return out
+
+
+ORDERS = [0.0, 0.25, 0.5, 1 - 2**-40, 1.0, 1 + 2**-40, 2.0, 3.5, 100.0, float("inf")]
+
+
+def information_cases(r, count):
+    """Issue 20's quantities: Rényi and Tsallis at every kind of order (0, near and at 1, 2, large,
+    +inf), the measures of random joint tables of two and three axes (sparse ones too) and their
+    edges: product tables (I = 0 exactly), a deterministic channel (H(Y|X) = 0), near independence.
+    A table is passed as its cells and '#AxB' (its shape)."""
+    out = []
+    for k in range(count):
+        n = r.randint(2, 7)
+        p = simplex(n, r.choice([0.05, 0.3, 1.0, 5.0]))
+        q = simplex(n, r.choice([0.3, 1.0, 5.0]))
+        a = ORDERS[k % len(ORDERS)] if k < len(ORDERS) else r.choice([r.uniform(0, 3), r.uniform(0.99, 1.01)])
+        out.append(("renyi_entropy", [p, [a]]))
+        out.append(("tsallis_entropy", [p, [a]]))
+        out.append(("renyi_divergence", [p, q, [a]]))
+        shape = [r.randint(2, 4), r.randint(2, 4)]
+        cells = info.random_table(r, shape, r.choice([0.3, 1.0]), r.choice([0.0, 0.3]))
+        tag = "#" + "x".join(map(str, shape))
+        for name in ("joint_entropy", "conditional_entropy", "mutual_information", "total_correlation",
+                     "normalized_mutual_information", "variation_of_information"):
+            out.append((name, [cells, tag]))
+        shape3 = [r.randint(2, 3), r.randint(2, 3), r.randint(2, 3)]
+        cells3 = info.random_table(r, shape3, 1.0, r.choice([0.0, 0.2]))
+        tag3 = "#" + "x".join(map(str, shape3))
+        out.append(("conditional_mutual_information", [cells3, tag3]))
+        out.append(("total_correlation", [cells3, tag3]))
+    # Edges: near-equal P and Q at orders near 1; support mismatch; a product table; a deterministic
+    # channel; a near-independent table (I ~ 1e-24).
+    p = simplex(5)
+    for a in (1 - 2**-30, 1.0, 1 + 2**-30, 0.5, 2.0):
+        out.append(("renyi_divergence", [p, perturb(p, 1e-12), [a]]))
+    for a in (0.5, 1.0, 2.0, float("inf")):
+        out.append(("renyi_divergence", [[0.5, 0.5, 0.0], [0.5, 0.0, 0.5], [a]]))
+    out.append(("renyi_entropy", [[1.0, 0.0, 0.0], [2.0]]))  # one-hot: exactly 0
+    prod = info.product_table([0.25, 0.75], [0.5, 0.125, 0.375])
+    for name in ("mutual_information", "total_correlation", "normalized_mutual_information"):
+        out.append((name, [prod, "#2x3"]))  # independent: exactly 0
+    det = [0.25, 0.0, 0.0, 0.0, 0.5, 0.0, 0.0, 0.0, 0.25]
+    for name in ("conditional_entropy", "mutual_information", "variation_of_information",
+                 "normalized_mutual_information"):
+        out.append((name, [det, "#3x3"]))  # Y = X: H(Y|X) = 0, VI = 0, NMI = 1
+    near = [0.25 + 2**-45, 0.25 - 2**-45, 0.25 - 2**-45, 0.25 + 2**-45]
+    out.append(("mutual_information", [near, "#2x2"]))
+    out.append(("conditional_entropy", [near, "#2x2"]))
+    # X and Y independent given Z: p(x, y, z) = p(z) p(x|z) p(y|z), dyadic, so I(X;Y|Z) = 0 exactly.
+    a = [[0.5, 0.5], [0.75, 0.25]]
+    b = [[0.25, 0.75], [0.5, 0.5]]
+    ci = [0.5 * a[z][x] * b[z][y] for x in range(2) for y in range(2) for z in range(2)]
+    out.append(("conditional_mutual_information", [ci, "#2x2x2"]))
     return out
 
 
@@ -301,6 +358,14 @@ def value(name, args):
         return len(y) * mpmath.log(2 * mpmath.pi * s2) / 2 + sse / (2 * s2)
     if name == "mean_squared_error":
         return mpmath.fsum((mpf(a) - mpf(b)) ** 2 for a, b in zip(args[0], args[1])) / len(args[0])
+    if name == "renyi_entropy":
+        return info.renyi_entropy(args[0], args[1][0])
+    if name == "tsallis_entropy":
+        return info.tsallis_entropy(args[0], args[1][0])
+    if name == "renyi_divergence":
+        return info.renyi_divergence(args[0], args[1], args[2][0])
+    if name in info.TABLE_QUANTITIES:
+        return info.TABLE_QUANTITIES[name](args[0], [int(n) for n in args[1][1:].split("x")])
     raise ValueError(name)
 
 

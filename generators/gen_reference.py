@@ -25,6 +25,8 @@ import sys
 import mpmath
 from mpmath import mp, mpf
 
+import info_formulas as info
+
 DPS = 2100
 OUT_DIGITS = 2060
 mp.dps = DPS
@@ -79,6 +81,9 @@ def add(name, args, value, scale=None, floats=None):
             parts.append(fmt_list(a))
         elif kind == "rows":
             parts.append(fmt_rows(a))
+        elif kind == "table":  # (shape, cells): 'AxBxC:' and the cells row-major
+            shape, cells = a
+            parts.append("x".join(map(str, shape)) + ":" + ",".join(repr(float(v)) for v in cells))
         else:
             parts.append(str(a))
     CASES.append("|".join([name, flag] + parts + [fmt_value(value), fmt_value(scale)]))
@@ -364,8 +369,63 @@ def likelihood():
     add("least_squares_b", [("list", milk_x), ("list", milk_y)], mpf(10), floats=milk_x + milk_y)
 
 
+def information():
+    """Issue 20's quantities: Rényi and Tsallis at every kind of order (0, near and at 1, 2, large,
+    +inf) on dense, sparse and near-equal distributions; the measures of joint tables of two and three
+    axes (random, sparse, a product table where I = 0, a deterministic channel, near independence).
+    Their forms cancel nothing, so the scale is |value|."""
+    inf = float("inf")
+    for single in (True, False):
+        orders = [0.0, 0.25, 0.5, 0.9, 1.0, 2.0, 3.5, 50.0, inf]
+        orders += [1 - 2**-20, 1 + 2**-20] if single else [1 - 2**-40, 1 + 2**-40, 1 - 1e-9]
+        for n in (2, 5, 30):
+            p = simplex(n, 1.0, single)
+            q = simplex(n, 1.0, single)
+            for a in orders:
+                add("renyi_entropy", [("list", p), ("list", [a])], info.renyi_entropy(p, a), floats=p + [a])
+                add("tsallis_entropy", [("list", p), ("list", [a])], info.tsallis_entropy(p, a), floats=p + [a])
+                add("renyi_divergence", [("list", p), ("list", q), ("list", [a])], info.renyi_divergence(p, q, a),
+                    floats=p + q + [a])
+        p = simplex(6, 1.0, single)
+        for rel in (1e-3, 1e-6) if single else (1e-6, 1e-12):
+            q = near(p, rel, single)
+            for a in (0.3, 0.5, 1.0, orders[-1], 2.0, 7.0):
+                add("renyi_divergence", [("list", p), ("list", q), ("list", [a])], info.renyi_divergence(p, q, a),
+                    floats=p + q + [a])
+        s = sparse(12, single)
+        full = simplex(12, 1.0, single)
+        for a in (0.0, 0.5, 1.0, 2.0, inf):
+            add("renyi_entropy", [("list", s), ("list", [a])], info.renyi_entropy(s, a), floats=s + [a])
+            # zeros of P (finite), and of Q under P's mass (+inf from order 1 on)
+            add("renyi_divergence", [("list", s), ("list", full), ("list", [a])], info.renyi_divergence(s, full, a),
+                floats=s + full + [a])
+            add("renyi_divergence", [("list", full), ("list", s), ("list", [a])], info.renyi_divergence(full, s, a),
+                floats=s + full + [a])
+        tables = [([2, 2], 1.0, 0.0), ([3, 4], 0.3, 0.2), ([10, 10], 1.0, 0.0), ([2, 3, 4], 1.0, 0.2), ([4, 4, 3], 0.3, 0.0)]
+        for shape, alpha, zeros in tables:
+            cells = info.random_table(rng, shape, alpha, zeros)
+            if single:
+                cells = [f32(c) for c in cells]
+            for name, fn in info.TABLE_QUANTITIES.items():
+                if len(shape) == 3 and name not in ("joint_entropy", "conditional_entropy", "total_correlation",
+                                                    "conditional_mutual_information"):
+                    continue
+                if len(shape) == 2 and name == "conditional_mutual_information":
+                    continue
+                add(name, [("table", (shape, cells))], fn(cells, shape), floats=cells)
+    prod = info.product_table([0.25, 0.75], [0.5, 0.125, 0.375])
+    det = [0.25, 0.0, 0.0, 0.0, 0.5, 0.0, 0.0, 0.0, 0.25]
+    near_indep = [0.25 + 2**-45, 0.25 - 2**-45, 0.25 - 2**-45, 0.25 + 2**-45]
+    for name, fn in info.TABLE_QUANTITIES.items():
+        if name == "conditional_mutual_information":
+            continue
+        for shape, cells in (([2, 3], prod), ([3, 3], det), ([2, 2], near_indep)):
+            add(name, [("table", (shape, cells))], fn(cells, shape), floats=cells)
+
+
 def main():
     measures()
+    information()
     helpers()
     losses()
     likelihood()

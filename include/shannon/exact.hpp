@@ -42,6 +42,8 @@
 #include "exact/general.hpp"     // IWYU pragma: export
 #include "exact/lift.hpp"        // IWYU pragma: export
 #include "exact/print.hpp"       // IWYU pragma: export
+#include "exact/renyi_fast.hpp"  // IWYU pragma: export
 #include "exact/report.hpp"      // IWYU pragma: export
 #include "exact/round.hpp"       // IWYU pragma: export
 #include "exact/settings.hpp"    // IWYU pragma: export
+#include "exact/table_fast.hpp"  // IWYU pragma: export

@@ -12,3 +12,5 @@
 #include "numbers/traits.hpp"
 #include "core/options.hpp"
 #include "core/registry.hpp"
+#include "core/renyi.hpp"
+#include "core/tables.hpp"

@@ -88,13 +88,84 @@ def _measure(name, formula, kind):
     return _named(one if kind == "distribution" else two, name, formula + "." + _NORM)
 
 
+def _ordered(name, formula, kind, order):
+    """The package's function for a quantity of one or two distributions and an order (alpha, q): the
+    order is the argument after the distributions, by position or by its name."""
+    def one(req, p, *args, base="nats", normalization="check", sum_tolerance=1e-6, **kw):
+        (a,) = _order(name, order, args, kw, 1)
+        (p,) = _floats(p)
+        fn = getattr(_core, name + _suffix(p))
+        return fn(req.infer(p), p.ravel(), a, _base(base), normalization, sum_tolerance, "mean"), None
+
+    def two(req, p, q, *args, base="nats", normalization="check", sum_tolerance=1e-6, **kw):
+        (a,) = _order(name, order, args, kw, 2)
+        p, q = _floats(p, q)
+        fn = getattr(_core, name + _suffix(p))
+        return fn(req.infer(p, q), p.ravel(), q.ravel(), a, _base(base), normalization, sum_tolerance, "mean"), None
+
+    doc = (formula + f". The order {order} is a number in [0, inf] (float('inf') allowed), continuous through 1 "
+           "(no cancellation: the value at 1 + 1e-12 is within a few ulps of the limit)." + _NORM)
+    return _named(one if kind == "distribution_and_order" else two, name, doc)
+
+
+def _order(name, order, args, kw, n):
+    if len(args) + (order in kw) != 1 or set(kw) - {order}:
+        extra = sorted(set(kw) - {order})
+        raise TypeError(f"shannon.{name}() takes {n} distribution{'s' if n > 1 else ''} and the order {order}"
+                        + (f"; unexpected keyword {extra[0]!r}" if extra else ""))
+    a = args[0] if args else kw[order]
+    if isinstance(a, (str, bytes)) or np.ndim(a) != 0:
+        raise TypeError(f"shannon.{name}: the order {order} must be one number, not {type(a).__name__}")
+    return (float(a),)
+
+
+def _table(name, formula, reads):
+    """The package's function for a quantity of a joint table (an n-D array, axis k the k-th variable),
+    with the keywords its entry of core/registry.hpp reads (given, average)."""
+    def impl(req, J, *, base="nats", normalization="check", sum_tolerance=1e-6, **kw):
+        unknown = set(kw) - set(reads.split())
+        if unknown:
+            raise TypeError(f"shannon.{name}() got an unexpected keyword argument {sorted(unknown)[0]!r}")
+        (j,) = _floats(J)
+        if j.ndim == 0:
+            raise ValueError(f"shannon.{name}: argument 'J' is a number, not a table")
+        given = kw.get("given")
+        given = -1 if given is None else _axis(name, given, j.ndim)
+        fn = getattr(_core, name + _suffix(j))
+        return fn(req.infer(j), np.ascontiguousarray(j), _base(base), normalization, sum_tolerance, given,
+                  kw.get("average", "arithmetic")), None
+
+    extra = {"given": " given=k conditions on axis k (an int; negative counts from the end).",
+             "average": " average= 'arithmetic' (default, as scikit-learn), 'geometric', 'min', 'max' or 'joint' "
+                        "(divides by H(X,Y))."}
+    doc = (formula + ". J: the joint distribution as an array, axis k the k-th variable (J[x, y] = P(X=x, Y=y))."
+           + "".join(extra[r] for r in reads.split()) + _NORM)
+    return _named(impl, name, doc)
+
+
+def _axis(name, given, ndim):
+    """An axis of a table as the extension takes it (>= 0; NumPy's negative axes count from the end)."""
+    if isinstance(given, (bool, np.bool_)) or not isinstance(given, (int, np.integer)):
+        raise TypeError(f"shannon.{name}: given= must be an axis (an int), not {given!r}")
+    g = int(given) + (ndim if given < 0 else 0)
+    if g < 0:
+        raise ValueError(f"shannon.{name}: given={given} is not an axis of a {ndim}-D table")
+    return g
+
+
 # The measures, made from the list of core/registry.hpp: a measure added there is a function here.
-for _name, _formula, _alias, _kind in _core.quantities():
+for _name, _formula, _alias, _kind, _reads in _core.quantities():
     if _kind in ("distribution", "two_distributions"):
         globals()[_name] = _measure(_name, _formula, _kind)
-        if _name not in __all__:
-            __all__.append(_name)
-del _name, _formula, _alias, _kind
+    elif _kind in ("distribution_and_order", "two_distributions_and_order"):
+        globals()[_name] = _ordered(_name, _formula, _kind, _reads)
+    elif _kind == "joint_table":
+        globals()[_name] = _table(_name, _formula, _reads)
+    else:
+        continue
+    if _name not in __all__:
+        __all__.append(_name)
+del _name, _formula, _alias, _kind, _reads
 
 
 def _elementwise(name, doc, has_base):
@@ -201,13 +272,13 @@ _LOSS_KINDS = {
                             "over mu is least squares)."),
     "observations_and_predictions": (_squared, "y: observations, mu: predictions, one per sample."),
 }
-for _name, _formula, _alias, _kind in _core.quantities():
+for _name, _formula, _alias, _kind, _reads in _core.quantities():
     if _kind in _LOSS_KINDS:
         _make, _inputs = _LOSS_KINDS[_kind]
         globals()[_name] = _make(_name, _formula + ". " + _inputs)
         if _name not in __all__:
             __all__.append(_name)
-del _name, _formula, _alias, _kind, _make, _inputs
+del _name, _formula, _alias, _kind, _reads, _make, _inputs
 
 
 def _multilabel(name, doc):

@@ -84,7 +84,7 @@ PYBIND11_MODULE(_core, m) {
         shannon::for_each_quantity([&](const auto& q) {
             const shannon::quantity_info& i = q.info;
             out.append(py::make_tuple(std::string(i.name), std::string(i.formula), std::string(i.alias),
-                                      std::string(shannon::kind_name(i.arguments))));
+                                      std::string(shannon::kind_name(i.arguments)), std::string(i.reads)));
         });
         return out;
     });

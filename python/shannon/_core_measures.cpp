@@ -19,15 +19,58 @@ void bind_core_typed(py::module_& m, const std::string& suffix) {
                    double tol, const std::string& red) { return run(r, fn, flat(p), flat(q), options_of(base, norm, tol, red)); },
               py::arg("request"), py::arg("p"), py::arg("q"), SHANNON_OPTS);
     };
+    // (p, alpha) and (p, q, alpha): the order a float64 (+inf allowed).
+    const auto ordered1 = [&](const std::string& name, auto fn) {
+        m.def((name + suffix).c_str(),
+              [fn](const request& r, const array<T>& p, double alpha, const std::string& base, const std::string& norm,
+                   double tol, const std::string& red) { return run(r, fn, flat(p), alpha, options_of(base, norm, tol, red)); },
+              py::arg("request"), py::arg("p"), py::arg("alpha"), SHANNON_OPTS);
+    };
+    const auto ordered2 = [&](const std::string& name, auto fn) {
+        m.def((name + suffix).c_str(),
+              [fn](const request& r, const array<T>& p, const array<T>& q, double alpha, const std::string& base,
+                   const std::string& norm, double tol, const std::string& red) {
+                  return run(r, fn, flat(p), flat(q), alpha, options_of(base, norm, tol, red));
+              },
+              py::arg("request"), py::arg("p"), py::arg("q"), py::arg("alpha"), SHANNON_OPTS);
+    };
+    // A joint table: an n-D array, read as a table_view (its cells row-major and its shape); `given` an
+    // axis (-1: the quantity's default; the package turns NumPy's negative axes into these), `average` NMI's normalizer.
+    const auto table = [&](const std::string& name, auto fn) {
+        m.def((name + suffix).c_str(),
+              [fn](const request& r, const array<T>& j, const std::string& base, const std::string& norm, double tol,
+                   long given, const std::string& average) {
+                  static constexpr std::pair<const char*, shannon::nmi_average> averages[] = {
+                      {"arithmetic", shannon::nmi_average::arithmetic}, {"geometric", shannon::nmi_average::geometric},
+                      {"min", shannon::nmi_average::min}, {"max", shannon::nmi_average::max},
+                      {"joint", shannon::nmi_average::joint}};
+                  shannon::options o = options_of(base, norm, tol, "mean");
+                  o.average = named(average, averages, "", "average", "'arithmetic', 'geometric', 'min', 'max' or 'joint'");
+                  if (given >= 0) {
+                      o.given = static_cast<std::size_t>(given);  // the core checks it against the table
+                  }
+                  std::vector<std::size_t> shape(j.shape(), j.shape() + j.ndim());
+                  return run(r, fn, shannon::table_view{flat(j), std::move(shape)}, o);
+              },
+              py::arg("request"), py::arg("J"), py::arg("base") = "nats", py::arg("normalization") = "check",
+              py::arg("sum_tolerance") = 1e-6, py::arg("given") = -1, py::arg("average") = "arithmetic");
+    };
     // The measures of the list (core/registry.hpp), by the kinds of their arguments, for float64 and
     // float32 arrays; the list's other kinds are bound in bind_core.
     shannon::for_each_quantity([&](const auto& q) {
         using Q = std::remove_cvref_t<decltype(q)>;
+        using kinds = shannon::argument_kinds;
         const std::string name(Q::info.name);
-        if constexpr (Q::info.arguments == shannon::argument_kinds::distribution) {
+        if constexpr (Q::info.arguments == kinds::distribution) {
             measure1(name, q);
-        } else if constexpr (Q::info.arguments == shannon::argument_kinds::two_distributions) {
+        } else if constexpr (Q::info.arguments == kinds::two_distributions) {
             measure2(name, q);
+        } else if constexpr (Q::info.arguments == kinds::distribution_and_order) {
+            ordered1(name, q);
+        } else if constexpr (Q::info.arguments == kinds::two_distributions_and_order) {
+            ordered2(name, q);
+        } else if constexpr (Q::info.arguments == kinds::joint_table) {
+            table(name, q);
         }
     });
 }
@@ -157,7 +200,9 @@ void bind_core(py::module_& m) {
         } else if constexpr (kind == kinds::observations_and_predictions) {
             squared(name, q);
         } else {
-            static_assert(kind == kinds::distribution || kind == kinds::two_distributions,
+            static_assert(kind == kinds::distribution || kind == kinds::two_distributions ||
+                              kind == kinds::distribution_and_order || kind == kinds::two_distributions_and_order ||
+                              kind == kinds::joint_table,
                           "a kind of arguments the extension does not bind");
         }
     });

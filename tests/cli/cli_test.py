@@ -265,6 +265,48 @@ def main():
           kl_alias + kl_dash + kl_snake)
     rc, out, err = run("gaussian_nll", "--y", "1,2", "--mu", "1,2", "--sigma2", "1")
     check("gaussian_nll by its C++ name (log 2 pi, mpmath: 1.8378770664093454836)", rc == 0 and out == "1.8378770664093456", out + err)
+    # Issue 20: joint tables (--shape, or a .npy's own shape), --given, --average; orders (--alpha).
+    sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "generators"))
+    import info_formulas as info  # noqa: E402
+
+    r = random.Random(20)
+    cells = info.random_table(r, [2, 3, 4], 1.0, 0.2)
+    with tempfile.TemporaryDirectory() as d:
+        path = os.path.join(d, "t.npy")
+        npy(path, "<f8", cells, shape=(2, 3, 4))
+        for g in (0, 1, 2):
+            expect_value(f"conditional-mutual-information of a 3-D .npy, --given {g}",
+                         ["conditional-mutual-information", "--p", "@" + path, "--given", str(g)],
+                         shortest(info.conditional_mutual_information(cells, [2, 3, 4], g)))
+        expect_value("total-correlation of a 3-D .npy", ["total-correlation", "--p", "@" + path],
+                     shortest(info.total_correlation(cells, [2, 3, 4])))
+    # Binary64 cells (hex floats: the oracle's fast paths), and exact decimals (the general path).
+    t2 = ",".join(x.hex() for x in [0.4, 0.1, 0.1, 0.4])
+    tenths = [mpf("0.4"), mpf("0.1"), mpf("0.1"), mpf("0.4")]
+    expect_value("mutual-information --shape 2,2 of binary64 cells",
+                 ["mutual-information", "--p", t2, "--shape", "2,2"], shortest(info.mutual_information([0.4, 0.1, 0.1, 0.4], [2, 2])))
+    expect_value("mutual-information of exact tenths (mpmath 0.192744757021757429884)",
+                 ["mutual-information", "--p", "0.4,0.1,0.1,0.4", "--shape", "2,2"],
+                 shortest(info.mutual_information(tenths, [2, 2])))
+    expect_value("conditional-entropy --given 1 --base 2", ["conditional-entropy", "--p", t2, "--shape", "2,2", "--given", "1",
+                                                            "--base", "2"],
+                 shortest(info.conditional_entropy([0.4, 0.1, 0.1, 0.4], [2, 2], 1) / mpmath.log(2)))
+    expect_value("normalized-mutual-information --average joint of exact tenths",
+                 ["normalized-mutual-information", "--p", "0.4,0.1,0.1,0.4", "--shape", "2,2", "--average", "joint"],
+                 shortest(info.normalized_mutual_information(tenths, [2, 2], "joint")))
+    expect_error("a table without a shape", ["mutual-information", "--p", t2], "needs the table's shape")
+    expect_error("a shape that does not fit", ["mutual-information", "--p", t2, "--shape", "3,2"], "has 4 cells",
+                 "needs 6")
+    expect_error("a negative --given", ["conditional-entropy", "--p", t2, "--shape", "2,2", "--given", "-1"], "--given")
+    for a, name in (("0.5", "0.5"), ("inf", "inf"), ("1", "1"), ("1.000000000001", "1 + 1e-12")):
+        alpha = mpf(a) if a != "inf" else mpmath.inf
+        expect_value(f"renyi-divergence --alpha {name}",
+                     ["renyi-divergence", "--p", "0.5,0.25,0.25", "--q", "0.25,0.5,0.25", "--alpha", a],
+                     shortest(info.renyi_divergence([0.5, 0.25, 0.25], [0.25, 0.5, 0.25], alpha)))
+    expect_value("tsallis-entropy --alpha 2", ["tsallis-entropy", "--p", "0.5,0.5", "--alpha", "2"], "0.5")
+    expect_error("renyi-entropy without --alpha", ["renyi-entropy", "--p", "0.5,0.5"], "needs --alpha")
+    expect_error("renyi-entropy --alpha -1", ["renyi-entropy", "--p", "0.5,0.5", "--alpha", "-1"], "'alpha' is -1",
+                 "must be >= 0")
     rc, out, err = run("--help")
     check("--help lists every quantity with its formula",
           rc == 0 and all(q in out for q in ("entropy", "cross-entropy", "kl", "generalized-kl", "js", "bce", "bce-logits",

@@ -164,10 +164,23 @@ T evaluate(const reference_case& c) {
     std::optional<T> measured;
     shannon::with_quantity(q, [&](const auto& fn) {
         using Q = std::remove_cvref_t<decltype(fn)>;
-        if constexpr (Q::info.arguments == shannon::argument_kinds::distribution) {
+        using kinds = shannon::argument_kinds;
+        if constexpr (Q::info.arguments == kinds::distribution) {
             measured = fn(list(a[0]));
-        } else if constexpr (Q::info.arguments == shannon::argument_kinds::two_distributions) {
+        } else if constexpr (Q::info.arguments == kinds::two_distributions) {
             measured = fn(list(a[0]), list(a[1]));
+        } else if constexpr (Q::info.arguments == kinds::distribution_and_order) {
+            measured = fn(list(a[0]), num(a[1]));
+        } else if constexpr (Q::info.arguments == kinds::two_distributions_and_order) {
+            measured = fn(list(a[0]), list(a[1]), num(a[2]));
+        } else if constexpr (Q::info.arguments == kinds::joint_table) {
+            // "AxBxC:" and the cells row-major
+            const auto colon = a[0].find(':');
+            std::vector<std::size_t> shape;
+            for (const auto& d : split(a[0].substr(0, colon), 'x')) {
+                shape.push_back(std::stoul(d));
+            }
+            measured = fn(shannon::table_view{list(a[0].substr(colon + 1)), shape});
         }
     });
     if (measured) return *measured;

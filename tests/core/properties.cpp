@@ -10,9 +10,11 @@
 #include <rapidcheck/gtest.h>
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <limits>
 #include <numeric>
+#include <string>
 #include <random>
 #include <vector>
 
@@ -406,6 +408,293 @@ RC_GTEST_PROP(losses, batched_logit_cross_entropy_accepts_flat_rows_via_chunk, (
         RC_ASSERT(may_equal(shannon::categorical_cross_entropy_with_logits(iv(one_hot), row),
                             shannon::categorical_cross_entropy_with_logits(target[static_cast<std::size_t>(i)], row)));
     }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Joint tables and the Rényi family (issue 20)
+
+using table_i = std::vector<std::vector<I>>;
+
+/// A random joint distribution of `rows` x `cols` cells (the shapes of weights(): dense, sparse,
+/// one-hot, equal, subnormal), normalized in binary64.
+rc::Gen<std::vector<std::vector<double>>> joint_table(int max_rows = 6, int max_cols = 6) {
+    return rc::gen::exec([max_rows, max_cols] {
+        const int rows = *rc::gen::inRange(1, max_rows + 1);
+        const int cols = *rc::gen::inRange(1, max_cols + 1);
+        const auto flat = normalized(*weights(rows * cols, rows * cols));
+        std::vector<std::vector<double>> t;
+        for (int i = 0; i < rows; ++i) {
+            t.emplace_back(flat.begin() + i * cols, flat.begin() + (i + 1) * cols);
+        }
+        return t;
+    });
+}
+
+table_i it(const std::vector<std::vector<double>>& t) {
+    table_i out;
+    for (const auto& row : t) {
+        out.push_back(iv(row));
+    }
+    return out;
+}
+
+/// The marginals of a table of intervals: the row sums (X) and the column sums (Y).
+std::pair<std::vector<I>, std::vector<I>> marginals(const table_i& t) {
+    std::vector<I> x(t.size(), I(0));
+    std::vector<I> y(t.at(0).size(), I(0));
+    for (std::size_t i = 0; i < t.size(); ++i) {
+        for (std::size_t j = 0; j < t[i].size(); ++j) {
+            x[i] += t[i][j];
+            y[j] += t[i][j];
+        }
+    }
+    return {x, y};
+}
+
+constexpr options given_rows{.given = 0};
+constexpr options given_columns{.given = 1};
+constexpr options loose{.normalization = normalization::unnormalized};
+
+RC_GTEST_PROP(tables, chain_rule, ()) {
+    const table_i t = it(*joint_table());
+    const auto [x, y] = marginals(t);
+    // H(X,Y) = H(X) + H(Y|X) = H(Y) + H(X|Y), at face value (exact identities for any mass).
+    const I h = shannon::joint_entropy(t);
+    RC_ASSERT(may_equal(h, I(shannon::entropy(x, loose) + shannon::conditional_entropy(t, given_rows))));
+    RC_ASSERT(may_equal(h, I(shannon::entropy(y, loose) + shannon::conditional_entropy(t, given_columns))));
+}
+
+RC_GTEST_PROP(tables, mutual_information_identities, ()) {
+    const table_i t = it(*joint_table());
+    const auto [x, y] = marginals(t);
+    const I i = shannon::mutual_information(t);
+    // I = H(X) - H(X|Y) = H(Y) - H(Y|X) = H(X) + H(Y) - H(X,Y) = KL(P_XY || P_X P_Y)
+    RC_ASSERT(may_equal(i, I(shannon::entropy(x, loose) - shannon::conditional_entropy(t, given_columns))));
+    RC_ASSERT(may_equal(i, I(shannon::entropy(y, loose) - shannon::conditional_entropy(t, given_rows))));
+    RC_ASSERT(may_equal(i, I(shannon::entropy(x, loose) + shannon::entropy(y, loose) - shannon::joint_entropy(t))));
+    std::vector<I> cells;
+    std::vector<I> product;
+    for (std::size_t a = 0; a < t.size(); ++a) {
+        for (std::size_t b = 0; b < t[a].size(); ++b) {
+            cells.push_back(t[a][b]);
+            product.push_back(I(x[a] * y[b]));
+        }
+    }
+    RC_ASSERT(may_equal(i, shannon::kl_divergence(cells, product, loose)));
+    // VI = H(X|Y) + H(Y|X) = H(X,Y) - I; total correlation of two axes is I.
+    RC_ASSERT(may_equal(shannon::variation_of_information(t), I(shannon::joint_entropy(t) - i)));
+    RC_ASSERT(may_equal(shannon::total_correlation(t), i));
+}
+
+/// The table divided by its mass (in MPFI): a distribution, for the inequalities that need one.
+table_i normalized_table(table_i t) {
+    I s = 0;
+    for (const auto& row : t) {
+        for (const I& c : row) {
+            s += c;
+        }
+    }
+    for (auto& row : t) {
+        for (I& c : row) {
+            c /= s;
+        }
+    }
+    return t;
+}
+
+RC_GTEST_PROP(tables, mutual_information_nonnegative_and_conditioning_reduces_entropy, ()) {
+    const table_i t = normalized_table(it(*joint_table()));
+    const auto [x, y] = marginals(t);
+    RC_ASSERT(!proved_less(shannon::mutual_information(t, normalize), I(0)));
+    RC_ASSERT(!proved_less(shannon::entropy(x, loose), shannon::conditional_entropy(t, given_columns)));
+    RC_ASSERT(!proved_less(shannon::entropy(y, loose), shannon::conditional_entropy(t, given_rows)));
+    const I nmi = shannon::normalized_mutual_information(t, normalize);
+    RC_ASSERT(!proved_less(nmi, I(0)) && !proved_less(I(1), nmi));
+}
+
+RC_GTEST_PROP(tables, zero_mutual_information_exactly_for_product_tables, ()) {
+    // Dyadic marginals (counts over 2^10): their products are exact, so I(X;Y) = 0 exactly.
+    const auto dyadic = [](int n) {
+        std::vector<double> counts(static_cast<std::size_t>(n), 0.0);
+        for (int k = 0; k < 1024; ++k) {
+            counts[static_cast<std::size_t>(*rc::gen::inRange(0, n))] += 1;
+        }
+        for (auto& c : counts) {
+            c /= 1024;
+        }
+        return counts;
+    };
+    const auto a = dyadic(*rc::gen::inRange(1, 7));
+    const auto b = dyadic(*rc::gen::inRange(1, 7));
+    std::vector<std::vector<double>> t;
+    for (const double u : a) {
+        std::vector<double> row;
+        for (const double v : b) {
+            row.push_back(u * v);
+        }
+        t.push_back(row);
+    }
+    const I i = shannon::mutual_information(it(t));
+    RC_ASSERT(lower(i) == 0 && upper(i) == 0);
+    RC_ASSERT(shannon::mutual_information(t) == 0.0);  // and in binary64
+}
+
+RC_GTEST_PROP(tables, data_processing_inequality, ()) {
+    // X -> Y -> Z: P_X, then the channels A (X to Y) and B (Y to Z), rows of each a distribution.
+    const int nx = *rc::gen::inRange(1, 6);
+    const int ny = *rc::gen::inRange(1, 6);
+    const int nz = *rc::gen::inRange(1, 6);
+    const auto px = iv(normalized(*weights(nx, nx)));
+    const auto channel = [](int from, int to) {
+        std::vector<std::vector<I>> m;
+        for (int i = 0; i < from; ++i) {
+            auto w = *weights(to, to);
+            if (std::accumulate(w.begin(), w.end(), 0.0) == 0) {
+                w[0] = 1;
+            }
+            // Normalized in MPFI: the rows enclose exact distributions (a row normalized in binary64
+            // sums to 1 only within its rounding, and the inequality is tight where Y is a function of Z).
+            std::vector<I> row = iv(w);
+            I sum = 0;
+            for (const I& v : row) {
+                sum += v;
+            }
+            for (I& v : row) {
+                v /= sum;
+            }
+            m.push_back(row);
+        }
+        return m;
+    };
+    const auto a = channel(nx, ny);
+    const auto b = channel(ny, nz);
+    table_i xy(static_cast<std::size_t>(nx), std::vector<I>(static_cast<std::size_t>(ny), I(0)));
+    table_i xz(static_cast<std::size_t>(nx), std::vector<I>(static_cast<std::size_t>(nz), I(0)));
+    for (int i = 0; i < nx; ++i) {
+        for (int j = 0; j < ny; ++j) {
+            xy[i][j] = px[i] * a[i][j];
+            for (int k = 0; k < nz; ++k) {
+                xz[i][k] += I(xy[i][j] * b[j][k]);
+            }
+        }
+    }
+    xy = normalized_table(xy);  // distributions: I >= 0 and the inequality need a mass of exactly 1
+    xz = normalized_table(xz);
+    RC_ASSERT(!proved_less(shannon::mutual_information(xy, loose), shannon::mutual_information(xz, loose)));
+    // and the conditional mutual information I(X;Z|Y) of the chain is 0
+    std::vector<std::vector<std::vector<I>>> xyz(static_cast<std::size_t>(nx));
+    for (int i = 0; i < nx; ++i) {
+        for (int j = 0; j < ny; ++j) {
+            std::vector<I> zs;
+            for (int k = 0; k < nz; ++k) {
+                zs.push_back(I(xy[i][j] * b[j][k]));
+            }
+            xyz[i].push_back(zs);
+        }
+    }
+    const I cmi = shannon::conditional_mutual_information(xyz, options{.normalization = normalization::unnormalized, .given = 1});
+    RC_ASSERT(may_equal(cmi, I(0)));
+}
+
+/// An order on the grid the monotonicity properties walk: 0, 1/4, 1/2, 1 - 2^-30, 1, 1 + 2^-30,
+/// 2, 3.5, 20, +inf, or a random one.
+rc::Gen<double> order() {
+    return rc::gen::exec([] {
+        constexpr double grid[] = {0.0, 0.25, 0.5, 1 - 0x1p-30, 1.0, 1 + 0x1p-30, 2.0, 3.5, 20.0,
+                                   std::numeric_limits<double>::infinity()};
+        const int k = *rc::gen::inRange(0, 11);
+        return k < 10 ? grid[k] : *rc::gen::inRange(0, 4000) / 1000.0;
+    });
+}
+
+RC_GTEST_PROP(renyi, monotone_in_the_order, ()) {
+    const auto [pd, qd] = *distribution_pair();
+    const auto p = iv(pd);
+    const auto q = iv(qd);
+    double a = *order();
+    double b = *order();
+    if (b < a) {
+        std::swap(a, b);
+    }
+    // H_alpha non-increasing, D_alpha non-decreasing (for the normalized distributions).
+    RC_ASSERT(!proved_less(shannon::renyi_entropy(p, a, normalize), shannon::renyi_entropy(p, b, normalize)));
+    RC_ASSERT(!proved_less(shannon::renyi_divergence(p, q, b, normalize), shannon::renyi_divergence(p, q, a, normalize)));
+    RC_ASSERT(!proved_less(shannon::renyi_divergence(p, q, a, normalize), I(0)));
+}
+
+RC_GTEST_PROP(renyi, order_one_is_shannon_and_the_chain_of_bounds, ()) {
+    const auto [pd, qd] = *distribution_pair();
+    const auto p = iv(pd);
+    const auto q = iv(qd);
+    const double inf = std::numeric_limits<double>::infinity();
+    const I h = shannon::entropy(p, normalize);
+    RC_ASSERT(may_equal(shannon::renyi_entropy(p, 1.0, normalize), h));
+    RC_ASSERT(may_equal(shannon::renyi_divergence(p, q, 1.0, normalize), shannon::kl_divergence(p, q, normalize)));
+    RC_ASSERT(may_equal(shannon::tsallis_entropy(p, 1.0, normalize), h));
+    // H_inf <= H_2 <= H <= H_0 = log |support|
+    const I h2 = shannon::renyi_entropy(p, 2.0, normalize);
+    RC_ASSERT(!proved_less(h2, shannon::renyi_entropy(p, inf, normalize)));
+    RC_ASSERT(!proved_less(h, h2));
+    const auto support = std::count_if(pd.begin(), pd.end(), [](double v) { return v > 0; });
+    const I h0 = shannon::renyi_entropy(p, 0.0, normalize);
+    RC_ASSERT(may_equal(h0, I(log(I(static_cast<double>(support))))));
+    RC_ASSERT(!proved_less(h0, h));
+    // Skew symmetry: (1 - a) D_a(P||Q) = a D_(1-a)(Q||P) for a in (0, 1) (with Rényi's division by
+    // the mass, exactly so where the masses are equal: normalized)
+    const double a = *rc::gen::inRange(1, 1024) / 1024.0;  // dyadic: 1 - a is exact too
+    RC_ASSERT(may_equal(I(I(1 - a) * shannon::renyi_divergence(p, q, a, normalize)),
+                        I(I(a) * shannon::renyi_divergence(q, p, 1 - a, normalize))));
+}
+
+/// The message of what f throws (as Error), or "" when it throws nothing.
+template <class Error, class F>
+std::string message_of(F f) {
+    try {
+        (void)f();
+    } catch (const Error& e) {
+        return e.what();
+    }
+    return "";
+}
+
+TEST(tables, input_forms_and_bad_input) {
+    const std::vector<std::vector<double>> j{{0.4, 0.1}, {0.1, 0.4}};
+    const std::vector<double> flat{0.4, 0.1, 0.1, 0.4};
+    // nested rows, a table_view, a range of std::arrays and ranges::views::chunk give the same bits
+    const double i = shannon::mutual_information(j);
+    EXPECT_EQ(shannon::mutual_information(shannon::table_view{flat, {2, 2}}), i);
+    EXPECT_EQ(shannon::mutual_information(std::array{std::array{0.4, 0.1}, std::array{0.1, 0.4}}), i);
+    EXPECT_EQ(shannon::mutual_information(flat | ranges::views::chunk(2)), i);
+    EXPECT_EQ(message_of<shannon::invalid_argument>([] {
+                  return shannon::mutual_information(std::vector<std::vector<double>>{{0.5, 0.25}, {0.25}});
+              }),
+              "shannon::mutual_information: argument 'J' is not a table: J[1] has length 1 where the first has length 2");
+    EXPECT_EQ(message_of<shannon::invalid_argument>([] {
+                  return shannon::joint_entropy(std::vector<std::vector<double>>{{1.0}, {}});
+              }),
+              "shannon::joint_entropy: argument 'J' has an empty axis at [1]");
+    EXPECT_EQ(message_of<shannon::invalid_argument>([] { return shannon::joint_entropy(std::vector<std::vector<double>>{}); }),
+              "shannon::joint_entropy: argument 'J' is empty");
+    EXPECT_EQ(message_of<shannon::invalid_argument>([&] { return shannon::joint_entropy(shannon::table_view{flat, {3, 2}}); }),
+              "shannon::joint_entropy: argument 'J' has 4 cells; its shape [3, 2] needs 6");
+    const std::vector<std::vector<std::vector<double>>> bad3{{{0.25, 0.25}, {0.25, 0.25}}, {{0.0, 0.0}, {0.0, -0.0625}}};
+    EXPECT_EQ(message_of<shannon::domain_error>([&] { return shannon::conditional_mutual_information(bad3); }),
+              "shannon::conditional_mutual_information: argument 'J' at index [1, 1, 1] is -0.0625: a probability must "
+              "be >= 0");
+    EXPECT_EQ(message_of<shannon::invalid_argument>([&] { return shannon::conditional_entropy(j, {.given = 2}); }),
+              "shannon::conditional_entropy: option 'given' is 2: the table has 2 axes (0 to 1)");
+    EXPECT_EQ(message_of<shannon::invalid_argument>([&] { return shannon::conditional_mutual_information(j); }),
+              "shannon::conditional_mutual_information: argument 'J' has shape [2, 2]: conditional mutual information "
+              "takes a table of three axes");
+    const std::vector<double> p{0.5, 0.5};
+    EXPECT_EQ(message_of<shannon::domain_error>([&] { return shannon::renyi_entropy(p, std::nan("")); }),
+              "shannon::renyi_entropy: argument 'alpha' is nan: an order cannot be NaN");
+    EXPECT_EQ(message_of<shannon::domain_error>([&] { return shannon::tsallis_entropy(p, -2.0); }),
+              "shannon::tsallis_entropy: argument 'q' is -2: an order must be >= 0 (or +inf)");
+    EXPECT_EQ(message_of<shannon::domain_error>([] {
+                  return shannon::renyi_entropy(std::vector<double>{0.0, 0.0}, 2.0, unnormalized);
+              }),
+              "shannon::renyi_entropy: argument 'p' has no positive entry (its mass is 0)");
 }
 
 }  // namespace

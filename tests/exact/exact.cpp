@@ -156,6 +156,18 @@ auto dispatch_as(const std::string& quantity, const exact_case& c, With with) {
             out = with(q, arg(0), arg(1));
         } else if constexpr (kind == kinds::classes_and_probabilities || kind == kinds::classes_and_logits) {
             out = with(q, std::stoi(c.args.at(0).substr(1)), arg(1));  // "#k": a class index
+        } else if constexpr (kind == kinds::distribution_and_order) {
+            out = with(q, arg(0), arg(1).at(0));
+        } else if constexpr (kind == kinds::two_distributions_and_order) {
+            out = with(q, arg(0), arg(1), arg(2).at(0));
+        } else if constexpr (kind == kinds::joint_table) {
+            // The cells, and "#AxBxC": the shape.
+            std::vector<std::size_t> shape;
+            std::istringstream dims(c.args.at(1).substr(1));
+            for (std::string d; std::getline(dims, d, 'x');) {
+                shape.push_back(std::stoul(d));
+            }
+            out = with(q, shannon::table_view{arg(0), shape});
         } else {
             static_assert(kind == kinds::gaussian);
             out = with(q, arg(0), arg(1), arg(2).at(0));
@@ -786,6 +798,15 @@ TEST(exact, concurrent_calls_get_single_threaded_bits) {
         // a row long enough to be split between this thread and the process's helper thread (or a
         // thread of its own when the helper is busy with another caller's row)
         [&] { return rounded_key(ex::round(ex::format::binary64, shannon::logsumexp, long_row)); },
+        // issue 20: a table through the entropy kernel and exact marginals, one decided by the bd0 form,
+        // an order near 1, and the text path of a table
+        [&] { return rounded_key(ex::round(ex::format::binary64, shannon::mutual_information, shannon::table_view{p, {5, 1}})); },
+        [&] {
+            const std::vector<double> near{0.25 + 0x1p-45, 0.25 - 0x1p-45, 0.25 - 0x1p-45, 0.25 + 0x1p-45};
+            return rounded_key(ex::round(ex::format::binary64, shannon::mutual_information, shannon::table_view{near, {2, 2}}));
+        },
+        [&] { return rounded_key(ex::round(ex::format::binary64, shannon::renyi_divergence, p, q, 1 + 0x1p-40)); },
+        [&] { return ex::digits(40, shannon::conditional_entropy, shannon::table_view{pt, {1, 5}}); },
     };
     std::vector<std::string> expected;
     for (const auto& c : calls) {

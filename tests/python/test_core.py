@@ -289,13 +289,15 @@ def test_last_paths_counts_how_each_result_was_decided():
 def test_every_registered_quantity_is_in_the_package_by_its_name():
     """core/registry.hpp lists each quantity once; the package must offer every entry by that name."""
     entries = shannon._core.quantities()
-    names = [name for name, _, _, _ in entries]
-    assert len(names) == len(set(names)) >= 11
-    for name, formula, alias, kind in entries:
+    names = [name for name, _, _, _, _ in entries]
+    assert len(names) == len(set(names)) >= 22
+    for name, formula, alias, kind, reads in entries:
         assert kind in ("distribution", "two_distributions", "labels_and_probabilities", "labels_and_logits",
                         "classes_and_probabilities", "classes_and_logits", "observations_and_predictions",
-                        "gaussian"), kind
-        if kind in ("distribution", "two_distributions"):
+                        "gaussian", "distribution_and_order", "two_distributions_and_order", "joint_table"), kind
+        assert set(reads.split()) <= {"alpha", "q", "given", "average"}, (name, reads)
+        if kind in ("distribution", "two_distributions", "distribution_and_order", "two_distributions_and_order",
+                    "joint_table"):
             assert getattr(shannon, name).__doc__.startswith(formula), name
         assert name in shannon.__all__, name
         assert callable(getattr(shannon, name)), name

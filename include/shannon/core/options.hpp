@@ -1,6 +1,9 @@
 // shannon/core/options.hpp — the choices a caller can make: unit, normalization, reduction.
 #pragma once
 
+#include <cstddef>
+#include <optional>
+
 namespace shannon {
 
 /// The unit of an information quantity: the base of its logarithm.
@@ -27,6 +30,17 @@ enum class reduction {
     sum,   ///< the sum over samples
 };
 
+/// The normalizer of the normalized mutual information I(X;Y) / f(H(X), H(Y)) (options::average),
+/// named as scikit-learn's average_method: f = (H(X) + H(Y))/2, sqrt(H(X) H(Y)), min, max; joint divides
+/// by H(X,Y).
+enum class nmi_average {
+    arithmetic,  ///< (H(X) + H(Y)) / 2 (the default, as scikit-learn's since 0.22)
+    geometric,   ///< sqrt(H(X) H(Y)) (Strehl and Ghosh)
+    min,         ///< min(H(X), H(Y))
+    max,         ///< max(H(X), H(Y))
+    joint,       ///< H(X, Y)
+};
+
 /// Options shared by the measures and losses. Aggregate: `shannon::options{.base = shannon::unit::bits}`.
 struct options {
     /// The unit of the logarithm: nats (the default), bits or bans.
@@ -39,6 +53,12 @@ struct options {
     double sum_tolerance = 1e-6;
     /// How the batched losses reduce over samples.
     shannon::reduction reduction = shannon::reduction::mean;
+    /// The axis of a joint table a conditional quantity conditions on: H(rest | axis) for
+    /// conditional_entropy (default 0: the rows, H(Y|X)), the Z of I(X;Y|Z) for
+    /// conditional_mutual_information (default: the last axis).
+    std::optional<std::size_t> given = std::nullopt;
+    /// The normalizer of normalized_mutual_information.
+    nmi_average average = nmi_average::arithmetic;
 };
 
 }  // namespace shannon

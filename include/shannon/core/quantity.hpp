@@ -25,6 +25,9 @@ enum class argument_kinds {
     classes_and_logits,           ///< (targets, rows): class indices or target rows, rows of logits
     observations_and_predictions, ///< (y, mu): observations and predictions, one per sample
     gaussian,                     ///< (y, mu, sigma2): observations, means and one variance
+    distribution_and_order,       ///< (p, alpha): one distribution and an order in [0, +inf]
+    two_distributions_and_order,  ///< (p, q, alpha): two distributions of one length and an order
+    joint_table,                  ///< (J): a joint distribution as a table (nested rows, or table_view)
 };
 
 /// The snake_case name of an argument kind (as the Python module's quantities() gives it).
@@ -38,6 +41,9 @@ enum class argument_kinds {
         case argument_kinds::classes_and_logits: return "classes_and_logits";
         case argument_kinds::observations_and_predictions: return "observations_and_predictions";
         case argument_kinds::gaussian: return "gaussian";
+        case argument_kinds::distribution_and_order: return "distribution_and_order";
+        case argument_kinds::two_distributions_and_order: return "two_distributions_and_order";
+        case argument_kinds::joint_table: return "joint_table";
     }
     return "unknown";
 }
@@ -61,6 +67,10 @@ struct quantity_info {
     kernel_sum sum = kernel_sum::none;
     /// The quantity is exp(sum in nats), whatever options::base says (perplexity).
     bool exp_of_sum = false;
+    /// What the quantity reads beyond its inputs, base and normalization: the name of its order (alpha,
+    /// q) for the kinds with one, else the options it reads, space-separated (given, average); the
+    /// front ends offer them as arguments and keywords (Python) and options (the command line).
+    std::string_view reads = {};
 };
 
 }  // namespace shannon

@@ -17,6 +17,8 @@
 #include "losses.hpp"
 #include "measures.hpp"
 #include "quantity.hpp"
+#include "renyi.hpp"
+#include "tables.hpp"
 
 namespace shannon {
 
@@ -32,7 +34,17 @@ inline constexpr std::tuple quantities{entropy,
                                        categorical_cross_entropy,
                                        categorical_cross_entropy_with_logits,
                                        gaussian_nll,
-                                       mean_squared_error};
+                                       mean_squared_error,
+                                       renyi_entropy,
+                                       renyi_divergence,
+                                       tsallis_entropy,
+                                       joint_entropy,
+                                       conditional_entropy,
+                                       mutual_information,
+                                       conditional_mutual_information,
+                                       total_correlation,
+                                       normalized_mutual_information,
+                                       variation_of_information};
 
 /// f(q) for every quantity q of the list, in order.
 template <class F>

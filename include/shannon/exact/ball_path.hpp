@@ -37,6 +37,8 @@ inline constexpr bool ball_input = !std::is_same_v<A, std::string>;
 template <class A>
     requires(std::ranges::range<A> && !std::is_same_v<A, std::string>)
 inline constexpr bool ball_input<A> = ball_input<std::remove_cvref_t<std::ranges::range_value_t<A>>>;
+template <class R>
+inline constexpr bool ball_input<table_view<R>> = ball_input<R>;  // a table's cells
 
 /// The exact dd_ball image of an input (see lift_into).
 template <class A>

@@ -20,6 +20,7 @@
 #include "../detail/default_precision.hpp"
 #include "../detail/fp_contract.hpp"
 #include "../core/math.hpp"
+#include "../core/tables.hpp"
 #include "../detail/stop.hpp"
 #include "../numbers/mpfi.hpp"
 #include "../numbers/mpfr.hpp"
@@ -108,6 +109,9 @@ template <class N, class A>
         // A number as text (a decimal, a hex float, inf): enclosed by its roundings down and up at
         // the working precision, a point when it is a binary number of at most that many bits.
         return text_interval(a);
+    } else if constexpr (shannon::detail::is_table_view_v<A>) {
+        // A table given flat: its cells lifted, its shape as it is.
+        return shannon::table_view{lift_into<N>(a.cells), a.shape};
     } else if constexpr (std::ranges::range<A>) {
         using E = std::remove_cvref_t<std::ranges::range_value_t<A>>;
         if constexpr (std::is_integral_v<E>) {

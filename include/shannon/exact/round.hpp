@@ -22,6 +22,8 @@
 #include "lift.hpp"
 #include "print.hpp"
 #include "settings.hpp"
+#include "renyi_fast.hpp"
+#include "table_fast.hpp"
 
 SHANNON_FP_CONTRACT_OFF
 
@@ -57,6 +59,12 @@ template <class Quantity, class... Args>
     detail::thread_setup();
     if (s.fast) {
         if (const std::optional<rounded> r = detail::try_fast<Quantity>(s, f, args...)) {
+            return *r;
+        }
+        if (const std::optional<rounded> r = detail::try_table_fast<Quantity>(s, f, args...)) {
+            return *r;
+        }
+        if (const std::optional<rounded> r = detail::try_renyi_fast<Quantity>(s, f, args...)) {
             return *r;
         }
         if (const std::optional<rounded> r = detail::try_ball(f, quantity, args...)) {

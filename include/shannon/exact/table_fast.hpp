@@ -1,0 +1,372 @@
+// shannon/exact/table_fast.hpp — the oracle's fast path for the measures of a joint table (joint and
+// conditional entropy, mutual information, total correlation, conditional mutual information, the
+// variation of information and the normalized mutual information) of binary64 or binary32 cells.
+//
+// Each of them is a combination of entropies: of the whole table, and of a few of its marginals,
+//   H(Y|X) = H(X,Y) - H(X)            I(X;Y) = H(X) + H(Y) - H(X,Y)      TC = sum_k H(X_k) - H(all)
+//   I(X;Y|Z) = H(X,Z) + H(Y,Z) - H(Z) - H(X,Y,Z)                        VI = 2 H(X,Y) - H(X) - H(Y).
+// The table's entropy, the only sum over every cell, is the double-double kernel's (exact/fast.hpp:
+// nanoseconds per cell, an enclosure about 2^-100 of the sum wide). The marginals are summed exactly
+// (fast::exact_sum, a superaccumulator per entry) and their entropies, over far fewer entries, are
+// enclosed by MPFI at 128 bits. The combination is formed in MPFI, and Ziv's test on its two ends
+// decides the rounding. These forms cancel where the quantity is small against the entropies (near
+// independence for I, near determinism for H(Y|X)): the enclosure is then too wide to decide, and the
+// call goes on to the general paths, which evaluate the cancellation-free forms of core/tables.hpp.
+// So this path only ever returns a proved rounding; it makes the common case as fast as KL's kernel.
+#pragma once
+
+#include <cmath>
+#include <cstddef>
+#include <optional>
+#include <ranges>
+#include <tuple>
+#include <type_traits>
+#include <vector>
+
+#include <mpfi.h>
+#include <mpfr.h>
+
+#include "../core/tables.hpp"
+#include "../detail/fp_contract.hpp"
+#include "fast.hpp"
+#include "fast_calls.hpp"
+#include "format.hpp"
+#include "lift.hpp"
+#include "settings.hpp"
+
+SHANNON_FP_CONTRACT_OFF
+
+namespace shannon::exact::detail {
+
+/// The table quantities this path computes.
+template <class Q>
+inline constexpr bool table_fast_quantity =
+    std::is_same_v<Q, joint_entropy_fn> || std::is_same_v<Q, conditional_entropy_fn> ||
+    std::is_same_v<Q, mutual_information_fn> || std::is_same_v<Q, total_correlation_fn> ||
+    std::is_same_v<Q, conditional_mutual_information_fn> || std::is_same_v<Q, variation_of_information_fn> ||
+    std::is_same_v<Q, normalized_mutual_information_fn>;
+
+/// A table_view of contiguous binary64 or binary32 cells.
+template <class A>
+inline constexpr bool flat_table_v = false;
+template <class R>
+    requires fast_range<R>
+inline constexpr bool flat_table_v<table_view<R>> = true;
+
+/// An MPFI number at its own precision, freed on scope exit.
+class mpfi_number {
+public:
+    explicit mpfi_number(mpfr_prec_t prec) { mpfi_init2(x_, prec); }
+    mpfi_number(const mpfi_number&) = delete;
+    mpfi_number& operator=(const mpfi_number&) = delete;
+    ~mpfi_number() { mpfi_clear(x_); }
+    [[nodiscard]] mpfi_ptr get() { return x_; }
+    [[nodiscard]] mpfi_srcptr get() const { return x_; }
+
+private:
+    mpfi_t x_;
+};
+
+/// The exact sums of the cells over every axis but `keep` (increasing): one superaccumulator per entry
+/// of the marginal; nullopt when the marginal has more than `cap` entries (the general path then runs).
+template <class T>
+[[nodiscard]] std::optional<std::vector<fast::exact_sum>> exact_marginal(const T* cells, const std::vector<std::size_t>& shape,
+                                                                         const std::vector<std::size_t>& keep,
+                                                                         std::size_t cap = std::size_t{1} << 16U) {
+    const std::size_t d = shape.size();
+    std::vector<std::size_t> stride(d, 0);
+    std::size_t size = 1;
+    for (std::size_t j = keep.size(); j-- > 0;) {
+        stride[keep[j]] = size;
+        size *= shape[keep[j]];
+    }
+    if (size > cap) {
+        return std::nullopt;
+    }
+    std::size_t n = 1;
+    for (const std::size_t s : shape) {
+        n *= s;
+    }
+    std::vector<fast::exact_sum> out(size);
+    std::vector<std::size_t> idx(d, 0);
+    std::size_t at = 0;
+    for (std::size_t f = 0; f < n; ++f) {
+        out[at].add(static_cast<double>(cells[f]));
+        for (std::size_t k = d; k-- > 0;) {
+            at += stride[k];
+            if (++idx[k] < shape[k]) {
+                break;
+            }
+            at -= stride[k] * idx[k];
+            idx[k] = 0;
+        }
+    }
+    return out;
+}
+
+/// Whether an exact sum is 0.
+[[nodiscard]] inline bool is_zero(const fast::exact_sum& e) {
+    mpfr_t x;
+    mpfr_init2(x, 64);
+    e.get(x, MPFR_RNDU);
+    const bool z = mpfr_zero_p(x) != 0;
+    mpfr_clear(x);
+    return z;
+}
+
+/// -sum m log m over the entries m of an exact marginal, enclosed in h (MPFI at h's precision).
+inline void entropy_of(const std::vector<fast::exact_sum>& m, mpfi_ptr h) {
+    const mpfr_prec_t prec = mpfi_get_prec(h);
+    mpfr_t lo;
+    mpfr_t hi;
+    mpfr_inits2(prec, lo, hi, static_cast<mpfr_ptr>(nullptr));
+    mpfi_number x(prec);
+    mpfi_number t(prec);
+    mpfi_set_ui(h, 0);
+    for (const fast::exact_sum& e : m) {
+        e.get(lo, MPFR_RNDD);
+        e.get(hi, MPFR_RNDU);
+        if (mpfr_zero_p(hi)) {
+            continue;  // 0 log 0 = 0
+        }
+        mpfi_interv_fr(x.get(), lo, hi);
+        mpfi_log(t.get(), x.get());
+        mpfi_mul(t.get(), t.get(), x.get());
+        mpfi_sub(h, h, t.get());
+    }
+    mpfr_clears(lo, hi, static_cast<mpfr_ptr>(nullptr));
+}
+
+/// The fast path for the table quantities (see the file comment): the correctly rounded value, or
+/// nullopt (input it does not take, bad input the general path reports, an undecided rounding).
+template <class Quantity, class... Args>
+[[nodiscard]] std::optional<rounded> try_table_fast(const settings& s, format f, const Args&... args) {
+    if constexpr (!table_fast_quantity<Quantity> || sizeof...(Args) < 1 || sizeof...(Args) > 2) {
+        return std::nullopt;
+    } else {
+        using Tuple = std::tuple<std::remove_cvref_t<Args>...>;
+        const auto tuple = std::forward_as_tuple(args...);
+        using J = std::tuple_element_t<0, Tuple>;
+        if constexpr (!flat_table_v<J>) {
+            // Nested rows of binary64 or binary32 numbers: read into one row-major table (the cells
+            // checked with the quantity's own messages), then as a table_view.
+            if constexpr (std::ranges::input_range<J> && shannon::detail::nesting<J>::value >= 2) {
+                using T = shannon::detail::table_real_t<J>;
+                if constexpr (std::is_same_v<T, double> || std::is_same_v<T, float>) {
+                    const shannon::detail::table<T> t = shannon::detail::read_table<T>(std::get<0>(tuple), Quantity::info.name, "J");
+                    const table_view<std::vector<T>> view{t.cells, t.shape};
+                    if constexpr (sizeof...(Args) == 2) {
+                        return try_table_fast<Quantity>(s, f, view, std::get<1>(tuple));
+                    } else {
+                        return try_table_fast<Quantity>(s, f, view);
+                    }
+                }
+            }
+            return std::nullopt;
+        } else {
+            options opt;
+            if constexpr (sizeof...(Args) == 2) {
+                if constexpr (!std::is_same_v<std::tuple_element_t<1, Tuple>, options>) {
+                    return std::nullopt;
+                } else {
+                    opt = std::get<1>(tuple);
+                }
+            }
+            if (!fast::detail::cpu_supported() || opt.normalization == normalization::normalize || !(opt.sum_tolerance >= 0)) {
+                return std::nullopt;
+            }
+            const auto& j = std::get<0>(tuple);
+            const std::vector<std::size_t>& shape = j.shape;
+            const std::size_t d = shape.size();
+            std::size_t n = d == 0 ? 0 : 1;
+            for (const std::size_t k : shape) {
+                n *= k;
+            }
+            if (n == 0 || std::ranges::size(j.cells) != n) {
+                return std::nullopt;
+            }
+            // The shapes each quantity takes (the general path reports the others).
+            constexpr bool two_axes = std::is_same_v<Quantity, mutual_information_fn> ||
+                                      std::is_same_v<Quantity, variation_of_information_fn> ||
+                                      std::is_same_v<Quantity, normalized_mutual_information_fn>;
+            if ((two_axes && d != 2) || (std::is_same_v<Quantity, conditional_mutual_information_fn> && d != 3) ||
+                ((std::is_same_v<Quantity, conditional_entropy_fn> || std::is_same_v<Quantity, total_correlation_fn>) &&
+                 d < 2)) {
+                return std::nullopt;
+            }
+            std::size_t given = 0;
+            if constexpr (std::is_same_v<Quantity, conditional_entropy_fn> ||
+                          std::is_same_v<Quantity, conditional_mutual_information_fn>) {
+                given = opt.given.value_or(std::is_same_v<Quantity, conditional_entropy_fn> ? 0 : 2);
+                if (given >= d) {
+                    return std::nullopt;
+                }
+            }
+            const auto* cells = std::ranges::data(j.cells);
+            const fast::accumulator<fast::kind::entropy> acc = fast_accumulate<fast::kind::entropy>(s, cells, static_cast<decltype(cells)>(nullptr), n);
+            if (acc.invalid() || acc.infinite()) {
+                return std::nullopt;
+            }
+            if (opt.normalization == normalization::check && !clearly_normalized(acc.sum_p(), n, opt.sum_tolerance)) {
+                return std::nullopt;
+            }
+            constexpr mpfr_prec_t prec = 128;
+            mpfi_number joint(256);  // H of every cell, from the kernel's enclosure
+            {
+                mpfr_t lo;
+                mpfr_t hi;
+                mpfr_inits2(256, lo, hi, static_cast<mpfr_ptr>(nullptr));
+                fast_enclosure<entropy_fn>(acc, unit::nats, lo, hi);
+                mpfi_interv_fr(joint.get(), lo, hi);
+                mpfr_clears(lo, hi, static_cast<mpfr_ptr>(nullptr));
+            }
+            // H of the marginal of the axes `keep`, into h.
+            const auto marginal_entropy = [&](const std::vector<std::size_t>& keep, mpfi_ptr h) {
+                const std::optional<std::vector<fast::exact_sum>> m = exact_marginal(cells, shape, keep);
+                if (!m) {
+                    return false;
+                }
+                entropy_of(*m, h);
+                return true;
+            };
+            mpfi_number r(256);
+            mpfi_number h(prec);
+            if constexpr (std::is_same_v<Quantity, joint_entropy_fn>) {
+                mpfi_set(r.get(), joint.get());
+            } else if constexpr (std::is_same_v<Quantity, conditional_entropy_fn>) {
+                if (!marginal_entropy({given}, h.get())) {
+                    return std::nullopt;
+                }
+                mpfi_sub(r.get(), joint.get(), h.get());
+            } else if constexpr (std::is_same_v<Quantity, conditional_mutual_information_fn>) {
+                const std::size_t a = given == 0 ? 1 : 0;
+                const std::size_t b = given == 2 ? 1 : 2;
+                const auto pair = [](std::size_t u, std::size_t v) {
+                    return u < v ? std::vector<std::size_t>{u, v} : std::vector<std::size_t>{v, u};
+                };
+                mpfi_neg(r.get(), joint.get());
+                if (!marginal_entropy(pair(a, given), h.get())) {
+                    return std::nullopt;
+                }
+                mpfi_add(r.get(), r.get(), h.get());
+                if (!marginal_entropy(pair(b, given), h.get())) {
+                    return std::nullopt;
+                }
+                mpfi_add(r.get(), r.get(), h.get());
+                if (!marginal_entropy({given}, h.get())) {
+                    return std::nullopt;
+                }
+                mpfi_sub(r.get(), r.get(), h.get());
+            } else {
+                // The sum of the single axes' entropies (two for I, VI and NMI).
+                mpfi_number sum(prec);
+                mpfi_set_ui(sum.get(), 0);
+                mpfi_number hx(prec);
+                mpfi_number hy(prec);
+                std::size_t constant_axes = 0;  // axes whose marginal has one non-zero entry (NMI)
+                fast::exact_sum mass;
+                for (std::size_t k = 0; k < d; ++k) {
+                    const std::optional<std::vector<fast::exact_sum>> m = exact_marginal(cells, shape, {k});
+                    if (!m) {
+                        return std::nullopt;
+                    }
+                    entropy_of(*m, h.get());
+                    mpfi_add(sum.get(), sum.get(), h.get());
+                    mpfi_set(k == 0 ? hx.get() : hy.get(), h.get());
+                    if constexpr (std::is_same_v<Quantity, normalized_mutual_information_fn>) {
+                        std::size_t nonzero = 0;
+                        for (const fast::exact_sum& e : *m) {
+                            nonzero += is_zero(e) ? 0 : 1;
+                            if (k == 0) {
+                                mass.merge(e);
+                            }
+                        }
+                        constant_axes += nonzero <= 1 ? 1 : 0;
+                    }
+                }
+                if constexpr (std::is_same_v<Quantity, variation_of_information_fn>) {
+                    mpfi_mul_ui(r.get(), joint.get(), 2);
+                    mpfi_sub(r.get(), r.get(), sum.get());
+                } else {
+                    mpfi_sub(r.get(), sum.get(), joint.get());
+                }
+                if constexpr (std::is_same_v<Quantity, normalized_mutual_information_fn>) {
+                    if (constant_axes > 0) {
+                        // 1 for two constant variables, 0 for one (core/tables.hpp's convention)
+                        return rounded{constant_axes == 2 ? 1.0 : 0.0, true, 0, 0, true};
+                    }
+                    // Of the distribution J / S: H(J/S) = H(J)/S + log S for the table and each marginal,
+                    // so I(J/S) = I(J)/S + log S.
+                    mpfi_number s_(256);
+                    mpfi_number log_s(256);
+                    {
+                        mpfr_t lo;
+                        mpfr_t hi;
+                        mpfr_inits2(256, lo, hi, static_cast<mpfr_ptr>(nullptr));
+                        mass.get(lo, MPFR_RNDD);
+                        mass.get(hi, MPFR_RNDU);
+                        mpfi_interv_fr(s_.get(), lo, hi);
+                        mpfr_clears(lo, hi, static_cast<mpfr_ptr>(nullptr));
+                    }
+                    mpfi_log(log_s.get(), s_.get());
+                    for (mpfi_ptr x : {hx.get(), hy.get(), joint.get(), r.get()}) {
+                        mpfi_div(x, x, s_.get());
+                        mpfi_add(x, x, log_s.get());
+                    }
+                    mpfi_add(sum.get(), hx.get(), hy.get());
+                    mpfi_number den(prec);
+                    switch (opt.average) {
+                        case nmi_average::arithmetic:
+                            mpfi_div_ui(den.get(), sum.get(), 2);
+                            break;
+                        case nmi_average::geometric:
+                            mpfi_mul(den.get(), hx.get(), hy.get());
+                            mpfi_sqrt(den.get(), den.get());
+                            break;
+                        case nmi_average::min:
+                        case nmi_average::max: {
+                            // Ordered for certain, else the general path.
+                            const bool x_below = mpfr_cmp(&hx.get()->right, &hy.get()->left) < 0;
+                            const bool y_below = mpfr_cmp(&hy.get()->right, &hx.get()->left) < 0;
+                            if (!x_below && !y_below) {
+                                return std::nullopt;
+                            }
+                            const bool take_x = (opt.average == nmi_average::min) == x_below;
+                            mpfi_set(den.get(), take_x ? hx.get() : hy.get());
+                            break;
+                        }
+                        case nmi_average::joint:
+                            mpfi_set(den.get(), joint.get());
+                            break;
+                    }
+                    if (mpfi_has_zero(den.get()) != 0) {
+                        return std::nullopt;
+                    }
+                    mpfi_div(r.get(), r.get(), den.get());
+                }
+            }
+            if constexpr (!std::is_same_v<Quantity, normalized_mutual_information_fn>) {
+                if (opt.base != unit::nats) {
+                    mpfi_number l(256);
+                    if (opt.base == unit::bits) {
+                        mpfi_const_log2(l.get());
+                    } else {
+                        mpfi_set_ui(l.get(), 10);
+                        mpfi_log(l.get(), l.get());
+                    }
+                    mpfi_div(r.get(), r.get(), l.get());
+                }
+            }
+            const double a = round_to(&r.get()->left, f);
+            const double b = round_to(&r.get()->right, f);
+            if (std::isnan(a) || std::isnan(b) || a != b) {
+                return std::nullopt;
+            }
+            return rounded{std::signbit(a) == std::signbit(b) ? a : 0.0, true, 0, 0, true};  // [-0, +0]: 0
+        }
+    }
+}
+
+}  // namespace shannon::exact::detail
+
+SHANNON_FP_CONTRACT_RESTORE
