@@ -3,12 +3,15 @@
 // SHANNON_BENCH_Q), so that numpy and scipy are timed on the same numbers in the same run.
 // Counter "fast" is the share of results decided by the double-double fast path. Also: 50 correct
 // digits (exact::digits) and, as the anchor, MPFR at that working precision one term at a time; the
-// accumulator of a sum seen in parts (KL with its exact input masses) and its exact input sums.
+// accumulator of a sum seen in parts (KL with its exact input masses) and its exact input sums. And issue 20's
+// quantities: the measures of a table (the p data viewed as 10^4 x 10^3 or 10 x 10^3 x 10^3 cells) per
+// cell, beside kl's per term; the Rényi and Tsallis orders on the first 10^5 terms.
 #include <benchmark/benchmark.h>
 
 #include <algorithm>
 #include <cstdlib>
 #include <fstream>
+#include <span>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -108,6 +111,71 @@ void mpfr_entropy_terms(benchmark::State& state) {
     per_term(state, n);
 }
 
+/// Issue 20: a quantity of the p data viewed as a table (its first n cells, shape given), rounded to
+/// binary64; ns_per_term is per cell, comparable with kl's.
+template <class Quantity>
+void run_table(benchmark::State& state, const Quantity& quantity, std::vector<std::size_t> shape,
+               const shannon::options& opt = {}) {
+    std::size_t n = 1;
+    for (const std::size_t k : shape) {
+        n *= k;
+    }
+    const std::vector<double>& p = p_data();
+    if (n > p.size()) {
+        state.SkipWithError("the data has fewer cells than the shape");
+        return;
+    }
+    std::vector<double> cells(p.begin(), p.begin() + static_cast<std::ptrdiff_t>(n));
+    double sum = 0;
+    for (const double c : cells) {
+        sum += c;
+    }
+    for (double& c : cells) {
+        c /= sum;  // a distribution of its own (the first n cells of p are not one)
+    }
+    double decided_fast = 0;
+    double results = 0;
+    for (auto _ : state) {
+        const shannon::exact::rounded r = shannon::exact::round(
+            shannon::exact::format::binary64, quantity, shannon::table_view{std::span<const double>(cells), shape}, opt);
+        benchmark::DoNotOptimize(r.value);
+        decided_fast += r.fast && !r.ball ? 1 : 0;
+        results += 1;
+    }
+    state.counters["kernel"] = decided_fast / results;
+    per_term(state, n);
+}
+
+/// Issue 20: an order's quantity on the first n terms of p (and q), rounded to binary64 (the generic
+/// evaluation in double-double balls: no kernel of its own yet).
+template <bool Two, class Quantity>
+void run_order(benchmark::State& state, const Quantity& quantity, double alpha, std::size_t n) {
+    std::vector<double> p(p_data().begin(), p_data().begin() + static_cast<std::ptrdiff_t>(n));
+    std::vector<double> q(q_data().begin(), q_data().begin() + static_cast<std::ptrdiff_t>(n));
+    const shannon::options opt{.normalization = shannon::normalization::normalize};
+    for (auto _ : state) {
+        shannon::exact::rounded r;
+        if constexpr (Two) {
+            r = shannon::exact::round(shannon::exact::format::binary64, quantity, p, q, alpha, opt);
+        } else {
+            r = shannon::exact::round(shannon::exact::format::binary64, quantity, p, alpha, opt);
+        }
+        benchmark::DoNotOptimize(r.value);
+    }
+    per_term(state, n);
+}
+
+void mutual_information(benchmark::State& state) { run_table(state, shannon::mutual_information, {10000, 1000}); }
+void conditional_entropy(benchmark::State& state) { run_table(state, shannon::conditional_entropy, {10000, 1000}); }
+void joint_entropy(benchmark::State& state) { run_table(state, shannon::joint_entropy, {10000, 1000}); }
+void total_correlation_3(benchmark::State& state) { run_table(state, shannon::total_correlation, {10, 1000, 1000}); }
+void conditional_mutual_information(benchmark::State& state) {
+    run_table(state, shannon::conditional_mutual_information, {10, 1000, 1000}, {.given = 0});
+}
+void renyi_divergence_2(benchmark::State& state) { run_order<true>(state, shannon::renyi_divergence, 2.0, 100000); }
+void renyi_entropy_2(benchmark::State& state) { run_order<false>(state, shannon::renyi_entropy, 2.0, 100000); }
+void tsallis_entropy_half(benchmark::State& state) { run_order<false>(state, shannon::tsallis_entropy, 0.5, 100000); }
+
 void kl(benchmark::State& state) { run<true>(state, shannon::kl_divergence, true); }
 void entropy(benchmark::State& state) { run<false>(state, shannon::entropy, true); }
 void cross_entropy(benchmark::State& state) { run<true>(state, shannon::cross_entropy, true); }
@@ -115,6 +183,14 @@ void cross_entropy(benchmark::State& state) { run<true>(state, shannon::cross_en
 }  // namespace
 
 BENCHMARK(kl)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(mutual_information)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(conditional_entropy)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(joint_entropy)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(total_correlation_3)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(conditional_mutual_information)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(renyi_divergence_2)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(renyi_entropy_2)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(tsallis_entropy_half)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(entropy)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(cross_entropy)->Unit(benchmark::kMillisecond)->UseRealTime();
 

@@ -37,6 +37,7 @@ PAGES = [  # (source, title) in the order of the navigation
     ("oracle.md", "The oracle"),
     ("profiles.md", "Frameworks"),
     ("proofs.md", "Proofs"),
+    ("information.md", "Beyond the founding quantities"),
 ]
 
 TEMPLATE = """<!DOCTYPE html>

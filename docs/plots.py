@@ -2,8 +2,9 @@
 """The documentation's plots, as SVG, every value computed by shannon (the Python module built from this tree).
 
 Usage: plots.py OUTDIR    (with PYTHONPATH=<build>/python)
-Writes binary_entropy.svg, bce.svg, kl_asymmetry.svg, coin_loglik.svg and ulp_errors.svg (the last runs
-PyTorch and scipy on the hard cases of tests/python and measures their errors against the oracle).
+Writes binary_entropy.svg, bce.svg, kl_asymmetry.svg, coin_loglik.svg, ulp_errors.svg (the last runs
+PyTorch and scipy on the hard cases of tests/python and measures their errors against the oracle),
+bsc_information.svg and renyi_orders.svg (the information page).
 """
 
 import os
@@ -114,8 +115,51 @@ def ulp_errors():
     save(fig, "ulp_errors.svg")
 
 
+def bsc_table(eps, pi=0.5):
+    """The joint table of an input Bernoulli(1 - pi) through a binary symmetric channel with crossover eps."""
+    return np.array([[pi * (1 - eps), pi * eps], [(1 - pi) * eps, (1 - pi) * (1 - eps)]])
+
+
+def bsc_information():
+    eps = np.linspace(0, 1, 201)
+    fig, ax = plt.subplots(figsize=(5.5, 3.4))
+    for pi, style in ((0.5, "-"), (0.2, "--"), (0.05, ":")):
+        i = [shannon.mutual_information(bsc_table(e, pi), base="bits") for e in eps]
+        ax.plot(eps, i, style, label=f"P(X = 0) = {pi}")
+    c = shannon.mutual_information(bsc_table(0.1), base="bits")
+    ax.plot([0.1], [c], "o", color="C3")
+    ax.annotate(f"capacity of BSC(0.1): 1 - H(0.1) = {c:.6f} bits", (0.1, c), xytext=(0.18, 0.66),
+                arrowprops={"arrowstyle": "->"}, fontsize=8)
+    ax.set_xlabel("crossover probability")
+    ax.set_ylabel("I(X;Y)  [bits]")
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.22), ncol=3, fontsize=8)
+    ax.set_title("Binary symmetric channel: the uniform input carries most")
+    save(fig, "bsc_information.svg")
+
+
+def renyi_orders():
+    p = np.array([0.5, 0.25, 0.125, 0.125])
+    q = np.full(4, 0.25)
+    a = np.concatenate([np.linspace(0, 0.98, 50), 1 + np.linspace(-0.02, 0.02, 41) ** 3, np.linspace(1.02, 8, 60)])
+    a = np.sort(a)
+    fig, ax = plt.subplots(figsize=(5.5, 3.4))
+    ax.plot(a, [shannon.renyi_entropy(p, v, base="bits") for v in a], label="H_α(P), P = (1/2, 1/4, 1/8, 1/8)")
+    ax.plot(a, [shannon.renyi_divergence(p, q, v, base="bits") for v in a], label="D_α(P‖U), U uniform")
+    for v, name in ((0.0, "H_0 = log 4"), (1.0, "H_1 = H = 1.75"), (2.0, "H_2 (collision)")):
+        ax.plot([v], [shannon.renyi_entropy(p, v, base="bits")], "o", color="C3", ms=4)
+    ax.axhline(shannon.renyi_entropy(p, float("inf"), base="bits"), color="0.6", lw=0.8, ls="--")
+    ax.text(5.2, 1.05, "H_∞ = -log max p = 1", fontsize=8, color="0.4")
+    ax.set_xlabel("order α")
+    ax.set_ylabel("bits")
+    ax.legend(loc="lower right", fontsize=8)
+    ax.set_title("H_α falls and D_α rises with α, smoothly through α = 1")
+    save(fig, "renyi_orders.svg")
+
+
 if __name__ == "__main__":
     os.environ.setdefault("OMP_NUM_THREADS", "1")
+    bsc_information()
+    renyi_orders()
     binary_entropy()
     bce()
     kl_asymmetry()

@@ -30,7 +30,7 @@ def value(key, label, f):
 
 # The list of core/registry.hpp, as docs/index.md shows it.
 _rows = ["| C++ and Python | command line | formula | arguments |", "|---|---|---|---|"]
-for _name, _formula, _alias, _kind in shannon._core.quantities():
+for _name, _formula, _alias, _kind, _reads in shannon._core.quantities():
     _cli = "`" + _name.replace("_", "-") + "`" + (f", `{_alias}`" if _alias else "")
     _cell = _formula.replace("|", "\\|")  # KL(P||Q): a table's cell escapes its bars
     _rows.append(f"| `{_name}` | {_cli} | {_cell} | {_kind.replace('_', ' ')} |")
@@ -142,6 +142,88 @@ value("prof_ninf_core", "", lambda: shannon.categorical_cross_entropy_with_logit
 value("prof_sparse_keras", "", lambda: keras.sparse_categorical_crossentropy([0], [[0.6, 0.6, 0.0]])[0])
 value("prof_sparse_cce_keras", "", lambda: keras.categorical_crossentropy([[1.0, 0.0, 0.0]], [[0.6, 0.6, 0.0]])[0])
 value("prof_sparse_torch", "", lambda: storch.nll_loss(np.log([[0.6, 0.6, 1e-300]]), [0]))
+
+value("conv_table_zero", "mutual_information([[0.5, 0], [0, 0.5]], base='bits')",
+      lambda: shannon.mutual_information([[0.5, 0.0], [0.0, 0.5]], base="bits"))
+value("conv_table_neg", "joint_entropy([[0.5, 0.6], [0.1, -0.2]])", lambda: shannon.joint_entropy([[0.5, 0.6], [0.1, -0.2]]))
+value("conv_table_axes", "mutual_information(np.ones((2, 2, 2)) / 8)",
+      lambda: shannon.mutual_information(np.ones((2, 2, 2)) / 8))
+value("conv_renyi_q0", "renyi_divergence([0.5, 0.5], [1, 0], 2)", lambda: shannon.renyi_divergence([0.5, 0.5], [1.0, 0.0], 2.0))
+value("conv_renyi_q0_half", "renyi_divergence([0.5, 0.5], [1, 0], 0.5)",
+      lambda: shannon.renyi_divergence([0.5, 0.5], [1.0, 0.0], 0.5))
+value("conv_renyi_h0", "renyi_entropy([0.5, 0.5, 0, 0], 0, base='bits')",
+      lambda: shannon.renyi_entropy([0.5, 0.5, 0.0, 0.0], 0.0, base="bits"))
+value("conv_renyi_neg", "renyi_entropy([0.5, 0.5], -1)", lambda: shannon.renyi_entropy([0.5, 0.5], -1.0))
+
+# The information page (docs/information.md): a binary symmetric channel, near independence, the
+# Rényi family through alpha = 1, the normalized mutual information.
+def digits30(key, label, f):
+    out[key] = {"label": label, "digits": str(f())}
+
+
+BSC = np.array([[0.45, 0.05], [0.05, 0.45]])  # X uniform, crossover 0.1 (binary64 cells: 0.45 and 0.05 as given)
+X_BSC = BSC.sum(axis=1)
+digits30("info_hxy", "joint_entropy(J)", lambda: shannon.joint_entropy(BSC, digits=30))
+digits30("info_hx", "entropy(J.sum(axis=1))", lambda: shannon.entropy(X_BSC, digits=30))
+digits30("info_hy_x", "conditional_entropy(J)", lambda: shannon.conditional_entropy(BSC, digits=30))
+digits30("info_hx_y", "conditional_entropy(J, given=1)", lambda: shannon.conditional_entropy(BSC, given=1, digits=30))
+digits30("info_i", "mutual_information(J)", lambda: shannon.mutual_information(BSC, digits=30))
+digits30("info_i_bits", "mutual_information(J, base='bits')", lambda: shannon.mutual_information(BSC, base="bits", digits=30))
+def _one_minus(d):
+    import decimal
+
+    with decimal.localcontext() as c:
+        c.prec = 30
+        return 1 - d
+
+
+digits30("info_cap_bits", "1 - binary_entropy(0.1, base='bits')",
+         lambda: _one_minus(shannon.binary_entropy(0.1, base="bits", digits=40)))
+digits30("info_vi", "variation_of_information(J)", lambda: shannon.variation_of_information(BSC, digits=30))
+for _avg in ("arithmetic", "geometric", "min", "max", "joint"):
+    value(f"info_nmi_{_avg}", f"normalized_mutual_information(J, average='{_avg}')",
+          lambda _avg=_avg: shannon.normalized_mutual_information(BSC, average=_avg))
+_T = np.outer([0.3, 0.7], [0.6, 0.4])
+NEAR = _T / _T.sum()  # a product table, rounded to binary64 and normalized there
+
+
+def _naive_mi(t):
+    def h(v):
+        v = v[v > 0]
+        return -np.sum(v * np.log(v))
+    return h(t.sum(axis=1)) + h(t.sum(axis=0)) - h(t.ravel())
+
+
+def _mass_minus_one(t):
+    import mpmath
+
+    with mpmath.workdps(60):
+        return float(mpmath.fsum(mpmath.mpf(x) for x in t.ravel()) - 1)
+
+
+value("info_near_exact", "mutual_information(T, normalization='normalize')",
+      lambda: shannon.mutual_information(NEAR, normalization="normalize"))
+value("info_near_face", "mutual_information(T)", lambda: shannon.mutual_information(NEAR))
+value("info_near_mass", "sum(T) - 1, exactly", lambda: _mass_minus_one(NEAR))
+value("info_near_naive", "H(X) + H(Y) - H(X,Y) in numpy", lambda: _naive_mi(NEAR))
+value("info_near_direct", "sum p log(p / (p_x p_y)) in numpy",
+      lambda: np.sum(NEAR * np.log(NEAR / np.outer(NEAR.sum(axis=1), NEAR.sum(axis=0)))))
+P4 = np.array([0.5, 0.25, 0.125, 0.125])
+Q4 = np.array([0.4, 0.3, 0.2, 0.1])
+for _k, _a in (("0", 0.0), ("half", 0.5), ("1", 1.0), ("2", 2.0), ("inf", inf)):
+    value(f"renyi_h_{_k}", f"renyi_entropy(P, {_a}, base='bits')", lambda _a=_a: shannon.renyi_entropy(P4, _a, base="bits"))
+value("renyi_kl", "kl_divergence(P, Q)", lambda: shannon.kl_divergence(P4, Q4))
+
+
+def _naive_renyi(a):
+    return np.log(np.sum(P4**a * Q4 ** (1 - a))) / (a - 1)
+
+
+for _k, _d in (("6", 1e-6), ("9", 1e-9), ("12", 1e-12), ("15", 1e-15)):
+    value(f"renyi_d_{_k}", f"renyi_divergence(P, Q, 1 + 1e-{_k})", lambda _d=_d: shannon.renyi_divergence(P4, Q4, 1 + _d))
+    value(f"renyi_naive_{_k}", f"log(sum p^a q^(1-a)) / (a - 1) in numpy, a = 1 + 1e-{_k}",
+          lambda _d=_d: _naive_renyi(1 + _d))
+value("tsallis_2", "tsallis_entropy(P, 2)", lambda: shannon.tsallis_entropy(P4, 2.0))
 
 with open(sys.argv[1], "w") as f:
     json.dump(out, f, indent=1)

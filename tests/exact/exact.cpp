@@ -763,6 +763,74 @@ TEST(exact, a_stop_flag_stops_the_general_path) {
 /// errors). Threads run a mix of calls at 8 to 1000 bits, and a log-sum-exp of 40,000 logits that the
 /// fast path splits over two threads, for SHANNON_STRESS_SECONDS (default 3) and compare every result
 /// with the one computed alone, bit for bit.
+// Issue 20's fast paths (exact/table_fast.hpp, exact/renyi_fast.hpp) against the general path on
+// random tables of two and three axes (sparse ones, every conditioning axis, every NMI normalizer,
+// binary32 cells) and random orders: the same bits, and the fast paths do decide most of them.
+TEST(exact, table_and_renyi_fast_paths_agree_with_the_general_path) {
+    std::mt19937_64 rng(20);
+    std::uniform_real_distribution<double> u(0, 1);
+    ex::settings general;
+    general.fast = false;
+    const auto random_table = [&](std::size_t n, bool sparse) {
+        std::vector<double> c(n);
+        double s = 0;
+        for (double& x : c) {
+            x = sparse && u(rng) < 0.3 ? 0.0 : -std::log(u(rng) + 1e-300);
+            s += x;
+        }
+        if (s == 0) {
+            c[0] = s = 1;
+        }
+        for (double& x : c) {
+            x /= s;
+        }
+        return c;
+    };
+    std::size_t cases = 0;
+    std::size_t fast = 0;
+    const auto compare = [&](const auto& q, const auto&... args) {
+        for (const ex::format f : {ex::format::binary64, ex::format::binary32}) {
+            const ex::rounded r = ex::round(f, q, args...);
+            const ex::rounded g = ex::round(general, f, q, args...);
+            ASSERT_TRUE(same_up_to_zero_sign(r.value, g.value)) << std::remove_cvref_t<decltype(q)>::info.name << " fast " << r.value
+                                                                << " general " << g.value;
+            ++cases;
+            fast += r.fast && !r.ball ? 1 : 0;
+        }
+    };
+    const shannon::nmi_average averages[] = {shannon::nmi_average::arithmetic, shannon::nmi_average::geometric,
+                                             shannon::nmi_average::min, shannon::nmi_average::max, shannon::nmi_average::joint};
+    for (int k = 0; k < 40; ++k) {
+        const std::vector<std::size_t> s2{1 + rng() % 9, 1 + rng() % 9};
+        const std::vector<std::size_t> s3{1 + rng() % 5, 1 + rng() % 5, 1 + rng() % 5};
+        const auto t2 = random_table(s2[0] * s2[1], k % 3 == 0);
+        const auto t3 = random_table(s3[0] * s3[1] * s3[2], k % 3 == 1);
+        const shannon::table_view v2{t2, s2};
+        const shannon::table_view v3{t3, s3};
+        compare(shannon::joint_entropy, v3, shannon::options{});
+        compare(shannon::mutual_information, v2, shannon::options{});
+        compare(shannon::variation_of_information, v2, shannon::options{});
+        compare(shannon::total_correlation, v3, shannon::options{});
+        compare(shannon::normalized_mutual_information, v2, shannon::options{.average = averages[k % 5]});
+        compare(shannon::conditional_entropy, v2, shannon::options{.given = std::size_t(k % 2)});
+        compare(shannon::conditional_mutual_information, v3, shannon::options{.given = std::size_t(k % 3)});
+        const std::vector<float> t2f(t2.begin(), t2.end());
+        compare(shannon::mutual_information, shannon::table_view{t2f, s2},
+                shannon::options{.normalization = shannon::normalization::unnormalized});
+        const auto p = random_table(2 + rng() % 10, k % 4 == 0);
+        const auto q = random_table(p.size(), k % 4 == 1);
+        const double orders[] = {0.0, 0.3, 0.5, 0.999, 1.001, 2.0, 7.5, 64.0};
+        const double a = orders[k % 8];
+        compare(shannon::renyi_entropy, p, a, shannon::options{});
+        compare(shannon::tsallis_entropy, p, a, shannon::options{});
+        compare(shannon::renyi_divergence, p, q, a, shannon::options{});
+        compare(shannon::renyi_divergence, p, q, a, shannon::options{.normalization = shannon::normalization::normalize});
+        compare(shannon::renyi_entropy, p, a, shannon::options{.base = shannon::unit::bits});
+    }
+    std::cout << cases << " results compared, " << fast << " decided by the fast paths\n";
+    EXPECT_GT(fast, cases / 2);
+}
+
 TEST(exact, concurrent_calls_get_single_threaded_bits) {
     const std::vector<double> p{0.1, 0.2, 0.3, 0.15, 0.25};
     const std::vector<double> q{0.3, 0.1, 0.2, 0.25, 0.15};

@@ -6,9 +6,9 @@
 //   H(Y|X) = H(X,Y) - H(X)            I(X;Y) = H(X) + H(Y) - H(X,Y)      TC = sum_k H(X_k) - H(all)
 //   I(X;Y|Z) = H(X,Z) + H(Y,Z) - H(Z) - H(X,Y,Z)                        VI = 2 H(X,Y) - H(X) - H(Y).
 // The table's entropy, the only sum over every cell, is the double-double kernel's (exact/fast.hpp:
-// nanoseconds per cell, an enclosure about 2^-100 of the sum wide). The marginals are summed exactly
-// (fast::exact_sum, a superaccumulator per entry) and their entropies, over far fewer entries, are
-// enclosed by MPFI at 128 bits. The combination is formed in MPFI, and Ziv's test on its two ends
+// nanoseconds per cell, an enclosure about 2^-100 of the sum wide). The marginals are summed in
+// double-double with a proven bound (a TwoSum cascade: marginal_entry) and their entropies, over far
+// fewer entries, enclosed by MPFI at 128 bits. The combination is formed in MPFI, and Ziv's test on its two ends
 // decides the rounding. These forms cancel where the quantity is small against the entropies (near
 // independence for I, near determinism for H(Y|X)): the enclosure is then too wide to decide, and the
 // call goes on to the general paths, which evaluate the cancellation-free forms of core/tables.hpp.
@@ -16,6 +16,7 @@
 #pragma once
 
 #include <cmath>
+#include <algorithm>
 #include <cstddef>
 #include <optional>
 #include <ranges>
@@ -67,74 +68,166 @@ private:
     mpfi_t x_;
 };
 
-/// The exact sums of the cells over every axis but `keep` (increasing): one superaccumulator per entry
-/// of the marginal; nullopt when the marginal has more than `cap` entries (the general path then runs).
-template <class T>
-[[nodiscard]] std::optional<std::vector<fast::exact_sum>> exact_marginal(const T* cells, const std::vector<std::size_t>& shape,
-                                                                         const std::vector<std::size_t>& keep,
-                                                                         std::size_t cap = std::size_t{1} << 16U) {
-    const std::size_t d = shape.size();
-    std::vector<std::size_t> stride(d, 0);
-    std::size_t size = 1;
-    for (std::size_t j = keep.size(); j-- > 0;) {
-        stride[keep[j]] = size;
-        size *= shape[keep[j]];
+/// One entry of a marginal: the sum of its n non-negative cells in double-double (TwoSum into hi, the
+/// errors added into lo). With Ogita, Rump and Oishi's bound for this cascade (Sum2, before its final
+/// rounding), |hi + lo - sum| <= gamma_(n-1)^2 sum, gamma_k = k u / (1 - k u), u = 2^-53: about
+/// (n 2^-53)^2 of the entry, 2^-80 relative at 10^4 cells an entry.
+struct marginal_entry {
+    double hi = 0;
+    double lo = 0;
+    double n = 0;
+    double extra = 0;  ///< the bounds of the parts merged in (merge)
+    void add(double x) {
+        const double s = hi + x;
+        const double bb = s - hi;
+        lo += (hi - (s - bb)) + (x - bb);
+        hi = s;
+        n += 1;
     }
-    if (size > cap) {
-        return std::nullopt;
+    /// Adds a part summed apart (its hi as one more term, its lo into lo, its bound kept aside).
+    void merge(const marginal_entry& o) {
+        add(o.hi);
+        const double l = lo + o.lo;
+        extra += o.bound() + 0x1p-53 * (std::abs(lo) + std::abs(o.lo));  // the rounding of l
+        lo = l;
+    }
+    /// Every cell was 0.
+    [[nodiscard]] bool is_zero() const { return hi == 0 && lo == 0; }
+    /// The bound on |hi + lo - sum| (rounded up).
+    [[nodiscard]] double bound() const {
+        const double ku = n * 0x1p-53;
+        const double g = ku / (1 - ku) * (1 + 0x1p-50);
+        return (g * g * (hi + std::abs(lo)) + extra) * (1 + 0x1p-50) + 0x1p-1074;
+    }
+    /// An enclosure of the sum into x (MPFI at x's precision, at least 107 bits: hi + lo is exact there,
+    /// the bound added outward; a sum of non-negative cells, so never below 0).
+    void enclose(mpfi_ptr x) const {
+        mpfr_t a;
+        mpfr_t b;
+        mpfr_inits2(mpfi_get_prec(x), a, b, static_cast<mpfr_ptr>(nullptr));
+        mpfr_set_d(a, hi, MPFR_RNDN);
+        mpfr_add_d(a, a, lo, MPFR_RNDD);
+        mpfr_set_d(b, hi, MPFR_RNDN);
+        mpfr_add_d(b, b, lo, MPFR_RNDU);
+        const double e = bound();
+        mpfr_sub_d(a, a, e, MPFR_RNDD);
+        mpfr_add_d(b, b, e, MPFR_RNDU);
+        if (mpfr_sgn(a) < 0) {
+            mpfr_set_zero(a, 1);
+        }
+        mpfi_interv_fr(x, a, b);
+        mpfr_clears(a, b, static_cast<mpfr_ptr>(nullptr));
+    }
+};
+
+/// The marginals of the cells over every axis but each `keep` (increasing axes) in one pass: one
+/// double-double entry per index of each; nullopt when one has more than `cap` entries (their
+/// entropies are taken in MPFI, microseconds each: the general path then runs).
+template <class T>
+[[nodiscard]] std::optional<std::vector<std::vector<marginal_entry>>> table_marginals(
+    const T* cells, const std::vector<std::size_t>& shape, const std::vector<std::vector<std::size_t>>& keeps,
+    std::size_t cap = std::size_t{1} << 20U) {
+    const std::size_t d = shape.size();
+    const std::size_t m = keeps.size();
+    std::vector<std::vector<std::size_t>> stride(m, std::vector<std::size_t>(d, 0));
+    std::vector<std::vector<marginal_entry>> out(m);
+    for (std::size_t k = 0; k < m; ++k) {
+        std::size_t size = 1;
+        for (std::size_t j = keeps[k].size(); j-- > 0;) {
+            stride[k][keeps[k][j]] = size;
+            size *= shape[keeps[k][j]];
+        }
+        if (size > cap) {
+            return std::nullopt;
+        }
+        out[k].resize(size);
+    }
+    if (d == 2) {
+        // Two axes: a row's sum runs along it in four interleaved parts (four independent chains of
+        // additions), a column's through a short array.
+        const std::size_t rows = shape[0];
+        const std::size_t cols = shape[1];
+        std::vector<marginal_entry> column(cols);
+        std::vector<marginal_entry> row(rows);
+        for (std::size_t i = 0; i < rows; ++i) {
+            const T* r = cells + i * cols;
+            marginal_entry part[4];
+            std::size_t j = 0;
+            for (; j + 4 <= cols; j += 4) {
+                for (std::size_t l = 0; l < 4; ++l) {
+                    const auto x = static_cast<double>(r[j + l]);
+                    part[l].add(x);
+                    column[j + l].add(x);
+                }
+            }
+            for (; j < cols; ++j) {
+                const auto x = static_cast<double>(r[j]);
+                part[0].add(x);
+                column[j].add(x);
+            }
+            row[i] = part[0];
+            for (std::size_t l = 1; l < 4; ++l) {
+                if (part[l].n > 0) {
+                    row[i].merge(part[l]);
+                }
+            }
+        }
+        for (std::size_t k = 0; k < m; ++k) {
+            out[k] = keeps[k].size() == 2 ? std::vector<marginal_entry>{} : keeps[k][0] == 0 ? row : column;
+            if (keeps[k].size() == 2) {
+                return std::nullopt;  // the whole table: not a marginal these quantities take
+            }
+        }
+        return out;
     }
     std::size_t n = 1;
-    for (const std::size_t s : shape) {
-        n *= s;
+    for (const std::size_t v : shape) {
+        n *= v;
     }
-    std::vector<fast::exact_sum> out(size);
     std::vector<std::size_t> idx(d, 0);
-    std::size_t at = 0;
+    std::vector<std::size_t> at(m, 0);
     for (std::size_t f = 0; f < n; ++f) {
-        out[at].add(static_cast<double>(cells[f]));
-        for (std::size_t k = d; k-- > 0;) {
-            at += stride[k];
-            if (++idx[k] < shape[k]) {
+        const auto x = static_cast<double>(cells[f]);
+        for (std::size_t k = 0; k < m; ++k) {
+            out[k][at[k]].add(x);
+        }
+        for (std::size_t a = d; a-- > 0;) {  // the next cell: an odometer over the axes
+            const bool carry = ++idx[a] == shape[a];
+            for (std::size_t k = 0; k < m; ++k) {
+                at[k] += stride[k][a];
+                if (carry) {
+                    at[k] -= stride[k][a] * shape[a];
+                }
+            }
+            if (!carry) {
                 break;
             }
-            at -= stride[k] * idx[k];
-            idx[k] = 0;
+            idx[a] = 0;
         }
     }
     return out;
 }
 
-/// Whether an exact sum is 0.
-[[nodiscard]] inline bool is_zero(const fast::exact_sum& e) {
-    mpfr_t x;
-    mpfr_init2(x, 64);
-    e.get(x, MPFR_RNDU);
-    const bool z = mpfr_zero_p(x) != 0;
-    mpfr_clear(x);
-    return z;
-}
-
-/// -sum m log m over the entries m of an exact marginal, enclosed in h (MPFI at h's precision).
-inline void entropy_of(const std::vector<fast::exact_sum>& m, mpfi_ptr h) {
+/// -sum m log m over the entries m of a marginal, enclosed in h (MPFI at h's precision); false when
+/// an entry's enclosure reaches 0 (a sum too small for its bound: the general path decides).
+[[nodiscard]] inline bool entropy_of(const std::vector<marginal_entry>& m, mpfi_ptr h) {
     const mpfr_prec_t prec = mpfi_get_prec(h);
-    mpfr_t lo;
-    mpfr_t hi;
-    mpfr_inits2(prec, lo, hi, static_cast<mpfr_ptr>(nullptr));
     mpfi_number x(prec);
     mpfi_number t(prec);
     mpfi_set_ui(h, 0);
-    for (const fast::exact_sum& e : m) {
-        e.get(lo, MPFR_RNDD);
-        e.get(hi, MPFR_RNDU);
-        if (mpfr_zero_p(hi)) {
+    for (const marginal_entry& e : m) {
+        if (e.is_zero()) {
             continue;  // 0 log 0 = 0
         }
-        mpfi_interv_fr(x.get(), lo, hi);
+        e.enclose(x.get());
+        if (mpfr_sgn(&x.get()->left) <= 0) {
+            return false;
+        }
         mpfi_log(t.get(), x.get());
         mpfi_mul(t.get(), t.get(), x.get());
         mpfi_sub(h, h, t.get());
     }
-    mpfr_clears(lo, hi, static_cast<mpfr_ptr>(nullptr));
+    return true;
 }
 
 /// The fast path for the table quantities (see the file comment): the correctly rounded value, or
@@ -220,43 +313,51 @@ template <class Quantity, class... Args>
                 mpfi_interv_fr(joint.get(), lo, hi);
                 mpfr_clears(lo, hi, static_cast<mpfr_ptr>(nullptr));
             }
-            // H of the marginal of the axes `keep`, into h.
-            const auto marginal_entropy = [&](const std::vector<std::size_t>& keep, mpfi_ptr h) {
-                const std::optional<std::vector<fast::exact_sum>> m = exact_marginal(cells, shape, keep);
-                if (!m) {
-                    return false;
+            // The marginals each quantity needs, in one pass over the cells.
+            std::vector<std::vector<std::size_t>> keeps;
+            if constexpr (std::is_same_v<Quantity, conditional_entropy_fn>) {
+                keeps = {{given}};
+            } else if constexpr (std::is_same_v<Quantity, conditional_mutual_information_fn>) {
+                const std::size_t a = given == 0 ? 1 : 0;
+                const std::size_t b = given == 2 ? 1 : 2;
+                keeps = {{std::min(a, given), std::max(a, given)}, {std::min(b, given), std::max(b, given)}, {given}};
+            } else if constexpr (!std::is_same_v<Quantity, joint_entropy_fn>) {
+                for (std::size_t k = 0; k < d; ++k) {
+                    keeps.push_back({k});
                 }
-                entropy_of(*m, h);
-                return true;
-            };
+            }
+            std::vector<std::vector<marginal_entry>> marginals;
+            if (!keeps.empty()) {
+                auto m = table_marginals(cells, shape, keeps);
+                if (!m) {
+                    return std::nullopt;
+                }
+                marginals = std::move(*m);
+            }
+            // H of the k-th marginal, into h.
+            const auto marginal_entropy = [&](std::size_t k, mpfi_ptr h) { return entropy_of(marginals[k], h); };
             mpfi_number r(256);
             mpfi_number h(prec);
             if constexpr (std::is_same_v<Quantity, joint_entropy_fn>) {
                 mpfi_set(r.get(), joint.get());
             } else if constexpr (std::is_same_v<Quantity, conditional_entropy_fn>) {
-                if (!marginal_entropy({given}, h.get())) {
+                if (!marginal_entropy(0, h.get())) {
                     return std::nullopt;
                 }
                 mpfi_sub(r.get(), joint.get(), h.get());
             } else if constexpr (std::is_same_v<Quantity, conditional_mutual_information_fn>) {
-                const std::size_t a = given == 0 ? 1 : 0;
-                const std::size_t b = given == 2 ? 1 : 2;
-                const auto pair = [](std::size_t u, std::size_t v) {
-                    return u < v ? std::vector<std::size_t>{u, v} : std::vector<std::size_t>{v, u};
-                };
+                // H(X,Z) + H(Y,Z) - H(Z) - H(X,Y,Z)
                 mpfi_neg(r.get(), joint.get());
-                if (!marginal_entropy(pair(a, given), h.get())) {
-                    return std::nullopt;
+                for (std::size_t k = 0; k < 3; ++k) {
+                    if (!marginal_entropy(k, h.get())) {
+                        return std::nullopt;
+                    }
+                    if (k < 2) {
+                        mpfi_add(r.get(), r.get(), h.get());
+                    } else {
+                        mpfi_sub(r.get(), r.get(), h.get());
+                    }
                 }
-                mpfi_add(r.get(), r.get(), h.get());
-                if (!marginal_entropy(pair(b, given), h.get())) {
-                    return std::nullopt;
-                }
-                mpfi_add(r.get(), r.get(), h.get());
-                if (!marginal_entropy({given}, h.get())) {
-                    return std::nullopt;
-                }
-                mpfi_sub(r.get(), r.get(), h.get());
             } else {
                 // The sum of the single axes' entropies (two for I, VI and NMI).
                 mpfi_number sum(prec);
@@ -264,21 +365,22 @@ template <class Quantity, class... Args>
                 mpfi_number hx(prec);
                 mpfi_number hy(prec);
                 std::size_t constant_axes = 0;  // axes whose marginal has one non-zero entry (NMI)
-                fast::exact_sum mass;
+                mpfi_number s_(256);            // the table's mass S (NMI)
+                mpfi_set_ui(s_.get(), 0);
                 for (std::size_t k = 0; k < d; ++k) {
-                    const std::optional<std::vector<fast::exact_sum>> m = exact_marginal(cells, shape, {k});
-                    if (!m) {
+                    if (!marginal_entropy(k, h.get())) {
                         return std::nullopt;
                     }
-                    entropy_of(*m, h.get());
                     mpfi_add(sum.get(), sum.get(), h.get());
                     mpfi_set(k == 0 ? hx.get() : hy.get(), h.get());
                     if constexpr (std::is_same_v<Quantity, normalized_mutual_information_fn>) {
                         std::size_t nonzero = 0;
-                        for (const fast::exact_sum& e : *m) {
-                            nonzero += is_zero(e) ? 0 : 1;
+                        mpfi_number x(256);
+                        for (const marginal_entry& e : marginals[k]) {
+                            nonzero += e.is_zero() ? 0 : 1;
                             if (k == 0) {
-                                mass.merge(e);
+                                e.enclose(x.get());
+                                mpfi_add(s_.get(), s_.get(), x.get());
                             }
                         }
                         constant_axes += nonzero <= 1 ? 1 : 0;
@@ -297,17 +399,7 @@ template <class Quantity, class... Args>
                     }
                     // Of the distribution J / S: H(J/S) = H(J)/S + log S for the table and each marginal,
                     // so I(J/S) = I(J)/S + log S.
-                    mpfi_number s_(256);
                     mpfi_number log_s(256);
-                    {
-                        mpfr_t lo;
-                        mpfr_t hi;
-                        mpfr_inits2(256, lo, hi, static_cast<mpfr_ptr>(nullptr));
-                        mass.get(lo, MPFR_RNDD);
-                        mass.get(hi, MPFR_RNDU);
-                        mpfi_interv_fr(s_.get(), lo, hi);
-                        mpfr_clears(lo, hi, static_cast<mpfr_ptr>(nullptr));
-                    }
                     mpfi_log(log_s.get(), s_.get());
                     for (mpfi_ptr x : {hx.get(), hy.get(), joint.get(), r.get()}) {
                         mpfi_div(x, x, s_.get());
