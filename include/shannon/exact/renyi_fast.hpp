@@ -263,23 +263,9 @@ template <class Quantity, class... Args>
                 if constexpr (!two) {
                     mpfi_neg(r.get(), r.get());  // H: / (1 - alpha)
                 }
-                if (opt.base != unit::nats) {
-                    mpfi_number l(prec);
-                    if (opt.base == unit::bits) {
-                        mpfi_const_log2(l.get());
-                    } else {
-                        mpfi_set_ui(l.get(), 10);
-                        mpfi_log(l.get(), l.get());
-                    }
-                    mpfi_div(r.get(), r.get(), l.get());
-                }
+                in_unit(&r.get()->left, &r.get()->right, opt.base);
             }
-            const double lo = round_to(&r.get()->left, f);
-            const double hi = round_to(&r.get()->right, f);
-            if (std::isnan(lo) || std::isnan(hi) || lo != hi) {
-                return std::nullopt;
-            }
-            return rounded{std::signbit(lo) == std::signbit(hi) ? lo : 0.0, true, 0, 0, true};
+            return decide_enclosure(r.get(), f);
         }
     }
 }

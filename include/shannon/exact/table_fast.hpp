@@ -68,6 +68,17 @@ private:
     mpfi_t x_;
 };
 
+/// Ziv's test on an MPFI enclosure computed by a fast path: the rounded value when both ends round
+/// alike in the format ([-0, +0] is 0), else nullopt.
+[[nodiscard]] inline std::optional<rounded> decide_enclosure(mpfi_srcptr x, format f) {
+    const double a = round_to(&x->left, f);
+    const double b = round_to(&x->right, f);
+    if (std::isnan(a) || std::isnan(b) || a != b) {
+        return std::nullopt;
+    }
+    return rounded{std::signbit(a) == std::signbit(b) ? a : 0.0, true, 0, 0, true};
+}
+
 /// One entry of a marginal: the sum of its n non-negative cells in double-double (TwoSum into hi, the
 /// errors added into lo). With Ogita, Rump and Oishi's bound for this cascade (Sum2, before its final
 /// rounding), |hi + lo - sum| <= gamma_(n-1)^2 sum, gamma_k = k u / (1 - k u), u = 2^-53: about
@@ -438,23 +449,9 @@ template <class Quantity, class... Args>
                 }
             }
             if constexpr (!std::is_same_v<Quantity, normalized_mutual_information_fn>) {
-                if (opt.base != unit::nats) {
-                    mpfi_number l(256);
-                    if (opt.base == unit::bits) {
-                        mpfi_const_log2(l.get());
-                    } else {
-                        mpfi_set_ui(l.get(), 10);
-                        mpfi_log(l.get(), l.get());
-                    }
-                    mpfi_div(r.get(), r.get(), l.get());
-                }
+                in_unit(&r.get()->left, &r.get()->right, opt.base);
             }
-            const double a = round_to(&r.get()->left, f);
-            const double b = round_to(&r.get()->right, f);
-            if (std::isnan(a) || std::isnan(b) || a != b) {
-                return std::nullopt;
-            }
-            return rounded{std::signbit(a) == std::signbit(b) ? a : 0.0, true, 0, 0, true};  // [-0, +0]: 0
+            return decide_enclosure(r.get(), f);
         }
     }
 }
