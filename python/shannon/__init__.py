@@ -56,6 +56,11 @@ def _suffix(a):
     return "_f32" if a.dtype == np.float32 else ""
 
 
+def _f64(a):
+    """A flat float64 array of a (float32 converted exactly; float64 as is)."""
+    return a.astype(np.float64, copy=False).ravel()
+
+
 def _named(impl, name, doc):
     """A function of the package made by a factory: its name, its docstring, the request/result frame."""
     impl.__name__ = name
@@ -91,17 +96,18 @@ def _measure(name, formula, kind):
 def _ordered(name, formula, kind, order):
     """The package's function for a quantity of one or two distributions and an order (alpha, q): the
     order is the argument after the distributions, by position or by its name."""
+    # float64 bindings only (float32 inputs converted exactly; the result still has their dtype).
     def one(req, p, *args, base="nats", normalization="check", sum_tolerance=1e-6, **kw):
         (a,) = _order(name, order, args, kw, 1)
         (p,) = _floats(p)
-        fn = getattr(_core, name + _suffix(p))
-        return fn(req.infer(p), p.ravel(), a, _base(base), normalization, sum_tolerance, "mean"), None
+        r = req.infer(p)
+        return getattr(_core, name)(r, _f64(p), a, _base(base), normalization, sum_tolerance, "mean"), None
 
     def two(req, p, q, *args, base="nats", normalization="check", sum_tolerance=1e-6, **kw):
         (a,) = _order(name, order, args, kw, 2)
         p, q = _floats(p, q)
-        fn = getattr(_core, name + _suffix(p))
-        return fn(req.infer(p, q), p.ravel(), q.ravel(), a, _base(base), normalization, sum_tolerance, "mean"), None
+        r = req.infer(p, q)
+        return getattr(_core, name)(r, _f64(p), _f64(q), a, _base(base), normalization, sum_tolerance, "mean"), None
 
     doc = (formula + f". The order {order} is a number in [0, inf] (float('inf') allowed), continuous through 1 "
            "(no cancellation: the value at 1 + 1e-12 is within a few ulps of the limit)." + _NORM)
@@ -131,9 +137,9 @@ def _table(name, formula, reads):
             raise ValueError(f"shannon.{name}: argument 'J' is a number, not a table")
         given = kw.get("given")
         given = -1 if given is None else _axis(name, given, j.ndim)
-        fn = getattr(_core, name + _suffix(j))
-        return fn(req.infer(j), np.ascontiguousarray(j), _base(base), normalization, sum_tolerance, given,
-                  kw.get("average", "arithmetic")), None
+        r = req.infer(j)
+        return getattr(_core, name)(r, np.ascontiguousarray(j, dtype=np.float64), _base(base), normalization,
+                                    sum_tolerance, given, kw.get("average", "arithmetic")), None
 
     extra = {"given": " given=k conditions on axis k (an int; negative counts from the end).",
              "average": " average= 'arithmetic' (default, as scikit-learn), 'geometric', 'min', 'max' or 'joint' "
