@@ -179,24 +179,6 @@ template <class W, class Keep>
     return m;
 }
 
-/// log sum_i e^(z_i) of the entries z_i kept (at least one): the largest plus log1p of the rest.
-template <class W>
-[[nodiscard]] constexpr W logsumexp_of(const std::vector<W>& z) {
-    std::size_t imax = 0;
-    for (std::size_t i = 1; i < z.size(); ++i) {
-        if (representative(z[i]) > representative(z[imax])) {
-            imax = i;
-        }
-    }
-    accumulator<W> rest;
-    for (std::size_t i = 0; i < z.size(); ++i) {
-        if (i != imax) {
-            rest.add(exp_(W(z[i] - z[imax])));
-        }
-    }
-    return W(z[imax] + log1p_(rest.value()));
-}
-
 /// sum_{p_i > 0} [p_i^alpha - p_i] / beta = sum p l exprel(beta l) (l = log p): each term <= 0. The
 /// sum Tsallis' entropy is minus of, and S (beta E) in the Rényi entropy.
 template <class W>
@@ -241,7 +223,7 @@ template <class W>
                 z.push_back(W(alpha * log_(x)));
             }
         }
-        return W(W(log_(s) - logsumexp_of(z)) / beta);
+        return W(W(log_(s) - logsumexp(z)) / beta);
     }
     return W(-e * log1p_ratio(y));
 }
@@ -350,7 +332,7 @@ template <class W>
                 z.push_back(W(W(alpha * log_(p[i])) - W(beta * log_(q[i]))));
             }
         }
-        return W(W(logsumexp_of(z) - log_(s)) / beta);
+        return W(W(logsumexp(z) - log_(s)) / beta);
     }
     return W(b * log1p_ratio(y));
 }
