@@ -634,9 +634,10 @@ TEST(ball, sum_of_exponentials_of_many_rows_meets_its_bound) {
 #if defined(SHANNON_FAST_X86)
 /// The vector exp of detail/lanes.inc (exp_lanes), in four lanes and (where the CPU has AVX-512) in
 /// eight, within its bound, rel_exp_lanes = 2^-79, of MPFR's e^(d_hi + d_lo) on 2^18 random arguments
-/// in [-600, 0.01] with low words up to 2^-43, and on the hard ones: the reduced argument at
-/// +-ln2/512 (d_hi at a midpoint k ln2/256 + ln2/512, and a few ulps either side), d_hi = 0, -600
-/// and tiny; a normalized double word every time, and the same bits in both widths.
+/// in [-600, 700] (a sixth of them positive) with low words up to 2^-43, and on the hard ones: the
+/// reduced argument at +-ln2/512 (d_hi at a midpoint k ln2/256 + ln2/512, and a few ulps either
+/// side, over the whole range), d_hi = 0, -600, 700 and tiny; a normalized double word every time,
+/// and the same bits in both widths.
 // One wrapper per width, written once: a target attribute cannot depend on a template argument (see
 // lanes.inc), so a macro stamps out the two.
 #define SHANNON_TEST_VECTOR_EXP(name, lanes, target)                                   \
@@ -662,25 +663,27 @@ TEST(ball, vector_exp_meets_its_bound) {
     std::uniform_real_distribution<double> unit(0, 1);
     std::vector<std::pair<double, double>> args;
     for (int i = 0; i < (1 << 18); ++i) {
-        const double hi = i % 3 == 0 ? -600.01 * unit(g) + 0.01 : -std::ldexp(unit(g), -static_cast<int>(g() % 40));
+        const double hi = i % 6 == 0   ? 700 * unit(g)
+                          : i % 3 == 0 ? -600.01 * unit(g) + 0.01
+                                       : -std::ldexp(unit(g), -static_cast<int>(g() % 40));
         const double lo = i % 2 == 0 ? 0.0 : (unit(g) - 0.5) * std::ldexp(std::abs(hi), -53);
         args.emplace_back(hi, std::abs(lo) <= 0x1p-43 ? lo : 0.0);
     }
     const double step = std::log(2.0) / 256;
-    for (int k = -221000; k <= 2; k += 97) {
+    for (int k = -221000; k <= 258600; k += 97) {
         const double mid = (k + 0.5) * step;
         for (int ulps = -3; ulps <= 3; ++ulps) {
             double x = mid;
             for (int u = 0; u < std::abs(ulps); ++u) {
                 x = std::nextafter(x, ulps < 0 ? -HUGE_VAL : HUGE_VAL);
             }
-            if (x >= -600 && x <= 0.01) {
+            if (x >= -600 && x <= 700) {
                 args.emplace_back(x, 0.0);
                 args.emplace_back(x, std::ldexp(std::abs(x), -54));
             }
         }
     }
-    for (const double x : {0.0, -600.0, 0.01, -0x1p-1074, -0x1p-60, -1e-300}) {
+    for (const double x : {0.0, -600.0, 0.01, 700.0, 0x1p-60, -0x1p-1074, -0x1p-60, -1e-300}) {
         args.emplace_back(x, 0.0);
     }
     while (args.size() % 8 != 0) {

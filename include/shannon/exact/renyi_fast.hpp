@@ -6,16 +6,16 @@
 //   H_alpha = (log A - log S) / (1 - alpha)      D_alpha = (log A - log S_p) / (alpha - 1)
 //   S_q     = (S - A) / (q - 1)
 // (with normalization::normalize, log S becomes alpha log S for H and alpha log S_p + (1 - alpha) log S_q
-// for D, and S_q = (1 - A / S^q) / (q - 1)). Each term is exp(z), z = alpha log p + (1 - alpha) log q,
-// in double-double: log by dd::log_dd (relative error 2^-78), the products and the sum by double-word
-// arithmetic (2^-100 each, generously), exp by dd::exp_parts (2^-88 relative, plus e^|dz| - 1 <=
-// 1.0001 |dz| for the error dz of its argument). A is accumulated in double-double with the bound
-// sum_i t_i (|dz_i| 1.0001 + 2^-88 + 2^-100) + n 2^-104 A (the additions of non-negative terms),
-// terms below 2^-1060 being bounded rather than added. The final formula is evaluated in MPFI at 256
-// bits from [A - E, A + E] and the exact masses, and Ziv's test decides. These forms cancel near
-// alpha = 1 (A ~ S: their logarithm divided by alpha - 1 ~ 0) and, for the divergence, near P = Q: the
-// enclosure is then too wide and the call goes on to the ball and MPFI paths, which evaluate the
-// cancellation-free forms of core/renyi.hpp. So this path only ever returns a proved rounding.
+// for D, and S_q = (1 - A / S^q) / (q - 1)). A is summed in double-double with a bound on its error
+// (power_sum::bound), the masses likewise (inputs exact: TwoSum); where the CPU has AVX2 and FMA four
+// lanes at a time (power_terms_lanes: one logarithm per term, log_dd of fast.hpp at 2^-81 and
+// exp_lanes of detail/lanes.inc at 2^-79), elsewhere, and for the blocks holding a subnormal, a zero
+// q or an extreme term, in portable scalar code (power_term_scalar: dd::log_dd at 2^-78 and
+// dd::exp_parts at 2^-88). The final formula is evaluated in MPFI at 256 bits from [A - E, A + E]
+// and the masses' enclosures, and Ziv's test decides. These forms cancel near alpha = 1 (A ~ S: their
+// logarithm divided by alpha - 1 ~ 0) and, for the divergence, near P = Q: the enclosure is then too
+// wide and the call goes on to the ball and MPFI paths, which evaluate the cancellation-free forms of
+// core/renyi.hpp. So this path only ever returns a proved rounding.
 #pragma once
 
 #include <cmath>
@@ -31,6 +31,7 @@
 
 #include "../core/renyi.hpp"
 #include "../detail/fp_contract.hpp"
+#include "../detail/sum_exp.hpp"
 #include "../numbers/double_word.hpp"
 #include "fast.hpp"
 #include "fast_calls.hpp"
@@ -48,79 +49,243 @@ template <class Q>
 inline constexpr bool renyi_fast_quantity = std::is_same_v<Q, renyi_entropy_fn> || std::is_same_v<Q, renyi_divergence_fn> ||
                                             std::is_same_v<Q, tsallis_entropy_fn>;
 
-/// sum p^alpha q^(1-alpha) (q null: sum p^alpha) over the terms with p, q > 0, in double-double, with
-/// an absolute bound on its error; the exact masses of p and q alongside.
+/// sum p^alpha q^(1-alpha) (q null: sum p^alpha) over the terms with p, q > 0, as running double words
+/// with what bounds their error, and the masses of p and q alongside (running double words of the
+/// exact inputs: within 2^-53 of their low words' magnitudes).
 struct power_sum {
-    dd::word value{0.0, 0.0};
-    double bound = 0;
-    std::size_t terms = 0;       ///< terms with p, q > 0
+    fast::detail::running_words<double> value;  ///< the terms' sum
+    double err = 0;         ///< sum of t |dz|: each term's argument error, carried through exp
+    double mag_lanes = 0;   ///< sum of the terms from the vector exp (rel_exp_lanes, 2^-79, each)
+    double mag_scalar = 0;  ///< sum of the terms from dd::exp_parts (dd::rel_exp, 2^-88, each)
+    double tiny = 0;        ///< absolute: the terms bounded rather than added
+    std::size_t terms = 0;  ///< terms with p, q > 0
+    std::size_t count = 0;  ///< elements read
     bool support_mismatch = false;  ///< some q = 0 < p
-    bool invalid = false;        ///< a NaN, negative or infinite input, or an exponent beyond exp's range
-    fast::exact_sum mass_p;
-    fast::exact_sum mass_q;
+    bool invalid = false;  ///< a NaN, negative or infinite input, or an exponent beyond exp's range
+    fast::detail::running_words<double> mass_p;
+    fast::detail::running_words<double> mass_q;
 
     void merge(const power_sum& o) {
-        value = double_word_arith::add(value, o.value);
-        bound += o.bound + 0x1p-104 * (std::abs(value.hi) + std::abs(o.value.hi));
+        fast::detail::add_word(value, o.value.hi, o.value.lo);
+        value.lo_mag += o.value.lo_mag;
+        err += o.err;
+        mag_lanes += o.mag_lanes;
+        mag_scalar += o.mag_scalar;
+        tiny += o.tiny;
         terms += o.terms;
+        count += o.count;
         support_mismatch = support_mismatch || o.support_mismatch;
         invalid = invalid || o.invalid;
-        mass_p.merge(o.mass_p);
-        mass_q.merge(o.mass_q);
+        fast::detail::add_word(mass_p, o.mass_p.hi, o.mass_p.lo);
+        mass_p.lo_mag += o.mass_p.lo_mag;
+        fast::detail::add_word(mass_q, o.mass_q.hi, o.mass_q.lo);
+        mass_q.lo_mag += o.mass_q.lo_mag;
+    }
+
+    /// The sums of non-negative numbers above (err, the magnitudes, lo_mag) are computed in binary64:
+    /// each is at least its exact value times 1 - count 2^-53, so this factor makes them upper bounds.
+    [[nodiscard]] double grow() const { return 1 + static_cast<double>(count + 8) * 0x1p-51; }
+
+    /// |value.hi + value.lo - A|: each term's exp and argument errors (e^dz - 1 <= 1.0001 dz), its
+    /// product by q and normalization (2^-100 generously), the additions (2^-53 of the low word's
+    /// magnitudes), the terms not added.
+    [[nodiscard]] double bound() const {
+        const double per_term = 1.0001 * err + fast::detail::rel_exp_lanes * mag_lanes + dd::rel_exp * mag_scalar +
+                                0x1p-100 * (mag_lanes + mag_scalar) + 0x1p-53 * value.lo_mag;
+        return per_term * grow() * (1 + 0x1p-40) + tiny + static_cast<double>(count) * 0x1p-1072;
+    }
+    /// |w.hi + w.lo - the exact mass| for a mass's running words.
+    [[nodiscard]] double mass_bound(const fast::detail::running_words<double>& w) const {
+        return 0x1p-53 * w.lo_mag * grow() * (1 + 0x1p-40) + 0x1p-1074;
     }
 };
 
+/// Adds the exact binary64 x to running words (a mass).
+inline void add_mass(fast::detail::running_words<double>& s, double x) {
+    const double_word<double> t = double_word_arith::two_sum(s.hi, x);
+    s.hi = t.hi;
+    s.lo += t.lo;
+    s.lo_mag += std::abs(s.lo);
+}
+
+/// One element in portable scalar code: every input (zeros, subnormals, NaN, the support mismatch).
+/// The term is exp(alpha log p + (1 - alpha) log q) in double-double: log by dd::log_dd (relative
+/// error 2^-78), the products and the sum by double-word arithmetic (2^-100 each, generously), exp by
+/// dd::exp_parts (2^-88 relative); the argument's error dz goes into err as t |dz|.
+inline void power_term_scalar(double pi, double qi, bool two, double alpha, power_sum& r) {
+    using namespace shannon::double_word_arith;
+    constexpr double op = 0x1p-100;
+    ++r.count;
+    if (!(pi >= 0) || !(qi >= 0) || !std::isfinite(pi) || !std::isfinite(qi)) {
+        r.invalid = true;
+        return;
+    }
+    add_mass(r.mass_p, pi);
+    if (two) {
+        add_mass(r.mass_q, qi);
+    }
+    if (pi == 0) {
+        return;  // 0^alpha = 0, also at alpha = 0
+    }
+    if (qi == 0) {
+        r.support_mismatch = true;  // the term is 0 below order 1, +inf from it on
+        return;
+    }
+    const dd::word lp = dd::log_dd(dd::word(pi));
+    dd::word z = mul(lp, alpha);
+    double dz = std::abs(lp.hi) * std::abs(alpha) * (dd::rel_log + op);
+    if (two) {
+        const dd::word one_minus = two_sum(1.0, -alpha);  // 1 - alpha exactly
+        const dd::word lq = dd::log_dd(dd::word(qi));
+        z = add(z, mul(lq, one_minus));
+        dz += std::abs(lq.hi) * std::abs(one_minus.hi) * (1 + 0x1p-50) * (dd::rel_log + op) + std::abs(z.hi) * op;
+    }
+    if (!(z.hi < 709)) {
+        r.invalid = true;  // a term beyond binary64's range: the general path
+        return;
+    }
+    ++r.terms;
+    if (z.hi < -735) {
+        r.tiny += 0x1p-1060;  // e^(z + dz) < 2^-1060: bounded, not added
+        return;
+    }
+    const dd::scaled_word s = dd::exp_parts(z);
+    const dd::word t = dd::times_pow2(s.m, s.e);
+    fast::detail::add_word(r.value, t.hi, t.lo);
+    r.err += t.hi * dz;
+    r.mag_scalar += t.hi;
+    r.tiny += 0x1p-1073;  // the scaling's rounding below the normal range
+}
+
+template <class T>
+void power_terms_scalar(const T* p, const T* q, std::size_t n, double alpha, power_sum& r) {
+    for (std::size_t i = 0; i < n && !r.invalid; ++i) {
+        power_term_scalar(static_cast<double>(p[i]), q == nullptr ? 1.0 : static_cast<double>(q[i]), q != nullptr, alpha, r);
+    }
+}
+
+#if defined(SHANNON_FAST_X86)
+/// The four-lane kernel (AVX2 + FMA) over blocks of four elements whose p (and q) are normal or, for
+/// p, zero: the entropies' term is e^z with z = alpha log p; the divergence's is q e^z with
+/// z = alpha log(p/q), one logarithm: p/q = rh + rl with rh = p/q rounded and rl = -rem/q (rem =
+/// rh q - p exact by an FMA), log(p/q) = log_dd(rh) - rem/p within 2^-81 |log rh| + 2^-103, so
+/// within dl = 2^-80 |l| + 2^-102 of the word l formed; z = alpha l (a double word times a binary64,
+/// 2^-104 relative) within dz = |alpha| dl + 2^-100 |z|; e^z by exp_lanes (detail/lanes.inc: 2^-79
+/// relative for -600 <= z <= 700; e^(z + dz) - 1 <= 1.0001 dz), times q exactly but for the low
+/// word's rounding (2^-104) and an absolute 2^-1074 below the normal range (count 2^-1072 in
+/// bound()). A block with another input (a subnormal, a NaN, q = 0 < p, a ratio p/q beyond
+/// [2^-1000, 2^1000]) or a z outside [-600, 700] goes to the scalar code, which handles all of them.
+/// The p = 0 lanes compute the term of p = q = 1 and multiply it by 0 (exact).
+template <class T>
+SHANNON_FAST_TARGET void power_terms_lanes(const T* p, const T* q, std::size_t n, double alpha, power_sum& r) {
+    using fast::detail::vd4;
+    using fast::detail::vi4;
+    namespace fd = fast::detail;
+    const bool two = q != nullptr;
+    const vd4 one = vd4{} + 1.0;
+    const vd4 a_abs = vd4{} + std::abs(alpha);
+    const fd::ddv<vd4> a{vd4{} + alpha, vd4{}};
+    fd::running_words<vd4> acc;
+    fd::running_words<vd4> mp;
+    fd::running_words<vd4> mq;
+    vd4 err{};
+    vd4 mag{};
+    std::size_t i = 0;
+    std::size_t terms = 0;
+    for (; i + 4 <= n; i += 4) {
+        const vd4 x = fd::load4(p + i);
+        const vd4 y = two ? fd::load4(q + i) : one;
+        const vi4 zero = x == 0.0;
+        // Normal and finite (NaN fails both comparisons); a zero p takes any finite q >= 0.
+        const vi4 normal_x = (x >= 0x1p-1022) & (x <= 0x1.fffffffffffffp1023);
+        const vi4 normal_y = (y >= 0x1p-1022) & (y <= 0x1.fffffffffffffp1023);
+        const vi4 finite_y = (y >= 0.0) & (y <= 0x1.fffffffffffffp1023);
+        if (!fd::all_((normal_x & normal_y) | (zero & finite_y))) {
+            power_terms_scalar(p + i, two ? q + i : nullptr, 4, alpha, r);
+            if (r.invalid) {
+                return;
+            }
+            continue;
+        }
+        const vd4 xs = fd::select_(zero, one, x);
+        const vd4 ys = fd::select_(zero, one, y);
+        fd::ddv<vd4> l;
+        if (two) {
+            const vd4 rh = xs / ys;
+            if (!fd::all_((rh >= 0x1p-1000) & (rh <= 0x1p1000))) {
+                power_terms_scalar(p + i, q + i, 4, alpha, r);
+                if (r.invalid) {
+                    return;
+                }
+                continue;
+            }
+            const vd4 rem = fd::fma_(rh, ys, -xs);  // exact
+            const fd::ddv<vd4> lr = fd::log_dd(rh);
+            l = fd::fast_two_sum(lr.hi, lr.lo - rem / xs);
+        } else {
+            l = fd::log_dd(xs);
+        }
+        const fd::ddv<vd4> z = fd::mul(l, a);
+        if (!fd::all_((z.hi >= -600.0) & (z.hi <= 700.0))) {
+            power_terms_scalar(p + i, two ? q + i : nullptr, 4, alpha, r);
+            if (r.invalid) {
+                return;
+            }
+            continue;
+        }
+        const fd::ddv<vd4> e = fd::lanes4::exp_lanes(z);
+        fd::ddv<vd4> t = e;
+        if (two) {
+            t = fd::two_prod(ys, e.hi);
+            t.lo += ys * e.lo;
+            t = fd::fast_two_sum(t.hi, t.lo);
+        }
+        const vd4 keep = fd::select_(zero, vd4{}, one);
+        const vd4 th = t.hi * keep;  // exact
+        fd::add_word(acc, th, t.lo * keep);
+        const vd4 dz = a_abs * (fd::abs_(l.hi) * 0x1p-80 + 0x1p-102) + fd::abs_(z.hi) * 0x1p-100;
+        err += th * dz;
+        mag += th;
+        // The masses: the inputs are exact binary64 numbers (TwoSum of the high words, the errors
+        // into the low word).
+        const fd::ddv<vd4> sp = fd::two_sum(mp.hi, x);
+        mp.hi = sp.hi;
+        mp.lo += sp.lo;
+        mp.lo_mag += fd::abs_(mp.lo);
+        if (two) {
+            const fd::ddv<vd4> sq = fd::two_sum(mq.hi, y);
+            mq.hi = sq.hi;
+            mq.lo += sq.lo;
+            mq.lo_mag += fd::abs_(mq.lo);
+        }
+        for (int j = 0; j < 4; ++j) {
+            terms += zero[j] == 0 ? 1 : 0;
+        }
+        r.count += 4;
+    }
+    fd::merge_lanes(r.value, acc);
+    fd::merge_lanes(r.mass_p, mp);
+    fd::merge_lanes(r.mass_q, mq);
+    for (int j = 0; j < 4; ++j) {
+        r.err += err[j];
+        r.mag_lanes += mag[j];
+    }
+    r.terms += terms;
+    power_terms_scalar(p + i, two ? q + i : nullptr, n - i, alpha, r);
+}
+#endif
+
+/// The terms of [0, n): four lanes where the CPU has AVX2 and FMA, else the portable scalar code.
 template <class T>
 [[nodiscard]] power_sum power_terms(const T* p, const T* q, std::size_t n, double alpha) {
-    using namespace shannon::double_word_arith;
-    constexpr double op = 0x1p-100;  // each double-word product or sum, generously
-    const dd::word one_minus = two_sum(1.0, -alpha);  // 1 - alpha exactly
-    const double a_abs = std::abs(alpha);
-    const double b_abs = std::abs(one_minus.hi) * (1 + 0x1p-50);
     power_sum r;
-    double magnitude = 0;  // sum of the terms (for the additions' bound)
-    for (std::size_t i = 0; i < n; ++i) {
-        const auto pi = static_cast<double>(p[i]);
-        const double qi = q == nullptr ? 1.0 : static_cast<double>(q[i]);
-        if (!(pi >= 0) || !(qi >= 0) || !std::isfinite(pi) || !std::isfinite(qi)) {
-            r.invalid = true;
-            return r;
-        }
-        r.mass_p.add(pi);
-        if (q != nullptr) {
-            r.mass_q.add(qi);
-        }
-        if (pi == 0) {
-            continue;  // 0^alpha = 0, also at alpha = 0
-        }
-        if (qi == 0) {
-            r.support_mismatch = true;  // the term is 0 below order 1, +inf from it on
-            continue;
-        }
-        const dd::word lp = dd::log_dd(dd::word(pi));
-        dd::word z = mul(lp, alpha);
-        double dz = std::abs(lp.hi) * a_abs * (dd::rel_log + op);
-        if (q != nullptr) {
-            const dd::word lq = dd::log_dd(dd::word(qi));
-            z = add(z, mul(lq, one_minus));
-            dz += std::abs(lq.hi) * b_abs * (dd::rel_log + op) + std::abs(z.hi) * op;
-        }
-        if (!(z.hi < 709)) {
-            r.invalid = true;  // a term beyond binary64's range: the general path
-            return r;
-        }
-        ++r.terms;
-        if (z.hi < -735) {
-            r.bound += 0x1p-1060;  // e^(z + dz) < 2^-1060: bounded, not added
-            continue;
-        }
-        const dd::scaled_word s = dd::exp_parts(z);
-        const dd::word t = dd::times_pow2(s.m, s.e);
-        r.value = add(r.value, t);
-        r.bound += t.hi * (dz * 1.0001 + dd::rel_exp + op) + 0x1p-1073;
-        magnitude += t.hi;
+#if defined(SHANNON_FAST_X86)
+    if (fast::detail::cpu_supported()) {
+        power_terms_lanes(p, q, n, alpha, r);
+        return r;
     }
-    r.bound += static_cast<double>(n) * 0x1p-104 * magnitude * (1 + 0x1p-40) + 0x1p-1070;
+#endif
+    power_terms_scalar(p, q, n, alpha, r);
     return r;
 }
 
@@ -139,15 +304,19 @@ template <class T>
     return first;
 }
 
-/// An MPFI number holding the exact sum e (enclosed at x's precision).
-inline void set_exact(mpfi_ptr x, const fast::exact_sum& e) {
-    mpfr_t lo;
-    mpfr_t hi;
-    mpfr_inits2(mpfi_get_prec(x), lo, hi, static_cast<mpfr_ptr>(nullptr));
-    e.get(lo, MPFR_RNDD);
-    e.get(hi, MPFR_RNDU);
-    mpfi_interv_fr(x, lo, hi);
-    mpfr_clears(lo, hi, static_cast<mpfr_ptr>(nullptr));
+/// An MPFI number holding hi + lo +- rad (outward).
+inline void set_words(mpfi_ptr x, double hi, double lo, double rad) {
+    mpfr_t a;
+    mpfr_t b;
+    mpfr_inits2(mpfi_get_prec(x), a, b, static_cast<mpfr_ptr>(nullptr));
+    mpfr_set_d(a, hi, MPFR_RNDN);  // exact
+    mpfr_set_d(b, hi, MPFR_RNDN);
+    mpfr_add_d(a, a, lo, MPFR_RNDD);
+    mpfr_add_d(b, b, lo, MPFR_RNDU);
+    mpfr_sub_d(a, a, rad, MPFR_RNDD);
+    mpfr_add_d(b, b, rad, MPFR_RNDU);
+    mpfi_interv_fr(x, a, b);
+    mpfr_clears(a, b, static_cast<mpfr_ptr>(nullptr));
 }
 
 /// The fast path for the Rényi and Tsallis quantities (see the file comment): the correctly rounded
@@ -179,7 +348,7 @@ template <class Quantity, class... Args>
                 }
             }
             const auto alpha = static_cast<double>(std::get<ranges>(tuple));
-            if (!fast::detail::cpu_supported() || !(alpha >= 0) || !std::isfinite(alpha) || alpha == 1 ||
+            if (!(alpha >= 0) || !std::isfinite(alpha) || alpha == 1 ||
                 !(opt.sum_tolerance >= 0)) {
                 return std::nullopt;  // the general path: order 1 (KL, H), +inf, bad orders and options
             }
@@ -199,8 +368,8 @@ template <class Quantity, class... Args>
             constexpr mpfr_prec_t prec = 256;
             mpfi_number sp(prec);
             mpfi_number sq(prec);
-            set_exact(sp.get(), a.mass_p);
-            set_exact(sq.get(), a.mass_q);
+            set_words(sp.get(), a.mass_p.hi, a.mass_p.lo, a.mass_bound(a.mass_p));
+            set_words(sq.get(), a.mass_q.hi, a.mass_q.lo, a.mass_bound(a.mass_q));
             if (opt.normalization == normalization::check) {
                 const double tol = opt.sum_tolerance;
                 const auto near_one = [tol](mpfi_srcptr x) {
@@ -212,22 +381,9 @@ template <class Quantity, class... Args>
             }
             // A in [value - bound, value + bound], outward.
             mpfi_number sum(prec);
-            {
-                mpfr_t lo;
-                mpfr_t hi;
-                mpfr_inits2(prec, lo, hi, static_cast<mpfr_ptr>(nullptr));
-                mpfr_set_d(lo, a.value.hi, MPFR_RNDN);
-                mpfr_set_d(hi, a.value.hi, MPFR_RNDN);
-                mpfr_add_d(lo, lo, a.value.lo, MPFR_RNDD);
-                mpfr_add_d(hi, hi, a.value.lo, MPFR_RNDU);
-                mpfr_sub_d(lo, lo, a.bound, MPFR_RNDD);
-                mpfr_add_d(hi, hi, a.bound, MPFR_RNDU);
-                const bool positive = mpfr_sgn(lo) > 0;
-                mpfi_interv_fr(sum.get(), lo, hi);
-                mpfr_clears(lo, hi, static_cast<mpfr_ptr>(nullptr));
-                if (!positive) {
-                    return std::nullopt;
-                }
+            set_words(sum.get(), a.value.hi, a.value.lo, a.bound());
+            if (!(mpfr_sgn(&sum.get()->left) > 0)) {
+                return std::nullopt;
             }
             mpfi_number r(prec);
             mpfi_number t(prec);
