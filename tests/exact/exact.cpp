@@ -836,6 +836,105 @@ TEST(exact, table_and_renyi_fast_paths_agree_with_the_general_path) {
     EXPECT_GT(fast, cases / 2);
 }
 
+/// The table path's marginals on larger tables (exact/table_fast.hpp: rows summed in eight chains or
+/// added entry by entry into a marginal keeping the last axis, the rows split over two threads, each
+/// marginal's entropy in double-double): two and three axes, rows long and short, sparse and binary32
+/// cells, every conditioning axis; each result equal to the general path's.
+TEST(exact, table_marginals_agree_with_the_general_path_on_larger_tables) {
+    std::mt19937_64 rng(77);
+    std::uniform_real_distribution<double> u(0, 1);
+    ex::settings general;
+    general.fast = false;
+    ex::settings split;
+    split.parallel_from = 64;  // two threads from 64 cells
+    std::size_t cases = 0;
+    std::size_t kernel = 0;
+    const auto compare = [&](const auto& q, const auto& table, const shannon::options& opt) {
+        const ex::rounded r = ex::round(split, ex::format::binary64, q, table, opt);
+        const ex::rounded g = ex::round(general, ex::format::binary64, q, table, opt);
+        ASSERT_TRUE(same_up_to_zero_sign(r.value, g.value))
+            << std::remove_cvref_t<decltype(q)>::info.name << " kernel " << r.value << " general " << g.value;
+        ++cases;
+        kernel += r.fast && !r.ball ? 1 : 0;
+    };
+    const std::vector<std::vector<std::size_t>> shapes{{200, 30}, {30, 200}, {600, 3}, {3, 600}, {7, 9},
+                                                       {12, 20, 17}, {4, 5, 120}, {100, 4, 3}};
+    for (std::size_t k = 0; k < shapes.size(); ++k) {
+        const std::vector<std::size_t>& shape = shapes[k];
+        std::size_t n = 1;
+        for (const std::size_t v : shape) {
+            n *= v;
+        }
+        std::vector<double> c(n);
+        double sum = 0;
+        for (double& x : c) {
+            x = k % 2 == 1 && u(rng) < 0.4 ? 0.0 : -std::log(u(rng) + 1e-300) * (1 + 10 * u(rng));
+            sum += x;
+        }
+        for (double& x : c) {
+            x /= sum;
+        }
+        // Each marginal's entries and entropy enclose the exact ones (MPFR: the cells' sums exactly at
+        // 2,200 bits, the entropy at 300), in one thread and in two.
+        for (const std::size_t from : {std::size_t{0}, std::size_t{64}}) {
+            for (std::size_t keep = 0; keep < shape.size(); ++keep) {
+                const auto m = ex::detail::table_marginals(c.data(), shape, {{keep}}, from);
+                ASSERT_TRUE(m.has_value());
+                std::vector<std::size_t> stride(shape.size(), 1);
+                for (std::size_t a = shape.size() - 1; a-- > 0;) {
+                    stride[a] = stride[a + 1] * shape[a + 1];
+                }
+                mpfr_t e;
+                mpfr_t h;
+                mpfr_t l;
+                mpfr_inits2(2200, e, h, l, static_cast<mpfr_ptr>(nullptr));
+                mpfr_set_zero(h, 1);
+                for (std::size_t i = 0; i < shape[keep]; ++i) {
+                    mpfr_set_zero(e, 1);
+                    for (std::size_t f = 0; f < n; ++f) {
+                        if ((f / stride[keep]) % shape[keep] == i) {
+                            mpfr_add_d(e, e, c[f], MPFR_RNDN);  // exact at 2,200 bits
+                        }
+                    }
+                    ex::detail::mpfi_number x(2200);
+                    (*m)[0][i].enclose(x.get());
+                    ASSERT_TRUE(mpfi_is_inside_fr(e, x.get()) > 0) << "marginal " << keep << " entry " << i;
+                    if (mpfr_sgn(e) > 0) {
+                        mpfr_log(l, e, MPFR_RNDN);
+                        mpfr_mul(l, l, e, MPFR_RNDN);
+                        mpfr_sub(h, h, l, MPFR_RNDN);
+                    }
+                }
+                ex::detail::mpfi_number enclosure(128);
+                ASSERT_TRUE(ex::detail::entropy_of((*m)[0], enclosure.get()));
+                ASSERT_TRUE(mpfi_is_inside_fr(h, enclosure.get()) > 0) << "entropy of marginal " << keep;
+                mpfr_clears(e, h, l, static_cast<mpfr_ptr>(nullptr));
+            }
+        }
+        const std::vector<float> cf(c.begin(), c.end());
+        const shannon::table_view t{c, shape};
+        const shannon::table_view tf{cf, shape};
+        const shannon::options loose{.normalization = shannon::normalization::unnormalized};
+        compare(shannon::total_correlation, t, shannon::options{});
+        compare(shannon::total_correlation, tf, loose);
+        for (std::size_t g = 0; g < shape.size(); ++g) {
+            compare(shannon::conditional_entropy, t, shannon::options{.given = g});
+        }
+        if (shape.size() == 2) {
+            compare(shannon::mutual_information, t, shannon::options{});
+            compare(shannon::mutual_information, tf, loose);
+            compare(shannon::variation_of_information, t, shannon::options{});
+            compare(shannon::normalized_mutual_information, t, shannon::options{.average = shannon::nmi_average::geometric});
+        } else {
+            for (std::size_t g = 0; g < 3; ++g) {
+                compare(shannon::conditional_mutual_information, t, shannon::options{.given = g});
+            }
+        }
+    }
+    std::cout << cases << " results compared, " << kernel << " decided by the table path\n";
+    EXPECT_GT(kernel, cases / 2);
+}
+
 /// The Rényi family's four-lane kernel (exact/renyi_fast.hpp) on long inputs, where it runs block by
 /// block: every block kind mixed in (zeros of p, of q under p and of both, subnormals of either, p/q
 /// beyond 2^+-1000, terms above 1 and far below e^-600), binary32 inputs, and the split over two

@@ -7,9 +7,10 @@
 //   I(X;Y|Z) = H(X,Z) + H(Y,Z) - H(Z) - H(X,Y,Z)                        VI = 2 H(X,Y) - H(X) - H(Y).
 // The table's entropy, the only sum over every cell, is the double-double kernel's (exact/fast.hpp:
 // nanoseconds per cell, an enclosure about 2^-100 of the sum wide). The marginals are summed in
-// double-double with a proven bound (a TwoSum cascade: marginal_entry) and their entropies, over far
-// fewer entries, enclosed by MPFI at 128 bits. The combination is formed in MPFI, and Ziv's test on its two ends
-// decides the rounding. These forms cancel where the quantity is small against the entropies (near
+// double-double with a proven bound (TwoSum cascades: marginal_entry; in four lanes, the rows split
+// over two threads: table_marginals) and their entropies, over far fewer entries, in double-double
+// with a bound (entropy_of; MPFI for an entry whose bound is wide). The combination is formed in
+// MPFI, and Ziv's test on its two ends decides the rounding. These forms cancel where the quantity is small against the entropies (near
 // independence for I, near determinism for H(Y|X)): the enclosure is then too wide to decide, and the
 // call goes on to the general paths, which evaluate the cancellation-free forms of core/tables.hpp.
 // So this path only ever returns a proved rounding; it makes the common case as fast as KL's kernel.
@@ -20,6 +21,7 @@
 #include <cstddef>
 #include <optional>
 #include <ranges>
+#include <thread>
 #include <tuple>
 #include <type_traits>
 #include <vector>
@@ -131,78 +133,109 @@ struct marginal_entry {
     }
 };
 
-/// The marginals of the cells over every axis but each `keep` (increasing axes) in one pass: one
-/// double-double entry per index of each; nullopt when one has more than `cap` entries (their
-/// entropies are taken in MPFI, microseconds each: the general path then runs).
-template <class T>
-[[nodiscard]] std::optional<std::vector<std::vector<marginal_entry>>> table_marginals(
-    const T* cells, const std::vector<std::size_t>& shape, const std::vector<std::vector<std::size_t>>& keeps,
-    std::size_t cap = std::size_t{1} << 20U) {
-    const std::size_t d = shape.size();
-    const std::size_t m = keeps.size();
-    std::vector<std::vector<std::size_t>> stride(m, std::vector<std::size_t>(d, 0));
-    std::vector<std::vector<marginal_entry>> out(m);
-    for (std::size_t k = 0; k < m; ++k) {
-        std::size_t size = 1;
-        for (std::size_t j = keeps[k].size(); j-- > 0;) {
-            stride[k][keeps[k][j]] = size;
-            size *= shape[keeps[k][j]];
+/// One marginal while its rows are summed: where it keeps the last axis, its entries as two arrays
+/// (hi, lo: each row added entry by entry, a TwoSum cascade per entry of at most `rows` additions);
+/// elsewhere one marginal_entry per index, into which each row's sum is merged.
+struct marginal_parts {
+    bool along = false;  ///< keeps the last axis
+    std::vector<double> hi;
+    std::vector<double> lo;
+    std::vector<marginal_entry> merged;
+    double rows = 0;  ///< rows added (at least each entry's count of additions, for along's bound)
+
+    /// The entries as marginal_entry objects (along: the bound of `rows` additions).
+    [[nodiscard]] std::vector<marginal_entry> entries() && {
+        if (!along) {
+            return std::move(merged);
         }
-        if (size > cap) {
-            return std::nullopt;
-        }
-        out[k].resize(size);
-    }
-    if (d == 2) {
-        // Two axes: a row's sum runs along it in four interleaved parts (four independent chains of
-        // additions), a column's through a short array.
-        const std::size_t rows = shape[0];
-        const std::size_t cols = shape[1];
-        std::vector<marginal_entry> column(cols);
-        std::vector<marginal_entry> row(rows);
-        for (std::size_t i = 0; i < rows; ++i) {
-            const T* r = cells + i * cols;
-            marginal_entry part[4];
-            std::size_t j = 0;
-            for (; j + 4 <= cols; j += 4) {
-                for (std::size_t l = 0; l < 4; ++l) {
-                    const auto x = static_cast<double>(r[j + l]);
-                    part[l].add(x);
-                    column[j + l].add(x);
-                }
-            }
-            for (; j < cols; ++j) {
-                const auto x = static_cast<double>(r[j]);
-                part[0].add(x);
-                column[j].add(x);
-            }
-            row[i] = part[0];
-            for (std::size_t l = 1; l < 4; ++l) {
-                if (part[l].n > 0) {
-                    row[i].merge(part[l]);
-                }
-            }
-        }
-        for (std::size_t k = 0; k < m; ++k) {
-            out[k] = keeps[k].size() == 2 ? std::vector<marginal_entry>{} : keeps[k][0] == 0 ? row : column;
-            if (keeps[k].size() == 2) {
-                return std::nullopt;  // the whole table: not a marginal these quantities take
-            }
+        std::vector<marginal_entry> out(hi.size());
+        for (std::size_t i = 0; i < hi.size(); ++i) {
+            out[i].hi = hi[i];
+            out[i].lo = lo[i];
+            out[i].n = rows;
         }
         return out;
     }
-    std::size_t n = 1;
-    for (const std::size_t v : shape) {
-        n *= v;
-    }
-    std::vector<std::size_t> idx(d, 0);
-    std::vector<std::size_t> at(m, 0);
-    for (std::size_t f = 0; f < n; ++f) {
-        const auto x = static_cast<double>(cells[f]);
-        for (std::size_t k = 0; k < m; ++k) {
-            out[k][at[k]].add(x);
+};
+
+/// The rows [first, last) of the cells (a row: the last axis, `len` cells) into each marginal's parts:
+/// four lanes (AVX2 + FMA; the table path runs only where the CPU has them), each row's sum in two
+/// interleaved vectors of partial sums (eight chains) merged into its entry, and the rows of a
+/// marginal that keeps the last axis added entry by entry. `at` holds each marginal's entry index of
+/// the row `first`'s first cell.
+template <class T>
+SHANNON_FAST_TARGET void marginal_rows(const T* cells, std::size_t first, std::size_t last, std::size_t len,
+                                       const std::vector<std::size_t>& shape, const std::vector<std::vector<std::size_t>>& stride,
+                                       std::vector<std::size_t> at, std::vector<marginal_parts>& parts) {
+    using fast::detail::ddv;
+    using fast::detail::vd4;
+    namespace fd = fast::detail;
+    const std::size_t d = shape.size();
+    const std::size_t m = parts.size();
+    std::vector<std::size_t> idx(d, 0);  // the row's index in the outer axes
+    {
+        std::size_t r = first;
+        for (std::size_t a = d - 1; a-- > 0;) {
+            idx[a] = r % shape[a];
+            r /= shape[a];
         }
-        for (std::size_t a = d; a-- > 0;) {  // the next cell: an odometer over the axes
+    }
+    for (std::size_t row = first; row < last; ++row) {
+        const T* c = cells + row * len;
+        for (std::size_t k = 0; k < m; ++k) {
+            marginal_parts& p = parts[k];
+            if (p.along) {
+                double* hi = p.hi.data() + at[k];
+                double* lo = p.lo.data() + at[k];
+                std::size_t j = 0;
+                for (; j + 4 <= len; j += 4) {
+                    vd4 h;
+                    vd4 l;
+                    __builtin_memcpy(&h, hi + j, sizeof h);
+                    __builtin_memcpy(&l, lo + j, sizeof l);
+                    const ddv<vd4> t = fd::two_sum(h, fd::load4(c + j));
+                    l += t.lo;
+                    __builtin_memcpy(hi + j, &t.hi, sizeof h);
+                    __builtin_memcpy(lo + j, &l, sizeof l);
+                }
+                for (; j < len; ++j) {
+                    const ddv<double> t = fd::two_sum(hi[j], static_cast<double>(c[j]));
+                    hi[j] = t.hi;
+                    lo[j] += t.lo;
+                }
+            } else {
+                vd4 h0{};
+                vd4 l0{};
+                vd4 h1{};
+                vd4 l1{};
+                std::size_t j = 0;
+                for (; j + 8 <= len; j += 8) {
+                    const ddv<vd4> t0 = fd::two_sum(h0, fd::load4(c + j));
+                    const ddv<vd4> t1 = fd::two_sum(h1, fd::load4(c + j + 4));
+                    h0 = t0.hi;
+                    l0 += t0.lo;
+                    h1 = t1.hi;
+                    l1 += t1.lo;
+                }
+                const double chain = static_cast<double>(j / 8);  // additions per chain
+                marginal_entry sum;
+                for (; j < len; ++j) {
+                    sum.add(static_cast<double>(c[j]));
+                }
+                if (chain > 0) {
+                    for (int l = 0; l < 4; ++l) {
+                        sum.merge(marginal_entry{h0[l], l0[l], chain, 0});
+                        sum.merge(marginal_entry{h1[l], l1[l], chain, 0});
+                    }
+                }
+                p.merged[at[k]].merge(sum);
+            }
+        }
+        for (std::size_t k = 0; k < m; ++k) {
+            parts[k].rows += 1;
+        }
+        // The next row: an odometer over the outer axes.
+        for (std::size_t a = d - 1; a-- > 0;) {
             const bool carry = ++idx[a] == shape[a];
             for (std::size_t k = 0; k < m; ++k) {
                 at[k] += stride[k][a];
@@ -216,19 +249,113 @@ template <class T>
             idx[a] = 0;
         }
     }
+}
+
+/// The marginals of the cells over every axis but each `keep` (increasing axes) in one pass: one
+/// double-double entry per index of each; the rows split in two halves on two threads from
+/// `parallel_from` cells (0: never), the halves' entries merged. nullopt when one has more than
+/// `cap` entries (their entropies are taken in MPFI, microseconds each: the general path then runs).
+template <class T>
+[[nodiscard]] std::optional<std::vector<std::vector<marginal_entry>>> table_marginals(
+    const T* cells, const std::vector<std::size_t>& shape, const std::vector<std::vector<std::size_t>>& keeps,
+    std::size_t parallel_from = 0, std::size_t cap = std::size_t{1} << 20U) {
+    const std::size_t d = shape.size();
+    const std::size_t m = keeps.size();
+    std::vector<std::vector<std::size_t>> stride(m, std::vector<std::size_t>(d, 0));
+    std::vector<marginal_parts> parts(m);
+    for (std::size_t k = 0; k < m; ++k) {
+        std::size_t size = 1;
+        for (std::size_t j = keeps[k].size(); j-- > 0;) {
+            stride[k][keeps[k][j]] = size;
+            size *= shape[keeps[k][j]];
+        }
+        if (size > cap) {
+            return std::nullopt;
+        }
+        parts[k].along = keeps[k].back() == d - 1;
+        if (parts[k].along) {
+            parts[k].hi.assign(size, 0.0);
+            parts[k].lo.assign(size, 0.0);
+        } else {
+            parts[k].merged.resize(size);
+        }
+    }
+    const std::size_t len = shape[d - 1];
+    std::size_t rows = 1;
+    for (std::size_t a = 0; a + 1 < d; ++a) {
+        rows *= shape[a];
+    }
+    // Each marginal's entry index of a row's first cell.
+    const auto start = [&](std::size_t row) {
+        std::vector<std::size_t> at(m, 0);
+        for (std::size_t a = d - 1; a-- > 0;) {
+            const std::size_t i = row % shape[a];
+            row /= shape[a];
+            for (std::size_t k = 0; k < m; ++k) {
+                at[k] += i * stride[k][a];
+            }
+        }
+        return at;
+    };
+    if (parallel_from == 0 || rows < 2 || rows * len < parallel_from || std::thread::hardware_concurrency() < 2) {
+        marginal_rows(cells, 0, rows, len, shape, stride, start(0), parts);
+    } else {
+        const std::size_t h = rows / 2;
+        std::vector<marginal_parts> second = parts;
+        std::thread worker([&] { marginal_rows(cells, h, rows, len, shape, stride, start(h), second); });
+        marginal_rows(cells, 0, h, len, shape, stride, start(0), parts);
+        worker.join();
+        std::vector<std::vector<marginal_entry>> out(m);
+        for (std::size_t k = 0; k < m; ++k) {
+            out[k] = std::move(parts[k]).entries();
+            const std::vector<marginal_entry> other = std::move(second[k]).entries();
+            for (std::size_t i = 0; i < out[k].size(); ++i) {
+                if (other[i].n > 0) {
+                    out[k][i].merge(other[i]);
+                }
+            }
+        }
+        return out;
+    }
+    std::vector<std::vector<marginal_entry>> out(m);
+    for (std::size_t k = 0; k < m; ++k) {
+        out[k] = std::move(parts[k]).entries();
+    }
     return out;
 }
 
 /// -sum m log m over the entries m of a marginal, enclosed in h (MPFI at h's precision); false when
-/// an entry's enclosure reaches 0 (a sum too small for its bound: the general path decides).
-[[nodiscard]] inline bool entropy_of(const std::vector<marginal_entry>& m, mpfi_ptr h) {
+/// an entry's enclosure reaches 0 (a sum too small for its bound: the general path decides). Each
+/// term in double-double: the entry normalized (hi + lo, |lo| <= 2^-53 hi: FastTwoSum, exact), log m
+/// = log_dd(hi) + lo/hi within 2^-80 |l| + 2^-104 (log_dd's 2^-81, the correction's second order
+/// and roundings), the product by m within 2^-104 of it; the entry's own bound b (<= 2^-40 m here)
+/// moves the term by at most b (|log m| + 1.001). The terms are summed as running double words
+/// (2^-53 of the low word's magnitudes). An entry with a wider bound, or below 2^-1000, is enclosed
+/// in MPFI instead.
+SHANNON_FAST_TARGET inline bool entropy_of(const std::vector<marginal_entry>& m, mpfi_ptr h) {
+    namespace fd = fast::detail;
     const mpfr_prec_t prec = mpfi_get_prec(h);
     mpfi_number x(prec);
     mpfi_number t(prec);
     mpfi_set_ui(h, 0);
+    fd::running_words<double> sum;
+    double err = 0;
+    double count = 0;
     for (const marginal_entry& e : m) {
         if (e.is_zero()) {
             continue;  // 0 log 0 = 0
+        }
+        const double b = e.bound();
+        if (e.hi >= 0x1p-1000 && b <= e.hi * 0x1p-40) {
+            const fd::ddv<double> v = fd::fast_two_sum(e.hi, e.lo);
+            const fd::ddv<double> lh = fd::log_dd(v.hi);
+            const fd::ddv<double> l = fd::fast_two_sum(lh.hi, lh.lo + v.lo / v.hi);
+            fd::ddv<double> p = fd::two_prod(v.hi, l.hi);
+            p.lo += v.hi * l.lo + v.lo * l.hi;
+            fd::add_word(sum, -p.hi, -p.lo);
+            err += std::abs(p.hi) * 0x1p-79 + v.hi * 0x1p-102 + b * (std::abs(l.hi) + 1.001) * (1 + 0x1p-30);
+            count += 1;
+            continue;
         }
         e.enclose(x.get());
         if (mpfr_sgn(&x.get()->left) <= 0) {
@@ -237,6 +364,22 @@ template <class T>
         mpfi_log(t.get(), x.get());
         mpfi_mul(t.get(), t.get(), x.get());
         mpfi_sub(h, h, t.get());
+    }
+    if (count > 0) {
+        // The bound's own sums (of count non-negative numbers) rounded up by the factor.
+        const double bound = (err + 0x1p-53 * sum.lo_mag) * (1 + (count + 8) * 0x1p-51) * (1 + 0x1p-40) + count * 0x1p-1074;
+        mpfr_t lo;
+        mpfr_t hi;
+        mpfr_inits2(prec, lo, hi, static_cast<mpfr_ptr>(nullptr));
+        mpfr_set_d(lo, sum.hi, MPFR_RNDN);
+        mpfr_set_d(hi, sum.hi, MPFR_RNDN);
+        mpfr_add_d(lo, lo, sum.lo, MPFR_RNDD);
+        mpfr_add_d(hi, hi, sum.lo, MPFR_RNDU);
+        mpfr_sub_d(lo, lo, bound, MPFR_RNDD);
+        mpfr_add_d(hi, hi, bound, MPFR_RNDU);
+        mpfi_interv_fr(x.get(), lo, hi);
+        mpfr_clears(lo, hi, static_cast<mpfr_ptr>(nullptr));
+        mpfi_add(h, h, x.get());
     }
     return true;
 }
@@ -339,7 +482,7 @@ template <class Quantity, class... Args>
             }
             std::vector<std::vector<marginal_entry>> marginals;
             if (!keeps.empty()) {
-                auto m = table_marginals(cells, shape, keeps);
+                auto m = table_marginals(cells, shape, keeps, s.parallel_from);
                 if (!m) {
                     return std::nullopt;
                 }
