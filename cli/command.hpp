@@ -83,8 +83,7 @@ void check_kind(command& c, check_cases& cases);
 
 /// The kinds `shannon check` reads one case per candidate of.
 [[nodiscard]] constexpr bool checkable(kinds k) {
-    return k != kinds::gaussian && k != kinds::observations_and_predictions && k != kinds::distribution_and_order &&
-           k != kinds::two_distributions_and_order && k != kinds::joint_table;
+    return k != kinds::gaussian && k != kinds::observations_and_predictions;
 }
 
 }  // namespace shannon_cli

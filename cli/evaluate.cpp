@@ -25,5 +25,8 @@ template void check_kind<kinds::labels_and_probabilities>(command&, check_cases&
 template void check_kind<kinds::labels_and_logits>(command&, check_cases&);
 template void check_kind<kinds::classes_and_probabilities>(command&, check_cases&);
 template void check_kind<kinds::classes_and_logits>(command&, check_cases&);
+template void check_kind<kinds::distribution_and_order>(command&, check_cases&);
+template void check_kind<kinds::two_distributions_and_order>(command&, check_cases&);
+template void check_kind<kinds::joint_table>(command&, check_cases&);
 
 }  // namespace shannon_cli

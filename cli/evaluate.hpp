@@ -169,13 +169,24 @@ void run_kind(command& c) {
                 throw usage_error(fmt::format("{} needs --alpha (its order: a number >= 0, or inf)", qn));
             }
             const number_list alpha(std::vector<std::string>{checked_number(c.alpha, "alpha", 0)});
+            // An order that is a double (2, 0.5, inf, ...) is passed as one, so that the oracle recognizes
+            // the quantity and its fast path takes binary64 inputs; another decimal (0.1) stays exact.
+            const auto a64 = as_binary64(alpha);
             if constexpr (K == kinds::distribution_and_order) {
-                const auto at = [&quantity, &opt](const auto& p, const auto& a) { return quantity(p, a[0], opt); };
-                report(r, at, c.need("p"), alpha);
+                if (a64) {
+                    report(r, quantity, c.need("p"), unwrapped(*a64)[0], opt);
+                } else {
+                    const auto at = [&quantity, &opt](const auto& p, const auto& a) { return quantity(p, a[0], opt); };
+                    report(r, at, c.need("p"), alpha);
+                }
             } else {
-                const auto at = [&quantity, &opt](const auto& p, const auto& q, const auto& a) { return quantity(p, q, a[0], opt); };
                 const auto p = c.need("p");
-                report(r, at, p, c.need("q"), alpha);
+                if (a64) {
+                    report(r, quantity, p, c.need("q"), unwrapped(*a64)[0], opt);
+                } else {
+                    const auto at = [&quantity, &opt](const auto& p, const auto& q, const auto& a) { return quantity(p, q, a[0], opt); };
+                    report(r, at, p, c.need("q"), alpha);
+                }
             }
         } else if constexpr (K == kinds::joint_table) {
             if (none) {
@@ -312,6 +323,59 @@ void check_kind(command& c, check_cases& cases) {
             const auto labels = as_indices(scalars(c.need("labels"), "labels"), "labels");
             for (std::size_t i = 0; i < n; ++i) {
                 record(i, quantity, labels[i], rows[i], opt);
+            }
+        } else if constexpr (K == kinds::distribution_and_order || K == kinds::two_distributions_and_order) {
+            if (c.alpha.empty()) {
+                throw usage_error(fmt::format("{} needs --alpha (its order: a number >= 0, or inf)", c.r.quantity));
+            }
+            const number_list alpha(std::vector<std::string>{checked_number(c.alpha, "alpha", 0)});
+            const auto a64 = as_binary64(alpha);
+            if (!a64) {
+                throw usage_error(fmt::format("check needs an order that is a binary64 number (--alpha {} is not one)", c.alpha));
+            }
+            const double a = unwrapped(*a64)[0];
+            const auto p = rows_of(c.need("p"), "p");
+            if constexpr (K == kinds::distribution_and_order) {
+                for (std::size_t i = 0; i < n; ++i) {
+                    record(i, quantity, p[i], a, opt);
+                }
+            } else {
+                const auto q = rows_of(c.need("q"), "q");
+                for (std::size_t i = 0; i < n; ++i) {
+                    record(i, quantity, p[i], q[i], a, opt);
+                }
+            }
+        } else if constexpr (K == kinds::joint_table) {
+            // One table per candidate: --shape is a table's (or the .npy's shape without its first axis,
+            // the candidates').
+            const std::vector<std::string> cells = c.need("p");  // first: a .npy's shape is read with it
+            std::vector<std::size_t> shape = c.shape;
+            if (shape.empty() && last_npy_shape().size() >= 2 && last_npy_shape()[0] == n) {
+                shape.assign(last_npy_shape().begin() + 1, last_npy_shape().end());
+            }
+            if (shape.empty()) {
+                throw usage_error(fmt::format("{} needs a table's shape: --shape N,M[,...] (or a .npy of shape (cases, N, M, ...))",
+                                              c.r.quantity));
+            }
+            std::size_t k = 1;
+            for (const std::size_t v : shape) {
+                k *= v;
+            }
+            if (k * n != cells.size()) {
+                throw usage_error(fmt::format("argument 'p' has {} numbers: not {} tables of {} cells (--shape)", cells.size(), n, k));
+            }
+            const auto tables = as_rows(cells, k, "p");
+            for (std::size_t i = 0; i < n; ++i) {
+                // The table's cells as binary64 numbers where each is one (the fast path), else as text.
+                with_binary64(
+                    [&](const auto& row) {
+                        const shannon::table_view t{std::span(row), shape};
+                        const ex::rounded exact = ex::round(cases.f, quantity, t, opt);
+                        const double err = ex::ulp_error(cases.candidates[i], cases.f, quantity, t, opt);
+                        cases.per_case.emplace_back(exact, err);
+                        cases.report.add(err, cases.max_ulps);
+                    },
+                    tables[i]);
             }
         } else {
             static_assert(!checkable(K), "a kind check reads without a branch here");

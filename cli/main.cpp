@@ -195,7 +195,8 @@ int run(int argc, char** argv) {
               "rounding boundary its enclosure straddles.\n"
               "\nshannon check QUANTITY [inputs] --candidates LIST [--max-ulps K]: validates another\n"
               "implementation, one case per candidate (rows of --classes K, or one sample each for bce,\n"
-              "bce-logits; cce/cce-logits: one label and one row per case). Prints each case's ulp error\n"
+              "bce-logits; cce/cce-logits: one label and one row per case; the orders: one --alpha for every\n"
+              "case; the tables: one table of --shape per case, or a .npy of shape (cases, ...)). Prints each case's ulp error\n"
               "in --format (binary64 by default) and a summary; exit status 1 if a case exceeds K (default 1).\n"
               "\nThe frameworks' functions (torch.nn.functional, torch.special, torch.distributions, jax.nn,\n"
               "keras, optax, scipy) with their conventions: python3 -m shannon --list (the Python package).";

@@ -6,7 +6,7 @@
 #                                         test references compute 5-10 times faster), clang's libFuzzer (the readers' fuzz run),
 #                                         the Python package's pybind11, numpy, pytest, pip, venv and meson-python
 #                                         (pip install .), Dask with distributed (shannon.dask), and the frameworks its
-#                                         tests run against (python3-scipy, python3-torch), and the
+#                                         tests run against (python3-scipy, python3-torch, python3-sklearn), and the
 #                                         documentation's tools (doxygen, python3-markdown, python3-matplotlib;
 #                                         chromium and python3-websocket for its render check), and ccache
 #                                         (scripts/test.sh: the packaging check's pip build reuses the gcc build's
@@ -28,7 +28,7 @@ packages=(g++ clang meson ninja-build pkg-config cmake
           libcli11-dev libfmt-dev nlohmann-json3-dev
           libclang-rt-14-dev python3 python3-mpmath python3-gmpy2
           python3-dev pybind11-dev python3-numpy python3-pytest python3-pytest-xdist python3-scipy python3-torch
-          python3-pip python3-venv python3-mesonpy python3-dask python3-distributed
+          python3-pip python3-venv python3-mesonpy python3-dask python3-distributed python3-sklearn
           doxygen python3-markdown python3-matplotlib chromium python3-websocket fonts-dejavu-core
           ccache)
 

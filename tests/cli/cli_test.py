@@ -307,6 +307,37 @@ def main():
     expect_error("renyi-entropy without --alpha", ["renyi-entropy", "--p", "0.5,0.5"], "needs --alpha")
     expect_error("renyi-entropy --alpha -1", ["renyi-entropy", "--p", "0.5,0.5", "--alpha", "-1"], "'alpha' is -1",
                  "must be >= 0")
+    # check for the orders and the tables: one case per candidate (a table per case: --shape, or a .npy
+    # of shape (cases, ...)).
+    h2 = shortest(info.renyi_entropy([0.25, 0.75], 2))
+    rc, out, err = run("check", "renyi-entropy", "--p", "0.5,0.5,0.25,0.75", "--alpha", "2", "--candidates",
+                       f"0x1.62e42fefa39efp-1,{h2}", "--json")
+    try:
+        j = json.loads(out)
+        check("check renyi-entropy: two cases within 0.5 ulp", rc == 0 and j["over_max_ulps"] == 0 and j["max_abs_ulp"] <= 0.5,
+              out + err)
+    except ValueError as e:
+        check("check renyi-entropy: two cases within 0.5 ulp", False, f"{e}: {out} {err}")
+    rc, out, err = run("check", "renyi-divergence", "--p", "0.5,0.5", "--q", "0.9,0.1", "--alpha", "0.5", "--candidates", "0.2")
+    check("check renyi-divergence: one case over the bound, exit 1", rc == 1 and "1 over 1 ulp" in out, out + err)
+    expect_error("check with an order that is not a double", ["check", "renyi-entropy", "--p", "0.5,0.5", "--alpha", "0.1",
+                                                              "--candidates", "0.6"], "binary64")
+    mi = shortest(info.mutual_information([0.4, 0.1, 0.1, 0.4], [2, 2]))
+    rc, out, err = run("check", "mutual-information", "--p", t2 + ",0x1p-2,0x1p-2,0x1p-2,0x1p-2", "--shape", "2,2",
+                       "--candidates", f"{mi},0")
+    check("check mutual-information: two 2x2 tables, both exact", rc == 0 and "2 cases" in out, out + err)
+    with tempfile.TemporaryDirectory() as d:
+        path = os.path.join(d, "tables.npy")
+        npy(path, "<f8", [0.4, 0.1, 0.1, 0.4, 0.25, 0.25, 0.25, 0.25], shape=(2, 2, 2))
+        rc, out, err = run("check", "mutual-information", "--p", "@" + path, "--candidates", f"{mi},1e-3", "--json")
+        try:
+            j = json.loads(out)
+            check("check mutual-information of a (cases, 2, 2) .npy: the second over the bound",
+                  rc == 1 and j["over_max_ulps"] == 1 and abs(j["cases"][0]["ulp_error"]) <= 0.5, out + err)
+        except ValueError as e:
+            check("check mutual-information of a (cases, 2, 2) .npy", False, f"{e}: {out} {err}")
+    expect_error("check: tables and candidates disagree", ["check", "mutual-information", "--p", t2, "--shape", "2,2",
+                                                           "--candidates", "0.1,0.2"], "'p'", "not 2 tables of 4 cells")
     rc, out, err = run("--help")
     check("--help lists every quantity with its formula",
           rc == 0 and all(q in out for q in ("entropy", "cross-entropy", "kl", "generalized-kl", "js", "bce", "bce-logits",
