@@ -13,6 +13,7 @@ import numpy as np
 import shannon
 from shannon import keras, optax, tf_keras2
 from shannon import scipy as sscipy
+from shannon import sklearn as ssk
 from shannon import torch as storch
 
 inf = float("inf")
@@ -133,6 +134,22 @@ value("prof_kl_optax", "", lambda: optax.kl_divergence(np.log(Q), P)[0])
 value("prof_kl_scipy", "", lambda: sscipy.stats.entropy(P[0], Q[0]))
 value("prof_kl_scipy_unnorm", "", lambda: sscipy.stats.entropy(2 * P[0], Q[0]))
 value("prof_kl_core_unnorm", "", lambda: shannon.kl_divergence(2 * P[0], Q[0]))
+
+# scikit-learn's clustering scores (docs/profiles.md): eight samples, three true classes, two clusters.
+_LT = [0, 0, 0, 1, 1, 2, 2, 2]
+_LP = [0, 0, 1, 1, 1, 1, 0, 0]
+value("prof_sk_mi", "", lambda: ssk.mutual_info_score(_LT, _LP))
+value("prof_sk_mi_core", "", lambda: shannon.mutual_information(ssk.contingency_matrix(_LT, _LP).astype(float),
+                                                                normalization="normalize"))
+for _m in ("arithmetic", "geometric", "min", "max"):
+    value("prof_sk_nmi_" + _m, "", lambda m=_m: ssk.normalized_mutual_info_score(_LT, _LP, average_method=m))
+value("prof_sk_nmi_joint", "", lambda: shannon.normalized_mutual_information(
+    ssk.contingency_matrix(_LT, _LP).astype(float), normalization="normalize", average="joint"))
+value("prof_sk_v", "", lambda: ssk.v_measure_score(_LT, _LP))
+value("prof_sk_both_unsplit", "", lambda: ssk.normalized_mutual_info_score([1, 1, 1], [2, 2, 2]))
+value("prof_sk_one_unsplit", "", lambda: ssk.normalized_mutual_info_score([1, 1, 1], [2, 3, 2]))
+value("prof_sk_entropy_empty", "", lambda: ssk.entropy([]))
+value("prof_sk_mi_empty", "", lambda: ssk.mutual_info_score([], []))
 
 value("prof_ninf_optax", "", lambda: optax.softmax_cross_entropy([[-inf, 0.0, 1.0]], [[0.0, 0.5, 0.5]])[0])
 value("prof_ninf_safe", "", lambda: optax.safe_softmax_cross_entropy([[-inf, 0.0, 1.0]], [[0.0, 0.5, 0.5]])[0])
