@@ -836,6 +836,27 @@ TEST(exact, table_and_renyi_fast_paths_agree_with_the_general_path) {
     EXPECT_GT(fast, cases / 2);
 }
 
+/// Each result of the fast paths (two threads from `parallel_from` terms) against the general path's,
+/// counting those a fast path decided (not the ball).
+struct fast_versus_general {
+    ex::settings general;
+    ex::settings split;
+    std::size_t cases = 0;
+    std::size_t kernel = 0;
+    explicit fast_versus_general(std::size_t parallel_from) {
+        general.fast = false;
+        split.parallel_from = parallel_from;
+    }
+    template <class Q, class... A>
+    void operator()(const Q& q, const A&... args) {
+        const ex::rounded r = ex::round(split, ex::format::binary64, q, args...);
+        const ex::rounded g = ex::round(general, ex::format::binary64, q, args...);
+        ASSERT_TRUE(same_up_to_zero_sign(r.value, g.value)) << Q::info.name << " fast " << r.value << " general " << g.value;
+        ++cases;
+        kernel += r.fast && !r.ball ? 1 : 0;
+    }
+};
+
 /// The table path's marginals on larger tables (exact/table_fast.hpp: rows summed in eight chains or
 /// added entry by entry into a marginal keeping the last axis, the rows split over two threads, each
 /// marginal's entropy in double-double): two and three axes, rows long and short, sparse and binary32
@@ -843,20 +864,7 @@ TEST(exact, table_and_renyi_fast_paths_agree_with_the_general_path) {
 TEST(exact, table_marginals_agree_with_the_general_path_on_larger_tables) {
     std::mt19937_64 rng(77);
     std::uniform_real_distribution<double> u(0, 1);
-    ex::settings general;
-    general.fast = false;
-    ex::settings split;
-    split.parallel_from = 64;  // two threads from 64 cells
-    std::size_t cases = 0;
-    std::size_t kernel = 0;
-    const auto compare = [&](const auto& q, const auto& table, const shannon::options& opt) {
-        const ex::rounded r = ex::round(split, ex::format::binary64, q, table, opt);
-        const ex::rounded g = ex::round(general, ex::format::binary64, q, table, opt);
-        ASSERT_TRUE(same_up_to_zero_sign(r.value, g.value))
-            << std::remove_cvref_t<decltype(q)>::info.name << " kernel " << r.value << " general " << g.value;
-        ++cases;
-        kernel += r.fast && !r.ball ? 1 : 0;
-    };
+    fast_versus_general compare(64);  // two threads from 64 cells
     const std::vector<std::vector<std::size_t>> shapes{{200, 30}, {30, 200}, {600, 3}, {3, 600}, {7, 9},
                                                        {12, 20, 17}, {4, 5, 120}, {100, 4, 3}};
     for (std::size_t k = 0; k < shapes.size(); ++k) {
@@ -931,8 +939,8 @@ TEST(exact, table_marginals_agree_with_the_general_path_on_larger_tables) {
             }
         }
     }
-    std::cout << cases << " results compared, " << kernel << " decided by the table path\n";
-    EXPECT_GT(kernel, cases / 2);
+    std::cout << compare.cases << " results compared, " << compare.kernel << " decided by the table path\n";
+    EXPECT_GT(compare.kernel, compare.cases / 2);
 }
 
 /// The Rényi family's four-lane kernel (exact/renyi_fast.hpp) on long inputs, where it runs block by
@@ -943,20 +951,7 @@ TEST(exact, table_marginals_agree_with_the_general_path_on_larger_tables) {
 TEST(exact, renyi_kernel_agrees_with_the_general_path_on_long_inputs) {
     std::mt19937_64 rng(2024);
     std::uniform_real_distribution<double> u(0, 1);
-    ex::settings general;
-    general.fast = false;
-    ex::settings split;
-    split.parallel_from = 256;  // two threads on these sizes
-    std::size_t cases = 0;
-    std::size_t kernel = 0;
-    const auto compare = [&](const auto& q, const auto&... args) {
-        const ex::rounded r = ex::round(split, ex::format::binary64, q, args...);
-        const ex::rounded g = ex::round(general, ex::format::binary64, q, args...);
-        ASSERT_TRUE(same_up_to_zero_sign(r.value, g.value))
-            << std::remove_cvref_t<decltype(q)>::info.name << " kernel " << r.value << " general " << g.value;
-        ++cases;
-        kernel += r.fast && !r.ball ? 1 : 0;
-    };
+    fast_versus_general compare(256);  // two threads on these sizes
     // kind 0: plain; 1: zeros in p and q; 2: subnormals and extreme ratios; 3: a few large terms
     const auto make = [&](std::size_t n, int kind, std::vector<double>& p, std::vector<double>& q) {
         p.assign(n, 0);
@@ -1015,8 +1010,8 @@ TEST(exact, renyi_kernel_agrees_with_the_general_path_on_long_inputs) {
         compare(shannon::renyi_divergence, pf, qf, a, shannon::options{.normalization = shannon::normalization::normalize});
         compare(shannon::renyi_entropy, pf, a, shannon::options{.normalization = shannon::normalization::normalize});
     }
-    std::cout << cases << " results compared, " << kernel << " decided by the kernel\n";
-    EXPECT_GT(kernel, cases / 2);
+    std::cout << compare.cases << " results compared, " << compare.kernel << " decided by the kernel\n";
+    EXPECT_GT(compare.kernel, compare.cases / 2);
 }
 
 TEST(exact, concurrent_calls_get_single_threaded_bits) {
