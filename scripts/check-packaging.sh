@@ -176,7 +176,8 @@ PY
 # second time here cost a minute of CI for the same compiled code.
 workers=()
 if "$tmp/venv/bin/python" -c "import xdist" 2>/dev/null; then workers=(-n 2); fi  # python3-pytest-xdist
-"$tmp/venv/bin/python" -m pytest -q -p no:cacheprovider "${workers[@]}" \
+# -rf: a failure's test and message in the log (the summary line alone cannot be diagnosed).
+"$tmp/venv/bin/python" -m pytest -q -rf -p no:cacheprovider "${workers[@]}" \
     "$root/tests/python/test_golden.py" "$root/tests/python/test_core.py" "$root/tests/python/test_cli_frameworks.py" \
-    "$root/tests/python/test_dask.py" -k "not 10_7_elements" | tail -1
+    "$root/tests/python/test_dask.py" -k "not 10_7_elements" | grep -E "^(FAILED|ERROR)|passed|failed"
 echo "packaging: ok"
