@@ -172,6 +172,9 @@ void run_order(benchmark::State& state, const Quantity& quantity, double alpha) 
 void mutual_information(benchmark::State& state) { run_table(state, shannon::mutual_information, {10000, 1000}); }
 void conditional_entropy(benchmark::State& state) { run_table(state, shannon::conditional_entropy, {10000, 1000}); }
 void joint_entropy(benchmark::State& state) { run_table(state, shannon::joint_entropy, {10000, 1000}); }
+void mutual_information_normalize(benchmark::State& state) {
+    run_table(state, shannon::mutual_information, {10000, 1000}, {.normalization = shannon::normalization::normalize});
+}
 void total_correlation_3(benchmark::State& state) { run_table(state, shannon::total_correlation, {10, 1000, 1000}); }
 void conditional_mutual_information(benchmark::State& state) {
     run_table(state, shannon::conditional_mutual_information, {10, 1000, 1000}, {.given = 0});
@@ -189,6 +192,7 @@ void cross_entropy(benchmark::State& state) { run<true>(state, shannon::cross_en
 
 BENCHMARK(kl)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(mutual_information)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(mutual_information_normalize)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(conditional_entropy)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(joint_entropy)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(total_correlation_3)->Unit(benchmark::kMillisecond)->UseRealTime();

@@ -860,7 +860,8 @@ struct fast_versus_general {
 /// The table path's marginals on larger tables (exact/table_fast.hpp: rows summed in eight chains or
 /// added entry by entry into a marginal keeping the last axis, the rows split over two threads, each
 /// marginal's entropy in double-double): two and three axes, rows long and short, sparse and binary32
-/// cells, every conditioning axis; each result equal to the general path's.
+/// cells, every conditioning axis, tables of counts with normalization::normalize; each result equal to
+/// the general path's.
 TEST(exact, table_marginals_agree_with_the_general_path_on_larger_tables) {
     std::mt19937_64 rng(77);
     std::uniform_real_distribution<double> u(0, 1);
@@ -925,6 +926,17 @@ TEST(exact, table_marginals_agree_with_the_general_path_on_larger_tables) {
         const shannon::options loose{.normalization = shannon::normalization::unnormalized};
         compare(shannon::total_correlation, t, shannon::options{});
         compare(shannon::total_correlation, tf, loose);
+        // Counts (integers, as a contingency table): normalization::normalize, the distribution J / S.
+        std::vector<double> counts(n);
+        for (std::size_t i = 0; i < n; ++i) {
+            counts[i] = std::round(c[i] * 1e5);
+        }
+        const shannon::table_view tc{counts, shape};
+        const shannon::options normalize{.normalization = shannon::normalization::normalize};
+        compare(shannon::joint_entropy, tc, normalize);
+        compare(shannon::total_correlation, tc, normalize);
+        compare(shannon::conditional_entropy, tc, shannon::options{.normalization = shannon::normalization::normalize,
+                                                                   .given = shape.size() - 1});
         for (std::size_t g = 0; g < shape.size(); ++g) {
             compare(shannon::conditional_entropy, t, shannon::options{.given = g});
         }
@@ -933,10 +945,13 @@ TEST(exact, table_marginals_agree_with_the_general_path_on_larger_tables) {
             compare(shannon::mutual_information, tf, loose);
             compare(shannon::variation_of_information, t, shannon::options{});
             compare(shannon::normalized_mutual_information, t, shannon::options{.average = shannon::nmi_average::geometric});
+            compare(shannon::mutual_information, tc, normalize);
+            compare(shannon::variation_of_information, tc, normalize);
         } else {
             for (std::size_t g = 0; g < 3; ++g) {
                 compare(shannon::conditional_mutual_information, t, shannon::options{.given = g});
             }
+            compare(shannon::conditional_mutual_information, tc, normalize);
         }
     }
     std::cout << compare.cases << " results compared, " << compare.kernel << " decided by the table path\n";

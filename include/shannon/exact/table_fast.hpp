@@ -384,6 +384,30 @@ SHANNON_FAST_TARGET inline bool entropy_of(const std::vector<marginal_entry>& m,
     return true;
 }
 
+/// The mass S of a table, the sum of one of its marginals' entries, enclosed in s; false when the
+/// enclosure is not positive (a table of zeros: the general path reports it).
+[[nodiscard]] inline bool mass_of(const std::vector<marginal_entry>& m, mpfi_ptr s) {
+    mpfi_number x(mpfi_get_prec(s));
+    mpfi_set_ui(s, 0);
+    for (const marginal_entry& e : m) {
+        e.enclose(x.get());
+        mpfi_add(s, s, x.get());
+    }
+    return mpfr_sgn(&s->left) > 0;
+}
+
+/// x = x / S + c log S: a combination x of entropies of the cells as given (coefficients summing to
+/// c) as the same combination of the distribution J / S's, since H(J/S) = H(J)/S + log S.
+inline void of_distribution(mpfi_ptr x, mpfi_srcptr s, long c) {
+    mpfi_div(x, x, s);
+    if (c != 0) {
+        mpfi_number l(mpfi_get_prec(x));
+        mpfi_log(l.get(), s);
+        mpfi_mul_si(l.get(), l.get(), c);
+        mpfi_add(x, x, l.get());
+    }
+}
+
 /// The fast path for the table quantities (see the file comment): the correctly rounded value, or
 /// nullopt (input it does not take, bad input the general path reports, an undecided rounding).
 template <class Quantity, class... Args>
@@ -419,7 +443,7 @@ template <class Quantity, class... Args>
                     opt = std::get<1>(tuple);
                 }
             }
-            if (!fast::detail::cpu_supported() || opt.normalization == normalization::normalize || !(opt.sum_tolerance >= 0)) {
+            if (!fast::detail::cpu_supported() || !(opt.sum_tolerance >= 0)) {
                 return std::nullopt;
             }
             const auto& j = std::get<0>(tuple);
@@ -457,6 +481,7 @@ template <class Quantity, class... Args>
             if (opt.normalization == normalization::check && !clearly_normalized(acc.sum_p(), n, opt.sum_tolerance)) {
                 return std::nullopt;
             }
+            const bool normalize = opt.normalization == normalization::normalize;
             constexpr mpfr_prec_t prec = 128;
             mpfi_number joint(256);  // H of every cell, from the kernel's enclosure
             {
@@ -479,6 +504,8 @@ template <class Quantity, class... Args>
                 for (std::size_t k = 0; k < d; ++k) {
                     keeps.push_back({k});
                 }
+            } else if (normalize) {
+                keeps = {{0}};  // for the mass S only
             }
             std::vector<std::vector<marginal_entry>> marginals;
             if (!keeps.empty()) {
@@ -519,8 +546,6 @@ template <class Quantity, class... Args>
                 mpfi_number hx(prec);
                 mpfi_number hy(prec);
                 std::size_t constant_axes = 0;  // axes whose marginal has one non-zero entry (NMI)
-                mpfi_number s_(256);            // the table's mass S (NMI)
-                mpfi_set_ui(s_.get(), 0);
                 for (std::size_t k = 0; k < d; ++k) {
                     if (!marginal_entropy(k, h.get())) {
                         return std::nullopt;
@@ -528,15 +553,7 @@ template <class Quantity, class... Args>
                     mpfi_add(sum.get(), sum.get(), h.get());
                     mpfi_set(k == 0 ? hx.get() : hy.get(), h.get());
                     if constexpr (std::is_same_v<Quantity, normalized_mutual_information_fn>) {
-                        std::size_t nonzero = 0;
-                        mpfi_number x(256);
-                        for (const marginal_entry& e : marginals[k]) {
-                            nonzero += e.is_zero() ? 0 : 1;
-                            if (k == 0) {
-                                e.enclose(x.get());
-                                mpfi_add(s_.get(), s_.get(), x.get());
-                            }
-                        }
+                        const auto nonzero = std::ranges::count_if(marginals[k], [](const marginal_entry& e) { return !e.is_zero(); });
                         constant_axes += nonzero <= 1 ? 1 : 0;
                     }
                 }
@@ -553,11 +570,12 @@ template <class Quantity, class... Args>
                     }
                     // Of the distribution J / S: H(J/S) = H(J)/S + log S for the table and each marginal,
                     // so I(J/S) = I(J)/S + log S.
-                    mpfi_number log_s(256);
-                    mpfi_log(log_s.get(), s_.get());
+                    mpfi_number s_(256);
+                    if (!mass_of(marginals[0], s_.get())) {
+                        return std::nullopt;
+                    }
                     for (mpfi_ptr x : {hx.get(), hy.get(), joint.get(), r.get()}) {
-                        mpfi_div(x, x, s_.get());
-                        mpfi_add(x, x, log_s.get());
+                        of_distribution(x, s_.get(), 1);
                     }
                     mpfi_add(sum.get(), hx.get(), hy.get());
                     mpfi_number den(prec);
@@ -592,6 +610,22 @@ template <class Quantity, class... Args>
                 }
             }
             if constexpr (!std::is_same_v<Quantity, normalized_mutual_information_fn>) {
+                if (normalize) {
+                    // Of J / S: each entropy H(J/S) = H(J)/S + log S, so the combination r/S plus log S
+                    // times the sum of its coefficients (1 for H(X,Y) and I, d - 1 for TC, 0 for the
+                    // conditional quantities and VI).
+                    mpfi_number s_(256);
+                    if (!mass_of(marginals[0], s_.get())) {
+                        return std::nullopt;
+                    }
+                    long coefficients = 0;
+                    if constexpr (std::is_same_v<Quantity, joint_entropy_fn> || std::is_same_v<Quantity, mutual_information_fn>) {
+                        coefficients = 1;
+                    } else if constexpr (std::is_same_v<Quantity, total_correlation_fn>) {
+                        coefficients = static_cast<long>(d) - 1;
+                    }
+                    of_distribution(r.get(), s_.get(), coefficients);
+                }
                 in_unit(&r.get()->left, &r.get()->right, opt.base);
             }
             return decide_enclosure(r.get(), f);
