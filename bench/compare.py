@@ -28,6 +28,18 @@ def best(f, repeats):
     return min(times)
 
 
+def timed_pair(ours, theirs, repeats):
+    """shannon's call and the anchor's, each warmed up once, then their best times over the repeats, and
+    how shannon's warm-up results were decided (shannon.last_paths(), as text)."""
+    import shannon
+
+    ours()  # warm up (and check it runs)
+    paths = shannon.last_paths()
+    theirs()
+    decided = ", ".join(f"{k} {v}" for k, v in paths.items() if v)
+    return best(ours, repeats), best(theirs, repeats), decided
+
+
 def data(n):
     """Two random distributions of n terms (the same on every run)."""
     rng = np.random.default_rng(20261121)

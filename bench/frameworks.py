@@ -20,7 +20,7 @@ import shannon.scipy
 import shannon.torch
 import shannon.torch.distributions
 import shannon.torch.special
-from compare import best  # bench/compare.py: the minimum time over the repeats
+from compare import timed_pair  # bench/compare.py: the best times over the repeats
 
 
 def cases():
@@ -201,12 +201,7 @@ def main():
     print("| case | shannon (correctly rounded) | PyTorch float64 CPU | ratio | decided by |")
     print("|---|---|---|---|---|")
     for name, n, ours, theirs in cases():
-        ours()  # warm up (and check it runs)
-        paths = shannon.last_paths()
-        theirs()
-        a = best(ours, repeats)
-        b = best(theirs, repeats)
-        decided = ", ".join(f"{k} {v}" for k, v in paths.items() if v)
+        a, b, decided = timed_pair(ours, theirs, repeats)
         print(f"| {name} | {a * 1e3:.1f} ms ({a / n * 1e9:.1f} ns/element) | {b * 1e3:.2f} ms "
               f"({b / n * 1e9:.2f} ns/element) | {a / b:.1f}x | {decided} |", flush=True)
 

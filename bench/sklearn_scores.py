@@ -10,9 +10,8 @@ import sys
 import numpy as np
 import sklearn.metrics.cluster as skc
 
-import shannon
 import shannon.sklearn as ss
-from compare import best  # bench/compare.py: the minimum time over the repeats
+from compare import timed_pair  # bench/compare.py: the best times over the repeats
 
 
 def cases():
@@ -34,12 +33,7 @@ def main():
     print("| case | shannon.sklearn (correctly rounded) | scikit-learn | ratio | decided by |")
     print("|---|---|---|---|---|")
     for name, ours, theirs in cases():
-        ours()  # warm up (and check it runs)
-        paths = shannon.last_paths()
-        theirs()
-        a = best(ours, repeats)
-        b = best(theirs, repeats)
-        decided = ", ".join(f"{k} {v}" for k, v in paths.items() if v)
+        a, b, decided = timed_pair(ours, theirs, repeats)
         print(f"| {name} | {a * 1e3:.2f} ms | {b * 1e3:.2f} ms | {a / b:.2f}x | {decided} |", flush=True)
 
 
