@@ -1012,7 +1012,7 @@ TEST(exact, renyi_kernel_agrees_with_the_general_path_on_long_inputs) {
     const double orders[] = {0.0, 0.25, 0.5, 0.9, 1.5, 2.0, 5.0, 100.0};
     std::vector<double> p;
     std::vector<double> q;
-    for (int k = 0; k < 16; ++k) {
+    for (int k = 0; k < 8; ++k) {  // each order once, each kind twice
         const std::size_t n = 300 + rng() % 200;
         make(n, k % 4, p, q);
         const double a = orders[k % 8];
