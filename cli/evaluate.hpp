@@ -285,15 +285,15 @@ void check_kind(command& c, check_cases& cases) {
         }
         return v;
     };
+    // Case i: the exact value of q at args as given, and the candidate's ulp error.
+    const auto record_as_given = [&](std::size_t i, const auto& q, const auto&... args) {
+        const ex::rounded exact = ex::round(cases.f, q, args...);
+        const double err = ex::ulp_error(cases.candidates[i], cases.f, q, args...);
+        cases.per_case.emplace_back(exact, err);
+        cases.report.add(err, cases.max_ulps);
+    };
     const auto record = [&](std::size_t i, const auto& q, const auto&... args) {
-        with_binary64(
-            [&](const auto&... a) {
-                const ex::rounded exact = ex::round(cases.f, q, a...);
-                const double err = ex::ulp_error(cases.candidates[i], cases.f, q, a...);
-                cases.per_case.emplace_back(exact, err);
-                cases.report.add(err, cases.max_ulps);
-            },
-            args...);
+        with_binary64([&](const auto&... a) { record_as_given(i, q, a...); }, args...);
     };
     const shannon::options& opt = c.opt;
     shannon::with_quantity(c.r.quantity, [&](const auto& quantity) {
@@ -367,15 +367,8 @@ void check_kind(command& c, check_cases& cases) {
             const auto tables = as_rows(cells, k, "p");
             for (std::size_t i = 0; i < n; ++i) {
                 // The table's cells as binary64 numbers where each is one (the fast path), else as text.
-                with_binary64(
-                    [&](const auto& row) {
-                        const shannon::table_view t{std::span(row), shape};
-                        const ex::rounded exact = ex::round(cases.f, quantity, t, opt);
-                        const double err = ex::ulp_error(cases.candidates[i], cases.f, quantity, t, opt);
-                        cases.per_case.emplace_back(exact, err);
-                        cases.report.add(err, cases.max_ulps);
-                    },
-                    tables[i]);
+                with_binary64([&](const auto& row) { record_as_given(i, quantity, shannon::table_view{std::span(row), shape}, opt); },
+                              tables[i]);
             }
         } else {
             static_assert(!checkable(K), "a kind check reads without a branch here");

@@ -304,21 +304,6 @@ template <class T>
     return first;
 }
 
-/// An MPFI number holding hi + lo +- rad (outward).
-inline void set_words(mpfi_ptr x, double hi, double lo, double rad) {
-    mpfr_t a;
-    mpfr_t b;
-    mpfr_inits2(mpfi_get_prec(x), a, b, static_cast<mpfr_ptr>(nullptr));
-    mpfr_set_d(a, hi, MPFR_RNDN);  // exact
-    mpfr_set_d(b, hi, MPFR_RNDN);
-    mpfr_add_d(a, a, lo, MPFR_RNDD);
-    mpfr_add_d(b, b, lo, MPFR_RNDU);
-    mpfr_sub_d(a, a, rad, MPFR_RNDD);
-    mpfr_add_d(b, b, rad, MPFR_RNDU);
-    mpfi_interv_fr(x, a, b);
-    mpfr_clears(a, b, static_cast<mpfr_ptr>(nullptr));
-}
-
 /// The fast path for the Rényi and Tsallis quantities (see the file comment): the correctly rounded
 /// value, or nullopt (input it does not take, bad input the general path reports, an undecided rounding).
 template <class Quantity, class... Args>

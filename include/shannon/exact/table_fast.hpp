@@ -81,6 +81,21 @@ private:
     return rounded{std::signbit(a) == std::signbit(b) ? a : 0.0, true, 0, 0, true};
 }
 
+/// An MPFI number holding hi + lo +- rad (outward).
+inline void set_words(mpfi_ptr x, double hi, double lo, double rad) {
+    mpfr_t a;
+    mpfr_t b;
+    mpfr_inits2(mpfi_get_prec(x), a, b, static_cast<mpfr_ptr>(nullptr));
+    mpfr_set_d(a, hi, MPFR_RNDN);  // exact
+    mpfr_set_d(b, hi, MPFR_RNDN);
+    mpfr_add_d(a, a, lo, MPFR_RNDD);
+    mpfr_add_d(b, b, lo, MPFR_RNDU);
+    mpfr_sub_d(a, a, rad, MPFR_RNDD);
+    mpfr_add_d(b, b, rad, MPFR_RNDU);
+    mpfi_interv_fr(x, a, b);
+    mpfr_clears(a, b, static_cast<mpfr_ptr>(nullptr));
+}
+
 /// One entry of a marginal: the sum of its n non-negative cells in double-double (TwoSum into hi, the
 /// errors added into lo). With Ogita, Rump and Oishi's bound for this cascade (Sum2, before its final
 /// rounding), |hi + lo - sum| <= gamma_(n-1)^2 sum, gamma_k = k u / (1 - k u), u = 2^-53: about
@@ -115,21 +130,10 @@ struct marginal_entry {
     /// An enclosure of the sum into x (MPFI at x's precision, at least 107 bits: hi + lo is exact there,
     /// the bound added outward; a sum of non-negative cells, so never below 0).
     void enclose(mpfi_ptr x) const {
-        mpfr_t a;
-        mpfr_t b;
-        mpfr_inits2(mpfi_get_prec(x), a, b, static_cast<mpfr_ptr>(nullptr));
-        mpfr_set_d(a, hi, MPFR_RNDN);
-        mpfr_add_d(a, a, lo, MPFR_RNDD);
-        mpfr_set_d(b, hi, MPFR_RNDN);
-        mpfr_add_d(b, b, lo, MPFR_RNDU);
-        const double e = bound();
-        mpfr_sub_d(a, a, e, MPFR_RNDD);
-        mpfr_add_d(b, b, e, MPFR_RNDU);
-        if (mpfr_sgn(a) < 0) {
-            mpfr_set_zero(a, 1);
+        set_words(x, hi, lo, bound());
+        if (mpfr_sgn(&x->left) < 0) {
+            mpfr_set_zero(&x->left, 1);
         }
-        mpfi_interv_fr(x, a, b);
-        mpfr_clears(a, b, static_cast<mpfr_ptr>(nullptr));
     }
 };
 
@@ -368,17 +372,7 @@ SHANNON_FAST_TARGET inline bool entropy_of(const std::vector<marginal_entry>& m,
     if (count > 0) {
         // The bound's own sums (of count non-negative numbers) rounded up by the factor.
         const double bound = (err + 0x1p-53 * sum.lo_mag) * (1 + (count + 8) * 0x1p-51) * (1 + 0x1p-40) + count * 0x1p-1074;
-        mpfr_t lo;
-        mpfr_t hi;
-        mpfr_inits2(prec, lo, hi, static_cast<mpfr_ptr>(nullptr));
-        mpfr_set_d(lo, sum.hi, MPFR_RNDN);
-        mpfr_set_d(hi, sum.hi, MPFR_RNDN);
-        mpfr_add_d(lo, lo, sum.lo, MPFR_RNDD);
-        mpfr_add_d(hi, hi, sum.lo, MPFR_RNDU);
-        mpfr_sub_d(lo, lo, bound, MPFR_RNDD);
-        mpfr_add_d(hi, hi, bound, MPFR_RNDU);
-        mpfi_interv_fr(x.get(), lo, hi);
-        mpfr_clears(lo, hi, static_cast<mpfr_ptr>(nullptr));
+        set_words(x.get(), sum.hi, sum.lo, bound);
         mpfi_add(h, h, x.get());
     }
     return true;
